@@ -1,0 +1,53 @@
+/** Errors a handler may throw on purpose; each maps to one status and code of the API contract. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequestError extends ApiError {
+  constructor(message: string) {
+    super(400, 'BadRequest', message);
+  }
+}
+
+export class InvalidKeyError extends ApiError {
+  constructor(message: string) {
+    super(400, 'InvalidKey', message);
+  }
+}
+
+export class UnauthorizedError extends ApiError {
+  constructor(message = 'The request carries no valid caller identity.') {
+    super(403, 'Unauthorized', message);
+  }
+}
+
+export class NotFoundError extends ApiError {
+  constructor(message = 'Not found.') {
+    super(404, 'NotFound', message);
+  }
+}
+
+export class PayloadTooLargeError extends ApiError {
+  constructor(message: string) {
+    super(413, 'PayloadTooLarge', message);
+  }
+}
+
+export class TooManyFilesError extends ApiError {
+  constructor(message: string) {
+    super(400, 'TooManyFiles', message);
+  }
+}
+
+export class ConflictError extends ApiError {
+  constructor(message: string) {
+    super(409, 'Conflict', message);
+  }
+}

@@ -1,0 +1,143 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { ApiError, BadRequestError } from './errors';
+import { callerIdentity } from './identity';
+
+export type Handler = (
+  event: APIGatewayProxyEvent,
+  context: Pick<Context, 'awsRequestId'>,
+) => Promise<APIGatewayProxyResult>;
+
+/** What a route's logic sees: the event, already checked for a caller identity. */
+export interface ApiRequest {
+  readonly event: APIGatewayProxyEvent;
+  readonly identityId: string;
+  readonly requestId: string;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+export interface HttpOptions {
+  /** Browser origins allowed to read responses; an unlisted origin gets no CORS headers. */
+  readonly allowedOrigins: readonly string[];
+  /** Where the one log line per request goes. @default console.log */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Wraps a route's logic: identity first (before any S3 call), then the logic, then one JSON response with
+ * CORS headers. A thrown ApiError becomes its status and code; anything else is a 500 that names only the
+ * request id, so no SDK text, bucket name or stack frame reaches the caller.
+ */
+export function httpHandler(
+  route: string,
+  options: HttpOptions,
+  logic: (req: ApiRequest) => Promise<ApiResponse>,
+): Handler {
+  const log = options.log ?? console.log;
+  return async (event, context) => {
+    const started = performance.now();
+    const requestId = context.awsRequestId;
+    let identityId: string | undefined;
+    let response: ApiResponse;
+    let failure: unknown;
+    try {
+      identityId = callerIdentity(event);
+      response = await logic({ event, identityId, requestId });
+    } catch (error) {
+      response = errorResponse(error, requestId);
+      if (!(error instanceof ApiError)) failure = error;
+    }
+    log(
+      JSON.stringify({
+        requestId,
+        identityId: identityId ?? null,
+        route,
+        status: response.status,
+        durationMs: Math.round(performance.now() - started),
+        ...(failure === undefined ? {} : { error: describeFailure(failure) }),
+      }),
+    );
+    return toResult(response, corsHeaders(event, options.allowedOrigins));
+  };
+}
+
+function errorResponse(error: unknown, requestId: string): ApiResponse {
+  if (error instanceof ApiError) {
+    return { status: error.status, body: { error: { code: error.code, message: error.message } } };
+  }
+  return {
+    status: 500,
+    body: { error: { code: 'Internal', message: `Internal error. Request id: ${requestId}` } },
+  };
+}
+
+/** Only the error's class and code go to the log: SDK messages may carry keys and bucket names. */
+function describeFailure(error: unknown): string {
+  if (error instanceof Error) return `${error.name}${'Code' in error ? ` ${String(error.Code)}` : ''}`;
+  return typeof error;
+}
+
+function toResult(response: ApiResponse, headers: Record<string, string>): APIGatewayProxyResult {
+  if (response.body === undefined) return { statusCode: response.status, headers, body: '' };
+  return {
+    statusCode: response.status,
+    headers: { ...headers, 'Content-Type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(response.body),
+  };
+}
+
+/** Echoes the request's Origin when it is allowed; varies on Origin so caches keep origins apart. */
+export function corsHeaders(
+  event: Pick<APIGatewayProxyEvent, 'headers'>,
+  allowedOrigins: readonly string[],
+): Record<string, string> {
+  const headers: Record<string, string> = { Vary: 'Origin' };
+  const origin = headerValue(event, 'origin');
+  if (origin !== undefined && allowedOrigins.includes(origin)) {
+    headers['Access-Control-Allow-Origin'] = origin;
+    headers['Access-Control-Expose-Headers'] = 'ETag';
+  }
+  return headers;
+}
+
+/** A request header, whatever case the client sent it in. */
+export function headerValue(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === lower && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** The query string as a plain object; any parameter not in `allowed` is a 400. */
+export function queryParams<K extends string>(
+  event: Pick<APIGatewayProxyEvent, 'queryStringParameters'>,
+  allowed: readonly K[],
+): Partial<Record<K, string>> {
+  const params = event.queryStringParameters ?? {};
+  const result: Partial<Record<K, string>> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (!(allowed as readonly string[]).includes(name))
+      throw new BadRequestError(`Unknown query parameter "${name}".`);
+    if (value !== undefined) result[name as K] = value;
+  }
+  return result;
+}
+
+/** An integer query parameter within bounds, or the default when absent. */
+export function intParam(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new BadRequestError(`"${name}" must be an integer in ${min}..${max}.`);
+  }
+  return Number(value);
+}

@@ -1,0 +1,16 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { UnauthorizedError } from './errors';
+
+/** A Cognito identity id: "<region>:<uuid>", e.g. "eu-west-1:0f8e…". Anything else is refused. */
+const IDENTITY_ID =
+  /^[a-z]{2}(-[a-z]+)+-\d{1,2}:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The caller's identity, as API Gateway's AWS_IAM authorizer saw it. It is the only source of identity:
+ * a missing or malformed id is refused, never replaced by a default folder.
+ */
+export function callerIdentity(event: Pick<APIGatewayProxyEvent, 'requestContext'>): string {
+  const id = event.requestContext?.identity?.cognitoIdentityId;
+  if (typeof id !== 'string' || !IDENTITY_ID.test(id)) throw new UnauthorizedError();
+  return id;
+}

@@ -1,0 +1,18 @@
+import { depsFromEnv, type HandlerDeps } from './lib/deps';
+import { httpHandler, intParam, queryParams } from './lib/http';
+import { listFolder } from './lib/list-folder';
+
+/** GET /files?prefix=&cursor=&limit= — one level of the caller's folder. */
+export function listFiles(deps: HandlerDeps) {
+  return httpHandler('GET /files', deps.http, async ({ event, identityId }) => {
+    const query = queryParams(event, ['prefix', 'cursor', 'limit']);
+    const page = await listFolder(deps.s3, deps.bucket, identityId, {
+      prefix: query.prefix ?? '',
+      cursor: query.cursor,
+      limit: intParam(query.limit, 'limit', 100, 1, 1000),
+    });
+    return { status: 200, body: page };
+  });
+}
+
+export const handler = listFiles(depsFromEnv());

@@ -1,0 +1,34 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { expect } from 'chai';
+import { listFiles } from '../../handlers/list-files';
+import { apiEvent, context, identityId } from '../support/events';
+import { startFauxqs, type TestS3 } from '../support/s3-servers';
+
+// fauxqs: its listing pages, delimits and escapes like S3 (s3rver drops a root folder and double-escapes "&").
+describe('GET /files on a real S3 server', () => {
+  let s3: TestS3;
+  let handler: ReturnType<typeof listFiles>;
+  const alice = identityId();
+  const bob = identityId();
+
+  before(async () => {
+    s3 = await startFauxqs();
+    handler = listFiles({
+      s3: s3.client,
+      bucket: s3.bucket,
+      http: { allowedOrigins: ['http://localhost:5173'], log: () => {} },
+    });
+    for (const key of [`${alice}/a.txt`, `${alice}/photos/1.jpg`, `${bob}/secret.txt`]) {
+      await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: 'x' }));
+    }
+  });
+  after(() => s3.stop());
+
+  it("lists only the caller's own files and folders", async () => {
+    const res = await handler(apiEvent({ identityId: alice }), context);
+    expect(res.statusCode).to.equal(200);
+    const body = JSON.parse(res.body);
+    expect(body.files.map((f: { key: string }) => f.key)).to.deep.equal(['a.txt']);
+    expect(body.folders).to.deep.equal(['photos/']);
+  });
+});

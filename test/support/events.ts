@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+
+export const ORIGIN = 'http://localhost:5173';
+
+/** A fresh, well-formed Cognito identity id. */
+export function identityId(region = 'eu-west-1'): string {
+  return `${region}:${randomUUID()}`;
+}
+
+export interface EventParams {
+  readonly identityId?: string | null;
+  readonly method?: string;
+  readonly path?: string;
+  readonly query?: Record<string, string>;
+  readonly pathParameters?: Record<string, string>;
+  readonly headers?: Record<string, string>;
+  readonly body?: string | Buffer | object;
+}
+
+/** An API Gateway proxy event as the AWS_IAM-authorized REST API delivers it. */
+export function apiEvent(params: EventParams = {}): APIGatewayProxyEvent {
+  const { body } = params;
+  const isBinary = Buffer.isBuffer(body);
+  const text =
+    body === undefined
+      ? null
+      : isBinary
+        ? body.toString('base64')
+        : typeof body === 'string'
+          ? body
+          : JSON.stringify(body);
+  return {
+    httpMethod: params.method ?? 'GET',
+    path: params.path ?? '/files',
+    resource: params.path ?? '/files',
+    headers: { origin: ORIGIN, ...params.headers },
+    multiValueHeaders: {},
+    queryStringParameters: params.query ?? null,
+    multiValueQueryStringParameters: null,
+    pathParameters: params.pathParameters ?? null,
+    stageVariables: null,
+    body: text,
+    isBase64Encoded: isBinary,
+    requestContext: {
+      identity: { cognitoIdentityId: params.identityId === undefined ? identityId() : params.identityId },
+    } as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+export const context = { awsRequestId: 'test-request-id' };
