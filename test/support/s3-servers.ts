@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
@@ -60,7 +59,7 @@ export async function startS3rver(): Promise<TestS3> {
   const { default: S3rver } = await import('@20minutes/s3rver');
   const directory = await mkdtemp(join(tmpdir(), 'lockbox-s3rver-'));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, vhostBuckets: false });
-  const address = (await server.run()) as AddressInfo;
+  const address = await server.run();
   const stop = async () => {
     await server.close();
     await rm(directory, { recursive: true, force: true });
