@@ -38,4 +38,30 @@ export const routes: readonly Route[] = [
     handler: 'list-files',
     s3: [{ scope: 'user-files', actions: ['s3:ListBucket'] }],
   },
+  {
+    method: 'GET',
+    path: '/file',
+    handler: 'get-file',
+    // ListBucket so that S3 answers a missing key with 404, not 403 (HeadObject without list rights).
+    s3: [{ scope: 'user-files', actions: ['s3:GetObject', 's3:ListBucket'] }],
+  },
+  {
+    method: 'PUT',
+    path: '/file',
+    handler: 'put-file',
+    s3: [{ scope: 'user-files', actions: ['s3:PutObject'] }],
+  },
+  {
+    method: 'DELETE',
+    path: '/file',
+    handler: 'delete-file',
+    s3: [{ scope: 'user-files', actions: ['s3:DeleteObject'] }],
+  },
+  {
+    method: 'POST',
+    path: '/files/delete',
+    handler: 'delete-files',
+    // ListBucket to find a folder's files; DeleteObjects is authorised as s3:DeleteObject per key.
+    s3: [{ scope: 'user-files', actions: ['s3:DeleteObject', 's3:ListBucket'] }],
+  },
 ];

@@ -1,5 +1,6 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { BadRequestError } from './errors';
+import { unquoteEtag } from './etag';
 import { s3Key, userKeyOf } from './keys';
 
 export interface FileEntry {
@@ -50,13 +51,9 @@ export async function listFolder(
       key: userKeyOf(identityId, object.Key ?? ''),
       size: object.Size ?? 0,
       lastModified: (object.LastModified ?? new Date(0)).toISOString(),
-      etag: unquote(object.ETag ?? ''),
+      etag: unquoteEtag(object.ETag),
     })),
     folders: (page.CommonPrefixes ?? []).map((folder) => userKeyOf(identityId, folder.Prefix ?? '')),
     nextCursor: page.IsTruncated && page.NextContinuationToken ? page.NextContinuationToken : null,
   };
-}
-
-function unquote(etag: string): string {
-  return etag.replace(/^"|"$/g, '');
 }

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { loadS3rverWithRfc3986Query } from './s3rver-rfc3986';
 
 /** A real S3-compatible server on 127.0.0.1, with one empty bucket and a client pointed at it. */
 export interface TestS3 {
@@ -56,6 +57,7 @@ export async function startFauxqs(): Promise<TestS3> {
  * PutObject needs requestChecksumCalculation 'WHEN_REQUIRED'.
  */
 export async function startS3rver(): Promise<TestS3> {
+  loadS3rverWithRfc3986Query();
   const { default: S3rver } = await import('@20minutes/s3rver');
   const directory = await mkdtemp(join(tmpdir(), 'lockbox-s3rver-'));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, vhostBuckets: false });

@@ -1,0 +1,15 @@
+import { deleteObject } from './lib/delete-objects';
+import { depsFromEnv, type HandlerDeps } from './lib/deps';
+import { httpHandler } from './lib/http';
+import { keyParam } from './lib/key-param';
+import { s3Key } from './lib/keys';
+
+/** DELETE /file?key= — 204 whether or not the file existed, so a retry is harmless. */
+export function deleteFile(deps: HandlerDeps) {
+  return httpHandler('DELETE /file', deps.http, async ({ event, identityId }) => {
+    await deleteObject(deps.s3, deps.bucket, s3Key(identityId, keyParam(event), 'file'));
+    return { status: 204 };
+  });
+}
+
+export const handler = deleteFile(depsFromEnv());

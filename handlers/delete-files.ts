@@ -1,0 +1,21 @@
+import { arrayField, jsonBody, stringField } from './lib/body';
+import { deleteKeys } from './lib/delete-keys';
+import { depsFromEnv, type HandlerDeps } from './lib/deps';
+import { httpHandler, queryParams } from './lib/http';
+
+/** The most keys one request may name, as S3's DeleteObjects. */
+export const MAX_DELETE_KEYS = 1000;
+
+/** POST /files/delete { keys } — files and folders ("photos/"), each reported as deleted or failed. */
+export function deleteFiles(deps: HandlerDeps) {
+  return httpHandler('POST /files/delete', deps.http, async ({ event, identityId }) => {
+    queryParams(event, []);
+    const body = jsonBody(event, ['keys']);
+    const keys = arrayField(body.keys, 'keys', 1, MAX_DELETE_KEYS).map((key, i) =>
+      stringField(key, `keys[${i}]`),
+    );
+    return { status: 200, body: await deleteKeys(deps.s3, deps.bucket, identityId, keys) };
+  });
+}
+
+export const handler = deleteFiles(depsFromEnv());
