@@ -1,6 +1,8 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { listFiles } from '../../handlers/list-files';
+import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
 import { startFauxqs, type TestS3 } from '../support/s3-servers';
 
@@ -10,25 +12,87 @@ describe('GET /files on a real S3 server', () => {
   let handler: ReturnType<typeof listFiles>;
   const alice = identityId();
   const bob = identityId();
+  const many = identityId();
+  const manyKeys = Array.from({ length: 25 }, (_, i) => `f${String(i).padStart(2, '0')} &+%?é.txt`);
+
+  const list = async (caller: string | null | undefined, query: Record<string, string> = {}) => {
+    const res = await handler(apiEvent({ identityId: caller, query }), context);
+    return { status: res.statusCode, body: JSON.parse(res.body) };
+  };
 
   before(async () => {
     s3 = await startFauxqs();
-    handler = listFiles({
-      s3: s3.client,
-      bucket: s3.bucket,
-      http: { allowedOrigins: ['http://localhost:5173'], log: () => {} },
-    });
-    for (const key of [`${alice}/a.txt`, `${alice}/photos/1.jpg`, `${bob}/secret.txt`]) {
+    handler = listFiles(testDeps(s3));
+    const keys = [
+      `${alice}/a.txt`,
+      `${alice}/photos/1.jpg`,
+      `${bob}/secret.txt`,
+      `${bob}/photos/bob-only.jpg`,
+      ...manyKeys.map((key) => `${many}/${key}`),
+    ];
+    for (const key of keys) {
       await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: 'x' }));
     }
   });
   after(() => s3.stop());
+  afterEach(() => sinon.restore());
 
-  it("lists only the caller's own files and folders", async () => {
-    const res = await handler(apiEvent({ identityId: alice }), context);
-    expect(res.statusCode).to.equal(200);
-    const body = JSON.parse(res.body);
-    expect(body.files.map((f: { key: string }) => f.key)).to.deep.equal(['a.txt']);
-    expect(body.folders).to.deep.equal(['photos/']);
+  it("lists only the caller's own files and folders, for each of two users", async () => {
+    const forAlice = await list(alice);
+    expect(forAlice.status).to.equal(200);
+    expect(forAlice.body.files.map((f: { key: string }) => f.key)).to.deep.equal(['a.txt']);
+    expect(forAlice.body.folders).to.deep.equal(['photos/']);
+    expect(forAlice.body.nextCursor).to.equal(null);
+
+    const forBob = await list(bob);
+    expect(forBob.body.files.map((f: { key: string }) => f.key)).to.deep.equal(['secret.txt']);
+    expect(
+      (await list(bob, { prefix: 'photos/' })).body.files.map((f: { key: string }) => f.key),
+    ).to.deep.equal(['photos/bob-only.jpg']);
+    expect(
+      (await list(alice, { prefix: 'photos/' })).body.files.map((f: { key: string }) => f.key),
+    ).to.deep.equal(['photos/1.jpg']);
+  });
+
+  it('walks every file exactly once through the cursor (25 files, 7 per page)', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: { status: number; body: { files: { key: string }[]; nextCursor: string | null } } =
+        await list(many, cursor ? { limit: '7', cursor } : { limit: '7' });
+      expect(page.status).to.equal(200);
+      expect(page.body.files.length).to.be.at.most(7);
+      seen.push(...page.body.files.map((f) => f.key));
+      cursor = page.body.nextCursor;
+      pages += 1;
+    } while (cursor !== null && pages < 10);
+    expect(pages).to.equal(4);
+    expect(seen).to.have.length(25);
+    expect([...seen].sort()).to.deep.equal([...manyKeys].sort());
+  });
+
+  it("refuses a prefix that leaves the caller's folder, or keeps it inside", async () => {
+    for (const prefix of ['../', `../${bob}/`, '/', `/${bob}/`, '%2e%2e/', '\uff0e\uff0e/', 'a/../../']) {
+      const res = await list(alice, { prefix });
+      expect(res.status, prefix).to.equal(400);
+      expect(res.body.error.code, prefix).to.equal('InvalidKey');
+    }
+    // Another user's id (or zip/) is just a folder name inside the caller's own folder: empty here.
+    for (const prefix of [`${bob}/`, `zip/${bob}/`, `${bob}/photos/`]) {
+      const res = await list(alice, { prefix });
+      expect(res.status, prefix).to.equal(200);
+      expect(res.body, prefix).to.deep.equal({ files: [], folders: [], nextCursor: null });
+    }
+  });
+
+  it('answers 403 without any S3 call when the identity is missing, empty or malformed', async () => {
+    const send = sinon.spy(s3.client, 'send');
+    for (const caller of [null, '', 'not-an-id', 'eu-west-1:../x', `${alice}/`, alice.toUpperCase(), ' ']) {
+      const res = await list(caller);
+      expect(res.status, String(caller)).to.equal(403);
+      expect(res.body.error.code).to.equal('Unauthorized');
+    }
+    expect(send.callCount).to.equal(0);
   });
 });
