@@ -21,5 +21,6 @@ export async function deleteObjects(
       Delete: { Objects: keys.map((key) => ({ Key: key })), Quiet: true },
     }),
   );
-  return (result.Errors ?? []).flatMap((error) => (error.Key ? [error.Key] : []));
+  const asked = new Set(keys);
+  return (result.Errors ?? []).flatMap((error) => (error.Key && asked.has(error.Key) ? [error.Key] : []));
 }

@@ -1,0 +1,65 @@
+import { expect } from 'chai';
+import { deleteFile } from '../../handlers/delete-file';
+import { getFile } from '../../handlers/get-file';
+import { testDeps } from '../support/deps';
+import { apiEvent, context, identityId } from '../support/events';
+import { keysUnder, putObject } from '../support/objects';
+import { startFauxqs, type TestS3 } from '../support/s3-servers';
+
+// fauxqs: HeadObject, DeleteObject and keys with odd characters behave as on S3; no presigned URL is
+// fetched here (file-roundtrip.test.ts does that on s3rver, which verifies them).
+describe('GET /file and DELETE /file', () => {
+  let s3: TestS3;
+  const user = identityId();
+  const oddKey = 'odd/a b+c&d?e%f#g 日本.txt';
+
+  before(async () => {
+    s3 = await startFauxqs();
+    for (const key of [oddKey, 'keep/a', 'keep/a/b', 'keep/ab']) await putObject(s3, `${user}/${key}`, 'abc');
+  });
+  after(() => s3.stop());
+
+  const call = async (method: 'GET' | 'DELETE', query: Record<string, string>) => {
+    const handler = method === 'GET' ? getFile(testDeps(s3)) : deleteFile(testDeps(s3));
+    const res = await handler(apiEvent({ identityId: user, method, path: '/file', query }), context);
+    return { status: res.statusCode, body: res.body === '' ? undefined : JSON.parse(res.body) };
+  };
+
+  it('describes a file whose key has odd characters, with a URL for exactly that key', async () => {
+    const res = await call('GET', { key: oddKey });
+    expect(res.status).to.equal(200);
+    expect(res.body).to.include({ key: oddKey, size: 3, contentType: 'application/octet-stream' });
+    expect(res.body.etag).to.match(/^[0-9a-f]{32}$/);
+    expect(Date.parse(res.body.lastModified)).to.be.closeTo(Date.now(), 10 * 60_000);
+    const url = new URL(res.body.url);
+    expect(decodeURIComponent(url.pathname)).to.equal(`/${s3.bucket}/${user}/${oddKey}`);
+    expect(url.searchParams.get('X-Amz-Expires')).to.equal('300');
+    expect(url.searchParams.get('response-content-disposition')).to.match(/^attachment; filename="/);
+  });
+
+  it('answers 404 NotFound for a missing file, and for a folder that holds files', async () => {
+    for (const key of ['missing.txt', 'odd']) {
+      const res = await call('GET', { key });
+      expect(res.status).to.equal(404);
+      expect(res.body.error).to.deep.equal({ code: 'NotFound', message: 'No file with this key.' });
+    }
+  });
+
+  it('refuses a folder key, an invalid key and a missing or repeated key parameter', async () => {
+    expect((await call('GET', { key: 'keep/' })).body.error.code).to.equal('InvalidKey');
+    expect((await call('DELETE', { key: 'a/../b' })).body.error.code).to.equal('InvalidKey');
+    expect((await call('GET', {})).status).to.equal(400);
+    const repeated = apiEvent({ identityId: user, path: '/file', query: { key: 'b' } });
+    repeated.multiValueQueryStringParameters = { key: ['a', 'b'] };
+    const res = await getFile(testDeps(s3))(repeated, context);
+    expect(res.statusCode).to.equal(400);
+  });
+
+  it('deletes exactly the named file, and answers 204 again when it is already gone', async () => {
+    expect((await call('DELETE', { key: 'keep/a' })).status).to.equal(204);
+    expect(await keysUnder(s3, `${user}/keep`)).to.deep.equal([`${user}/keep/a/b`, `${user}/keep/ab`]);
+    const again = await call('DELETE', { key: 'keep/a' });
+    expect(again).to.deep.equal({ status: 204, body: undefined });
+    expect((await call('DELETE', { key: 'never-existed.txt' })).status).to.equal(204);
+  });
+});

@@ -1,0 +1,20 @@
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { TestS3 } from './s3-servers';
+
+/** Writes one object straight to the test server, bypassing the handlers. */
+export async function putObject(s3: TestS3, key: string, body: string | Buffer): Promise<void> {
+  await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body }));
+}
+
+/** An object's bytes and Content-Type as the server holds them. */
+export async function getObject(s3: TestS3, key: string): Promise<{ bytes: Buffer; contentType?: string }> {
+  const object = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
+  if (!object.Body) throw new Error(`No body for ${key}`);
+  return { bytes: Buffer.from(await object.Body.transformToByteArray()), contentType: object.ContentType };
+}
+
+/** Every key under a prefix, sorted (the test objects are few: one page). */
+export async function keysUnder(s3: TestS3, prefix: string): Promise<string[]> {
+  const page = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: prefix }));
+  return (page.Contents ?? []).map((object) => object.Key ?? '').sort();
+}

@@ -1,0 +1,28 @@
+import { expect } from 'chai';
+import { MAX_PUT_FILE_BYTES, storeFileOptionsFromEnv } from '../../handlers/lib/store-file';
+
+describe('storeFileOptionsFromEnv', () => {
+  const saved = process.env.PUT_FILE_MAX_BYTES;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.PUT_FILE_MAX_BYTES;
+    else process.env.PUT_FILE_MAX_BYTES = saved;
+  });
+
+  it('defaults to 5 MiB', () => {
+    delete process.env.PUT_FILE_MAX_BYTES;
+    expect(storeFileOptionsFromEnv()).to.deep.equal({ maxBytes: 5 * 1024 * 1024 });
+    expect(MAX_PUT_FILE_BYTES).to.equal(5 * 1024 * 1024);
+  });
+
+  it('reads PUT_FILE_MAX_BYTES', () => {
+    process.env.PUT_FILE_MAX_BYTES = '1048576';
+    expect(storeFileOptionsFromEnv()).to.deep.equal({ maxBytes: 1048576 });
+  });
+
+  it('fails fast on a value that is not an integer in 1..5 MiB', () => {
+    for (const value of ['0', '-1', '1.5', 'lots', String(MAX_PUT_FILE_BYTES + 1)]) {
+      process.env.PUT_FILE_MAX_BYTES = value;
+      expect(() => storeFileOptionsFromEnv(), value).to.throw(/PUT_FILE_MAX_BYTES/);
+    }
+  });
+});
