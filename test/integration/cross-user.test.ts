@@ -1,0 +1,146 @@
+import { expect } from 'chai';
+import { deleteFile } from '../../handlers/delete-file';
+import { deleteFiles } from '../../handlers/delete-files';
+import { getFile } from '../../handlers/get-file';
+import type { Handler } from '../../handlers/lib/http';
+import { MAX_PUT_FILE_BYTES } from '../../handlers/lib/store-file';
+import { listFiles } from '../../handlers/list-files';
+import { putFile } from '../../handlers/put-file';
+import { testDeps } from '../support/deps';
+import { apiEvent, context, identityId } from '../support/events';
+import { getObject, keysUnder, putObject } from '../support/objects';
+import { startS3rver, type TestS3 } from '../support/s3-servers';
+
+// s3rver: it verifies presigned URLs, so a URL that B edits to point at A's file is really refused.
+describe("cross-user: B cannot read, list, overwrite or delete A's files", () => {
+  let s3: TestS3;
+  const alice = identityId();
+  const bob = identityId();
+  const aliceObjects: Record<string, string> = {
+    [`${alice}/secret.txt`]: 'alice secret 1',
+    [`${alice}/docs/plan.txt`]: 'alice secret 2',
+    [`zip/${alice}/job.zip`]: 'alice secret 3',
+  };
+  const breaches: string[] = [];
+
+  /** Every way to spell "A's file" from inside B's folder, for a path below A's folder. */
+  const tricks = (path: string): string[] => [
+    `${alice}/${path}`,
+    `/${alice}/${path}`,
+    `../${alice}/${path}`,
+    `./../${alice}/${path}`,
+    `a/../../${alice}/${path}`,
+    `%2e%2e/${alice}/${path}`,
+    `%2E%2E%2F${alice}%2F${path}`,
+    `..%2f${alice}/${path}`,
+    `\uff0e\uff0e/${alice}/${path}`,
+    `\uff0e\uff0e\uff0f${alice}\uff0f${path}`,
+    `..\\${alice}\\${path}`,
+    `..\u0000/${alice}/${path}`,
+    `.\u200b./${alice}/${path}`,
+    `zip/${alice}/${path}`,
+    `zip/../${alice}/${path}`,
+    `../zip/${alice}/${path}`,
+  ];
+  const fileTricks = [...tricks('secret.txt'), ...tricks('docs/plan.txt'), ...tricks('job.zip').slice(0, 3)];
+  const folderTricks = [...tricks(''), ...tricks('docs/'), '../', '..', '%2e%2e/', '\uff0e\uff0e/'];
+
+  const asBob = async (
+    handler: Handler,
+    method: string,
+    path: string,
+    query = {},
+    body?: object | Buffer,
+  ) => {
+    const res = await handler(apiEvent({ identityId: bob, method, path, query, body }), context);
+    return { status: res.statusCode, text: res.body };
+  };
+
+  /** A response that carries any of A's bytes, or a URL outside B's own folder, is a breach. */
+  function checkNoLeak(label: string, text: string): void {
+    for (const secret of Object.values(aliceObjects))
+      if (text.includes(secret)) breaches.push(`${label}: bytes`);
+    const url = /"url":"([^"]+)"/.exec(text)?.[1];
+    if (url && !decodeURIComponent(new URL(url).pathname).startsWith(`/${s3.bucket}/${bob}/`)) {
+      breaches.push(`${label}: URL outside B's folder`);
+    }
+  }
+
+  before(async () => {
+    s3 = await startS3rver();
+    for (const [key, body] of Object.entries(aliceObjects)) await putObject(s3, key, body);
+    await putObject(s3, `${bob}/mine.txt`, 'bob');
+  });
+  after(() => s3.stop());
+
+  it('GET /file: no trick yields metadata or a URL for A’s file', async () => {
+    for (const key of fileTricks) {
+      const res = await asBob(getFile(testDeps(s3)), 'GET', '/file', { key });
+      if (res.status === 200) breaches.push(`GET /file ${JSON.stringify(key)}: 200`);
+      checkNoLeak(`GET /file ${JSON.stringify(key)}`, res.text);
+      expect(res.status, JSON.stringify(key)).to.be.oneOf([400, 404]);
+    }
+    expect(breaches).to.deep.equal([]);
+  });
+
+  it('GET /files: no prefix trick lists A’s folder', async () => {
+    for (const prefix of folderTricks) {
+      const res = await asBob(listFiles(testDeps(s3)), 'GET', '/files', { prefix });
+      checkNoLeak(`GET /files ${JSON.stringify(prefix)}`, res.text);
+      if (res.status === 200) {
+        const body = JSON.parse(res.text);
+        expect(body.files, JSON.stringify(prefix)).to.deep.equal([]);
+        expect(body.folders, JSON.stringify(prefix)).to.deep.equal([]);
+      }
+    }
+    expect(breaches).to.deep.equal([]);
+  });
+
+  it('a presigned URL that B edits to name A’s file is refused by S3', async () => {
+    const own = await asBob(getFile(testDeps(s3)), 'GET', '/file', { key: 'mine.txt' });
+    const { url } = JSON.parse(own.text);
+    expect(await (await fetch(url)).text()).to.equal('bob');
+    const edited = url.replace(
+      `/${encodeURIComponent(bob)}/mine.txt`,
+      `/${encodeURIComponent(alice)}/secret.txt`,
+    );
+    expect(edited).not.to.equal(url);
+    const res = await fetch(edited);
+    expect(res.status).to.equal(403);
+    checkNoLeak('edited URL', await res.text());
+    expect(breaches).to.deep.equal([]);
+  });
+
+  it('PUT /file, DELETE /file and POST /files/delete: no trick changes or removes A’s files', async () => {
+    const put = putFile(testDeps(s3), { maxBytes: MAX_PUT_FILE_BYTES });
+    for (const key of fileTricks) {
+      const res = await asBob(put, 'PUT', '/file', { key }, Buffer.from('overwritten by bob'));
+      checkNoLeak(`PUT /file ${JSON.stringify(key)}`, res.text);
+      const del = await asBob(deleteFile(testDeps(s3)), 'DELETE', '/file', { key });
+      checkNoLeak(`DELETE /file ${JSON.stringify(key)}`, del.text);
+    }
+    const bulk = await asBob(
+      deleteFiles(testDeps(s3)),
+      'POST',
+      '/files/delete',
+      {},
+      {
+        keys: [...fileTricks, ...folderTricks],
+      },
+    );
+    expect(bulk.status).to.equal(200);
+    checkNoLeak('POST /files/delete', bulk.text);
+
+    for (const [key, body] of Object.entries(aliceObjects)) {
+      const stored = await getObject(s3, key);
+      if (stored.bytes.toString() !== body) breaches.push(`${key} changed`);
+    }
+    expect(await keysUnder(s3, `${alice}/`)).to.deep.equal(
+      Object.keys(aliceObjects)
+        .filter((key) => key.startsWith(`${alice}/`))
+        .sort(),
+    );
+    expect(await keysUnder(s3, `zip/${alice}/`)).to.deep.equal([`zip/${alice}/job.zip`]);
+    expect(breaches).to.deep.equal([]);
+  });
+});
