@@ -1,0 +1,211 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { deleteFile } from '../../handlers/delete-file';
+import { deleteFiles } from '../../handlers/delete-files';
+import { getFile } from '../../handlers/get-file';
+import { MAX_JSON_BODY_BYTES } from '../../handlers/lib/body';
+import type { Handler } from '../../handlers/lib/http';
+import { listFiles } from '../../handlers/list-files';
+import { putFile } from '../../handlers/put-file';
+import { testDeps } from '../support/deps';
+import { apiEvent, context, type EventParams, identityId, ORIGIN } from '../support/events';
+import { putObject } from '../support/objects';
+import { startFauxqs, type TestS3 } from '../support/s3-servers';
+
+// fauxqs: a plain, fast S3; the faults here are injected with sinon, not asked of the server.
+describe('bad input and S3 faults on the file routes', () => {
+  let s3: TestS3;
+  const user = identityId();
+  const logs: string[] = [];
+  const routes: Record<string, (s3: TestS3) => Handler> = {};
+
+  before(async () => {
+    s3 = await startFauxqs();
+    await putObject(s3, `${user}/a.txt`, 'a');
+    const deps = () => ({
+      ...testDeps(s3),
+      http: { allowedOrigins: [ORIGIN], log: (line: string) => logs.push(line) },
+    });
+    Object.assign(routes, {
+      'GET /file': () => getFile(deps()),
+      'PUT /file': () => putFile(deps(), { maxBytes: 1024 }),
+      'DELETE /file': () => deleteFile(deps()),
+      'POST /files/delete': () => deleteFiles(deps()),
+      'GET /files': () => listFiles(deps()),
+    });
+  });
+  after(() => s3.stop());
+  afterEach(() => {
+    sinon.restore();
+    logs.length = 0;
+  });
+
+  const send = (route: string, params: EventParams, tweak?: (event: APIGatewayProxyEvent) => void) => {
+    const [method, path] = route.split(' ');
+    const event = apiEvent({ identityId: user, method, path, ...params });
+    tweak?.(event);
+    return routes[route](s3)(event, context);
+  };
+
+  /** Every bad request: a 4xx with the error shape and CORS headers, never a 5xx. */
+  async function expectClientError(
+    route: string,
+    params: EventParams,
+    tweak?: (e: APIGatewayProxyEvent) => void,
+  ) {
+    const label = `${route} ${JSON.stringify(params).slice(0, 80)}`;
+    const res = await send(route, params, tweak);
+    expect(res.statusCode, label).to.be.within(400, 499);
+    const body = JSON.parse(res.body);
+    expect(body.error.code, label).to.be.a('string');
+    expect(body.error.message, label).to.be.a('string');
+    expect(res.headers?.['Access-Control-Allow-Origin'], label).to.equal(ORIGIN);
+    return { status: res.statusCode, code: body.error.code };
+  }
+
+  it('answers malformed, wrong-typed and unknown JSON fields with 400', async () => {
+    const bodies = ['', '{', 'null', '[]', '"keys"', '{"keys": }', '{"keys":["a"],"keys2":1}', '\u0000'];
+    for (const body of bodies) await expectClientError('POST /files/delete', { body });
+    for (const body of [
+      {},
+      { keys: null },
+      { keys: 'a.txt' },
+      { keys: { 0: 'a' } },
+      { keys: [['a']] },
+      { keys: [1] },
+    ]) {
+      expect(await expectClientError('POST /files/delete', { body })).to.deep.equal({
+        status: 400,
+        code: 'BadRequest',
+      });
+    }
+    // Base64 from API Gateway that does not decode to JSON.
+    await expectClientError('POST /files/delete', { body: Buffer.from([0xff, 0xfe, 0x00]) });
+  });
+
+  it('answers unknown, missing and repeated query parameters with 400', async () => {
+    const badRequest = { status: 400, code: 'BadRequest' };
+    const noQuery = (e: APIGatewayProxyEvent) => Object.assign(e, { queryStringParameters: null });
+    const repeated = (e: APIGatewayProxyEvent) =>
+      Object.assign(e, { multiValueQueryStringParameters: { key: ['a', 'b'] } });
+    for (const route of ['GET /file', 'PUT /file', 'DELETE /file']) {
+      expect(await expectClientError(route, { query: { key: 'a.txt', extra: '1' } })).to.deep.equal(
+        badRequest,
+      );
+      expect(await expectClientError(route, { query: {} })).to.deep.equal(badRequest);
+      expect(await expectClientError(route, {}, noQuery)).to.deep.equal(badRequest);
+      expect(await expectClientError(route, { query: { key: 'b' } }, repeated)).to.deep.equal(badRequest);
+    }
+    await expectClientError('POST /files/delete', { query: { dryRun: 'true' }, body: { keys: ['a.txt'] } });
+    await expectClientError('GET /files', { query: { limit: '0' } });
+    await expectClientError('GET /files', { query: { limit: 'ten' } });
+    await expectClientError('GET /files', { query: { verbose: '1' } });
+  });
+
+  it('answers bad keys with 400 InvalidKey on every route', async () => {
+    const keys = ['', '/a', '../a', 'a\u0000', 'a'.repeat(2000), '\ud800', 'a/', 'a\u202e'];
+    for (const key of keys) {
+      for (const route of ['GET /file', 'PUT /file', 'DELETE /file']) {
+        const res = await expectClientError(route, { query: { key }, body: Buffer.from('x') });
+        expect(res, `${route} ${JSON.stringify(key).slice(0, 20)}`).to.deep.equal({
+          status: 400,
+          code: 'InvalidKey',
+        });
+      }
+    }
+  });
+
+  it('answers oversize bodies with 413', async () => {
+    const tooLarge = { status: 413, code: 'PayloadTooLarge' };
+    const big = { query: { key: 'big' }, body: Buffer.alloc(1025) };
+    expect(await expectClientError('PUT /file', big)).to.deep.equal(tooLarge);
+    const huge = JSON.stringify({ keys: ['x'.repeat(MAX_JSON_BODY_BYTES)] });
+    expect(await expectClientError('POST /files/delete', { body: huge })).to.deep.equal(tooLarge);
+  });
+
+  it('answers a missing, empty or malformed identity with 403, before any S3 call', async () => {
+    const spy = sinon.spy(s3.client, 'send');
+    for (const route of Object.keys(routes)) {
+      for (const caller of [null, '', 'eu-west-1:not-a-uuid', `${user}/..`]) {
+        const params = { identityId: caller, query: { key: 'a.txt' }, body: { keys: ['a.txt'] } };
+        const res = await send(route, route === 'GET /files' ? { identityId: caller } : params);
+        expect(res.statusCode, `${route} ${caller}`).to.equal(403);
+      }
+      await expectClientError(route, {}, (e) => Object.assign(e, { requestContext: {} }));
+    }
+    expect(spy.callCount).to.equal(0);
+  });
+
+  it('survives headers and bodies that API Gateway may leave null', async () => {
+    for (const route of Object.keys(routes)) {
+      const res = await send(route, {}, (e) => Object.assign(e, { headers: null, body: null }));
+      expect(res.statusCode, route).to.be.below(500);
+    }
+  });
+
+  describe('when S3 fails with a message naming the bucket and an ARN', () => {
+    function s3Failure(status: number): Error {
+      const error = new Error(
+        `User arn:aws:sts::123456789012:assumed-role/lockbox-dev-get-file/fn is not authorized on ` +
+          `arn:aws:s3:::${s3.bucket}/${user}/a.txt (bucket ${s3.bucket})`,
+      );
+      error.name = status === 403 ? 'AccessDenied' : 'InternalError';
+      return Object.assign(error, {
+        $metadata: { httpStatusCode: status },
+        Code: error.name,
+        BucketName: s3.bucket,
+      });
+    }
+
+    function expectNoLeak(label: string, text: string): void {
+      for (const secret of [s3.bucket, 'arn:aws', '123456789012', 'not authorized', 'assumed-role', ' at ']) {
+        expect(text, `${label} leaks ${secret}`).not.to.include(secret);
+      }
+    }
+
+    for (const status of [403, 500]) {
+      it(`answers 500 Internal with only a request id (S3 status ${status}), and logs no detail`, async () => {
+        sinon.stub(s3.client, 'send').rejects(s3Failure(status));
+        const requests: [string, EventParams][] = [
+          ['GET /file', { query: { key: 'a.txt' } }],
+          ['PUT /file', { query: { key: 'a.txt' }, body: Buffer.from('x') }],
+          ['DELETE /file', { query: { key: 'a.txt' } }],
+          ['GET /files', {}],
+        ];
+        for (const [route, params] of requests) {
+          const res = await send(route, params);
+          expect(res.statusCode, route).to.equal(500);
+          expect(JSON.parse(res.body)).to.deep.equal({
+            error: { code: 'Internal', message: 'Internal error. Request id: test-request-id' },
+          });
+          expect(res.headers?.['Access-Control-Allow-Origin'], route).to.equal(ORIGIN);
+        }
+        expect(logs).to.have.length(requests.length);
+        for (const line of logs) expectNoLeak('log', line);
+      });
+
+      it(`reports each key as failed on POST /files/delete without leaking (S3 status ${status})`, async () => {
+        sinon.stub(s3.client, 'send').rejects(s3Failure(status));
+        const res = await send('POST /files/delete', { body: { keys: ['a.txt', 'folder/', '../x'] } });
+        expect(res.statusCode).to.equal(200);
+        const body = JSON.parse(res.body);
+        expect(body.deleted).to.deep.equal([]);
+        expect(body.errors.map((e: { key: string; code: string }) => [e.key, e.code])).to.deep.equal([
+          ['../x', 'InvalidKey'],
+          ['a.txt', 'Internal'],
+          ['folder/', 'Internal'],
+        ]);
+        expectNoLeak('POST /files/delete', res.body);
+      });
+    }
+  });
+
+  it('never logs a presigned URL', async () => {
+    const res = await send('GET /file', { query: { key: 'a.txt' } });
+    expect(res.statusCode).to.equal(200);
+    expect(logs).to.have.length(1);
+    expect(logs[0]).not.to.include('X-Amz-Signature');
+    expect(logs[0]).not.to.include('a.txt');
+  });
+});
