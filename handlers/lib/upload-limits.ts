@@ -10,10 +10,11 @@ export const MAX_PART_NUMBER = 10_000;
 /** S3's limit on one PUT. */
 export const MAX_SINGLE_PUT_BYTES = 5 * GiB;
 /**
- * At most this many part URLs in one response: 1000 URLs of up to ~3.5 KB (a 1024-byte key percent-encoded)
- * stay well under Lambda's 6 MB response limit. Larger files get larger parts instead.
+ * At most this many part URLs in one response. A URL is up to ~4.4 KB (a 1024-byte non-ASCII key
+ * percent-encoded, plus the Lambda role's session token): 1000 of them measured 4.2 MiB, too near Lambda's
+ * 6 MB response limit; 500 stay near 2 MiB. Larger files get larger parts instead.
  */
-export const MAX_PARTS_PER_UPLOAD = 1000;
+export const MAX_PARTS_PER_UPLOAD = 500;
 
 export interface UploadLimits {
   /** Files up to this size get one presigned PUT; larger ones a multipart upload. @default 16 MiB */

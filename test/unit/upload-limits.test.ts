@@ -36,14 +36,14 @@ describe('planParts', () => {
     );
   });
 
-  it('keeps the configured part size while it fits in 1000 parts, then grows it in whole MiB', () => {
+  it('keeps the configured part size while it fits in 500 parts, then grows it in whole MiB', () => {
     expect(planParts(3 * 16 * MiB - 1, 16 * MiB).parts.map((p) => p.size)).to.deep.equal([
       16 * MiB,
       16 * MiB,
       16 * MiB - 1,
     ]);
-    expect(planParts(1000 * 16 * MiB, 16 * MiB).partSize).to.equal(16 * MiB);
-    expect(planParts(1000 * 16 * MiB + 1, 16 * MiB).partSize).to.equal(17 * MiB);
+    expect(planParts(500 * 16 * MiB, 16 * MiB).partSize).to.equal(16 * MiB);
+    expect(planParts(500 * 16 * MiB + 1, 16 * MiB).partSize).to.equal(17 * MiB);
   });
 });
 
