@@ -64,4 +64,24 @@ export const routes: readonly Route[] = [
     // ListBucket to find a folder's files; DeleteObjects is authorised as s3:DeleteObject per key.
     s3: [{ scope: 'user-files', actions: ['s3:DeleteObject', 's3:ListBucket'] }],
   },
+  {
+    method: 'POST',
+    path: '/uploads',
+    handler: 'create-upload',
+    // CreateMultipartUpload, and the PutObject/UploadPart URLs it signs, are all s3:PutObject.
+    s3: [{ scope: 'user-files', actions: ['s3:PutObject'] }],
+  },
+  {
+    method: 'POST',
+    path: '/uploads/complete',
+    handler: 'complete-upload',
+    // CompleteMultipartUpload is s3:PutObject; the HeadObject that reports the size is s3:GetObject.
+    s3: [{ scope: 'user-files', actions: ['s3:PutObject', 's3:GetObject'] }],
+  },
+  {
+    method: 'POST',
+    path: '/uploads/abort',
+    handler: 'abort-upload',
+    s3: [{ scope: 'user-files', actions: ['s3:AbortMultipartUpload'] }],
+  },
 ];

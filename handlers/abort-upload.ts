@@ -1,0 +1,17 @@
+import { jsonBody } from './lib/body';
+import { depsFromEnv, type HandlerDeps } from './lib/deps';
+import { httpHandler } from './lib/http';
+import { s3Key } from './lib/keys';
+import { abortMultipart } from './lib/upload-abort';
+import { uploadIdField } from './lib/upload-id';
+
+/** POST /uploads/abort { key, uploadId } — drops a multipart upload and its parts; 204 even if unknown. */
+export function abortUpload(deps: HandlerDeps) {
+  return httpHandler('POST /uploads/abort', deps.http, async ({ event, identityId }) => {
+    const body = jsonBody(event, ['key', 'uploadId']);
+    await abortMultipart(deps.s3, deps.bucket, s3Key(identityId, body.key), uploadIdField(body.uploadId));
+    return { status: 204 };
+  });
+}
+
+export const handler = abortUpload(depsFromEnv());

@@ -1,0 +1,71 @@
+import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
+import { PayloadTooLargeError } from './errors';
+import { expiresAt, PRESIGNED_URL_SECONDS } from './presign';
+import { presignParts, presignPut } from './presign-upload';
+import type { UploadDeps } from './upload-deps';
+import { planParts } from './upload-limits';
+
+export interface UploadRequest {
+  /** Built by keys.ts from the caller's identity: this module trusts it. */
+  readonly s3Key: string;
+  readonly size: number;
+  readonly contentType: string;
+}
+
+export interface SingleUpload {
+  readonly type: 'single';
+  readonly url: string;
+  readonly method: 'PUT';
+  /** Exactly the headers the client sends with the PUT (Content-Length comes from the body itself). */
+  readonly headers: Record<string, string>;
+  readonly expiresAt: string;
+}
+
+export interface MultipartUpload {
+  readonly type: 'multipart';
+  readonly uploadId: string;
+  readonly partSize: number;
+  readonly parts: { partNumber: number; url: string }[];
+  readonly expiresAt: string;
+}
+
+/**
+ * Starts an upload of `size` bytes straight to S3: one presigned PUT up to the multipart threshold,
+ * otherwise a multipart upload (its content type fixed now) with one presigned URL per part.
+ */
+export async function startUpload(
+  deps: Pick<UploadDeps, 's3' | 'presigner' | 'bucket' | 'limits'>,
+  request: UploadRequest,
+): Promise<SingleUpload | MultipartUpload> {
+  const { s3, presigner, bucket, limits } = deps;
+  if (request.size > limits.maxFileBytes) {
+    throw new PayloadTooLargeError(`A file may be at most ${limits.maxFileBytes} bytes.`);
+  }
+  // Whole seconds, as in X-Amz-Date, so that `expiresAt` is exactly when S3 starts refusing the URLs.
+  const signingDate = new Date(Math.floor(Date.now() / 1000) * 1000);
+  if (request.size <= limits.multipartThresholdBytes) {
+    return {
+      type: 'single',
+      url: await presignPut(presigner, bucket, request.s3Key, request.size, request.contentType, signingDate),
+      method: 'PUT',
+      headers: { 'Content-Type': request.contentType },
+      expiresAt: expiresAt(PRESIGNED_URL_SECONDS, signingDate.getTime()),
+    };
+  }
+  const created = await s3.send(
+    new CreateMultipartUploadCommand({
+      Bucket: bucket,
+      Key: request.s3Key,
+      ContentType: request.contentType,
+    }),
+  );
+  if (!created.UploadId) throw new Error('CreateMultipartUpload returned no upload id');
+  const plan = planParts(request.size, limits.partBytes);
+  return {
+    type: 'multipart',
+    uploadId: created.UploadId,
+    partSize: plan.partSize,
+    parts: await presignParts(presigner, bucket, request.s3Key, created.UploadId, plan.parts, signingDate),
+    expiresAt: expiresAt(PRESIGNED_URL_SECONDS, signingDate.getTime()),
+  };
+}

@@ -1,0 +1,228 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { abortUpload } from '../../handlers/abort-upload';
+import { completeUpload } from '../../handlers/complete-upload';
+import { createUpload } from '../../handlers/create-upload';
+import type { Handler } from '../../handlers/lib/http';
+import type { UploadDeps } from '../../handlers/lib/upload-deps';
+import { MIN_PART_BYTES } from '../../handlers/lib/upload-limits';
+import { apiEvent, context, identityId } from '../support/events';
+import { startFauxqs, type TestS3 } from '../support/s3-servers';
+import { uploadDeps } from '../support/upload-deps';
+
+const ETAG = '"0123456789abcdef0123456789abcdef"';
+const part = (partNumber: unknown, etag: unknown = ETAG) => ({ partNumber, etag });
+
+const badCreate: unknown[] = [
+  '{',
+  '',
+  'null',
+  '[]',
+  '"key"',
+  {},
+  { key: 'a.txt', size: 1 },
+  { key: 'a.txt', contentType: 'text/plain' },
+  { size: 1, contentType: 'text/plain' },
+  { key: 1, size: 1, contentType: 'text/plain' },
+  { key: null, size: 1, contentType: 'text/plain' },
+  { key: '../a.txt', size: 1, contentType: 'text/plain' },
+  { key: 'folder/', size: 1, contentType: 'text/plain' },
+  { key: 'a.txt', size: 1, contentType: 'text/plain', extra: true },
+  ...[-1, 1.5, 1e300, 2 ** 53, '10', true, null, [1], { n: 1 }].map((size) => ({
+    key: 'a.txt',
+    size,
+    contentType: 'text/plain',
+  })),
+  ...[
+    '',
+    'text',
+    'text/',
+    '/plain',
+    'text/pl ain',
+    'text/plain\r\nX-Evil: 1',
+    'text/plain;charset',
+    'text/plain;  charset=utf-8',
+    't\u00ebxt/plain',
+    `${'a'.repeat(300)}/x`,
+    5,
+    null,
+  ].map((contentType) => ({ key: 'a.txt', size: 1, contentType })),
+];
+
+const badUploadIds: unknown[] = [
+  '',
+  'a'.repeat(1025),
+  'abc def',
+  'abc&uploads=1',
+  'x\n',
+  '<id>',
+  5,
+  null,
+  ['id'],
+];
+
+const badComplete: unknown[] = [
+  '{',
+  'null',
+  {},
+  { key: 'a.bin', uploadId: 'u1' },
+  { key: 'a.bin', parts: [part(1)] },
+  { uploadId: 'u1', parts: [part(1)] },
+  { key: 'a.bin', uploadId: 'u1', parts: [part(1)], extra: 1 },
+  { key: '../a.bin', uploadId: 'u1', parts: [part(1)] },
+  ...badUploadIds.map((uploadId) => ({ key: 'a.bin', uploadId, parts: [part(1)] })),
+  ...[
+    'x',
+    {},
+    [],
+    [1],
+    [null],
+    [[1, ETAG]],
+    [part(0)],
+    [part(10001)],
+    [part(-1)],
+    [part(1.5)],
+    [part('1')],
+    [part(1), part(1)],
+    [part(2), part(1)],
+    [part(1), part(3), part(2)],
+    [{ ...part(1), size: 5 }],
+    [{ partNumber: 1 }],
+    [{ etag: ETAG }],
+    ...['', '"', 'abc"', '"abc', 'x'.repeat(200), '<etag>', 'ab cd', 5, null].map((etag) => [part(1, etag)]),
+    Array.from({ length: 10001 }, (_, i) => part(i + 1)),
+  ].map((parts) => ({ key: 'a.bin', uploadId: 'u1', parts })),
+];
+
+const badAbort: unknown[] = [
+  '{',
+  '[]',
+  {},
+  { key: 'a.bin' },
+  { uploadId: 'u1' },
+  { key: 'a.bin', uploadId: 'u1', parts: [] },
+  { key: '/a.bin', uploadId: 'u1' },
+  ...badUploadIds.map((uploadId) => ({ key: 'a.bin', uploadId })),
+];
+
+// fauxqs: a real server, although none of these requests should reach it (a spy counts S3 calls).
+describe('uploads with bad input (fauxqs)', () => {
+  let s3: TestS3;
+  let deps: UploadDeps;
+  let logs: string[];
+  const user = identityId();
+
+  before(async () => {
+    s3 = await startFauxqs();
+  });
+  after(() => s3.stop());
+  beforeEach(() => {
+    logs = [];
+    deps = { ...uploadDeps(s3), http: { allowedOrigins: [], log: (line) => logs.push(line) } };
+  });
+  afterEach(() => sinon.restore());
+
+  const routes = [
+    { path: '/uploads', make: (d: UploadDeps) => createUpload(d), bad: badCreate },
+    { path: '/uploads/complete', make: (d: UploadDeps) => completeUpload(d), bad: badComplete },
+    { path: '/uploads/abort', make: (d: UploadDeps) => abortUpload(d), bad: badAbort },
+  ];
+
+  async function post(handler: Handler, path: string, body: unknown, who: string | null = user) {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    return handler(apiEvent({ identityId: who, method: 'POST', path, body: text }), context);
+  }
+
+  function errorCode(res: APIGatewayProxyResult): string {
+    return JSON.parse(res.body).error.code;
+  }
+
+  for (const { path, make, bad } of routes) {
+    it(`POST ${path}: ${bad.length} bad bodies are 400s that never reach S3`, async () => {
+      const send = sinon.spy(deps.s3, 'send');
+      const handler = make(deps);
+      for (const body of bad) {
+        const res = await post(handler, path, body);
+        const what = JSON.stringify(body)?.slice(0, 200);
+        expect(res.statusCode, what).to.equal(400);
+        expect(errorCode(res), what).to.be.oneOf(['BadRequest', 'InvalidKey']);
+      }
+      expect(send.callCount).to.equal(0);
+    });
+
+    it(`POST ${path}: absent or malformed identity is 403 before anything else`, async () => {
+      const send = sinon.spy(deps.s3, 'send');
+      const handler = make(deps);
+      for (const who of [null, '', 'not-an-identity', '../eu-west-1:x']) {
+        const res = await post(handler, path, {}, who);
+        expect(res.statusCode).to.equal(403);
+        expect(errorCode(res)).to.equal('Unauthorized');
+      }
+      expect(send.callCount).to.equal(0);
+    });
+
+    it(`POST ${path}: a body over 2 MiB is 413`, async () => {
+      const res = await post(make(deps), path, { key: 'a'.repeat(3 * 1024 * 1024) });
+      expect(res.statusCode).to.equal(413);
+    });
+  }
+
+  describe('when S3 fails with a message naming the bucket and an ARN', () => {
+    const secretText = `arn:aws:s3:::${'lockbox-prod-bucket'}/eu-west-1:secret AccessDenied on bucket ${'lockbox-test'}`;
+    const s3Failure = (name: string) =>
+      Object.assign(new Error(secretText), { name, Code: name, $metadata: { httpStatusCode: 403 } });
+    const calls = [
+      {
+        path: '/uploads',
+        make: createUpload,
+        body: { key: 'a.bin', size: 2 * MIN_PART_BYTES, contentType: 'a/b' },
+      },
+      {
+        path: '/uploads/complete',
+        make: completeUpload,
+        body: { key: 'a.bin', uploadId: 'u1', parts: [part(1)] },
+      },
+      { path: '/uploads/abort', make: abortUpload, body: { key: 'a.bin', uploadId: 'u1' } },
+    ];
+
+    for (const { path, make, body } of calls) {
+      it(`POST ${path}: 500 naming only the request id, and a log line without the message`, async () => {
+        sinon.stub(deps.s3, 'send').rejects(s3Failure('AccessDenied'));
+        const res = await post(make(deps), path, body);
+        expect(res.statusCode).to.equal(500);
+        expect(JSON.parse(res.body)).to.deep.equal({
+          error: { code: 'Internal', message: 'Internal error. Request id: test-request-id' },
+        });
+        for (const text of [res.body, ...logs]) {
+          expect(text).not.to.contain('arn:aws');
+          expect(text).not.to.contain(deps.bucket);
+        }
+      });
+    }
+
+    it("POST /uploads/complete: S3's NoSuchUpload text is replaced by ours", async () => {
+      sinon.stub(deps.s3, 'send').rejects(s3Failure('NoSuchUpload'));
+      const res = await post(completeUpload(deps), '/uploads/complete', calls[1].body);
+      expect(res.statusCode).to.equal(404);
+      expect(res.body).not.to.contain('arn:aws');
+      expect(res.body).not.to.contain(deps.bucket);
+    });
+
+    it('POST /uploads: a presigner whose credentials fail is a 500 without their text', async () => {
+      const presigner = s3.newClient({
+        credentials: async () => {
+          throw s3Failure('CredentialsProviderError');
+        },
+      });
+      const res = await post(createUpload({ ...deps, presigner }), '/uploads', {
+        key: 'a.txt',
+        size: 1,
+        contentType: 'text/plain',
+      });
+      expect(res.statusCode).to.equal(500);
+      expect(res.body).not.to.contain('arn:aws');
+      expect(res.body).not.to.contain(deps.bucket);
+    });
+  });
+});

@@ -1,0 +1,122 @@
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { expect } from 'chai';
+import { abortUpload } from '../../handlers/abort-upload';
+import { completeUpload } from '../../handlers/complete-upload';
+import { createUpload } from '../../handlers/create-upload';
+import { MIN_PART_BYTES } from '../../handlers/lib/upload-limits';
+import { apiEvent, context, identityId } from '../support/events';
+import { startFauxqs, type TestS3 } from '../support/s3-servers';
+import { putParts, testBytes, uploadDeps } from '../support/upload-deps';
+import { bindUploadIdsToKeys } from '../support/upload-key-binding';
+
+// fauxqs (it implements abort), behind a proxy that binds each upload id to its key as real S3 does:
+// without it, fauxqs would let any key complete or abort any upload id, which S3 never does.
+describe('uploads across users (fauxqs behind an upload-id/key binding proxy)', () => {
+  let s3: TestS3;
+  let proxy: Awaited<ReturnType<typeof bindUploadIdsToKeys>>;
+  let create: ReturnType<typeof createUpload>;
+  let complete: ReturnType<typeof completeUpload>;
+  let abort: ReturnType<typeof abortUpload>;
+  const alice = identityId();
+  const bob = identityId();
+  const size = 2 * MIN_PART_BYTES + 10;
+  const aliceBytes = testBytes(size, 1);
+  const keptBytes = Buffer.from('alice keeps this');
+
+  before(async () => {
+    s3 = await startFauxqs();
+    proxy = await bindUploadIdsToKeys(s3.endpoint);
+    const deps = uploadDeps(s3, { endpoint: proxy.endpoint });
+    create = createUpload(deps);
+    complete = completeUpload(deps);
+    abort = abortUpload(deps);
+    await s3.client.send(
+      new PutObjectCommand({ Bucket: s3.bucket, Key: `${alice}/kept.txt`, Body: keptBytes }),
+    );
+  });
+  after(async () => {
+    await proxy.stop();
+    await s3.stop();
+  });
+
+  async function call(handler: typeof create, who: string, path: string, body: object) {
+    const res = await handler(apiEvent({ identityId: who, method: 'POST', path, body }), context);
+    return { status: res.statusCode, body: res.body === '' ? undefined : JSON.parse(res.body) };
+  }
+
+  async function aliceObject(key: string): Promise<Buffer> {
+    const object = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `${alice}/${key}` }));
+    return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+  }
+
+  /** Every way Bob might name Alice's file "report.bin" or her folder. */
+  const tricks = [
+    'report.bin',
+    `${alice}/report.bin`,
+    `../${alice}/report.bin`,
+    `/${alice}/report.bin`,
+    `%2e%2e/${alice}/report.bin`,
+    `..%2f${alice}/report.bin`,
+    `\uff0e\uff0e\uff0f${alice}/report.bin`,
+    `.\u200b./${alice}/report.bin`,
+    `..\\${alice}\\report.bin`,
+    `zip/../${alice}/report.bin`,
+  ];
+
+  it("never lets Bob complete or abort Alice's upload, which then completes with her bytes", async () => {
+    const started = await call(create, alice, '/uploads', {
+      key: 'report.bin',
+      size,
+      contentType: 'text/csv',
+    });
+    const { uploadId, partSize, parts: urls } = started.body;
+    const parts = await putParts(urls, partSize, aliceBytes);
+
+    const bobStatuses = new Set<number>();
+    for (const key of tricks) {
+      const completed = await call(complete, bob, '/uploads/complete', { key, uploadId, parts });
+      const aborted = await call(abort, bob, '/uploads/abort', { key, uploadId });
+      bobStatuses.add(completed.status);
+      expect(completed.status, `complete ${JSON.stringify(key)}`).to.be.oneOf([400, 404]);
+      expect(aborted.status, `abort ${JSON.stringify(key)}`).to.be.oneOf([204, 400]);
+    }
+    // Both refusals were met: the key tricks (400) and the upload id under Bob's own key (404).
+    expect([...bobStatuses].sort()).to.deep.equal([400, 404]);
+
+    const done = await call(complete, alice, '/uploads/complete', { key: 'report.bin', uploadId, parts });
+    expect(done.status).to.equal(200);
+    expect((await aliceObject('report.bin')).equals(aliceBytes)).to.equal(true);
+  });
+
+  it("never hands Bob an upload URL into Alice's folder", async () => {
+    const bobFolder = `/${s3.bucket}/${bob}/`;
+    for (const key of [...tricks, 'kept.txt', `${alice}/kept.txt`]) {
+      for (const size of [keptBytes.length, 2 * MIN_PART_BYTES]) {
+        const res = await call(create, bob, '/uploads', { key, size, contentType: 'text/plain' });
+        expect(res.status, JSON.stringify(key)).to.be.oneOf([200, 400]);
+        if (res.status !== 200) continue;
+        const urls: string[] =
+          res.body.type === 'single' ? [res.body.url] : res.body.parts.map((p: { url: string }) => p.url);
+        for (const url of urls) {
+          expect(decodeURIComponent(new URL(url).pathname).startsWith(bobFolder), url).to.equal(true);
+        }
+        if (res.body.type === 'single') {
+          // Bob uses the URL he got: it writes into his own folder only.
+          const put = await fetch(res.body.url, {
+            method: 'PUT',
+            headers: res.body.headers,
+            body: Buffer.from('bob was here'),
+          });
+          expect(put.status).to.equal(200);
+        }
+      }
+    }
+    expect((await aliceObject('kept.txt')).equals(keptBytes)).to.equal(true);
+    const listing = await s3.client.send(
+      new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: `${alice}/` }),
+    );
+    expect((listing.Contents ?? []).map((o) => o.Key).sort()).to.deep.equal(
+      [`${alice}/kept.txt`, `${alice}/report.bin`].sort(),
+    );
+  });
+});

@@ -1,0 +1,122 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { expect } from 'chai';
+import { abortUpload } from '../../handlers/abort-upload';
+import { completeUpload } from '../../handlers/complete-upload';
+import { createUpload } from '../../handlers/create-upload';
+import { MIN_PART_BYTES } from '../../handlers/lib/upload-limits';
+import { apiEvent, context, identityId } from '../support/events';
+import { startFauxqs, type TestS3 } from '../support/s3-servers';
+import { putParts, testBytes, uploadDeps } from '../support/upload-deps';
+
+// fauxqs: it implements AbortMultipartUpload (s3rver answers 405) and checks part etags on completion.
+// It does not check signatures: the presigned-URL checks are in uploads-presigned.test.ts (s3rver).
+describe('multipart uploads: complete and abort (fauxqs)', () => {
+  let s3: TestS3;
+  let create: ReturnType<typeof createUpload>;
+  let complete: ReturnType<typeof completeUpload>;
+  let abort: ReturnType<typeof abortUpload>;
+  const user = identityId();
+  const size = 2 * MIN_PART_BYTES + 100;
+  const bytes = testBytes(size, 3);
+
+  before(async () => {
+    s3 = await startFauxqs();
+    const deps = uploadDeps(s3);
+    create = createUpload(deps);
+    complete = completeUpload(deps);
+    abort = abortUpload(deps);
+  });
+  after(() => s3.stop());
+
+  async function call(handler: typeof create, path: string, body: object) {
+    const res = await handler(apiEvent({ identityId: user, method: 'POST', path, body }), context);
+    return { status: res.statusCode, body: res.body === '' ? undefined : JSON.parse(res.body) };
+  }
+
+  async function started(key: string) {
+    const { status, body } = await call(create, '/uploads', { key, size, contentType: 'application/zip' });
+    expect(status).to.equal(200);
+    expect(body.type).to.equal('multipart');
+    return body as { uploadId: string; partSize: number; parts: { partNumber: number; url: string }[] };
+  }
+
+  it('completes an upload, the object keeping its content type', async () => {
+    const upload = await started('archive.zip');
+    const parts = await putParts(upload.parts, upload.partSize, bytes);
+    const done = await call(complete, '/uploads/complete', {
+      key: 'archive.zip',
+      uploadId: upload.uploadId,
+      parts,
+    });
+    expect(done.status).to.equal(200);
+    expect(done.body).to.include({ key: 'archive.zip', size });
+    const object = await s3.client.send(
+      new GetObjectCommand({ Bucket: s3.bucket, Key: `${user}/archive.zip` }),
+    );
+    expect(Buffer.from((await object.Body?.transformToByteArray()) ?? []).equals(bytes)).to.equal(true);
+    expect(object.ContentType).to.equal('application/zip');
+    expect(object.ETag).to.equal(`"${done.body.etag}"`);
+  });
+
+  it('answers 409 for a part whose etag does not match, and completes once it does', async () => {
+    const upload = await started('retry.zip');
+    const parts = await putParts(upload.parts, upload.partSize, bytes);
+    const wrong = parts.map((part, i) =>
+      i === 1 ? { ...part, etag: '0123456789abcdef0123456789abcdef' } : part,
+    );
+    const conflict = await call(complete, '/uploads/complete', {
+      key: 'retry.zip',
+      uploadId: upload.uploadId,
+      parts: wrong,
+    });
+    expect(conflict.status).to.equal(409);
+    expect(conflict.body.error.code).to.equal('Conflict');
+    const done = await call(complete, '/uploads/complete', {
+      key: 'retry.zip',
+      uploadId: upload.uploadId,
+      parts,
+    });
+    expect(done.status).to.equal(200);
+  });
+
+  it('aborts: the upload then takes no part and cannot be completed', async () => {
+    const upload = await started('dropped.zip');
+    const first = await putParts(upload.parts.slice(0, 1), upload.partSize, bytes);
+    const aborted = await call(abort, '/uploads/abort', { key: 'dropped.zip', uploadId: upload.uploadId });
+    expect(aborted).to.deep.equal({ status: 204, body: undefined });
+
+    const part2 = upload.parts[1];
+    const late = await fetch(part2.url, {
+      method: 'PUT',
+      body: bytes.subarray(MIN_PART_BYTES, 2 * MIN_PART_BYTES),
+    });
+    expect(late.status).to.equal(404);
+    expect(await late.text()).to.contain('NoSuchUpload');
+
+    const done = await call(complete, '/uploads/complete', {
+      key: 'dropped.zip',
+      uploadId: upload.uploadId,
+      parts: first,
+    });
+    expect(done.status).to.equal(404);
+    expect(done.body.error.code).to.equal('NotFound');
+  });
+
+  it('answers 204 to aborting an unknown or already aborted upload', async () => {
+    const upload = await started('twice.zip');
+    const first = await call(abort, '/uploads/abort', { key: 'twice.zip', uploadId: upload.uploadId });
+    const again = await call(abort, '/uploads/abort', { key: 'twice.zip', uploadId: upload.uploadId });
+    const unknown = await call(abort, '/uploads/abort', { key: 'twice.zip', uploadId: 'no-such-upload' });
+    expect([first.status, again.status, unknown.status]).to.deep.equal([204, 204, 204]);
+  });
+
+  it('answers 404 to completing an unknown upload id', async () => {
+    const res = await call(complete, '/uploads/complete', {
+      key: 'nothing.zip',
+      uploadId: 'no-such-upload',
+      parts: [{ partNumber: 1, etag: '"0123456789abcdef0123456789abcdef"' }],
+    });
+    expect(res.status).to.equal(404);
+    expect(res.body.error.code).to.equal('NotFound');
+  });
+});
