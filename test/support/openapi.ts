@@ -25,7 +25,13 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 interface ResponseObject {
+  readonly headers?: Record<string, HeaderObject | Ref>;
   readonly content?: Record<string, { readonly schema?: JsonObject }>;
+}
+
+interface HeaderObject {
+  readonly required?: boolean;
+  readonly schema?: JsonObject;
 }
 
 interface OpenApiDocument {
@@ -33,6 +39,7 @@ interface OpenApiDocument {
   readonly components: {
     readonly schemas: Record<string, JsonObject>;
     readonly responses?: Record<string, ResponseObject>;
+    readonly headers?: Record<string, HeaderObject>;
   };
 }
 
@@ -139,12 +146,26 @@ function templatePattern(template: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
-function resolveResponse(document: OpenApiDocument, response: ResponseObject | Ref): ResponseObject {
-  if (!('$ref' in response)) return response;
-  const name = response.$ref.replace('#/components/responses/', '');
-  const resolved = document.components.responses?.[name];
-  if (!resolved) throw new Error(`${DOCUMENT}: unresolved response ${response.$ref}`);
-  return resolved;
+/** A `#/components/<kind>/X` object, or the object itself when it is not a ref. */
+function resolve<T extends object>(kind: 'responses' | 'headers', value: T | Ref): T {
+  if (!('$ref' in value)) return value;
+  const resolved = contract().document.components[kind]?.[value.$ref.replace(`#/components/${kind}/`, '')];
+  if (!resolved) throw new Error(`${DOCUMENT}: unresolved ${value.$ref}`);
+  return resolved as T;
+}
+
+/** One documented response, named `METHOD /template STATUS`; fails the test when it is not documented. */
+function documentedResponse(method: string, path: string, status: number) {
+  const template = documentedPath(method, path);
+  const id = `${method.toUpperCase()} ${template} ${status}`;
+  const responses = contract().document.paths[template][method.toLowerCase()].responses;
+  const response = responses[String(status)];
+  if (response === undefined) {
+    return expect.fail(
+      `${id}: status ${status} is not documented; ${template} answers ${Object.keys(responses)}`,
+    );
+  }
+  return { id, response: resolve<ResponseObject>('responses', response) };
 }
 
 /**
@@ -153,18 +174,10 @@ function resolveResponse(document: OpenApiDocument, response: ResponseObject | R
  */
 export function responseValidator(method: string, path: string, status: number): ValidateFunction | null {
   const { document, ajv } = contract();
-  const template = documentedPath(method, path);
-  const id = `${method.toUpperCase()} ${template} ${status}`;
+  const { id, response } = documentedResponse(method, path, status);
   const cached = validators.get(id);
   if (cached !== undefined) return cached;
-  const responses = document.paths[template][method.toLowerCase()].responses;
-  const response = responses[String(status)];
-  if (response === undefined) {
-    return expect.fail(
-      `${id}: status ${status} is not documented; ${template} answers ${Object.keys(responses)}`,
-    );
-  }
-  const { content } = resolveResponse(document, response);
+  const { content } = response;
   if (content !== undefined && !(JSON_MEDIA_TYPE in content)) {
     throw new Error(`${id}: only ${JSON_MEDIA_TYPE} responses are supported`);
   }
@@ -207,21 +220,44 @@ export function expectMatchesContract(method: string, path: string, statusCode: 
   }
 }
 
-/** expectMatchesContract for a handler's whole result, also checking that a JSON body says it is JSON. */
+/**
+ * expectMatchesContract for a handler's whole result, also checking its headers: the documented ones
+ * (present when required, matching their schema when present) and a JSON Content-Type for a JSON body.
+ */
 export function expectResultMatchesContract(
   method: string,
   path: string,
   result: APIGatewayProxyResult,
 ): void {
   expectMatchesContract(method, path, result.statusCode, result.body);
-  if (result.body !== '') {
-    const contentType = Object.entries(result.headers ?? {}).find(
-      ([name]) => name.toLowerCase() === 'content-type',
-    );
-    expect(String(contentType?.[1]), `${method} ${path} → ${result.statusCode}: Content-Type`).to.match(
-      /^application\/json\b/,
-    );
+  const { id, response } = documentedResponse(method, path, result.statusCode);
+  const header = (wanted: string) =>
+    Object.entries(result.headers ?? {}).find(([name]) => name.toLowerCase() === wanted.toLowerCase())?.[1];
+  for (const [name, documented] of Object.entries(response.headers ?? {})) {
+    const { required, schema } = resolve<HeaderObject>('headers', documented);
+    const value = header(name);
+    if (value === undefined) {
+      if (required) expect.fail(`${id}: the contract requires the header ${name}`);
+      continue;
+    }
+    if (schema === undefined) continue;
+    const validator = headerValidator(`${id} ${name}`, schema);
+    if (!validator(String(value))) {
+      const problems = (validator.errors ?? []).map((error) => error.message).join(', ');
+      expect.fail(`${id}: the header ${name}: ${JSON.stringify(value)} ${problems}`);
+    }
   }
+  if (result.body !== '') {
+    expect(String(header('content-type')), `${id}: Content-Type`).to.match(/^application\/json\b/);
+  }
+}
+
+function headerValidator(id: string, schema: JsonObject): ValidateFunction {
+  const cached = validators.get(id);
+  if (cached) return cached;
+  const validator = contract().ajv.compile(forAjv(schema, contract().document.components.schemas));
+  validators.set(id, validator);
+  return validator;
 }
 
 function parseBody(route: string, body: string): unknown {
