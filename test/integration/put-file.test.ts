@@ -81,7 +81,7 @@ describe('PUT /file', () => {
     expect((await stored('limit.bin')).bytes).to.deep.equal(Buffer.alloc(16, 1));
   });
 
-  it('refuses a body over the default 5 MiB', async () => {
+  it('refuses a body over the default 4 MiB', async () => {
     const send = sinon.spy(s3.client, 'send');
     const res = await put({ key: 'big.bin' }, Buffer.alloc(MAX_PUT_FILE_BYTES + 1));
     expect(res.statusCode).to.equal(413);

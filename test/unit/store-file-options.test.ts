@@ -8,10 +8,10 @@ describe('storeFileOptionsFromEnv', () => {
     else process.env.PUT_FILE_MAX_BYTES = saved;
   });
 
-  it('defaults to 5 MiB', () => {
+  it('defaults to 4 MiB, below what Lambda accepts once API Gateway base64-encodes the body', () => {
     delete process.env.PUT_FILE_MAX_BYTES;
-    expect(storeFileOptionsFromEnv()).to.deep.equal({ maxBytes: 5 * 1024 * 1024 });
-    expect(MAX_PUT_FILE_BYTES).to.equal(5 * 1024 * 1024);
+    expect(storeFileOptionsFromEnv()).to.deep.equal({ maxBytes: 4 * 1024 * 1024 });
+    expect(MAX_PUT_FILE_BYTES).to.equal(4 * 1024 * 1024);
   });
 
   it('reads PUT_FILE_MAX_BYTES', () => {
@@ -19,7 +19,7 @@ describe('storeFileOptionsFromEnv', () => {
     expect(storeFileOptionsFromEnv()).to.deep.equal({ maxBytes: 1048576 });
   });
 
-  it('fails fast on a value that is not an integer in 1..5 MiB', () => {
+  it('fails fast on a value that is not an integer in 1..4 MiB', () => {
     for (const value of ['0', '-1', '1.5', 'lots', String(MAX_PUT_FILE_BYTES + 1)]) {
       process.env.PUT_FILE_MAX_BYTES = value;
       expect(() => storeFileOptionsFromEnv(), value).to.throw(/PUT_FILE_MAX_BYTES/);
