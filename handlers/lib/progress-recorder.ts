@@ -1,0 +1,34 @@
+/**
+ * Turns a stream of progress reports into occasional writes: at most one every `intervalMs`, never two
+ * at once (a report that arrives while a write is in flight is skipped, the next one carries newer
+ * figures), so the status record is fresh for pollers without an S3 PUT per file.
+ */
+export class ProgressRecorder<P> {
+  private lastWrite: number;
+  private inFlight: Promise<void> | undefined;
+
+  constructor(
+    private readonly write: (progress: P) => Promise<void>,
+    private readonly intervalMs = 2000,
+    private readonly now: () => number = Date.now,
+    private readonly onError: (error: unknown) => void = () => {},
+  ) {
+    this.lastWrite = now();
+  }
+
+  report(progress: P): void {
+    if (this.inFlight !== undefined || this.now() - this.lastWrite < this.intervalMs) return;
+    this.lastWrite = this.now();
+    // Progress is best effort: a failed write is logged, and the job's final write still decides.
+    this.inFlight = this.write(progress)
+      .catch(this.onError)
+      .finally(() => {
+        this.inFlight = undefined;
+      });
+  }
+
+  /** Waits for the write in flight, so that no progress write lands after the final status. */
+  async settle(): Promise<void> {
+    await this.inFlight;
+  }
+}
