@@ -22,6 +22,11 @@ export const OUT_OF_TIME = 'The zip job ran out of time: try fewer or smaller fi
 
 type WorkerContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
 
+export interface ZipWorkerOptions {
+  /** The least time between two progress writes to status.json. @default 2000 */
+  readonly progressIntervalMs?: number;
+}
+
 /**
  * The zip worker, invoked asynchronously by the S3 notification for a new request.json. A zip failure is
  * recorded as `failed` and the invocation succeeds (retrying would fail the same way); any other error
@@ -29,14 +34,18 @@ type WorkerContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
  * zip-failed. Retries are safe: a finished job is left alone, and the archive has one fixed key that a
  * multipart upload only ever fills completely.
  */
-export function zipWorker(deps: WorkerDeps) {
+export function zipWorker(deps: WorkerDeps, options: ZipWorkerOptions = {}) {
   const log = deps.log ?? console.log;
   return async (event: unknown, context: WorkerContext): Promise<void> => {
     const { jobs, refused } = jobsOfS3Event(event, deps.bucket);
     if (refused > 0) log(JSON.stringify({ requestId: context.awsRequestId, refusedRecords: refused }));
     for (const job of jobs) {
       const started = performance.now();
-      const outcome = await runJob(deps, job, context);
+      const outcome = await runJob(deps, job, context, {
+        progressIntervalMs: options.progressIntervalMs ?? 2000,
+        progressFailed: (error) =>
+          log(JSON.stringify({ jobId: job.jobId, progressWriteFailed: describeCause(error) })),
+      });
       log(
         JSON.stringify({
           requestId: context.awsRequestId,
@@ -55,7 +64,12 @@ interface Outcome {
   readonly detail?: string;
 }
 
-async function runJob(deps: WorkerDeps, job: JobRef, context: WorkerContext): Promise<Outcome> {
+async function runJob(
+  deps: WorkerDeps,
+  job: JobRef,
+  context: WorkerContext,
+  settings: { readonly progressIntervalMs: number; readonly progressFailed: (error: unknown) => void },
+): Promise<Outcome> {
   const { s3, bucket } = deps;
   const status = await readStatus(s3, bucket, job);
   if (status === undefined) return { outcome: 'skipped', detail: 'no status record' };
@@ -79,8 +93,11 @@ async function runJob(deps: WorkerDeps, job: JobRef, context: WorkerContext): Pr
   const running: JobStatus = { ...status, status: 'running', filesDone: 0, bytesDone: 0, updatedAt: now() };
   await writeStatus(s3, bucket, job, running);
   let latest: ZipProgress = { filesDone: 0, bytesDone: 0 };
-  const recorder = new ProgressRecorder<ZipProgress>((progress) =>
-    writeStatus(s3, bucket, job, { ...running, ...progress, updatedAt: now() }),
+  const recorder = new ProgressRecorder<ZipProgress>(
+    (current) => writeStatus(s3, bucket, job, { ...running, ...current, updatedAt: now() }),
+    settings.progressIntervalMs,
+    Date.now,
+    settings.progressFailed,
   );
   const stop = new AbortController();
   const timer = setTimeout(
@@ -104,7 +121,7 @@ async function runJob(deps: WorkerDeps, job: JobRef, context: WorkerContext): Pr
         recorder.report(progress);
       },
     });
-    await recorder.settle();
+    await recorder.close();
     await writeStatus(s3, bucket, job, {
       ...running,
       ...latest,
@@ -115,7 +132,7 @@ async function runJob(deps: WorkerDeps, job: JobRef, context: WorkerContext): Pr
     return { outcome: 'done' };
   } catch (error) {
     if (!(error instanceof ZipFailedError)) throw error;
-    await recorder.settle();
+    await recorder.close();
     const reason = stop.signal.aborted ? OUT_OF_TIME : error.message;
     // Re-read first: a duplicate delivery of the same event may have finished the job meanwhile.
     await markFailed(s3, bucket, job, reason, latest);

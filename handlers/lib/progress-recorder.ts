@@ -6,6 +6,7 @@
 export class ProgressRecorder<P> {
   private lastWrite: number;
   private inFlight: Promise<void> | undefined;
+  private closed = false;
 
   constructor(
     private readonly write: (progress: P) => Promise<void>,
@@ -17,7 +18,7 @@ export class ProgressRecorder<P> {
   }
 
   report(progress: P): void {
-    if (this.inFlight !== undefined || this.now() - this.lastWrite < this.intervalMs) return;
+    if (this.closed || this.inFlight !== undefined || this.now() - this.lastWrite < this.intervalMs) return;
     this.lastWrite = this.now();
     // Progress is best effort: a failed write is logged, and the job's final write still decides.
     this.inFlight = this.write(progress)
@@ -27,8 +28,12 @@ export class ProgressRecorder<P> {
       });
   }
 
-  /** Waits for the write in flight, so that no progress write lands after the final status. */
-  async settle(): Promise<void> {
+  /**
+   * Ignores every later report and waits for the write in flight, so that no progress write (say, from
+   * a stream that ends after the zip failed) can land after, and overwrite, the job's final status.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
     await this.inFlight;
   }
 }

@@ -75,6 +75,27 @@ describe('the zip worker on a real S3 server', () => {
     expect(JSON.parse(logs.at(-1) ?? '{}')).to.include({ jobId: job.jobId, outcome: 'done' });
   });
 
+  it('records progress in status.json while it zips', async () => {
+    const job = await newJob(['report.pdf', 'photos/', 'empty.txt']);
+    const send = sinon.spy(s3.client, 'send');
+    const eager = zipWorker({ s3: s3.client, bucket: s3.bucket, log: () => {} }, { progressIntervalMs: 0 });
+
+    await eager(s3Event(s3.bucket, zipRequestKey(job)), workerContext());
+
+    const written = send
+      .getCalls()
+      .map((call) => call.args[0])
+      .filter((command) => command instanceof PutObjectCommand && command.input.Key === zipStatusKey(job))
+      .map((command) => JSON.parse(String((command as PutObjectCommand).input.Body)));
+    const progress = written.filter((status) => status.status === 'running').slice(1);
+    expect(progress.length).to.be.greaterThan(0);
+    for (const [i, status] of progress.entries()) {
+      expect(status.filesDone).to.be.within(i === 0 ? 0 : progress[i - 1].filesDone, 4);
+      expect(status.bytesDone).to.be.at.most(status.totalBytes);
+    }
+    expect(written.at(-1)).to.include({ status: 'done', filesDone: 4 });
+  });
+
   it('does nothing when the event comes again after the job is done', async () => {
     const job = await newJob(['report.pdf']);
     await runWorker(job);

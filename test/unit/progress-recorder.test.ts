@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { ProgressRecorder } from '../../handlers/lib/progress-recorder';
 
 describe('ProgressRecorder', () => {
+  /** A recorder on a fake clock whose writes stay in flight until released. */
   function recorder(intervalMs = 2000) {
     let clock = 0;
     const writes: number[] = [];
@@ -16,47 +17,61 @@ describe('ProgressRecorder', () => {
       intervalMs,
       () => clock,
     );
-    return { rec, writes, tick: (ms: number) => (clock += ms), release: () => release() };
+    const settle = async () => {
+      release();
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    return { rec, writes, tick: (ms: number) => (clock += ms), settle };
   }
 
   it('writes at most once per interval', async () => {
-    const { rec, writes, tick, release } = recorder();
+    const { rec, writes, tick, settle } = recorder();
     rec.report(1);
     tick(1999);
     rec.report(2);
     expect(writes).to.deep.equal([]);
     tick(1);
     rec.report(3);
-    release();
-    await rec.settle();
-    tick(500);
+    await settle();
+    tick(1999);
     rec.report(4);
-    tick(1500);
+    tick(1);
     rec.report(5);
-    release();
-    await rec.settle();
+    await settle();
     expect(writes).to.deep.equal([3, 5]);
   });
 
-  it('skips reports while a write is in flight, and settle waits for it', async () => {
-    const { rec, writes, tick, release } = recorder();
+  it('skips reports while a write is in flight', async () => {
+    const { rec, writes, tick, settle } = recorder();
     tick(2000);
     rec.report(1);
     tick(5000);
     rec.report(2);
     expect(writes).to.deep.equal([1]);
-    let settled = false;
-    const settling = rec.settle().then(() => {
-      settled = true;
-    });
-    await Promise.resolve();
-    expect(settled).to.equal(false);
-    release();
-    await settling;
-    expect(settled).to.equal(true);
+    await settle();
+    rec.report(3);
+    expect(writes).to.deep.equal([1, 3]);
   });
 
-  it('swallows a failed write and reports it', async () => {
+  it('on close, waits for the write in flight and ignores every later report', async () => {
+    const { rec, writes, tick, settle } = recorder();
+    tick(2000);
+    rec.report(1);
+    let closed = false;
+    const closing = rec.close().then(() => {
+      closed = true;
+    });
+    await Promise.resolve();
+    expect(closed).to.equal(false);
+    await settle();
+    await closing;
+    expect(closed).to.equal(true);
+    tick(5000);
+    rec.report(2);
+    expect(writes).to.deep.equal([1]);
+  });
+
+  it('swallows a failed write and hands the error on', async () => {
     const errors: unknown[] = [];
     const rec = new ProgressRecorder<number>(
       () => Promise.reject(new Error('S3 down')),
@@ -65,7 +80,7 @@ describe('ProgressRecorder', () => {
       (error) => errors.push(error),
     );
     rec.report(1);
-    await rec.settle();
+    await rec.close();
     expect(errors).to.have.length(1);
   });
 });
