@@ -16,6 +16,15 @@ export interface ZipSource {
 
 /** HeadObject and ListObjectsV2 calls in flight at once: quick for 1,000 keys, gentle on S3. */
 const CONCURRENCY = 16;
+/**
+ * Selected files in one folder from which listing that folder beats a HeadObject per file: a listing
+ * page (up to 1,000 files) costs the handler about as much CPU as 50 HeadObject calls (measured on
+ * fauxqs: 1,000 HeadObjects ≈ 0.8 s of CPU, 10 pages of listing ≈ 0.3–0.5 s).
+ */
+const LIST_FOLDER_FROM = 100;
+const SELECTED_FILES_PER_PAGE = 50;
+
+type FileInfo = Pick<ZipSource, 'size' | 'lastModified'>;
 
 /**
  * The files behind the caller's keys, in the keys' order, each once. A file key must exist (404 naming
@@ -49,10 +58,15 @@ export async function resolveSources(
     s3Key: s3Key(identityId, key, 'file-or-folder'),
     key: key as string,
   }));
+  const listed = await listSelectedFiles(
+    s3,
+    bucket,
+    targets.filter((target) => !target.key.endsWith('/')).map((target) => target.s3Key),
+  );
   const found = await mapConcurrently(targets, CONCURRENCY, (target) =>
     target.key.endsWith('/')
       ? folderSources(s3, bucket, target.key, target.s3Key, count)
-      : fileSource(s3, bucket, target.key, target.s3Key).then((source) => {
+      : fileSource(s3, bucket, target.key, target.s3Key, listed.get(target.s3Key)).then((source) => {
           count(source);
           return [source];
         }),
@@ -62,7 +76,54 @@ export async function resolveSources(
   return found.flat().filter((source) => !seen.has(source.s3Key) && seen.add(source.s3Key));
 }
 
-async function fileSource(s3: S3Client, bucket: string, userKey: string, key: string): Promise<ZipSource> {
+/**
+ * Sizes of selected files found by listing their folder, for folders with many of them selected (a
+ * file manager's "select all"). A bounded number of pages per folder: whatever they do not show is
+ * checked with HeadObject, which also decides that a file is missing.
+ */
+async function listSelectedFiles(
+  s3: S3Client,
+  bucket: string,
+  keys: readonly string[],
+): Promise<Map<string, FileInfo>> {
+  const byFolder = new Map<string, Set<string>>();
+  for (const key of keys) {
+    const folder = key.slice(0, key.lastIndexOf('/') + 1);
+    byFolder.set(folder, (byFolder.get(folder) ?? new Set()).add(key));
+  }
+  const busy = [...byFolder].filter(([, selected]) => selected.size >= LIST_FOLDER_FROM);
+  const found = new Map<string, FileInfo>();
+  await mapConcurrently(busy, CONCURRENCY, async ([folder, wanted]) => {
+    const maxPages = Math.floor(wanted.size / SELECTED_FILES_PER_PAGE);
+    let token: string | undefined;
+    for (let pages = 0; pages < maxPages && wanted.size > 0; pages++) {
+      const page = await s3.send(
+        new ListObjectsV2Command({
+          Bucket: bucket,
+          Prefix: folder,
+          Delimiter: '/',
+          ContinuationToken: token,
+        }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key === undefined || !wanted.delete(object.Key)) continue;
+        found.set(object.Key, { size: object.Size ?? 0, lastModified: object.LastModified?.toISOString() });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      if (token === undefined) break;
+    }
+  });
+  return found;
+}
+
+async function fileSource(
+  s3: S3Client,
+  bucket: string,
+  userKey: string,
+  key: string,
+  listed: FileInfo | undefined,
+): Promise<ZipSource> {
+  if (listed !== undefined) return { s3Key: key, relativeName: lastSegment(userKey), ...listed };
   try {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     return {

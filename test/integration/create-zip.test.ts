@@ -1,4 +1,6 @@
+import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { zipFolder } from '../../handlers/lib/keys';
 import { zipArchiveKey, zipRequestKey, zipStatusKey } from '../../handlers/lib/zip-job-keys';
 import { MAX_ZIP_KEYS } from '../../handlers/lib/zip-limits';
@@ -133,6 +135,7 @@ describe('POST /zips with a folder of more than one listing page', () => {
     }
   });
   after(() => s3.stop());
+  afterEach(() => sinon.restore());
 
   it('lists every page', async () => {
     const api = zipApi(s3, { maxFiles: 2000, maxBytes: 1_000_000 });
@@ -143,6 +146,36 @@ describe('POST /zips with a folder of more than one listing page', () => {
     );
     expect(request.entries).to.have.length(count);
     expect(request.entries.at(-1).name).to.equal('logs/1004.log');
+  });
+
+  it('lists a folder instead of a HeadObject per file when many of its files are selected', async () => {
+    const api = zipApi(s3, { maxFiles: 2000, maxBytes: 1_000_000 });
+    const keys = Array.from({ length: 300 }, (_, i) => `logs/${String(i * 3).padStart(4, '0')}.log`);
+    const send = sinon.spy(s3.client, 'send');
+    const res = await api.create(bob, { keys });
+    expect(res.status).to.equal(202);
+    const calls = send.getCalls().map((call) => call.args[0]);
+    expect(calls.filter((command) => command instanceof HeadObjectCommand)).to.have.length(0);
+    expect(calls.filter((command) => command instanceof ListObjectsV2Command)).to.have.length(1);
+    const request = JSON.parse(
+      await getText(s3.client, s3.bucket, zipRequestKey({ identityId: bob, jobId: res.body.id })),
+    );
+    expect(request.entries.map((e: { name: string }) => e.name)).to.deep.equal(keys.map((k) => k.slice(5)));
+    expect(request.entries.every((e: { size: number }) => e.size === 1)).to.equal(true);
+  });
+
+  it('still finds a missing file among many selected, and names it', async () => {
+    const api = zipApi(s3, { maxFiles: 2000, maxBytes: 1_000_000 });
+    const keys = Array.from({ length: 150 }, (_, i) => `logs/${String(i).padStart(4, '0')}.log`);
+    const send = sinon.spy(s3.client, 'send');
+    const res = await api.create(bob, { keys: [...keys, 'logs/0500.log', 'logs/gone.log'] });
+    expect(res.status).to.equal(404);
+    expect(res.body.error.message).to.contain('"logs/gone.log"');
+    // The folder's listing showed every other file: only the one it did not show needed a HeadObject.
+    const heads = send.getCalls().filter((call) => call.args[0] instanceof HeadObjectCommand);
+    expect(heads.map((call) => (call.args[0] as HeadObjectCommand).input.Key)).to.deep.equal([
+      `${bob}/logs/gone.log`,
+    ]);
   });
 
   it('stops with TooManyFiles when the folder exceeds the limit', async () => {
