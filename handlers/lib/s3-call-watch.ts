@@ -3,16 +3,19 @@ import type { S3Client } from '@aws-sdk/client-s3';
 type Command = Parameters<S3Client['send']>[0];
 
 export interface S3CallWatcher {
+  /** May refuse a request by throwing; a refused request reaches neither the server nor onFailure. */
+  beforeSend(command: Command): void;
   onSuccess(command: Command, output: unknown): void;
   onFailure(command: Command, error: unknown): void;
 }
 
 /**
- * The same client, with every `send` reported to `watcher`: lets a caller of a library that sends
- * requests for it (lib-storage's Upload) learn which request failed and what it created.
+ * The same client, with every `send` shown to `watcher`: lets a caller of a library that sends requests
+ * for it (lib-storage's Upload) learn which request failed and what it created, and stop it early.
  */
 export function watchedClient(s3: S3Client, watcher: S3CallWatcher): S3Client {
   const send = async (command: Command, options?: unknown) => {
+    watcher.beforeSend(command);
     try {
       const output = await (s3.send as (c: Command, o?: unknown) => Promise<unknown>)(command, options);
       watcher.onSuccess(command, output);

@@ -131,6 +131,16 @@ class ArchiveUpload implements S3CallWatcher {
     }
   }
 
+  /** After a failure, only the clean-up requests go out: no more parts, and above all no Complete. */
+  beforeSend(command: object): void {
+    if (
+      this.failure &&
+      !(command instanceof AbortMultipartUploadCommand || command instanceof DeleteObjectCommand)
+    ) {
+      throw this.failure;
+    }
+  }
+
   onSuccess(command: object, output: unknown): void {
     if (command instanceof CreateMultipartUploadCommand) {
       this.uploadId = (output as CreateMultipartUploadCommandOutput).UploadId;
