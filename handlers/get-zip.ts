@@ -3,8 +3,9 @@ import { depsFromEnv, type HandlerDeps } from './lib/deps';
 import { NotFoundError } from './lib/errors';
 import { httpHandler, queryParams } from './lib/http';
 import { presignDownload } from './lib/presign';
+import { isNotFound } from './lib/s3-errors';
 import { isJobId, type JobRef, zipArchiveKey } from './lib/zip-job-keys';
-import { failedStatus, isNotFound, isStale, JOB_STOPPED, readStatus } from './lib/zip-job-records';
+import { failedStatus, isStale, JOB_STOPPED, readStatus } from './lib/zip-job-records';
 
 /**
  * GET /zips/{id} — the job's state and progress, and once done a short-lived download URL. The job is

@@ -1,6 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ZIP_WORKER_TIMEOUT_SECONDS } from '../routes';
 import { userFolder } from './keys';
+import { isNotFound } from './s3-errors';
 import { type JobRef, zipRequestKey, zipStatusKey } from './zip-job-keys';
 
 /**
@@ -132,13 +133,6 @@ async function getJson(s3: S3Client, bucket: string, key: string): Promise<unkno
   } catch {
     throw new MalformedRecordError('A zip job record is not JSON');
   }
-}
-
-export function isNotFound(error: unknown): boolean {
-  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-  return (
-    status === 404 || (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound'))
-  );
 }
 
 const STATES: readonly string[] = ['pending', 'running', 'done', 'failed'];

@@ -2,7 +2,7 @@ import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk
 import { NotFoundError, PayloadTooLargeError, TooManyFilesError } from './errors';
 import { s3Key } from './keys';
 import { mapConcurrently } from './pool';
-import { isNotFound } from './zip-job-records';
+import { isNotFound } from './s3-errors';
 import type { ZipLimits } from './zip-limits';
 
 /** A file to zip, before entry names are made unique. */
