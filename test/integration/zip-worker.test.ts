@@ -129,6 +129,26 @@ describe('the zip worker on a real S3 server', () => {
     expect(await objectExists(s3, zipArchiveKey(job))).to.equal(false);
   });
 
+  it('marks the job failed when storage refuses the archive, and leaves no archive', async () => {
+    const job = await newJob(['report.pdf']);
+    const send = s3.client.send.bind(s3.client);
+    sinon.stub(s3.client, 'send').callsFake(((command: unknown) => {
+      const key = (command as { input?: { Key?: string } }).input?.Key;
+      if (key === zipArchiveKey(job) && !(command instanceof DeleteObjectCommand)) {
+        return Promise.reject(Object.assign(new Error('Internal error'), { name: 'InternalError' }));
+      }
+      return send(command as GetObjectCommand);
+    }) as typeof s3.client.send);
+
+    await runWorker(job);
+    sinon.restore();
+
+    const res = await api.get(alice, job.jobId);
+    expect(res.body.status).to.equal('failed');
+    expect(res.body.error).to.match(/archive/i);
+    expect(await objectExists(s3, zipArchiveKey(job))).to.equal(false);
+  });
+
   it('stops before Lambda’s end and marks the job failed for lack of time', async () => {
     const job = await newJob(['report.pdf']);
     await runWorker(job, workerContext(10_000));
