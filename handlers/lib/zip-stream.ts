@@ -12,6 +12,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { ZipFile } from 'yazl';
 import { type S3CallWatcher, watchedClient } from './s3-call-watch';
+import { giveYazlNativeCrc32 } from './yazl-native-crc';
 import { isCompressible } from './zip-compression';
 import { ZipFailedError } from './zip-errors';
 import { archiveEntryNames } from './zip-names';
@@ -59,6 +60,8 @@ export interface ZipToS3Options {
   /** Writes ZIP64 records even for a small archive (yazl switches by itself above the limits). */
   readonly forceZip64?: boolean;
 }
+
+giveYazlNativeCrc32();
 
 const DEFAULT_QUEUE_SIZE = 4;
 const DEFAULT_PREFETCH = 8;

@@ -1,4 +1,5 @@
 import { buffer } from 'node:stream/consumers';
+import { crc32 } from 'node:zlib';
 import { type Entry, fromBufferPromise } from 'yauzl';
 
 export interface UnzippedEntry {
@@ -21,7 +22,7 @@ const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
 const END_RECORD_SIZE = 22; // without a comment
 const ZIP64_LOCATOR_SIZE = 20;
 
-/** Reads a whole archive with yauzl, which checks every entry's CRC and sizes as it goes. */
+/** Reads a whole archive with yauzl, which checks the sizes; the CRC-32 of every entry is checked here. */
 export async function unzip(archive: Buffer): Promise<Unzipped> {
   const zip = await fromBufferPromise(archive, { lazyEntries: true, strictFileNames: true });
   const entries: UnzippedEntry[] = [];
@@ -29,6 +30,7 @@ export async function unzip(archive: Buffer): Promise<Unzipped> {
     zip.on('entry', async (entry: Entry) => {
       try {
         const data = await buffer(await zip.openReadStreamPromise(entry));
+        if (crc32(data) !== entry.crc32) throw new Error(`CRC-32 mismatch in ${entry.fileName}`);
         const zip64 = entry.extraFields.some((field) => field.id === ZIP64_EXTRA_FIELD);
         entries.push({ name: entry.fileName, data, compressionMethod: entry.compressionMethod, zip64 });
         zip.readEntry();
