@@ -62,6 +62,9 @@ export function zipWorker(deps: WorkerDeps, options: ZipWorkerOptions = {}) {
 interface Outcome {
   readonly outcome: 'done' | 'failed' | 'skipped';
   readonly detail?: string;
+  readonly files?: number;
+  readonly bytes?: number;
+  readonly archiveBytes?: number;
 }
 
 async function runJob(
@@ -129,7 +132,7 @@ async function runJob(
       size: archive.size,
       updatedAt: now(),
     });
-    return { outcome: 'done' };
+    return { outcome: 'done', files: latest.filesDone, bytes: latest.bytesDone, archiveBytes: archive.size };
   } catch (error) {
     if (!(error instanceof ZipFailedError)) throw error;
     await recorder.close();
