@@ -84,4 +84,77 @@ export const routes: readonly Route[] = [
     handler: 'abort-upload',
     s3: [{ scope: 'user-files', actions: ['s3:AbortMultipartUpload'] }],
   },
+  {
+    method: 'POST',
+    path: '/zips',
+    handler: 'create-zip',
+    s3: [
+      // ListBucket expands folders and makes a missing file a 404 rather than S3's 403; HeadObject is GetObject.
+      { scope: 'user-files', actions: ['s3:ListBucket', 's3:GetObject'] },
+      { scope: 'zips', actions: ['s3:PutObject'] },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/zips/{id}',
+    handler: 'get-zip',
+    s3: [
+      // GetObject reads status.json and signs the archive's URL; ListBucket makes an unknown job a 404.
+      { scope: 'zips', actions: ['s3:GetObject', 's3:ListBucket'] },
+    ],
+  },
+];
+
+/** Lambda's longest run; the worker stops its upload 30 s before it to record the failure. */
+export const ZIP_WORKER_TIMEOUT_SECONDS = 900;
+
+/** A function that no API route invokes: started by an S3 notification or a Lambda destination. */
+export interface Worker {
+  /** The handler file `handlers/<handler>.ts`, which exports `handler(event, context)`. */
+  readonly handler: string;
+  /** Exactly the S3 access the function needs; its role is allowed this and nothing else. */
+  readonly s3: readonly S3Grant[];
+  readonly timeoutSeconds: number;
+  readonly memoryMiB: number;
+  /** Invoked asynchronously when an object whose key matches is created in the bucket. */
+  readonly trigger?: { readonly prefix: string; readonly suffix: string };
+  /** Async invocation settings: retries, and the worker that receives events that failed them all. */
+  readonly async?: {
+    readonly maxRetryAttempts: number;
+    readonly maxEventAgeSeconds: number;
+    readonly onFailure: string;
+  };
+}
+
+export const workers: readonly Worker[] = [
+  {
+    handler: 'zip-worker',
+    s3: [
+      // Reads the sources (ListBucket so a deleted source reads as missing, not forbidden).
+      { scope: 'user-files', actions: ['s3:GetObject', 's3:ListBucket'] },
+      // Reads request/status, writes status and the archive (multipart upload, aborted on failure; an
+      // archive whose completion may have half-succeeded is deleted).
+      {
+        scope: 'zips',
+        actions: [
+          's3:GetObject',
+          's3:PutObject',
+          's3:AbortMultipartUpload',
+          's3:DeleteObject',
+          's3:ListBucket',
+        ],
+      },
+    ],
+    timeoutSeconds: ZIP_WORKER_TIMEOUT_SECONDS,
+    memoryMiB: 512,
+    trigger: { prefix: 'zip/', suffix: 'request.json' },
+    async: { maxRetryAttempts: 2, maxEventAgeSeconds: 3600, onFailure: 'zip-failed' },
+  },
+  {
+    handler: 'zip-failed',
+    // Reads the status and marks the job failed.
+    s3: [{ scope: 'zips', actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'] }],
+    timeoutSeconds: 30,
+    memoryMiB: 128,
+  },
 ];

@@ -11,6 +11,11 @@ const IDENTITY_ID =
  */
 export function callerIdentity(event: Pick<APIGatewayProxyEvent, 'requestContext'>): string {
   const id = event.requestContext?.identity?.cognitoIdentityId;
-  if (typeof id !== 'string' || !IDENTITY_ID.test(id)) throw new UnauthorizedError();
+  if (!isIdentityId(id)) throw new UnauthorizedError();
   return id;
+}
+
+/** Whether a value is a well-formed Cognito identity id (also used on ids read back from S3 keys). */
+export function isIdentityId(value: unknown): value is string {
+  return typeof value === 'string' && IDENTITY_ID.test(value);
 }

@@ -10,9 +10,9 @@ import { InvalidKeyError } from './errors';
 export const MAX_S3_KEY_BYTES = 1024;
 
 // Control characters (C0, DEL, C1), the bidi controls that make a name display as another one, backslash.
-const FORBIDDEN_CHARS = /\p{Cc}|\p{Bidi_Control}|\\/u;
+export const FORBIDDEN_CHARS = /\p{Cc}|\p{Bidi_Control}|\\/u;
 // Marks and invisible characters that can hide around dots: ".\u0301" or ".\u200b" still reads as ".".
-const INVISIBLE = /\p{M}|\p{Default_Ignorable_Code_Point}/gu;
+export const INVISIBLE = /\p{M}|\p{Default_Ignorable_Code_Point}/gu;
 
 export type KeyKind = 'file' | 'folder' | 'file-or-folder';
 

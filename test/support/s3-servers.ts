@@ -70,7 +70,7 @@ export async function startS3rver(): Promise<TestS3> {
 }
 
 /** The SDK sends bucket-level requests to "/bucket/"; s3rver signs them as "/bucket": send them that way. */
-function withoutBucketTrailingSlash(client: S3Client): S3Client {
+export function withoutBucketTrailingSlash(client: S3Client): S3Client {
   client.middlewareStack.add(
     (next) => async (args) => {
       const request = args.request as { path?: string };

@@ -1,0 +1,57 @@
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { depsFromEnv, type HandlerDeps } from './lib/deps';
+import { NotFoundError } from './lib/errors';
+import { httpHandler, queryParams } from './lib/http';
+import { presignDownload } from './lib/presign';
+import { isNotFound } from './lib/s3-errors';
+import { isJobId, type JobRef, zipArchiveKey } from './lib/zip-job-keys';
+import { failedStatus, isStale, JOB_STOPPED, readStatus } from './lib/zip-job-records';
+
+/**
+ * GET /zips/{id} — the job's state and progress, and once done a short-lived download URL. The job is
+ * looked up under the caller's own zip folder, so another user's id, a malformed id and an unknown id
+ * are the same 404.
+ */
+export function getZip(deps: HandlerDeps, now: () => number = Date.now) {
+  return httpHandler('GET /zips/{id}', deps.http, async ({ event, identityId }) => {
+    queryParams(event, []);
+    const jobId = event.pathParameters?.id;
+    if (!isJobId(jobId)) throw notFound();
+    const job: JobRef = { identityId, jobId };
+    const stored = await readStatus(deps.s3, deps.bucket, job);
+    if (stored === undefined) throw notFound();
+    // A job that stopped moving lost its worker, even if no failure handler could record it.
+    const status = isStale(stored, now()) ? failedStatus(stored, JOB_STOPPED, now()) : stored;
+
+    const body = {
+      id: jobId,
+      status: status.status,
+      fileCount: status.fileCount,
+      filesDone: status.filesDone,
+      bytesDone: status.bytesDone,
+      ...(status.size === undefined ? {} : { size: status.size }),
+      ...(status.error === undefined ? {} : { error: status.error }),
+    };
+    if (status.status !== 'done') return { status: 200, body };
+    if (!(await archiveExists(deps, job))) throw notFound();
+    const download = await presignDownload(deps.s3, deps.bucket, zipArchiveKey(job), status.name);
+    return { status: 200, body: { ...body, url: download.url, expiresAt: download.expiresAt } };
+  });
+}
+
+/** The lifecycle rule may expire the archive a moment before its status record. */
+async function archiveExists(deps: HandlerDeps, job: JobRef): Promise<boolean> {
+  try {
+    await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: zipArchiveKey(job) }));
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+function notFound(): NotFoundError {
+  return new NotFoundError('Zip job not found.');
+}
+
+export const handler = getZip(depsFromEnv());

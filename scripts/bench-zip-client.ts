@@ -1,0 +1,27 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { withoutBucketTrailingSlash } from '../test/support/s3-servers';
+
+export type BenchServer = 'fauxqs' | 's3rver';
+
+/** What every process of the zip benchmark needs to reach the same objects. */
+export interface BenchTarget {
+  readonly server: BenchServer;
+  readonly endpoint: string;
+  readonly bucket: string;
+}
+
+/** A client with the SDK's default settings, as the Lambda has, plus what the local server needs. */
+export function benchClient({ server, endpoint }: BenchTarget): S3Client {
+  const client = new S3Client({
+    endpoint,
+    region: 'eu-west-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+  return server === 's3rver' ? withoutBucketTrailingSlash(client) : client;
+}
+
+/** The benchmark's source objects: bench/00000.bin, bench/00001.bin… */
+export function sourceKey(index: number): string {
+  return `bench/${String(index).padStart(5, '0')}.bin`;
+}

@@ -1,0 +1,101 @@
+// One measured run of the zip benchmark, in a process of its own so that its peak RSS is its own.
+// Usage: bench-zip-mode.ts '<json ModeRun>'; prints one JSON line ModeResult.
+import { once } from 'node:events';
+import { PassThrough, pipeline, Readable } from 'node:stream';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { zipToS3 } from '../handlers/lib/zip-stream';
+import { type BenchTarget, benchClient, sourceKey } from './bench-zip-client';
+
+export type Mode = 'raw' | 'zip' | 'archiver';
+
+export interface ModeRun extends BenchTarget {
+  readonly mode: Mode;
+  readonly count: number;
+  readonly objectBytes: number;
+  readonly partSize: number;
+  readonly queueSize: number;
+  readonly targetKey: string;
+}
+
+export interface ModeResult {
+  readonly mode: Mode;
+  readonly seconds: number;
+  readonly peakRssMiB: number;
+  readonly startRssMiB: number;
+  /** CPU time (user + system) of the whole process, in seconds. */
+  readonly cpuSeconds: number;
+}
+
+const MiB = 1024 * 1024;
+
+async function body(s3: S3Client, run: ModeRun, index: number): Promise<Readable> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: run.bucket, Key: sourceKey(index) }));
+  return object.Body as Readable;
+}
+
+function upload(s3: S3Client, run: ModeRun, stream: Readable): Promise<unknown> {
+  const params = { Bucket: run.bucket, Key: run.targetKey, Body: stream };
+  return new Upload({ client: s3, params, partSize: run.partSize, queueSize: run.queueSize }).done();
+}
+
+/** (a) The objects one after another, as one stream, through the same Upload settings: no zip at all. */
+async function raw(s3: S3Client, run: ModeRun): Promise<void> {
+  async function* concatenated() {
+    for (let i = 0; i < run.count; i++) yield* await body(s3, run, i);
+  }
+  await upload(s3, run, Readable.from(concatenated(), { objectMode: false }));
+}
+
+/** (b) Our engine, with its defaults but the same part size and queue. */
+async function zip(s3: S3Client, run: ModeRun): Promise<void> {
+  const entries = Array.from({ length: run.count }, (_, i) => ({
+    s3Key: sourceKey(i),
+    name: sourceKey(i),
+    size: run.objectBytes,
+  }));
+  const { bucket, targetKey, partSize, queueSize } = run;
+  await zipToS3({ s3, bucket, entries, targetKey, partSizeBytes: partSize, queueSize });
+}
+
+/** (c) archiver in store mode, the common alternative, one object open at a time. */
+async function archiver(s3: S3Client, run: ModeRun): Promise<void> {
+  const { ZipArchive } = await import('archiver');
+  const archive = new ZipArchive({ store: true });
+  // archiver's streams come from readable-stream, which lib-storage does not take for a Readable.
+  const done = upload(
+    s3,
+    run,
+    pipeline(archive, new PassThrough(), () => {}),
+  );
+  for (let i = 0; i < run.count; i++) {
+    archive.append(await body(s3, run, i), { name: sourceKey(i) });
+    await once(archive, 'entry');
+  }
+  await Promise.all([archive.finalize(), done]);
+}
+
+async function main(): Promise<void> {
+  const run = JSON.parse(process.argv[2]) as ModeRun;
+  const s3 = benchClient(run);
+  const startRssMiB = process.memoryUsage.rss() / MiB;
+  const started = process.hrtime.bigint();
+  await { raw, zip, archiver }[run.mode](s3, run);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const peakRssMiB = (process.resourceUsage().maxRSS * 1024) / MiB; // maxRSS is in KiB
+  const { user, system } = process.cpuUsage();
+  const result: ModeResult = {
+    mode: run.mode,
+    seconds,
+    peakRssMiB,
+    startRssMiB,
+    cpuSeconds: (user + system) / 1e6,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  s3.destroy();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import { zipFolder } from '../../handlers/lib/keys';
+import { zipRequestKey } from '../../handlers/lib/zip-job-keys';
+import { zipWorker } from '../../handlers/zip-worker';
+import { identityId } from '../support/events';
+import { startFauxqs, type TestS3 } from '../support/s3-servers';
+import { countObjects, putObject, s3Event, workerContext, zipApi } from '../support/zip-jobs';
+
+// fauxqs: listing and the engine's multipart upload behave as on S3.
+describe('zip jobs between two users', () => {
+  let s3: TestS3;
+  let api: ReturnType<typeof zipApi>;
+  const alice = identityId();
+  const bob = identityId();
+  let alicesJob: string;
+
+  before(async () => {
+    s3 = await startFauxqs();
+    api = zipApi(s3);
+    await putObject(s3, `${alice}/secret.txt`, 'alice only');
+    await putObject(s3, `${alice}/private/plan.txt`, 'alice only');
+    await putObject(s3, `${bob}/own.txt`, 'bob');
+    alicesJob = (await api.create(alice, { keys: ['secret.txt'] })).body.id;
+    const worker = zipWorker({ s3: s3.client, bucket: s3.bucket, log: () => {} });
+    await worker(s3Event(s3.bucket, zipRequestKey({ identityId: alice, jobId: alicesJob })), workerContext());
+    expect((await api.get(alice, alicesJob)).body.status).to.equal('done');
+  });
+  after(() => s3.stop());
+
+  it("cannot zip Alice's files, however the key is written", async () => {
+    for (const key of [
+      `${alice}/secret.txt`,
+      `../${alice}/secret.txt`,
+      `%2e%2e/${alice}/secret.txt`,
+      `/${alice}/secret.txt`,
+      `${alice}/private/`,
+      `zip/${alice}/${alicesJob}/archive.zip`,
+      `./../${alice}/`,
+    ]) {
+      const res = await api.create(bob, { keys: ['own.txt', key] });
+      expect(res.status, key).to.be.oneOf([400, 404]);
+      expect(res.body.error.code, key).to.be.oneOf(['InvalidKey', 'NotFound']);
+    }
+    expect(await countObjects(s3, zipFolder(bob))).to.equal(0);
+  });
+
+  it("cannot poll Alice's job or get its URL", async () => {
+    const res = await api.get(bob, alicesJob);
+    expect(res.status).to.equal(404);
+    expect(JSON.stringify(res.body)).not.to.contain('http');
+    expect((await api.get(alice, alicesJob)).body.url).to.be.a('string');
+  });
+
+  it("cannot reach Alice's job through an id written as a path", async () => {
+    for (const id of [`../${alice}/${alicesJob}`, `${alice}/${alicesJob}`, `${alicesJob}/../${alicesJob}`]) {
+      expect((await api.get(bob, id)).status, id).to.equal(404);
+    }
+  });
+});

@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { pipeline, type Readable, Transform } from 'node:stream';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  type CreateMultipartUploadCommandOutput,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { type ZipEntry, ZipFailedError, type ZipToS3Options, zipToS3 } from '../../handlers/lib/zip-stream';
+import { startFauxqs, type TestS3 } from '../support/s3-servers';
+
+type Send = (command: unknown, options?: unknown) => Promise<unknown>;
+type Fault = (command: unknown, send: () => Promise<unknown>) => Promise<unknown>;
+
+const MiB = 1024 * 1024;
+
+// fauxqs: it answers AbortMultipartUpload, so "a later UploadPart fails with NoSuchUpload" shows the abort.
+// Three 4 MiB files with 5 MiB parts: every fault below hits after the multipart upload has started.
+describe('zipToS3 when something fails', () => {
+  let s3: TestS3;
+  let entries: ZipEntry[];
+  let job = 0;
+  let targetKey: string;
+  /** Resolves with the multipart upload's id once the server created it. */
+  let uploadId: Promise<string>;
+
+  before(async () => {
+    s3 = await startFauxqs();
+    entries = [];
+    for (const name of ['one.bin', 'two.bin', 'three.bin']) {
+      const s3Key = `owner/${name}`;
+      await s3.client.send(
+        new PutObjectCommand({ Bucket: s3.bucket, Key: s3Key, Body: randomBytes(4 * MiB) }),
+      );
+      entries.push({ s3Key, name, size: 4 * MiB });
+    }
+  });
+  after(() => s3.stop());
+  afterEach(() => sinon.restore());
+
+  /** Routes every request of the client through `fault`, and records the upload id. */
+  function inject(fault: Fault): void {
+    const send = s3.client.send.bind(s3.client) as Send;
+    let created: (id: string) => void = () => {};
+    uploadId = new Promise((resolve) => {
+      created = resolve;
+    });
+    sinon.stub(s3.client as { send: Send }, 'send').callsFake(async (command, options) => {
+      const output = await fault(command, () => send(command, options));
+      if (command instanceof CreateMultipartUploadCommand) {
+        created((output as CreateMultipartUploadCommandOutput).UploadId as string);
+      }
+      return output;
+    });
+  }
+
+  function zip(more: Partial<ZipToS3Options> = {}): Promise<unknown> {
+    job += 1;
+    targetKey = `zip/owner/job-${job}.zip`;
+    return zipToS3({ s3: s3.client, bucket: s3.bucket, entries, targetKey, partSizeBytes: 5 * MiB, ...more });
+  }
+
+  async function expectFailure(run: Promise<unknown>, stage: string, message: RegExp): Promise<void> {
+    const error = await run.then(
+      () => expect.fail('the zip should have failed'),
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(ZipFailedError);
+    expect((error as ZipFailedError).stage).to.equal(stage);
+    expect((error as Error).message).to.match(message);
+    expect((error as Error).message).not.to.include(s3.bucket);
+  }
+
+  async function expectNothingLeft(): Promise<void> {
+    sinon.restore();
+    const client: S3Client = s3.client;
+    const part = new UploadPartCommand({
+      Bucket: s3.bucket,
+      Key: targetKey,
+      UploadId: await uploadId,
+      PartNumber: 1,
+      Body: 'late',
+    });
+    await client.send(part).then(
+      () => expect.fail('the multipart upload should be aborted'),
+      (e: Error) => expect(e.name).to.equal('NoSuchUpload'),
+    );
+    await client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: targetKey })).then(
+      () => expect.fail('no archive should be left'),
+      (e: Error) => expect(e.name).to.equal('NotFound'),
+    );
+  }
+
+  it('aborts the upload when a file stream breaks mid-way', async () => {
+    inject(async (command, send) => {
+      const output = (await send()) as { Body: Readable };
+      if (isGet(command, 'owner/three.bin')) {
+        output.Body = pipeline(output.Body, breakAfter(1 * MiB, uploadId), () => {});
+      }
+      return output;
+    });
+    await expectFailure(zip(), 'read', /^Could not read "three\.bin"\.$/);
+    await expectNothingLeft();
+  });
+
+  it('aborts the upload when an UploadPart fails', async () => {
+    inject(async (command, send) => {
+      if (command instanceof UploadPartCommand && command.input.PartNumber === 2) throw serverError();
+      return send();
+    });
+    await expectFailure(zip(), 'upload', /^Could not write the archive to storage\.$/);
+    await expectNothingLeft();
+  });
+
+  it('aborts the upload when CompleteMultipartUpload fails', async () => {
+    inject(async (command, send) => {
+      if (command instanceof CompleteMultipartUploadCommand) throw serverError();
+      return send();
+    });
+    await expectFailure(zip(), 'complete', /^Could not finish the archive in storage\.$/);
+    await expectNothingLeft();
+  });
+
+  it('removes the archive when CompleteMultipartUpload succeeded but its answer was lost', async () => {
+    inject(async (command, send) => {
+      const output = await send();
+      if (command instanceof CompleteMultipartUploadCommand) throw serverError();
+      return output;
+    });
+    await expectFailure(zip(), 'complete', /^Could not finish the archive in storage\.$/);
+    await expectNothingLeft();
+  });
+
+  it('aborts the upload when its signal fires', async () => {
+    const stop = new AbortController();
+    inject(async (command, send) => {
+      const output = await send();
+      if (command instanceof UploadPartCommand && command.input.PartNumber === 1) stop.abort();
+      return output;
+    });
+    await expectFailure(zip({ signal: stop.signal }), 'stopped', /stopped before it finished/);
+    await expectNothingLeft();
+  });
+
+  it('says which file was deleted after the zip was requested', async () => {
+    inject((command, send) => (isGet(command, 'owner/gone.bin') ? uploadId.then(send) : send()));
+    const missing = { s3Key: 'owner/gone.bin', name: 'gone.bin', size: 10 };
+    await expectFailure(
+      zip({ entries: [...entries, missing] }),
+      'read',
+      /^"gone\.bin" was deleted or changed after the zip was requested\.$/,
+    );
+    await expectNothingLeft();
+  });
+
+  it('says which file changed size after the zip was requested', async () => {
+    inject((command, send) => (isGet(command, 'owner/three.bin') ? uploadId.then(send) : send()));
+    const changed = entries.map((e) => (e.name === 'three.bin' ? { ...e, size: e.size - 1 } : e));
+    await expectFailure(zip({ entries: changed }), 'read', /^"three\.bin" was deleted or changed/);
+    await expectNothingLeft();
+  });
+});
+
+function isGet(command: unknown, key: string): boolean {
+  return command instanceof GetObjectCommand && command.input.Key === key;
+}
+
+/** A stream that passes `bytes`, then fails like a reset connection once `after` resolved. */
+function breakAfter(bytes: number, after: Promise<unknown>): Transform {
+  let passed = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      passed += chunk.length;
+      if (passed <= bytes) return callback(null, chunk);
+      after.then(() => callback(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })));
+    },
+  });
+}
+
+function serverError(): Error {
+  return Object.assign(new Error('We encountered an internal error.'), {
+    name: 'InternalError',
+    $metadata: { httpStatusCode: 500 },
+  });
+}

@@ -1,0 +1,79 @@
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { S3Event } from 'aws-lambda';
+import { createZip } from '../../handlers/create-zip';
+import { getZip } from '../../handlers/get-zip';
+import type { ZipLimits } from '../../handlers/lib/zip-limits';
+import { apiEvent, context } from './events';
+import type { TestS3 } from './s3-servers';
+
+/** An S3 ObjectCreated notification for one key, encoded as S3 encodes keys in events ("+" for a space). */
+export function s3Event(bucket: string, key: string, eventName = 'ObjectCreated:Put'): S3Event {
+  const encoded = encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
+  return {
+    Records: [
+      {
+        eventName,
+        s3: { bucket: { name: bucket }, object: { key: encoded, size: 1, eTag: 'x' } },
+      } as S3Event['Records'][number],
+    ],
+  };
+}
+
+/** A Lambda context with this much time left. */
+export function workerContext(remainingMs = 600_000) {
+  return { awsRequestId: 'test-worker-request', getRemainingTimeInMillis: () => remainingMs };
+}
+
+export const quiet = { allowedOrigins: ['http://localhost:5173'], log: () => {} };
+
+/** The zip routes on a test server, and shortcuts that call them as a given user. */
+export function zipApi(s3: TestS3, limits: ZipLimits = { maxFiles: 100, maxBytes: 1024 * 1024 }) {
+  const deps = { s3: s3.client, bucket: s3.bucket, http: quiet };
+  const create = createZip(deps, limits);
+  const get = getZip(deps);
+  return {
+    create: async (identityId: string, body: object | string) => {
+      const res = await create(apiEvent({ identityId, method: 'POST', path: '/zips', body }), context);
+      return { status: res.statusCode, body: JSON.parse(res.body) };
+    },
+    get: async (identityId: string, id: string) => {
+      const res = await get(
+        apiEvent({ identityId, method: 'GET', path: `/zips/${id}`, pathParameters: { id } }),
+        context,
+      );
+      return { status: res.statusCode, body: JSON.parse(res.body) };
+    },
+  };
+}
+
+export async function putObject(s3: TestS3, key: string, body: string | Buffer): Promise<void> {
+  await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body }));
+}
+
+export async function getText(client: S3Client, bucket: string, key: string): Promise<string> {
+  const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return (await object.Body?.transformToString('utf8')) ?? '';
+}
+
+export async function objectExists(s3: TestS3, key: string): Promise<boolean> {
+  try {
+    await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }));
+    return true;
+  } catch (error) {
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
+      return false;
+    throw error;
+  }
+}
+
+/** How many objects lie under a prefix (one page is plenty for a test). */
+export async function countObjects(s3: TestS3, prefix: string): Promise<number> {
+  const page = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: prefix }));
+  return page.KeyCount ?? 0;
+}
