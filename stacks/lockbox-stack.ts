@@ -8,7 +8,7 @@ import { HandlerFunction } from '../modules/handler-function';
 import { PrivateBucket } from '../modules/private-bucket';
 import { RestApi } from '../modules/rest-api';
 import { UserAuth } from '../modules/user-auth';
-import { type EnvironmentConfig, limitVariables } from './environments';
+import { type EnvironmentConfig, limitVariables, validateEnvironment } from './environments';
 import { configureStateBackend, type StateBucket } from './state-backend';
 
 export interface LockboxStackProps {
@@ -33,7 +33,9 @@ export class LockboxStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: LockboxStackProps) {
     super(scope, id);
     const { config } = props;
+    validateEnvironment(config);
     const routes = props.routes ?? routeTable;
+    assertOneRoutePerHandler(routes);
     const prefix = `lockbox-${config.name}`;
     const preventDestroy = config.preventDestroy ?? true;
 
@@ -90,5 +92,14 @@ export class LockboxStack extends TerraformStack {
       bucket_name: storage.bucket.bucket,
     };
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
+  }
+}
+
+/** Each route runs its own function, named after its handler: two routes cannot share one. */
+function assertOneRoutePerHandler(routes: readonly Route[]): void {
+  const seen = new Set<string>();
+  for (const route of routes) {
+    if (seen.has(route.handler)) throw new Error(`Handler "${route.handler}" serves more than one route`);
+    seen.add(route.handler);
   }
 }
