@@ -37,7 +37,7 @@ export interface RestApiProps {
   /** @default 'v1' */
   readonly stageName?: string;
   /** What the stage must wait for, e.g. the account's CloudWatch role when this stack manages it. */
-  readonly stageDependsOn?: ITerraformDependable[];
+  readonly stageDependsOn?: readonly ITerraformDependable[];
 }
 
 /** Request headers a SigV4-signing browser client sends. */
@@ -73,6 +73,8 @@ export class RestApi extends Construct {
 
   constructor(scope: Construct, id: string, props: RestApiProps) {
     super(scope, id);
+    const [primaryOrigin] = props.allowedOrigins;
+    if (primaryOrigin === undefined) throw new Error('RestApi needs at least one allowed origin');
     this.stageName = props.stageName ?? 'v1';
     this.routes = props.routes.map(({ route }) => route);
     this.api = new ApiGatewayRestApi(this, 'api', {
@@ -87,7 +89,7 @@ export class RestApi extends Construct {
     for (const [path, methods] of groupByPath(this.routes)) {
       this.addPreflight(path, methods, props.allowedOrigins);
     }
-    this.addGatewayResponses(props.allowedOrigins[0] as string);
+    this.addGatewayResponses(primaryOrigin);
 
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
       restApiId: this.api.id,

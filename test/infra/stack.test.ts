@@ -104,6 +104,11 @@ describe('LockboxStack', () => {
     );
   });
 
+  it('refuses two routes served by the same handler (each route has its own function and role)', () => {
+    const route = { method: 'GET', path: '/files', handler: 'list-files', s3: [] } as const;
+    expect(() => synth({ routes: [route, { ...route, path: '/other' }] })).to.throw(/more than one route/);
+  });
+
   it('synthesizes byte-identical output twice in a row', () => {
     const first = synth();
     const second = synth();
@@ -123,6 +128,11 @@ describe('environmentConfig', () => {
   it('refuses an unknown environment instead of synthesizing a default', () => {
     expect(() => environmentConfig('staging')).to.throw(/Unknown environment "staging"/);
     expect(() => environmentConfig('constructor')).to.throw(/Unknown environment/);
+  });
+
+  it('refuses a name unfit for resource names and a retention CloudWatch does not offer', () => {
+    expect(() => synth({ config: { ...dev, name: 'Dev_1' } })).to.throw(/Environment name/);
+    expect(() => synth({ config: { ...dev, logRetentionDays: 10 } })).to.throw(/logRetentionDays/);
   });
 
   it("refuses '*' or anything but a plain origin in allowedOrigins", () => {
