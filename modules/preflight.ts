@@ -1,19 +1,29 @@
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/;
+
 /**
- * The preflight's response template (Velocity): copies the request's Origin into
- * Access-Control-Allow-Origin only when it is exactly one of `allowedOrigins`, so several origins work
- * without ever answering `*`. Origins are checked against a strict pattern by the environment config,
- * so they cannot break out of the quoted VTL strings.
+ * The preflight's Access-Control-Allow-Origin: the first allowed origin as a static header, and, when
+ * there are others, a response template (Velocity) that replaces it with the request's Origin when that
+ * is exactly one of them (the approach of aws-cdk's addCorsPreflight). Never `*`. Origins are checked
+ * against a strict pattern so that they cannot break out of the quoted strings.
  */
-export function preflightTemplate(allowedOrigins: readonly string[]): string {
+export function preflightOrigin(allowedOrigins: readonly string[]): {
+  header: string;
+  template?: string;
+} {
   for (const origin of allowedOrigins) {
-    if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(origin)) throw new Error(`"${origin}" is not an origin`);
+    if (!ORIGIN.test(origin)) throw new Error(`"${origin}" is not an origin`);
   }
-  const anyAllowed = allowedOrigins.map((origin) => `$origin == '${origin}'`).join(' || ');
-  return [
+  const [primary, ...others] = allowedOrigins;
+  if (primary === undefined) throw new Error('At least one allowed origin is needed');
+  const header = `'${primary}'`;
+  if (others.length === 0) return { header };
+  const anyOther = others.map((origin) => `$origin == '${origin}'`).join(' || ');
+  const template = [
     "#set($origin = $input.params().header.get('Origin'))",
     "#if(\"$!origin\" == '')#set($origin = $input.params().header.get('origin'))#end",
-    `#if(${anyAllowed})`,
+    `#if(${anyOther})`,
     '#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)',
     '#end',
   ].join('\n');
+  return { header, template };
 }

@@ -28,8 +28,18 @@ export interface PrivateBucketProps {
   readonly preventDestroy?: boolean;
 }
 
-/** Actions that apply to the bucket itself rather than to its objects. */
-const BUCKET_ACTIONS: readonly S3Action[] = ['s3:ListBucket'];
+/**
+ * Whether each action applies to the bucket itself or to its objects, which decides the ARN it is granted
+ * on. A Record, so an action added to the route table's S3Action fails to compile until it is placed here.
+ */
+const ACTION_TARGET: Readonly<Record<S3Action, 'bucket' | 'object'>> = {
+  's3:ListBucket': 'bucket',
+  's3:GetObject': 'object',
+  's3:PutObject': 'object',
+  's3:DeleteObject': 'object',
+  's3:AbortMultipartUpload': 'object',
+  's3:ListMultipartUploadParts': 'object',
+};
 
 /**
  * A private bucket: every public-access block on, ACLs disabled (BucketOwnerEnforced), SSE-S3, TLS 1.2+
@@ -129,8 +139,8 @@ export class PrivateBucket extends Construct {
 
   private statementsFor(grant: S3Grant): PolicyStatement[] {
     const prefix = this.scopePrefixes[grant.scope];
-    const objectActions = grant.actions.filter((action) => !BUCKET_ACTIONS.includes(action));
-    const bucketActions = grant.actions.filter((action) => BUCKET_ACTIONS.includes(action));
+    const objectActions = grant.actions.filter((action) => ACTION_TARGET[action] === 'object');
+    const bucketActions = grant.actions.filter((action) => ACTION_TARGET[action] === 'bucket');
     const statements: PolicyStatement[] = [];
     if (objectActions.length > 0) {
       statements.push({

@@ -17,7 +17,7 @@ import { Construct } from 'constructs';
 import type { Route } from '../handlers/routes';
 import type { HandlerFunction } from './handler-function';
 import { inlinePolicy } from './iam';
-import { preflightTemplate } from './preflight';
+import { preflightOrigin } from './preflight';
 
 /** A route of the table and the function that serves it. */
 export interface ApiRoute {
@@ -209,6 +209,7 @@ export class RestApi extends Construct {
     const resourceId = this.resourceFor(path);
     const restApiId = this.api.id;
     const allowMethods = [...methods, 'OPTIONS'].join(',');
+    const origin = preflightOrigin(allowedOrigins);
     const method = new ApiGatewayMethod(this, `${id}-method`, {
       restApiId,
       resourceId,
@@ -229,7 +230,7 @@ export class RestApi extends Construct {
       httpMethod: method.httpMethod,
       statusCode: '204',
       responseParameters: {
-        'method.response.header.Access-Control-Allow-Origin': false,
+        'method.response.header.Access-Control-Allow-Origin': true,
         'method.response.header.Access-Control-Allow-Methods': true,
         'method.response.header.Access-Control-Allow-Headers': true,
         'method.response.header.Access-Control-Max-Age': true,
@@ -243,13 +244,13 @@ export class RestApi extends Construct {
       statusCode: methodResponse.statusCode,
       contentHandling: 'CONVERT_TO_TEXT',
       responseParameters: {
+        'method.response.header.Access-Control-Allow-Origin': origin.header,
         'method.response.header.Access-Control-Allow-Methods': `'${allowMethods}'`,
         'method.response.header.Access-Control-Allow-Headers': `'${ALLOWED_HEADERS}'`,
         'method.response.header.Access-Control-Max-Age': `'${PREFLIGHT_MAX_AGE_SECONDS}'`,
         'method.response.header.Vary': "'Origin'",
       },
-      // The allowed origin is echoed by the template, only when it is one of ours.
-      responseTemplates: { 'application/json': preflightTemplate(allowedOrigins) },
+      responseTemplates: origin.template === undefined ? undefined : { 'application/json': origin.template },
       dependsOn: [integration],
     });
     this.deployed.push(method, integration, methodResponse, integrationResponse);

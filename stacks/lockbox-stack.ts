@@ -1,6 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import { type Route, routes as routeTable } from '../handlers/routes';
 import { ApiGatewayLoggingRole } from '../modules/api-gateway-logging-role';
 import { bundleHandlers } from '../modules/bundle/handler-bundle';
@@ -59,8 +59,10 @@ export class LockboxStack extends TerraformStack {
       ALLOWED_ORIGINS: config.allowedOrigins.join(','),
       ...limitVariables(config.limits),
     };
+    // Under a scope of their own, so a handler's name can never clash with another construct's id.
+    const functions = new Construct(this, 'functions');
     const apiRoutes = routes.map((route) => {
-      const fn = new HandlerFunction(this, route.handler, {
+      const fn = new HandlerFunction(functions, route.handler, {
         functionName: `${prefix}-${route.handler}`,
         bundle: bundles.get(route.handler) as NonNullable<ReturnType<typeof bundles.get>>,
         logRetentionDays: config.logRetentionDays,

@@ -123,13 +123,32 @@ describe('RestApi', () => {
       }
     });
 
-    it("echoes only a configured origin, never '*'", () => {
+    it("answers the configured origin, never '*'", () => {
       for (const route of routes) {
         const { response } = preflight(stack, route.path);
-        const template: string = response.response_templates['application/json'];
-        for (const origin of dev.allowedOrigins) expect(template).to.include(`$origin == '${origin}'`);
-        expect(template).to.include('$context.responseOverride.header.Access-Control-Allow-Origin = $origin');
+        expect(response.response_parameters['method.response.header.Access-Control-Allow-Origin']).to.equal(
+          "'http://localhost:5173'",
+        );
         expect(JSON.stringify(response)).to.not.include("'*'");
+      }
+    });
+
+    it('answers each of several origins with its own name, and no other', () => {
+      const origins = ['https://app.example.com', 'https://admin.example.com', 'http://localhost:5173'];
+      const several = synth({ config: { ...dev, allowedOrigins: origins } });
+      for (const route of routes) {
+        const { response } = preflight(several, route.path);
+        expect(response.response_parameters['method.response.header.Access-Control-Allow-Origin']).to.equal(
+          `'${origins[0]}'`,
+        );
+        const template: string = response.response_templates['application/json'];
+        const condition =
+          /#if\((.*)\)\n#set\(\$context\.responseOverride\.header\.Access-Control-Allow-Origin = \$origin\)/.exec(
+            template,
+          );
+        expect(condition?.[1]?.split(' || ')).to.deep.equal(
+          origins.slice(1).map((origin) => `$origin == '${origin}'`),
+        );
       }
     });
 
