@@ -33,6 +33,9 @@ export class HandlerFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     super(scope, id);
+    // Lambda and IAM both cap names at 64 characters; fail at synth rather than halfway through an apply.
+    if (props.functionName.length > 64)
+      throw new Error(`Function name "${props.functionName}" exceeds 64 chars`);
     this.variables = { ...props.environment };
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,

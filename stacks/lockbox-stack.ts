@@ -3,7 +3,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { type Route, routes as routeTable } from '../handlers/routes';
 import { ApiGatewayLoggingRole } from '../modules/api-gateway-logging-role';
-import { bundleHandlers } from '../modules/bundle/handler-bundle';
+import { bundleHandlers, type HandlerBundle } from '../modules/bundle/handler-bundle';
 import { HandlerFunction } from '../modules/handler-function';
 import { PrivateBucket } from '../modules/private-bucket';
 import { RestApi } from '../modules/rest-api';
@@ -64,7 +64,7 @@ export class LockboxStack extends TerraformStack {
     const apiRoutes = routes.map((route) => {
       const fn = new HandlerFunction(functions, route.handler, {
         functionName: `${prefix}-${route.handler}`,
-        bundle: bundles.get(route.handler) as NonNullable<ReturnType<typeof bundles.get>>,
+        bundle: bundles.get(route.handler) as HandlerBundle,
         logRetentionDays: config.logRetentionDays,
         environment,
       });
