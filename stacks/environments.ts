@@ -10,10 +10,19 @@ export interface Throttling {
   readonly burstLimit: number;
 }
 
-/** Limits the handlers enforce; the stack passes each one as an environment variable (see limitVariables). */
+/**
+ * Limits the handlers enforce; the stack passes each one as an environment variable (see limitVariables)
+ * and the handlers check its range at cold start.
+ */
 export interface Limits {
-  /** Largest body of `PUT /file`, in bytes (API Gateway caps payloads at 10 MB, base64 included). */
-  readonly maxUploadBytes: number;
+  /** Largest body of `PUT /file`, in bytes: at most 5 MiB (Lambda's 6 MB payload, base64). */
+  readonly putFileMaxBytes: number;
+  /** Largest file `POST /uploads` accepts, in bytes. */
+  readonly uploadMaxFileBytes: number;
+  /** Files above this size get a multipart upload rather than one presigned PUT (≥ 5 MiB). */
+  readonly multipartThresholdBytes: number;
+  /** Size of every part of a multipart upload but the last (≥ 5 MiB). */
+  readonly uploadPartBytes: number;
 }
 
 export interface EnvironmentConfig {
@@ -42,6 +51,13 @@ export interface EnvironmentConfig {
 }
 
 const MIB = 1024 * 1024;
+const GIB = 1024 * MIB;
+const DEFAULT_LIMITS: Limits = {
+  putFileMaxBytes: 5 * MIB,
+  uploadMaxFileBytes: 5 * GIB,
+  multipartThresholdBytes: 16 * MIB,
+  uploadPartBytes: 16 * MIB,
+};
 
 export const environments: Readonly<Record<string, EnvironmentConfig>> = {
   dev: {
@@ -50,7 +66,7 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     allowedOrigins: ['http://localhost:5173'],
     logRetentionDays: 14,
     throttling: { rateLimit: 20, burstLimit: 40 },
-    limits: { maxUploadBytes: 5 * MIB },
+    limits: DEFAULT_LIMITS,
   },
   prod: {
     name: 'prod',
@@ -58,7 +74,7 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     allowedOrigins: ['https://lockbox.example.com'],
     logRetentionDays: 90,
     throttling: { rateLimit: 100, burstLimit: 200 },
-    limits: { maxUploadBytes: 5 * MIB },
+    limits: DEFAULT_LIMITS,
   },
 };
 
@@ -89,12 +105,21 @@ export function validateEnvironment(config: EnvironmentConfig): void {
     if (!ORIGIN.test(origin))
       throw new Error(`${config.name}: "${origin}" is not an origin (scheme://host[:port])`);
   }
+  for (const [name, value] of Object.entries(config.limits)) {
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new Error(`${config.name}: limits.${name} must be a positive integer`);
+  }
   if (!LOG_RETENTION_DAYS.includes(config.logRetentionDays)) {
     throw new Error(`${config.name}: logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
   }
 }
 
-/** The environment variables through which handlers read the limits. */
+/** The environment variables through which handlers read the limits (handlers/lib/*-limits, store-file). */
 export function limitVariables(limits: Limits): Record<string, string> {
-  return { MAX_UPLOAD_BYTES: String(limits.maxUploadBytes) };
+  return {
+    PUT_FILE_MAX_BYTES: String(limits.putFileMaxBytes),
+    UPLOAD_MAX_FILE_BYTES: String(limits.uploadMaxFileBytes),
+    UPLOAD_MULTIPART_THRESHOLD_BYTES: String(limits.multipartThresholdBytes),
+    UPLOAD_PART_BYTES: String(limits.uploadPartBytes),
+  };
 }
