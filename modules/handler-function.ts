@@ -1,0 +1,85 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { Construct } from 'constructs';
+import type { S3Grant } from '../handlers/routes';
+import { BUNDLE_ENTRY, type HandlerBundle } from './bundle/handler-bundle';
+import { inlinePolicy, serviceRole } from './iam';
+import type { PrivateBucket } from './private-bucket';
+
+export interface HandlerFunctionProps {
+  /** The function's name, also its role's and log group's (`/aws/lambda/<name>`). */
+  readonly functionName: string;
+  readonly bundle: HandlerBundle;
+  readonly logRetentionDays: number;
+  /** Settings besides the ones a binding such as useBucket sets. @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** Below API Gateway's 29 s integration timeout, so the caller gets the handler's answer. @default 10 */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * One handler as a Lambda function: Node 22 on arm64, its own role and its own log group with a
+ * retention. The role may write to that log group only; S3 access comes from useBucket.
+ */
+export class HandlerFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+  private readonly variables: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    super(scope, id);
+    // Lambda and IAM both cap names at 64 characters; fail at synth rather than halfway through an apply.
+    if (props.functionName.length > 64)
+      throw new Error(`Function name "${props.functionName}" exceeds 64 chars`);
+    this.variables = { ...props.environment };
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+    this.role = serviceRole(this, 'role', props.functionName, 'lambda.amazonaws.com');
+    const logsPolicy = inlinePolicy(this, 'write-logs', this.role, [
+      {
+        effect: 'Allow',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [`${this.logGroup.arn}:*`],
+      },
+    ]);
+    const code = new TerraformAsset(this, 'code', {
+      path: props.bundle.zipPath,
+      type: AssetType.FILE,
+      // The bundle's content hash, so the asset's path moves only with the code.
+      assetHash: Buffer.from(props.bundle.sha256, 'base64').toString('hex'),
+    });
+    this.function = new LambdaFunction(this, 'function', {
+      functionName: props.functionName,
+      role: this.role.arn,
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      handler: BUNDLE_ENTRY,
+      filename: code.path,
+      sourceCodeHash: props.bundle.sha256,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeoutSeconds ?? 10,
+      environment: { variables: { ...this.variables } },
+      loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+      // The first invocation must find its log group and its permission to write there.
+      dependsOn: [this.logGroup, logsPolicy],
+    });
+  }
+
+  /**
+   * Lets the handler use `bucket`: sets BUCKET_NAME and grants exactly `grants` in one call, so the
+   * setting and the permission cannot drift apart. Every handler reads BUCKET_NAME at cold start, so even
+   * a route without S3 access gets it (and no S3 permission).
+   */
+  useBucket(bucket: PrivateBucket, grants: readonly S3Grant[]): void {
+    this.variables.BUCKET_NAME = bucket.bucket.bucket;
+    this.function.putEnvironment({ variables: { ...this.variables } });
+    bucket.grant(this, this.role, grants);
+  }
+}

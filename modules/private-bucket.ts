@@ -1,0 +1,162 @@
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cors-configuration';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { Construct } from 'constructs';
+import type { S3Action, S3Grant, S3Scope } from '../handlers/routes';
+import { inlinePolicy, type PolicyStatement } from './iam';
+
+export interface PrivateBucketProps {
+  /** Start of the bucket's name; S3 appends a unique suffix. At most 37 characters. */
+  readonly bucketPrefix: string;
+  /** Origins that may GET/PUT/HEAD objects with presigned URLs; never `*`. */
+  readonly allowedOrigins: readonly string[];
+  /** The key prefix each grant scope covers, e.g. `{ 'user-files': 'eu-west-1:', zips: 'zip/' }`. */
+  readonly scopePrefixes: Readonly<Record<S3Scope, string>>;
+  /** Key prefix whose objects expire after zipExpirationDays. @default 'zip/' */
+  readonly zipPrefix?: string;
+  /** @default 1 */
+  readonly zipExpirationDays?: number;
+  /** Days after which an unfinished multipart upload is aborted (≤ 7). @default 1 */
+  readonly abortIncompleteUploadDays?: number;
+  /** Refuse `destroy`, and refuse to empty the bucket on destroy. @default true */
+  readonly preventDestroy?: boolean;
+}
+
+/**
+ * Whether each action applies to the bucket itself or to its objects, which decides the ARN it is granted
+ * on. A Record, so an action added to the route table's S3Action fails to compile until it is placed here.
+ */
+const ACTION_TARGET: Readonly<Record<S3Action, 'bucket' | 'object'>> = {
+  's3:ListBucket': 'bucket',
+  's3:GetObject': 'object',
+  's3:PutObject': 'object',
+  's3:DeleteObject': 'object',
+  's3:AbortMultipartUpload': 'object',
+  's3:ListMultipartUploadParts': 'object',
+};
+
+/**
+ * A private bucket: every public-access block on, ACLs disabled (BucketOwnerEnforced), SSE-S3, TLS 1.2+
+ * required by the bucket policy, CORS for the configured origins only, lifecycle rules that abort stale
+ * multipart uploads and expire zips. Access is granted per role and per scope with grant().
+ */
+export class PrivateBucket extends Construct {
+  readonly bucket: S3Bucket;
+  private readonly scopePrefixes: Readonly<Record<S3Scope, string>>;
+
+  constructor(scope: Construct, id: string, props: PrivateBucketProps) {
+    super(scope, id);
+    const preventDestroy = props.preventDestroy ?? true;
+    this.scopePrefixes = props.scopePrefixes;
+    this.bucket = new S3Bucket(this, 'bucket', {
+      bucketPrefix: props.bucketPrefix,
+      forceDestroy: !preventDestroy,
+      lifecycle: { preventDestroy },
+    });
+    const bucket = this.bucket.id;
+    new S3BucketPublicAccessBlock(this, 'public-access-block', {
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, 'ownership', {
+      bucket,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      bucket,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+    });
+    const tlsOnly = new DataAwsIamPolicyDocument(this, 'policy-document', {
+      statement: [
+        {
+          sid: 'DenyInsecureTransport',
+          effect: 'Deny',
+          principals: [{ type: '*', identifiers: ['*'] }],
+          // A deny covers every action, including ones S3 adds later; no allow here uses a wildcard.
+          actions: ['s3:*'],
+          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
+          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+        },
+        {
+          sid: 'DenyOutdatedTls',
+          effect: 'Deny',
+          principals: [{ type: '*', identifiers: ['*'] }],
+          actions: ['s3:*'],
+          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
+          condition: [{ test: 'NumericLessThan', variable: 's3:TlsVersion', values: ['1.2'] }],
+        },
+      ],
+    });
+    new S3BucketPolicy(this, 'policy', { bucket, policy: tlsOnly.json });
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      bucket,
+      rule: [
+        {
+          id: 'abort-incomplete-multipart-uploads',
+          status: 'Enabled',
+          filter: [{}],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteUploadDays ?? 1 }],
+        },
+        {
+          id: 'expire-zips',
+          status: 'Enabled',
+          filter: [{ prefix: props.zipPrefix ?? 'zip/' }],
+          expiration: [{ days: props.zipExpirationDays ?? 1 }],
+        },
+      ],
+    });
+    new S3BucketCorsConfiguration(this, 'cors', {
+      bucket,
+      corsRule: [
+        {
+          allowedOrigins: [...props.allowedOrigins],
+          allowedMethods: ['GET', 'PUT', 'HEAD'],
+          allowedHeaders: ['*'],
+          exposeHeaders: ['ETag'],
+          maxAgeSeconds: 600,
+        },
+      ],
+    });
+  }
+
+  /**
+   * Allows `role` exactly `grants`: object actions on `<bucket>/<prefix>*`, ListBucket on the bucket
+   * only for listings whose `s3:prefix` starts with the scope's prefix. No grant, no policy.
+   */
+  grant(scope: Construct, role: IamRole, grants: readonly S3Grant[]): void {
+    const statements = grants.flatMap((grant) => this.statementsFor(grant));
+    if (statements.length > 0) inlinePolicy(scope, 's3-access', role, statements);
+  }
+
+  private statementsFor(grant: S3Grant): PolicyStatement[] {
+    const prefix = this.scopePrefixes[grant.scope];
+    const objectActions = grant.actions.filter((action) => ACTION_TARGET[action] === 'object');
+    const bucketActions = grant.actions.filter((action) => ACTION_TARGET[action] === 'bucket');
+    const statements: PolicyStatement[] = [];
+    if (objectActions.length > 0) {
+      statements.push({
+        effect: 'Allow',
+        actions: [...objectActions],
+        resources: [`${this.bucket.arn}/${prefix}*`],
+      });
+    }
+    if (bucketActions.length > 0) {
+      statements.push({
+        effect: 'Allow',
+        actions: [...bucketActions],
+        resources: [this.bucket.arn],
+        condition: [{ test: 'StringLike', variable: 's3:prefix', values: [`${prefix}*`] }],
+      });
+    }
+    return statements;
+  }
+}

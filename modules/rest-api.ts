@@ -1,0 +1,323 @@
+import { createHash } from 'node:crypto';
+import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
+import { ApiGatewayGatewayResponse } from '@cdktf/provider-aws/lib/api-gateway-gateway-response';
+import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
+import { ApiGatewayIntegrationResponse } from '@cdktf/provider-aws/lib/api-gateway-integration-response';
+import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
+import { ApiGatewayMethodResponse } from '@cdktf/provider-aws/lib/api-gateway-method-response';
+import { ApiGatewayMethodSettings } from '@cdktf/provider-aws/lib/api-gateway-method-settings';
+import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource';
+import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
+import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { Fn, type ITerraformDependable, type TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+import type { Route } from '../handlers/routes';
+import type { HandlerFunction } from './handler-function';
+import { inlinePolicy } from './iam';
+import { preflightOrigin } from './preflight';
+
+/** A route of the table and the function that serves it. */
+export interface ApiRoute {
+  readonly route: Route;
+  readonly fn: HandlerFunction;
+}
+
+export interface RestApiProps {
+  /** The API's name; also names its log groups. */
+  readonly name: string;
+  readonly routes: readonly ApiRoute[];
+  /** Origins answered by the preflight and API Gateway's own error responses; never `*`. */
+  readonly allowedOrigins: readonly string[];
+  readonly logRetentionDays: number;
+  /** Stage-wide throttling: steady requests per second and burst. */
+  readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
+  /** @default 'v1' */
+  readonly stageName?: string;
+  /** What the stage must wait for, e.g. the account's CloudWatch role when this stack manages it. */
+  readonly stageDependsOn?: readonly ITerraformDependable[];
+}
+
+/** Request headers a SigV4-signing browser client sends. */
+const ALLOWED_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'X-Amz-Content-Sha256',
+  'X-Amz-Date',
+  'X-Amz-Security-Token',
+  'X-Amz-User-Agent',
+].join(',');
+
+const PREFLIGHT_MAX_AGE_SECONDS = '600';
+
+/**
+ * A regional REST API built from the route table: one resource per path segment, every route's method
+ * signed (AWS_IAM) and proxied to its function, an unauthenticated OPTIONS preflight per resource for the
+ * configured origins, CORS headers on API Gateway's own 4XX/5XX, and a stage with JSON access logs,
+ * execution logs without data, metrics, throttling and no cache (responses hold per-user URLs).
+ */
+export class RestApi extends Construct {
+  readonly api: ApiGatewayRestApi;
+  readonly stage: ApiGatewayStage;
+  readonly stageName: string;
+  private readonly routes: readonly Route[];
+  private readonly resources = new Map<string, string>();
+  /** Everything the deployment serves, for its redeploy trigger. */
+  private readonly deployed: TerraformResource[] = [];
+  /** Values that move when something deployed changes: ids, integration targets… */
+  private readonly triggers: string[] = [];
+  /** …and the settings that are edited in place, hashed at synth. */
+  private readonly fingerprint: unknown[] = [];
+
+  constructor(scope: Construct, id: string, props: RestApiProps) {
+    super(scope, id);
+    const [primaryOrigin] = props.allowedOrigins;
+    if (primaryOrigin === undefined) throw new Error('RestApi needs at least one allowed origin');
+    this.stageName = props.stageName ?? 'v1';
+    this.routes = props.routes.map(({ route }) => route);
+    this.api = new ApiGatewayRestApi(this, 'api', {
+      name: props.name,
+      endpointConfiguration: { types: ['REGIONAL'] },
+      // Every body reaches the handler untouched (base64): PUT /file's bytes must arrive intact.
+      binaryMediaTypes: ['*/*'],
+    });
+    this.resources.set('', this.api.rootResourceId);
+
+    for (const { route, fn } of props.routes) this.addRoute(route, fn);
+    for (const [path, methods] of groupByPath(this.routes)) {
+      this.addPreflight(path, methods, props.allowedOrigins);
+    }
+    this.addGatewayResponses(primaryOrigin);
+
+    const deployment = new ApiGatewayDeployment(this, 'deployment', {
+      restApiId: this.api.id,
+      triggers: { redeployment: this.redeploymentTrigger() },
+      lifecycle: { createBeforeDestroy: true },
+      dependsOn: this.deployed,
+    });
+
+    const accessLogs = new CloudwatchLogGroup(this, 'access-logs', {
+      name: `/aws/apigateway/${props.name}/access`,
+      retentionInDays: props.logRetentionDays,
+    });
+    // API Gateway would create this group itself, without a retention; owning it sets one.
+    const executionLogs = new CloudwatchLogGroup(this, 'execution-logs', {
+      name: `API-Gateway-Execution-Logs_${this.api.id}/${this.stageName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+    this.stage = new ApiGatewayStage(this, 'stage', {
+      restApiId: this.api.id,
+      deploymentId: deployment.id,
+      stageName: this.stageName,
+      cacheClusterEnabled: false,
+      accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+      dependsOn: [executionLogs, ...(props.stageDependsOn ?? [])],
+    });
+    new ApiGatewayMethodSettings(this, 'method-settings', {
+      restApiId: this.api.id,
+      stageName: this.stage.stageName,
+      methodPath: '*/*',
+      settings: {
+        loggingLevel: 'INFO',
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        throttlingRateLimit: props.throttling.rateLimit,
+        throttlingBurstLimit: props.throttling.burstLimit,
+        cachingEnabled: false,
+      },
+    });
+  }
+
+  /** Lets `role` call every route of this API's stage, and nothing else. */
+  grantInvoke(scope: Construct, role: IamRole): void {
+    inlinePolicy(scope, 'invoke-api', role, [
+      {
+        effect: 'Allow',
+        actions: ['execute-api:Invoke'],
+        resources: this.routes.map((route) => this.routeArn(route)),
+      },
+    ]);
+  }
+
+  /** `<execution arn>/<stage>/<METHOD>/<path>`, each path parameter a `*`. */
+  private routeArn(route: Route): string {
+    return `${this.api.executionArn}/${this.stageName}/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`;
+  }
+
+  private addRoute(route: Route, fn: HandlerFunction): void {
+    const id = `${route.method.toLowerCase()}-${pathId(route.path)}`;
+    const resourceId = this.resourceFor(route.path);
+    const method = new ApiGatewayMethod(this, `${id}-method`, {
+      restApiId: this.api.id,
+      resourceId,
+      httpMethod: route.method,
+      authorization: 'AWS_IAM',
+      requestParameters: Object.fromEntries(
+        pathParameters(route.path).map((name) => [`method.request.path.${name}`, true]),
+      ),
+    });
+    const integration = new ApiGatewayIntegration(this, `${id}-integration`, {
+      restApiId: this.api.id,
+      resourceId,
+      httpMethod: method.httpMethod,
+      type: 'AWS_PROXY',
+      integrationHttpMethod: 'POST',
+      uri: fn.function.invokeArn,
+    });
+    new LambdaPermission(this, `${id}-permission`, {
+      functionName: fn.function.functionName,
+      action: 'lambda:InvokeFunction',
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: this.routeArn(route),
+    });
+    this.deployed.push(method, integration);
+    // The uri moves when the function is replaced, which edits the integration in place.
+    this.triggers.push(integration.uri);
+    this.fingerprint.push({ route, authorization: 'AWS_IAM', integration: 'AWS_PROXY' });
+  }
+
+  /** The resource for `path`, creating one per missing segment; routes share their parents. */
+  private resourceFor(path: string): string {
+    const segments = path.split('/').filter((segment) => segment !== '');
+    let parentId = this.resources.get('') as string;
+    for (let depth = 1; depth <= segments.length; depth++) {
+      const prefix = `/${segments.slice(0, depth).join('/')}`;
+      let resourceId = this.resources.get(prefix);
+      if (resourceId === undefined) {
+        const resource = new ApiGatewayResource(this, `resource-${pathId(prefix)}`, {
+          restApiId: this.api.id,
+          parentId,
+          pathPart: segments[depth - 1] as string,
+        });
+        this.deployed.push(resource);
+        resourceId = resource.id;
+        this.resources.set(prefix, resourceId);
+      }
+      parentId = resourceId;
+    }
+    return parentId;
+  }
+
+  /**
+   * OPTIONS without auth, answered by API Gateway itself (MOCK). With binaryMediaTypes `*\/*` the mock's
+   * request and response would be treated as binary and fail with a 500: CONVERT_TO_TEXT keeps them text.
+   */
+  private addPreflight(path: string, methods: readonly string[], allowedOrigins: readonly string[]): void {
+    const id = `options-${pathId(path)}`;
+    const resourceId = this.resourceFor(path);
+    const restApiId = this.api.id;
+    const allowMethods = [...methods, 'OPTIONS'].join(',');
+    const origin = preflightOrigin(allowedOrigins);
+    const method = new ApiGatewayMethod(this, `${id}-method`, {
+      restApiId,
+      resourceId,
+      httpMethod: 'OPTIONS',
+      authorization: 'NONE',
+    });
+    const integration = new ApiGatewayIntegration(this, `${id}-integration`, {
+      restApiId,
+      resourceId,
+      httpMethod: method.httpMethod,
+      type: 'MOCK',
+      contentHandling: 'CONVERT_TO_TEXT',
+      requestTemplates: { 'application/json': '{"statusCode": 204}' },
+    });
+    const methodResponse = new ApiGatewayMethodResponse(this, `${id}-method-response`, {
+      restApiId,
+      resourceId,
+      httpMethod: method.httpMethod,
+      statusCode: '204',
+      responseParameters: {
+        'method.response.header.Access-Control-Allow-Origin': true,
+        'method.response.header.Access-Control-Allow-Methods': true,
+        'method.response.header.Access-Control-Allow-Headers': true,
+        'method.response.header.Access-Control-Max-Age': true,
+        'method.response.header.Vary': true,
+      },
+    });
+    const integrationResponse = new ApiGatewayIntegrationResponse(this, `${id}-integration-response`, {
+      restApiId,
+      resourceId,
+      httpMethod: method.httpMethod,
+      statusCode: methodResponse.statusCode,
+      contentHandling: 'CONVERT_TO_TEXT',
+      responseParameters: {
+        'method.response.header.Access-Control-Allow-Origin': origin.header,
+        'method.response.header.Access-Control-Allow-Methods': `'${allowMethods}'`,
+        'method.response.header.Access-Control-Allow-Headers': `'${ALLOWED_HEADERS}'`,
+        'method.response.header.Access-Control-Max-Age': `'${PREFLIGHT_MAX_AGE_SECONDS}'`,
+        'method.response.header.Vary': "'Origin'",
+      },
+      responseTemplates: origin.template === undefined ? undefined : { 'application/json': origin.template },
+      dependsOn: [integration],
+    });
+    this.deployed.push(method, integration, methodResponse, integrationResponse);
+    this.fingerprint.push({ preflight: path, allowMethods, allowedOrigins, ALLOWED_HEADERS });
+  }
+
+  /**
+   * API Gateway's own errors (bad signature, throttling, …) in the contract's error shape, with CORS
+   * headers so that the browser lets the app read them. A gateway response can only carry a static header
+   * or copy a request header (its templates are not evaluated), so it names the first allowed origin;
+   * echoing any Origin would open these responses to every site. The handlers echo each allowed origin.
+   */
+  private addGatewayResponses(primaryOrigin: string): void {
+    const responseParameters = {
+      'gatewayresponse.header.Access-Control-Allow-Origin': `'${primaryOrigin}'`,
+      'gatewayresponse.header.Vary': "'Origin'",
+    };
+    const bodies = {
+      DEFAULT_4XX: '{"error":{"code":"$context.error.responseType","message":$context.error.messageString}}',
+      DEFAULT_5XX: '{"error":{"code":"Internal","message":"Internal error. Request id: $context.requestId"}}',
+    };
+    for (const [responseType, body] of Object.entries(bodies)) {
+      const response = new ApiGatewayGatewayResponse(this, `response-${responseType.toLowerCase()}`, {
+        restApiId: this.api.id,
+        responseType,
+        responseParameters,
+        responseTemplates: { 'application/json': body },
+      });
+      this.deployed.push(response);
+      this.fingerprint.push({ responseType, responseParameters, body });
+    }
+  }
+
+  /**
+   * Changes whenever a resource, method or integration is replaced (their ids) or edited in place (a
+   * hash of their settings, computed at synth), so the stage never serves a stale deployment.
+   */
+  private redeploymentTrigger(): string {
+    const settings = createHash('sha256').update(JSON.stringify(this.fingerprint)).digest('hex');
+    const ids = this.deployed.map((resource) => resource.getStringAttribute('id'));
+    return Fn.sha1(Fn.jsonencode([settings, ...ids, ...this.triggers]));
+  }
+}
+
+/** JSON access log line: who (identity id), what (method, resource path), outcome (status). */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  identityId: '$context.identity.cognitoIdentityId',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  integrationLatency: '$context.integrationLatency',
+});
+
+/** A construct id for a path: `/zips/{id}` → `zips-id`. Fixed per route, never a token. */
+function pathId(path: string): string {
+  return path.replace(/[{}+]/g, '').split('/').filter(Boolean).join('-') || 'root';
+}
+
+function pathParameters(path: string): string[] {
+  return [...path.matchAll(/\{([^}+]+)\+?\}/g)].map((match) => match[1] as string);
+}
+
+function groupByPath(routes: readonly Route[]): Map<string, string[]> {
+  const byPath = new Map<string, string[]>();
+  for (const route of routes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route.method]);
+  return byPath;
+}

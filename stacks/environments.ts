@@ -1,0 +1,125 @@
+/**
+ * The deployable environments. Add one by adding an entry here; choose it at synth time with LOCKBOX_ENV.
+ * Everything an environment may vary is in EnvironmentConfig; everything else is a secure default in modules/.
+ */
+
+export interface Throttling {
+  /** Steady-state requests per second across the stage. */
+  readonly rateLimit: number;
+  /** Requests allowed in a burst above the rate. */
+  readonly burstLimit: number;
+}
+
+/**
+ * Limits the handlers enforce; the stack passes each one as an environment variable (see limitVariables)
+ * and the handlers check its range at cold start.
+ */
+export interface Limits {
+  /** Largest body of `PUT /file`, in bytes: at most 5 MiB (Lambda's 6 MB payload, base64). */
+  readonly putFileMaxBytes: number;
+  /** Largest file `POST /uploads` accepts, in bytes. */
+  readonly uploadMaxFileBytes: number;
+  /** Files above this size get a multipart upload rather than one presigned PUT (≥ 5 MiB). */
+  readonly multipartThresholdBytes: number;
+  /** Size of every part of a multipart upload but the last (≥ 5 MiB). */
+  readonly uploadPartBytes: number;
+}
+
+export interface EnvironmentConfig {
+  /** Lower-case name used in resource names (`lockbox-<name>-…`) and the stack's name. */
+  readonly name: string;
+  /** AWS region of every resource; Cognito identity ids (and so users' folders) start with it. */
+  readonly region: string;
+  /** Browser origins allowed by CORS on the API and the bucket: scheme://host[:port], never `*`. */
+  readonly allowedOrigins: readonly string[];
+  /** Retention of every log group (functions, API access and execution logs), in days. */
+  readonly logRetentionDays: number;
+  readonly throttling: Throttling;
+  readonly limits: Limits;
+  /**
+   * Guards the user pool, identity pool and bucket against `destroy` (and turns on the user pool's deletion
+   * protection). Replacing the identity pool gives every user a new id and orphans their folder.
+   * Turn off only for throwaway previews. @default true
+   */
+  readonly preventDestroy?: boolean;
+  /**
+   * Create the account-wide role that lets API Gateway write logs to CloudWatch (one per account and
+   * region). Set it in at most one environment per account/region, or leave it to the platform team.
+   * @default false
+   */
+  readonly manageApiGatewayAccount?: boolean;
+}
+
+const MIB = 1024 * 1024;
+const GIB = 1024 * MIB;
+const DEFAULT_LIMITS: Limits = {
+  putFileMaxBytes: 5 * MIB,
+  uploadMaxFileBytes: 5 * GIB,
+  multipartThresholdBytes: 16 * MIB,
+  uploadPartBytes: 16 * MIB,
+};
+
+export const environments: Readonly<Record<string, EnvironmentConfig>> = {
+  dev: {
+    name: 'dev',
+    region: 'eu-west-1',
+    allowedOrigins: ['http://localhost:5173'],
+    logRetentionDays: 14,
+    throttling: { rateLimit: 20, burstLimit: 40 },
+    limits: DEFAULT_LIMITS,
+  },
+  prod: {
+    name: 'prod',
+    region: 'eu-west-1',
+    allowedOrigins: ['https://lockbox.example.com'],
+    logRetentionDays: 90,
+    throttling: { rateLimit: 100, burstLimit: 200 },
+    limits: DEFAULT_LIMITS,
+  },
+};
+
+/** The environment's settings, checked: a typo in LOCKBOX_ENV or a bad origin fails the synth. */
+export function environmentConfig(name: string): EnvironmentConfig {
+  const config = Object.hasOwn(environments, name) ? environments[name] : undefined;
+  if (config === undefined) {
+    throw new Error(`Unknown environment "${name}"; known: ${Object.keys(environments).join(', ')}`);
+  }
+  validateEnvironment(config);
+  return config;
+}
+
+/** The values CloudWatch Logs accepts as a retention. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 3653];
+
+const ORIGIN = /^https?:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/;
+
+/** Origins end up inside VTL templates and CORS headers: only plain scheme://host[:port] values pass. */
+export function validateEnvironment(config: EnvironmentConfig): void {
+  if (!/^[a-z][a-z0-9-]{0,15}$/.test(config.name)) {
+    throw new Error(
+      `Environment name "${config.name}" must be 1..16 of a-z, 0-9, '-' starting with a letter`,
+    );
+  }
+  if (config.allowedOrigins.length === 0) throw new Error(`${config.name}: allowedOrigins is empty`);
+  for (const origin of config.allowedOrigins) {
+    if (!ORIGIN.test(origin))
+      throw new Error(`${config.name}: "${origin}" is not an origin (scheme://host[:port])`);
+  }
+  for (const [name, value] of Object.entries(config.limits)) {
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new Error(`${config.name}: limits.${name} must be a positive integer`);
+  }
+  if (!LOG_RETENTION_DAYS.includes(config.logRetentionDays)) {
+    throw new Error(`${config.name}: logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  }
+}
+
+/** The environment variables through which handlers read the limits (handlers/lib/*-limits, store-file). */
+export function limitVariables(limits: Limits): Record<string, string> {
+  return {
+    PUT_FILE_MAX_BYTES: String(limits.putFileMaxBytes),
+    UPLOAD_MAX_FILE_BYTES: String(limits.uploadMaxFileBytes),
+    UPLOAD_MULTIPART_THRESHOLD_BYTES: String(limits.multipartThresholdBytes),
+    UPLOAD_PART_BYTES: String(limits.uploadPartBytes),
+  };
+}

@@ -1,0 +1,291 @@
+import { expect } from 'chai';
+import type { Route } from '../../handlers/routes';
+import { routes } from '../../handlers/routes';
+import { HandlerFunction } from '../../modules/handler-function';
+import { RestApi } from '../../modules/rest-api';
+import type { EnvironmentConfig } from '../../stacks/environments';
+import { environments } from '../../stacks/environments';
+import {
+  arnPath,
+  type Block,
+  fakeBundle,
+  type Synthesized,
+  synth,
+  synthDev,
+  synthModule,
+} from './synthesized';
+
+const dev = environments.dev as EnvironmentConfig;
+
+/** Routes sharing a parent, nested two deep, with a path parameter. */
+const nestedRoutes: Route[] = [
+  { method: 'GET', path: '/files', handler: 'list-files', s3: [] },
+  { method: 'POST', path: '/files/delete', handler: 'delete-files', s3: [] },
+  { method: 'GET', path: '/zips/{id}', handler: 'get-zip', s3: [] },
+];
+
+describe('RestApi', () => {
+  let stack: Synthesized;
+  before(() => {
+    stack = synthDev();
+  });
+
+  /** Methods by `METHOD /path`, the path rebuilt from the resources' path parts. */
+  function methodsByRoute(s: Synthesized): Map<string, Block> {
+    const paths = new Map<string, string>([[s.ref('aws_api_gateway_rest_api', 'root_resource_id'), '']]);
+    const resources = s.resources('aws_api_gateway_resource');
+    while (paths.size <= resources.length) {
+      for (const [name, resource] of resources) {
+        const parent = paths.get(resource.parent_id);
+        if (parent !== undefined)
+          paths.set(`\${aws_api_gateway_resource.${name}.id}`, `${parent}/${resource.path_part}`);
+      }
+    }
+    return new Map(
+      s
+        .resources('aws_api_gateway_method')
+        .map(([, m]) => [`${m.http_method} ${paths.get(m.resource_id)}`, m]),
+    );
+  }
+
+  it('is a regional REST API that passes every body through as binary', () => {
+    const api = stack.only('aws_api_gateway_rest_api');
+    expect(api.name).to.equal('lockbox-dev-api');
+    expect(api.endpoint_configuration.types).to.deep.equal(['REGIONAL']);
+    expect(api.binary_media_types).to.deep.equal(['*/*']);
+  });
+
+  it('serves every route of the table, signed (AWS_IAM), and nothing else unsigned', () => {
+    const methods = methodsByRoute(stack);
+    for (const route of routes) {
+      expect(
+        methods.get(`${route.method} ${route.path}`)?.authorization,
+        `${route.method} ${route.path}`,
+      ).to.equal('AWS_IAM');
+    }
+    for (const [key, method] of methods) {
+      if (!key.startsWith('OPTIONS ')) expect(method.authorization, key).to.equal('AWS_IAM');
+    }
+  });
+
+  it('proxies each route to its own function', () => {
+    const integrations = stack.resources('aws_api_gateway_integration').map(([, i]) => i);
+    for (const route of routes) {
+      const proxy = integrations.filter((i) => i.type === 'AWS_PROXY');
+      const target = proxy.find(
+        (i) => stack.deref(i.uri)[1].function_name === `lockbox-dev-${route.handler}`,
+      );
+      expect(target, `${route.method} ${route.path}`).to.not.equal(undefined);
+      expect(target?.integration_http_method).to.equal('POST');
+    }
+  });
+
+  it('lets API Gateway invoke each function only for its own route and stage', () => {
+    const executionArn = stack.ref('aws_api_gateway_rest_api', 'execution_arn');
+    const permissions = stack.resources('aws_lambda_permission').map(([, p]) => p);
+    expect(permissions).to.have.length(routes.length);
+    for (const route of routes) {
+      const permission = permissions.find(
+        (p) => stack.deref(p.function_name)[1].function_name === `lockbox-dev-${route.handler}`,
+      );
+      expect(permission?.principal).to.equal('apigateway.amazonaws.com');
+      expect(permission?.action).to.equal('lambda:InvokeFunction');
+      expect(permission?.source_arn).to.equal(`${executionArn}/v1/${route.method}${arnPath(route.path)}`);
+    }
+  });
+
+  describe('preflight', () => {
+    function preflight(s: Synthesized, path: string) {
+      const method = methodsByRoute(s).get(`OPTIONS ${path}`) as Block;
+      const [name] = s.resources('aws_api_gateway_method').find(([, m]) => m === method) as [string, Block];
+      const ofMethod = ([, r]: [string, Block]) =>
+        r.http_method === `\${aws_api_gateway_method.${name}.http_method}`;
+      return {
+        method,
+        integration: (s.resources('aws_api_gateway_integration').find(ofMethod) as [string, Block])[1],
+        response: (s.resources('aws_api_gateway_integration_response').find(ofMethod) as [string, Block])[1],
+      };
+    }
+
+    it('answers OPTIONS on every route path without auth, from API Gateway itself', () => {
+      for (const route of routes) {
+        const { method, integration } = preflight(stack, route.path);
+        expect(method.authorization).to.equal('NONE');
+        expect(integration.type).to.equal('MOCK');
+      }
+    });
+
+    it('keeps the mock integration working with binary media types */* (CONVERT_TO_TEXT)', () => {
+      for (const route of routes) {
+        const { integration, response } = preflight(stack, route.path);
+        expect(integration.content_handling).to.equal('CONVERT_TO_TEXT');
+        expect(response.content_handling).to.equal('CONVERT_TO_TEXT');
+      }
+    });
+
+    it("answers the configured origin, never '*'", () => {
+      for (const route of routes) {
+        const { response } = preflight(stack, route.path);
+        expect(response.response_parameters['method.response.header.Access-Control-Allow-Origin']).to.equal(
+          "'http://localhost:5173'",
+        );
+        expect(JSON.stringify(response)).to.not.include("'*'");
+      }
+    });
+
+    it('answers each of several origins with its own name, and no other', () => {
+      const origins = ['https://app.example.com', 'https://admin.example.com', 'http://localhost:5173'];
+      const several = synth({ config: { ...dev, allowedOrigins: origins } });
+      for (const route of routes) {
+        const { response } = preflight(several, route.path);
+        expect(response.response_parameters['method.response.header.Access-Control-Allow-Origin']).to.equal(
+          `'${origins[0]}'`,
+        );
+        const template: string = response.response_templates['application/json'];
+        const condition =
+          /#if\((.*)\)\n#set\(\$context\.responseOverride\.header\.Access-Control-Allow-Origin = \$origin\)/.exec(
+            template,
+          );
+        expect(condition?.[1]?.split(' || ')).to.deep.equal(
+          origins.slice(1).map((origin) => `$origin == '${origin}'`),
+        );
+      }
+    });
+
+    it("allows the path's methods and the SigV4 headers", () => {
+      for (const route of routes) {
+        const { response } = preflight(stack, route.path);
+        const methods = routes.filter((r) => r.path === route.path).map((r) => r.method);
+        const params = response.response_parameters;
+        expect(
+          params['method.response.header.Access-Control-Allow-Methods'].replace(/'/g, '').split(','),
+        ).to.have.members([...methods, 'OPTIONS']);
+        for (const header of ['Authorization', 'Content-Type', 'X-Amz-Date', 'X-Amz-Security-Token']) {
+          expect(params['method.response.header.Access-Control-Allow-Headers']).to.include(header);
+        }
+      }
+    });
+  });
+
+  it('builds one resource per path segment, shared by routes with the same parent', () => {
+    const nested = synthModule((scope, scratch) => {
+      new RestApi(scope, 'api', {
+        name: 'nested',
+        routes: nestedRoutes.map((route) => ({
+          route,
+          fn: new HandlerFunction(scope, route.handler, {
+            functionName: route.handler,
+            bundle: fakeBundle(scratch, route.handler),
+            logRetentionDays: 1,
+          }),
+        })),
+        allowedOrigins: dev.allowedOrigins,
+        logRetentionDays: 1,
+        throttling: dev.throttling,
+      });
+    });
+    const parts = nested.resources('aws_api_gateway_resource').map(([, r]) => r.path_part);
+    expect(parts).to.have.members(['files', 'delete', 'zips', '{id}']);
+    const methods = methodsByRoute(nested);
+    expect([...methods.keys()]).to.have.members([
+      ...nestedRoutes.map((r) => `${r.method} ${r.path}`),
+      'OPTIONS /files',
+      'OPTIONS /files/delete',
+      'OPTIONS /zips/{id}',
+    ]);
+    expect(methods.get('GET /zips/{id}')?.request_parameters).to.deep.equal({
+      'method.request.path.id': true,
+    });
+    const executionArn = nested.ref('aws_api_gateway_rest_api', 'execution_arn');
+    const sources = nested.resources('aws_lambda_permission').map(([, p]) => p.source_arn);
+    expect(sources).to.include(`${executionArn}/v1/GET/zips/*`);
+  });
+
+  it('puts CORS headers for the configured origin on API Gateway 4XX and 5XX responses', () => {
+    const responses = new Map(
+      stack.resources('aws_api_gateway_gateway_response').map(([, r]) => [r.response_type, r]),
+    );
+    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+      const params = responses.get(type)?.response_parameters;
+      expect(params, type).to.not.equal(undefined);
+      expect(params['gatewayresponse.header.Access-Control-Allow-Origin']).to.equal(
+        `'${dev.allowedOrigins[0]}'`,
+      );
+      expect(params['gatewayresponse.header.Vary']).to.equal("'Origin'");
+      expect(
+        JSON.parse(
+          responses
+            .get(type)
+            ?.response_templates['application/json'].replace('$context.error.messageString', '""'),
+        ),
+      ).to.have.nested.property('error.code');
+    }
+  });
+
+  describe('deployment', () => {
+    it('redeploys when any resource, method or integration changes', () => {
+      const deployment = stack.only('aws_api_gateway_deployment');
+      const trigger: string = deployment.triggers.redeployment;
+      expect(trigger).to.match(/^\$\{sha1\(jsonencode\(\[/);
+      for (const type of [
+        'aws_api_gateway_resource',
+        'aws_api_gateway_method',
+        'aws_api_gateway_integration',
+      ]) {
+        for (const [name] of stack.resources(type))
+          expect(trigger, `${type}.${name}`).to.include(`${type}.${name}.id`);
+      }
+    });
+
+    it('is created before the old one is destroyed', () => {
+      expect(stack.only('aws_api_gateway_deployment').lifecycle.create_before_destroy).to.equal(true);
+    });
+
+    it('moves its trigger when a route changes', () => {
+      const moved = synth({ routes: routes.map((r) => ({ ...r, path: `${r.path}-renamed` })) });
+      expect(moved.only('aws_api_gateway_deployment').triggers.redeployment).to.not.equal(
+        stack.only('aws_api_gateway_deployment').triggers.redeployment,
+      );
+    });
+  });
+
+  describe('stage', () => {
+    it('writes JSON access logs with request id, identity id and status to a log group with retention', () => {
+      const stage = stack.only('aws_api_gateway_stage');
+      const format = JSON.parse(stage.access_log_settings.format);
+      expect(format).to.include({
+        requestId: '$context.requestId',
+        identityId: '$context.identity.cognitoIdentityId',
+        status: '$context.status',
+      });
+      const [, logGroup] = stack.deref(stage.access_log_settings.destination_arn);
+      expect(logGroup.retention_in_days).to.equal(dev.logRetentionDays);
+    });
+
+    it('keeps execution logs, without request or response data, with a retention', () => {
+      const settings = stack.only('aws_api_gateway_method_settings');
+      expect(settings.method_path).to.equal('*/*');
+      expect(settings.settings.logging_level).to.equal('INFO');
+      expect(settings.settings.data_trace_enabled).to.equal(false);
+      const executionLogs = stack
+        .resources('aws_cloudwatch_log_group')
+        .find(([, g]) => g.name.startsWith('API-Gateway-Execution-Logs_'));
+      expect(executionLogs?.[1].name).to.equal(
+        `API-Gateway-Execution-Logs_${stack.ref('aws_api_gateway_rest_api', 'id')}/v1`,
+      );
+      expect(executionLogs?.[1].retention_in_days).to.equal(dev.logRetentionDays);
+    });
+
+    it('emits metrics and throttles as configured', () => {
+      const settings = stack.only('aws_api_gateway_method_settings').settings;
+      expect(settings.metrics_enabled).to.equal(true);
+      expect(settings.throttling_rate_limit).to.equal(dev.throttling.rateLimit);
+      expect(settings.throttling_burst_limit).to.equal(dev.throttling.burstLimit);
+    });
+
+    it('never caches responses (they hold per-user URLs)', () => {
+      expect(stack.only('aws_api_gateway_stage').cache_cluster_enabled).to.equal(false);
+      expect(stack.only('aws_api_gateway_method_settings').settings.caching_enabled).to.equal(false);
+    });
+  });
+});

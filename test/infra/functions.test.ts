@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+import { type Route, routes } from '../../handlers/routes';
+import { type Statement, type Synthesized, synth, synthDev } from './synthesized';
+
+/** A table exercising what the real one may not have yet: both scopes, object actions, a path parameter. */
+const richRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/zips/{id}',
+    handler: 'list-files',
+    s3: [
+      { scope: 'zips', actions: ['s3:GetObject', 's3:ListBucket'] },
+      { scope: 'user-files', actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'] },
+    ],
+  },
+];
+
+/** Where each scope lives, per DESIGN.md: `<identity id>/` (ids start with the region) and `zip/`. */
+const SCOPE_PREFIX = { 'user-files': 'eu-west-1:', zips: 'zip/' } as const;
+
+for (const [tableName, table, synthesize] of [
+  ['the route table', routes, synthDev],
+  ['a table with both scopes and a path parameter', richRoutes, () => synth({ routes: richRoutes })],
+] as const) {
+  describe(`HandlerFunction, for ${tableName}`, () => {
+    let stack: Synthesized;
+    before(() => {
+      stack = synthesize();
+    });
+
+    it('creates one function per route', () => {
+      expect(stack.resources('aws_lambda_function').map(([, fn]) => fn.function_name)).to.have.members(
+        table.map((route) => `lockbox-dev-${route.handler}`),
+      );
+    });
+
+    it('runs every function on Node 22, arm64, from its bundle', () => {
+      for (const route of table) {
+        const fn = stack.lambda(`lockbox-dev-${route.handler}`);
+        expect(fn.runtime).to.equal('nodejs22.x');
+        expect(fn.architectures).to.deep.equal(['arm64']);
+        expect(fn.handler).to.equal('index.handler');
+        expect(fn.filename).to.match(new RegExp(`^assets/.+/${route.handler}\\.zip$`));
+        expect(fn.source_code_hash).to.match(/^[A-Za-z0-9+/]{43}=$/);
+      }
+    });
+
+    it('gives every function the bucket, the allowed origins and the limits', () => {
+      for (const route of table) {
+        expect(stack.lambda(`lockbox-dev-${route.handler}`).environment.variables).to.deep.equal({
+          BUCKET_NAME: stack.ref('aws_s3_bucket', 'bucket'),
+          ALLOWED_ORIGINS: 'http://localhost:5173',
+          PUT_FILE_MAX_BYTES: String(5 * 1024 * 1024),
+          UPLOAD_MAX_FILE_BYTES: String(5 * 1024 * 1024 * 1024),
+          UPLOAD_MULTIPART_THRESHOLD_BYTES: String(16 * 1024 * 1024),
+          UPLOAD_PART_BYTES: String(16 * 1024 * 1024),
+        });
+      }
+    });
+
+    it('gives every function a role of its own', () => {
+      const roles = table.map((route) => stack.lambda(`lockbox-dev-${route.handler}`).role);
+      expect(new Set(roles).size).to.equal(table.length);
+      for (const role of roles) {
+        const [, block] = stack.deref(role);
+        const [trust] = stack.statements(block.assume_role_policy);
+        expect(trust?.principals).to.deep.equal([{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }]);
+      }
+    });
+
+    it('logs to its own log group, with a retention, and may write there only', () => {
+      for (const route of table) {
+        const fn = stack.lambda(`lockbox-dev-${route.handler}`);
+        const [logGroupAddress, logGroup] = stack.deref(fn.logging_config.log_group);
+        expect(logGroup.name).to.equal(`/aws/lambda/lockbox-dev-${route.handler}`);
+        expect(logGroup.retention_in_days).to.equal(14);
+        const logs = stack
+          .roleStatements(fn.role)
+          .filter((s) => s.actions?.some((a) => a.startsWith('logs:')));
+        expect(logs).to.have.length(1);
+        expect(logs[0]?.actions).to.have.members(['logs:CreateLogStream', 'logs:PutLogEvents']);
+        expect(logs[0]?.resources).to.deep.equal([`\${${logGroupAddress}.arn}:*`]);
+      }
+    });
+
+    it("allows each function exactly its route's S3 actions, on exactly its scopes' keys", () => {
+      const bucketArn = stack.ref('aws_s3_bucket', 'arn');
+      for (const route of table) {
+        const s3 = stack
+          .roleStatements(stack.lambda(`lockbox-dev-${route.handler}`).role)
+          .filter((s) => s.actions?.some((a) => a.startsWith('s3:')));
+        const granted = s3.flatMap((s) => (s.actions ?? []).flatMap((a) => grantsOf(s, a)));
+        const expected = route.s3.flatMap((grant) =>
+          grant.actions.map((action) =>
+            action === 's3:ListBucket'
+              ? `${action} on ${bucketArn} if s3:prefix StringLike ${SCOPE_PREFIX[grant.scope]}*`
+              : `${action} on ${bucketArn}/${SCOPE_PREFIX[grant.scope]}*`,
+          ),
+        );
+        expect(granted).to.have.members(expected);
+        expect(granted).to.have.length(expected.length);
+        expect(s3.every((s) => s.effect === 'Allow')).to.equal(true);
+      }
+    });
+  });
+}
+
+/** A statement's grant of one action, in words, with its condition: comparable across tables. */
+function grantsOf(statement: Statement, action: string): string[] {
+  const condition = statement.condition ?? [];
+  return (statement.resources ?? []).map((resource) =>
+    condition.length === 0
+      ? `${action} on ${resource}`
+      : `${action} on ${resource} if ${condition.map((c) => `${c.variable} ${c.test} ${c.values.join('|')}`).join(' and ')}`,
+  );
+}
