@@ -15,7 +15,7 @@ export interface Throttling {
  * and the handlers check its range at cold start.
  */
 export interface Limits {
-  /** Largest body of `PUT /file`, in bytes: at most 5 MiB (Lambda's 6 MB payload, base64). */
+  /** Largest body of `PUT /file`, in bytes: at most 4 MiB (Lambda takes 6 MB, API Gateway base64-encodes). */
   readonly putFileMaxBytes: number;
   /** Largest file `POST /uploads` accepts, in bytes. */
   readonly uploadMaxFileBytes: number;
@@ -53,7 +53,7 @@ export interface EnvironmentConfig {
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 const DEFAULT_LIMITS: Limits = {
-  putFileMaxBytes: 5 * MIB,
+  putFileMaxBytes: 4 * MIB,
   uploadMaxFileBytes: 5 * GIB,
   multipartThresholdBytes: 16 * MIB,
   uploadPartBytes: 16 * MIB,

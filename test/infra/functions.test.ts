@@ -50,7 +50,7 @@ for (const [tableName, table, synthesize] of [
         expect(stack.lambda(`lockbox-dev-${route.handler}`).environment.variables).to.deep.equal({
           BUCKET_NAME: stack.ref('aws_s3_bucket', 'bucket'),
           ALLOWED_ORIGINS: 'http://localhost:5173',
-          PUT_FILE_MAX_BYTES: String(5 * 1024 * 1024),
+          PUT_FILE_MAX_BYTES: String(4 * 1024 * 1024),
           UPLOAD_MAX_FILE_BYTES: String(5 * 1024 * 1024 * 1024),
           UPLOAD_MULTIPART_THRESHOLD_BYTES: String(16 * 1024 * 1024),
           UPLOAD_PART_BYTES: String(16 * 1024 * 1024),
