@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { getZip } from '../../handlers/get-zip';
 import { zipArchiveKey } from '../../handlers/lib/zip-job-keys';
 import { JOB_STOPPED, type JobStatus, STALE_AFTER_MS, writeStatus } from '../../handlers/lib/zip-job-records';
+import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
 import { startFauxqs, type TestS3 } from '../support/s3-servers';
 import { putObject, quiet } from '../support/zip-jobs';
@@ -33,7 +34,10 @@ describe('GET /zips/{id} on a real S3 server', () => {
   }
 
   async function get(caller: string, id: string, now = started) {
-    const handler = getZip({ s3: s3.client, bucket: s3.bucket, http: quiet }, () => now);
+    const handler = contractChecked(
+      'GET /zips/{id}',
+      getZip({ s3: s3.client, bucket: s3.bucket, http: quiet }, () => now),
+    );
     const res = await handler(
       apiEvent({ identityId: caller, method: 'GET', path: `/zips/${id}`, pathParameters: { id } }),
       context,

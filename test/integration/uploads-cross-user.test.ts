@@ -3,7 +3,9 @@ import { expect } from 'chai';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
+import type { Handler } from '../../handlers/lib/http';
 import { MIN_PART_BYTES } from '../../handlers/lib/upload-limits';
+import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
 import { startFauxqs, type TestS3 } from '../support/s3-servers';
 import { putParts, testBytes, uploadDeps } from '../support/upload-deps';
@@ -14,9 +16,9 @@ import { bindUploadIdsToKeys } from '../support/upload-key-binding';
 describe('uploads across users (fauxqs behind an upload-id/key binding proxy)', () => {
   let s3: TestS3;
   let proxy: Awaited<ReturnType<typeof bindUploadIdsToKeys>>;
-  let create: ReturnType<typeof createUpload>;
-  let complete: ReturnType<typeof completeUpload>;
-  let abort: ReturnType<typeof abortUpload>;
+  let create: Handler;
+  let complete: Handler;
+  let abort: Handler;
   const alice = identityId();
   const bob = identityId();
   const size = 2 * MIN_PART_BYTES + 10;
@@ -27,9 +29,9 @@ describe('uploads across users (fauxqs behind an upload-id/key binding proxy)', 
     s3 = await startFauxqs();
     proxy = await bindUploadIdsToKeys(s3.endpoint);
     const deps = uploadDeps(s3, { endpoint: proxy.endpoint });
-    create = createUpload(deps);
-    complete = completeUpload(deps);
-    abort = abortUpload(deps);
+    create = contractChecked('POST /uploads', createUpload(deps));
+    complete = contractChecked('POST /uploads/complete', completeUpload(deps));
+    abort = contractChecked('POST /uploads/abort', abortUpload(deps));
     await s3.client.send(
       new PutObjectCommand({ Bucket: s3.bucket, Key: `${alice}/kept.txt`, Body: keptBytes }),
     );
@@ -39,7 +41,7 @@ describe('uploads across users (fauxqs behind an upload-id/key binding proxy)', 
     await s3.stop();
   });
 
-  async function call(handler: typeof create, who: string, path: string, body: object) {
+  async function call(handler: Handler, who: string, path: string, body: object) {
     const res = await handler(apiEvent({ identityId: who, method: 'POST', path, body }), context);
     return { status: res.statusCode, body: res.body === '' ? undefined : JSON.parse(res.body) };
   }

@@ -3,7 +3,9 @@ import { expect } from 'chai';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
+import type { Handler } from '../../handlers/lib/http';
 import { MIN_PART_BYTES } from '../../handlers/lib/upload-limits';
+import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
 import { startFauxqs, type TestS3 } from '../support/s3-servers';
 import { putParts, testBytes, uploadDeps } from '../support/upload-deps';
@@ -12,9 +14,9 @@ import { putParts, testBytes, uploadDeps } from '../support/upload-deps';
 // It does not check signatures: the presigned-URL checks are in uploads-presigned.test.ts (s3rver).
 describe('multipart uploads: complete and abort (fauxqs)', () => {
   let s3: TestS3;
-  let create: ReturnType<typeof createUpload>;
-  let complete: ReturnType<typeof completeUpload>;
-  let abort: ReturnType<typeof abortUpload>;
+  let create: Handler;
+  let complete: Handler;
+  let abort: Handler;
   const user = identityId();
   const size = 2 * MIN_PART_BYTES + 100;
   const bytes = testBytes(size, 3);
@@ -22,13 +24,13 @@ describe('multipart uploads: complete and abort (fauxqs)', () => {
   before(async () => {
     s3 = await startFauxqs();
     const deps = uploadDeps(s3);
-    create = createUpload(deps);
-    complete = completeUpload(deps);
-    abort = abortUpload(deps);
+    create = contractChecked('POST /uploads', createUpload(deps));
+    complete = contractChecked('POST /uploads/complete', completeUpload(deps));
+    abort = contractChecked('POST /uploads/abort', abortUpload(deps));
   });
   after(() => s3.stop());
 
-  async function call(handler: typeof create, path: string, body: object) {
+  async function call(handler: Handler, path: string, body: object) {
     const res = await handler(apiEvent({ identityId: user, method: 'POST', path, body }), context);
     return { status: res.statusCode, body: res.body === '' ? undefined : JSON.parse(res.body) };
   }

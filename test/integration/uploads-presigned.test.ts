@@ -2,7 +2,9 @@ import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
+import type { Handler } from '../../handlers/lib/http';
 import { MIN_PART_BYTES } from '../../handlers/lib/upload-limits';
+import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
 import { startS3rver, type TestS3 } from '../support/s3-servers';
 import { putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-deps';
@@ -11,15 +13,15 @@ import { putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-
 // type than declared is refused (fauxqs would accept anything).
 describe('POST /uploads and /uploads/complete with presigned URLs (s3rver)', () => {
   let s3: TestS3;
-  let create: ReturnType<typeof createUpload>;
-  let complete: ReturnType<typeof completeUpload>;
+  let create: Handler;
+  let complete: Handler;
   const user = identityId();
 
   before(async () => {
     s3 = await startS3rver();
     const deps = uploadDeps(s3);
-    create = createUpload(deps);
-    complete = completeUpload(deps);
+    create = contractChecked('POST /uploads', createUpload(deps));
+    complete = contractChecked('POST /uploads/complete', completeUpload(deps));
   });
   after(() => s3.stop());
 

@@ -9,6 +9,7 @@ import type { S3Event } from 'aws-lambda';
 import { createZip } from '../../handlers/create-zip';
 import { getZip } from '../../handlers/get-zip';
 import type { ZipLimits } from '../../handlers/lib/zip-limits';
+import { contractChecked } from './contract-handler';
 import { apiEvent, context } from './events';
 import type { TestS3 } from './s3-servers';
 
@@ -35,8 +36,8 @@ export const quiet = { allowedOrigins: ['http://localhost:5173'], log: () => {} 
 /** The zip routes on a test server, and shortcuts that call them as a given user. */
 export function zipApi(s3: TestS3, limits: ZipLimits = { maxFiles: 100, maxBytes: 1024 * 1024 }) {
   const deps = { s3: s3.client, bucket: s3.bucket, http: quiet };
-  const create = createZip(deps, limits);
-  const get = getZip(deps);
+  const create = contractChecked('POST /zips', createZip(deps, limits));
+  const get = contractChecked('GET /zips/{id}', getZip(deps));
   return {
     create: async (identityId: string, body: object | string) => {
       const res = await create(apiEvent({ identityId, method: 'POST', path: '/zips', body }), context);
