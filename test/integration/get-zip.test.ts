@@ -5,8 +5,9 @@ import { zipArchiveKey } from '../../handlers/lib/zip-job-keys';
 import { JOB_STOPPED, type JobStatus, STALE_AFTER_MS, writeStatus } from '../../handlers/lib/zip-job-records';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
+import { putObject } from '../support/objects';
 import { startFauxqs, startS3rver, type TestS3 } from '../support/s3-servers';
-import { putObject, quiet } from '../support/zip-jobs';
+import { quiet } from '../support/zip-jobs';
 
 const started = Date.parse('2026-01-01T10:00:00Z');
 

@@ -1,4 +1,3 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
@@ -7,6 +6,7 @@ import type { Handler } from '../../handlers/lib/http';
 import { MIN_PART_BYTES } from '../../handlers/lib/upload-limits';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
+import { getObject, keysUnder, putObject } from '../support/objects';
 import { startFauxqs, type TestS3 } from '../support/s3-servers';
 import { putParts, testBytes, uploadDeps } from '../support/upload-deps';
 import { bindUploadIdsToKeys } from '../support/upload-key-binding';
@@ -32,9 +32,7 @@ describe('uploads across users (fauxqs behind an upload-id/key binding proxy)', 
     create = contractChecked('POST /uploads', createUpload(deps));
     complete = contractChecked('POST /uploads/complete', completeUpload(deps));
     abort = contractChecked('POST /uploads/abort', abortUpload(deps));
-    await s3.client.send(
-      new PutObjectCommand({ Bucket: s3.bucket, Key: `${alice}/kept.txt`, Body: keptBytes }),
-    );
+    await putObject(s3, `${alice}/kept.txt`, keptBytes);
   });
   after(async () => {
     await proxy.stop();
@@ -46,10 +44,7 @@ describe('uploads across users (fauxqs behind an upload-id/key binding proxy)', 
     return { status: res.statusCode, body: res.body === '' ? undefined : JSON.parse(res.body) };
   }
 
-  async function aliceObject(key: string): Promise<Buffer> {
-    const object = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `${alice}/${key}` }));
-    return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
-  }
+  const aliceObject = async (key: string) => (await getObject(s3, `${alice}/${key}`)).bytes;
 
   /** Every way Bob might name Alice's file "report.bin" or her folder. */
   const tricks = [
@@ -114,11 +109,6 @@ describe('uploads across users (fauxqs behind an upload-id/key binding proxy)', 
       }
     }
     expect((await aliceObject('kept.txt')).equals(keptBytes)).to.equal(true);
-    const listing = await s3.client.send(
-      new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: `${alice}/` }),
-    );
-    expect((listing.Contents ?? []).map((o) => o.Key).sort()).to.deep.equal(
-      [`${alice}/kept.txt`, `${alice}/report.bin`].sort(),
-    );
+    expect(await keysUnder(s3, `${alice}/`)).to.deep.equal([`${alice}/kept.txt`, `${alice}/report.bin`]);
   });
 });

@@ -35,6 +35,9 @@ describe('multipart uploads: complete and abort (fauxqs)', () => {
     return { status: res.statusCode, body: res.body === '' ? undefined : JSON.parse(res.body) };
   }
 
+  const completing = (key: string, uploadId: string, parts: { partNumber: number; etag: string }[]) =>
+    call(complete, '/uploads/complete', { key, uploadId, parts });
+
   async function started(key: string) {
     const { status, body } = await call(create, '/uploads', { key, size, contentType: 'application/zip' });
     expect(status).to.equal(200);
@@ -45,11 +48,7 @@ describe('multipart uploads: complete and abort (fauxqs)', () => {
   it('completes an upload, the object keeping its content type', async () => {
     const upload = await started('archive.zip');
     const parts = await putParts(upload.parts, upload.partSize, bytes);
-    const done = await call(complete, '/uploads/complete', {
-      key: 'archive.zip',
-      uploadId: upload.uploadId,
-      parts,
-    });
+    const done = await completing('archive.zip', upload.uploadId, parts);
     expect(done.status).to.equal(200);
     expect(done.body).to.include({ key: 'archive.zip', size });
     const object = await s3.client.send(
@@ -66,18 +65,10 @@ describe('multipart uploads: complete and abort (fauxqs)', () => {
     const wrong = parts.map((part, i) =>
       i === 1 ? { ...part, etag: '0123456789abcdef0123456789abcdef' } : part,
     );
-    const conflict = await call(complete, '/uploads/complete', {
-      key: 'retry.zip',
-      uploadId: upload.uploadId,
-      parts: wrong,
-    });
+    const conflict = await completing('retry.zip', upload.uploadId, wrong);
     expect(conflict.status).to.equal(409);
     expect(conflict.body.error.code).to.equal('Conflict');
-    const done = await call(complete, '/uploads/complete', {
-      key: 'retry.zip',
-      uploadId: upload.uploadId,
-      parts,
-    });
+    const done = await completing('retry.zip', upload.uploadId, parts);
     expect(done.status).to.equal(200);
   });
 
@@ -95,11 +86,7 @@ describe('multipart uploads: complete and abort (fauxqs)', () => {
     expect(late.status).to.equal(404);
     expect(await late.text()).to.contain('NoSuchUpload');
 
-    const done = await call(complete, '/uploads/complete', {
-      key: 'dropped.zip',
-      uploadId: upload.uploadId,
-      parts: first,
-    });
+    const done = await completing('dropped.zip', upload.uploadId, first);
     expect(done.status).to.equal(404);
     expect(done.body.error.code).to.equal('NotFound');
   });
@@ -113,11 +100,9 @@ describe('multipart uploads: complete and abort (fauxqs)', () => {
   });
 
   it('answers 404 to completing an unknown upload id', async () => {
-    const res = await call(complete, '/uploads/complete', {
-      key: 'nothing.zip',
-      uploadId: 'no-such-upload',
-      parts: [{ partNumber: 1, etag: '"0123456789abcdef0123456789abcdef"' }],
-    });
+    const res = await completing('nothing.zip', 'no-such-upload', [
+      { partNumber: 1, etag: '"0123456789abcdef0123456789abcdef"' },
+    ]);
     expect(res.status).to.equal(404);
     expect(res.body.error.code).to.equal('NotFound');
   });

@@ -13,9 +13,10 @@ import { JOB_STOPPED } from '../../handlers/lib/zip-job-records';
 import { zipFailed } from '../../handlers/zip-failed';
 import { OUT_OF_TIME, zipWorker } from '../../handlers/zip-worker';
 import { identityId } from '../support/events';
+import { objectExists, putObject } from '../support/objects';
 import { startFauxqs, type TestS3 } from '../support/s3-servers';
 import { unzip } from '../support/unzip';
-import { getText, objectExists, putObject, s3Event, workerContext, zipApi } from '../support/zip-jobs';
+import { getText, s3Event, workerContext, zipApi } from '../support/zip-jobs';
 
 // fauxqs: it takes the engine's streamed multipart bodies and aborts uploads like S3.
 describe('the zip worker on a real S3 server', () => {
