@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import { type WorkerDeps, workerDepsFromEnv } from './lib/worker-deps';
 import { jobsOfS3Event } from './lib/zip-job-event';
 import { JOB_STOPPED, markFailed } from './lib/zip-job-records';
@@ -11,21 +12,39 @@ export interface FailureDestinationEvent {
 /**
  * The zip worker's on-failure destination: Lambda calls it when the worker crashed, timed out or threw
  * on every attempt (or the event aged out). It marks the job failed, unless it had finished after all,
- * so that no job stays `running` forever.
+ * so that no job stays `running` forever. One JSON log line per job says which it did and why.
  */
 export function zipFailed(deps: WorkerDeps) {
   const log = deps.log ?? console.log;
-  return async (event: FailureDestinationEvent): Promise<void> => {
+  return async (event: FailureDestinationEvent, context: Pick<Context, 'awsRequestId'>): Promise<void> => {
     const { jobs, refused } = jobsOfS3Event(event?.requestPayload, deps.bucket);
-    for (const job of jobs) await markFailed(deps.s3, deps.bucket, job, JOB_STOPPED);
-    log(
-      JSON.stringify({
-        condition: event?.requestContext?.condition ?? null,
-        attempts: event?.requestContext?.approximateInvokeCount ?? null,
-        jobs: jobs.map((job) => ({ identityId: job.identityId, jobId: job.jobId })),
-        refusedRecords: refused,
-      }),
-    );
+    const why = {
+      reason: event?.requestContext?.condition ?? null,
+      attempts: event?.requestContext?.approximateInvokeCount ?? null,
+    };
+    // An event that names no job is worth a line too: the destination should only ever get jobs.
+    if (refused > 0 || jobs.length === 0)
+      log(JSON.stringify({ requestId: context.awsRequestId, refusedRecords: refused, ...why }));
+    for (const job of jobs) {
+      const started = performance.now();
+      const failed = await markFailed(deps.s3, deps.bucket, job, JOB_STOPPED);
+      log(
+        JSON.stringify({
+          requestId: context.awsRequestId,
+          identityId: job.identityId,
+          jobId: job.jobId,
+          // A job that ended (or expired) before the destination ran is left as it was.
+          outcome: failed ? 'failed' : 'skipped',
+          ...why,
+          ...(failed && {
+            fileCount: failed.fileCount,
+            filesDone: failed.filesDone,
+            bytesDone: failed.bytesDone,
+          }),
+          durationMs: Math.round(performance.now() - started),
+        }),
+      );
+    }
   };
 }
 

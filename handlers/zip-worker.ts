@@ -38,32 +38,40 @@ export function zipWorker(deps: WorkerDeps, options: ZipWorkerOptions = {}) {
   const log = deps.log ?? console.log;
   return async (event: unknown, context: WorkerContext): Promise<void> => {
     const { jobs, refused } = jobsOfS3Event(event, deps.bucket);
-    if (refused > 0) log(JSON.stringify({ requestId: context.awsRequestId, refusedRecords: refused }));
+    // An event that names no job is worth a line too: the S3 notification should only ever send jobs.
+    if (refused > 0 || jobs.length === 0) {
+      log(JSON.stringify({ requestId: context.awsRequestId, refusedRecords: refused }));
+    }
     for (const job of jobs) {
       const started = performance.now();
-      const outcome = await runJob(deps, job, context, {
-        progressIntervalMs: options.progressIntervalMs ?? 2000,
-        progressFailed: (error) =>
-          log(JSON.stringify({ jobId: job.jobId, progressWriteFailed: describeCause(error) })),
-      });
-      log(
-        JSON.stringify({
-          requestId: context.awsRequestId,
-          identityId: job.identityId,
-          jobId: job.jobId,
-          ...outcome,
-          durationMs: Math.round(performance.now() - started),
-        }),
-      );
+      const ids = { requestId: context.awsRequestId, identityId: job.identityId, jobId: job.jobId };
+      const logOutcome = (outcome: Outcome) =>
+        log(JSON.stringify({ ...ids, ...outcome, durationMs: Math.round(performance.now() - started) }));
+      let outcome: Outcome;
+      try {
+        outcome = await runJob(deps, job, context, {
+          progressIntervalMs: options.progressIntervalMs ?? 2000,
+          progressFailed: (error) =>
+            log(JSON.stringify({ ...ids, progressWriteFailed: describeCause(error) })),
+        });
+      } catch (error) {
+        // Lambda retries the event; this line says why, without the SDK's message.
+        logOutcome({ outcome: 'retry', reason: describeCause(error) });
+        throw error;
+      }
+      logOutcome(outcome);
     }
   };
 }
 
+/** The one log line per job: counts and a reason, never a key, a URL, the bucket or an SDK message. */
 interface Outcome {
-  readonly outcome: 'done' | 'failed' | 'skipped';
-  readonly detail?: string;
-  readonly files?: number;
-  readonly bytes?: number;
+  readonly outcome: 'done' | 'failed' | 'skipped' | 'retry';
+  /** Why the job failed, was skipped or will be retried: a stage and an error class. */
+  readonly reason?: string;
+  readonly fileCount?: number;
+  readonly filesDone?: number;
+  readonly bytesDone?: number;
   readonly archiveBytes?: number;
 }
 
@@ -75,14 +83,19 @@ async function runJob(
 ): Promise<Outcome> {
   const { s3, bucket } = deps;
   const status = await readStatus(s3, bucket, job);
-  if (status === undefined) return { outcome: 'skipped', detail: 'no status record' };
+  if (status === undefined) return { outcome: 'skipped', reason: 'no status record' };
+  const counts = ({ filesDone, bytesDone }: ZipProgress) => ({
+    fileCount: status.fileCount,
+    filesDone,
+    bytesDone,
+  });
   if (status.status === 'done' || status.status === 'failed') {
-    return { outcome: 'skipped', detail: `already ${status.status}` };
+    return { outcome: 'skipped', reason: `already ${status.status}`, ...counts(status) };
   }
   // GET /zips/{id} already reports such a job failed: never let it turn done afterwards.
   if (isStale(status)) {
     await writeStatus(s3, bucket, job, failedStatus(status, JOB_STOPPED));
-    return { outcome: 'failed', detail: 'stale' };
+    return { outcome: 'failed', reason: 'stale', ...counts(status) };
   }
   const request = await readRequest(s3, bucket, job).catch((error: unknown) => {
     if (error instanceof MalformedRecordError) return undefined;
@@ -90,7 +103,7 @@ async function runJob(
   });
   if (request === undefined) {
     await writeStatus(s3, bucket, job, failedStatus(status, JOB_STOPPED));
-    return { outcome: 'failed', detail: 'missing or malformed request record' };
+    return { outcome: 'failed', reason: 'missing or malformed request record', ...counts(status) };
   }
 
   const running: JobStatus = { ...status, status: 'running', filesDone: 0, bytesDone: 0, updatedAt: now() };
@@ -132,14 +145,17 @@ async function runJob(
       size: archive.size,
       updatedAt: now(),
     });
-    return { outcome: 'done', files: latest.filesDone, bytes: latest.bytesDone, archiveBytes: archive.size };
+    return { outcome: 'done', ...counts(latest), archiveBytes: archive.size };
   } catch (error) {
     if (!(error instanceof ZipFailedError)) throw error;
     await recorder.close();
-    const reason = stop.signal.aborted ? OUT_OF_TIME : error.message;
+    const outOfTime = stop.signal.aborted;
     // Re-read first: a duplicate delivery of the same event may have finished the job meanwhile.
-    await markFailed(s3, bucket, job, reason, latest);
-    return { outcome: 'failed', detail: `${error.stage}: ${describeCause(error.cause)}` };
+    await markFailed(s3, bucket, job, outOfTime ? OUT_OF_TIME : error.message, latest);
+    // error.message names the failed entry (a user's key): the log line keeps to stage and error class.
+    const cause = outOfTime ? 'out of time' : error.cause && describeCause(error.cause);
+    const reason = cause ? `${error.stage}: ${cause}` : error.stage;
+    return { outcome: 'failed', reason, ...counts(latest) };
   } finally {
     clearTimeout(timer);
   }

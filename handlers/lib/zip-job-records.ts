@@ -89,7 +89,7 @@ export async function readRequest(
 
 /**
  * Marks a job failed, with the progress it had made, unless it already ended; a job that no longer
- * exists stays absent.
+ * exists stays absent. Returns the failed status it wrote, or undefined when it left the job alone.
  */
 export async function markFailed(
   s3: S3Client,
@@ -97,10 +97,12 @@ export async function markFailed(
   job: JobRef,
   reason: string,
   progress?: Pick<JobStatus, 'filesDone' | 'bytesDone'>,
-): Promise<void> {
+): Promise<JobStatus | undefined> {
   const status = await readStatus(s3, bucket, job);
-  if (status === undefined || status.status === 'done' || status.status === 'failed') return;
-  await writeStatus(s3, bucket, job, failedStatus({ ...status, ...progress }, reason));
+  if (status === undefined || status.status === 'done' || status.status === 'failed') return undefined;
+  const failed = failedStatus({ ...status, ...progress }, reason);
+  await writeStatus(s3, bucket, job, failed);
+  return failed;
 }
 
 export function failedStatus(status: JobStatus, reason: string, now = Date.now()): JobStatus {

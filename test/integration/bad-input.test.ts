@@ -8,6 +8,7 @@ import { MAX_JSON_BODY_BYTES } from '../../handlers/lib/body';
 import type { Handler } from '../../handlers/lib/http';
 import { listFiles } from '../../handlers/list-files';
 import { putFile } from '../../handlers/put-file';
+import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, type EventParams, identityId, ORIGIN } from '../support/events';
 import { putObject } from '../support/objects';
@@ -45,7 +46,7 @@ describe('bad input and S3 faults on the file routes', () => {
     const [method, path] = route.split(' ');
     const event = apiEvent({ identityId: user, method, path, ...params });
     tweak?.(event);
-    return routes[route](s3)(event, context);
+    return contractChecked(route, routes[route](s3))(event, context);
   };
 
   /** Every bad request: a 4xx with the error shape and CORS headers, never a 5xx. */

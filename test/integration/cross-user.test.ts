@@ -6,6 +6,7 @@ import type { Handler } from '../../handlers/lib/http';
 import { MAX_PUT_FILE_BYTES } from '../../handlers/lib/store-file';
 import { listFiles } from '../../handlers/list-files';
 import { putFile } from '../../handlers/put-file';
+import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
 import { getObject, keysUnder, putObject } from '../support/objects';
@@ -52,7 +53,8 @@ describe("cross-user: B cannot read, list, overwrite or delete A's files", () =>
     query = {},
     body?: object | Buffer,
   ) => {
-    const res = await handler(apiEvent({ identityId: bob, method, path, query, body }), context);
+    const checked = contractChecked(`${method} ${path}`, handler);
+    const res = await checked(apiEvent({ identityId: bob, method, path, query, body }), context);
     return { status: res.statusCode, text: res.body };
   };
 

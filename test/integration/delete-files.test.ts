@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { deleteFiles } from '../../handlers/delete-files';
 import { deleteKeys } from '../../handlers/lib/delete-keys';
+import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
 import { keysUnder, putObject } from '../support/objects';
@@ -25,7 +26,7 @@ describe('POST /files/delete', () => {
   }
 
   const post = async (user: string, body: unknown) => {
-    const res = await deleteFiles(testDeps(s3))(
+    const res = await contractChecked('POST /files/delete', deleteFiles(testDeps(s3)))(
       apiEvent({ identityId: user, method: 'POST', path: '/files/delete', body: body as object }),
       context,
     );

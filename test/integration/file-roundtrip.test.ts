@@ -4,6 +4,7 @@ import { getFile } from '../../handlers/get-file';
 import { MAX_PUT_FILE_BYTES } from '../../handlers/lib/store-file';
 import { listFiles } from '../../handlers/list-files';
 import { putFile } from '../../handlers/put-file';
+import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
 import { startS3rver, type TestS3 } from '../support/s3-servers';
@@ -21,7 +22,7 @@ describe('a file through the API: PUT, list, GET, download, DELETE', () => {
   after(() => s3.stop());
 
   const put = (key: string, body: Buffer, contentType?: string) =>
-    putFile(testDeps(s3), { maxBytes: MAX_PUT_FILE_BYTES })(
+    contractChecked('PUT /file', putFile(testDeps(s3), { maxBytes: MAX_PUT_FILE_BYTES }))(
       apiEvent({
         identityId: user,
         method: 'PUT',
@@ -33,7 +34,10 @@ describe('a file through the API: PUT, list, GET, download, DELETE', () => {
       context,
     );
   const get = (key: string) =>
-    getFile(testDeps(s3))(apiEvent({ identityId: user, path: '/file', query: { key } }), context);
+    contractChecked('GET /file', getFile(testDeps(s3)))(
+      apiEvent({ identityId: user, path: '/file', query: { key } }),
+      context,
+    );
 
   it('stores the bytes, lists them, hands out a URL that downloads them as an attachment, then deletes', async () => {
     const key = 'reports/Q1 résumé.bin';
@@ -44,7 +48,7 @@ describe('a file through the API: PUT, list, GET, download, DELETE', () => {
     expect(storedBody).to.include({ key, size: bytes.length });
     expect(storedBody.etag).to.match(/^[0-9a-f]{32}$/);
 
-    const listed = await listFiles(testDeps(s3))(
+    const listed = await contractChecked('GET /files', listFiles(testDeps(s3)))(
       apiEvent({ identityId: user, query: { prefix: 'reports/' } }),
       context,
     );
@@ -72,7 +76,7 @@ describe('a file through the API: PUT, list, GET, download, DELETE', () => {
     expect(disposition).to.match(/^attachment;/);
     expect(disposition).to.include(`filename*=UTF-8''${encodeURIComponent('Q1 résumé.bin')}`);
 
-    const deleted = await deleteFile(testDeps(s3))(
+    const deleted = await contractChecked('DELETE /file', deleteFile(testDeps(s3)))(
       apiEvent({ identityId: user, method: 'DELETE', path: '/file', query: { key } }),
       context,
     );

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { deleteFile } from '../../handlers/delete-file';
 import { getFile } from '../../handlers/get-file';
+import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
 import { keysUnder, putObject } from '../support/objects';
@@ -20,7 +21,10 @@ describe('GET /file and DELETE /file', () => {
   after(() => s3.stop());
 
   const call = async (method: 'GET' | 'DELETE', query: Record<string, string>) => {
-    const handler = method === 'GET' ? getFile(testDeps(s3)) : deleteFile(testDeps(s3));
+    const handler =
+      method === 'GET'
+        ? contractChecked('GET /file', getFile(testDeps(s3)))
+        : contractChecked('DELETE /file', deleteFile(testDeps(s3)));
     const res = await handler(apiEvent({ identityId: user, method, path: '/file', query }), context);
     return { status: res.statusCode, body: res.body === '' ? undefined : JSON.parse(res.body) };
   };
@@ -51,7 +55,7 @@ describe('GET /file and DELETE /file', () => {
     expect((await call('GET', {})).status).to.equal(400);
     const repeated = apiEvent({ identityId: user, path: '/file', query: { key: 'b' } });
     repeated.multiValueQueryStringParameters = { key: ['a', 'b'] };
-    const res = await getFile(testDeps(s3))(repeated, context);
+    const res = await contractChecked('GET /file', getFile(testDeps(s3)))(repeated, context);
     expect(res.statusCode).to.equal(400);
   });
 

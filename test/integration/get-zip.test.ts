@@ -3,43 +3,56 @@ import { expect } from 'chai';
 import { getZip } from '../../handlers/get-zip';
 import { zipArchiveKey } from '../../handlers/lib/zip-job-keys';
 import { JOB_STOPPED, type JobStatus, STALE_AFTER_MS, writeStatus } from '../../handlers/lib/zip-job-records';
+import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
-import { startFauxqs, type TestS3 } from '../support/s3-servers';
-import { putObject, quiet } from '../support/zip-jobs';
+import { putObject } from '../support/objects';
+import { startFauxqs, startS3rver, type TestS3 } from '../support/s3-servers';
+import { quiet } from '../support/zip-jobs';
 
-// fauxqs. It does not check signatures nor honour response-content-disposition: the URL is checked for the
-// object it serves and the name it asks for; presign.ts's own tests check signatures on s3rver.
+const started = Date.parse('2026-01-01T10:00:00Z');
+
+/** A job record written straight to the server, as POST /zips and the worker leave it. */
+async function writeJob(s3: TestS3, owner: string, fields: Partial<JobStatus>): Promise<string> {
+  const jobId = randomUUID();
+  await writeStatus(
+    s3.client,
+    s3.bucket,
+    { identityId: owner, jobId },
+    {
+      status: 'pending',
+      name: 'holiday photos.zip',
+      fileCount: 3,
+      totalBytes: 30,
+      filesDone: 0,
+      bytesDone: 0,
+      updatedAt: new Date(started).toISOString(),
+      ...fields,
+    },
+  );
+  return jobId;
+}
+
+/** GET /zips/{id} as `caller`, with the clock at `now`. */
+async function getJob(s3: TestS3, caller: string, id: string, now = started) {
+  const handler = contractChecked(
+    'GET /zips/{id}',
+    getZip({ s3: s3.client, bucket: s3.bucket, http: quiet }, () => now),
+  );
+  const res = await handler(
+    apiEvent({ identityId: caller, method: 'GET', path: `/zips/${id}`, pathParameters: { id } }),
+    context,
+  );
+  return { status: res.statusCode, body: JSON.parse(res.body) };
+}
+
+// fauxqs. It does not check signatures nor honour response-content-disposition: here the URL is checked for
+// the object it serves and the name it asks for; the describe below checks both on s3rver.
 describe('GET /zips/{id} on a real S3 server', () => {
   let s3: TestS3;
   const alice = identityId();
   const bob = identityId();
-  const started = Date.parse('2026-01-01T10:00:00Z');
-
-  const status = (fields: Partial<JobStatus>): JobStatus => ({
-    status: 'pending',
-    name: 'holiday photos.zip',
-    fileCount: 3,
-    totalBytes: 30,
-    filesDone: 0,
-    bytesDone: 0,
-    updatedAt: new Date(started).toISOString(),
-    ...fields,
-  });
-
-  async function newJob(fields: Partial<JobStatus>, owner = alice): Promise<string> {
-    const jobId = randomUUID();
-    await writeStatus(s3.client, s3.bucket, { identityId: owner, jobId }, status(fields));
-    return jobId;
-  }
-
-  async function get(caller: string, id: string, now = started) {
-    const handler = getZip({ s3: s3.client, bucket: s3.bucket, http: quiet }, () => now);
-    const res = await handler(
-      apiEvent({ identityId: caller, method: 'GET', path: `/zips/${id}`, pathParameters: { id } }),
-      context,
-    );
-    return { status: res.statusCode, body: JSON.parse(res.body) };
-  }
+  const newJob = (fields: Partial<JobStatus>, owner = alice) => writeJob(s3, owner, fields);
+  const get = (caller: string, id: string, now = started) => getJob(s3, caller, id, now);
 
   before(async () => {
     s3 = await startFauxqs();
@@ -102,6 +115,69 @@ describe('GET /zips/{id} on a real S3 server', () => {
     for (const res of answers) {
       expect(res.status).to.equal(404);
       expect(res.body).to.deep.equal({ error: { code: 'NotFound', message: 'Zip job not found.' } });
+    }
+  });
+});
+
+// s3rver: it verifies presigned signatures (a URL edited to name another key is a 403) and honours
+// response-content-disposition, so the downloaded file's name is the one a browser would save.
+describe('GET /zips/{id}: the download URL on a server that verifies signatures (s3rver)', () => {
+  let s3: TestS3;
+  const alice = identityId();
+  const bob = identityId();
+  const name = 'Ferien (2024) é.zip';
+
+  /** A done job of `owner` whose archive holds `bytes`, and the URL GET /zips/{id} hands out for it. */
+  async function doneJob(owner: string, bytes: string): Promise<{ jobId: string; url: string }> {
+    const jobId = await writeJob(s3, owner, { status: 'done', name, filesDone: 3, bytesDone: 30, size: 4 });
+    await putObject(s3, zipArchiveKey({ identityId: owner, jobId }), bytes);
+    const res = await getJob(s3, owner, jobId, Date.now());
+    expect(res.body.status).to.equal('done');
+    return { jobId, url: res.body.url };
+  }
+
+  before(async () => {
+    s3 = await startS3rver();
+  });
+  after(() => s3.stop());
+
+  it("downloads the archive as an attachment named after the job's name", async () => {
+    const { url } = await doneJob(alice, 'PK-alice');
+    const download = await fetch(url);
+    expect(download.status).to.equal(200);
+    expect(await download.text()).to.equal('PK-alice');
+    expect(download.headers.get('content-disposition')).to.equal(
+      `attachment; filename="Ferien (2024) _.zip"; filename*=UTF-8''Ferien%20%282024%29%20%C3%A9.zip`,
+    );
+  });
+
+  it("refuses the URL edited to name another of the user's archives, another user's, or to open inline", async () => {
+    const mine = await doneJob(alice, 'PK-alice-1');
+    const other = await doneJob(alice, 'PK-alice-2');
+    const bobs = await doneJob(bob, 'PK-bob');
+    // Each target is there and served through its own URL: a refusal below is the signature's doing.
+    expect(await (await fetch(other.url)).text()).to.equal('PK-alice-2');
+    expect(await (await fetch(bobs.url)).text()).to.equal('PK-bob');
+
+    const edited = (from: string, to: string) => {
+      const url = new URL(mine.url);
+      expect(url.pathname).to.contain(from);
+      url.pathname = url.pathname.replace(from, to);
+      return url;
+    };
+    const aliceFolder = `/zip/${encodeURIComponent(alice)}/`;
+    const bobFolder = `/zip/${encodeURIComponent(bob)}/`;
+    const inline = new URL(mine.url);
+    inline.searchParams.set('response-content-disposition', 'inline');
+    const tampered = [
+      edited(`/${mine.jobId}/`, `/${other.jobId}/`),
+      edited(`${aliceFolder}${mine.jobId}/`, `${bobFolder}${bobs.jobId}/`),
+      inline,
+    ];
+    for (const url of tampered) {
+      const res = await fetch(url);
+      expect(res.status, url.href).to.equal(403);
+      expect(await res.text(), url.href).not.to.contain('PK-');
     }
   });
 });

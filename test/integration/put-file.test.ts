@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { MAX_PUT_FILE_BYTES } from '../../handlers/lib/store-file';
 import { putFile } from '../../handlers/put-file';
+import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
 import { getObject } from '../support/objects';
@@ -25,7 +26,7 @@ describe('PUT /file', () => {
     headers: Record<string, string> = {},
     maxBytes = MAX_PUT_FILE_BYTES,
   ) =>
-    putFile(testDeps(s3), { maxBytes })(
+    contractChecked('PUT /file', putFile(testDeps(s3), { maxBytes }))(
       apiEvent({ identityId: user, method: 'PUT', path: '/file', query, body, headers }),
       context,
     );

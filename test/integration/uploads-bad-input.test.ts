@@ -7,6 +7,7 @@ import { createUpload } from '../../handlers/create-upload';
 import type { Handler } from '../../handlers/lib/http';
 import type { UploadDeps } from '../../handlers/lib/upload-deps';
 import { MIN_PART_BYTES } from '../../handlers/lib/upload-limits';
+import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
 import { startFauxqs, type TestS3 } from '../support/s3-servers';
 import { uploadDeps } from '../support/upload-deps';
@@ -131,7 +132,8 @@ describe('uploads with bad input (fauxqs)', () => {
 
   async function post(handler: Handler, path: string, body: unknown, who: string | null = user) {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    return handler(apiEvent({ identityId: who, method: 'POST', path, body: text }), context);
+    const checked = contractChecked(`POST ${path}`, handler);
+    return checked(apiEvent({ identityId: who, method: 'POST', path, body: text }), context);
   }
 
   function errorCode(res: APIGatewayProxyResult): string {

@@ -1,10 +1,12 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
+import type { Handler } from '../../handlers/lib/http';
 import { MIN_PART_BYTES } from '../../handlers/lib/upload-limits';
+import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
+import { getObject, keysUnder, putObject } from '../support/objects';
 import { startFauxqs, type TestS3 } from '../support/s3-servers';
 import { putParts, testBytes, uploadDeps } from '../support/upload-deps';
 import { bindUploadIdsToKeys } from '../support/upload-key-binding';
@@ -14,9 +16,9 @@ import { bindUploadIdsToKeys } from '../support/upload-key-binding';
 describe('uploads across users (fauxqs behind an upload-id/key binding proxy)', () => {
   let s3: TestS3;
   let proxy: Awaited<ReturnType<typeof bindUploadIdsToKeys>>;
-  let create: ReturnType<typeof createUpload>;
-  let complete: ReturnType<typeof completeUpload>;
-  let abort: ReturnType<typeof abortUpload>;
+  let create: Handler;
+  let complete: Handler;
+  let abort: Handler;
   const alice = identityId();
   const bob = identityId();
   const size = 2 * MIN_PART_BYTES + 10;
@@ -27,27 +29,22 @@ describe('uploads across users (fauxqs behind an upload-id/key binding proxy)', 
     s3 = await startFauxqs();
     proxy = await bindUploadIdsToKeys(s3.endpoint);
     const deps = uploadDeps(s3, { endpoint: proxy.endpoint });
-    create = createUpload(deps);
-    complete = completeUpload(deps);
-    abort = abortUpload(deps);
-    await s3.client.send(
-      new PutObjectCommand({ Bucket: s3.bucket, Key: `${alice}/kept.txt`, Body: keptBytes }),
-    );
+    create = contractChecked('POST /uploads', createUpload(deps));
+    complete = contractChecked('POST /uploads/complete', completeUpload(deps));
+    abort = contractChecked('POST /uploads/abort', abortUpload(deps));
+    await putObject(s3, `${alice}/kept.txt`, keptBytes);
   });
   after(async () => {
     await proxy.stop();
     await s3.stop();
   });
 
-  async function call(handler: typeof create, who: string, path: string, body: object) {
+  async function call(handler: Handler, who: string, path: string, body: object) {
     const res = await handler(apiEvent({ identityId: who, method: 'POST', path, body }), context);
     return { status: res.statusCode, body: res.body === '' ? undefined : JSON.parse(res.body) };
   }
 
-  async function aliceObject(key: string): Promise<Buffer> {
-    const object = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `${alice}/${key}` }));
-    return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
-  }
+  const aliceObject = async (key: string) => (await getObject(s3, `${alice}/${key}`)).bytes;
 
   /** Every way Bob might name Alice's file "report.bin" or her folder. */
   const tricks = [
@@ -112,11 +109,6 @@ describe('uploads across users (fauxqs behind an upload-id/key binding proxy)', 
       }
     }
     expect((await aliceObject('kept.txt')).equals(keptBytes)).to.equal(true);
-    const listing = await s3.client.send(
-      new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: `${alice}/` }),
-    );
-    expect((listing.Contents ?? []).map((o) => o.Key).sort()).to.deep.equal(
-      [`${alice}/kept.txt`, `${alice}/report.bin`].sort(),
-    );
+    expect(await keysUnder(s3, `${alice}/`)).to.deep.equal([`${alice}/kept.txt`, `${alice}/report.bin`]);
   });
 });

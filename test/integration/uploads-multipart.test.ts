@@ -3,7 +3,9 @@ import { expect } from 'chai';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
+import type { Handler } from '../../handlers/lib/http';
 import { MIN_PART_BYTES } from '../../handlers/lib/upload-limits';
+import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
 import { startFauxqs, type TestS3 } from '../support/s3-servers';
 import { putParts, testBytes, uploadDeps } from '../support/upload-deps';
@@ -12,9 +14,9 @@ import { putParts, testBytes, uploadDeps } from '../support/upload-deps';
 // It does not check signatures: the presigned-URL checks are in uploads-presigned.test.ts (s3rver).
 describe('multipart uploads: complete and abort (fauxqs)', () => {
   let s3: TestS3;
-  let create: ReturnType<typeof createUpload>;
-  let complete: ReturnType<typeof completeUpload>;
-  let abort: ReturnType<typeof abortUpload>;
+  let create: Handler;
+  let complete: Handler;
+  let abort: Handler;
   const user = identityId();
   const size = 2 * MIN_PART_BYTES + 100;
   const bytes = testBytes(size, 3);
@@ -22,16 +24,19 @@ describe('multipart uploads: complete and abort (fauxqs)', () => {
   before(async () => {
     s3 = await startFauxqs();
     const deps = uploadDeps(s3);
-    create = createUpload(deps);
-    complete = completeUpload(deps);
-    abort = abortUpload(deps);
+    create = contractChecked('POST /uploads', createUpload(deps));
+    complete = contractChecked('POST /uploads/complete', completeUpload(deps));
+    abort = contractChecked('POST /uploads/abort', abortUpload(deps));
   });
   after(() => s3.stop());
 
-  async function call(handler: typeof create, path: string, body: object) {
+  async function call(handler: Handler, path: string, body: object) {
     const res = await handler(apiEvent({ identityId: user, method: 'POST', path, body }), context);
     return { status: res.statusCode, body: res.body === '' ? undefined : JSON.parse(res.body) };
   }
+
+  const completing = (key: string, uploadId: string, parts: { partNumber: number; etag: string }[]) =>
+    call(complete, '/uploads/complete', { key, uploadId, parts });
 
   async function started(key: string) {
     const { status, body } = await call(create, '/uploads', { key, size, contentType: 'application/zip' });
@@ -43,11 +48,7 @@ describe('multipart uploads: complete and abort (fauxqs)', () => {
   it('completes an upload, the object keeping its content type', async () => {
     const upload = await started('archive.zip');
     const parts = await putParts(upload.parts, upload.partSize, bytes);
-    const done = await call(complete, '/uploads/complete', {
-      key: 'archive.zip',
-      uploadId: upload.uploadId,
-      parts,
-    });
+    const done = await completing('archive.zip', upload.uploadId, parts);
     expect(done.status).to.equal(200);
     expect(done.body).to.include({ key: 'archive.zip', size });
     const object = await s3.client.send(
@@ -64,18 +65,10 @@ describe('multipart uploads: complete and abort (fauxqs)', () => {
     const wrong = parts.map((part, i) =>
       i === 1 ? { ...part, etag: '0123456789abcdef0123456789abcdef' } : part,
     );
-    const conflict = await call(complete, '/uploads/complete', {
-      key: 'retry.zip',
-      uploadId: upload.uploadId,
-      parts: wrong,
-    });
+    const conflict = await completing('retry.zip', upload.uploadId, wrong);
     expect(conflict.status).to.equal(409);
     expect(conflict.body.error.code).to.equal('Conflict');
-    const done = await call(complete, '/uploads/complete', {
-      key: 'retry.zip',
-      uploadId: upload.uploadId,
-      parts,
-    });
+    const done = await completing('retry.zip', upload.uploadId, parts);
     expect(done.status).to.equal(200);
   });
 
@@ -93,11 +86,7 @@ describe('multipart uploads: complete and abort (fauxqs)', () => {
     expect(late.status).to.equal(404);
     expect(await late.text()).to.contain('NoSuchUpload');
 
-    const done = await call(complete, '/uploads/complete', {
-      key: 'dropped.zip',
-      uploadId: upload.uploadId,
-      parts: first,
-    });
+    const done = await completing('dropped.zip', upload.uploadId, first);
     expect(done.status).to.equal(404);
     expect(done.body.error.code).to.equal('NotFound');
   });
@@ -111,11 +100,9 @@ describe('multipart uploads: complete and abort (fauxqs)', () => {
   });
 
   it('answers 404 to completing an unknown upload id', async () => {
-    const res = await call(complete, '/uploads/complete', {
-      key: 'nothing.zip',
-      uploadId: 'no-such-upload',
-      parts: [{ partNumber: 1, etag: '"0123456789abcdef0123456789abcdef"' }],
-    });
+    const res = await completing('nothing.zip', 'no-such-upload', [
+      { partNumber: 1, etag: '"0123456789abcdef0123456789abcdef"' },
+    ]);
     expect(res.status).to.equal(404);
     expect(res.body.error.code).to.equal('NotFound');
   });

@@ -1,9 +1,11 @@
-import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
+import type { Handler } from '../../handlers/lib/http';
 import { MIN_PART_BYTES } from '../../handlers/lib/upload-limits';
+import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
+import { getObject, objectExists } from '../support/objects';
 import { startS3rver, type TestS3 } from '../support/s3-servers';
 import { putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-deps';
 
@@ -11,15 +13,15 @@ import { putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-
 // type than declared is refused (fauxqs would accept anything).
 describe('POST /uploads and /uploads/complete with presigned URLs (s3rver)', () => {
   let s3: TestS3;
-  let create: ReturnType<typeof createUpload>;
-  let complete: ReturnType<typeof completeUpload>;
+  let create: Handler;
+  let complete: Handler;
   const user = identityId();
 
   before(async () => {
     s3 = await startS3rver();
     const deps = uploadDeps(s3);
-    create = createUpload(deps);
-    complete = completeUpload(deps);
+    create = contractChecked('POST /uploads', createUpload(deps));
+    complete = contractChecked('POST /uploads/complete', completeUpload(deps));
   });
   after(() => s3.stop());
 
@@ -28,20 +30,8 @@ describe('POST /uploads and /uploads/complete with presigned URLs (s3rver)', () 
     return { status: res.statusCode, body: JSON.parse(res.body) };
   }
 
-  async function storedObject(key: string) {
-    const object = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `${user}/${key}` }));
-    const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
-    return { bytes, contentType: object.ContentType };
-  }
-
-  async function exists(key: string): Promise<boolean> {
-    try {
-      await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `${user}/${key}` }));
-      return true;
-    } catch {
-      return false;
-    }
-  }
+  const storedObject = (key: string) => getObject(s3, `${user}/${key}`);
+  const exists = (key: string) => objectExists(s3, `${user}/${key}`);
 
   describe('a single presigned PUT', () => {
     const bytes = testBytes(1000);

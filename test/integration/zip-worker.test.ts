@@ -13,9 +13,10 @@ import { JOB_STOPPED } from '../../handlers/lib/zip-job-records';
 import { zipFailed } from '../../handlers/zip-failed';
 import { OUT_OF_TIME, zipWorker } from '../../handlers/zip-worker';
 import { identityId } from '../support/events';
+import { objectExists, putObject } from '../support/objects';
 import { startFauxqs, type TestS3 } from '../support/s3-servers';
 import { unzip } from '../support/unzip';
-import { getText, objectExists, putObject, s3Event, workerContext, zipApi } from '../support/zip-jobs';
+import { getText, s3Event, workerContext, zipApi } from '../support/zip-jobs';
 
 // fauxqs: it takes the engine's streamed multipart bodies and aborts uploads like S3.
 describe('the zip worker on a real S3 server', () => {
@@ -127,6 +128,11 @@ describe('the zip worker on a real S3 server', () => {
     expect(res.body.error).to.contain('doomed.txt');
     expect(res.body).not.to.have.property('url');
     expect(await objectExists(s3, zipArchiveKey(job))).to.equal(false);
+    // The log says where and why, not which file: keys stay out of the logs.
+    const line = logs.at(-1) ?? '';
+    expect(JSON.parse(line)).to.include({ jobId: job.jobId, outcome: 'failed', reason: 'read: NoSuchKey' });
+    expect(JSON.parse(line)).to.include({ fileCount: 2 });
+    expect(line).not.to.contain('doomed');
   });
 
   it('marks the job failed when storage refuses the archive, and leaves no archive', async () => {
@@ -247,16 +253,31 @@ describe('the zip worker on a real S3 server', () => {
       const status = JSON.parse(await getText(s3.client, s3.bucket, zipStatusKey(job)));
       await putObject(s3, zipStatusKey(job), JSON.stringify({ ...status, status: 'running', filesDone: 0 }));
 
-      await zipFailed({ s3: s3.client, bucket: s3.bucket, log: () => {} })(destinationEvent(job));
+      const lines: string[] = [];
+      const handler = zipFailed({ s3: s3.client, bucket: s3.bucket, log: (line) => lines.push(line) });
+      await handler(destinationEvent(job), workerContext());
 
       expect((await api.get(alice, job.jobId)).body).to.include({ status: 'failed', error: JOB_STOPPED });
+      expect(lines).to.have.length(1);
+      expect(JSON.parse(lines[0])).to.include({
+        identityId: alice,
+        jobId: job.jobId,
+        outcome: 'failed',
+        reason: 'RetriesExhausted',
+        attempts: 3,
+        fileCount: 1,
+        filesDone: 0,
+      });
     });
 
     it('leaves a job that finished after all as done', async () => {
       const job = await newJob(['report.pdf']);
       await runWorker(job);
-      await zipFailed({ s3: s3.client, bucket: s3.bucket, log: () => {} })(destinationEvent(job));
+      const lines: string[] = [];
+      const handler = zipFailed({ s3: s3.client, bucket: s3.bucket, log: (line) => lines.push(line) });
+      await handler(destinationEvent(job), workerContext());
       expect((await api.get(alice, job.jobId)).body.status).to.equal('done');
+      expect(lines.map((line) => JSON.parse(line).outcome)).to.deep.equal(['skipped']);
     });
   });
 });

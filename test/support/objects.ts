@@ -1,4 +1,9 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import type { TestS3 } from './s3-servers';
 
 /** Writes one object straight to the test server, bypassing the handlers. */
@@ -17,4 +22,16 @@ export async function getObject(s3: TestS3, key: string): Promise<{ bytes: Buffe
 export async function keysUnder(s3: TestS3, prefix: string): Promise<string[]> {
   const page = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: prefix }));
   return (page.Contents ?? []).map((object) => object.Key ?? '').sort();
+}
+
+/** Whether the server holds an object at `key` (a 404 is "no"; any other failure fails the test). */
+export async function objectExists(s3: TestS3, key: string): Promise<boolean> {
+  try {
+    await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }));
+    return true;
+  } catch (error) {
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
+      return false;
+    throw error;
+  }
 }

@@ -1,14 +1,9 @@
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { createZip } from '../../handlers/create-zip';
 import { getZip } from '../../handlers/get-zip';
 import type { ZipLimits } from '../../handlers/lib/zip-limits';
+import { contractChecked } from './contract-handler';
 import { apiEvent, context } from './events';
 import type { TestS3 } from './s3-servers';
 
@@ -35,8 +30,8 @@ export const quiet = { allowedOrigins: ['http://localhost:5173'], log: () => {} 
 /** The zip routes on a test server, and shortcuts that call them as a given user. */
 export function zipApi(s3: TestS3, limits: ZipLimits = { maxFiles: 100, maxBytes: 1024 * 1024 }) {
   const deps = { s3: s3.client, bucket: s3.bucket, http: quiet };
-  const create = createZip(deps, limits);
-  const get = getZip(deps);
+  const create = contractChecked('POST /zips', createZip(deps, limits));
+  const get = contractChecked('GET /zips/{id}', getZip(deps));
   return {
     create: async (identityId: string, body: object | string) => {
       const res = await create(apiEvent({ identityId, method: 'POST', path: '/zips', body }), context);
@@ -52,28 +47,8 @@ export function zipApi(s3: TestS3, limits: ZipLimits = { maxFiles: 100, maxBytes
   };
 }
 
-export async function putObject(s3: TestS3, key: string, body: string | Buffer): Promise<void> {
-  await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body }));
-}
-
+/** An object's bytes as text, e.g. a job's JSON record. */
 export async function getText(client: S3Client, bucket: string, key: string): Promise<string> {
   const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return (await object.Body?.transformToString('utf8')) ?? '';
-}
-
-export async function objectExists(s3: TestS3, key: string): Promise<boolean> {
-  try {
-    await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }));
-    return true;
-  } catch (error) {
-    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
-      return false;
-    throw error;
-  }
-}
-
-/** How many objects lie under a prefix (one page is plenty for a test). */
-export async function countObjects(s3: TestS3, prefix: string): Promise<number> {
-  const page = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: prefix }));
-  return page.KeyCount ?? 0;
 }
