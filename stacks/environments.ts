@@ -37,6 +37,13 @@ export interface EnvironmentConfig {
   readonly throttling: Throttling;
   readonly limits: Limits;
   /**
+   * Reserved concurrency per worker of handlers/routes.ts, e.g. `{ 'zip-worker': 4 }`: at most that many
+   * run at once, and that many are always available to it whatever the API does. Events beyond it wait in
+   * Lambda's asynchronous queue (up to the worker's maxEventAgeSeconds, then its failure destination).
+   * Every reservation leaves less of the account's concurrency to the rest, which must keep at least 10.
+   */
+  readonly workerConcurrency: Readonly<Record<string, number>>;
+  /**
    * Guards the user pool, identity pool and bucket against `destroy` (and turns on the user pool's deletion
    * protection). Replacing the identity pool gives every user a new id and orphans their folder.
    * Turn off only for throwaway previews. @default true
@@ -67,6 +74,7 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     logRetentionDays: 14,
     throttling: { rateLimit: 20, burstLimit: 40 },
     limits: DEFAULT_LIMITS,
+    workerConcurrency: { 'zip-worker': 2 },
   },
   prod: {
     name: 'prod',
@@ -75,6 +83,7 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     logRetentionDays: 90,
     throttling: { rateLimit: 100, burstLimit: 200 },
     limits: DEFAULT_LIMITS,
+    workerConcurrency: { 'zip-worker': 10 },
   },
 };
 
@@ -108,6 +117,10 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   for (const [name, value] of Object.entries(config.limits)) {
     if (!Number.isSafeInteger(value) || value < 1)
       throw new Error(`${config.name}: limits.${name} must be a positive integer`);
+  }
+  for (const [worker, value] of Object.entries(config.workerConcurrency)) {
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new Error(`${config.name}: workerConcurrency.${worker} must be a positive integer`);
   }
   if (!LOG_RETENTION_DAYS.includes(config.logRetentionDays)) {
     throw new Error(`${config.name}: logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);

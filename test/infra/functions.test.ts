@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type Route, routes } from '../../handlers/routes';
+import { type Route, routes, workers } from '../../handlers/routes';
 import { type Statement, type Synthesized, synth, synthDev } from './synthesized';
 
 /** A table exercising what the real one may not have yet: both scopes, object actions, a path parameter. */
@@ -28,9 +28,10 @@ for (const [tableName, table, synthesize] of [
       stack = synthesize();
     });
 
-    it('creates one function per route', () => {
+    it('creates one function per route (and per worker)', () => {
+      const handlers = [...table, ...workers];
       expect(stack.resources('aws_lambda_function').map(([, fn]) => fn.function_name)).to.have.members(
-        table.map((route) => `lockbox-dev-${route.handler}`),
+        handlers.map(({ handler }) => `lockbox-dev-${handler}`),
       );
     });
 
