@@ -72,13 +72,15 @@ export class LockboxStack extends TerraformStack {
         ...settings,
       });
 
-    const environment = {
-      ALLOWED_ORIGINS: config.allowedOrigins.join(','),
-      ...limitVariables(config.limits),
-    };
+    const limits = limitVariables(config.limits);
+    const limitsReadBy = (handler: string) =>
+      Object.fromEntries(
+        limits.filter((limit) => limit.readBy.includes(handler)).map((limit) => [limit.name, limit.value]),
+      );
     const apiRoutes = routes.map((route) => {
       const fn = newFunction(route.handler, {
-        environment,
+        // Every route answers browsers (CORS); the workers do not.
+        environment: { ALLOWED_ORIGINS: config.allowedOrigins.join(','), ...limitsReadBy(route.handler) },
         memorySize: route.memoryMiB,
         timeoutSeconds: route.timeoutSeconds,
       });
@@ -88,6 +90,7 @@ export class LockboxStack extends TerraformStack {
     const workerFunctions = new Map(
       workers.map((worker) => {
         const fn = newFunction(worker.handler, {
+          environment: limitsReadBy(worker.handler),
           memorySize: worker.memoryMiB,
           timeoutSeconds: worker.timeoutSeconds,
           reservedConcurrency: config.workerConcurrency[worker.handler],
