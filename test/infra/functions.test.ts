@@ -38,7 +38,7 @@ for (const [tableName, table, synthesize] of [
     });
 
     it('runs every function on Node 22, arm64, from its bundle', () => {
-      for (const route of table) {
+      for (const route of [...table, ...workers]) {
         const fn = stack.lambda(`lockbox-dev-${route.handler}`);
         expect(fn.runtime).to.equal('nodejs22.x');
         expect(fn.architectures).to.deep.equal(['arm64']);
@@ -68,7 +68,7 @@ for (const [tableName, table, synthesize] of [
     });
 
     it('logs to its own log group, with a retention, and may write there only', () => {
-      for (const route of table) {
+      for (const route of [...table, ...workers]) {
         const fn = stack.lambda(`lockbox-dev-${route.handler}`);
         const [logGroupAddress, logGroup] = stack.deref(fn.logging_config.log_group);
         expect(logGroup.name).to.equal(`/aws/lambda/lockbox-dev-${route.handler}`);
@@ -82,9 +82,9 @@ for (const [tableName, table, synthesize] of [
       }
     });
 
-    it("allows each function exactly its route's S3 actions, on exactly its scopes' keys", () => {
+    it("allows each function exactly its table entry's S3 actions, on exactly its scopes' keys", () => {
       const bucketArn = stack.ref('aws_s3_bucket', 'arn');
-      for (const route of table) {
+      for (const route of [...table, ...workers]) {
         const s3 = stack
           .roleStatements(stack.lambda(`lockbox-dev-${route.handler}`).role)
           .filter((s) => s.actions?.some((a) => a.startsWith('s3:')));
