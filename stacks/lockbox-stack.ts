@@ -93,7 +93,9 @@ export class LockboxStack extends TerraformStack {
           environment: limitsReadBy(worker.handler),
           memorySize: worker.memoryMiB,
           timeoutSeconds: worker.timeoutSeconds,
-          reservedConcurrency: config.workerConcurrency[worker.handler],
+          reservedConcurrency: Object.hasOwn(config.workerConcurrency, worker.handler)
+            ? config.workerConcurrency[worker.handler]
+            : undefined,
         });
         fn.useBucket(storage, worker.s3);
         return [worker.handler, fn];
