@@ -5,8 +5,8 @@ import { httpHandler, queryParams } from './lib/http';
 import { writeRequest, writeStatus } from './lib/zip-job-records';
 import { MAX_ZIP_KEYS, type ZipLimits, zipLimitsFromEnv } from './lib/zip-limits';
 import { archiveFileName } from './lib/zip-name';
+import { archiveEntryNames } from './lib/zip-names';
 import { resolveSources } from './lib/zip-sources';
-import { archiveEntryNames } from './lib/zip-stream';
 
 /**
  * POST /zips { keys, name? } — checks every key, file and limit, records the job and answers 202 at

@@ -29,6 +29,10 @@ export interface Route {
   readonly handler: string;
   /** Exactly the S3 access the handler needs; its function's role is allowed this and nothing else. */
   readonly s3: readonly S3Grant[];
+  /** For a handler that needs more than the default memory (and so CPU). @default 256 */
+  readonly memoryMiB?: number;
+  /** At most API Gateway's 29 s integration timeout. @default 10 */
+  readonly timeoutSeconds?: number;
 }
 
 export const routes: readonly Route[] = [
@@ -93,6 +97,8 @@ export const routes: readonly Route[] = [
       { scope: 'user-files', actions: ['s3:ListBucket', 's3:GetObject'] },
       { scope: 'zips', actions: ['s3:PutObject'] },
     ],
+    // Checks up to 1,000 keys (HeadObject, listings) within the request: CPU scales with memory.
+    memoryMiB: 512,
   },
   {
     method: 'GET',

@@ -1,6 +1,7 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import type { S3Grant } from '../handlers/routes';
@@ -19,6 +20,16 @@ export interface HandlerFunctionProps {
   readonly memorySize?: number;
   /** Below API Gateway's 29 s integration timeout, so the caller gets the handler's answer. @default 10 */
   readonly timeoutSeconds?: number;
+  /** Instances reserved for (and at most running) this function. @default none: the account's shared pool */
+  readonly reservedConcurrency?: number;
+}
+
+/** How Lambda retries an asynchronous invocation before it hands the event to a failure destination. */
+export interface AsyncRetries {
+  /** 0..2 retries after the first attempt. */
+  readonly maxRetryAttempts: number;
+  /** 60..21600: an event still queued (e.g. throttled) after this long is given up. */
+  readonly maxEventAgeSeconds: number;
 }
 
 /**
@@ -65,6 +76,7 @@ export class HandlerFunction extends Construct {
       sourceCodeHash: props.bundle.sha256,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeoutSeconds ?? 10,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { variables: { ...this.variables } },
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
       // The first invocation must find its log group and its permission to write there.
@@ -81,5 +93,23 @@ export class HandlerFunction extends Construct {
     this.variables.BUCKET_NAME = bucket.bucket.bucket;
     this.function.putEnvironment({ variables: { ...this.variables } });
     bucket.grant(this, this.role, grants);
+  }
+
+  /**
+   * Sends the events of asynchronous invocations that failed every attempt (error, crash, timeout) or
+   * aged out to `target`, and allows this function's role to invoke exactly `target` in the same call:
+   * Lambda invokes a destination with the source function's role.
+   */
+  sendFailuresTo(target: HandlerFunction, retries: AsyncRetries): void {
+    const invoke = inlinePolicy(this, 'invoke-on-failure', this.role, [
+      { effect: 'Allow', actions: ['lambda:InvokeFunction'], resources: [target.function.arn] },
+    ]);
+    new LambdaFunctionEventInvokeConfig(this, 'async', {
+      functionName: this.function.functionName,
+      maximumRetryAttempts: retries.maxRetryAttempts,
+      maximumEventAgeInSeconds: retries.maxEventAgeSeconds,
+      destinationConfig: { onFailure: { destination: target.function.arn } },
+      dependsOn: [invoke],
+    });
   }
 }

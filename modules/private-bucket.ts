@@ -1,14 +1,18 @@
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cors-configuration';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { Construct } from 'constructs';
 import type { S3Action, S3Grant, S3Scope } from '../handlers/routes';
+import type { HandlerFunction } from './handler-function';
 import { inlinePolicy, type PolicyStatement } from './iam';
 
 export interface PrivateBucketProps {
@@ -26,6 +30,15 @@ export interface PrivateBucketProps {
   readonly abortIncompleteUploadDays?: number;
   /** Refuse `destroy`, and refuse to empty the bucket on destroy. @default true */
   readonly preventDestroy?: boolean;
+}
+
+/** A function that S3 invokes when a matching object is created. */
+export interface ObjectCreatedTarget {
+  /** A fixed construct id for the trigger, e.g. the handler's name. */
+  readonly id: string;
+  readonly fn: HandlerFunction;
+  readonly prefix: string;
+  readonly suffix: string;
 }
 
 /**
@@ -49,6 +62,7 @@ const ACTION_TARGET: Readonly<Record<S3Action, 'bucket' | 'object'>> = {
 export class PrivateBucket extends Construct {
   readonly bucket: S3Bucket;
   private readonly scopePrefixes: Readonly<Record<S3Scope, string>>;
+  private notified = false;
 
   constructor(scope: Construct, id: string, props: PrivateBucketProps) {
     super(scope, id);
@@ -135,6 +149,40 @@ export class PrivateBucket extends Construct {
   grant(scope: Construct, role: IamRole, grants: readonly S3Grant[]): void {
     const statements = grants.flatMap((grant) => this.statementsFor(grant));
     if (statements.length > 0) inlinePolicy(scope, 's3-access', role, statements);
+  }
+
+  /**
+   * Invokes each target function (asynchronously) when an object whose key matches its prefix and suffix
+   * is created. S3 holds one notification configuration per bucket, so every trigger is given in this one
+   * call. Each function may be invoked by S3 only for this bucket, in this account (a bucket name can
+   * later belong to another account).
+   */
+  notifyOnObjectCreated(targets: readonly ObjectCreatedTarget[]): void {
+    if (this.notified) throw new Error('notifyOnObjectCreated: one call per bucket');
+    this.notified = true;
+    if (targets.length === 0) return;
+    const account = new DataAwsCallerIdentity(this, 'account');
+    const permissions = targets.map(
+      ({ id, fn }) =>
+        new LambdaPermission(this, `notify-${id}`, {
+          functionName: fn.function.functionName,
+          action: 'lambda:InvokeFunction',
+          principal: 's3.amazonaws.com',
+          sourceArn: this.bucket.arn,
+          sourceAccount: account.accountId,
+        }),
+    );
+    new S3BucketNotification(this, 'notification', {
+      bucket: this.bucket.id,
+      lambdaFunction: targets.map(({ fn, prefix, suffix }) => ({
+        lambdaFunctionArn: fn.function.arn,
+        events: ['s3:ObjectCreated:*'],
+        filterPrefix: prefix,
+        filterSuffix: suffix,
+      })),
+      // S3 checks that it may invoke each function when the configuration is saved.
+      dependsOn: permissions,
+    });
   }
 
   private statementsFor(grant: S3Grant): PolicyStatement[] {

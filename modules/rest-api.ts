@@ -15,6 +15,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Fn, type ITerraformDependable, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Route } from '../handlers/routes';
+import { GATEWAY_ERRORS, gatewayErrorBody } from './gateway-errors';
 import type { HandlerFunction } from './handler-function';
 import { inlinePolicy } from './iam';
 import { preflightOrigin } from './preflight';
@@ -258,29 +259,29 @@ export class RestApi extends Construct {
   }
 
   /**
-   * API Gateway's own errors (bad signature, throttling, …) in the contract's error shape, with CORS
-   * headers so that the browser lets the app read them. A gateway response can only carry a static header
-   * or copy a request header (its templates are not evaluated), so it names the first allowed origin;
-   * echoing any Origin would open these responses to every site. The handlers echo each allowed origin.
+   * API Gateway's own errors (bad signature, throttling, …) in the contract's error shape (see
+   * gateway-errors.ts), with CORS headers so that the browser lets the app read them. A gateway response
+   * can only carry a static header or copy a request header (its templates are not evaluated), so it
+   * names the first allowed origin; echoing any Origin would open these responses to every site. The
+   * handlers echo each allowed origin.
    */
   private addGatewayResponses(primaryOrigin: string): void {
     const responseParameters = {
       'gatewayresponse.header.Access-Control-Allow-Origin': `'${primaryOrigin}'`,
       'gatewayresponse.header.Vary': "'Origin'",
     };
-    const bodies = {
-      DEFAULT_4XX: '{"error":{"code":"$context.error.responseType","message":$context.error.messageString}}',
-      DEFAULT_5XX: '{"error":{"code":"Internal","message":"Internal error. Request id: $context.requestId"}}',
-    };
-    for (const [responseType, body] of Object.entries(bodies)) {
+    for (const error of GATEWAY_ERRORS) {
+      const { responseType, statusCode } = error;
+      const body = gatewayErrorBody(error);
       const response = new ApiGatewayGatewayResponse(this, `response-${responseType.toLowerCase()}`, {
         restApiId: this.api.id,
         responseType,
+        statusCode,
         responseParameters,
         responseTemplates: { 'application/json': body },
       });
       this.deployed.push(response);
-      this.fingerprint.push({ responseType, responseParameters, body });
+      this.fingerprint.push({ responseType, statusCode, responseParameters, body });
     }
   }
 

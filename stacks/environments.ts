@@ -11,8 +11,8 @@ export interface Throttling {
 }
 
 /**
- * Limits the handlers enforce; the stack passes each one as an environment variable (see limitVariables)
- * and the handlers check its range at cold start.
+ * Limits the handlers enforce; the stack passes each one as an environment variable to the functions that
+ * read it (see limitVariables), and the handlers check its range at cold start.
  */
 export interface Limits {
   /** Largest body of `PUT /file`, in bytes: at most 4 MiB (Lambda takes 6 MB, API Gateway base64-encodes). */
@@ -23,6 +23,10 @@ export interface Limits {
   readonly multipartThresholdBytes: number;
   /** Size of every part of a multipart upload but the last (≥ 5 MiB). */
   readonly uploadPartBytes: number;
+  /** Files in one zip, after folders are expanded and duplicates dropped (≤ 1,000,000). */
+  readonly zipMaxFiles: number;
+  /** Bytes of all files of one zip together: what one worker run streams well within 15 minutes. */
+  readonly zipMaxBytes: number;
 }
 
 export interface EnvironmentConfig {
@@ -36,6 +40,13 @@ export interface EnvironmentConfig {
   readonly logRetentionDays: number;
   readonly throttling: Throttling;
   readonly limits: Limits;
+  /**
+   * Reserved concurrency per worker of handlers/routes.ts, e.g. `{ 'zip-worker': 4 }`: at most that many
+   * run at once, and that many are always available to it whatever the API does. Events beyond it wait in
+   * Lambda's asynchronous queue (up to the worker's maxEventAgeSeconds, then its failure destination).
+   * Every reservation leaves less of the account's concurrency to the rest, which must keep at least 10.
+   */
+  readonly workerConcurrency: Readonly<Record<string, number>>;
   /**
    * Guards the user pool, identity pool and bucket against `destroy` (and turns on the user pool's deletion
    * protection). Replacing the identity pool gives every user a new id and orphans their folder.
@@ -57,6 +68,9 @@ const DEFAULT_LIMITS: Limits = {
   uploadMaxFileBytes: 5 * GIB,
   multipartThresholdBytes: 16 * MIB,
   uploadPartBytes: 16 * MIB,
+  zipMaxFiles: 10_000,
+  // About 8.5 minutes at a conservative 40 MiB/s; raise it only with the deployed worker's measured rate.
+  zipMaxBytes: 20 * GIB,
 };
 
 export const environments: Readonly<Record<string, EnvironmentConfig>> = {
@@ -67,6 +81,7 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     logRetentionDays: 14,
     throttling: { rateLimit: 20, burstLimit: 40 },
     limits: DEFAULT_LIMITS,
+    workerConcurrency: { 'zip-worker': 2 },
   },
   prod: {
     name: 'prod',
@@ -75,6 +90,7 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     logRetentionDays: 90,
     throttling: { rateLimit: 100, burstLimit: 200 },
     limits: DEFAULT_LIMITS,
+    workerConcurrency: { 'zip-worker': 10 },
   },
 };
 
@@ -109,17 +125,39 @@ export function validateEnvironment(config: EnvironmentConfig): void {
     if (!Number.isSafeInteger(value) || value < 1)
       throw new Error(`${config.name}: limits.${name} must be a positive integer`);
   }
+  for (const [worker, value] of Object.entries(config.workerConcurrency)) {
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new Error(`${config.name}: workerConcurrency.${worker} must be a positive integer`);
+  }
   if (!LOG_RETENTION_DAYS.includes(config.logRetentionDays)) {
     throw new Error(`${config.name}: logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
   }
 }
 
-/** The environment variables through which handlers read the limits (handlers/lib/*-limits, store-file). */
-export function limitVariables(limits: Limits): Record<string, string> {
-  return {
-    PUT_FILE_MAX_BYTES: String(limits.putFileMaxBytes),
-    UPLOAD_MAX_FILE_BYTES: String(limits.uploadMaxFileBytes),
-    UPLOAD_MULTIPART_THRESHOLD_BYTES: String(limits.multipartThresholdBytes),
-    UPLOAD_PART_BYTES: String(limits.uploadPartBytes),
-  };
+/** A setting for the functions whose handlers read it. */
+export interface FunctionVariable {
+  readonly name: string;
+  readonly value: string;
+  /** The handlers that read it at cold start. */
+  readonly readBy: readonly string[];
+}
+
+/**
+ * The limits as environment variables, each bound to the handlers that read it (handlers/lib/store-file.ts,
+ * upload-limits.ts, zip-limits.ts). test/infra checks these lists against what each bundle reads.
+ */
+export function limitVariables(limits: Limits): readonly FunctionVariable[] {
+  const upload = ['create-upload'];
+  return [
+    { name: 'PUT_FILE_MAX_BYTES', value: String(limits.putFileMaxBytes), readBy: ['put-file'] },
+    { name: 'UPLOAD_MAX_FILE_BYTES', value: String(limits.uploadMaxFileBytes), readBy: upload },
+    {
+      name: 'UPLOAD_MULTIPART_THRESHOLD_BYTES',
+      value: String(limits.multipartThresholdBytes),
+      readBy: upload,
+    },
+    { name: 'UPLOAD_PART_BYTES', value: String(limits.uploadPartBytes), readBy: upload },
+    { name: 'ZIP_MAX_FILES', value: String(limits.zipMaxFiles), readBy: ['create-zip'] },
+    { name: 'ZIP_MAX_BYTES', value: String(limits.zipMaxBytes), readBy: ['create-zip'] },
+  ];
 }

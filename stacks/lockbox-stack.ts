@@ -1,14 +1,15 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { type Route, routes as routeTable } from '../handlers/routes';
+import { type Route, routes as routeTable, type Worker, workers as workerTable } from '../handlers/routes';
 import { ApiGatewayLoggingRole } from '../modules/api-gateway-logging-role';
 import { bundleHandlers, type HandlerBundle } from '../modules/bundle/handler-bundle';
-import { HandlerFunction } from '../modules/handler-function';
+import { HandlerFunction, type HandlerFunctionProps } from '../modules/handler-function';
 import { PrivateBucket } from '../modules/private-bucket';
 import { RestApi } from '../modules/rest-api';
 import { UserAuth } from '../modules/user-auth';
 import { type EnvironmentConfig, limitVariables, validateEnvironment } from './environments';
+import { checkFunctionTable } from './function-table';
 import { configureStateBackend, type StateBucket } from './state-backend';
 
 export interface LockboxStackProps {
@@ -17,6 +18,8 @@ export interface LockboxStackProps {
   readonly stateBucket?: StateBucket;
   /** @default the route table, handlers/routes.ts */
   readonly routes?: readonly Route[];
+  /** @default the worker table, handlers/routes.ts */
+  readonly workers?: readonly Worker[];
 }
 
 /** The stack's name for an environment: `lockbox-<env>`, also its folder under cdktf.out/stacks/. */
@@ -25,8 +28,8 @@ export function stackName(config: EnvironmentConfig): string {
 }
 
 /**
- * One environment of lockbox: users (Cognito), their files (a private bucket), and the signed REST API
- * whose routes each run their own function. Resource names carry the environment's prefix; construct ids
+ * One environment of lockbox: users (Cognito), their files (a private bucket), the signed REST API
+ * whose routes each run their own function, and the workers that S3 events start (zip jobs). Resource names carry the environment's prefix; construct ids
  * never do, so an environment's resources keep their addresses whatever it is called.
  */
 export class LockboxStack extends TerraformStack {
@@ -35,7 +38,8 @@ export class LockboxStack extends TerraformStack {
     const { config } = props;
     validateEnvironment(config);
     const routes = props.routes ?? routeTable;
-    assertOneRoutePerHandler(routes);
+    const workers = props.workers ?? workerTable;
+    checkFunctionTable(routes, workers, config.workerConcurrency);
     const prefix = `lockbox-${config.name}`;
     const preventDestroy = config.preventDestroy ?? true;
 
@@ -54,23 +58,61 @@ export class LockboxStack extends TerraformStack {
       preventDestroy,
     });
 
-    const bundles = bundleHandlers(routes.map((route) => route.handler));
-    const environment = {
-      ALLOWED_ORIGINS: config.allowedOrigins.join(','),
-      ...limitVariables(config.limits),
-    };
+    const bundles = bundleHandlers([...routes, ...workers].map((entry) => entry.handler));
     // Under a scope of their own, so a handler's name can never clash with another construct's id.
     const functions = new Construct(this, 'functions');
-    const apiRoutes = routes.map((route) => {
-      const fn = new HandlerFunction(functions, route.handler, {
-        functionName: `${prefix}-${route.handler}`,
-        bundle: bundles.get(route.handler) as HandlerBundle,
+    const newFunction = (
+      handler: string,
+      settings: Omit<HandlerFunctionProps, 'functionName' | 'bundle' | 'logRetentionDays'>,
+    ) =>
+      new HandlerFunction(functions, handler, {
+        functionName: `${prefix}-${handler}`,
+        bundle: bundles.get(handler) as HandlerBundle,
         logRetentionDays: config.logRetentionDays,
-        environment,
+        ...settings,
+      });
+
+    const limits = limitVariables(config.limits);
+    const limitsReadBy = (handler: string) =>
+      Object.fromEntries(
+        limits.filter((limit) => limit.readBy.includes(handler)).map((limit) => [limit.name, limit.value]),
+      );
+    const apiRoutes = routes.map((route) => {
+      const fn = newFunction(route.handler, {
+        // Every route answers browsers (CORS); the workers do not.
+        environment: { ALLOWED_ORIGINS: config.allowedOrigins.join(','), ...limitsReadBy(route.handler) },
+        memorySize: route.memoryMiB,
+        timeoutSeconds: route.timeoutSeconds,
       });
       fn.useBucket(storage, route.s3);
       return { route, fn };
     });
+    const workerFunctions = new Map(
+      workers.map((worker) => {
+        const fn = newFunction(worker.handler, {
+          environment: limitsReadBy(worker.handler),
+          memorySize: worker.memoryMiB,
+          timeoutSeconds: worker.timeoutSeconds,
+          reservedConcurrency: Object.hasOwn(config.workerConcurrency, worker.handler)
+            ? config.workerConcurrency[worker.handler]
+            : undefined,
+        });
+        fn.useBucket(storage, worker.s3);
+        return [worker.handler, fn];
+      }),
+    );
+    const workerFunction = (handler: string) => workerFunctions.get(handler) as HandlerFunction;
+    for (const worker of workers) {
+      if (worker.async === undefined) continue;
+      workerFunction(worker.handler).sendFailuresTo(workerFunction(worker.async.onFailure), worker.async);
+    }
+    storage.notifyOnObjectCreated(
+      workers.flatMap((worker) =>
+        worker.trigger === undefined
+          ? []
+          : [{ id: worker.handler, fn: workerFunction(worker.handler), ...worker.trigger }],
+      ),
+    );
 
     const loggingRole = config.manageApiGatewayAccount
       ? new ApiGatewayLoggingRole(this, 'api-gateway-logging', { namePrefix: prefix })
@@ -94,14 +136,5 @@ export class LockboxStack extends TerraformStack {
       bucket_name: storage.bucket.bucket,
     };
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
-  }
-}
-
-/** Each route runs its own function, named after its handler: two routes cannot share one. */
-function assertOneRoutePerHandler(routes: readonly Route[]): void {
-  const seen = new Set<string>();
-  for (const route of routes) {
-    if (seen.has(route.handler)) throw new Error(`Handler "${route.handler}" serves more than one route`);
-    seen.add(route.handler);
   }
 }

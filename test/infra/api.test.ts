@@ -82,7 +82,10 @@ describe('RestApi', () => {
 
   it('lets API Gateway invoke each function only for its own route and stage', () => {
     const executionArn = stack.ref('aws_api_gateway_rest_api', 'execution_arn');
-    const permissions = stack.resources('aws_lambda_permission').map(([, p]) => p);
+    const permissions = stack
+      .resources('aws_lambda_permission')
+      .map(([, p]) => p)
+      .filter((p) => p.principal === 'apigateway.amazonaws.com');
     expect(permissions).to.have.length(routes.length);
     for (const route of routes) {
       const permission = permissions.find(
@@ -220,6 +223,67 @@ describe('RestApi', () => {
         ),
       ).to.have.nested.property('error.code');
     }
+  });
+
+  describe("API Gateway's own errors", () => {
+    /** Status (undefined: API Gateway's own, by type) and contract code of each gateway response. */
+    const expected: Record<string, [string | undefined, string]> = {
+      MISSING_AUTHENTICATION_TOKEN: ['403', 'Unauthorized'],
+      INVALID_SIGNATURE: ['403', 'Unauthorized'],
+      EXPIRED_TOKEN: ['403', 'Unauthorized'],
+      ACCESS_DENIED: ['403', 'Unauthorized'],
+      UNAUTHORIZED: ['401', 'Unauthorized'],
+      REQUEST_TOO_LARGE: ['413', 'PayloadTooLarge'],
+      THROTTLED: ['429', 'TooManyRequests'],
+      QUOTA_EXCEEDED: ['429', 'TooManyRequests'],
+      RESOURCE_NOT_FOUND: ['404', 'NotFound'],
+      DEFAULT_4XX: [undefined, 'BadRequest'],
+      DEFAULT_5XX: [undefined, 'Internal'],
+    };
+    const responses = () =>
+      new Map(stack.resources('aws_api_gateway_gateway_response').map(([, r]) => [r.response_type, r]));
+    /** The body as a client sees it, API Gateway's quoted message standing in as "…". */
+    const body = (response: Block) =>
+      JSON.parse(
+        response.response_templates['application/json'].replace('$context.error.messageString', '"…"'),
+      );
+
+    it('answers each with the status and the error code of the contract', () => {
+      const byType = responses();
+      expect([...byType.keys()]).to.have.members(Object.keys(expected));
+      for (const [type, [status, code]] of Object.entries(expected)) {
+        const response = byType.get(type) as Block;
+        expect(response.status_code, type).to.equal(status);
+        expect(body(response), type).to.deep.equal({
+          error: { code, message: body(response).error.message },
+        });
+        expect(body(response).error.message, type).to.be.a('string').and.not.equal('');
+      }
+    });
+
+    it("never passes on API Gateway's message where it may name an ARN or account", () => {
+      for (const [type, response] of responses()) {
+        if (type === 'DEFAULT_4XX') continue;
+        expect(response.response_templates['application/json'], type).to.not.include(
+          '$context.error.message',
+        );
+      }
+    });
+
+    it('names only the request id in a 5XX', () => {
+      expect(body(responses().get('DEFAULT_5XX') as Block).error.message).to.equal(
+        'Internal error. Request id: $context.requestId',
+      );
+    });
+
+    it('puts CORS headers for the configured origin on every one', () => {
+      for (const [type, response] of responses()) {
+        expect(response.response_parameters, type).to.deep.equal({
+          'gatewayresponse.header.Access-Control-Allow-Origin': `'${dev.allowedOrigins[0]}'`,
+          'gatewayresponse.header.Vary': "'Origin'",
+        });
+      }
+    });
   });
 
   describe('deployment', () => {

@@ -1,5 +1,7 @@
+import { inflateRawSync } from 'node:zlib';
 import { expect } from 'chai';
-import { type Route, routes } from '../../handlers/routes';
+import { type Route, routes, workers } from '../../handlers/routes';
+import { type EnvironmentConfig, environments, limitVariables } from '../../stacks/environments';
 import { type Statement, type Synthesized, synth, synthDev } from './synthesized';
 
 /** A table exercising what the real one may not have yet: both scopes, object actions, a path parameter. */
@@ -28,14 +30,15 @@ for (const [tableName, table, synthesize] of [
       stack = synthesize();
     });
 
-    it('creates one function per route', () => {
+    it('creates one function per route (and per worker)', () => {
+      const handlers = [...table, ...workers];
       expect(stack.resources('aws_lambda_function').map(([, fn]) => fn.function_name)).to.have.members(
-        table.map((route) => `lockbox-dev-${route.handler}`),
+        handlers.map(({ handler }) => `lockbox-dev-${handler}`),
       );
     });
 
     it('runs every function on Node 22, arm64, from its bundle', () => {
-      for (const route of table) {
+      for (const route of [...table, ...workers]) {
         const fn = stack.lambda(`lockbox-dev-${route.handler}`);
         expect(fn.runtime).to.equal('nodejs22.x');
         expect(fn.architectures).to.deep.equal(['arm64']);
@@ -45,15 +48,11 @@ for (const [tableName, table, synthesize] of [
       }
     });
 
-    it('gives every function the bucket, the allowed origins and the limits', () => {
+    it('gives every route the bucket and the allowed origins', () => {
       for (const route of table) {
-        expect(stack.lambda(`lockbox-dev-${route.handler}`).environment.variables).to.deep.equal({
+        expect(stack.lambda(`lockbox-dev-${route.handler}`).environment.variables).to.include({
           BUCKET_NAME: stack.ref('aws_s3_bucket', 'bucket'),
           ALLOWED_ORIGINS: 'http://localhost:5173',
-          PUT_FILE_MAX_BYTES: String(4 * 1024 * 1024),
-          UPLOAD_MAX_FILE_BYTES: String(5 * 1024 * 1024 * 1024),
-          UPLOAD_MULTIPART_THRESHOLD_BYTES: String(16 * 1024 * 1024),
-          UPLOAD_PART_BYTES: String(16 * 1024 * 1024),
         });
       }
     });
@@ -69,7 +68,7 @@ for (const [tableName, table, synthesize] of [
     });
 
     it('logs to its own log group, with a retention, and may write there only', () => {
-      for (const route of table) {
+      for (const route of [...table, ...workers]) {
         const fn = stack.lambda(`lockbox-dev-${route.handler}`);
         const [logGroupAddress, logGroup] = stack.deref(fn.logging_config.log_group);
         expect(logGroup.name).to.equal(`/aws/lambda/lockbox-dev-${route.handler}`);
@@ -83,9 +82,9 @@ for (const [tableName, table, synthesize] of [
       }
     });
 
-    it("allows each function exactly its route's S3 actions, on exactly its scopes' keys", () => {
+    it("allows each function exactly its table entry's S3 actions, on exactly its scopes' keys", () => {
       const bucketArn = stack.ref('aws_s3_bucket', 'arn');
-      for (const route of table) {
+      for (const route of [...table, ...workers]) {
         const s3 = stack
           .roleStatements(stack.lambda(`lockbox-dev-${route.handler}`).role)
           .filter((s) => s.actions?.some((a) => a.startsWith('s3:')));
@@ -103,6 +102,59 @@ for (const [tableName, table, synthesize] of [
       }
     });
   });
+}
+
+describe('function settings', () => {
+  let stack: Synthesized;
+  before(() => {
+    stack = synthDev();
+  });
+
+  const dev = environments.dev as EnvironmentConfig;
+  const settingNames = [
+    'BUCKET_NAME',
+    'ALLOWED_ORIGINS',
+    ...limitVariables(dev.limits).map((limit) => limit.name),
+  ];
+
+  it('binds each setting to exactly the functions whose code reads it', () => {
+    for (const { handler } of [...routes, ...workers]) {
+      const fn = stack.lambda(`lockbox-dev-${handler}`);
+      const code = bundleCode(stack, fn.filename);
+      const read = settingNames.filter((name) => code.includes(`"${name}"`));
+      expect(Object.keys(fn.environment.variables), handler).to.have.members(read);
+    }
+  });
+
+  it('passes the limits under the names and values the handlers read', () => {
+    const variables = (handler: string) => stack.lambda(`lockbox-dev-${handler}`).environment.variables;
+    expect(variables('create-zip')).to.include({
+      ZIP_MAX_FILES: '10000',
+      ZIP_MAX_BYTES: String(20 * 1024 ** 3),
+    });
+    expect(variables('put-file')).to.include({ PUT_FILE_MAX_BYTES: String(4 * 1024 ** 2) });
+    expect(variables('create-upload')).to.include({
+      UPLOAD_MAX_FILE_BYTES: String(5 * 1024 ** 3),
+      UPLOAD_MULTIPART_THRESHOLD_BYTES: String(16 * 1024 ** 2),
+      UPLOAD_PART_BYTES: String(16 * 1024 ** 2),
+    });
+  });
+
+  it('keeps the workers off the browser settings (they answer no browser)', () => {
+    for (const { handler } of workers) {
+      expect(stack.lambda(`lockbox-dev-${handler}`).environment.variables).to.deep.equal({
+        BUCKET_NAME: stack.ref('aws_s3_bucket', 'bucket'),
+      });
+    }
+  });
+});
+
+/** The `index.js` of a function's deployed zip (one deflated entry, see single-file-zip.ts). */
+function bundleCode(stack: Synthesized, filename: string): string {
+  const path = [...stack.files.keys()].find((file) => file.endsWith(`/${filename}`));
+  const zip = stack.files.get(path as string) as Buffer;
+  const start = 30 + zip.readUInt16LE(26) + zip.readUInt16LE(28);
+  return inflateRawSync(zip.subarray(start, start + zip.readUInt32LE(18))).toString('utf8');
 }
 
 /** A statement's grant of one action, in words, with its condition: comparable across tables. */

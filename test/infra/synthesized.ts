@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, TerraformStack } from 'cdktf';
-import type { Route } from '../../handlers/routes';
+import type { Route, Worker } from '../../handlers/routes';
 import type { HandlerBundle } from '../../modules/bundle/handler-bundle';
 import { singleFileZip } from '../../modules/bundle/single-file-zip';
 import { type EnvironmentConfig, environments } from '../../stacks/environments';
@@ -27,6 +27,7 @@ export interface Statement {
 export interface SynthOptions {
   readonly config?: EnvironmentConfig;
   readonly routes?: readonly Route[];
+  readonly workers?: readonly Worker[];
   readonly stateBucket?: StateBucket;
 }
 
@@ -94,7 +95,8 @@ export class Synthesized {
 export function synth(options: SynthOptions = {}): Synthesized {
   return synthApp((app) => {
     const config = options.config ?? (environments.dev as EnvironmentConfig);
-    new LockboxStack(app, STACK, { config, routes: options.routes, stateBucket: options.stateBucket });
+    const { routes, workers, stateBucket } = options;
+    new LockboxStack(app, STACK, { config, routes, workers, stateBucket });
   });
 }
 

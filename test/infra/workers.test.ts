@@ -1,0 +1,216 @@
+import { expect } from 'chai';
+import { type Worker, workers } from '../../handlers/routes';
+import type { EnvironmentConfig } from '../../stacks/environments';
+import { environments } from '../../stacks/environments';
+import { type Block, type Statement, type Synthesized, synth, synthDev } from './synthesized';
+
+const dev = environments.dev as EnvironmentConfig;
+
+describe('zip workers', () => {
+  let stack: Synthesized;
+  let bucketArn: string;
+  before(() => {
+    stack = synthDev();
+    bucketArn = stack.ref('aws_s3_bucket', 'arn');
+  });
+
+  const worker = () => stack.lambda('lockbox-dev-zip-worker');
+  const failed = () => stack.lambda('lockbox-dev-zip-failed');
+  /** `${aws_lambda_function.<name>.<attribute>}` for a function block. */
+  function functionRef(fn: Block, attribute: string): string {
+    const [name] = stack.resources('aws_lambda_function').find(([, f]) => f === fn) as [string, Block];
+    return `\${aws_lambda_function.${name}.${attribute}}`;
+  }
+  const s3Statements = (fn: Block): Statement[] =>
+    stack.roleStatements(fn.role).filter((s) => s.actions?.some((a) => a.startsWith('s3:')));
+
+  describe('the worker role', () => {
+    it("reads users' files and nothing more there", () => {
+      const onUserFiles = s3Statements(worker()).filter(
+        (s) =>
+          s.resources?.includes(`${bucketArn}/eu-west-1:*`) ||
+          s.condition?.some((c) => c.values.includes('eu-west-1:*')),
+      );
+      expect(onUserFiles.flatMap((s) => s.actions)).to.have.members(['s3:GetObject', 's3:ListBucket']);
+    });
+
+    it('writes, aborts and deletes only under zip/', () => {
+      const writes = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'];
+      const writing = s3Statements(worker()).filter((s) => s.actions?.some((a) => writes.includes(a)));
+      expect(writing).to.have.length.greaterThan(0);
+      for (const statement of writing) expect(statement.resources).to.deep.equal([`${bucketArn}/zip/*`]);
+    });
+
+    it('may invoke zip-failed, its failure destination, and no other function', () => {
+      const lambda = stack
+        .roleStatements(worker().role)
+        .filter((s) => s.actions?.some((a) => a.startsWith('lambda:')));
+      expect(lambda).to.have.length(1);
+      expect(lambda[0]?.effect).to.equal('Allow');
+      expect(lambda[0]?.actions).to.deep.equal(['lambda:InvokeFunction']);
+      expect(lambda[0]?.resources).to.deep.equal([functionRef(failed(), 'arn')]);
+    });
+
+    it('is the only role allowed to invoke a function', () => {
+      for (const [, fn] of stack.resources('aws_lambda_function')) {
+        if (fn === worker()) continue;
+        const lambda = stack
+          .roleStatements(fn.role)
+          .filter((s) => s.actions?.some((a) => a.startsWith('lambda:')));
+        expect(lambda, fn.function_name).to.deep.equal([]);
+      }
+    });
+
+    it('has no wildcard action and no wildcard resource', () => {
+      for (const fn of [worker(), failed()]) {
+        for (const statement of stack.roleStatements(fn.role)) {
+          for (const action of statement.actions ?? []) expect(action).to.not.include('*');
+          expect(statement.resources).to.not.include('*');
+        }
+      }
+    });
+  });
+
+  it('lets zip-failed only read and write job records under zip/', () => {
+    const statements = s3Statements(failed());
+    expect(statements.flatMap((s) => s.actions)).to.have.members([
+      's3:GetObject',
+      's3:PutObject',
+      's3:ListBucket',
+    ]);
+    for (const statement of statements) {
+      const scoped =
+        statement.resources?.every((r) => r === `${bucketArn}/zip/*`) ||
+        statement.condition?.every((c) => c.variable === 's3:prefix' && c.values.join() === 'zip/*');
+      expect(scoped, JSON.stringify(statement)).to.equal(true);
+    }
+  });
+
+  it('starts the worker for each new zip/…/request.json, and for nothing else', () => {
+    const notification = stack.only('aws_s3_bucket_notification');
+    expect(notification.bucket).to.equal(stack.ref('aws_s3_bucket', 'id'));
+    expect(notification.lambda_function).to.deep.equal([
+      {
+        lambda_function_arn: functionRef(worker(), 'arn'),
+        events: ['s3:ObjectCreated:*'],
+        filter_prefix: 'zip/',
+        filter_suffix: 'request.json',
+      },
+    ]);
+    expect(notification.queue).to.equal(undefined);
+    expect(notification.topic).to.equal(undefined);
+  });
+
+  it('lets only S3, for this bucket in this account, invoke the worker', () => {
+    const permissions = stack
+      .resources('aws_lambda_permission')
+      .filter(([, p]) => p.principal === 's3.amazonaws.com');
+    expect(permissions).to.have.length(1);
+    const [name, permission] = permissions[0] as [string, Block];
+    expect(permission.function_name).to.equal(functionRef(worker(), 'function_name'));
+    expect(permission.action).to.equal('lambda:InvokeFunction');
+    expect(permission.source_arn).to.equal(bucketArn);
+    const [account] = Object.keys(stack.json.data.aws_caller_identity);
+    expect(permission.source_account).to.equal(`\${data.aws_caller_identity.${account}.account_id}`);
+    // S3 checks its permission when the notification is saved.
+    expect(stack.only('aws_s3_bucket_notification').depends_on).to.include(`aws_lambda_permission.${name}`);
+  });
+
+  it('retries a failed job twice within an hour, then hands it to zip-failed', () => {
+    const config = stack.only('aws_lambda_function_event_invoke_config');
+    expect(config.function_name).to.equal(functionRef(worker(), 'function_name'));
+    expect(config.maximum_retry_attempts).to.equal(2);
+    expect(config.maximum_event_age_in_seconds).to.equal(3600);
+    expect(config.destination_config).to.deep.equal({
+      on_failure: { destination: functionRef(failed(), 'arn') },
+    });
+    // Lambda checks the role's permission on the destination when the config is saved.
+    const [invokePolicy] = stack
+      .resources('aws_iam_role_policy')
+      .find(
+        ([, p]) => p.role === `\${${stack.deref(worker().role)[0]}.id}` && p.name === 'invoke-on-failure',
+      ) as [string, Block];
+    expect(config.depends_on).to.deep.equal([`aws_iam_role_policy.${invokePolicy}`]);
+  });
+
+  it("gives the worker Lambda's 15 minutes and 512 MiB, zip-failed 30 s and 128 MiB", () => {
+    expect(worker()).to.include({ timeout: 900, memory_size: 512 });
+    expect(failed()).to.include({ timeout: 30, memory_size: 128 });
+  });
+
+  it('reserves the concurrency the environment configures for the worker, and only for it', () => {
+    expect(worker().reserved_concurrent_executions).to.equal(2);
+    expect(failed().reserved_concurrent_executions).to.equal(undefined);
+    const prod = synth({ config: environments.prod as EnvironmentConfig });
+    expect(prod.lambda('lockbox-prod-zip-worker').reserved_concurrent_executions).to.equal(10);
+  });
+
+  it("keeps each worker's logs in its own log group, with the retention", () => {
+    for (const fn of [worker(), failed()]) {
+      const [, logGroup] = stack.deref(fn.logging_config.log_group);
+      expect(logGroup.name).to.equal(`/aws/lambda/${fn.function_name}`);
+      expect(logGroup.retention_in_days).to.equal(dev.logRetentionDays);
+    }
+  });
+
+  it('gives create-zip 512 MiB (it checks up to 1,000 keys in the request) and other routes 256', () => {
+    expect(stack.lambda('lockbox-dev-create-zip').memory_size).to.equal(512);
+    expect(stack.lambda('lockbox-dev-get-zip').memory_size).to.equal(256);
+  });
+
+  it('holds every worker trigger in the one notification S3 allows per bucket', () => {
+    const twoTriggers: Worker[] = workers.map((w) =>
+      w.handler === 'zip-failed' ? { ...w, trigger: { prefix: 'zip/', suffix: 'retry.json' } } : w,
+    );
+    const both = synth({ workers: twoTriggers });
+    const notification = both.only('aws_s3_bucket_notification');
+    expect(notification.lambda_function.map((f: Block) => f.filter_suffix)).to.have.members([
+      'request.json',
+      'retry.json',
+    ]);
+    const permissions = both
+      .resources('aws_lambda_permission')
+      .filter(([, p]) => p.principal === 's3.amazonaws.com');
+    expect(notification.depends_on).to.have.members(
+      permissions.map(([name]) => `aws_lambda_permission.${name}`),
+    );
+  });
+});
+
+describe('the function tables, checked at synth', () => {
+  const zipWorker = workers.find((w) => w.handler === 'zip-worker') as Worker;
+  const others = workers.filter((w) => w !== zipWorker);
+
+  it('refuses a failure destination that is not another worker', () => {
+    for (const onFailure of ['list-files', 'zip-worker', 'nope']) {
+      const broken = {
+        ...zipWorker,
+        async: { ...(zipWorker.async as NonNullable<Worker['async']>), onFailure },
+      };
+      expect(() => synth({ workers: [broken, ...others] }), onFailure).to.throw(/onFailure/);
+    }
+  });
+
+  it('refuses retries and event ages that Lambda does not accept', () => {
+    const retries = zipWorker.async as NonNullable<Worker['async']>;
+    for (const async of [
+      { ...retries, maxRetryAttempts: 3 },
+      { ...retries, maxEventAgeSeconds: 59 },
+    ]) {
+      expect(() => synth({ workers: [{ ...zipWorker, async }, ...others] })).to.throw(/must be an integer/);
+    }
+  });
+
+  it('refuses a reserved concurrency for a handler that is not a worker, or below 1', () => {
+    expect(() => synth({ config: { ...dev, workerConcurrency: { 'list-files': 2 } } })).to.throw(
+      /not a worker/,
+    );
+    expect(() => synth({ config: { ...dev, workerConcurrency: { 'zip-worker': 0 } } })).to.throw(/positive/);
+  });
+
+  it('refuses a route timeout beyond API Gateway’s 29 s, and a handler that is both a route and a worker', () => {
+    const route = { method: 'GET', path: '/files', handler: 'list-files', s3: [] } as const;
+    expect(() => synth({ routes: [{ ...route, timeoutSeconds: 30 }] })).to.throw(/timeoutSeconds/);
+    expect(() => synth({ routes: [{ ...route, handler: 'zip-failed' }] })).to.throw(/more than one/);
+  });
+});
