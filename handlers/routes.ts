@@ -46,8 +46,8 @@ export const routes: readonly Route[] = [
     method: 'GET',
     path: '/file',
     handler: 'get-file',
-    // ListBucket so that S3 answers a missing key with 404, not 403 (HeadObject without list rights).
-    s3: [{ scope: 'user-files', actions: ['s3:GetObject', 's3:ListBucket'] }],
+    // HeadObject is s3:GetObject; a missing key then answers 403, which lib/s3-errors.ts reads as absent.
+    s3: [{ scope: 'user-files', actions: ['s3:GetObject'] }],
   },
   {
     method: 'PUT',
@@ -93,7 +93,7 @@ export const routes: readonly Route[] = [
     path: '/zips',
     handler: 'create-zip',
     s3: [
-      // ListBucket expands folders and makes a missing file a 404 rather than S3's 403; HeadObject is GetObject.
+      // ListBucket expands folders; HeadObject (each file's size) is GetObject.
       { scope: 'user-files', actions: ['s3:ListBucket', 's3:GetObject'] },
       { scope: 'zips', actions: ['s3:PutObject'] },
     ],
@@ -105,8 +105,8 @@ export const routes: readonly Route[] = [
     path: '/zips/{id}',
     handler: 'get-zip',
     s3: [
-      // GetObject reads status.json and signs the archive's URL; ListBucket makes an unknown job a 404.
-      { scope: 'zips', actions: ['s3:GetObject', 's3:ListBucket'] },
+      // GetObject reads status.json and signs the archive's URL.
+      { scope: 'zips', actions: ['s3:GetObject'] },
     ],
   },
 ];
@@ -136,19 +136,13 @@ export const workers: readonly Worker[] = [
   {
     handler: 'zip-worker',
     s3: [
-      // Reads the sources (ListBucket so a deleted source reads as missing, not forbidden).
-      { scope: 'user-files', actions: ['s3:GetObject', 's3:ListBucket'] },
+      // Reads the sources.
+      { scope: 'user-files', actions: ['s3:GetObject'] },
       // Reads request/status, writes status and the archive (multipart upload, aborted on failure; an
       // archive whose completion may have half-succeeded is deleted).
       {
         scope: 'zips',
-        actions: [
-          's3:GetObject',
-          's3:PutObject',
-          's3:AbortMultipartUpload',
-          's3:DeleteObject',
-          's3:ListBucket',
-        ],
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
       },
     ],
     timeoutSeconds: ZIP_WORKER_TIMEOUT_SECONDS,
@@ -159,7 +153,7 @@ export const workers: readonly Worker[] = [
   {
     handler: 'zip-failed',
     // Reads the status and marks the job failed.
-    s3: [{ scope: 'zips', actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'] }],
+    s3: [{ scope: 'zips', actions: ['s3:GetObject', 's3:PutObject'] }],
     timeoutSeconds: 30,
     memoryMiB: 128,
   },

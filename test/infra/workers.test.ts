@@ -31,7 +31,7 @@ describe('zip workers', () => {
           s.resources?.includes(`${bucketArn}/eu-west-1:*`) ||
           s.condition?.some((c) => c.values.includes('eu-west-1:*')),
       );
-      expect(onUserFiles.flatMap((s) => s.actions)).to.have.members(['s3:GetObject', 's3:ListBucket']);
+      expect(onUserFiles.flatMap((s) => s.actions)).to.have.members(['s3:GetObject']);
     });
 
     it('writes, aborts and deletes only under zip/', () => {
@@ -73,11 +73,7 @@ describe('zip workers', () => {
 
   it('lets zip-failed only read and write job records under zip/', () => {
     const statements = s3Statements(failed());
-    expect(statements.flatMap((s) => s.actions)).to.have.members([
-      's3:GetObject',
-      's3:PutObject',
-      's3:ListBucket',
-    ]);
+    expect(statements.flatMap((s) => s.actions)).to.have.members(['s3:GetObject', 's3:PutObject']);
     for (const statement of statements) {
       const scoped =
         statement.resources?.every((r) => r === `${bucketArn}/zip/*`) ||

@@ -151,7 +151,7 @@ describe('bad input and S3 faults on the file routes', () => {
         `User arn:aws:sts::123456789012:assumed-role/lockbox-dev-get-file/fn is not authorized on ` +
           `arn:aws:s3:::${s3.bucket}/${user}/a.txt (bucket ${s3.bucket})`,
       );
-      error.name = status === 403 ? 'AccessDenied' : 'InternalError';
+      error.name = status === 503 ? 'SlowDown' : 'InternalError';
       return Object.assign(error, {
         $metadata: { httpStatusCode: status },
         Code: error.name,
@@ -165,7 +165,8 @@ describe('bad input and S3 faults on the file routes', () => {
       }
     }
 
-    for (const status of [403, 500]) {
+    // Not 403: on reads S3 means "absent" by it (lib/s3-errors.ts), which GET /file answers with 404.
+    for (const status of [500, 503]) {
       it(`answers 500 Internal with only a request id (S3 status ${status}), and logs no detail`, async () => {
         sinon.stub(s3.client, 'send').rejects(s3Failure(status));
         const requests: [string, EventParams][] = [

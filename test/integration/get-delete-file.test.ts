@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { deleteFile } from '../../handlers/delete-file';
 import { getFile } from '../../handlers/get-file';
 import { contractChecked } from '../support/contract-handler';
@@ -46,6 +47,20 @@ describe('GET /file and DELETE /file', () => {
       const res = await call('GET', { key });
       expect(res.status).to.equal(404);
       expect(res.body.error).to.deep.equal({ code: 'NotFound', message: 'No file with this key.' });
+    }
+  });
+
+  it('answers 404 when S3 answers a missing key with 403, as it does to a role that may list only by prefix', async () => {
+    // fauxqs evaluates no IAM: make HeadObject answer as S3 does to our roles (see lib/s3-errors.ts).
+    const denied = Object.assign(new Error('Forbidden'), { name: '403', $metadata: { httpStatusCode: 403 } });
+    const head = sinon.stub(s3.client, 'send').rejects(denied);
+    try {
+      const res = await call('GET', { key: 'missing.txt' });
+      expect(res.status).to.equal(404);
+      expect(res.body.error.code).to.equal('NotFound');
+      expect(head.callCount).to.equal(1);
+    } finally {
+      head.restore();
     }
   });
 

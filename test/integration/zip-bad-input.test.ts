@@ -64,9 +64,9 @@ describe('bad input and S3 faults on the zip routes', () => {
     });
 
     it(`${route}: an S3 failure naming the bucket and an ARN is a 500 naming only the request id`, async () => {
-      const failure = Object.assign(new Error(`AccessDenied on arn:aws:s3:::${s3.bucket}/${user}/a.txt`), {
-        name: 'AccessDenied',
-        $metadata: { httpStatusCode: 403 },
+      const failure = Object.assign(new Error(`InternalError on arn:aws:s3:::${s3.bucket}/${user}/a.txt`), {
+        name: 'InternalError',
+        $metadata: { httpStatusCode: 500 },
       });
       sinon.stub(s3.client, 'send').rejects(failure);
       const res = await send(route);
