@@ -85,6 +85,7 @@ class ArchiveUpload implements S3CallWatcher {
   private readonly zip = new ZipFile();
   private readonly output: Readable;
   private readonly prefetcher: ObjectPrefetcher;
+  private readonly writes = new AbortController();
   private failure?: ZipFailedError;
   private uploadId?: string;
   private uploadAborted = false;
@@ -134,14 +135,15 @@ class ArchiveUpload implements S3CallWatcher {
     }
   }
 
-  /** After a failure, only the clean-up requests go out: no more parts, and above all no Complete. */
-  beforeSend(command: object): void {
-    if (
-      this.failure &&
-      !(command instanceof AbortMultipartUploadCommand || command instanceof DeleteObjectCommand)
-    ) {
-      throw this.failure;
-    }
+  /**
+   * After a failure only the clean-up requests go out: no more parts, and above all no Complete. The
+   * writes in flight are cancelled then, so that a stalled connection cannot hold the clean-up back.
+   */
+  beforeSend(command: object): AbortSignal | undefined {
+    if (command instanceof AbortMultipartUploadCommand || command instanceof DeleteObjectCommand)
+      return undefined;
+    if (this.failure) throw this.failure;
+    return this.writes.signal;
   }
 
   onSuccess(command: object, output: unknown): void {
@@ -223,6 +225,7 @@ class ArchiveUpload implements S3CallWatcher {
   private fail(error: ZipFailedError): void {
     if (this.failure) return;
     this.failure = error;
+    this.writes.abort(error);
     this.prefetcher.close();
     this.output.destroy(error);
   }

@@ -16,7 +16,7 @@ import { type ZipEntry, ZipFailedError, type ZipToS3Options, zipToS3 } from '../
 import { startFauxqs, type TestS3 } from '../support/s3-servers';
 
 type Send = (command: unknown, options?: unknown) => Promise<unknown>;
-type Fault = (command: unknown, send: () => Promise<unknown>) => Promise<unknown>;
+type Fault = (command: unknown, send: () => Promise<unknown>, signal?: AbortSignal) => Promise<unknown>;
 
 const MiB = 1024 * 1024;
 
@@ -52,7 +52,8 @@ describe('zipToS3 when something fails', () => {
       created = resolve;
     });
     sinon.stub(s3.client as { send: Send }, 'send').callsFake(async (command, options) => {
-      const output = await fault(command, () => send(command, options));
+      const signal = (options as { abortSignal?: AbortSignal } | undefined)?.abortSignal;
+      const output = await fault(command, () => send(command, options), signal);
       if (command instanceof CreateMultipartUploadCommand) {
         created((output as CreateMultipartUploadCommandOutput).UploadId as string);
       }
@@ -148,6 +149,19 @@ describe('zipToS3 when something fails', () => {
     await expectNothingLeft();
   });
 
+  it('cancels a stalled UploadPart when its signal fires, and still aborts the upload', async () => {
+    const stop = new AbortController();
+    inject(async (command, send, signal) => {
+      if (command instanceof UploadPartCommand && command.input.PartNumber === 2) {
+        setImmediate(() => stop.abort());
+        return stalled(signal);
+      }
+      return send();
+    });
+    await expectFailure(zip({ signal: stop.signal }), 'stopped', /stopped before it finished/);
+    await expectNothingLeft();
+  });
+
   it('says which file was deleted after the zip was requested', async () => {
     inject((command, send) => (isGet(command, 'owner/gone.bin') ? uploadId.then(send) : send()));
     const missing = { s3Key: 'owner/gone.bin', name: 'gone.bin', size: 10 };
@@ -180,6 +194,15 @@ function breakAfter(bytes: number, after: Promise<unknown>): Transform {
       if (passed <= bytes) return callback(null, chunk);
       after.then(() => callback(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })));
     },
+  });
+}
+
+/** A request that never answers, until its abort signal fires. */
+function stalled(signal: AbortSignal | undefined): Promise<never> {
+  const aborted = () => Object.assign(new Error('aborted'), { name: 'AbortError' });
+  return new Promise((_resolve, reject) => {
+    if (signal?.aborted) reject(aborted());
+    signal?.addEventListener('abort', () => reject(aborted()));
   });
 }
 
