@@ -128,14 +128,38 @@ describe('zipToS3 when something fails', () => {
     await expectNothingLeft();
   });
 
-  it('removes the archive when CompleteMultipartUpload succeeded but its answer was lost', async () => {
+  it('counts a CompleteMultipartUpload whose answer was lost as done when the archive is its own', async () => {
     inject(async (command, send) => {
       const output = await send();
       if (command instanceof CompleteMultipartUploadCommand) throw serverError();
       return output;
     });
-    await expectFailure(zip(), 'complete', /^Could not finish the archive in storage\.$/);
-    await expectNothingLeft();
+    const result = (await zip()) as { etag: string; size: number };
+    sinon.restore();
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: targetKey }));
+    expect(result.etag).to.equal(head.ETag);
+    expect(result.size).to.equal(head.ContentLength);
+  });
+
+  it("leaves another run's archive at the key alone when its own Complete fails", async () => {
+    job += 1;
+    const other = `zip/owner/job-${job}.zip`;
+    await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: other, Body: 'a finished archive' }));
+    inject(async (command, send) => {
+      if (command instanceof CompleteMultipartUploadCommand) throw serverError();
+      return send();
+    });
+    const run = zipToS3({
+      s3: s3.client,
+      bucket: s3.bucket,
+      entries,
+      targetKey: other,
+      partSizeBytes: 5 * MiB,
+    });
+    await expectFailure(run, 'complete', /^Could not finish the archive in storage\.$/);
+    sinon.restore();
+    const kept = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: other }));
+    expect(await kept.Body?.transformToString()).to.equal('a finished archive');
   });
 
   it('aborts the upload when its signal fires', async () => {
