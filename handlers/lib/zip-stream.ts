@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -104,7 +104,10 @@ class ArchiveUpload implements S3CallWatcher {
     private readonly partSize: number,
   ) {
     this.s3 = watchedClient(options.s3, this);
-    this.output = this.zip.outputStream as Readable;
+    // lib-storage reads its Body with `for await`, and a byte stream's iterator first joins all the
+    // chunks it holds into a new buffer: one more copy of the whole archive. An object-mode readable
+    // side hands yazl's chunks over as they are.
+    this.output = (this.zip.outputStream as Readable).pipe(new PassThrough({ readableObjectMode: true }));
     // The upload reads `output` and sees its errors; this listener only keeps a late one from crashing.
     this.output.on('error', () => {});
     const limits = { objects: options.prefetch ?? DEFAULT_PREFETCH, bytes: PREFETCH_BYTES };
@@ -236,6 +239,7 @@ class ArchiveUpload implements S3CallWatcher {
     this.writes.abort(error);
     this.prefetcher.close();
     this.output.destroy(error);
+    (this.zip.outputStream as Readable).destroy();
   }
 
   /**
