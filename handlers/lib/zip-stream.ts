@@ -1,16 +1,18 @@
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   type CreateMultipartUploadCommandOutput,
-  DeleteObjectCommand,
+  HeadObjectCommand,
   PutObjectCommand,
   type S3Client,
   UploadPartCommand,
+  type UploadPartCommandOutput,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ZipFile } from 'yazl';
+import { multipartETag } from './multipart-etag';
 import { type S3CallWatcher, watchedClient } from './s3-call-watch';
 import { giveYazlNativeCrc32 } from './yazl-native-crc';
 import { isCompressible } from './zip-compression';
@@ -85,10 +87,12 @@ class ArchiveUpload implements S3CallWatcher {
   private readonly zip = new ZipFile();
   private readonly output: Readable;
   private readonly prefetcher: ObjectPrefetcher;
+  private readonly writes = new AbortController();
   private failure?: ZipFailedError;
   private uploadId?: string;
   private uploadAborted = false;
-  private objectMayExist = false;
+  private readonly partETags = new Map<number, string>();
+  private completeFailed = false;
   private uploadedBytes = 0;
   private currentName = '';
   private filesDone = 0;
@@ -100,7 +104,10 @@ class ArchiveUpload implements S3CallWatcher {
     private readonly partSize: number,
   ) {
     this.s3 = watchedClient(options.s3, this);
-    this.output = this.zip.outputStream as Readable;
+    // lib-storage reads its Body with `for await`, and a byte stream's iterator first joins all the
+    // chunks it holds into a new buffer: one more copy of the whole archive. An object-mode readable
+    // side hands yazl's chunks over as they are.
+    this.output = (this.zip.outputStream as Readable).pipe(new PassThrough({ readableObjectMode: true }));
     // The upload reads `output` and sees its errors; this listener only keeps a late one from crashing.
     this.output.on('error', () => {});
     const limits = { objects: options.prefetch ?? DEFAULT_PREFETCH, bytes: PREFETCH_BYTES };
@@ -127,21 +134,23 @@ class ArchiveUpload implements S3CallWatcher {
     } catch (error) {
       const reason = this.failure ?? uploadError(error);
       this.prefetcher.close();
-      await this.cleanUp();
+      const etag = this.completeFailed ? await this.ownArchiveETag() : undefined;
+      if (etag) return { size: this.uploadedBytes, etag };
+      await this.abortUpload();
       throw reason;
     } finally {
       signal?.removeEventListener('abort', stop);
     }
   }
 
-  /** After a failure, only the clean-up requests go out: no more parts, and above all no Complete. */
-  beforeSend(command: object): void {
-    if (
-      this.failure &&
-      !(command instanceof AbortMultipartUploadCommand || command instanceof DeleteObjectCommand)
-    ) {
-      throw this.failure;
-    }
+  /**
+   * After a failure only the clean-up requests go out: no more parts, and above all no Complete. The
+   * writes in flight are cancelled then, so that a stalled connection cannot hold the clean-up back.
+   */
+  beforeSend(command: object): AbortSignal | undefined {
+    if (command instanceof AbortMultipartUploadCommand) return undefined;
+    if (this.failure) throw this.failure;
+    return this.writes.signal;
   }
 
   onSuccess(command: object, output: unknown): void {
@@ -149,6 +158,9 @@ class ArchiveUpload implements S3CallWatcher {
       this.uploadId = (output as CreateMultipartUploadCommandOutput).UploadId;
     } else if (command instanceof UploadPartCommand || command instanceof PutObjectCommand) {
       this.uploadedBytes += (command.input.Body as Uint8Array).byteLength;
+      const etag = (output as UploadPartCommandOutput).ETag;
+      if (command instanceof UploadPartCommand && etag)
+        this.partETags.set(command.input.PartNumber ?? 0, etag);
     } else if (command instanceof AbortMultipartUploadCommand) {
       this.uploadAborted = true;
     }
@@ -156,14 +168,15 @@ class ArchiveUpload implements S3CallWatcher {
 
   onFailure(command: object, error: unknown): void {
     if (command instanceof CompleteMultipartUploadCommand) {
-      this.objectMayExist = true;
+      this.completeFailed = true;
       this.failure ??= new ZipFailedError('complete', 'Could not finish the archive in storage.', undefined, {
         cause: error,
       });
-    } else if (command instanceof PutObjectCommand) {
-      this.objectMayExist = true;
-      this.fail(uploadError(error));
-    } else if (command instanceof UploadPartCommand || command instanceof CreateMultipartUploadCommand) {
+    } else if (
+      command instanceof UploadPartCommand ||
+      command instanceof PutObjectCommand ||
+      command instanceof CreateMultipartUploadCommand
+    ) {
       // Stop feeding the upload now: lib-storage's other uploaders would otherwise go on to the end.
       this.fail(uploadError(error));
     }
@@ -223,24 +236,36 @@ class ArchiveUpload implements S3CallWatcher {
   private fail(error: ZipFailedError): void {
     if (this.failure) return;
     this.failure = error;
+    this.writes.abort(error);
     this.prefetcher.close();
     this.output.destroy(error);
+    (this.zip.outputStream as Readable).destroy();
   }
 
-  /** Leaves nothing behind, even when lib-storage's own abort failed or a lost answer hid a success. */
-  private async cleanUp(): Promise<void> {
-    const { bucket, targetKey } = this.options;
-    if (this.uploadId && !this.uploadAborted) {
-      const abort = new AbortMultipartUploadCommand({
-        Bucket: bucket,
-        Key: targetKey,
-        UploadId: this.uploadId,
-      });
-      await this.s3.send(abort).catch(() => {});
-    }
-    if (this.objectMayExist) {
-      await this.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: targetKey })).catch(() => {});
-    }
+  /**
+   * A CompleteMultipartUpload whose answer was lost may still have made the archive. It is this run's
+   * when its ETag is the one this run's parts give: then the zip is done. Any other object at the key
+   * (say, a duplicate run's finished archive) is left alone.
+   */
+  private async ownArchiveETag(): Promise<string | undefined> {
+    const { s3, bucket, targetKey } = this.options;
+    const head = await s3
+      .send(new HeadObjectCommand({ Bucket: bucket, Key: targetKey }))
+      .catch(() => undefined);
+    const parts = [...this.partETags].sort(([a], [b]) => a - b).map(([, etag]) => etag);
+    return head?.ETag && head.ETag === multipartETag(parts) ? head.ETag : undefined;
+  }
+
+  /** lib-storage aborts by itself, but in the background or not at all when that request failed. */
+  private async abortUpload(): Promise<void> {
+    if (!this.uploadId || this.uploadAborted) return;
+    const { s3, bucket, targetKey } = this.options;
+    const abort = new AbortMultipartUploadCommand({
+      Bucket: bucket,
+      Key: targetKey,
+      UploadId: this.uploadId,
+    });
+    await s3.send(abort).catch(() => {});
   }
 }
 

@@ -16,7 +16,7 @@ import { type ZipEntry, ZipFailedError, type ZipToS3Options, zipToS3 } from '../
 import { startFauxqs, type TestS3 } from '../support/s3-servers';
 
 type Send = (command: unknown, options?: unknown) => Promise<unknown>;
-type Fault = (command: unknown, send: () => Promise<unknown>) => Promise<unknown>;
+type Fault = (command: unknown, send: () => Promise<unknown>, signal?: AbortSignal) => Promise<unknown>;
 
 const MiB = 1024 * 1024;
 
@@ -52,7 +52,8 @@ describe('zipToS3 when something fails', () => {
       created = resolve;
     });
     sinon.stub(s3.client as { send: Send }, 'send').callsFake(async (command, options) => {
-      const output = await fault(command, () => send(command, options));
+      const signal = (options as { abortSignal?: AbortSignal } | undefined)?.abortSignal;
+      const output = await fault(command, () => send(command, options), signal);
       if (command instanceof CreateMultipartUploadCommand) {
         created((output as CreateMultipartUploadCommandOutput).UploadId as string);
       }
@@ -127,14 +128,38 @@ describe('zipToS3 when something fails', () => {
     await expectNothingLeft();
   });
 
-  it('removes the archive when CompleteMultipartUpload succeeded but its answer was lost', async () => {
+  it('counts a CompleteMultipartUpload whose answer was lost as done when the archive is its own', async () => {
     inject(async (command, send) => {
       const output = await send();
       if (command instanceof CompleteMultipartUploadCommand) throw serverError();
       return output;
     });
-    await expectFailure(zip(), 'complete', /^Could not finish the archive in storage\.$/);
-    await expectNothingLeft();
+    const result = (await zip()) as { etag: string; size: number };
+    sinon.restore();
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: targetKey }));
+    expect(result.etag).to.equal(head.ETag);
+    expect(result.size).to.equal(head.ContentLength);
+  });
+
+  it("leaves another run's archive at the key alone when its own Complete fails", async () => {
+    job += 1;
+    const other = `zip/owner/job-${job}.zip`;
+    await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: other, Body: 'a finished archive' }));
+    inject(async (command, send) => {
+      if (command instanceof CompleteMultipartUploadCommand) throw serverError();
+      return send();
+    });
+    const run = zipToS3({
+      s3: s3.client,
+      bucket: s3.bucket,
+      entries,
+      targetKey: other,
+      partSizeBytes: 5 * MiB,
+    });
+    await expectFailure(run, 'complete', /^Could not finish the archive in storage\.$/);
+    sinon.restore();
+    const kept = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: other }));
+    expect(await kept.Body?.transformToString()).to.equal('a finished archive');
   });
 
   it('aborts the upload when its signal fires', async () => {
@@ -143,6 +168,19 @@ describe('zipToS3 when something fails', () => {
       const output = await send();
       if (command instanceof UploadPartCommand && command.input.PartNumber === 1) stop.abort();
       return output;
+    });
+    await expectFailure(zip({ signal: stop.signal }), 'stopped', /stopped before it finished/);
+    await expectNothingLeft();
+  });
+
+  it('cancels a stalled UploadPart when its signal fires, and still aborts the upload', async () => {
+    const stop = new AbortController();
+    inject(async (command, send, signal) => {
+      if (command instanceof UploadPartCommand && command.input.PartNumber === 2) {
+        setImmediate(() => stop.abort());
+        return stalled(signal);
+      }
+      return send();
     });
     await expectFailure(zip({ signal: stop.signal }), 'stopped', /stopped before it finished/);
     await expectNothingLeft();
@@ -180,6 +218,15 @@ function breakAfter(bytes: number, after: Promise<unknown>): Transform {
       if (passed <= bytes) return callback(null, chunk);
       after.then(() => callback(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })));
     },
+  });
+}
+
+/** A request that never answers, until its abort signal fires. */
+function stalled(signal: AbortSignal | undefined): Promise<never> {
+  const aborted = () => Object.assign(new Error('aborted'), { name: 'AbortError' });
+  return new Promise((_resolve, reject) => {
+    if (signal?.aborted) reject(aborted());
+    signal?.addEventListener('abort', () => reject(aborted()));
   });
 }
 
