@@ -138,12 +138,9 @@ export const workers: readonly Worker[] = [
     s3: [
       // Reads the sources.
       { scope: 'user-files', actions: ['s3:GetObject'] },
-      // Reads request/status, writes status and the archive (multipart upload, aborted on failure; an
-      // archive whose completion may have half-succeeded is deleted).
-      {
-        scope: 'zips',
-        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
-      },
+      // Reads request/status, writes status and the archive (a multipart upload, aborted on failure; a lost
+      // Complete answer is settled by reading the archive's ETag, never by deleting).
+      { scope: 'zips', actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'] },
     ],
     timeoutSeconds: ZIP_WORKER_TIMEOUT_SECONDS,
     memoryMiB: 512,

@@ -34,8 +34,10 @@ describe('zip workers', () => {
       expect(onUserFiles.flatMap((s) => s.actions)).to.have.members(['s3:GetObject']);
     });
 
-    it('writes, aborts and deletes only under zip/', () => {
-      const writes = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'];
+    it('writes and aborts only under zip/, and deletes nothing', () => {
+      const actions = s3Statements(worker()).flatMap((s) => s.actions ?? []);
+      expect(actions).not.to.include('s3:DeleteObject');
+      const writes = ['s3:PutObject', 's3:AbortMultipartUpload'];
       const writing = s3Statements(worker()).filter((s) => s.actions?.some((a) => writes.includes(a)));
       expect(writing).to.have.length.greaterThan(0);
       for (const statement of writing) expect(statement.resources).to.deep.equal([`${bucketArn}/zip/*`]);
