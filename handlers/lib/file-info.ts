@@ -11,8 +11,7 @@ export interface FileInfo {
 }
 
 /**
- * An object's metadata, or NotFoundError. S3 answers a missing key with 404 only to a role that may
- * list the prefix (403 otherwise), which is why the GET /file route is granted s3:ListBucket.
+ * An object's metadata, or NotFoundError (S3's 404, or the 403 it gives our roles: see s3-errors.ts).
  * The caller must have built `key` with keys.ts.
  */
 export async function fileInfo(s3: S3Client, bucket: string, key: string): Promise<FileInfo> {

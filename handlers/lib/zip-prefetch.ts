@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { isNotFound } from './s3-errors';
 import { ZipFailedError } from './zip-errors';
 
 export interface PrefetchEntry {
@@ -109,7 +110,8 @@ export class ObjectPrefetcher {
 
 function readError(entry: PrefetchEntry, cause: unknown): ZipFailedError {
   const status = (cause as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  if (status === 404 || status === 412) return changedError(entry, cause);
+  // 412: the object changed since the request (If-Match); a missing one may answer 403 (s3-errors.ts).
+  if (status === 412 || isNotFound(cause)) return changedError(entry, cause);
   return new ZipFailedError('read', `Could not read "${entry.name}".`, entry.name, { cause });
 }
 

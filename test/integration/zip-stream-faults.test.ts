@@ -197,6 +197,18 @@ describe('zipToS3 when something fails', () => {
     await expectNothingLeft();
   });
 
+  it('says a file was deleted when S3 answers its GET with 403, as it does to a role without ListBucket', async () => {
+    const denied = Object.assign(new Error('Access Denied'), {
+      name: 'AccessDenied',
+      $metadata: { httpStatusCode: 403 },
+    });
+    inject((command, send) =>
+      isGet(command, 'owner/three.bin') ? uploadId.then(() => Promise.reject(denied)) : send(),
+    );
+    await expectFailure(zip(), 'read', /^"three\.bin" was deleted or changed after the zip was requested\.$/);
+    await expectNothingLeft();
+  });
+
   it('says which file changed size after the zip was requested', async () => {
     inject((command, send) => (isGet(command, 'owner/three.bin') ? uploadId.then(send) : send()));
     const changed = entries.map((e) => (e.name === 'three.bin' ? { ...e, size: e.size - 1 } : e));
