@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { errorSummary } from './lib/errors';
 import { ProgressRecorder } from './lib/progress-recorder';
 import { type WorkerDeps, workerDepsFromEnv } from './lib/worker-deps';
 import { jobsOfS3Event } from './lib/zip-job-event';
@@ -52,11 +53,11 @@ export function zipWorker(deps: WorkerDeps, options: ZipWorkerOptions = {}) {
         outcome = await runJob(deps, job, context, {
           progressIntervalMs: options.progressIntervalMs ?? 2000,
           progressFailed: (error) =>
-            log(JSON.stringify({ ...ids, progressWriteFailed: describeCause(error) })),
+            log(JSON.stringify({ ...ids, progressWriteFailed: errorSummary(error) })),
         });
       } catch (error) {
         // Lambda retries the event; this line says why, without the SDK's message.
-        logOutcome({ outcome: 'retry', reason: describeCause(error) });
+        logOutcome({ outcome: 'retry', reason: errorSummary(error) });
         throw error;
       }
       logOutcome(outcome);
@@ -153,19 +154,12 @@ async function runJob(
     // Re-read first: a duplicate delivery of the same event may have finished the job meanwhile.
     await markFailed(s3, bucket, job, outOfTime ? OUT_OF_TIME : error.message, latest);
     // error.message names the failed entry (a user's key): the log line keeps to stage and error class.
-    const cause = outOfTime ? 'out of time' : error.cause && describeCause(error.cause);
+    const cause = outOfTime ? 'out of time' : error.cause && errorSummary(error.cause);
     const reason = cause ? `${error.stage}: ${cause}` : error.stage;
     return { outcome: 'failed', reason, ...counts(latest) };
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** The cause's class and code only: SDK messages may carry keys and bucket names. */
-function describeCause(cause: unknown): string {
-  if (!(cause instanceof Error)) return typeof cause;
-  const code = 'Code' in cause ? String(cause.Code) : cause.name;
-  return code === cause.name ? cause.name : `${cause.name} ${code}`;
 }
 
 function now(): string {

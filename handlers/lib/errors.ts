@@ -51,3 +51,13 @@ export class ConflictError extends ApiError {
     super(409, 'Conflict', message);
   }
 }
+
+/**
+ * What a log line may say of an unexpected error: its class and S3 code only ("AccessDenied",
+ * "InternalError SlowDown"). SDK messages may carry keys, bucket names and ARNs.
+ */
+export function errorSummary(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const code = 'Code' in error ? String(error.Code) : error.name;
+  return code === error.name ? error.name : `${error.name} ${code}`;
+}

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ApiError, BadRequestError } from './errors';
+import { ApiError, BadRequestError, errorSummary } from './errors';
 import { callerIdentity } from './identity';
 
 export type Handler = (
@@ -57,7 +57,7 @@ export function httpHandler(
         route,
         status: response.status,
         durationMs: Math.round(performance.now() - started),
-        ...(failure === undefined ? {} : { error: describeFailure(failure) }),
+        ...(failure === undefined ? {} : { error: errorSummary(failure) }),
       }),
     );
     return toResult(response, corsHeaders(event, options.allowedOrigins));
@@ -72,12 +72,6 @@ function errorResponse(error: unknown, requestId: string): ApiResponse {
     status: 500,
     body: { error: { code: 'Internal', message: `Internal error. Request id: ${requestId}` } },
   };
-}
-
-/** Only the error's class and code go to the log: SDK messages may carry keys and bucket names. */
-function describeFailure(error: unknown): string {
-  if (error instanceof Error) return `${error.name}${'Code' in error ? ` ${String(error.Code)}` : ''}`;
-  return typeof error;
 }
 
 function toResult(response: ApiResponse, headers: Record<string, string>): APIGatewayProxyResult {
