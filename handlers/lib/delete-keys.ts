@@ -63,7 +63,8 @@ export async function deleteKeys(
     try {
       let complete = true;
       for await (const page of folderPages(s3, bucket, prefix, batchSize)) {
-        for (const objectKey of await failedKeys(s3, bucket, page)) {
+        const pageKeys = page.map((object) => object.key);
+        for (const objectKey of await failedKeys(s3, bucket, pageKeys)) {
           complete = false;
           errors.push({ key: userKeyOf(identityId, objectKey), ...NOT_DELETED });
         }

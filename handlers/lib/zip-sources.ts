@@ -1,5 +1,6 @@
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { NotFoundError, PayloadTooLargeError, TooManyFilesError } from './errors';
+import { folderPages } from './folder-pages';
 import { s3Key } from './keys';
 import { mapConcurrently } from './pool';
 import { isNotFound } from './s3-errors';
@@ -149,26 +150,20 @@ async function folderSources(
 ): Promise<ZipSource[]> {
   const base = `${lastSegment(userKey.slice(0, -1))}/`;
   const sources: ZipSource[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    for (const object of page.Contents ?? []) {
-      const key = object.Key ?? '';
+  for await (const page of folderPages(s3, bucket, prefix)) {
+    for (const object of page) {
       // Zero-byte "folder/" markers that some tools create are folders, not files.
-      if (!key.startsWith(prefix) || key.endsWith('/')) continue;
+      if (!object.key.startsWith(prefix) || object.key.endsWith('/')) continue;
       const source = {
-        s3Key: key,
-        relativeName: base + key.slice(prefix.length),
-        size: object.Size ?? 0,
-        lastModified: object.LastModified?.toISOString(),
+        s3Key: object.key,
+        relativeName: base + object.key.slice(prefix.length),
+        size: object.size,
+        lastModified: object.lastModified?.toISOString(),
       };
       count(source);
       sources.push(source);
     }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+  }
   if (sources.length === 0) {
     throw new NotFoundError(`Folder is empty or not found: ${JSON.stringify(userKey)}.`);
   }
