@@ -20,31 +20,27 @@ export function singleFileZip(name: string, content: Buffer): Buffer {
   const compressed = deflateRawSync(content, { level: 9 });
   const checksum = crc32(content);
 
-  const local = Buffer.alloc(30);
+  // The local header and the central directory entry share one run of fields (version needed .. name length).
+  const entryFields = (header: Buffer, at: number) => {
+    header.writeUInt16LE(VERSION_NEEDED, at);
+    header.writeUInt16LE(0, at + 2); // flags
+    header.writeUInt16LE(DEFLATE, at + 4);
+    header.writeUInt16LE(DOS_TIME, at + 6);
+    header.writeUInt16LE(DOS_DATE, at + 8);
+    header.writeUInt32LE(checksum, at + 10);
+    header.writeUInt32LE(compressed.length, at + 14);
+    header.writeUInt32LE(content.length, at + 18);
+    header.writeUInt16LE(fileName.length, at + 22);
+  };
+
+  const local = Buffer.alloc(30); // extra field length at 28 stays 0
   local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(VERSION_NEEDED, 4);
-  local.writeUInt16LE(0, 6); // flags
-  local.writeUInt16LE(DEFLATE, 8);
-  local.writeUInt16LE(DOS_TIME, 10);
-  local.writeUInt16LE(DOS_DATE, 12);
-  local.writeUInt32LE(checksum, 14);
-  local.writeUInt32LE(compressed.length, 18);
-  local.writeUInt32LE(content.length, 22);
-  local.writeUInt16LE(fileName.length, 26);
-  local.writeUInt16LE(0, 28); // extra field length
+  entryFields(local, 4);
 
   const central = Buffer.alloc(46);
   central.writeUInt32LE(0x02014b50, 0);
   central.writeUInt16LE(MADE_BY_UNIX, 4);
-  central.writeUInt16LE(VERSION_NEEDED, 6);
-  central.writeUInt16LE(0, 8); // flags
-  central.writeUInt16LE(DEFLATE, 10);
-  central.writeUInt16LE(DOS_TIME, 12);
-  central.writeUInt16LE(DOS_DATE, 14);
-  central.writeUInt32LE(checksum, 16);
-  central.writeUInt32LE(compressed.length, 20);
-  central.writeUInt32LE(content.length, 24);
-  central.writeUInt16LE(fileName.length, 28);
+  entryFields(central, 6);
   // extra length, comment length, disk number, internal attributes: all 0 (offsets 30..37)
   central.writeUInt32LE((FILE_MODE << 16) >>> 0, 38);
   central.writeUInt32LE(0, 42); // offset of the local header
