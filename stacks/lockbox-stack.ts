@@ -90,7 +90,7 @@ export class LockboxStack extends TerraformStack {
     const workerFunctions = new Map(
       workers.map((worker) => {
         const fn = newFunction(worker.handler, {
-          environment: limitsReadBy(worker.handler),
+          environment: { ...worker.processEnvironment, ...limitsReadBy(worker.handler) },
           memorySize: worker.memoryMiB,
           timeoutSeconds: worker.timeoutSeconds,
           reservedConcurrency: Object.hasOwn(config.workerConcurrency, worker.handler)
