@@ -145,7 +145,10 @@ export const workers: readonly Worker[] = [
       { scope: 'zips', actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'] },
     ],
     timeoutSeconds: ZIP_WORKER_TIMEOUT_SECONDS,
-    memoryMiB: 512,
+    // Its memory needs are under 200 MiB whatever the archive (npm run bench), but Lambda's CPU grows with
+    // memory and the copy is CPU-bound: at the 8–17 CPU s/GiB measured here, 512 MiB (≈ 0.29 vCPU) would
+    // need up to ~20 minutes for a 20 GiB job; 1024 MiB needs half of that, for the same GB-seconds.
+    memoryMiB: 1024,
     // Keep peak memory independent of the archive's size (measured by npm run bench). A zip holds few
     // live JS objects (about 15 MiB of heap), so small semi-spaces cost nothing, whereas V8 otherwise
     // grows its young generation the longer a job runs. glibc raises its mmap threshold after the first

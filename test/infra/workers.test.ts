@@ -131,8 +131,8 @@ describe('zip workers', () => {
     expect(config.depends_on).to.deep.equal([`aws_iam_role_policy.${invokePolicy}`]);
   });
 
-  it("gives the worker Lambda's 15 minutes and 512 MiB, zip-failed 30 s and 128 MiB", () => {
-    expect(worker()).to.include({ timeout: 900, memory_size: 512 });
+  it("gives the worker Lambda's 15 minutes and 1024 MiB (CPU for 20 GiB), zip-failed 30 s and 128 MiB", () => {
+    expect(worker()).to.include({ timeout: 900, memory_size: 1024 });
     expect(failed()).to.include({ timeout: 30, memory_size: 128 });
   });
 
