@@ -114,6 +114,18 @@ export const routes: readonly Route[] = [
 /** Lambda's longest run; the worker stops its upload 30 s before it to record the failure. */
 export const ZIP_WORKER_TIMEOUT_SECONDS = 900;
 
+/**
+ * The zip worker's Node process settings, which keep its peak memory independent of the archive's size
+ * (docs/zips.md, "Memory over a long run"). A zip holds about 15 MiB of live JS objects, so small
+ * semi-spaces cost nothing, whereas V8 otherwise grows its young generation the longer a job runs. glibc
+ * raises its mmap threshold once the first 8 MiB part buffer is freed, then serves parts from its heap
+ * and keeps what they free; a fixed threshold maps and unmaps each one.
+ */
+export const ZIP_WORKER_PROCESS_ENVIRONMENT: Readonly<Record<string, string>> = {
+  NODE_OPTIONS: '--max-semi-space-size=2',
+  MALLOC_MMAP_THRESHOLD_: '1048576',
+};
+
 /** A function that no API route invokes: started by an S3 notification or a Lambda destination. */
 export interface Worker {
   /** The handler file `handlers/<handler>.ts`, which exports `handler(event, context)`. */
@@ -149,12 +161,7 @@ export const workers: readonly Worker[] = [
     // memory and the copy is CPU-bound: at the 8–17 CPU s/GiB measured here, 512 MiB (≈ 0.29 vCPU) would
     // need up to ~20 minutes for a 20 GiB job; 1024 MiB needs half of that, for the same GB-seconds.
     memoryMiB: 1024,
-    // Keep peak memory independent of the archive's size (measured by npm run bench). A zip holds few
-    // live JS objects (about 15 MiB of heap), so small semi-spaces cost nothing, whereas V8 otherwise
-    // grows its young generation the longer a job runs. glibc raises its mmap threshold after the first
-    // part buffer is freed and then serves the 8 MiB buffers from its heap, which keeps freed memory
-    // and creeps up with every part; a fixed threshold returns each one to the system.
-    processEnvironment: { NODE_OPTIONS: '--max-semi-space-size=2', MALLOC_MMAP_THRESHOLD_: '1048576' },
+    processEnvironment: ZIP_WORKER_PROCESS_ENVIRONMENT,
     trigger: { prefix: 'zip/', suffix: 'request.json' },
     async: { maxRetryAttempts: 2, maxEventAgeSeconds: 3600, onFailure: 'zip-failed' },
   },

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs, promisify } from 'node:util';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { workers } from '../handlers/routes';
+import { ZIP_WORKER_PROCESS_ENVIRONMENT } from '../handlers/routes';
 import { type BenchServer, type BenchTarget, benchClient, sourceKey } from './bench-zip-client';
 import type { Mode, ModeResult, ModeRun } from './bench-zip-mode';
 
@@ -67,12 +67,8 @@ function options() {
     runs: number('runs'),
     partSize: number('part-size-mib') * MiB,
     queueSize: number('queue-size'),
-    processEnvironment: values['default-process'] ? {} : zipWorkerProcessEnvironment(),
+    processEnvironment: values['default-process'] ? {} : ZIP_WORKER_PROCESS_ENVIRONMENT,
   };
-}
-
-function zipWorkerProcessEnvironment(): Readonly<Record<string, string>> {
-  return workers.find((worker) => worker.handler === 'zip-worker')?.processEnvironment ?? {};
 }
 
 async function startServer(server: BenchServer) {
@@ -101,7 +97,10 @@ async function seed(s3: S3Client, target: BenchTarget, from: number, to: number,
   await Promise.all([worker(), worker(), worker(), worker()]);
 }
 
-async function measure(modeRun: ModeRun, processEnvironment: Record<string, string>): Promise<ModeResult> {
+async function measure(
+  modeRun: ModeRun,
+  processEnvironment: Readonly<Record<string, string>>,
+): Promise<ModeResult> {
   const script = join(__dirname, 'bench-zip-mode.ts');
   const { stdout } = await run(process.execPath, ['--require', TSX, script, JSON.stringify(modeRun)], {
     env: { ...process.env, ...processEnvironment, NODE_NO_WARNINGS: '1' },

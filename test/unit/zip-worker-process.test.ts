@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
-import { workers } from '../../handlers/routes';
+import { ZIP_WORKER_PROCESS_ENVIRONMENT as settings } from '../../handlers/routes';
 
 const heapLimitMiB = (environment: Record<string, string>): number =>
   Number(
@@ -11,8 +11,6 @@ const heapLimitMiB = (environment: Record<string, string>): number =>
   );
 
 describe("the zip worker's process settings", () => {
-  const settings = workers.find((worker) => worker.handler === 'zip-worker')?.processEnvironment ?? {};
-
   it('sets NODE_OPTIONS, which Node accepts (it refuses most V8 flags there)', () => {
     expect(settings.NODE_OPTIONS).to.be.a('string');
     // execFileSync throws when Node exits with "… is not allowed in NODE_OPTIONS".
