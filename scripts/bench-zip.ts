@@ -2,7 +2,8 @@
 // Flags: --count 40 --size-mib 5 (the objects); --sizes 2048[,…] (more archive sizes in MiB, to show
 // that memory stays flat); --runs 3 (rounds of all modes; medians); --server fauxqs|s3rver (s3rver keeps
 // objects on disk: use it for GiB sizes); --part-size-mib 8 --queue-size 4 (every mode's Upload);
-// --default-process (run the modes without the zip worker's process settings, to compare).
+// --default-process (run the modes without the zip worker's process settings, to compare);
+// --verify (read each size's last zip back: every entry's name, size and CRC-32 must be its source's).
 // The server and each measured run get a process of their own, so each peak RSS is that run's own, and
 // every mode's process gets the zip worker's settings (handlers/routes.ts), as the Lambda does.
 import { execFile, spawn } from 'node:child_process';
@@ -11,10 +12,12 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs, promisify } from 'node:util';
+import { crc32 } from 'node:zlib';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ZIP_WORKER_PROCESS_ENVIRONMENT } from '../handlers/routes';
 import { type BenchServer, type BenchTarget, benchClient, sourceKey } from './bench-zip-client';
 import type { Mode, ModeResult, ModeRun } from './bench-zip-mode';
+import { verifyArchive } from './bench-zip-verify';
 
 const MiB = 1024 * 1024;
 const MODES: readonly Mode[] = ['raw', 'zip', 'archiver'];
@@ -47,6 +50,7 @@ function options() {
       'part-size-mib': { type: 'string', default: '8' },
       'queue-size': { type: 'string', default: '4' },
       'default-process': { type: 'boolean', default: false },
+      verify: { type: 'boolean', default: false },
     },
   });
   const number = (name: keyof typeof values) => {
@@ -68,6 +72,7 @@ function options() {
     partSize: number('part-size-mib') * MiB,
     queueSize: number('queue-size'),
     processEnvironment: values['default-process'] ? {} : ZIP_WORKER_PROCESS_ENVIRONMENT,
+    verify: values.verify,
   };
 }
 
@@ -81,17 +86,24 @@ async function startServer(server: BenchServer) {
   return { target: { server, endpoint, bucket } satisfies BenchTarget, stop: () => child.stdin.end() };
 }
 
-/** Random bytes, so that nothing along the way can compress or deduplicate them. */
-async function seed(s3: S3Client, target: BenchTarget, from: number, to: number, bytes: number) {
+/**
+ * Random bytes, so that nothing along the way can compress or deduplicate them; each object's CRC-32
+ * goes into `crcs`, for --verify.
+ */
+async function seed(
+  s3: S3Client,
+  target: BenchTarget,
+  from: number,
+  to: number,
+  bytes: number,
+  crcs: number[],
+) {
   let next = from;
   const worker = async () => {
     for (let i = next++; i < to; i = next++) {
-      const put = new PutObjectCommand({
-        Bucket: target.bucket,
-        Key: sourceKey(i),
-        Body: randomBytes(bytes),
-      });
-      await s3.send(put);
+      const body = randomBytes(bytes);
+      crcs[i] = crc32(body);
+      await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: sourceKey(i), Body: body }));
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
@@ -108,6 +120,26 @@ async function measure(
   return JSON.parse(stdout.trim().split('\n').at(-1) as string) as ModeResult;
 }
 
+async function verify(
+  s3: S3Client,
+  target: BenchTarget,
+  key: string,
+  count: number,
+  objectBytes: number,
+  crcs: readonly number[],
+): Promise<void> {
+  const expected = Array.from({ length: count }, (_, i) => ({
+    name: sourceKey(i),
+    size: objectBytes,
+    crc32: crcs[i],
+  }));
+  const { entries, zip64Entries } = await verifyArchive(s3, target.bucket, key, expected);
+  console.log(
+    `verified the zip: ${entries} entries, names, sizes and CRC-32 as the sources; ` +
+      `${zip64Entries} with ZIP64 fields`,
+  );
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fixed = (value: number) => value.toFixed(1).padStart(8);
 
@@ -117,11 +149,12 @@ async function main(): Promise<void> {
   const server = await startServer(settings.server);
   const s3 = benchClient(server.target);
   const summaries: Summary[] = [];
+  const crcs: number[] = [];
   let seeded = 0;
   try {
     for (const totalMiB of settings.totals) {
       const count = Math.ceil(totalMiB / settings.sizeMiB);
-      await seed(s3, server.target, seeded, count, objectBytes);
+      await seed(s3, server.target, seeded, count, objectBytes, crcs);
       seeded = Math.max(seeded, count);
       const rounds: Record<Mode, ModeResult>[] = [];
       for (let i = 0; i < settings.runs; i++) {
@@ -135,6 +168,9 @@ async function main(): Promise<void> {
             { ...server.target, mode, count, objectBytes, partSize, queueSize, targetKey },
             settings.processEnvironment,
           );
+          if (mode === 'zip' && settings.verify && i === settings.runs - 1) {
+            await verify(s3, server.target, targetKey, count, objectBytes, crcs);
+          }
           await s3.send(new DeleteObjectCommand({ Bucket: server.target.bucket, Key: targetKey }));
         }
         rounds.push(round);
