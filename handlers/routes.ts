@@ -115,14 +115,27 @@ export const routes: readonly Route[] = [
 export const ZIP_WORKER_TIMEOUT_SECONDS = 900;
 
 /**
+ * The zip worker's memory. It needs under 200 MiB whatever the archive (npm run bench), but Lambda's CPU
+ * grows with memory and the copy is CPU-bound: at the 8–17 CPU s/GiB measured here, 512 MiB (≈ 0.29
+ * vCPU) would need up to ~20 minutes for a 20 GiB job; 1024 MiB needs half of that, for the same
+ * GB-seconds.
+ */
+const ZIP_WORKER_MEMORY_MIB = 1024;
+
+/** The V8 old space Lambda's runtime gives by itself: memory minus a tenth for the young generation. */
+const ZIP_WORKER_OLD_SPACE_MIB = ZIP_WORKER_MEMORY_MIB - Math.floor(ZIP_WORKER_MEMORY_MIB / 10);
+
+/**
  * The zip worker's Node process settings, which keep its peak memory independent of the archive's size
  * (docs/zips.md, "Memory over a long run"). A zip holds about 15 MiB of live JS objects, so small
- * semi-spaces cost nothing, whereas V8 otherwise grows its young generation the longer a job runs. glibc
- * raises its mmap threshold once the first 8 MiB part buffer is freed, then serves parts from its heap
- * and keeps what they free; a fixed threshold maps and unmaps each one.
+ * semi-spaces cost nothing, whereas V8 grows its young generation the longer a job runs (Lambda's runtime
+ * would allow it 5 % of memory per semi-space, and sets neither heap flag when NODE_OPTIONS names one,
+ * hence the old space here). glibc raises its mmap threshold
+ * once the first 8 MiB part buffer is freed, then serves parts from its heap and keeps what they free; a
+ * fixed threshold maps and unmaps each one.
  */
 export const ZIP_WORKER_PROCESS_ENVIRONMENT: Readonly<Record<string, string>> = {
-  NODE_OPTIONS: '--max-semi-space-size=2',
+  NODE_OPTIONS: `--max-semi-space-size=2 --max-old-space-size=${ZIP_WORKER_OLD_SPACE_MIB}`,
   MALLOC_MMAP_THRESHOLD_: '1048576',
 };
 
@@ -157,10 +170,7 @@ export const workers: readonly Worker[] = [
       { scope: 'zips', actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'] },
     ],
     timeoutSeconds: ZIP_WORKER_TIMEOUT_SECONDS,
-    // Its memory needs are under 200 MiB whatever the archive (npm run bench), but Lambda's CPU grows with
-    // memory and the copy is CPU-bound: at the 8–17 CPU s/GiB measured here, 512 MiB (≈ 0.29 vCPU) would
-    // need up to ~20 minutes for a 20 GiB job; 1024 MiB needs half of that, for the same GB-seconds.
-    memoryMiB: 1024,
+    memoryMiB: ZIP_WORKER_MEMORY_MIB,
     processEnvironment: ZIP_WORKER_PROCESS_ENVIRONMENT,
     trigger: { prefix: 'zip/', suffix: 'request.json' },
     async: { maxRetryAttempts: 2, maxEventAgeSeconds: 3600, onFailure: 'zip-failed' },

@@ -156,7 +156,7 @@ describe('function settings', () => {
 
   it("runs the zip worker's Node process with the settings the benchmark measures, and only it", () => {
     expect(stack.lambda('lockbox-dev-zip-worker').environment.variables).to.include({
-      NODE_OPTIONS: '--max-semi-space-size=2',
+      NODE_OPTIONS: '--max-semi-space-size=2 --max-old-space-size=922',
       MALLOC_MMAP_THRESHOLD_: '1048576',
     });
     for (const { handler } of routes) {
