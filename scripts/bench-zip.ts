@@ -122,7 +122,7 @@ async function measure(
 
 async function verify(
   s3: S3Client,
-  target: BenchTarget,
+  bucket: string,
   key: string,
   count: number,
   objectBytes: number,
@@ -133,7 +133,7 @@ async function verify(
     size: objectBytes,
     crc32: crcs[i],
   }));
-  const { entries, zip64Entries } = await verifyArchive(s3, target.bucket, key, expected);
+  const { entries, zip64Entries } = await verifyArchive(s3, bucket, key, expected);
   console.log(
     `verified the zip: ${entries} entries, names, sizes and CRC-32 as the sources; ` +
       `${zip64Entries} with ZIP64 fields`,
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
             settings.processEnvironment,
           );
           if (mode === 'zip' && settings.verify && i === settings.runs - 1) {
-            await verify(s3, server.target, targetKey, count, objectBytes, crcs);
+            await verify(s3, server.target.bucket, targetKey, count, objectBytes, crcs);
           }
           await s3.send(new DeleteObjectCommand({ Bucket: server.target.bucket, Key: targetKey }));
         }
