@@ -1,20 +1,20 @@
 import { expect } from 'chai';
+import { type LocalS3, startS3rver } from '../../devtools/s3-servers';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
 import { getFile } from '../../handlers/get-file';
-import type { Handler } from '../../handlers/lib/http';
-import { MAX_PUT_FILE_BYTES } from '../../handlers/lib/store-file';
+import type { Handler } from '../../handlers/lib/http/handler';
 import { listFiles } from '../../handlers/list-files';
 import { putFile } from '../../handlers/put-file';
+import { MAX_PUT_FILE_BYTES } from '../../handlers/settings';
 import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
 import { getObject, keysUnder, putObject } from '../support/objects';
-import { startS3rver, type TestS3 } from '../support/s3-servers';
 
 // s3rver: it verifies presigned URLs, so a URL that B edits to point at A's file is really refused.
 describe("cross-user: B cannot read, list, overwrite or delete A's files", () => {
-  let s3: TestS3;
+  let s3: LocalS3;
   const alice = identityId();
   const bob = identityId();
   const aliceObjects: Record<string, string> = {

@@ -1,17 +1,17 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { type LocalS3, startFauxqs } from '../../devtools/s3-servers';
 import { deleteFile } from '../../handlers/delete-file';
 import { getFile } from '../../handlers/get-file';
 import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
 import { keysUnder, putObject } from '../support/objects';
-import { startFauxqs, type TestS3 } from '../support/s3-servers';
 
 // fauxqs: HeadObject, DeleteObject and keys with odd characters behave as on S3; no presigned URL is
 // fetched here (file-roundtrip.test.ts does that on s3rver, which verifies them).
 describe('GET /file and DELETE /file', () => {
-  let s3: TestS3;
+  let s3: LocalS3;
   const user = identityId();
   const oddKey = 'odd/a b+c&d?e%f#g 日本.txt';
 

@@ -1,20 +1,20 @@
 import { expect } from 'chai';
+import { type LocalS3, startFauxqs } from '../../devtools/s3-servers';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
-import type { Handler } from '../../handlers/lib/http';
-import { MIN_PART_BYTES } from '../../handlers/lib/upload-limits';
+import type { Handler } from '../../handlers/lib/http/handler';
+import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
 import { getObject, keysUnder, putObject } from '../support/objects';
-import { startFauxqs, type TestS3 } from '../support/s3-servers';
-import { putParts, testBytes, uploadDeps } from '../support/upload-deps';
+import { putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-deps';
 import { bindUploadIdsToKeys } from '../support/upload-key-binding';
 
 // fauxqs (it implements abort), behind a proxy that binds each upload id to its key as real S3 does:
 // without it, fauxqs would let any key complete or abort any upload id, which S3 never does.
 describe('uploads across users (fauxqs behind an upload-id/key binding proxy)', () => {
-  let s3: TestS3;
+  let s3: LocalS3;
   let proxy: Awaited<ReturnType<typeof bindUploadIdsToKeys>>;
   let create: Handler;
   let complete: Handler;
@@ -29,7 +29,7 @@ describe('uploads across users (fauxqs behind an upload-id/key binding proxy)', 
     s3 = await startFauxqs();
     proxy = await bindUploadIdsToKeys(s3.endpoint);
     const deps = uploadDeps(s3, { endpoint: proxy.endpoint });
-    create = contractChecked('POST /uploads', createUpload(deps));
+    create = contractChecked('POST /uploads', createUpload(deps, TEST_LIMITS));
     complete = contractChecked('POST /uploads/complete', completeUpload(deps));
     abort = contractChecked('POST /uploads/abort', abortUpload(deps));
     await putObject(s3, `${alice}/kept.txt`, keptBytes);

@@ -1,19 +1,19 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
+import { type LocalS3, startFauxqs } from '../../devtools/s3-servers';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
-import type { Handler } from '../../handlers/lib/http';
-import { MIN_PART_BYTES } from '../../handlers/lib/upload-limits';
+import type { Handler } from '../../handlers/lib/http/handler';
+import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
-import { startFauxqs, type TestS3 } from '../support/s3-servers';
-import { putParts, testBytes, uploadDeps } from '../support/upload-deps';
+import { putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-deps';
 
 // fauxqs: it implements AbortMultipartUpload (s3rver answers 405) and checks part etags on completion.
 // It does not check signatures: the presigned-URL checks are in uploads-presigned.test.ts (s3rver).
 describe('multipart uploads: complete and abort (fauxqs)', () => {
-  let s3: TestS3;
+  let s3: LocalS3;
   let create: Handler;
   let complete: Handler;
   let abort: Handler;
@@ -24,7 +24,7 @@ describe('multipart uploads: complete and abort (fauxqs)', () => {
   before(async () => {
     s3 = await startFauxqs();
     const deps = uploadDeps(s3);
-    create = contractChecked('POST /uploads', createUpload(deps));
+    create = contractChecked('POST /uploads', createUpload(deps, TEST_LIMITS));
     complete = contractChecked('POST /uploads/complete', completeUpload(deps));
     abort = contractChecked('POST /uploads/abort', abortUpload(deps));
   });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { InvalidKeyError } from '../../handlers/lib/errors';
-import { type KeyKind, s3Key, userFolder, userKeyOf, zipFolder } from '../../handlers/lib/keys';
+import { type KeyKind, s3Key, userFolder, userKeyOf, zipFolder } from '../../handlers/lib/files/keys';
+import { InvalidKeyError } from '../../handlers/lib/http/errors';
 import { identityId } from '../support/events';
 
 const alice = identityId();
