@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import { CreateBucketCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { loadS3rverWithRfc3986Query } from './s3rver-rfc3986';
 
+/**
+ * Local S3-compatible servers on 127.0.0.1, started in-process: the tests, the benchmark and the local
+ * server all start theirs here (no cdktf, no test framework), so `scripts/` never imports from `test/`.
+ */
+
 /** A real S3-compatible server on 127.0.0.1, with one empty bucket and a client pointed at it. */
 export interface LocalS3 {
   readonly endpoint: string;

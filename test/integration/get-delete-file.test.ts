@@ -43,7 +43,7 @@ describe('GET /file and DELETE /file', () => {
   });
 
   it('answers 404 when S3 answers a missing key with 403, as it does to a role that may list only by prefix', async () => {
-    // fauxqs evaluates no IAM: make HeadObject answer as S3 does to our roles (see lib/s3-errors.ts).
+    // fauxqs evaluates no IAM: make HeadObject answer as S3 does to our roles (see lib/s3/errors.ts).
     const denied = Object.assign(new Error('Forbidden'), { name: '403', $metadata: { httpStatusCode: 403 } });
     const head = sinon.stub(s3.client, 'send').rejects(denied);
     try {
