@@ -8,7 +8,10 @@ import type { SigningCredentials } from '../../local/sigv4/verify';
 export const REGION = 'eu-west-1';
 export const BUCKET = 'lockbox-test';
 export const ORIGIN = 'http://localhost:5173';
-export const CREDENTIALS: SigningCredentials = { accessKeyId: 'AKIALOCALTEST', secretAccessKey: 'local-secret' };
+export const CREDENTIALS: SigningCredentials = {
+  accessKeyId: 'AKIALOCALTEST',
+  secretAccessKey: 'local-secret',
+};
 
 /** The embedded S3 on 127.0.0.1 (a free port) in a fresh temp folder, with one bucket and one key pair. */
 export interface LocalS3Fixture {
