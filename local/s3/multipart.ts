@@ -150,14 +150,14 @@ const invalidPart = (partNumber: number) =>
 /** The stored parts that `requested` names, checked as S3 does: order, existence, ETags, sizes. */
 function chosenParts(requested: RequestedPart[], stored: PartMeta[]): PartMeta[] {
   const byNumber = new Map(stored.map((part) => [part.partNumber, part]));
+  if (requested.some((want, index) => index > 0 && want.partNumber <= requested[index - 1].partNumber)) {
+    throw new S3Error(
+      400,
+      'InvalidPartOrder',
+      'The list of parts was not in ascending order. The parts list must be specified in order by part number.',
+    );
+  }
   return requested.map((want, index) => {
-    if (index > 0 && want.partNumber <= requested[index - 1].partNumber) {
-      throw new S3Error(
-        400,
-        'InvalidPartOrder',
-        'The list of parts was not in ascending order. The parts list must be specified in order by part number.',
-      );
-    }
     const part = byNumber.get(want.partNumber);
     if (!part || part.etag !== `"${want.etag}"`) throw invalidPart(want.partNumber);
     for (const [algorithm, value] of Object.entries(want.checksums)) {
