@@ -10,24 +10,13 @@ import {
   ListPartsCommand,
   PutObjectCommand,
   type S3Client,
-  S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { expect } from 'chai';
-import { BUCKET, type LocalS3Fixture, startLocalS3Fixture } from '../support/local-s3';
+import { BUCKET, type LocalS3Fixture, s3Code, startLocalS3Fixture } from '../support/local-s3';
 
 const MiB = 1024 ** 2;
-
-async function s3Code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof S3ServiceException) return `${error.$metadata.httpStatusCode} ${error.name}`;
-    throw error;
-  }
-  throw new Error('expected an S3 error');
-}
 
 describe('local S3: multipart uploads', () => {
   let fixture: LocalS3Fixture;

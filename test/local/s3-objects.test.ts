@@ -7,29 +7,13 @@ import {
   HeadObjectCommand,
   PutObjectCommand,
   type S3Client,
-  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import type { ObjectCreatedEvent } from '../../local/s3';
-import { BUCKET, type LocalS3Fixture, startLocalS3Fixture } from '../support/local-s3';
+import { BUCKET, type LocalS3Fixture, s3Code, startLocalS3Fixture } from '../support/local-s3';
 
 /** Keys with every character the issue names, plus non-ASCII and an emoji (a surrogate pair). */
-export const ODD_KEYS = [
-  'dir/with space.txt',
-  "dir/+%&?#'()*!~:.bin",
-  'dir/ünïcødé/日本語.txt',
-  'dir/emoji 😀.txt',
-];
-
-async function s3Code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof S3ServiceException) return `${error.$metadata.httpStatusCode} ${error.name}`;
-    throw error;
-  }
-  throw new Error('expected an S3 error');
-}
+const ODD_KEYS = ['dir/with space.txt', "dir/+%&?#'()*!~:.bin", 'dir/ünïcødé/日本語.txt', 'dir/emoji 😀.txt'];
 
 describe('local S3: objects (S3Client against the embedded server)', () => {
   let fixture: LocalS3Fixture;

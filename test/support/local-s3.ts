@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig, S3ServiceException } from '@aws-sdk/client-s3';
 import { type LocalS3, type LocalS3Options, startLocalS3 } from '../../local/s3';
 import type { SigningCredentials } from '../../local/sigv4/verify';
 
@@ -60,4 +60,15 @@ export async function startLocalS3Fixture(overrides: Partial<LocalS3Options> = {
     },
   };
   return fixture;
+}
+
+/** "<status> <S3 error code>" of the S3 error that `promise` rejects with. */
+export async function s3Code(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof S3ServiceException) return `${error.$metadata.httpStatusCode} ${error.name}`;
+    throw error;
+  }
+  throw new Error('expected an S3 error');
 }
