@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { RawRequest, SigningCredentials, SigV4Failure, VerifyResult } from '../sigv4/verify';
 import type { ChunkSigning } from './aws-chunked';
 import { S3Error } from './errors';
@@ -57,10 +57,11 @@ function chunkSigning(req: IncomingMessage, credentials: SigningCredentials): Ch
 /**
  * Authenticates the request and returns how its body must be read: header auth signs the payload hash
  * in x-amz-content-sha256 (a hex hash, UNSIGNED-PAYLOAD or an aws-chunked mode); a presigned URL signs
- * no payload. A wrong session token for a known key is S3's InvalidToken.
+ * no payload. `headers` include those hoisted into a presigned URL's query. A wrong session token for a known key is S3's InvalidToken.
  */
 export async function authenticate(
   req: IncomingMessage,
+  headers: IncomingHttpHeaders,
   verify: Verifier,
   isKnownKey: (accessKeyId: string) => boolean,
 ): Promise<PayloadSpec> {
@@ -79,10 +80,10 @@ export async function authenticate(
     }
     throw S3_AUTH_ERRORS[result.reason](presigned, result.message);
   }
-  if (presigned) return payloadSpec(req.headers, undefined);
+  if (presigned) return payloadSpec(headers, undefined);
   const contentSha256 = String(req.headers['x-amz-content-sha256']);
   const signing = contentSha256.startsWith('STREAMING-AWS4-HMAC-SHA256')
     ? chunkSigning(req, result.credentials)
     : undefined;
-  return payloadSpec(req.headers, contentSha256, signing);
+  return payloadSpec(headers, contentSha256, signing);
 }

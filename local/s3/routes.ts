@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { createBucket, headBucket } from './buckets';
 import { notImplemented, S3Error } from './errors';
 import { listObjectsV2 } from './listing';
@@ -22,6 +23,31 @@ export interface Target {
 }
 
 const MAX_KEY_BYTES = 1024;
+
+/** The signer's own query parameters; any other x-amz-* one is a header hoisted into a presigned URL. */
+const PRESIGN_PARAMETERS = new Set([
+  'x-amz-algorithm',
+  'x-amz-credential',
+  'x-amz-date',
+  'x-amz-expires',
+  'x-amz-signedheaders',
+  'x-amz-signature',
+  'x-amz-security-token',
+  'x-amz-content-sha256',
+]);
+
+/** The request's headers plus the x-amz-* headers a presigner moved into the query (S3 reads them there too). */
+export function withHoistedHeaders(
+  headers: IncomingHttpHeaders,
+  query: URLSearchParams,
+): IncomingHttpHeaders {
+  const merged = { ...headers };
+  for (const [name, value] of query) {
+    const lower = name.toLowerCase();
+    if (lower.startsWith('x-amz-') && !PRESIGN_PARAMETERS.has(lower)) merged[lower] ??= value;
+  }
+  return merged;
+}
 
 export function parseTarget(url: string): Target {
   const question = url.indexOf('?');
@@ -100,7 +126,9 @@ function objectOperation(method: string, query: URLSearchParams, copying: boolea
 /** The operation a request names, or NotImplemented: this server is a focused subset of S3. */
 export function operationFor(method: string, target: Target, copying: boolean): Operation {
   const { bucket, key, query } = target;
-  const extra = [...query.keys()].find((name) => !PLAIN_PARAMETERS.has(name) && !name.startsWith('X-Amz-'));
+  const extra = [...query.keys()].find(
+    (name) => !PLAIN_PARAMETERS.has(name) && !name.toLowerCase().startsWith('x-amz-'),
+  );
   if (extra !== undefined) throw notImplemented(`?${extra}`);
   if (bucket === '') throw notImplemented(`${method} /`);
   const operation = key === '' ? bucketOperation(method, query) : objectOperation(method, query, copying);

@@ -6,7 +6,7 @@ import { answerPreflight, corsHeaders } from './cors';
 import { S3Error } from './errors';
 import type { ObjectCreatedEvent } from './request';
 import { sendError } from './responses';
-import { operationFor, parseTarget } from './routes';
+import { operationFor, parseTarget, withHoistedHeaders } from './routes';
 import type { Storage } from './storage';
 
 export interface ServerOptions {
@@ -41,13 +41,14 @@ export function createS3Server(options: ServerOptions): Server {
       target,
       req.headers['x-amz-copy-source'] !== undefined,
     );
-    const payload = await authenticate(req, options.verify, options.isKnownKey);
+    const headers = withHoistedHeaders(req.headers, target.query);
+    const payload = await authenticate(req, headers, options.verify, options.isKnownKey);
     await operation({
       req,
       res,
       method: req.method ?? 'GET',
       ...target,
-      headers: req.headers,
+      headers,
       payload,
       storage: options.storage,
       objectCreated,
