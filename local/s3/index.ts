@@ -21,8 +21,11 @@ export interface LocalS3Options {
   readonly lookup: (accessKeyId: string) => SigningCredentials | undefined;
   /** Browser origins (scheme://host[:port]) allowed by CORS; never `*`. */
   readonly allowedOrigins: readonly string[];
-  /** Called after PutObject, CompleteMultipartUpload or CopyObject stored an object (like S3's notification). */
-  readonly onObjectCreated?: (event: ObjectCreatedEvent) => void;
+  /**
+   * Called after PutObject, CompleteMultipartUpload or CopyObject stored an object, once the answer is on
+   * its way (like S3's notification); a failure is logged, never sent to the client.
+   */
+  readonly onObjectCreated?: (event: ObjectCreatedEvent) => void | Promise<void>;
   /** One line per request, and the detail of internal errors (never sent to clients). */
   readonly log?: (line: string) => void;
 }

@@ -14,7 +14,7 @@ export interface ServerOptions {
   readonly verify: Verifier;
   readonly isKnownKey: (accessKeyId: string) => boolean;
   readonly allowedOrigins: readonly string[];
-  readonly onObjectCreated?: (event: ObjectCreatedEvent) => void;
+  readonly onObjectCreated?: (event: ObjectCreatedEvent) => void | Promise<void>;
   readonly log?: (line: string) => void;
 }
 
@@ -25,12 +25,15 @@ const internalError = () =>
 export function createS3Server(options: ServerOptions): Server {
   const origins = new Set(options.allowedOrigins);
   const log = options.log ?? (() => {});
+  // After the answer, as S3's notifications come, and never failing the request that stored the object.
   const objectCreated = (event: ObjectCreatedEvent) => {
-    try {
-      options.onObjectCreated?.(event);
-    } catch (error) {
-      log(`onObjectCreated failed for ${event.bucket}/${event.key}: ${(error as Error).stack ?? error}`);
-    }
+    setImmediate(() => {
+      Promise.resolve()
+        .then(() => options.onObjectCreated?.(event))
+        .catch((error: unknown) => {
+          log(`onObjectCreated failed for ${event.bucket}/${event.key}: ${(error as Error).stack ?? error}`);
+        });
+    });
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -55,7 +58,7 @@ export function createS3Server(options: ServerOptions): Server {
     });
   }
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const started = Date.now();
     const requestId = randomBytes(8).toString('hex').toUpperCase();
     res.setHeader('x-amz-request-id', requestId);
@@ -78,6 +81,9 @@ export function createS3Server(options: ServerOptions): Server {
       })
       .finally(() => log(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`));
   });
+  // Node cuts a request after 5 minutes by default: a large upload over a slow link may take longer.
+  server.requestTimeout = 0;
+  return server;
 }
 
 /** Listens on host:port (0 = a free port) and resolves with the endpoint URL. */

@@ -88,7 +88,7 @@ export class UploadStore {
   ): Promise<void> {
     try {
       await this.withUpload(uploadId, key, async () => {
-        const previous = (await this.parts(uploadId)).find((p) => p.partNumber === part.partNumber);
+        const previous = await this.part(uploadId, part.partNumber);
         const meta: PartMeta = { ...part, blob: `${part.partNumber}-${randomBytes(8).toString('hex')}.part` };
         await rename(dataPath, this.partPath(uploadId, meta));
         await writeJsonAtomic(join(this.folder(uploadId), `${part.partNumber}.json`), meta, this.tmpDir);
@@ -96,6 +96,17 @@ export class UploadStore {
       });
     } finally {
       await rm(dataPath, { force: true });
+    }
+  }
+
+  private async part(uploadId: string, partNumber: number): Promise<PartMeta | undefined> {
+    try {
+      return JSON.parse(
+        await readFile(join(this.folder(uploadId), `${partNumber}.json`), 'utf8'),
+      ) as PartMeta;
+    } catch (error) {
+      if (isMissingFile(error)) return undefined;
+      throw error;
     }
   }
 

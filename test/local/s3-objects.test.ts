@@ -21,7 +21,11 @@ describe('local S3: objects (S3Client against the embedded server)', () => {
   const created: ObjectCreatedEvent[] = [];
 
   before(async () => {
-    fixture = await startLocalS3Fixture({ onObjectCreated: (event) => created.push(event) });
+    fixture = await startLocalS3Fixture({
+      onObjectCreated: (event) => {
+        created.push(event);
+      },
+    });
     s3 = fixture.client();
   });
   after(() => fixture.stop());
