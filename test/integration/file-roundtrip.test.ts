@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type LocalS3, startS3rver } from '../../devtools/s3-servers';
+import { type S3Server, startS3rver } from '../../devtools/s3-servers';
 import { deleteFile } from '../../handlers/delete-file';
 import { getFile } from '../../handlers/get-file';
 import { listFiles } from '../../handlers/list-files';
@@ -12,7 +12,7 @@ import { apiEvent, context, identityId } from '../support/events';
 // s3rver: it verifies presigned URLs (a tampered one is a 403) and honours response-content-disposition,
 // which is what the downloaded file's name depends on.
 describe('a file through the API: PUT, list, GET, download, DELETE', () => {
-  let s3: LocalS3;
+  let s3: S3Server;
   const user = identityId();
   const bytes = Buffer.from([0, 1, 2, 253, 254, 255, ...Buffer.from('lockbox')]);
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type LocalS3, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { deleteFile } from '../../handlers/delete-file';
 import { getFile } from '../../handlers/get-file';
 import { callRoute } from '../support/call';
@@ -12,7 +12,7 @@ import { keysUnder, putObject } from '../support/objects';
 // fauxqs: HeadObject, DeleteObject and keys with odd characters behave as on S3; no presigned URL is
 // fetched here (file-roundtrip.test.ts does that on s3rver, which verifies them).
 describe('GET /file and DELETE /file', () => {
-  let s3: LocalS3;
+  let s3: S3Server;
   const user = identityId();
   const oddKey = 'odd/a b+c&d?e%f#g 日本.txt';
 

@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type LocalS3, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { listFiles } from '../../handlers/list-files';
 import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
@@ -9,7 +9,7 @@ import { apiEvent, context, identityId } from '../support/events';
 
 // fauxqs: its listing pages, delimits and escapes like S3 (s3rver drops a root folder and double-escapes "&").
 describe('GET /files on a real S3 server', () => {
-  let s3: LocalS3;
+  let s3: S3Server;
   let handler: ReturnType<typeof listFiles>;
   const alice = identityId();
   const bob = identityId();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { type LocalS3, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { createUpload } from '../../handlers/create-upload';
 import { createZip } from '../../handlers/create-zip';
 import { getFile } from '../../handlers/get-file';
@@ -18,7 +18,7 @@ import { s3Event, workerContext } from '../support/zip-jobs';
 
 // fauxqs: the round trip needs a working S3, not signature checks; what is checked here is the log.
 describe('structured logs of a round trip: upload, download URL, zip', () => {
-  let s3: LocalS3;
+  let s3: S3Server;
   const logs: string[] = [];
   const log = (line: string) => logs.push(line);
   const user = identityId();

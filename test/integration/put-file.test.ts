@@ -1,7 +1,7 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type LocalS3, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { putFile } from '../../handlers/put-file';
 import { MAX_PUT_FILE_BYTES } from '../../handlers/settings';
 import { contractChecked } from '../support/contract-handler';
@@ -11,7 +11,7 @@ import { getObject } from '../support/objects';
 
 // fauxqs: stores bodies as sent (the SDK's default checksums included) and keeps odd characters in keys.
 describe('PUT /file', () => {
-  let s3: LocalS3;
+  let s3: S3Server;
   const user = identityId();
 
   before(async () => {

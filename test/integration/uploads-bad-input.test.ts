@@ -1,7 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type LocalS3, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
@@ -109,7 +109,7 @@ const badAbort: unknown[] = [
 
 // fauxqs: a real server, although none of these requests should reach it (a spy counts S3 calls).
 describe('uploads with bad input (fauxqs)', () => {
-  let s3: LocalS3;
+  let s3: S3Server;
   let deps: UploadDeps;
   let logs: string[];
   const user = identityId();

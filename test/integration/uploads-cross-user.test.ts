@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type LocalS3, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
@@ -14,7 +14,7 @@ import { bindUploadIdsToKeys } from '../support/upload-key-binding';
 // fauxqs (it implements abort), behind a proxy that binds each upload id to its key as real S3 does:
 // without it, fauxqs would let any key complete or abort any upload id, which S3 never does.
 describe('uploads across users (fauxqs behind an upload-id/key binding proxy)', () => {
-  let s3: LocalS3;
+  let s3: S3Server;
   let proxy: Awaited<ReturnType<typeof bindUploadIdsToKeys>>;
   let create: Handler;
   let complete: Handler;
@@ -101,11 +101,12 @@ describe('uploads across users (fauxqs behind an upload-id/key binding proxy)', 
           expect(decodeURIComponent(new URL(url).pathname).startsWith(bobFolder), url).to.equal(true);
         }
         if (res.body.type === 'single') {
-          // Bob uses the URL he got: it writes into his own folder only.
+          // Bob uses the URL he got: it writes into his own folder only. The URL signs the declared size,
+          // so the body has exactly that size (a server that checks signatures refuses any other).
           const put = await fetch(res.body.url, {
             method: 'PUT',
             headers: res.body.headers,
-            body: Buffer.from('bob was here'),
+            body: Buffer.alloc(size, 'b'),
           });
           expect(put.status).to.equal(200);
         }

@@ -1,6 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { type LocalS3, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
@@ -13,7 +13,7 @@ import { putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-
 // fauxqs: it implements AbortMultipartUpload (s3rver answers 405) and checks part etags on completion.
 // It does not check signatures: the presigned-URL checks are in uploads-presigned.test.ts (s3rver).
 describe('multipart uploads: complete and abort (fauxqs)', () => {
-  let s3: LocalS3;
+  let s3: S3Server;
   let create: Handler;
   let complete: Handler;
   let abort: Handler;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type LocalS3, startS3rver } from '../../devtools/s3-servers';
+import { type S3Server, startS3rver } from '../../devtools/s3-servers';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
 import type { Handler } from '../../handlers/lib/http/handler';
@@ -12,7 +12,7 @@ import { putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-
 // s3rver: it verifies presigned signatures, which is what proves that a body of another length or content
 // type than declared is refused (fauxqs would accept anything).
 describe('POST /uploads and /uploads/complete with presigned URLs (s3rver)', () => {
-  let s3: LocalS3;
+  let s3: S3Server;
   let create: Handler;
   let complete: Handler;
   const user = identityId();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type LocalS3, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { createZip } from '../../handlers/create-zip';
 import { getZip } from '../../handlers/get-zip';
 import { MAX_JSON_BODY_BYTES } from '../../handlers/lib/http/body';
@@ -12,7 +12,7 @@ import { putObject } from '../support/objects';
 
 // fauxqs: a plain, fast S3; the faults here are injected with sinon, not asked of the server.
 describe('bad input and S3 faults on the zip routes', () => {
-  let s3: LocalS3;
+  let s3: S3Server;
   let logs: string[];
   let routes: Record<'POST /zips' | 'GET /zips/{id}', Handler>;
   const user = identityId();

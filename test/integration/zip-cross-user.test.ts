@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type LocalS3, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { zipFolder } from '../../handlers/lib/files/keys';
 import { zipRequestKey } from '../../handlers/lib/zip-jobs/keys';
 import { zipWorker } from '../../handlers/zip-worker';
@@ -9,7 +9,7 @@ import { s3Event, workerContext, zipApi } from '../support/zip-jobs';
 
 // fauxqs: listing and the engine's multipart upload behave as on S3.
 describe('zip jobs between two users', () => {
-  let s3: LocalS3;
+  let s3: S3Server;
   let api: ReturnType<typeof zipApi>;
   const alice = identityId();
   const bob = identityId();

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type LocalS3, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import type { ObjectKey } from '../../handlers/lib/files/keys';
 import { type ZipEntry, ZipFailedError, type ZipToS3Options, zipToS3 } from '../../handlers/lib/zip/stream';
 import { objectKey } from '../support/objects';
@@ -25,7 +25,7 @@ const MiB = 1024 * 1024;
 // fauxqs: it answers AbortMultipartUpload, so "a later UploadPart fails with NoSuchUpload" shows the abort.
 // Three 4 MiB files with 5 MiB parts: every fault below hits after the multipart upload has started.
 describe('zipToS3 when something fails', () => {
-  let s3: LocalS3;
+  let s3: S3Server;
   let entries: ZipEntry[];
   let job = 0;
   let targetKey: ObjectKey;

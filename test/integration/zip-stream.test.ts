@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { type LocalS3, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import {
   archiveEntryNames,
   type ZipEntry,
@@ -16,7 +16,7 @@ const MiB = 1024 * 1024;
 
 // fauxqs: it takes the SDK's streamed multipart bodies and answers AbortMultipartUpload like S3.
 describe('zipToS3 on a real S3 server', () => {
-  let s3: LocalS3;
+  let s3: S3Server;
   const sources = new Map<string, Buffer>();
 
   async function put(userKey: string, body: Buffer): Promise<ZipEntry> {

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type LocalS3, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { type JobRef, zipArchiveKey, zipRequestKey, zipStatusKey } from '../../handlers/lib/zip-jobs/keys';
 import { JOB_STOPPED } from '../../handlers/lib/zip-jobs/records';
 import { OUT_OF_TIME } from '../../handlers/lib/zip-jobs/run';
@@ -21,7 +21,7 @@ import { getText, s3Event, workerContext, zipApi } from '../support/zip-jobs';
 
 // fauxqs: it takes the engine's streamed multipart bodies and aborts uploads like S3.
 describe('the zip worker on a real S3 server', () => {
-  let s3: LocalS3;
+  let s3: S3Server;
   let api: ReturnType<typeof zipApi>;
   let worker: ReturnType<typeof zipWorker>;
   const logs: string[] = [];

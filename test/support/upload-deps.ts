@@ -1,5 +1,5 @@
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import type { LocalS3 } from '../../devtools/s3-servers';
+import type { S3Server } from '../../devtools/s3-servers';
 import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
 import type { UploadLimits } from '../../handlers/lib/uploads/limits';
 import type { UploadDeps } from '../../handlers/lib/wiring/deps';
@@ -13,7 +13,7 @@ export const TEST_LIMITS: UploadLimits = {
 };
 
 /** Upload deps on a test server; `client` overrides e.g. the endpoint (a proxy in front of the server). */
-export function uploadDeps(s3: LocalS3, client: S3ClientConfig = {}): UploadDeps {
+export function uploadDeps(s3: S3Server, client: S3ClientConfig = {}): UploadDeps {
   return {
     s3: s3.newClient(client),
     presigner: s3.newClient({ ...client, requestChecksumCalculation: 'WHEN_REQUIRED' }),

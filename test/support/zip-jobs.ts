@@ -1,6 +1,6 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
-import type { LocalS3 } from '../../devtools/s3-servers';
+import type { S3Server } from '../../devtools/s3-servers';
 import { createZip } from '../../handlers/create-zip';
 import { getZip } from '../../handlers/get-zip';
 import type { ZipLimits } from '../../handlers/lib/zip-jobs/limits';
@@ -27,7 +27,7 @@ export function workerContext(remainingMs = 600_000) {
 export const quiet = { allowedOrigins: ['http://localhost:5173'], log: () => {} };
 
 /** The zip routes on a test server, and shortcuts that call them as a given user. */
-export function zipApi(s3: LocalS3, limits: ZipLimits = { maxFiles: 100, maxBytes: 1024 * 1024 }) {
+export function zipApi(s3: S3Server, limits: ZipLimits = { maxFiles: 100, maxBytes: 1024 * 1024 }) {
   const deps = { s3: s3.client, bucket: s3.bucket, http: quiet };
   const create = createZip(deps, limits);
   const get = getZip(deps);
