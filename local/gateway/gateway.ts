@@ -71,10 +71,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     const [rawPath, rawQuery] = splitOnce(url.slice(stagePrefix.length - 1), '?');
     const match = matchRoute(routes, method, rawPath);
     if (method === 'OPTIONS' && match.kind === 'resource') {
-      return {
-        reply: preflightReply(match.methods, options.allowedOrigins, header(req, 'origin')),
-        route: rawPath,
-      };
+      const reply = preflightReply(match.methods, options.allowedOrigins, header(req, 'origin'));
+      return { reply, route: match.path };
     }
 
     const body = await readBody(req, MAX_BODY_BYTES);

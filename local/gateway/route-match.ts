@@ -4,7 +4,7 @@ export type RouteMatch =
   /** A route serves this method and path. */
   | { readonly kind: 'route'; readonly route: Route; readonly pathParameters: Record<string, string> | null }
   /** A resource exists at this path, with these methods, but none is the request's. */
-  | { readonly kind: 'resource'; readonly methods: readonly HttpMethod[] }
+  | { readonly kind: 'resource'; readonly path: string; readonly methods: readonly HttpMethod[] }
   | { readonly kind: 'none' };
 
 /**
@@ -26,7 +26,10 @@ export function matchRoute(routes: readonly Route[], method: string, rawPath: st
       pathParameters: Object.keys(parameters).length === 0 ? null : parameters,
     };
   }
-  if (atPath.length > 0) return { kind: 'resource', methods: atPath.map(({ route }) => route.method) };
+  const [first] = atPath;
+  if (first !== undefined) {
+    return { kind: 'resource', path: first.route.path, methods: atPath.map(({ route }) => route.method) };
+  }
   return { kind: 'none' };
 }
 

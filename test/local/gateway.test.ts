@@ -432,7 +432,9 @@ describe('API gateway stand-in', () => {
   it('logs one line per request with the route of the table, never the query, key or token', async () => {
     await aws().fetch(url('/zips/job-1?secret-query=1'));
     await fetch(url('/files?prefix=private'));
-    expect(gw.logLines).to.have.length(2);
+    await fetch(url('/zips/job-2'), { method: 'OPTIONS' });
+    expect(gw.logLines).to.have.length(3);
+    expect(gw.logLines[2]).to.match(/^OPTIONS \/zips\/\{id\} 204 \d+ms$/);
     expect(gw.logLines[0]).to.match(/^GET \/zips\/\{id\} 200 \d+ms$/);
     expect(gw.logLines[1]).to.match(/^GET \/files 403 \d+ms$/);
     const all = gw.logLines.join('\n');
