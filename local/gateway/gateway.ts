@@ -11,7 +11,7 @@ import { preflightReply } from './preflight';
 import { proxyEvent } from './proxy-event';
 import { proxyReply } from './proxy-result';
 import { readBody } from './read-body';
-import { LAMBDA_FAILED, NO_ROUTE, type Refusal, sigV4Refusal, TOO_LARGE } from './refusals';
+import { GATEWAY_FAULT, LAMBDA_FAILED, NO_ROUTE, type Refusal, sigV4Refusal, TOO_LARGE } from './refusals';
 import { matchRoute } from './route-match';
 
 export interface GatewayOptions {
@@ -125,7 +125,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     async handle(req, res) {
       const started = performance.now();
       const requestId = randomUUID();
-      const outcome = await respond(req, requestId);
+      let outcome: Outcome | undefined;
+      try {
+        outcome = await respond(req, requestId);
+      } catch (error) {
+        // A fault of the stand-in itself (e.g. resolveHandler): API Gateway's own 500, never its text.
+        log(`${req.method} - gateway fault: ${describe(error)}`);
+        outcome = { reply: gatewayReply(GATEWAY_FAULT, requestId, primary), route: '-', close: true };
+      }
       if (outcome === undefined) return;
       const { reply, route, close } = outcome;
       const headers: (readonly [string, string])[] = [...reply.headers, ['x-amzn-RequestId', requestId]];

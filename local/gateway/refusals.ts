@@ -65,3 +65,11 @@ export const INTEGRATION_TIMEOUT: Refusal = {
   errorType: 'InternalServerErrorException',
   message: 'Endpoint request timed out',
 };
+
+/** The stand-in itself failed: API Gateway's own 500. */
+export const GATEWAY_FAULT: Refusal = {
+  responseType: 'DEFAULT_5XX',
+  status: 500,
+  errorType: 'InternalServerErrorException',
+  message: 'Internal server error',
+};

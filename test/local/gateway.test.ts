@@ -417,6 +417,18 @@ describe('API gateway stand-in', () => {
       gw.behaviour = answerOk;
     });
 
+    it('answers 500 through DEFAULT_5XX when the stand-in itself fails', async () => {
+      gw.failResolve = true;
+      const response = await aws().fetch(url('/files'));
+      expect(response.status).to.equal(500);
+      expect(await response.json()).to.deep.equal({
+        error: {
+          code: 'Internal',
+          message: `Internal error. Request id: ${response.headers.get('x-amzn-requestid')}`,
+        },
+      });
+    });
+
     it('answers 504 when API Gateway’s 29 s integration timeout comes first', () => {
       expect(timedOutRefusal(new LambdaTimeoutError(29), 29)).to.include({
         responseType: 'INTEGRATION_TIMEOUT',

@@ -32,6 +32,8 @@ export interface GatewayHarness extends Listening {
   behaviour: ProxyHandler;
   /** Moves the gateway's clock. */
   clockOffsetMs: number;
+  /** Makes resolveHandler throw, as a broken composition would. */
+  failResolve: boolean;
 }
 
 export const answerOk: ProxyHandler = async () => ({
@@ -65,14 +67,18 @@ export async function startGateway(): Promise<GatewayHarness> {
   const harness = {
     behaviour: answerOk,
     clockOffsetMs: 0,
-  } as { behaviour: ProxyHandler; clockOffsetMs: number };
+    failResolve: false,
+  } as { behaviour: ProxyHandler; clockOffsetMs: number; failResolve: boolean };
   const gateway = createGateway({
     stage: STAGE,
     region: REGION,
     routes: [...routes, SLOW_ROUTE],
-    resolveHandler: () => (event, context) => {
-      events.push(event);
-      return harness.behaviour(event, context);
+    resolveHandler: () => {
+      if (harness.failResolve) throw new Error('no such handler');
+      return (event, context) => {
+        events.push(event);
+        return harness.behaviour(event, context);
+      };
     },
     registry,
     allowedOrigins: ORIGINS,
