@@ -1,20 +1,16 @@
-import { isOrigin } from './origins';
+import { checkedOrigins } from '../handlers/preflight';
 
 /**
  * The preflight's Access-Control-Allow-Origin: the first allowed origin as a static header, and, when
  * there are others, a response template (Velocity) that replaces it with the request's Origin when that
- * is exactly one of them (the approach of aws-cdk's addCorsPreflight). Never `*`. Origins are checked
- * against the strict pattern of origins.ts so that they cannot break out of the quoted strings.
+ * is exactly one of them (the approach of aws-cdk's addCorsPreflight; handlers/preflight.ts
+ * preflightAllowOrigin says the same in code).
  */
 export function preflightOrigin(allowedOrigins: readonly string[]): {
   header: string;
   template?: string;
 } {
-  for (const origin of allowedOrigins) {
-    if (!isOrigin(origin)) throw new Error(`"${origin}" is not an origin`);
-  }
-  const [primary, ...others] = allowedOrigins;
-  if (primary === undefined) throw new Error('At least one allowed origin is needed');
+  const { primary, others } = checkedOrigins(allowedOrigins);
   const header = `'${primary}'`;
   if (others.length === 0) return { header };
   const anyOther = others.map((origin) => `$origin == '${origin}'`).join(' || ');

@@ -14,8 +14,13 @@ import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Fn, type ITerraformDependable, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
+import { GATEWAY_ERRORS, gatewayErrorBody, gatewayResponseHeaders } from '../handlers/gateway-errors';
+import {
+  PREFLIGHT_ALLOWED_HEADERS,
+  PREFLIGHT_MAX_AGE_SECONDS,
+  preflightAllowMethods,
+} from '../handlers/preflight';
 import type { Route } from '../handlers/routes';
-import { GATEWAY_ERRORS, gatewayErrorBody } from './gateway-errors';
 import type { HandlerFunction } from './handler-function';
 import { inlinePolicy } from './iam';
 import { preflightOrigin } from './preflight';
@@ -40,18 +45,6 @@ export interface RestApiProps {
   /** What the stage must wait for, e.g. the account's CloudWatch role when this stack manages it. */
   readonly stageDependsOn?: readonly ITerraformDependable[];
 }
-
-/** Request headers a SigV4-signing browser client sends. */
-const ALLOWED_HEADERS = [
-  'Authorization',
-  'Content-Type',
-  'X-Amz-Content-Sha256',
-  'X-Amz-Date',
-  'X-Amz-Security-Token',
-  'X-Amz-User-Agent',
-].join(',');
-
-const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 /**
  * A regional REST API built from the route table: one resource per path segment, every route's method
@@ -209,7 +202,7 @@ export class RestApi extends Construct {
     const id = `options-${pathId(path)}`;
     const resourceId = this.resourceFor(path);
     const restApiId = this.api.id;
-    const allowMethods = [...methods, 'OPTIONS'].join(',');
+    const allowMethods = preflightAllowMethods(methods);
     const origin = preflightOrigin(allowedOrigins);
     const method = new ApiGatewayMethod(this, `${id}-method`, {
       restApiId,
@@ -247,7 +240,7 @@ export class RestApi extends Construct {
       responseParameters: {
         'method.response.header.Access-Control-Allow-Origin': origin.header,
         'method.response.header.Access-Control-Allow-Methods': `'${allowMethods}'`,
-        'method.response.header.Access-Control-Allow-Headers': `'${ALLOWED_HEADERS}'`,
+        'method.response.header.Access-Control-Allow-Headers': `'${PREFLIGHT_ALLOWED_HEADERS}'`,
         'method.response.header.Access-Control-Max-Age': `'${PREFLIGHT_MAX_AGE_SECONDS}'`,
         'method.response.header.Vary': "'Origin'",
       },
@@ -255,21 +248,27 @@ export class RestApi extends Construct {
       dependsOn: [integration],
     });
     this.deployed.push(method, integration, methodResponse, integrationResponse);
-    this.fingerprint.push({ preflight: path, allowMethods, allowedOrigins, ALLOWED_HEADERS });
+    // The key names feed the redeployment hash: renaming one would redeploy every stage.
+    this.fingerprint.push({
+      preflight: path,
+      allowMethods,
+      allowedOrigins,
+      ALLOWED_HEADERS: PREFLIGHT_ALLOWED_HEADERS,
+    });
   }
 
   /**
    * API Gateway's own errors (bad signature, throttling, …) in the contract's error shape (see
-   * gateway-errors.ts), with CORS headers so that the browser lets the app read them. A gateway response
-   * can only carry a static header or copy a request header (its templates are not evaluated), so it
-   * names the first allowed origin; echoing any Origin would open these responses to every site. The
-   * handlers echo each allowed origin.
+   * handlers/gateway-errors.ts), with CORS headers for the first allowed origin so that the browser lets
+   * the app read them. The handlers echo each allowed origin.
    */
   private addGatewayResponses(primaryOrigin: string): void {
-    const responseParameters = {
-      'gatewayresponse.header.Access-Control-Allow-Origin': `'${primaryOrigin}'`,
-      'gatewayresponse.header.Vary': "'Origin'",
-    };
+    const responseParameters = Object.fromEntries(
+      Object.entries(gatewayResponseHeaders(primaryOrigin)).map(([name, value]) => [
+        `gatewayresponse.header.${name}`,
+        `'${value}'`,
+      ]),
+    );
     for (const error of GATEWAY_ERRORS) {
       const { responseType, statusCode } = error;
       const body = gatewayErrorBody(error);

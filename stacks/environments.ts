@@ -1,5 +1,5 @@
+import { isOrigin } from '../handlers/preflight';
 import { ALLOWED_ORIGINS, type Limits, limitSettings, type Setting } from '../handlers/settings';
-import { isOrigin } from '../modules/origins';
 
 /**
  * The deployable environments. Add one by adding an entry here; choose it at synth time with LOCKBOX_ENV.

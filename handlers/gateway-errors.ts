@@ -1,7 +1,8 @@
 /**
  * API Gateway's own error responses (it answers before any handler runs) in the contract's error shape,
  * `{ error: { code, message } }`, with the contract's codes. Types not listed fall back to DEFAULT_4XX /
- * DEFAULT_5XX (AUTHORIZER_* never happen: the API has no authorizer, only AWS_IAM).
+ * DEFAULT_5XX (AUTHORIZER_* never happen: the API has no authorizer, only AWS_IAM). The stack configures
+ * them (modules/rest-api.ts) and the local gateway answers with them; no cdktf import here.
  */
 export interface GatewayError {
   /** An API Gateway gateway response type. */
@@ -81,4 +82,13 @@ export function gatewayErrorBody(error: GatewayError): string {
     return `{"error":{"code":${JSON.stringify(error.code)},"message":$context.error.messageString}}`;
   }
   return JSON.stringify({ error: { code: error.code, message: error.message } });
+}
+
+/**
+ * The headers of every gateway response: CORS for the first allowed origin. A gateway response can only
+ * carry a static header or copy a request header (its templates are not evaluated for headers), and
+ * copying Origin would open these responses to every site.
+ */
+export function gatewayResponseHeaders(primaryOrigin: string): Readonly<Record<string, string>> {
+  return { 'Access-Control-Allow-Origin': primaryOrigin, Vary: 'Origin' };
 }

@@ -1,0 +1,35 @@
+import { GATEWAY_ERRORS, gatewayErrorBody, gatewayResponseHeaders } from '../../handlers/gateway-errors';
+import type { Refusal } from './refusals';
+
+/** An HTTP answer: status, [name, value] header pairs, body. */
+export interface Reply {
+  readonly status: number;
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: string | Buffer;
+}
+
+/**
+ * A refusal as the stack's gateway responses shape it: the type's own response, or else DEFAULT_4XX /
+ * DEFAULT_5XX by status class; its status when it sets one; its template (the contract's error body) with
+ * API Gateway's message and the request id filled in; its headers (CORS for the first allowed origin);
+ * and API Gateway's `x-amzn-ErrorType`.
+ */
+export function gatewayReply(refusal: Refusal, requestId: string, primaryOrigin: string): Reply {
+  const fallback = refusal.status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX';
+  const response =
+    GATEWAY_ERRORS.find((error) => error.responseType === refusal.responseType) ??
+    GATEWAY_ERRORS.find((error) => error.responseType === fallback);
+  if (response === undefined) throw new Error(`No gateway response for ${refusal.responseType}`);
+  const body = gatewayErrorBody(response)
+    .replaceAll('$context.error.messageString', JSON.stringify(refusal.message))
+    .replaceAll('$context.requestId', requestId);
+  return {
+    status: response.statusCode === undefined ? refusal.status : Number(response.statusCode),
+    headers: [
+      ...Object.entries(gatewayResponseHeaders(primaryOrigin)),
+      ['Content-Type', 'application/json'],
+      ['x-amzn-ErrorType', refusal.errorType],
+    ],
+    body,
+  };
+}
