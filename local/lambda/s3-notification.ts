@@ -1,0 +1,49 @@
+import type { S3Event } from 'aws-lambda';
+
+export interface CreatedObject {
+  readonly bucket: string;
+  readonly key: string;
+  readonly size: number;
+  readonly etag: string;
+}
+
+/** Whether an S3 notification with this filter fires for the key (prefix and suffix, as S3 matches them). */
+export function matchesFilter(
+  key: string,
+  filter: { readonly prefix: string; readonly suffix: string },
+): boolean {
+  return key.startsWith(filter.prefix) && key.endsWith(filter.suffix);
+}
+
+/** The event S3 sends a Lambda for one created object; the key URL-encoded with "+" for a space, as S3 does. */
+export function objectCreatedEvent(object: CreatedObject, region: string, now = new Date()): S3Event {
+  return {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: region,
+        eventTime: now.toISOString(),
+        eventName: 'ObjectCreated:Put',
+        userIdentity: { principalId: 'AWS:LOCAL' },
+        requestParameters: { sourceIPAddress: '127.0.0.1' },
+        responseElements: { 'x-amz-request-id': 'local', 'x-amz-id-2': 'local' },
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: 'local',
+          bucket: {
+            name: object.bucket,
+            ownerIdentity: { principalId: 'LOCAL' },
+            arn: `arn:aws:s3:::${object.bucket}`,
+          },
+          object: {
+            key: encodeURIComponent(object.key).replace(/%2F/g, '/').replace(/%20/g, '+'),
+            size: object.size,
+            eTag: object.etag.replace(/"/g, ''),
+            sequencer: now.getTime().toString(16).toUpperCase(),
+          },
+        },
+      },
+    ],
+  };
+}
