@@ -38,7 +38,10 @@ describe('user pool stand-in with Amplify v6 (aws-amplify Auth)', () => {
     await signOut();
     expect((await fetchAuthSession()).tokens).to.equal(undefined);
     // Amplify v6 refreshes and signs out with these two calls, not with InitiateAuth.
-    expect(up.logs).to.include.members(['user-pool: GetTokensFromRefreshToken 200', 'user-pool: RevokeToken 200']);
+    expect(up.logs).to.include.members([
+      'user-pool: GetTokensFromRefreshToken 200',
+      'user-pool: RevokeToken 200',
+    ]);
     const again = await signIn({ username: 'amp@example.com', password: 'Amplify-Own-Pass-1' });
     expect(again.isSignedIn).to.equal(true);
     await signOut();

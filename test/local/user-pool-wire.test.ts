@@ -100,6 +100,18 @@ describe('user pool stand-in wire format', () => {
     }
   });
 
+  it('creates the demo user once (ensureUser), confirmed and able to sign in', async () => {
+    const created = up.pool.ensureUser('demo@example.com', 'Demo-User-Pass-1');
+    expect(created.created).to.equal(true);
+    expect(up.pool.ensureUser('DEMO@example.com', 'Other-Demo-Pass-1')).to.deep.equal({
+      username: created.username,
+      created: false,
+    });
+    expect((await signIn(jsUser(up.endpoint, 'demo@example.com'), 'Demo-User-Pass-1')).kind).to.equal(
+      'session',
+    );
+  });
+
   it('never logs a password or a token', async () => {
     await up.createConfirmedUser('logs@example.com', 'Logged-Never-Pass-1');
     const outcome = await signIn(jsUser(up.endpoint, 'logs@example.com'), 'Logged-Never-Pass-1');

@@ -7,7 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { CognitoError, invalidParameter, validationError } from '../errors';
 import { attributeList, type Input, optionalBoolean, optionalString, requiredString } from '../input';
 import { checkPassword, generateTemporaryPassword } from '../password-rules';
-import { epochSeconds, type Pool, requirePool, srpIdentity, userAttributes } from '../pool';
+import {
+  type AttributeType,
+  epochSeconds,
+  type Pool,
+  requirePool,
+  srpIdentity,
+  userAttributes,
+} from '../pool';
 import { createVerifier } from '../srp';
 import type { StoredUser } from '../store';
 
@@ -23,7 +30,16 @@ function namedUser(pool: Pool, input: Input): StoredUser {
 }
 
 /** The `UserType` of AdminCreateUser and ListUsers. */
-export function userType(user: StoredUser): object {
+export interface UserType {
+  readonly Username: string;
+  readonly Attributes: AttributeType[];
+  readonly UserCreateDate: number;
+  readonly UserLastModifiedDate: number;
+  readonly Enabled: boolean;
+  readonly UserStatus: string;
+}
+
+export function userType(user: StoredUser): UserType {
   return {
     Username: user.username,
     Attributes: userAttributes(user),
@@ -145,15 +161,9 @@ export function adminSetUserPassword(pool: Pool, input: Input): object {
 }
 
 export function adminGetUser(pool: Pool, input: Input): object {
-  const user = namedUser(pool, input);
-  return {
-    Username: user.username,
-    UserAttributes: userAttributes(user),
-    UserCreateDate: epochSeconds(user.createdAt),
-    UserLastModifiedDate: epochSeconds(user.updatedAt),
-    Enabled: user.enabled,
-    UserStatus: user.status,
-  };
+  // AdminGetUser names the attribute list UserAttributes; the rest is the UserType.
+  const { Attributes, ...rest } = userType(namedUser(pool, input));
+  return { ...rest, UserAttributes: Attributes };
 }
 
 /** Disables sign-in and, as Cognito does, revokes the user's tokens. */

@@ -46,7 +46,7 @@ export function listUsers(pool: Pool, input: Input): object {
   const next = users[start + limit];
   return {
     Users: page.map((user) => {
-      const type = userType(user) as { Attributes: { Name: string }[] };
+      const type = userType(user);
       return wanted === undefined
         ? type
         : { ...type, Attributes: type.Attributes.filter((a) => wanted.has(a.Name)) };
