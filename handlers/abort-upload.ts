@@ -1,9 +1,9 @@
-import { jsonBody } from './lib/body';
-import { depsFromEnv, type HandlerDeps } from './lib/deps';
-import { httpHandler } from './lib/http';
-import { s3Key } from './lib/keys';
-import { abortMultipart } from './lib/upload-abort';
-import { uploadIdField } from './lib/upload-id';
+import { s3Key } from './lib/files/keys';
+import { jsonBody } from './lib/http/body';
+import { httpHandler } from './lib/http/handler';
+import { abortMultipart } from './lib/uploads/abort';
+import { uploadIdField } from './lib/uploads/fields';
+import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
 
 /** POST /uploads/abort { key, uploadId } — drops a multipart upload and its parts; 204 even if unknown. */
 export function abortUpload(deps: HandlerDeps) {

@@ -1,10 +1,9 @@
-import { jsonBody } from './lib/body';
-import { completedPartsField } from './lib/completed-parts';
-import { depsFromEnv, type HandlerDeps } from './lib/deps';
-import { httpHandler } from './lib/http';
-import { s3Key, userKeyOf } from './lib/keys';
-import { completeMultipart } from './lib/upload-complete';
-import { uploadIdField } from './lib/upload-id';
+import { s3Key, userKeyOf } from './lib/files/keys';
+import { jsonBody } from './lib/http/body';
+import { httpHandler } from './lib/http/handler';
+import { completeMultipart } from './lib/uploads/complete';
+import { completedPartsField, uploadIdField } from './lib/uploads/fields';
+import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
 
 /** POST /uploads/complete { key, uploadId, parts } — assembles a multipart upload into the file. */
 export function completeUpload(deps: HandlerDeps) {

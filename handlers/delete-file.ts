@@ -1,8 +1,8 @@
-import { deleteObject } from './lib/delete-objects';
-import { depsFromEnv, type HandlerDeps } from './lib/deps';
-import { httpHandler } from './lib/http';
-import { keyParam } from './lib/key-param';
-import { s3Key } from './lib/keys';
+import { deleteObject } from './lib/files/delete';
+import { s3Key } from './lib/files/keys';
+import { httpHandler } from './lib/http/handler';
+import { keyParam } from './lib/http/query';
+import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
 
 /** DELETE /file?key= — 204 whether or not the file existed, so a retry is harmless. */
 export function deleteFile(deps: HandlerDeps) {

@@ -1,10 +1,12 @@
-import { arrayField, jsonBody, stringField } from './lib/body';
-import { deleteKeys } from './lib/delete-keys';
-import { depsFromEnv, type HandlerDeps } from './lib/deps';
-import { httpHandler, queryParams } from './lib/http';
+import { deleteKeys } from './lib/files/delete';
+import { arrayField, jsonBody, stringField } from './lib/http/body';
+import { httpHandler } from './lib/http/handler';
+import { queryParams } from './lib/http/query';
+import { MAX_KEYS_PER_CALL } from './lib/s3/limits';
+import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
 
 /** The most keys one request may name, as S3's DeleteObjects. */
-export const MAX_DELETE_KEYS = 1000;
+export const MAX_DELETE_KEYS = MAX_KEYS_PER_CALL;
 
 /** POST /files/delete { keys } — files and folders ("photos/"), each reported as deleted or failed. */
 export function deleteFiles(deps: HandlerDeps) {

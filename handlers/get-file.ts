@@ -1,9 +1,9 @@
-import { depsFromEnv, type HandlerDeps } from './lib/deps';
-import { fileInfo, fileName } from './lib/file-info';
-import { httpHandler } from './lib/http';
-import { keyParam } from './lib/key-param';
-import { s3Key } from './lib/keys';
-import { presignDownload } from './lib/presign';
+import { fileInfo, fileName } from './lib/files/info';
+import { s3Key } from './lib/files/keys';
+import { presignDownload } from './lib/files/presign';
+import { httpHandler } from './lib/http/handler';
+import { keyParam } from './lib/http/query';
+import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
 
 /** GET /file?key= — a file's metadata and a short-lived URL that downloads it as an attachment. */
 export function getFile(deps: HandlerDeps) {

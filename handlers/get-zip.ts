@@ -1,11 +1,11 @@
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { depsFromEnv, type HandlerDeps } from './lib/deps';
-import { NotFoundError } from './lib/errors';
-import { httpHandler, queryParams } from './lib/http';
-import { presignDownload } from './lib/presign';
-import { isNotFound } from './lib/s3-errors';
-import { isJobId, type JobRef, zipArchiveKey } from './lib/zip-job-keys';
-import { failedStatus, isStale, JOB_STOPPED, readStatus } from './lib/zip-job-records';
+import { presignDownload } from './lib/files/presign';
+import { NotFoundError } from './lib/http/errors';
+import { httpHandler } from './lib/http/handler';
+import { queryParams } from './lib/http/query';
+import { objectExists } from './lib/s3/head';
+import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
+import { isJobId, type JobRef, zipArchiveKey } from './lib/zip-jobs/keys';
+import { failedStatus, isStale, JOB_STOPPED, readStatus } from './lib/zip-jobs/records';
 
 /**
  * GET /zips/{id} — the job's state and progress, and once done a short-lived download URL. The job is
@@ -33,21 +33,11 @@ export function getZip(deps: HandlerDeps, now: () => number = Date.now) {
       ...(status.error === undefined ? {} : { error: status.error }),
     };
     if (status.status !== 'done') return { status: 200, body };
-    if (!(await archiveExists(deps, job))) throw notFound();
+    // The lifecycle rule may expire the archive a moment before its status record.
+    if (!(await objectExists(deps.s3, deps.bucket, zipArchiveKey(job)))) throw notFound();
     const download = await presignDownload(deps.s3, deps.bucket, zipArchiveKey(job), status.name);
     return { status: 200, body: { ...body, url: download.url, expiresAt: download.expiresAt } };
   });
-}
-
-/** The lifecycle rule may expire the archive a moment before its status record. */
-async function archiveExists(deps: HandlerDeps, job: JobRef): Promise<boolean> {
-  try {
-    await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: zipArchiveKey(job) }));
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
 }
 
 function notFound(): NotFoundError {

@@ -1,6 +1,7 @@
-import { depsFromEnv, type HandlerDeps } from './lib/deps';
-import { httpHandler, intParam, queryParams } from './lib/http';
-import { listFolder } from './lib/list-folder';
+import { listFolder } from './lib/files/list';
+import { httpHandler } from './lib/http/handler';
+import { intParam, queryParams } from './lib/http/query';
+import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
 
 /** GET /files?prefix=&cursor=&limit= — one level of the caller's folder. */
 export function listFiles(deps: HandlerDeps) {

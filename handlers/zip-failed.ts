@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
-import { type WorkerDeps, workerDepsFromEnv } from './lib/worker-deps';
-import { jobsOfS3Event } from './lib/zip-job-event';
-import { JOB_STOPPED, markFailed } from './lib/zip-job-records';
+import { type WorkerDeps, workerDepsFromEnv } from './lib/wiring/deps';
+import { jobsOfS3Event } from './lib/zip-jobs/event';
+import { JOB_STOPPED, markFailed } from './lib/zip-jobs/records';
 
 /** What a Lambda on-failure destination delivers: the failed invocation's event and why it failed. */
 export interface FailureDestinationEvent {

@@ -5,9 +5,9 @@ import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import type { S3Grant } from '../handlers/routes';
+import { BUCKET_NAME } from '../handlers/settings';
 import { BUNDLE_ENTRY, type HandlerBundle } from './bundle/handler-bundle';
 import { inlinePolicy, serviceRole } from './iam';
-import type { PrivateBucket } from './private-bucket';
 
 export interface HandlerFunctionProps {
   /** The function's name, also its role's and log group's (`/aws/lambda/<name>`). */
@@ -22,6 +22,14 @@ export interface HandlerFunctionProps {
   readonly timeoutSeconds?: number;
   /** Instances reserved for (and at most running) this function. @default none: the account's shared pool */
   readonly reservedConcurrency?: number;
+}
+
+/** A bucket that grants S3 access to a role (PrivateBucket is one). */
+export interface GrantingBucket {
+  /** The bucket's name, as the handlers read it. */
+  readonly bucketName: string;
+  /** Allows `role` exactly `grants`, with the policy created under `scope`. */
+  grant(scope: Construct, role: IamRole, grants: readonly S3Grant[]): void;
 }
 
 /** How Lambda retries an asynchronous invocation before it hands the event to a failure destination. */
@@ -89,8 +97,8 @@ export class HandlerFunction extends Construct {
    * setting and the permission cannot drift apart. Every handler reads BUCKET_NAME at cold start, so even
    * a route without S3 access gets it (and no S3 permission).
    */
-  useBucket(bucket: PrivateBucket, grants: readonly S3Grant[]): void {
-    this.variables.BUCKET_NAME = bucket.bucket.bucket;
+  useBucket(bucket: GrantingBucket, grants: readonly S3Grant[]): void {
+    this.variables[BUCKET_NAME.variable] = bucket.bucketName;
     this.function.putEnvironment({ variables: { ...this.variables } });
     bucket.grant(this, this.role, grants);
   }

@@ -1,6 +1,7 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import type { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cors-configuration';
@@ -12,7 +13,6 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { Construct } from 'constructs';
 import type { S3Action, S3Grant, S3Scope } from '../handlers/routes';
-import type { HandlerFunction } from './handler-function';
 import { inlinePolicy, type PolicyStatement } from './iam';
 
 export interface PrivateBucketProps {
@@ -36,7 +36,7 @@ export interface PrivateBucketProps {
 export interface ObjectCreatedTarget {
   /** A fixed construct id for the trigger, e.g. the handler's name. */
   readonly id: string;
-  readonly fn: HandlerFunction;
+  readonly fn: { readonly function: Pick<LambdaFunction, 'functionName' | 'arn'> };
   readonly prefix: string;
   readonly suffix: string;
 }
@@ -63,6 +63,11 @@ export class PrivateBucket extends Construct {
   readonly bucket: S3Bucket;
   private readonly scopePrefixes: Readonly<Record<S3Scope, string>>;
   private notified = false;
+
+  /** The bucket's name (S3 adds a unique suffix to the prefix). */
+  get bucketName(): string {
+    return this.bucket.bucket;
+  }
 
   constructor(scope: Construct, id: string, props: PrivateBucketProps) {
     super(scope, id);

@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { withoutBucketTrailingSlash } from '../test/support/s3-servers';
+import { withoutBucketTrailingSlash } from '../devtools/s3-servers';
 
 export type BenchServer = 'fauxqs' | 's3rver';
 

@@ -1,6 +1,6 @@
 // The zip benchmark's S3 server, in a process of its own so that its memory is not counted as the
 // client's. Prints one JSON line { endpoint, bucket } when ready; stops on SIGTERM or when stdin closes.
-import { startFauxqs, startS3rver } from '../test/support/s3-servers';
+import { startFauxqs, startS3rver } from '../devtools/s3-servers';
 
 async function main(): Promise<void> {
   const kind = process.argv[2];

@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs, promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { mapConcurrently } from '../handlers/lib/s3/pool';
 import { ZIP_WORKER_PROCESS_ENVIRONMENT } from '../handlers/routes';
 import { type BenchServer, type BenchTarget, benchClient, sourceKey } from './bench-zip-client';
 import type { Mode, ModeResult, ModeRun } from './bench-zip-mode';
@@ -86,6 +87,9 @@ async function startServer(server: BenchServer) {
   return { target: { server, endpoint, bucket } satisfies BenchTarget, stop: () => child.stdin.end() };
 }
 
+/** Uploads in flight while seeding. */
+const SEED_CONCURRENCY = 4;
+
 /**
  * Random bytes, so that nothing along the way can compress or deduplicate them; each object's CRC-32
  * goes into `crcs`, for --verify.
@@ -98,15 +102,12 @@ async function seed(
   bytes: number,
   crcs: number[],
 ) {
-  let next = from;
-  const worker = async () => {
-    for (let i = next++; i < to; i = next++) {
-      const body = randomBytes(bytes);
-      crcs[i] = crc32(body);
-      await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: sourceKey(i), Body: body }));
-    }
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
+  const indexes = Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+  await mapConcurrently(indexes, SEED_CONCURRENCY, async (i) => {
+    const body = randomBytes(bytes);
+    crcs[i] = crc32(body);
+    await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: sourceKey(i), Body: body }));
+  });
 }
 
 async function measure(

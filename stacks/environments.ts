@@ -1,3 +1,6 @@
+import { ALLOWED_ORIGINS, type Limits, limitSettings, type Setting } from '../handlers/settings';
+import { isOrigin } from '../modules/origins';
+
 /**
  * The deployable environments. Add one by adding an entry here; choose it at synth time with LOCKBOX_ENV.
  * Everything an environment may vary is in EnvironmentConfig; everything else is a secure default in modules/.
@@ -11,23 +14,10 @@ export interface Throttling {
 }
 
 /**
- * Limits the handlers enforce; the stack passes each one as an environment variable to the functions that
- * read it (see limitVariables), and the handlers check its range at cold start.
+ * Limits the handlers enforce, one per limit of handlers/settings.ts (which documents each, with its
+ * default and range); the stack passes each one as an environment variable to the functions that read it.
  */
-export interface Limits {
-  /** Largest body of `PUT /file`, in bytes: at most 4 MiB (Lambda takes 6 MB, API Gateway base64-encodes). */
-  readonly putFileMaxBytes: number;
-  /** Largest file `POST /uploads` accepts, in bytes. */
-  readonly uploadMaxFileBytes: number;
-  /** Files above this size get a multipart upload rather than one presigned PUT (≥ 5 MiB). */
-  readonly multipartThresholdBytes: number;
-  /** Size of every part of a multipart upload but the last (≥ 5 MiB). */
-  readonly uploadPartBytes: number;
-  /** Files in one zip, after folders are expanded and duplicates dropped (≤ 1,000,000). */
-  readonly zipMaxFiles: number;
-  /** Bytes of all files of one zip together: what one worker run streams well within 15 minutes. */
-  readonly zipMaxBytes: number;
-}
+export type { Limits } from '../handlers/settings';
 
 export interface EnvironmentConfig {
   /** Lower-case name used in resource names (`lockbox-<name>-…`) and the stack's name. */
@@ -61,17 +51,10 @@ export interface EnvironmentConfig {
   readonly manageApiGatewayAccount?: boolean;
 }
 
-const MIB = 1024 * 1024;
-const GIB = 1024 * MIB;
-const DEFAULT_LIMITS: Limits = {
-  putFileMaxBytes: 4 * MIB,
-  uploadMaxFileBytes: 5 * GIB,
-  multipartThresholdBytes: 16 * MIB,
-  uploadPartBytes: 16 * MIB,
-  zipMaxFiles: 10_000,
-  // About 8.5 minutes at a conservative 40 MiB/s; raise it only with the deployed worker's measured rate.
-  zipMaxBytes: 20 * GIB,
-};
+/** Every limit at its default (handlers/settings.ts). */
+const DEFAULT_LIMITS = Object.fromEntries(
+  limitSettings.map((setting) => [setting.limit, setting.default]),
+) as Limits;
 
 export const environments: Readonly<Record<string, EnvironmentConfig>> = {
   dev: {
@@ -107,8 +90,6 @@ export function environmentConfig(name: string): EnvironmentConfig {
 /** The values CloudWatch Logs accepts as a retention. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 3653];
 
-const ORIGIN = /^https?:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/;
-
 /** Origins end up inside VTL templates and CORS headers: only plain scheme://host[:port] values pass. */
 export function validateEnvironment(config: EnvironmentConfig): void {
   if (!/^[a-z][a-z0-9-]{0,15}$/.test(config.name)) {
@@ -118,12 +99,13 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   }
   if (config.allowedOrigins.length === 0) throw new Error(`${config.name}: allowedOrigins is empty`);
   for (const origin of config.allowedOrigins) {
-    if (!ORIGIN.test(origin))
+    if (!isOrigin(origin))
       throw new Error(`${config.name}: "${origin}" is not an origin (scheme://host[:port])`);
   }
-  for (const [name, value] of Object.entries(config.limits)) {
-    if (!Number.isSafeInteger(value) || value < 1)
-      throw new Error(`${config.name}: limits.${name} must be a positive integer`);
+  for (const { limit, min, max } of limitSettings) {
+    const value = config.limits[limit];
+    if (!Number.isSafeInteger(value) || value < min || value > max)
+      throw new Error(`${config.name}: limits.${limit} must be an integer in ${min}..${max}`);
   }
   for (const [worker, value] of Object.entries(config.workerConcurrency)) {
     if (!Number.isSafeInteger(value) || value < 1)
@@ -134,30 +116,24 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   }
 }
 
-/** A setting for the functions whose handlers read it. */
+/** A setting's value for the functions whose handlers read it. */
 export interface FunctionVariable {
   readonly name: string;
   readonly value: string;
-  /** The handlers that read it at cold start. */
-  readonly readBy: readonly string[];
+  readonly setting: Setting;
 }
 
 /**
- * The limits as environment variables, each bound to the handlers that read it (handlers/lib/store-file.ts,
- * upload-limits.ts, zip-limits.ts). test/infra checks these lists against what each bundle reads.
+ * The settings of handlers/settings.ts that the environment decides, as environment variables:
+ * ALLOWED_ORIGINS and the limits. BUCKET_NAME comes with the bucket's grant (HandlerFunction.useBucket).
  */
-export function limitVariables(limits: Limits): readonly FunctionVariable[] {
-  const upload = ['create-upload'];
+export function settingVariables(config: EnvironmentConfig): readonly FunctionVariable[] {
   return [
-    { name: 'PUT_FILE_MAX_BYTES', value: String(limits.putFileMaxBytes), readBy: ['put-file'] },
-    { name: 'UPLOAD_MAX_FILE_BYTES', value: String(limits.uploadMaxFileBytes), readBy: upload },
-    {
-      name: 'UPLOAD_MULTIPART_THRESHOLD_BYTES',
-      value: String(limits.multipartThresholdBytes),
-      readBy: upload,
-    },
-    { name: 'UPLOAD_PART_BYTES', value: String(limits.uploadPartBytes), readBy: upload },
-    { name: 'ZIP_MAX_FILES', value: String(limits.zipMaxFiles), readBy: ['create-zip'] },
-    { name: 'ZIP_MAX_BYTES', value: String(limits.zipMaxBytes), readBy: ['create-zip'] },
+    { name: ALLOWED_ORIGINS.variable, value: config.allowedOrigins.join(','), setting: ALLOWED_ORIGINS },
+    ...limitSettings.map((setting) => ({
+      name: setting.variable,
+      value: String(config.limits[setting.limit]),
+      setting,
+    })),
   ];
 }

@@ -2,13 +2,14 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { type Route, routes as routeTable, type Worker, workers as workerTable } from '../handlers/routes';
+import { isReadBy } from '../handlers/settings';
 import { ApiGatewayLoggingRole } from '../modules/api-gateway-logging-role';
 import { bundleHandlers, type HandlerBundle } from '../modules/bundle/handler-bundle';
 import { HandlerFunction, type HandlerFunctionProps } from '../modules/handler-function';
 import { PrivateBucket } from '../modules/private-bucket';
 import { RestApi } from '../modules/rest-api';
 import { UserAuth } from '../modules/user-auth';
-import { type EnvironmentConfig, limitVariables, validateEnvironment } from './environments';
+import { type EnvironmentConfig, settingVariables, validateEnvironment } from './environments';
 import { checkFunctionTable } from './function-table';
 import { configureStateBackend, type StateBucket } from './state-backend';
 
@@ -72,15 +73,17 @@ export class LockboxStack extends TerraformStack {
         ...settings,
       });
 
-    const limits = limitVariables(config.limits);
-    const limitsReadBy = (handler: string) =>
+    // Each function gets exactly the settings its handler reads (handlers/settings.ts).
+    const variables = settingVariables(config);
+    const settingsReadBy = (handler: string, isRoute: boolean) =>
       Object.fromEntries(
-        limits.filter((limit) => limit.readBy.includes(handler)).map((limit) => [limit.name, limit.value]),
+        variables
+          .filter((variable) => isReadBy(variable.setting, handler, isRoute))
+          .map((variable) => [variable.name, variable.value]),
       );
     const apiRoutes = routes.map((route) => {
       const fn = newFunction(route.handler, {
-        // Every route answers browsers (CORS); the workers do not.
-        environment: { ALLOWED_ORIGINS: config.allowedOrigins.join(','), ...limitsReadBy(route.handler) },
+        environment: settingsReadBy(route.handler, true),
         memorySize: route.memoryMiB,
         timeoutSeconds: route.timeoutSeconds,
       });
@@ -90,7 +93,7 @@ export class LockboxStack extends TerraformStack {
     const workerFunctions = new Map(
       workers.map((worker) => {
         const fn = newFunction(worker.handler, {
-          environment: { ...worker.processEnvironment, ...limitsReadBy(worker.handler) },
+          environment: { ...worker.processEnvironment, ...settingsReadBy(worker.handler, false) },
           memorySize: worker.memoryMiB,
           timeoutSeconds: worker.timeoutSeconds,
           reservedConcurrency: Object.hasOwn(config.workerConcurrency, worker.handler)

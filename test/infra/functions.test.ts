@@ -1,7 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
 import { expect } from 'chai';
 import { type Route, routes, workers } from '../../handlers/routes';
-import { type EnvironmentConfig, environments, limitVariables } from '../../stacks/environments';
+import { settings } from '../../handlers/settings';
 import { type Statement, type Synthesized, synth, synthDev } from './synthesized';
 
 /** A table exercising what the real one may not have yet: both scopes, object actions, a path parameter. */
@@ -110,12 +110,7 @@ describe('function settings', () => {
     stack = synthDev();
   });
 
-  const dev = environments.dev as EnvironmentConfig;
-  const settingNames = [
-    'BUCKET_NAME',
-    'ALLOWED_ORIGINS',
-    ...limitVariables(dev.limits).map((limit) => limit.name),
-  ];
+  const settingNames = settings.map((setting) => setting.variable);
 
   it('binds each setting to exactly the functions whose code reads it', () => {
     for (const { handler } of [...routes, ...workers]) {

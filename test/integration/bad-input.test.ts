@@ -1,25 +1,25 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
 import { getFile } from '../../handlers/get-file';
-import { MAX_JSON_BODY_BYTES } from '../../handlers/lib/body';
-import type { Handler } from '../../handlers/lib/http';
+import { MAX_JSON_BODY_BYTES } from '../../handlers/lib/http/body';
+import type { Handler } from '../../handlers/lib/http/handler';
 import { listFiles } from '../../handlers/list-files';
 import { putFile } from '../../handlers/put-file';
 import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, type EventParams, identityId, ORIGIN } from '../support/events';
 import { putObject } from '../support/objects';
-import { startFauxqs, type TestS3 } from '../support/s3-servers';
 
 // fauxqs: a plain, fast S3; the faults here are injected with sinon, not asked of the server.
 describe('bad input and S3 faults on the file routes', () => {
-  let s3: TestS3;
+  let s3: S3Server;
   const user = identityId();
   const logs: string[] = [];
-  const routes: Record<string, (s3: TestS3) => Handler> = {};
+  const routes: Record<string, (s3: S3Server) => Handler> = {};
 
   before(async () => {
     s3 = await startFauxqs();
@@ -165,7 +165,7 @@ describe('bad input and S3 faults on the file routes', () => {
       }
     }
 
-    // Not 403: on reads S3 means "absent" by it (lib/s3-errors.ts), which GET /file answers with 404.
+    // Not 403: on reads S3 means "absent" by it (lib/s3/errors.ts), which GET /file answers with 404.
     for (const status of [500, 503]) {
       it(`answers 500 Internal with only a request id (S3 status ${status}), and logs no detail`, async () => {
         sinon.stub(s3.client, 'send').rejects(s3Failure(status));

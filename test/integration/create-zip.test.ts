@@ -1,17 +1,17 @@
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { zipFolder } from '../../handlers/lib/keys';
-import { zipArchiveKey, zipRequestKey, zipStatusKey } from '../../handlers/lib/zip-job-keys';
-import { MAX_ZIP_KEYS } from '../../handlers/lib/zip-limits';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { zipFolder } from '../../handlers/lib/files/keys';
+import { zipArchiveKey, zipRequestKey, zipStatusKey } from '../../handlers/lib/zip-jobs/keys';
+import { MAX_ZIP_KEYS } from '../../handlers/lib/zip-jobs/limits';
 import { identityId } from '../support/events';
 import { keysUnder, objectExists, putObject } from '../support/objects';
-import { startFauxqs, type TestS3 } from '../support/s3-servers';
 import { getText, zipApi } from '../support/zip-jobs';
 
 // fauxqs: its listing pages like S3's (the folder test needs more than one page of 1,000 keys).
 describe('POST /zips on a real S3 server', () => {
-  let s3: TestS3;
+  let s3: S3Server;
   let api: ReturnType<typeof zipApi>;
   const alice = identityId();
 
@@ -124,7 +124,7 @@ describe('POST /zips on a real S3 server', () => {
 });
 
 describe('POST /zips with a folder of more than one listing page', () => {
-  let s3: TestS3;
+  let s3: S3Server;
   const bob = identityId();
   const count = 1005;
 

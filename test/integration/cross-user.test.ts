@@ -1,20 +1,19 @@
 import { expect } from 'chai';
+import { type S3Server, startS3rver } from '../../devtools/s3-servers';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
 import { getFile } from '../../handlers/get-file';
-import type { Handler } from '../../handlers/lib/http';
-import { MAX_PUT_FILE_BYTES } from '../../handlers/lib/store-file';
 import { listFiles } from '../../handlers/list-files';
 import { putFile } from '../../handlers/put-file';
-import { contractChecked } from '../support/contract-handler';
+import { MAX_PUT_FILE_BYTES } from '../../handlers/settings';
+import { callRoute } from '../support/call';
 import { testDeps } from '../support/deps';
-import { apiEvent, context, identityId } from '../support/events';
+import { identityId } from '../support/events';
 import { getObject, keysUnder, putObject } from '../support/objects';
-import { startS3rver, type TestS3 } from '../support/s3-servers';
 
 // s3rver: it verifies presigned URLs, so a URL that B edits to point at A's file is really refused.
 describe("cross-user: B cannot read, list, overwrite or delete A's files", () => {
-  let s3: TestS3;
+  let s3: S3Server;
   const alice = identityId();
   const bob = identityId();
   const aliceObjects: Record<string, string> = {
@@ -46,20 +45,9 @@ describe("cross-user: B cannot read, list, overwrite or delete A's files", () =>
   const fileTricks = [...tricks('secret.txt'), ...tricks('docs/plan.txt'), ...tricks('job.zip').slice(0, 3)];
   const folderTricks = [...tricks(''), ...tricks('docs/'), '../', '..', '%2e%2e/', '\uff0e\uff0e/'];
 
-  const asBob = async (
-    handler: Handler,
-    method: string,
-    path: string,
-    query = {},
-    body?: object | Buffer,
-  ) => {
-    const checked = contractChecked(`${method} ${path}`, handler);
-    const res = await checked(apiEvent({ identityId: bob, method, path, query, body }), context);
-    return { status: res.statusCode, text: res.body };
-  };
-
   /** A response that carries any of A's bytes, or a URL outside B's own folder, is a breach. */
-  function checkNoLeak(label: string, text: string): void {
+  function checkNoLeak(label: string, body: unknown): void {
+    const text = typeof body === 'string' ? body : (JSON.stringify(body) ?? '');
     for (const secret of Object.values(aliceObjects))
       if (text.includes(secret)) breaches.push(`${label}: bytes`);
     const url = /"url":"([^"]+)"/.exec(text)?.[1];
@@ -77,9 +65,9 @@ describe("cross-user: B cannot read, list, overwrite or delete A's files", () =>
 
   it('GET /file: no trick yields metadata or a URL for A’s file', async () => {
     for (const key of fileTricks) {
-      const res = await asBob(getFile(testDeps(s3)), 'GET', '/file', { key });
+      const res = await callRoute('GET /file', getFile(testDeps(s3)), bob, { query: { key } });
       if (res.status === 200) breaches.push(`GET /file ${JSON.stringify(key)}: 200`);
-      checkNoLeak(`GET /file ${JSON.stringify(key)}`, res.text);
+      checkNoLeak(`GET /file ${JSON.stringify(key)}`, res.body);
       expect(res.status, JSON.stringify(key)).to.be.oneOf([400, 404]);
     }
     expect(breaches).to.deep.equal([]);
@@ -87,10 +75,10 @@ describe("cross-user: B cannot read, list, overwrite or delete A's files", () =>
 
   it('GET /files: no prefix trick lists A’s folder', async () => {
     for (const prefix of folderTricks) {
-      const res = await asBob(listFiles(testDeps(s3)), 'GET', '/files', { prefix });
-      checkNoLeak(`GET /files ${JSON.stringify(prefix)}`, res.text);
+      const res = await callRoute('GET /files', listFiles(testDeps(s3)), bob, { query: { prefix } });
+      checkNoLeak(`GET /files ${JSON.stringify(prefix)}`, res.body);
       if (res.status === 200) {
-        const body = JSON.parse(res.text);
+        const body = res.body;
         expect(body.files, JSON.stringify(prefix)).to.deep.equal([]);
         expect(body.folders, JSON.stringify(prefix)).to.deep.equal([]);
       }
@@ -99,8 +87,8 @@ describe("cross-user: B cannot read, list, overwrite or delete A's files", () =>
   });
 
   it('a presigned URL that B edits to name A’s file is refused by S3', async () => {
-    const own = await asBob(getFile(testDeps(s3)), 'GET', '/file', { key: 'mine.txt' });
-    const { url } = JSON.parse(own.text);
+    const own = await callRoute('GET /file', getFile(testDeps(s3)), bob, { query: { key: 'mine.txt' } });
+    const { url } = own.body;
     expect(await (await fetch(url)).text()).to.equal('bob');
     const edited = url.replace(
       `/${encodeURIComponent(bob)}/mine.txt`,
@@ -116,22 +104,19 @@ describe("cross-user: B cannot read, list, overwrite or delete A's files", () =>
   it('PUT /file, DELETE /file and POST /files/delete: no trick changes or removes A’s files', async () => {
     const put = putFile(testDeps(s3), { maxBytes: MAX_PUT_FILE_BYTES });
     for (const key of fileTricks) {
-      const res = await asBob(put, 'PUT', '/file', { key }, Buffer.from('overwritten by bob'));
-      checkNoLeak(`PUT /file ${JSON.stringify(key)}`, res.text);
-      const del = await asBob(deleteFile(testDeps(s3)), 'DELETE', '/file', { key });
-      checkNoLeak(`DELETE /file ${JSON.stringify(key)}`, del.text);
+      const res = await callRoute('PUT /file', put, bob, {
+        query: { key },
+        body: Buffer.from('overwritten by bob'),
+      });
+      checkNoLeak(`PUT /file ${JSON.stringify(key)}`, res.body);
+      const del = await callRoute('DELETE /file', deleteFile(testDeps(s3)), bob, { query: { key } });
+      checkNoLeak(`DELETE /file ${JSON.stringify(key)}`, del.body);
     }
-    const bulk = await asBob(
-      deleteFiles(testDeps(s3)),
-      'POST',
-      '/files/delete',
-      {},
-      {
-        keys: [...fileTricks, ...folderTricks],
-      },
-    );
+    const bulk = await callRoute('POST /files/delete', deleteFiles(testDeps(s3)), bob, {
+      body: { keys: [...fileTricks, ...folderTricks] },
+    });
     expect(bulk.status).to.equal(200);
-    checkNoLeak('POST /files/delete', bulk.text);
+    checkNoLeak('POST /files/delete', bulk.body);
 
     for (const [key, body] of Object.entries(aliceObjects)) {
       const stored = await getObject(s3, key);

@@ -1,17 +1,17 @@
 import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { deleteFiles } from '../../handlers/delete-files';
-import { deleteKeys } from '../../handlers/lib/delete-keys';
+import { deleteKeys } from '../../handlers/lib/files/delete';
 import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
 import { keysUnder, putObject } from '../support/objects';
-import { startFauxqs, type TestS3 } from '../support/s3-servers';
 
 // fauxqs: DeleteObjects and prefix listings (paged with StartAfter) behave as on S3, odd characters included.
 describe('POST /files/delete', () => {
-  let s3: TestS3;
+  let s3: S3Server;
 
   before(async () => {
     s3 = await startFauxqs();

@@ -1,18 +1,18 @@
 import { expect } from 'chai';
+import { type S3Server, startS3rver } from '../../devtools/s3-servers';
 import { deleteFile } from '../../handlers/delete-file';
 import { getFile } from '../../handlers/get-file';
-import { MAX_PUT_FILE_BYTES } from '../../handlers/lib/store-file';
 import { listFiles } from '../../handlers/list-files';
 import { putFile } from '../../handlers/put-file';
+import { MAX_PUT_FILE_BYTES } from '../../handlers/settings';
 import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
-import { startS3rver, type TestS3 } from '../support/s3-servers';
 
 // s3rver: it verifies presigned URLs (a tampered one is a 403) and honours response-content-disposition,
 // which is what the downloaded file's name depends on.
 describe('a file through the API: PUT, list, GET, download, DELETE', () => {
-  let s3: TestS3;
+  let s3: S3Server;
   const user = identityId();
   const bytes = Buffer.from([0, 1, 2, 253, 254, 255, ...Buffer.from('lockbox')]);
 

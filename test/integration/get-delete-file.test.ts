@@ -1,17 +1,18 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { deleteFile } from '../../handlers/delete-file';
 import { getFile } from '../../handlers/get-file';
+import { callRoute } from '../support/call';
 import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
 import { keysUnder, putObject } from '../support/objects';
-import { startFauxqs, type TestS3 } from '../support/s3-servers';
 
 // fauxqs: HeadObject, DeleteObject and keys with odd characters behave as on S3; no presigned URL is
 // fetched here (file-roundtrip.test.ts does that on s3rver, which verifies them).
 describe('GET /file and DELETE /file', () => {
-  let s3: TestS3;
+  let s3: S3Server;
   const user = identityId();
   const oddKey = 'odd/a b+c&d?e%f#g 日本.txt';
 
@@ -21,17 +22,8 @@ describe('GET /file and DELETE /file', () => {
   });
   after(() => s3.stop());
 
-  const call = async (method: 'GET' | 'DELETE', query: Record<string, string>) => {
-    const handler =
-      method === 'GET'
-        ? contractChecked('GET /file', getFile(testDeps(s3)))
-        : contractChecked('DELETE /file', deleteFile(testDeps(s3)));
-    const res = await handler(apiEvent({ identityId: user, method, path: '/file', query }), context);
-    return { status: res.statusCode, body: res.body === '' ? undefined : JSON.parse(res.body) };
-  };
-
   it('describes a file whose key has odd characters, with a URL for exactly that key', async () => {
-    const res = await call('GET', { key: oddKey });
+    const res = await callRoute('GET /file', getFile(testDeps(s3)), user, { query: { key: oddKey } });
     expect(res.status).to.equal(200);
     expect(res.body).to.include({ key: oddKey, size: 3, contentType: 'application/octet-stream' });
     expect(res.body.etag).to.match(/^[0-9a-f]{32}$/);
@@ -44,18 +36,20 @@ describe('GET /file and DELETE /file', () => {
 
   it('answers 404 NotFound for a missing file, and for a folder that holds files', async () => {
     for (const key of ['missing.txt', 'odd']) {
-      const res = await call('GET', { key });
+      const res = await callRoute('GET /file', getFile(testDeps(s3)), user, { query: { key } });
       expect(res.status).to.equal(404);
       expect(res.body.error).to.deep.equal({ code: 'NotFound', message: 'No file with this key.' });
     }
   });
 
   it('answers 404 when S3 answers a missing key with 403, as it does to a role that may list only by prefix', async () => {
-    // fauxqs evaluates no IAM: make HeadObject answer as S3 does to our roles (see lib/s3-errors.ts).
+    // fauxqs evaluates no IAM: make HeadObject answer as S3 does to our roles (see lib/s3/errors.ts).
     const denied = Object.assign(new Error('Forbidden'), { name: '403', $metadata: { httpStatusCode: 403 } });
     const head = sinon.stub(s3.client, 'send').rejects(denied);
     try {
-      const res = await call('GET', { key: 'missing.txt' });
+      const res = await callRoute('GET /file', getFile(testDeps(s3)), user, {
+        query: { key: 'missing.txt' },
+      });
       expect(res.status).to.equal(404);
       expect(res.body.error.code).to.equal('NotFound');
       expect(head.callCount).to.equal(1);
@@ -65,9 +59,15 @@ describe('GET /file and DELETE /file', () => {
   });
 
   it('refuses a folder key, an invalid key and a missing or repeated key parameter', async () => {
-    expect((await call('GET', { key: 'keep/' })).body.error.code).to.equal('InvalidKey');
-    expect((await call('DELETE', { key: 'a/../b' })).body.error.code).to.equal('InvalidKey');
-    expect((await call('GET', {})).status).to.equal(400);
+    expect(
+      (await callRoute('GET /file', getFile(testDeps(s3)), user, { query: { key: 'keep/' } })).body.error
+        .code,
+    ).to.equal('InvalidKey');
+    expect(
+      (await callRoute('DELETE /file', deleteFile(testDeps(s3)), user, { query: { key: 'a/../b' } })).body
+        .error.code,
+    ).to.equal('InvalidKey');
+    expect((await callRoute('GET /file', getFile(testDeps(s3)), user, { query: {} })).status).to.equal(400);
     const repeated = apiEvent({ identityId: user, path: '/file', query: { key: 'b' } });
     repeated.multiValueQueryStringParameters = { key: ['a', 'b'] };
     const res = await contractChecked('GET /file', getFile(testDeps(s3)))(repeated, context);
@@ -75,10 +75,20 @@ describe('GET /file and DELETE /file', () => {
   });
 
   it('deletes exactly the named file, and answers 204 again when it is already gone', async () => {
-    expect((await call('DELETE', { key: 'keep/a' })).status).to.equal(204);
+    expect(
+      (await callRoute('DELETE /file', deleteFile(testDeps(s3)), user, { query: { key: 'keep/a' } })).status,
+    ).to.equal(204);
     expect(await keysUnder(s3, `${user}/keep`)).to.deep.equal([`${user}/keep/a/b`, `${user}/keep/ab`]);
-    const again = await call('DELETE', { key: 'keep/a' });
+    const again = await callRoute('DELETE /file', deleteFile(testDeps(s3)), user, {
+      query: { key: 'keep/a' },
+    });
     expect(again).to.deep.equal({ status: 204, body: undefined });
-    expect((await call('DELETE', { key: 'never-existed.txt' })).status).to.equal(204);
+    expect(
+      (
+        await callRoute('DELETE /file', deleteFile(testDeps(s3)), user, {
+          query: { key: 'never-existed.txt' },
+        })
+      ).status,
+    ).to.equal(204);
   });
 });

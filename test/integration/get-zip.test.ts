@@ -1,18 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { type S3Server, startFauxqs, startS3rver } from '../../devtools/s3-servers';
 import { getZip } from '../../handlers/get-zip';
-import { zipArchiveKey } from '../../handlers/lib/zip-job-keys';
-import { JOB_STOPPED, type JobStatus, STALE_AFTER_MS, writeStatus } from '../../handlers/lib/zip-job-records';
+import { zipArchiveKey } from '../../handlers/lib/zip-jobs/keys';
+import {
+  JOB_STOPPED,
+  type JobStatus,
+  STALE_AFTER_MS,
+  writeStatus,
+} from '../../handlers/lib/zip-jobs/records';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
 import { putObject } from '../support/objects';
-import { startFauxqs, startS3rver, type TestS3 } from '../support/s3-servers';
 import { quiet } from '../support/zip-jobs';
 
 const started = Date.parse('2026-01-01T10:00:00Z');
 
 /** A job record written straight to the server, as POST /zips and the worker leave it. */
-async function writeJob(s3: TestS3, owner: string, fields: Partial<JobStatus>): Promise<string> {
+async function writeJob(s3: S3Server, owner: string, fields: Partial<JobStatus>): Promise<string> {
   const jobId = randomUUID();
   await writeStatus(
     s3.client,
@@ -33,7 +38,7 @@ async function writeJob(s3: TestS3, owner: string, fields: Partial<JobStatus>): 
 }
 
 /** GET /zips/{id} as `caller`, with the clock at `now`. */
-async function getJob(s3: TestS3, caller: string, id: string, now = started) {
+async function getJob(s3: S3Server, caller: string, id: string, now = started) {
   const handler = contractChecked(
     'GET /zips/{id}',
     getZip({ s3: s3.client, bucket: s3.bucket, http: quiet }, () => now),
@@ -48,7 +53,7 @@ async function getJob(s3: TestS3, caller: string, id: string, now = started) {
 // fauxqs. It does not check signatures nor honour response-content-disposition: here the URL is checked for
 // the object it serves and the name it asks for; the describe below checks both on s3rver.
 describe('GET /zips/{id} on a real S3 server', () => {
-  let s3: TestS3;
+  let s3: S3Server;
   const alice = identityId();
   const bob = identityId();
   const newJob = (fields: Partial<JobStatus>, owner = alice) => writeJob(s3, owner, fields);
@@ -122,7 +127,7 @@ describe('GET /zips/{id} on a real S3 server', () => {
 // s3rver: it verifies presigned signatures (a URL edited to name another key is a 403) and honours
 // response-content-disposition, so the downloaded file's name is the one a browser would save.
 describe('GET /zips/{id}: the download URL on a server that verifies signatures (s3rver)', () => {
-  let s3: TestS3;
+  let s3: S3Server;
   const alice = identityId();
   const bob = identityId();
   const name = 'Ferien (2024) é.zip';

@@ -1,15 +1,15 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { listFiles } from '../../handlers/list-files';
 import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
-import { startFauxqs, type TestS3 } from '../support/s3-servers';
 
 // fauxqs: its listing pages, delimits and escapes like S3 (s3rver drops a root folder and double-escapes "&").
 describe('GET /files on a real S3 server', () => {
-  let s3: TestS3;
+  let s3: S3Server;
   let handler: ReturnType<typeof listFiles>;
   const alice = identityId();
   const bob = identityId();

@@ -1,24 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { createUpload } from '../../handlers/create-upload';
 import { createZip } from '../../handlers/create-zip';
 import { getFile } from '../../handlers/get-file';
 import { getZip } from '../../handlers/get-zip';
-import type { Handler } from '../../handlers/lib/http';
-import { MAX_PUT_FILE_BYTES } from '../../handlers/lib/store-file';
-import { zipRequestKey } from '../../handlers/lib/zip-job-keys';
+import type { Handler } from '../../handlers/lib/http/handler';
+import { zipRequestKey } from '../../handlers/lib/zip-jobs/keys';
 import { listFiles } from '../../handlers/list-files';
 import { putFile } from '../../handlers/put-file';
+import { MAX_PUT_FILE_BYTES } from '../../handlers/settings';
 import { zipWorker } from '../../handlers/zip-worker';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, type EventParams, identityId, ORIGIN } from '../support/events';
-import { startFauxqs, type TestS3 } from '../support/s3-servers';
-import { uploadDeps } from '../support/upload-deps';
+import { TEST_LIMITS, uploadDeps } from '../support/upload-deps';
 import { s3Event, workerContext } from '../support/zip-jobs';
 
 // fauxqs: the round trip needs a working S3, not signature checks; what is checked here is the log.
 describe('structured logs of a round trip: upload, download URL, zip', () => {
-  let s3: TestS3;
+  let s3: S3Server;
   const logs: string[] = [];
   const log = (line: string) => logs.push(line);
   const user = identityId();
@@ -46,9 +46,13 @@ describe('structured logs of a round trip: upload, download URL, zip', () => {
       query: { key: 'private/diary.txt' },
       body: Buffer.from(viaApi),
     });
-    const upload = await call('POST /uploads', createUpload({ ...uploadDeps(s3), http: deps.http }), {
-      body: { key: 'private/notes.txt', size: Buffer.byteLength(viaUrl), contentType: 'text/plain' },
-    });
+    const upload = await call(
+      'POST /uploads',
+      createUpload({ ...uploadDeps(s3), http: deps.http }, TEST_LIMITS),
+      {
+        body: { key: 'private/notes.txt', size: Buffer.byteLength(viaUrl), contentType: 'text/plain' },
+      },
+    );
     expect(
       (await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: viaUrl })).status,
     ).to.equal(200);

@@ -1,17 +1,17 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { MAX_PUT_FILE_BYTES } from '../../handlers/lib/store-file';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { putFile } from '../../handlers/put-file';
+import { MAX_PUT_FILE_BYTES } from '../../handlers/settings';
 import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
 import { getObject } from '../support/objects';
-import { startFauxqs, type TestS3 } from '../support/s3-servers';
 
 // fauxqs: stores bodies as sent (the SDK's default checksums included) and keeps odd characters in keys.
 describe('PUT /file', () => {
-  let s3: TestS3;
+  let s3: S3Server;
   const user = identityId();
 
   before(async () => {

@@ -1,16 +1,16 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
-import type { Handler } from '../../handlers/lib/http';
-import type { UploadDeps } from '../../handlers/lib/upload-deps';
-import { MIN_PART_BYTES } from '../../handlers/lib/upload-limits';
+import type { Handler } from '../../handlers/lib/http/handler';
+import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
+import type { UploadDeps } from '../../handlers/lib/wiring/deps';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
-import { startFauxqs, type TestS3 } from '../support/s3-servers';
-import { uploadDeps } from '../support/upload-deps';
+import { TEST_LIMITS, uploadDeps } from '../support/upload-deps';
 
 const ETAG = '"0123456789abcdef0123456789abcdef"';
 const part = (partNumber: unknown, etag: unknown = ETAG) => ({ partNumber, etag });
@@ -109,7 +109,7 @@ const badAbort: unknown[] = [
 
 // fauxqs: a real server, although none of these requests should reach it (a spy counts S3 calls).
 describe('uploads with bad input (fauxqs)', () => {
-  let s3: TestS3;
+  let s3: S3Server;
   let deps: UploadDeps;
   let logs: string[];
   const user = identityId();
@@ -125,7 +125,7 @@ describe('uploads with bad input (fauxqs)', () => {
   afterEach(() => sinon.restore());
 
   const routes = [
-    { path: '/uploads', make: (d: UploadDeps) => createUpload(d), bad: badCreate },
+    { path: '/uploads', make: (d: UploadDeps) => createUpload(d, TEST_LIMITS), bad: badCreate },
     { path: '/uploads/complete', make: (d: UploadDeps) => completeUpload(d), bad: badComplete },
     { path: '/uploads/abort', make: (d: UploadDeps) => abortUpload(d), bad: badAbort },
   ];
@@ -177,7 +177,7 @@ describe('uploads with bad input (fauxqs)', () => {
     const calls = [
       {
         path: '/uploads',
-        make: createUpload,
+        make: (d: UploadDeps) => createUpload(d, TEST_LIMITS),
         body: { key: 'a.bin', size: 2 * MIN_PART_BYTES, contentType: 'a/b' },
       },
       {
@@ -217,7 +217,7 @@ describe('uploads with bad input (fauxqs)', () => {
           throw s3Failure('CredentialsProviderError');
         },
       });
-      const res = await post(createUpload({ ...deps, presigner }), '/uploads', {
+      const res = await post(createUpload({ ...deps, presigner }, TEST_LIMITS), '/uploads', {
         key: 'a.txt',
         size: 1,
         contentType: 'text/plain',

@@ -1,19 +1,19 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
-import type { Handler } from '../../handlers/lib/http';
-import { MIN_PART_BYTES } from '../../handlers/lib/upload-limits';
-import { contractChecked } from '../support/contract-handler';
-import { apiEvent, context, identityId } from '../support/events';
-import { startFauxqs, type TestS3 } from '../support/s3-servers';
-import { putParts, testBytes, uploadDeps } from '../support/upload-deps';
+import type { Handler } from '../../handlers/lib/http/handler';
+import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
+import { callRoute } from '../support/call';
+import { identityId } from '../support/events';
+import { putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-deps';
 
 // fauxqs: it implements AbortMultipartUpload (s3rver answers 405) and checks part etags on completion.
 // It does not check signatures: the presigned-URL checks are in uploads-presigned.test.ts (s3rver).
 describe('multipart uploads: complete and abort (fauxqs)', () => {
-  let s3: TestS3;
+  let s3: S3Server;
   let create: Handler;
   let complete: Handler;
   let abort: Handler;
@@ -24,22 +24,19 @@ describe('multipart uploads: complete and abort (fauxqs)', () => {
   before(async () => {
     s3 = await startFauxqs();
     const deps = uploadDeps(s3);
-    create = contractChecked('POST /uploads', createUpload(deps));
-    complete = contractChecked('POST /uploads/complete', completeUpload(deps));
-    abort = contractChecked('POST /uploads/abort', abortUpload(deps));
+    create = createUpload(deps, TEST_LIMITS);
+    complete = completeUpload(deps);
+    abort = abortUpload(deps);
   });
   after(() => s3.stop());
 
-  async function call(handler: Handler, path: string, body: object) {
-    const res = await handler(apiEvent({ identityId: user, method: 'POST', path, body }), context);
-    return { status: res.statusCode, body: res.body === '' ? undefined : JSON.parse(res.body) };
-  }
-
   const completing = (key: string, uploadId: string, parts: { partNumber: number; etag: string }[]) =>
-    call(complete, '/uploads/complete', { key, uploadId, parts });
+    callRoute('POST /uploads/complete', complete, user, { body: { key, uploadId, parts } });
 
   async function started(key: string) {
-    const { status, body } = await call(create, '/uploads', { key, size, contentType: 'application/zip' });
+    const { status, body } = await callRoute('POST /uploads', create, user, {
+      body: { key, size, contentType: 'application/zip' },
+    });
     expect(status).to.equal(200);
     expect(body.type).to.equal('multipart');
     return body as { uploadId: string; partSize: number; parts: { partNumber: number; url: string }[] };
@@ -75,7 +72,9 @@ describe('multipart uploads: complete and abort (fauxqs)', () => {
   it('aborts: the upload then takes no part and cannot be completed', async () => {
     const upload = await started('dropped.zip');
     const first = await putParts(upload.parts.slice(0, 1), upload.partSize, bytes);
-    const aborted = await call(abort, '/uploads/abort', { key: 'dropped.zip', uploadId: upload.uploadId });
+    const aborted = await callRoute('POST /uploads/abort', abort, user, {
+      body: { key: 'dropped.zip', uploadId: upload.uploadId },
+    });
     expect(aborted).to.deep.equal({ status: 204, body: undefined });
 
     const part2 = upload.parts[1];
@@ -93,9 +92,15 @@ describe('multipart uploads: complete and abort (fauxqs)', () => {
 
   it('answers 204 to aborting an unknown or already aborted upload', async () => {
     const upload = await started('twice.zip');
-    const first = await call(abort, '/uploads/abort', { key: 'twice.zip', uploadId: upload.uploadId });
-    const again = await call(abort, '/uploads/abort', { key: 'twice.zip', uploadId: upload.uploadId });
-    const unknown = await call(abort, '/uploads/abort', { key: 'twice.zip', uploadId: 'no-such-upload' });
+    const first = await callRoute('POST /uploads/abort', abort, user, {
+      body: { key: 'twice.zip', uploadId: upload.uploadId },
+    });
+    const again = await callRoute('POST /uploads/abort', abort, user, {
+      body: { key: 'twice.zip', uploadId: upload.uploadId },
+    });
+    const unknown = await callRoute('POST /uploads/abort', abort, user, {
+      body: { key: 'twice.zip', uploadId: 'no-such-upload' },
+    });
     expect([first.status, again.status, unknown.status]).to.deep.equal([204, 204, 204]);
   });
 

@@ -1,18 +1,18 @@
 import { expect } from 'chai';
+import { type S3Server, startS3rver } from '../../devtools/s3-servers';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
-import type { Handler } from '../../handlers/lib/http';
-import { MIN_PART_BYTES } from '../../handlers/lib/upload-limits';
+import type { Handler } from '../../handlers/lib/http/handler';
+import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
 import { getObject, objectExists } from '../support/objects';
-import { startS3rver, type TestS3 } from '../support/s3-servers';
 import { putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-deps';
 
 // s3rver: it verifies presigned signatures, which is what proves that a body of another length or content
 // type than declared is refused (fauxqs would accept anything).
 describe('POST /uploads and /uploads/complete with presigned URLs (s3rver)', () => {
-  let s3: TestS3;
+  let s3: S3Server;
   let create: Handler;
   let complete: Handler;
   const user = identityId();
@@ -20,7 +20,7 @@ describe('POST /uploads and /uploads/complete with presigned URLs (s3rver)', () 
   before(async () => {
     s3 = await startS3rver();
     const deps = uploadDeps(s3);
-    create = contractChecked('POST /uploads', createUpload(deps));
+    create = contractChecked('POST /uploads', createUpload(deps, TEST_LIMITS));
     complete = contractChecked('POST /uploads/complete', completeUpload(deps));
   });
   after(() => s3.stop());

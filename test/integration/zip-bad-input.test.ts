@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { createZip } from '../../handlers/create-zip';
 import { getZip } from '../../handlers/get-zip';
-import { MAX_JSON_BODY_BYTES } from '../../handlers/lib/body';
-import type { Handler } from '../../handlers/lib/http';
+import { MAX_JSON_BODY_BYTES } from '../../handlers/lib/http/body';
+import type { Handler } from '../../handlers/lib/http/handler';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, type EventParams, identityId, ORIGIN } from '../support/events';
 import { putObject } from '../support/objects';
-import { startFauxqs, type TestS3 } from '../support/s3-servers';
 
 // fauxqs: a plain, fast S3; the faults here are injected with sinon, not asked of the server.
 describe('bad input and S3 faults on the zip routes', () => {
-  let s3: TestS3;
+  let s3: S3Server;
   let logs: string[];
   let routes: Record<'POST /zips' | 'GET /zips/{id}', Handler>;
   const user = identityId();

@@ -1,15 +1,15 @@
 import { expect } from 'chai';
-import { zipFolder } from '../../handlers/lib/keys';
-import { zipRequestKey } from '../../handlers/lib/zip-job-keys';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { zipFolder } from '../../handlers/lib/files/keys';
+import { zipRequestKey } from '../../handlers/lib/zip-jobs/keys';
 import { zipWorker } from '../../handlers/zip-worker';
 import { identityId } from '../support/events';
 import { keysUnder, putObject } from '../support/objects';
-import { startFauxqs, type TestS3 } from '../support/s3-servers';
 import { s3Event, workerContext, zipApi } from '../support/zip-jobs';
 
 // fauxqs: listing and the engine's multipart upload behave as on S3.
 describe('zip jobs between two users', () => {
-  let s3: TestS3;
+  let s3: S3Server;
   let api: ReturnType<typeof zipApi>;
   const alice = identityId();
   const bob = identityId();

@@ -12,8 +12,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type ZipEntry, ZipFailedError, type ZipToS3Options, zipToS3 } from '../../handlers/lib/zip-stream';
-import { startFauxqs, type TestS3 } from '../support/s3-servers';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import type { ObjectKey } from '../../handlers/lib/files/keys';
+import { type ZipEntry, ZipFailedError, type ZipToS3Options, zipToS3 } from '../../handlers/lib/zip/stream';
+import { objectKey } from '../support/objects';
 
 type Send = (command: unknown, options?: unknown) => Promise<unknown>;
 type Fault = (command: unknown, send: () => Promise<unknown>, signal?: AbortSignal) => Promise<unknown>;
@@ -23,10 +25,10 @@ const MiB = 1024 * 1024;
 // fauxqs: it answers AbortMultipartUpload, so "a later UploadPart fails with NoSuchUpload" shows the abort.
 // Three 4 MiB files with 5 MiB parts: every fault below hits after the multipart upload has started.
 describe('zipToS3 when something fails', () => {
-  let s3: TestS3;
+  let s3: S3Server;
   let entries: ZipEntry[];
   let job = 0;
-  let targetKey: string;
+  let targetKey: ObjectKey;
   /** Resolves with the multipart upload's id once the server created it. */
   let uploadId: Promise<string>;
 
@@ -34,7 +36,7 @@ describe('zipToS3 when something fails', () => {
     s3 = await startFauxqs();
     entries = [];
     for (const name of ['one.bin', 'two.bin', 'three.bin']) {
-      const s3Key = `owner/${name}`;
+      const s3Key = objectKey(`owner/${name}`);
       await s3.client.send(
         new PutObjectCommand({ Bucket: s3.bucket, Key: s3Key, Body: randomBytes(4 * MiB) }),
       );
@@ -63,7 +65,7 @@ describe('zipToS3 when something fails', () => {
 
   function zip(more: Partial<ZipToS3Options> = {}): Promise<unknown> {
     job += 1;
-    targetKey = `zip/owner/job-${job}.zip`;
+    targetKey = objectKey(`zip/owner/job-${job}.zip`);
     return zipToS3({ s3: s3.client, bucket: s3.bucket, entries, targetKey, partSizeBytes: 5 * MiB, ...more });
   }
 
@@ -143,7 +145,7 @@ describe('zipToS3 when something fails', () => {
 
   it("leaves another run's archive at the key alone when its own Complete fails", async () => {
     job += 1;
-    const other = `zip/owner/job-${job}.zip`;
+    const other = objectKey(`zip/owner/job-${job}.zip`);
     await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: other, Body: 'a finished archive' }));
     inject(async (command, send) => {
       if (command instanceof CompleteMultipartUploadCommand) throw serverError();
@@ -188,7 +190,7 @@ describe('zipToS3 when something fails', () => {
 
   it('says which file was deleted after the zip was requested', async () => {
     inject((command, send) => (isGet(command, 'owner/gone.bin') ? uploadId.then(send) : send()));
-    const missing = { s3Key: 'owner/gone.bin', name: 'gone.bin', size: 10 };
+    const missing = { s3Key: objectKey('owner/gone.bin'), name: 'gone.bin', size: 10 };
     await expectFailure(
       zip({ entries: [...entries, missing] }),
       'read',

@@ -1,25 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import {
   archiveEntryNames,
   type ZipEntry,
   ZipFailedError,
   type ZipProgress,
   zipToS3,
-} from '../../handlers/lib/zip-stream';
-import { startFauxqs, type TestS3 } from '../support/s3-servers';
+} from '../../handlers/lib/zip/stream';
+import { objectKey } from '../support/objects';
 import { unzip } from '../support/unzip';
 
 const MiB = 1024 * 1024;
 
 // fauxqs: it takes the SDK's streamed multipart bodies and answers AbortMultipartUpload like S3.
 describe('zipToS3 on a real S3 server', () => {
-  let s3: TestS3;
+  let s3: S3Server;
   const sources = new Map<string, Buffer>();
 
   async function put(userKey: string, body: Buffer): Promise<ZipEntry> {
-    const s3Key = `owner/${userKey}`;
+    const s3Key = objectKey(`owner/${userKey}`);
     await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: s3Key, Body: body }));
     sources.set(s3Key, body);
     return { s3Key, name: userKey, size: body.length };
@@ -50,7 +51,7 @@ describe('zipToS3 on a real S3 server', () => {
       s3: s3.client,
       bucket: s3.bucket,
       entries,
-      targetKey: 'zip/owner/job-1.zip',
+      targetKey: objectKey('zip/owner/job-1.zip'),
       onProgress: (p) => progress.push(p),
     });
 
@@ -80,7 +81,7 @@ describe('zipToS3 on a real S3 server', () => {
       s3: s3.client,
       bucket: s3.bucket,
       entries,
-      targetKey: 'zip/owner/job-2.zip',
+      targetKey: objectKey('zip/owner/job-2.zip'),
       partSizeBytes: 5 * MiB,
     });
 
@@ -100,7 +101,7 @@ describe('zipToS3 on a real S3 server', () => {
       s3: s3.client,
       bucket: s3.bucket,
       entries,
-      targetKey: 'zip/owner/job-3.zip',
+      targetKey: objectKey('zip/owner/job-3.zip'),
       forceZip64: true,
     });
 
@@ -118,12 +119,12 @@ describe('zipToS3 on a real S3 server', () => {
     const entries = [];
     for (const [i, name] of names.entries()) {
       const body = Buffer.from(`file ${i}`);
-      const s3Key = `owner/odd/${i}`;
+      const s3Key = objectKey(`owner/odd/${i}`);
       await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: s3Key, Body: body }));
       entries.push({ s3Key, name, size: body.length });
     }
 
-    await zipToS3({ s3: s3.client, bucket: s3.bucket, entries, targetKey: 'zip/owner/job-4.zip' });
+    await zipToS3({ s3: s3.client, bucket: s3.bucket, entries, targetKey: objectKey('zip/owner/job-4.zip') });
 
     // strictFileNames: yauzl refuses absolute paths, ".." and backslashes.
     const { entries: unzipped } = await unzip(await archive('zip/owner/job-4.zip'));
@@ -138,12 +139,12 @@ describe('zipToS3 on a real S3 server', () => {
   });
 
   it('refuses entry names that archiveEntryNames would change, before any request', async () => {
-    const entry = { s3Key: 'owner/x', name: '../x', size: 1 };
+    const entry = { s3Key: objectKey('owner/x'), name: '../x', size: 1 };
     const error = await zipToS3({
       s3: s3.client,
       bucket: s3.bucket,
       entries: [entry],
-      targetKey: 'zip/owner/bad.zip',
+      targetKey: objectKey('zip/owner/bad.zip'),
     }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(ZipFailedError);
     expect((error as ZipFailedError).stage).to.equal('input');

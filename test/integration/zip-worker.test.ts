@@ -8,19 +8,20 @@ import {
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type JobRef, zipArchiveKey, zipRequestKey, zipStatusKey } from '../../handlers/lib/zip-job-keys';
-import { JOB_STOPPED } from '../../handlers/lib/zip-job-records';
+import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type JobRef, zipArchiveKey, zipRequestKey, zipStatusKey } from '../../handlers/lib/zip-jobs/keys';
+import { JOB_STOPPED } from '../../handlers/lib/zip-jobs/records';
+import { OUT_OF_TIME } from '../../handlers/lib/zip-jobs/run';
 import { zipFailed } from '../../handlers/zip-failed';
-import { OUT_OF_TIME, zipWorker } from '../../handlers/zip-worker';
+import { zipWorker } from '../../handlers/zip-worker';
 import { identityId } from '../support/events';
 import { objectExists, putObject } from '../support/objects';
-import { startFauxqs, type TestS3 } from '../support/s3-servers';
 import { unzip } from '../support/unzip';
 import { getText, s3Event, workerContext, zipApi } from '../support/zip-jobs';
 
 // fauxqs: it takes the engine's streamed multipart bodies and aborts uploads like S3.
 describe('the zip worker on a real S3 server', () => {
-  let s3: TestS3;
+  let s3: S3Server;
   let api: ReturnType<typeof zipApi>;
   let worker: ReturnType<typeof zipWorker>;
   const logs: string[] = [];

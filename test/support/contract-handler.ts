@@ -1,4 +1,4 @@
-import type { Handler } from '../../handlers/lib/http';
+import type { Handler } from '../../handlers/lib/http/handler';
 import { expectResultMatchesContract } from './openapi';
 
 /**

@@ -1,9 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { HandlerDeps } from '../../handlers/lib/deps';
+import type { S3Server } from '../../devtools/s3-servers';
+import type { HandlerDeps } from '../../handlers/lib/wiring/deps';
 import { ORIGIN } from './events';
-import type { TestS3 } from './s3-servers';
 
 /** Handler deps pointed at a test server, with the request log kept out of the test output. */
-export function testDeps(s3: TestS3, client: S3Client = s3.client): HandlerDeps {
+export function testDeps(s3: S3Server, client: S3Client = s3.client): HandlerDeps {
   return { s3: client, bucket: s3.bucket, http: { allowedOrigins: [ORIGIN], log: () => {} } };
 }

@@ -1,8 +1,9 @@
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import type { UploadDeps } from '../../handlers/lib/upload-deps';
-import { MIN_PART_BYTES, type UploadLimits } from '../../handlers/lib/upload-limits';
+import type { S3Server } from '../../devtools/s3-servers';
+import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
+import type { UploadLimits } from '../../handlers/lib/uploads/limits';
+import type { UploadDeps } from '../../handlers/lib/wiring/deps';
 import { ORIGIN } from './events';
-import type { TestS3 } from './s3-servers';
 
 /** Small limits so tests move a few MiB: 5 MiB is S3's smallest part and the smallest threshold. */
 export const TEST_LIMITS: UploadLimits = {
@@ -12,12 +13,11 @@ export const TEST_LIMITS: UploadLimits = {
 };
 
 /** Upload deps on a test server; `client` overrides e.g. the endpoint (a proxy in front of the server). */
-export function uploadDeps(s3: TestS3, client: S3ClientConfig = {}): UploadDeps {
+export function uploadDeps(s3: S3Server, client: S3ClientConfig = {}): UploadDeps {
   return {
     s3: s3.newClient(client),
     presigner: s3.newClient({ ...client, requestChecksumCalculation: 'WHEN_REQUIRED' }),
     bucket: s3.bucket,
-    limits: TEST_LIMITS,
     http: { allowedOrigins: [ORIGIN], log: () => {} },
   };
 }

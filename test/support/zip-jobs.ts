@@ -1,11 +1,10 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
+import type { S3Server } from '../../devtools/s3-servers';
 import { createZip } from '../../handlers/create-zip';
 import { getZip } from '../../handlers/get-zip';
-import type { ZipLimits } from '../../handlers/lib/zip-limits';
-import { contractChecked } from './contract-handler';
-import { apiEvent, context } from './events';
-import type { TestS3 } from './s3-servers';
+import type { ZipLimits } from '../../handlers/lib/zip-jobs/limits';
+import { callRoute } from './call';
 
 /** An S3 ObjectCreated notification for one key, encoded as S3 encodes keys in events ("+" for a space). */
 export function s3Event(bucket: string, key: string, eventName = 'ObjectCreated:Put'): S3Event {
@@ -28,22 +27,15 @@ export function workerContext(remainingMs = 600_000) {
 export const quiet = { allowedOrigins: ['http://localhost:5173'], log: () => {} };
 
 /** The zip routes on a test server, and shortcuts that call them as a given user. */
-export function zipApi(s3: TestS3, limits: ZipLimits = { maxFiles: 100, maxBytes: 1024 * 1024 }) {
+export function zipApi(s3: S3Server, limits: ZipLimits = { maxFiles: 100, maxBytes: 1024 * 1024 }) {
   const deps = { s3: s3.client, bucket: s3.bucket, http: quiet };
-  const create = contractChecked('POST /zips', createZip(deps, limits));
-  const get = contractChecked('GET /zips/{id}', getZip(deps));
+  const create = createZip(deps, limits);
+  const get = getZip(deps);
   return {
-    create: async (identityId: string, body: object | string) => {
-      const res = await create(apiEvent({ identityId, method: 'POST', path: '/zips', body }), context);
-      return { status: res.statusCode, body: JSON.parse(res.body) };
-    },
-    get: async (identityId: string, id: string) => {
-      const res = await get(
-        apiEvent({ identityId, method: 'GET', path: `/zips/${id}`, pathParameters: { id } }),
-        context,
-      );
-      return { status: res.statusCode, body: JSON.parse(res.body) };
-    },
+    create: (identityId: string, body: object | string) =>
+      callRoute('POST /zips', create, identityId, { body }),
+    get: (identityId: string, id: string) =>
+      callRoute('GET /zips/{id}', get, identityId, { path: `/zips/${id}`, pathParameters: { id } }),
   };
 }
 

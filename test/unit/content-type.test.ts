@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { contentTypeField, DEFAULT_CONTENT_TYPE, storedContentType } from '../../handlers/lib/content-type';
-import { BadRequestError } from '../../handlers/lib/errors';
+import {
+  contentTypeField,
+  DEFAULT_CONTENT_TYPE,
+  storedContentType,
+} from '../../handlers/lib/files/content-type';
+import { BadRequestError } from '../../handlers/lib/http/errors';
 
 // One media-type grammar behind two doors: PUT /file's Content-Type header (storedContentType) and
 // POST /uploads' contentType field (contentTypeField). Each case goes through both.

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createUpload } from '../../handlers/create-upload';
-import { uploadDepsFromEnv } from '../../handlers/lib/upload-deps';
+import { uploadDepsFromEnv } from '../../handlers/lib/wiring/deps';
 import { apiEvent, context } from '../support/events';
 
 // No server: a single PUT is only signed, never sent. This checks the deployed wiring, which the

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { errorSummary } from '../../handlers/lib/errors';
+import { errorSummary } from '../../handlers/lib/http/errors';
 
 describe('errorSummary', () => {
   it('keeps only the class and S3 code, never the message that may name keys or buckets', () => {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { InvalidKeyError } from '../../handlers/lib/errors';
-import { type KeyKind, MAX_S3_KEY_BYTES, s3Key, userFolder } from '../../handlers/lib/keys';
+import { type KeyKind, s3Key, userFolder } from '../../handlers/lib/files/keys';
+import { InvalidKeyError } from '../../handlers/lib/http/errors';
+import { MAX_KEY_BYTES } from '../../handlers/lib/s3/limits';
 import { identityId } from '../support/events';
 
 const RUNS = 10_000;
@@ -71,7 +72,7 @@ function checkKey(key: string, kind: KeyKind): void {
   }
   expect(result).to.equal(folder + key, 'never rewritten');
   expect(result.startsWith(folder)).to.equal(true);
-  expect(Buffer.byteLength(result, 'utf8')).to.be.at.most(MAX_S3_KEY_BYTES);
+  expect(Buffer.byteLength(result, 'utf8')).to.be.at.most(MAX_KEY_BYTES);
   const nfkc = result.normalize('NFKC');
   expect(nfkc.startsWith(folder)).to.equal(true);
   for (const form of [result, nfkc, nfkc.replace(/%2e/gi, '.').replace(/%2f/gi, '/')]) {

@@ -1,6 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { InvalidKeyError } from '../../handlers/lib/errors';
-import { type KeyKind, s3Key, userFolder, userKeyOf, zipFolder } from '../../handlers/lib/keys';
+import { deleteObject } from '../../handlers/lib/files/delete';
+import { fileInfo } from '../../handlers/lib/files/info';
+import { type KeyKind, s3Key, userFolder, userKeyOf, zipFolder } from '../../handlers/lib/files/keys';
+import { InvalidKeyError } from '../../handlers/lib/http/errors';
 import { identityId } from '../support/events';
 
 const alice = identityId();
@@ -143,5 +148,27 @@ describe('userKeyOf', () => {
   it("refuses a key from another user's folder", () => {
     expect(() => userKeyOf(alice, `${bob}/a.jpg`)).to.throw();
     expect(() => userKeyOf(alice, `zip/${alice}/a.zip`)).to.throw();
+  });
+});
+
+describe('ObjectKey', () => {
+  it('is what every S3 call with a user key takes: a plain string does not compile', () => {
+    // Never called: tsc checks these lines (npm run typecheck), mocha only defines the function.
+    const unchecked = async (s3: S3Client) => {
+      // @ts-expect-error a user's key must go through s3Key() before it reaches S3
+      await fileInfo(s3, 'bucket', 'eu-west-1:0f8e5c1a-8d1b-4a53-9f0c-2b7f2f3a9e11/a.txt');
+      // @ts-expect-error likewise for deletes, downloads and every other S3 helper
+      await deleteObject(s3, 'bucket', `${identityId()}/a.txt`);
+      await fileInfo(s3, 'bucket', s3Key(identityId(), 'a.txt'));
+    };
+    expect(unchecked).to.be.a('function');
+  });
+
+  it('is made only in files/keys.ts: no other handler file casts a string into one', () => {
+    const handlers = join(__dirname, '..', '..', 'handlers');
+    const casts = readdirSync(handlers, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && file !== join('lib', 'files', 'keys.ts'))
+      .filter((file) => /as ObjectKey\b/.test(readFileSync(join(handlers, file), 'utf8')));
+    expect(casts).to.deep.equal([]);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
-import { multipartETag } from '../../handlers/lib/multipart-etag';
+import { multipartETag } from '../../handlers/lib/s3/etag';
 
 describe('multipartETag', () => {
   it("is the MD5 of the parts' binary MD5s, with the part count", () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mapConcurrently } from '../../handlers/lib/pool';
+import { mapConcurrently } from '../../handlers/lib/s3/pool';
 
 describe('mapConcurrently', () => {
   it('keeps the order of the items and never runs more than the limit at once', async () => {

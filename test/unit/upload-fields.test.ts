@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { etagField } from '../../handlers/lib/etag';
-import { uploadIdField } from '../../handlers/lib/upload-id';
+import { etagField, uploadIdField } from '../../handlers/lib/uploads/fields';
 
 describe('uploadIdField', () => {
   it("accepts S3's, s3rver's and fauxqs's upload ids", () => {

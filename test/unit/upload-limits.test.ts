@@ -1,12 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import {
-  MAX_PART_BYTES,
-  MAX_PARTS_PER_UPLOAD,
-  MIN_PART_BYTES,
-  planParts,
-  uploadLimitsFromEnv,
-} from '../../handlers/lib/upload-limits';
+import { MAX_PART_BYTES, MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
+import { planParts, uploadLimitsFromEnv } from '../../handlers/lib/uploads/limits';
+import { MAX_PARTS_PER_UPLOAD } from '../../handlers/settings';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { isCompressible } from '../../handlers/lib/zip-compression';
+import { isCompressible } from '../../handlers/lib/zip/compression';
 
 describe('isCompressible', () => {
   it('deflates text-like types, whatever the case of the extension', () => {

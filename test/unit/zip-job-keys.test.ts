@@ -7,7 +7,7 @@ import {
   zipArchiveKey,
   zipRequestKey,
   zipStatusKey,
-} from '../../handlers/lib/zip-job-keys';
+} from '../../handlers/lib/zip-jobs/keys';
 import { identityId } from '../support/events';
 
 describe('zip job keys', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { ZipFile } from 'yazl';
-import { archiveEntryNames } from '../../handlers/lib/zip-names';
+import { archiveEntryNames } from '../../handlers/lib/zip/names';
 
 /** How macOS and Windows compare names. */
 const fold = (name: string) => name.normalize('NFC').toLowerCase();

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { ObjectPrefetcher, type PrefetchEntry } from '../../handlers/lib/zip-prefetch';
+import { ObjectPrefetcher, type PrefetchEntry } from '../../handlers/lib/zip/prefetch';
+import { objectKey } from '../support/objects';
 
 const MiB = 1024 * 1024;
 
@@ -15,7 +16,7 @@ function fakeS3(requested: string[]): S3Client {
 }
 
 const entry = (index: number, size: number): PrefetchEntry => ({
-  s3Key: `${index}:${size}`,
+  s3Key: objectKey(`${index}:${size}`),
   name: `f${index}`,
   size,
 });

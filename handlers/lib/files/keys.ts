@@ -1,0 +1,103 @@
+import { InvalidKeyError } from '../http/errors';
+import { MAX_KEY_BYTES } from '../s3/limits';
+
+/**
+ * Every S3 key a handler touches is built here, from a caller identity and a validated user key.
+ * User keys are relative to the caller's folder "<identityId>/"; a key that looks like another user's
+ * id or "zip/" simply stays inside the caller's folder.
+ */
+
+declare const builtByKeys: unique symbol;
+
+/**
+ * An S3 key or prefix that this module built or checked. Every function that sends a user's key to S3
+ * takes this type, so the compiler refuses a plain string there: only the functions below make one
+ * (zip-jobs/keys.ts builds a job's keys with zipFolder and keyIn, from a checked identity and job id).
+ */
+export type ObjectKey = string & { readonly [builtByKeys]: true };
+
+// Control characters (C0, DEL, C1), the bidi controls that make a name display as another one, backslash.
+export const FORBIDDEN_CHARS = /\p{Cc}|\p{Bidi_Control}|\\/u;
+// Marks and invisible characters that can hide around dots: ".\u0301" or ".\u200b" still reads as ".".
+export const INVISIBLE = /\p{M}|\p{Default_Ignorable_Code_Point}/gu;
+
+export type KeyKind = 'file' | 'folder' | 'file-or-folder';
+
+/** The S3 prefix of a user's own folder. */
+export function userFolder(identityId: string): ObjectKey {
+  return `${identityId}/` as ObjectKey;
+}
+
+/** The S3 prefix under which a user's zip jobs and archives live. */
+export function zipFolder(identityId: string): ObjectKey {
+  return `zip/${identityId}/` as ObjectKey;
+}
+
+/** `folder` (built here) followed by a name that the caller built from checked parts. */
+export function keyIn(folder: ObjectKey, rest: string): ObjectKey {
+  return (folder + rest) as ObjectKey;
+}
+
+/**
+ * A key S3 listed under `prefix` (built here), or undefined when it does not start with it: S3 filters a
+ * listing by prefix, and this checks it again before the key is used.
+ */
+export function keyUnder(prefix: ObjectKey, key: string | undefined): ObjectKey | undefined {
+  return key?.startsWith(prefix) ? (key as ObjectKey) : undefined;
+}
+
+/**
+ * Checks a user key and returns its S3 key under the caller's folder.
+ * `file` keys may not end in "/", `folder` keys must (the empty folder "" is the root and only
+ * valid for `folder`), `file-or-folder` takes either but not the root.
+ */
+export function s3Key(identityId: string, userKey: unknown, kind: KeyKind = 'file'): ObjectKey {
+  const key = checkUserKey(userKey, kind);
+  const full = userFolder(identityId) + key;
+  if (Buffer.byteLength(full, 'utf8') > MAX_KEY_BYTES) {
+    throw new InvalidKeyError(`Key is too long: at most ${MAX_KEY_BYTES} bytes with your folder.`);
+  }
+  return full as ObjectKey;
+}
+
+/** The user key of an S3 key from the caller's folder; refuses any key outside it. */
+export function userKeyOf(identityId: string, key: string): string {
+  const folder = userFolder(identityId);
+  if (!key.startsWith(folder)) throw new Error('S3 returned a key outside the caller folder');
+  return key.slice(folder.length);
+}
+
+function checkUserKey(key: unknown, kind: KeyKind): string {
+  if (typeof key !== 'string') throw new InvalidKeyError('Key must be a string.');
+  const isFolder = key === '' || key.endsWith('/');
+  if (key === '' && kind !== 'folder') throw new InvalidKeyError('Key must not be empty.');
+  if (kind === 'file' && isFolder) throw new InvalidKeyError('Key must name a file, not end in "/".');
+  if (kind === 'folder' && !isFolder) throw new InvalidKeyError('Prefix must be empty or end in "/".');
+  if (!key.isWellFormed()) throw new InvalidKeyError('Key must be valid UTF-8.');
+  if (key === '') return key;
+
+  // Check the key as written, then as it may be read by a decoder or a normaliser downstream.
+  for (const form of new Set([key, key.normalize('NFKC'), decodeLookAlikes(key.normalize('NFKC'))])) {
+    checkForm(form, isFolder);
+  }
+  return key;
+}
+
+function checkForm(key: string, isFolder: boolean): void {
+  if (FORBIDDEN_CHARS.test(key)) {
+    throw new InvalidKeyError('Key must not contain control characters, bidi controls or "\\".');
+  }
+  if (key.startsWith('/')) throw new InvalidKeyError('Key must not start with "/".');
+  const segments = (isFolder ? key.slice(0, -1) : key).split('/');
+  for (const segment of segments) {
+    const visible = segment.replace(INVISIBLE, '');
+    if (visible === '') throw new InvalidKeyError('Key must not contain an empty segment.');
+    if (visible === '.' || visible === '..')
+      throw new InvalidKeyError('Key must not contain "." or ".." segments.');
+  }
+}
+
+/** Percent-encoded dots and separators, which some client or proxy may decode on the way. */
+function decodeLookAlikes(key: string): string {
+  return key.replace(/%2e/gi, '.').replace(/%2f/gi, '/').replace(/%5c/gi, '\\').replace(/%00/g, '\u0000');
+}

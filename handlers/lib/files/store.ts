@@ -1,0 +1,36 @@
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PUT_FILE_MAX_BYTES } from '../../settings';
+import { PayloadTooLargeError } from '../http/errors';
+import { unquoteEtag } from '../s3/etag';
+import { readInteger } from '../wiring/env';
+import type { ObjectKey } from './keys';
+
+export interface StoreLimits {
+  /** The largest body PUT /file accepts, in bytes (settings.ts: at most MAX_PUT_FILE_BYTES). */
+  readonly maxBytes: number;
+}
+
+/** PUT_FILE_MAX_BYTES, read at cold start: a bad value fails the function's init. */
+export function storeLimitsFromEnv(): StoreLimits {
+  return { maxBytes: readInteger(PUT_FILE_MAX_BYTES) };
+}
+
+/** Writes (or overwrites) one object. */
+export async function storeFile(
+  s3: S3Client,
+  bucket: string,
+  key: ObjectKey,
+  body: Buffer,
+  contentType: string,
+  options: StoreLimits,
+): Promise<{ size: number; etag: string }> {
+  if (body.length > options.maxBytes) {
+    throw new PayloadTooLargeError(
+      `The file is larger than ${options.maxBytes} bytes: use POST /uploads for large files.`,
+    );
+  }
+  const put = await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+  );
+  return { size: body.length, etag: unquoteEtag(put.ETag) };
+}

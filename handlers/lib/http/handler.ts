@@ -1,0 +1,85 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { ApiError, errorSummary } from './errors';
+import { corsHeaders } from './headers';
+import { callerIdentity } from './identity';
+
+export type Handler = (
+  event: APIGatewayProxyEvent,
+  context: Pick<Context, 'awsRequestId'>,
+) => Promise<APIGatewayProxyResult>;
+
+/** What a route's logic sees: the event, already checked for a caller identity. */
+export interface ApiRequest {
+  readonly event: APIGatewayProxyEvent;
+  readonly identityId: string;
+  readonly requestId: string;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+export interface HttpOptions {
+  /** Browser origins allowed to read responses; an unlisted origin gets no CORS headers. */
+  readonly allowedOrigins: readonly string[];
+  /** Where the one log line per request goes. @default console.log */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Wraps a route's logic: identity first (before any S3 call), then the logic, then one JSON response with
+ * CORS headers. A thrown ApiError becomes its status and code; anything else is a 500 that names only the
+ * request id, so no SDK text, bucket name or stack frame reaches the caller.
+ */
+export function httpHandler(
+  route: string,
+  options: HttpOptions,
+  logic: (req: ApiRequest) => Promise<ApiResponse>,
+): Handler {
+  const log = options.log ?? console.log;
+  return async (event, context) => {
+    const started = performance.now();
+    const requestId = context.awsRequestId;
+    let identityId: string | undefined;
+    let response: ApiResponse;
+    let failure: unknown;
+    try {
+      identityId = callerIdentity(event);
+      response = await logic({ event, identityId, requestId });
+    } catch (error) {
+      response = errorResponse(error, requestId);
+      if (!(error instanceof ApiError)) failure = error;
+    }
+    log(
+      JSON.stringify({
+        requestId,
+        identityId: identityId ?? null,
+        route,
+        status: response.status,
+        durationMs: Math.round(performance.now() - started),
+        ...(failure === undefined ? {} : { error: errorSummary(failure) }),
+      }),
+    );
+    return toResult(response, corsHeaders(event, options.allowedOrigins));
+  };
+}
+
+function errorResponse(error: unknown, requestId: string): ApiResponse {
+  if (error instanceof ApiError) {
+    return { status: error.status, body: { error: { code: error.code, message: error.message } } };
+  }
+  return {
+    status: 500,
+    body: { error: { code: 'Internal', message: `Internal error. Request id: ${requestId}` } },
+  };
+}
+
+function toResult(response: ApiResponse, headers: Record<string, string>): APIGatewayProxyResult {
+  if (response.body === undefined) return { statusCode: response.status, headers, body: '' };
+  return {
+    statusCode: response.status,
+    headers: { ...headers, 'Content-Type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(response.body),
+  };
+}

@@ -1,0 +1,48 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { BadRequestError } from './errors';
+
+/**
+ * The `?key=` of the single-file routes: required, given once, and no other query parameter.
+ * The key itself is checked by keys.ts when the S3 key is built.
+ */
+export function keyParam(
+  event: Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'>,
+): string {
+  const { key } = queryParams(event, ['key']);
+  if (key === undefined) throw new BadRequestError('The query parameter "key" is required.');
+  // API Gateway keeps only the last of repeated parameters: refuse rather than pick one silently.
+  if ((event.multiValueQueryStringParameters?.key?.length ?? 0) > 1) {
+    throw new BadRequestError('The query parameter "key" must be given once.');
+  }
+  return key;
+}
+
+/** The query string as a plain object; any parameter not in `allowed` is a 400. */
+export function queryParams<K extends string>(
+  event: Pick<APIGatewayProxyEvent, 'queryStringParameters'>,
+  allowed: readonly K[],
+): Partial<Record<K, string>> {
+  const params = event.queryStringParameters ?? {};
+  const result: Partial<Record<K, string>> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (!(allowed as readonly string[]).includes(name))
+      throw new BadRequestError(`Unknown query parameter "${name}".`);
+    if (value !== undefined) result[name as K] = value;
+  }
+  return result;
+}
+
+/** An integer query parameter within bounds, or the default when absent. */
+export function intParam(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new BadRequestError(`"${name}" must be an integer in ${min}..${max}.`);
+  }
+  return Number(value);
+}

@@ -1,0 +1,69 @@
+import { PutObjectCommand, type S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { ObjectKey } from '../files/keys';
+import { PRESIGNED_URL_SECONDS } from '../files/presign';
+import type { PlannedPart } from './limits';
+
+/**
+ * The presigner never signs content-type unless told (content-length it signs when set). Naming them here
+ * puts them in X-Amz-SignedHeaders, so S3 refuses a body of another length or type than declared.
+ */
+const PUT_SIGNED_HEADERS = new Set(['content-length', 'content-type']);
+/**
+ * A part's type is the upload's, fixed by CreateMultipartUpload; the SDK gives UploadPart a default
+ * content-type that a browser would not send, so it must stay unsigned.
+ */
+const PART_SIGNED_HEADERS = new Set(['content-length']);
+
+/**
+ * A presigned PUT for exactly one S3 key, `size` bytes of `contentType`. `s3` must not add checksums (requestChecksumCalculation 'WHEN_REQUIRED'): a checksum
+ * computed now would be the empty body's.
+ */
+export async function presignPut(
+  s3: S3Client,
+  bucket: string,
+  key: ObjectKey,
+  size: number,
+  contentType: string,
+  signingDate: Date,
+): Promise<string> {
+  const command = new PutObjectCommand({
+    Bucket: bucket,
+    Key: key,
+    ContentLength: size,
+    ContentType: contentType,
+  });
+  return getSignedUrl(s3, command, {
+    expiresIn: PRESIGNED_URL_SECONDS,
+    signingDate,
+    signableHeaders: PUT_SIGNED_HEADERS,
+  });
+}
+
+/** A presigned UploadPart per planned part, each bound to its part number and signed Content-Length. */
+export async function presignParts(
+  s3: S3Client,
+  bucket: string,
+  key: ObjectKey,
+  uploadId: string,
+  parts: readonly PlannedPart[],
+  signingDate: Date,
+): Promise<{ partNumber: number; url: string }[]> {
+  return Promise.all(
+    parts.map(async ({ partNumber, size }) => {
+      const command = new UploadPartCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId: uploadId,
+        PartNumber: partNumber,
+        ContentLength: size,
+      });
+      const url = await getSignedUrl(s3, command, {
+        expiresIn: PRESIGNED_URL_SECONDS,
+        signingDate,
+        signableHeaders: PART_SIGNED_HEADERS,
+      });
+      return { partNumber, url };
+    }),
+  );
+}

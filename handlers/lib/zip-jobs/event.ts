@@ -1,0 +1,40 @@
+import type { S3Event } from 'aws-lambda';
+import { type JobRef, jobOfRequestKey } from './keys';
+
+export interface JobsOfEvent {
+  readonly jobs: JobRef[];
+  /** Records that named another bucket, another event or a key that no job request has. */
+  readonly refused: number;
+}
+
+/**
+ * The zip jobs that an S3 notification announces. Only the creation of a request record in our bucket
+ * counts: a key that POST /zips cannot have written ("zip/<identity id>/<uuid>/request.json") is refused
+ * before any S3 call, so a stray or forged event cannot point the worker at anything else.
+ */
+export function jobsOfS3Event(event: unknown, bucket: string): JobsOfEvent {
+  const records = (event as Partial<S3Event> | undefined)?.Records;
+  const jobs: JobRef[] = [];
+  let refused = 0;
+  for (const record of Array.isArray(records) ? records : []) {
+    const job =
+      typeof record?.eventName === 'string' &&
+      record.eventName.startsWith('ObjectCreated:') &&
+      record.s3?.bucket?.name === bucket &&
+      typeof record.s3?.object?.key === 'string'
+        ? jobOfRequestKey(decodeEventKey(record.s3.object.key))
+        : undefined;
+    if (job === undefined) refused++;
+    else jobs.push(job);
+  }
+  return { jobs, refused };
+}
+
+/** S3 event keys are URL-encoded with "+" for a space; a malformed escape yields no key. */
+function decodeEventKey(key: string): string {
+  try {
+    return decodeURIComponent(key.replace(/\+/g, ' '));
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,54 @@
+import { keyIn, type ObjectKey, zipFolder } from '../files/keys';
+import { isIdentityId } from '../http/identity';
+
+/**
+ * The S3 keys of a zip job, all under the owner's zip folder "zip/<identityId>/<jobId>/". The job id is
+ * part of the key, so a job exists only for the identity that created it: another caller's lookup builds
+ * another key and finds nothing.
+ */
+
+/** A job id as crypto.randomUUID() makes it: lower-case, canonical form. */
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const REQUEST_FILE = 'request.json';
+const STATUS_FILE = 'status.json';
+const ARCHIVE_FILE = 'archive.zip';
+
+export interface JobRef {
+  readonly identityId: string;
+  readonly jobId: string;
+}
+
+export function isJobId(value: unknown): value is string {
+  return typeof value === 'string' && JOB_ID.test(value);
+}
+
+function jobFolder(job: JobRef): ObjectKey {
+  if (!isIdentityId(job.identityId) || !isJobId(job.jobId)) throw new Error('Invalid zip job reference');
+  return keyIn(zipFolder(job.identityId), `${job.jobId}/`);
+}
+
+/** The job as POST /zips recorded it, written once; its creation starts the worker. */
+export function zipRequestKey(job: JobRef): ObjectKey {
+  return keyIn(jobFolder(job), REQUEST_FILE);
+}
+
+/** The job's state and progress, rewritten by the worker. */
+export function zipStatusKey(job: JobRef): ObjectKey {
+  return keyIn(jobFolder(job), STATUS_FILE);
+}
+
+/** The archive: one fixed key per job, so a retried worker overwrites rather than adds. */
+export function zipArchiveKey(job: JobRef): ObjectKey {
+  return keyIn(jobFolder(job), ARCHIVE_FILE);
+}
+
+/** The job a request key belongs to, or undefined for any key that zipRequestKey cannot have built. */
+export function jobOfRequestKey(key: string): JobRef | undefined {
+  const parts = key.split('/');
+  if (parts.length !== 4) return undefined;
+  const [, identityId, jobId] = parts;
+  if (!isIdentityId(identityId) || !isJobId(jobId)) return undefined;
+  const job = { identityId, jobId };
+  return zipRequestKey(job) === key ? job : undefined;
+}

@@ -1,0 +1,138 @@
+import type { Context } from 'aws-lambda';
+import { errorSummary } from '../http/errors';
+import type { WorkerDeps } from '../wiring/deps';
+import { ZipFailedError } from '../zip/errors';
+import { type ZipProgress, zipToS3 } from '../zip/stream';
+import type { JobRef } from './keys';
+import { zipArchiveKey } from './keys';
+import { ProgressRecorder } from './progress';
+import {
+  failedStatus,
+  isStale,
+  JOB_STOPPED,
+  type JobStatus,
+  MalformedRecordError,
+  markFailed,
+  readRequest,
+  readStatus,
+  writeStatus,
+} from './records';
+
+/** Time kept back from Lambda's limit to abort the upload and record the failure. */
+export const STOP_MARGIN_MS = 30_000;
+export const OUT_OF_TIME = 'The zip job ran out of time: try fewer or smaller files.';
+
+export type RunContext = Pick<Context, 'getRemainingTimeInMillis'>;
+
+export interface RunSettings {
+  /** The least time between two progress writes to status.json. */
+  readonly progressIntervalMs: number;
+  /** Told of a progress write that failed; the job goes on. */
+  readonly progressFailed: (error: unknown) => void;
+}
+
+/** The one log line per job: counts and a reason, never a key, a URL, the bucket or an SDK message. */
+export interface JobOutcome {
+  readonly outcome: 'done' | 'failed' | 'skipped' | 'retry';
+  /** Why the job failed, was skipped or will be retried: a stage and an error class. */
+  readonly reason?: string;
+  readonly fileCount?: number;
+  readonly filesDone?: number;
+  readonly bytesDone?: number;
+  readonly archiveBytes?: number;
+}
+
+/**
+ * Runs one zip job to its end: skips a job that is missing or already ended, fails a stale or malformed
+ * one, otherwise streams its archive and records done or failed. A zip failure is recorded and returned;
+ * any other error (e.g. S3 refusing a status write) is thrown, so that Lambda retries the event.
+ */
+export async function runJob(
+  deps: WorkerDeps,
+  job: JobRef,
+  context: RunContext,
+  settings: RunSettings,
+): Promise<JobOutcome> {
+  const { s3, bucket } = deps;
+  const status = await readStatus(s3, bucket, job);
+  if (status === undefined) return { outcome: 'skipped', reason: 'no status record' };
+  const counts = ({ filesDone, bytesDone }: ZipProgress) => ({
+    fileCount: status.fileCount,
+    filesDone,
+    bytesDone,
+  });
+  if (status.status === 'done' || status.status === 'failed') {
+    return { outcome: 'skipped', reason: `already ${status.status}`, ...counts(status) };
+  }
+  // GET /zips/{id} already reports such a job failed: never let it turn done afterwards.
+  if (isStale(status)) {
+    await writeStatus(s3, bucket, job, failedStatus(status, JOB_STOPPED));
+    return { outcome: 'failed', reason: 'stale', ...counts(status) };
+  }
+  const request = await readRequest(s3, bucket, job).catch((error: unknown) => {
+    if (error instanceof MalformedRecordError) return undefined;
+    throw error;
+  });
+  if (request === undefined) {
+    await writeStatus(s3, bucket, job, failedStatus(status, JOB_STOPPED));
+    return { outcome: 'failed', reason: 'missing or malformed request record', ...counts(status) };
+  }
+
+  const running: JobStatus = { ...status, status: 'running', filesDone: 0, bytesDone: 0, updatedAt: now() };
+  await writeStatus(s3, bucket, job, running);
+  let latest: ZipProgress = { filesDone: 0, bytesDone: 0 };
+  const recorder = new ProgressRecorder<ZipProgress>(
+    (current) => writeStatus(s3, bucket, job, { ...running, ...current, updatedAt: now() }),
+    settings.progressIntervalMs,
+    Date.now,
+    settings.progressFailed,
+  );
+  const stop = new AbortController();
+  const timer = setTimeout(
+    () => stop.abort(),
+    Math.max(0, context.getRemainingTimeInMillis() - STOP_MARGIN_MS),
+  );
+  try {
+    const archive = await zipToS3({
+      s3,
+      bucket,
+      targetKey: zipArchiveKey(job),
+      entries: request.entries.map((entry) => ({
+        s3Key: entry.s3Key,
+        name: entry.name,
+        size: entry.size,
+        lastModified: entry.lastModified === undefined ? undefined : new Date(entry.lastModified),
+      })),
+      signal: stop.signal,
+      onProgress: (progress) => {
+        latest = progress;
+        recorder.report(progress);
+      },
+    });
+    await recorder.close();
+    await writeStatus(s3, bucket, job, {
+      ...running,
+      ...latest,
+      status: 'done',
+      size: archive.size,
+      updatedAt: now(),
+    });
+    return { outcome: 'done', ...counts(latest), archiveBytes: archive.size };
+  } catch (error) {
+    if (!(error instanceof ZipFailedError)) throw error;
+    await recorder.close();
+    const outOfTime = stop.signal.aborted;
+    // Re-read first: a duplicate delivery of the same event may have finished the job meanwhile.
+    await markFailed(s3, bucket, job, outOfTime ? OUT_OF_TIME : error.message, latest);
+    // error.message names the failed entry (a user's key): the log line keeps to stage and error class.
+    const cause = outOfTime ? 'out of time' : error.cause && errorSummary(error.cause);
+    const reason = cause ? `${error.stage}: ${cause}` : error.stage;
+    return { outcome: 'failed', reason, ...counts(latest) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function now(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,182 @@
+/**
+ * The settings table: every value that reaches a function as an environment variable, declared once.
+ * The stack builds each function's environment from it (only the functions a setting names get it),
+ * and the handlers read and check each value from it at cold start (lib/wiring/env.ts). No cdktf import.
+ *
+ * Each setting is its own export, so that a handler's bundle holds only the settings it reads (the infra
+ * tests find the names a bundle reads in its code); `settings` lists them all for the stack.
+ */
+import { MAX_PART_BYTES, MAX_SINGLE_PUT_BYTES, MIN_PART_BYTES } from './lib/s3/limits';
+
+// Values are computed here, never inside a declaration: a bundle keeps every declaration whose fields
+// compute (arithmetic, a property read), and the infra tests check that a bundle names only the settings
+// its handler reads.
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+const MiB_4 = 4 * MiB;
+const MiB_16 = 16 * MiB;
+const GiB_5 = 5 * GiB;
+const GiB_20 = 20 * GiB;
+const ANY_SIZE = Number.MAX_SAFE_INTEGER;
+
+/** Which functions get a setting: a list of handler names, or every route's, or every function's. */
+export type ReadBy = readonly string[] | 'every route' | 'every function';
+
+export interface TextSetting {
+  readonly kind: 'text';
+  readonly variable: string;
+  readonly readBy: ReadBy;
+}
+
+/** A comma-separated list; items are trimmed, empty ones dropped. */
+export interface ListSetting {
+  readonly kind: 'list';
+  readonly variable: string;
+  readonly readBy: ReadBy;
+}
+
+/** An integer limit, also a field of the environments' `limits` (stacks/environments.ts). */
+export interface IntegerSetting {
+  readonly kind: 'integer';
+  readonly variable: string;
+  /** Its name in an environment's `limits`. */
+  readonly limit: string;
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  readonly readBy: ReadBy;
+}
+
+export type Setting = TextSetting | ListSetting | IntegerSetting;
+
+/** The bucket of users' files; set together with the function's S3 grant (modules/handler-function.ts). */
+export const BUCKET_NAME = {
+  kind: 'text',
+  variable: 'BUCKET_NAME',
+  readBy: 'every function',
+} as const satisfies TextSetting;
+
+/** Browser origins whose requests get CORS headers; the workers answer no browser. */
+export const ALLOWED_ORIGINS = {
+  kind: 'list',
+  variable: 'ALLOWED_ORIGINS',
+  readBy: 'every route',
+} as const satisfies ListSetting;
+
+/**
+ * The largest file sent through the API. The contract says 5 MiB, but Lambda refuses synchronous payloads
+ * above 6 MB and API Gateway base64-encodes binary bodies (+33 %), so a body above about 4.4 MB would
+ * fail in AWS before reaching us, with a 5xx instead of a 413. 4 MiB keeps every refusal a clean 413;
+ * larger files go through POST /uploads. The limit can be lowered but not raised.
+ */
+export const MAX_PUT_FILE_BYTES = MiB_4;
+
+/** Largest body of `PUT /file`, in bytes. */
+export const PUT_FILE_MAX_BYTES = {
+  kind: 'integer',
+  variable: 'PUT_FILE_MAX_BYTES',
+  limit: 'putFileMaxBytes',
+  default: MAX_PUT_FILE_BYTES,
+  min: 1,
+  max: MAX_PUT_FILE_BYTES,
+  readBy: ['put-file'],
+} as const satisfies IntegerSetting;
+
+/**
+ * At most this many part URLs in one response. A URL is up to ~4.4 KB (a 1024-byte non-ASCII key
+ * percent-encoded, plus the Lambda role's session token): 1000 of them measured 4.2 MiB, too near Lambda's
+ * 6 MB response limit; 500 stay near 2 MiB. Larger files get larger parts instead.
+ */
+export const MAX_PARTS_PER_UPLOAD = 500;
+const MAX_UPLOAD_BYTES = MAX_PARTS_PER_UPLOAD * MAX_PART_BYTES;
+
+/** Largest file `POST /uploads` accepts, in bytes; above it POST /uploads answers 413. */
+export const UPLOAD_MAX_FILE_BYTES = {
+  kind: 'integer',
+  variable: 'UPLOAD_MAX_FILE_BYTES',
+  limit: 'uploadMaxFileBytes',
+  default: GiB_5,
+  min: 1,
+  max: MAX_UPLOAD_BYTES,
+  readBy: ['create-upload'],
+} as const satisfies IntegerSetting;
+
+/** Files up to this size get one presigned PUT; larger ones a multipart upload. */
+export const UPLOAD_MULTIPART_THRESHOLD_BYTES = {
+  kind: 'integer',
+  variable: 'UPLOAD_MULTIPART_THRESHOLD_BYTES',
+  limit: 'multipartThresholdBytes',
+  default: MiB_16,
+  min: MIN_PART_BYTES,
+  max: MAX_SINGLE_PUT_BYTES,
+  readBy: ['create-upload'],
+} as const satisfies IntegerSetting;
+
+/** The size of every part of a multipart upload but the last (raised for very large files). */
+export const UPLOAD_PART_BYTES = {
+  kind: 'integer',
+  variable: 'UPLOAD_PART_BYTES',
+  limit: 'uploadPartBytes',
+  default: MiB_16,
+  min: MIN_PART_BYTES,
+  max: MAX_PART_BYTES,
+  readBy: ['create-upload'],
+} as const satisfies IntegerSetting;
+
+/** Files in one zip, after folders are expanded and duplicates dropped. */
+export const ZIP_MAX_FILES = {
+  kind: 'integer',
+  variable: 'ZIP_MAX_FILES',
+  limit: 'zipMaxFiles',
+  default: 10_000,
+  min: 1,
+  max: 1_000_000,
+  readBy: ['create-zip'],
+} as const satisfies IntegerSetting;
+
+/**
+ * Bytes of all files of one zip together. 20 GiB: what one worker run can stream well within Lambda's
+ * 15 minutes even at a conservative 40 MiB/s (about 8.5 minutes). Raise it only with the deployed
+ * worker's measured throughput to back it.
+ */
+export const ZIP_MAX_BYTES = {
+  kind: 'integer',
+  variable: 'ZIP_MAX_BYTES',
+  limit: 'zipMaxBytes',
+  default: GiB_20,
+  min: 1,
+  max: ANY_SIZE,
+  readBy: ['create-zip'],
+} as const satisfies IntegerSetting;
+
+/** The limits, in the order the stack sets them. */
+export const limitSettings = [
+  PUT_FILE_MAX_BYTES,
+  UPLOAD_MAX_FILE_BYTES,
+  UPLOAD_MULTIPART_THRESHOLD_BYTES,
+  UPLOAD_PART_BYTES,
+  ZIP_MAX_FILES,
+  ZIP_MAX_BYTES,
+] as const;
+
+/** Every setting: listed, not spread from limitSettings, since a spread would stay in every bundle. */
+export const settings: readonly Setting[] = [
+  BUCKET_NAME,
+  ALLOWED_ORIGINS,
+  PUT_FILE_MAX_BYTES,
+  UPLOAD_MAX_FILE_BYTES,
+  UPLOAD_MULTIPART_THRESHOLD_BYTES,
+  UPLOAD_PART_BYTES,
+  ZIP_MAX_FILES,
+  ZIP_MAX_BYTES,
+];
+
+/** An environment's limits: one integer per limit setting, by its `limit` name. */
+export type Limits = { readonly [S in (typeof limitSettings)[number] as S['limit']]: number };
+
+/** Whether `handler` (a route's handler when `isRoute`, else a worker's) reads `setting`. */
+export function isReadBy(setting: Setting, handler: string, isRoute: boolean): boolean {
+  if (setting.readBy === 'every function') return true;
+  if (setting.readBy === 'every route') return isRoute;
+  return setting.readBy.includes(handler);
+}

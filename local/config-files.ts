@@ -1,0 +1,45 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * The frontend's configuration: the stack's outputs (`npx cdktf output` in AWS) under the same names, plus
+ * the two Cognito endpoints that only a local system needs.
+ */
+export interface FrontendConfig {
+  readonly region: string;
+  readonly user_pool_id: string;
+  readonly user_pool_client_id: string;
+  readonly identity_pool_id: string;
+  readonly api_url: string;
+  readonly bucket_name: string;
+  readonly user_pool_endpoint: string;
+  readonly identity_pool_endpoint: string;
+}
+
+/** The operator's credentials for the user pool's admin calls, as the AWS SDK takes them. */
+export interface AdminFile {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly region: string;
+}
+
+export interface ConfigPaths {
+  readonly config: string;
+  readonly admin: string;
+}
+
+export async function writeConfigFiles(
+  dataDir: string,
+  config: FrontendConfig,
+  admin: AdminFile,
+): Promise<ConfigPaths> {
+  const paths = { config: join(dataDir, 'config.json'), admin: join(dataDir, 'admin.json') };
+  await writeJson(paths.config, config, 0o644);
+  await writeJson(paths.admin, admin, 0o600);
+  return paths;
+}
+
+async function writeJson(path: string, value: unknown, mode: number): Promise<void> {
+  await writeFile(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`, { mode });
+  await rename(`${path}.tmp`, path);
+}

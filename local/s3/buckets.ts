@@ -1,0 +1,13 @@
+import type { S3Request } from './request';
+import { sendEmpty } from './responses';
+
+/** CreateBucket: creates it, or answers as S3 does when it already exists and is the caller's. */
+export async function createBucket(request: S3Request): Promise<void> {
+  await request.storage.createBucket(request.bucket);
+  sendEmpty(request.res, 200, { Location: `/${request.bucket}` });
+}
+
+export function headBucket(request: S3Request): void {
+  request.storage.bucket(request.bucket);
+  sendEmpty(request.res, 200);
+}

@@ -1,0 +1,67 @@
+import { type SigningCredentials, verifySigV4 } from '../sigv4/verify';
+import type { Verifier } from './auth';
+import type { ObjectCreatedEvent } from './request';
+import { createS3Server, listen } from './server';
+import { Storage } from './storage';
+
+export type { ObjectCreatedEvent } from './request';
+
+export interface LocalS3Options {
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** 0 = a free port. */
+  readonly port: number;
+  /** Where objects and multipart uploads live; they survive a restart. */
+  readonly dataDir: string;
+  /** The region requests must be signed for. */
+  readonly region: string;
+  /** Created at start (and kept with those already on disk). */
+  readonly buckets: readonly string[];
+  /** The credentials of an access key id, or undefined for an unknown one. */
+  readonly lookup: (accessKeyId: string) => SigningCredentials | undefined;
+  /** Browser origins (scheme://host[:port]) allowed by CORS; never `*`. */
+  readonly allowedOrigins: readonly string[];
+  /**
+   * Called after PutObject, CompleteMultipartUpload or CopyObject stored an object, once the answer is on
+   * its way (like S3's notification); a failure is logged, never sent to the client.
+   */
+  readonly onObjectCreated?: (event: ObjectCreatedEvent) => void | Promise<void>;
+  /** One line per request, and the detail of internal errors (never sent to clients). */
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalS3 {
+  /** `http://host:port`, for S3Client's endpoint with forcePathStyle. */
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** An embedded, path-style S3 on node:http: every request SigV4-checked, data on disk under dataDir. */
+export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
+  const storage = await Storage.open(options.dataDir, options.buckets);
+  const verify: Verifier = (req) =>
+    verifySigV4(req, {
+      service: 's3',
+      region: options.region,
+      lookup: options.lookup,
+      uriEscapePath: false,
+      allowPresigned: true,
+    });
+  const server = createS3Server({
+    storage,
+    verify,
+    isKnownKey: (accessKeyId) => options.lookup(accessKeyId) !== undefined,
+    allowedOrigins: options.allowedOrigins,
+    onObjectCreated: options.onObjectCreated,
+    log: options.log,
+  });
+  const endpoint = await listen(server, options.host ?? '127.0.0.1', options.port);
+  return {
+    endpoint,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,34 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { PayloadSpec } from './payload';
+import type { Storage } from './storage';
+
+export interface ObjectCreatedEvent {
+  readonly bucket: string;
+  readonly key: string;
+  readonly size: number;
+  /** Quoted, as S3 reports it. */
+  readonly etag: string;
+}
+
+/** One authenticated S3 request, parsed: what every operation handler gets. */
+export interface S3Request {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly method: string;
+  /** Empty for the service (`/`). */
+  readonly bucket: string;
+  /** Percent-decoded; empty for a bucket-level request. */
+  readonly key: string;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingHttpHeaders;
+  /** How to read and check the body, as its headers and its signature say. */
+  readonly payload: PayloadSpec;
+  readonly storage: Storage;
+  readonly objectCreated: (event: ObjectCreatedEvent) => void;
+}
+
+/** A header's value (repeated headers joined, as HTTP allows). */
+export function headerOf(request: S3Request, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
+}

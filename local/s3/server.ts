@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { authenticate, type Verifier } from './auth';
+import { answerPreflight, corsHeaders } from './cors';
+import { S3Error } from './errors';
+import type { ObjectCreatedEvent } from './request';
+import { sendError } from './responses';
+import { operationFor, parseTarget, withHoistedHeaders } from './routes';
+import type { Storage } from './storage';
+
+export interface ServerOptions {
+  readonly storage: Storage;
+  readonly verify: Verifier;
+  readonly isKnownKey: (accessKeyId: string) => boolean;
+  readonly allowedOrigins: readonly string[];
+  readonly onObjectCreated?: (event: ObjectCreatedEvent) => void | Promise<void>;
+  readonly log?: (line: string) => void;
+}
+
+const internalError = () =>
+  new S3Error(500, 'InternalError', 'We encountered an internal error. Please try again.');
+
+/** The HTTP server: CORS, routing, auth, then one operation; every failure becomes S3's XML error. */
+export function createS3Server(options: ServerOptions): Server {
+  const origins = new Set(options.allowedOrigins);
+  const log = options.log ?? (() => {});
+  // After the answer, as S3's notifications come, and never failing the request that stored the object.
+  const objectCreated = (event: ObjectCreatedEvent) => {
+    setImmediate(() => {
+      Promise.resolve()
+        .then(() => options.onObjectCreated?.(event))
+        .catch((error: unknown) => {
+          log(`onObjectCreated failed for ${event.bucket}/${event.key}: ${(error as Error).stack ?? error}`);
+        });
+    });
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'OPTIONS') return answerPreflight(req, res, origins);
+    const target = parseTarget(req.url ?? '/');
+    const operation = operationFor(
+      req.method ?? 'GET',
+      target,
+      req.headers['x-amz-copy-source'] !== undefined,
+    );
+    const headers = withHoistedHeaders(req.headers, target.query);
+    const payload = await authenticate(req, headers, options.verify, options.isKnownKey);
+    await operation({
+      req,
+      res,
+      method: req.method ?? 'GET',
+      ...target,
+      headers,
+      payload,
+      storage: options.storage,
+      objectCreated,
+    });
+  }
+
+  const server = createServer((req, res) => {
+    const started = Date.now();
+    const requestId = randomBytes(8).toString('hex').toUpperCase();
+    res.setHeader('x-amz-request-id', requestId);
+    res.setHeader('x-amz-id-2', requestId);
+    for (const [name, value] of Object.entries(corsHeaders(req, origins)))
+      res.setHeader(name, value as string);
+    handle(req, res)
+      .catch((error: unknown) => {
+        const s3Error = error instanceof S3Error ? error : internalError();
+        if (!(error instanceof S3Error))
+          log(`${requestId} ${req.method} ${req.url}: ${(error as Error).stack ?? error}`);
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        // A body left unread (refused early or mid-stream) is not drained: the connection closes instead.
+        if (!req.complete) res.setHeader('Connection', 'close');
+        const path = (req.url ?? '/').split('?')[0];
+        sendError(res, s3Error, requestId, path, req.method === 'HEAD');
+      })
+      .finally(() => log(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`));
+  });
+  // Node cuts a request after 5 minutes by default: a large upload over a slow link may take longer.
+  server.requestTimeout = 0;
+  return server;
+}
+
+/** Listens on host:port (0 = a free port) and resolves with the endpoint URL. */
+export async function listen(server: Server, host: string, port: number): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  return `http://${host}:${address.port}`;
+}
