@@ -5,6 +5,8 @@ import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
+import { passwordPolicy } from '../handlers/password-policy';
+import { tokenValidity } from '../handlers/token-validity';
 
 export interface UserAuthProps {
   /** Prefix of every name, e.g. `lockbox-dev`. */
@@ -42,14 +44,7 @@ export class UserAuth extends Construct {
       usernameConfiguration: { caseSensitive: false },
       autoVerifiedAttributes: ['email'],
       adminCreateUserConfig: { allowAdminCreateUserOnly: true },
-      passwordPolicy: {
-        minimumLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireNumbers: true,
-        requireSymbols: true,
-        temporaryPasswordValidityDays: 3,
-      },
+      passwordPolicy: { ...passwordPolicy },
       accountRecoverySetting: { recoveryMechanism: [{ name: 'verified_email', priority: 1 }] },
       mfaConfiguration: 'OPTIONAL',
       softwareTokenMfaConfiguration: { enabled: true },
@@ -57,7 +52,7 @@ export class UserAuth extends Construct {
       lifecycle: { preventDestroy },
     });
 
-    const tokenMinutes = props.tokenValidityMinutes ?? 60;
+    const tokenMinutes = props.tokenValidityMinutes ?? tokenValidity.accessAndIdMinutes;
     this.client = new CognitoUserPoolClient(this, 'client', {
       name: `${props.namePrefix}-web`,
       userPoolId: this.userPool.id,
@@ -67,7 +62,7 @@ export class UserAuth extends Construct {
       enableTokenRevocation: true,
       accessTokenValidity: tokenMinutes,
       idTokenValidity: tokenMinutes,
-      refreshTokenValidity: props.refreshTokenValidityDays ?? 30,
+      refreshTokenValidity: props.refreshTokenValidityDays ?? tokenValidity.refreshDays,
       tokenValidityUnits: [{ accessToken: 'minutes', idToken: 'minutes', refreshToken: 'days' }],
       supportedIdentityProviders: ['COGNITO'],
     });

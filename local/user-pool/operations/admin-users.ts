@@ -1,0 +1,198 @@
+/**
+ * The administrator's calls (SigV4-signed with the local admin credentials; the handler checks that):
+ * AdminCreateUser, AdminSetUserPassword, AdminGetUser, AdminDisableUser, AdminEnableUser, AdminDeleteUser.
+ * Unlike sign-in, these say plainly when a user does not exist, as Cognito's admin API does.
+ */
+import { randomUUID } from 'node:crypto';
+import { CognitoError, invalidParameter, validationError } from '../errors';
+import { attributeList, type Input, optionalBoolean, optionalString, requiredString } from '../input';
+import { checkPassword, generateTemporaryPassword } from '../password-rules';
+import {
+  type AttributeType,
+  epochSeconds,
+  type Pool,
+  requirePool,
+  srpIdentity,
+  userAttributes,
+} from '../pool';
+import { createVerifier } from '../srp';
+import type { StoredUser } from '../store';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The user an admin call names in `UserPoolId` and `Username`. */
+function namedUser(pool: Pool, input: Input): StoredUser {
+  requirePool(pool, requiredString(input, 'UserPoolId', 55));
+  const user = pool.store.find(requiredString(input, 'Username', 128));
+  if (user === undefined) throw new CognitoError('UserNotFoundException', 'User does not exist.');
+  return user;
+}
+
+/** The `UserType` of AdminCreateUser and ListUsers. */
+export interface UserType {
+  readonly Username: string;
+  readonly Attributes: AttributeType[];
+  readonly UserCreateDate: number;
+  readonly UserLastModifiedDate: number;
+  readonly Enabled: boolean;
+  readonly UserStatus: string;
+}
+
+export function userType(user: StoredUser): UserType {
+  return {
+    Username: user.username,
+    Attributes: userAttributes(user),
+    UserCreateDate: epochSeconds(user.createdAt),
+    UserLastModifiedDate: epochSeconds(user.updatedAt),
+    Enabled: user.enabled,
+    UserStatus: user.status,
+  };
+}
+
+/** A temporary password: the user must choose their own at first sign-in, within the policy's days. */
+function setTemporaryPassword(pool: Pool, user: StoredUser, password: string): void {
+  const { salt, verifier } = createVerifier(srpIdentity(pool, user.username), password);
+  user.salt = salt;
+  user.verifier = verifier;
+  user.status = 'FORCE_CHANGE_PASSWORD';
+  user.temporaryPasswordExpiresAt = pool.now() + pool.policy.temporaryPasswordValidityDays * DAY_MS;
+}
+
+interface NewUserAttributes {
+  readonly email?: string;
+  readonly emailVerified: boolean;
+}
+
+function readAttributes(input: Input): NewUserAttributes {
+  let email: string | undefined;
+  let emailVerified = false;
+  for (const { name, value } of attributeList(input, 'UserAttributes')) {
+    if (name === 'email') email = value;
+    else if (name === 'email_verified') {
+      if (value !== 'true' && value !== 'false') throw invalidParameter('Invalid value for email_verified');
+      emailVerified = value === 'true';
+    } else if (name === 'sub') throw invalidParameter('Cannot modify the non-mutable attribute sub');
+    else
+      throw invalidParameter(
+        `Attributes did not conform to the schema: ${name}: Attribute does not exist in the schema.`,
+      );
+  }
+  return { email, emailVerified };
+}
+
+export function adminCreateUser(pool: Pool, input: Input): object {
+  requirePool(pool, requiredString(input, 'UserPoolId', 55));
+  const username = requiredString(input, 'Username', 128);
+  const given = optionalString(input, 'TemporaryPassword', 256);
+  const action = optionalString(input, 'MessageAction');
+  if (action !== undefined && action !== 'SUPPRESS' && action !== 'RESEND') {
+    throw validationError('messageAction', 'Member must satisfy enum value set: [RESEND, SUPPRESS]');
+  }
+  const attributes = readAttributes(input);
+  if (given !== undefined) checkPassword(given, pool.policy);
+  const password = given ?? generateTemporaryPassword(pool.policy);
+  const now = pool.now();
+  const existing = pool.store.find(username);
+
+  if (action === 'RESEND') {
+    if (existing === undefined) throw new CognitoError('UserNotFoundException', 'User does not exist.');
+    if (existing.status !== 'FORCE_CHANGE_PASSWORD') {
+      throw new CognitoError('UnsupportedUserStateException', 'User is not in FORCE_CHANGE_PASSWORD state');
+    }
+    pool.store.update(existing, (u) => setTemporaryPassword(pool, u, password), now);
+    logInvitation(pool, existing.email);
+    return { User: userType(existing) };
+  }
+
+  if (!EMAIL.test(username)) throw invalidParameter('Username should be an email.');
+  if (attributes.email !== undefined && attributes.email.toLowerCase() !== username.toLowerCase()) {
+    throw invalidParameter('Email in UserAttributes must match the Username.');
+  }
+  if (existing !== undefined) {
+    throw new CognitoError('UsernameExistsException', 'An account with the given email already exists.');
+  }
+  const user: StoredUser = {
+    username: randomUUID(),
+    email: username,
+    emailVerified: attributes.emailVerified,
+    status: 'FORCE_CHANGE_PASSWORD',
+    enabled: true,
+    salt: '',
+    verifier: '',
+    createdAt: now,
+    updatedAt: now,
+  };
+  setTemporaryPassword(pool, user, password);
+  pool.store.add(user);
+  if (action !== 'SUPPRESS') logInvitation(pool, user.email);
+  return { User: userType(user) };
+}
+
+/** Cognito would email the temporary password; locally the line says so but never shows a password. */
+function logInvitation(pool: Pool, email: string): void {
+  pool.log(
+    `user-pool: invitation for ${email} not mailed in local mode (the temporary password is not logged)`,
+  );
+}
+
+export function adminSetUserPassword(pool: Pool, input: Input): object {
+  const user = namedUser(pool, input);
+  const password = requiredString(input, 'Password', 256);
+  const permanent = optionalBoolean(input, 'Permanent') ?? false;
+  checkPassword(password, pool.policy);
+  pool.store.update(
+    user,
+    (u) => {
+      if (permanent) {
+        const { salt, verifier } = createVerifier(srpIdentity(pool, u.username), password);
+        u.salt = salt;
+        u.verifier = verifier;
+        u.status = 'CONFIRMED';
+        u.temporaryPasswordExpiresAt = undefined;
+      } else {
+        setTemporaryPassword(pool, u, password);
+      }
+      u.resetCode = undefined;
+    },
+    pool.now(),
+  );
+  return {};
+}
+
+export function adminGetUser(pool: Pool, input: Input): object {
+  // AdminGetUser names the attribute list UserAttributes; the rest is the UserType.
+  const { Attributes, ...rest } = userType(namedUser(pool, input));
+  return { ...rest, UserAttributes: Attributes };
+}
+
+/** Disables sign-in and, as Cognito does, revokes the user's tokens. */
+export function adminDisableUser(pool: Pool, input: Input): object {
+  const user = namedUser(pool, input);
+  pool.store.update(
+    user,
+    (u) => {
+      u.enabled = false;
+    },
+    pool.now(),
+  );
+  pool.store.endSessions(user.username);
+  return {};
+}
+
+export function adminEnableUser(pool: Pool, input: Input): object {
+  const user = namedUser(pool, input);
+  pool.store.update(
+    user,
+    (u) => {
+      u.enabled = true;
+    },
+    pool.now(),
+  );
+  return {};
+}
+
+export function adminDeleteUser(pool: Pool, input: Input): object {
+  pool.store.delete(namedUser(pool, input));
+  return {};
+}

@@ -1,0 +1,97 @@
+/**
+ * ForgotPassword and ConfirmForgotPassword. Locally the code is printed in the server log instead of being
+ * mailed; the code is kept only as a hash. Unknown users get the same answer as known ones.
+ */
+import { randomInt, timingSafeEqual } from 'node:crypto';
+import { CognitoError, invalidParameter } from '../errors';
+import { type Input, requiredString } from '../input';
+import { checkPassword } from '../password-rules';
+import { type Pool, requireClient, srpIdentity } from '../pool';
+import { createVerifier } from '../srp';
+import { hashSecret } from '../store';
+
+const CODE_LIFETIME_MS = 60 * 60 * 1000;
+const CODE_ATTEMPTS = 5;
+
+/** `a***@e***`, the way Cognito shows where it sent a code. */
+function maskEmail(email: string): string {
+  const [local, domain = ''] = email.split('@');
+  return `${local.slice(0, 1)}***@${domain.slice(0, 1)}***`;
+}
+
+export function forgotPassword(pool: Pool, input: Input): object {
+  requireClient(pool, requiredString(input, 'ClientId', 128));
+  const name = requiredString(input, 'Username', 128);
+  const user = pool.store.find(name);
+  const delivery = (email: string) => ({
+    CodeDeliveryDetails: { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' },
+  });
+  if (user === undefined || !user.enabled) return delivery(name.includes('@') ? name : 'x@x');
+  if (user.status === 'FORCE_CHANGE_PASSWORD') {
+    throw new CognitoError('NotAuthorizedException', 'User password cannot be reset in the current state.');
+  }
+  if (!user.emailVerified) {
+    throw invalidParameter(
+      'Cannot reset password for the user as there is no registered/verified email or phone_number',
+    );
+  }
+  const code = String(randomInt(1_000_000)).padStart(6, '0');
+  const now = pool.now();
+  pool.store.update(
+    user,
+    (u) => {
+      u.resetCode = {
+        hash: hashSecret(code),
+        expiresAt: now + CODE_LIFETIME_MS,
+        attemptsLeft: CODE_ATTEMPTS,
+      };
+    },
+    now,
+  );
+  pool.log(`user-pool: password reset code for ${user.email}: ${code}`);
+  return delivery(user.email);
+}
+
+export function confirmForgotPassword(pool: Pool, input: Input): object {
+  requireClient(pool, requiredString(input, 'ClientId', 128));
+  const name = requiredString(input, 'Username', 128);
+  const code = requiredString(input, 'ConfirmationCode', 2048);
+  const password = requiredString(input, 'Password', 256);
+  const mismatch = new CognitoError(
+    'CodeMismatchException',
+    'Invalid verification code provided, please try again.',
+  );
+  const expired = new CognitoError(
+    'ExpiredCodeException',
+    'Invalid code provided, please request a code again.',
+  );
+  checkPassword(password, pool.policy);
+  const user = pool.store.find(name);
+  if (user === undefined || !user.enabled) throw mismatch;
+  const now = pool.now();
+  const stored = user.resetCode;
+  if (stored === undefined || stored.expiresAt <= now || stored.attemptsLeft <= 0) throw expired;
+  const given = Buffer.from(hashSecret(code), 'hex');
+  if (!timingSafeEqual(given, Buffer.from(stored.hash, 'hex'))) {
+    pool.store.update(
+      user,
+      (u) => {
+        u.resetCode = { ...stored, attemptsLeft: stored.attemptsLeft - 1 };
+      },
+      now,
+    );
+    throw mismatch;
+  }
+  const { salt, verifier } = createVerifier(srpIdentity(pool, user.username), password);
+  pool.store.update(
+    user,
+    (u) => {
+      u.salt = salt;
+      u.verifier = verifier;
+      u.status = 'CONFIRMED';
+      u.resetCode = undefined;
+    },
+    now,
+  );
+  return {};
+}

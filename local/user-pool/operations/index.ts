@@ -1,0 +1,44 @@
+/** Every operation the stand-in answers, by its X-Amz-Target name; admin ones need a SigV4 signature. */
+import type { Input } from '../input';
+import type { Pool } from '../pool';
+import {
+  adminCreateUser,
+  adminDeleteUser,
+  adminDisableUser,
+  adminEnableUser,
+  adminGetUser,
+  adminSetUserPassword,
+} from './admin-users';
+import { confirmForgotPassword, forgotPassword } from './forgot-password';
+import { initiateAuth } from './initiate-auth';
+import { listUsers } from './list-users';
+import { getTokensFromRefreshToken, revokeToken } from './refresh-tokens';
+import { respondToAuthChallenge } from './respond-to-auth-challenge';
+import { changePassword, getUser, globalSignOut } from './signed-in-user';
+
+export interface Operation {
+  readonly admin: boolean;
+  readonly run: (pool: Pool, input: Input) => object;
+}
+
+const user = (run: Operation['run']): Operation => ({ admin: false, run });
+const admin = (run: Operation['run']): Operation => ({ admin: true, run });
+
+export const operations: Readonly<Record<string, Operation>> = {
+  InitiateAuth: user(initiateAuth),
+  RespondToAuthChallenge: user(respondToAuthChallenge),
+  GetTokensFromRefreshToken: user(getTokensFromRefreshToken),
+  RevokeToken: user(revokeToken),
+  GetUser: user(getUser),
+  ChangePassword: user(changePassword),
+  GlobalSignOut: user(globalSignOut),
+  ForgotPassword: user(forgotPassword),
+  ConfirmForgotPassword: user(confirmForgotPassword),
+  AdminCreateUser: admin(adminCreateUser),
+  AdminSetUserPassword: admin(adminSetUserPassword),
+  AdminGetUser: admin(adminGetUser),
+  AdminDisableUser: admin(adminDisableUser),
+  AdminEnableUser: admin(adminEnableUser),
+  AdminDeleteUser: admin(adminDeleteUser),
+  ListUsers: admin(listUsers),
+};

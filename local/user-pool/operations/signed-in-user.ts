@@ -1,0 +1,41 @@
+/** The calls a signed-in user makes with an access token: GetUser, ChangePassword, GlobalSignOut. */
+import { incorrectCredentials } from '../errors';
+import { type Input, requiredString } from '../input';
+import { checkPassword } from '../password-rules';
+import { type Pool, srpIdentity, userAttributes, userOfAccessToken } from '../pool';
+import { createVerifier, verifierMatches } from '../srp';
+
+const TOKEN_MAX = 8192;
+const PASSWORD_MAX = 256;
+
+export function getUser(pool: Pool, input: Input): object {
+  const user = userOfAccessToken(pool, requiredString(input, 'AccessToken', TOKEN_MAX));
+  return { Username: user.username, UserAttributes: userAttributes(user) };
+}
+
+export function changePassword(pool: Pool, input: Input): object {
+  const accessToken = requiredString(input, 'AccessToken', TOKEN_MAX);
+  const previous = requiredString(input, 'PreviousPassword', PASSWORD_MAX);
+  const proposed = requiredString(input, 'ProposedPassword', PASSWORD_MAX);
+  const user = userOfAccessToken(pool, accessToken);
+  const identity = srpIdentity(pool, user.username);
+  if (!verifierMatches(identity, previous, user)) throw incorrectCredentials();
+  checkPassword(proposed, pool.policy);
+  const { salt, verifier } = createVerifier(identity, proposed);
+  pool.store.update(
+    user,
+    (u) => {
+      u.salt = salt;
+      u.verifier = verifier;
+    },
+    pool.now(),
+  );
+  return {};
+}
+
+/** Ends every session of the user: refresh tokens and the access tokens issued with them stop working. */
+export function globalSignOut(pool: Pool, input: Input): object {
+  const user = userOfAccessToken(pool, requiredString(input, 'AccessToken', TOKEN_MAX));
+  pool.store.endSessions(user.username);
+  return {};
+}
