@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DATA_ENTRIES } from './data-dir';
 
 /**
  * The local "AWS account": the ids and secrets that production gets from Terraform and IAM, made once per
@@ -18,12 +19,13 @@ export interface LocalAccount {
   readonly functionRole: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
-const FILE = 'account.json';
-
-export async function loadOrCreateAccount(dataDir: string, region: string): Promise<LocalAccount> {
-  const path = join(dataDir, FILE);
+export async function loadOrCreateAccount(
+  dataDir: string,
+  region: string,
+): Promise<{ account: LocalAccount; created: boolean }> {
+  const path = join(dataDir, DATA_ENTRIES.account);
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as LocalAccount;
+    return { account: JSON.parse(await readFile(path, 'utf8')) as LocalAccount, created: false };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
@@ -39,7 +41,7 @@ export async function loadOrCreateAccount(dataDir: string, region: string): Prom
   };
   await writeFile(`${path}.tmp`, `${JSON.stringify(account, null, 2)}\n`, { mode: 0o600 });
   await rename(`${path}.tmp`, path);
-  return account;
+  return { account, created: true };
 }
 
 function alphanumeric(length: number): string {

@@ -1,5 +1,6 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DATA_ENTRIES } from './data-dir';
 
 /**
  * The frontend's configuration: the stack's outputs (`npx cdktf output` in AWS) under the same names, plus
@@ -33,7 +34,7 @@ export async function writeConfigFiles(
   config: FrontendConfig,
   admin: AdminFile,
 ): Promise<ConfigPaths> {
-  const paths = { config: join(dataDir, 'config.json'), admin: join(dataDir, 'admin.json') };
+  const paths = { config: join(dataDir, DATA_ENTRIES.config), admin: join(dataDir, DATA_ENTRIES.admin) };
   await writeJson(paths.config, config, 0o644);
   await writeJson(paths.admin, admin, 0o600);
   return paths;

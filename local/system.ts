@@ -1,0 +1,239 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { type Route, routes, type Worker, workers } from '../handlers/routes';
+import { type LocalAccount, loadOrCreateAccount } from './account';
+import { cognitoEndpoint } from './cognito-endpoint';
+import { type ConfigPaths, type FrontendConfig, writeConfigFiles } from './config-files';
+import { createCredentialRegistry } from './credentials/registry';
+import { DATA_ENTRIES } from './data-dir';
+import { createGateway } from './gateway/gateway';
+import type { ProxyHandler } from './gateway/invoke-route';
+import { sendJson } from './http-helpers';
+import { createIdentityPool } from './identity-pool/identity-pool';
+import { type AsyncFunction, AsyncInvoker } from './lambda/async-invoker';
+import { type LambdaHandler, loadHandler } from './lambda/handlers';
+import { matchesFilter, objectCreatedEvent } from './lambda/s3-notification';
+import { startLocalS3 } from './s3';
+import { createUserPool } from './user-pool/user-pool';
+
+export interface LocalSystemOptions {
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** The API, Cognito and the example app; 0 = a free port. */
+  readonly port: number;
+  /** The embedded S3; 0 = a free port. */
+  readonly s3Port: number;
+  readonly dataDir: string;
+  /** @default 'eu-west-1' */
+  readonly region?: string;
+  /** The identity pool's credentials lifetime. @default 3600 */
+  readonly credentialsSeconds?: number;
+  /** One line per request and per background event. */
+  readonly log: (line: string) => void;
+}
+
+export interface LocalSystem {
+  readonly config: FrontendConfig;
+  readonly paths: ConfigPaths;
+  readonly webUrl: string;
+  readonly s3Endpoint: string;
+  /** Set when this start created the data folder's demo user. */
+  readonly demoUser?: { readonly email: string; readonly password: string };
+  stop(): Promise<void>;
+}
+
+/** Production's URL shape: `/<stage>/files`. */
+export const STAGE = 'local';
+const DEMO_USER = { email: 'demo@lockbox.local', password: 'Demo-Password-1!' };
+/** Retries of a failed zip worker; AWS waits about 1 and 2 minutes. */
+const RETRY_DELAYS_MS = [1000, 2000];
+
+/**
+ * The whole system on one machine, wired as the stack wires it in AWS: the route table's handlers behind
+ * a SigV4-checking gateway, Cognito stand-ins for sign-in and credentials, an embedded S3 whose object
+ * notifications start the zip worker, and the files the frontend and the operator need.
+ */
+export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  const host = options.host ?? '127.0.0.1';
+  const { account, created } = await loadOrCreateAccount(options.dataDir, options.region ?? 'eu-west-1');
+  const log = options.log;
+
+  // The origins depend on the port, so listen first and serve once everything is wired.
+  let serve: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  const server = createServer((req, res) => {
+    if (serve === undefined) return sendJson(res, 503, { message: 'Starting' });
+    serve(req, res).catch((error) => {
+      log(`Internal error of the local system: ${error?.stack ?? error}`);
+      if (!res.headersSent) sendJson(res, 500, { message: 'Internal error of the local system' });
+      else res.destroy();
+    });
+  });
+  const port = await listen(server, host, options.port);
+  const baseUrl = `http://${host}:${port}`;
+  const allowedOrigins = [baseUrl, `http://localhost:${port}`, 'http://localhost:5173'];
+
+  const invoker = new AsyncInvoker({ retryDelaysMs: RETRY_DELAYS_MS, log });
+  const workerFunctions = new Map<string, AsyncFunction>();
+  const s3 = await startLocalS3({
+    host,
+    port: options.s3Port,
+    dataDir: join(options.dataDir, DATA_ENTRIES.s3),
+    region: account.region,
+    buckets: [account.bucket],
+    lookup: (id) => (id === account.functionRole.accessKeyId ? account.functionRole : undefined),
+    allowedOrigins,
+    onObjectCreated: (object) => {
+      for (const worker of workers) {
+        const fn = workerFunctions.get(worker.handler);
+        if (fn === undefined || worker.trigger === undefined || object.bucket !== account.bucket) continue;
+        if (matchesFilter(object.key, worker.trigger))
+          invoker.invoke(fn, objectCreatedEvent(object, account.region));
+      }
+    },
+    log,
+  });
+
+  setFunctionEnvironment(account, s3.endpoint, allowedOrigins);
+  const handlers = new Map<string, LambdaHandler>();
+  const handlerOf = (name: string) => {
+    let handler = handlers.get(name);
+    if (handler === undefined) {
+      handler = loadHandler(join(__dirname, '..', 'handlers'), name);
+      handlers.set(name, handler);
+    }
+    return handler;
+  };
+  for (const route of routes) handlerOf(route.handler);
+  for (const worker of workers)
+    workerFunctions.set(worker.handler, asyncFunction(worker, handlerOf, workers));
+
+  const userPool = await createUserPool({
+    region: account.region,
+    poolId: account.userPoolId,
+    clientId: account.userPoolClientId,
+    dataDir: join(options.dataDir, DATA_ENTRIES.userPool),
+    adminCredentials: account.admin,
+    log,
+  });
+  const registry = createCredentialRegistry();
+  const identityPool = createIdentityPool({
+    region: account.region,
+    identityPoolId: account.identityPoolId,
+    userPool: {
+      issuer: userPool.issuer,
+      clientId: account.userPoolClientId,
+      poolId: account.userPoolId,
+      jwks: () => userPool.jwks(),
+    },
+    registry,
+    dataDir: join(options.dataDir, DATA_ENTRIES.identityPool),
+    ...(options.credentialsSeconds === undefined
+      ? {}
+      : { credentialsTtlSeconds: options.credentialsSeconds }),
+    log,
+  });
+  const gateway = createGateway({
+    stage: STAGE,
+    region: account.region,
+    routes,
+    resolveHandler: (route: Route) => handlerOf(route.handler) as ProxyHandler,
+    registry,
+    allowedOrigins,
+    log,
+  });
+  const userPoolEndpoint = cognitoEndpoint('cognito-idp', userPool.handle, allowedOrigins, log);
+  const identityPoolEndpoint = cognitoEndpoint(
+    'cognito-identity',
+    async (req, body, res) => identityPool.handle(req, body, res),
+    allowedOrigins,
+    log,
+  );
+  const jwksPath = `/${account.userPoolId}/.well-known/jwks.json`;
+
+  serve = async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === `/${STAGE}` || path.startsWith(`/${STAGE}/`)) return gateway.handle(req, res);
+    if (path === '/cognito-idp' || path === '/cognito-idp/') return userPoolEndpoint(req, res);
+    if (path === '/cognito-identity' || path === '/cognito-identity/') return identityPoolEndpoint(req, res);
+    if (path === jwksPath && req.method === 'GET') return sendJson(res, 200, userPool.jwks());
+    sendJson(res, 404, { message: 'Not found' });
+  };
+
+  const demoUser =
+    created && userPool.ensureUser(DEMO_USER.email, DEMO_USER.password).created ? DEMO_USER : undefined;
+  const config: FrontendConfig = {
+    region: account.region,
+    user_pool_id: account.userPoolId,
+    user_pool_client_id: account.userPoolClientId,
+    identity_pool_id: account.identityPoolId,
+    api_url: `${baseUrl}/${STAGE}`,
+    bucket_name: account.bucket,
+    user_pool_endpoint: `${baseUrl}/cognito-idp`,
+    identity_pool_endpoint: `${baseUrl}/cognito-identity`,
+  };
+  const paths = await writeConfigFiles(options.dataDir, config, { ...account.admin, region: account.region });
+
+  return {
+    config,
+    paths,
+    webUrl: `${baseUrl}/`,
+    s3Endpoint: s3.endpoint,
+    ...(demoUser === undefined ? {} : { demoUser }),
+    stop: async () => {
+      await Promise.all([close(server), s3.stop()]);
+    },
+  };
+}
+
+/**
+ * What the stack sets on every function, pointed at the local S3: the handlers read it when their module
+ * loads, as a Lambda does at cold start. The S3 client honours AWS_ENDPOINT_URL_S3 (DESIGN.md).
+ */
+function setFunctionEnvironment(
+  account: LocalAccount,
+  s3Endpoint: string,
+  allowedOrigins: readonly string[],
+): void {
+  Object.assign(process.env, {
+    BUCKET_NAME: account.bucket,
+    ALLOWED_ORIGINS: allowedOrigins.join(','),
+    AWS_REGION: account.region,
+    AWS_ENDPOINT_URL_S3: s3Endpoint,
+    S3_FORCE_PATH_STYLE: 'true',
+    AWS_ACCESS_KEY_ID: account.functionRole.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: account.functionRole.secretAccessKey,
+  });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+}
+
+function asyncFunction(
+  worker: Worker,
+  handlerOf: (name: string) => LambdaHandler,
+  all: readonly Worker[],
+): AsyncFunction {
+  const onFailure = all.find((other) => other.handler === worker.async?.onFailure);
+  return {
+    name: worker.handler,
+    handler: handlerOf(worker.handler),
+    timeoutSeconds: worker.timeoutSeconds,
+    memoryMiB: worker.memoryMiB,
+    maxRetryAttempts: worker.async?.maxRetryAttempts ?? 0,
+    ...(onFailure === undefined ? {} : { onFailure: asyncFunction(onFailure, handlerOf, all) }),
+  };
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
