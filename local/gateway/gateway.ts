@@ -45,6 +45,9 @@ interface Outcome {
   readonly route: string;
   /** The body was left unread: close the connection after answering. */
   readonly close?: boolean;
+  /** Milliseconds spent reading the client's body and running the function: the rest is the gateway's own. */
+  readonly readMs?: number;
+  readonly functionMs?: number;
 }
 
 /**
@@ -75,7 +78,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       return { reply, route: match.path };
     }
 
+    const readStarted = performance.now();
     const body = await readBody(req, MAX_BODY_BYTES);
+    const readMs = performance.now() - readStarted;
     if (body.kind === 'aborted') return undefined;
     if (body.kind === 'too-large') return { ...refuse(TOO_LARGE), close: true };
     const verified = await verifySigV4(
@@ -107,7 +112,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       sourceIp,
       localPort: req.socket.localPort ?? 0,
     });
+    const invokeStarted = performance.now();
     const invocation = await invokeRoute(route, options.resolveHandler(route), event);
+    const functionMs = performance.now() - invokeStarted;
     if (!invocation.ok) {
       if (invocation.error !== undefined)
         log(`${method} ${route.path} function failed: ${describe(invocation.error)}`);
@@ -118,7 +125,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       log(`${method} ${route.path} function failed: malformed Lambda proxy response`);
       return refuse(LAMBDA_FAILED, route.path);
     }
-    return { reply, route: route.path };
+    return { reply, route: route.path, readMs, functionMs };
   }
 
   return {
@@ -136,6 +143,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (outcome === undefined) return;
       const { reply, route, close } = outcome;
       const headers: (readonly [string, string])[] = [...reply.headers, ['x-amzn-RequestId', requestId]];
+      if (outcome.functionMs !== undefined) {
+        // Local only (API Gateway sends no such header): what the gateway itself costs, for npm run bench:api.
+        const gatewayMs = performance.now() - started - (outcome.readMs ?? 0) - outcome.functionMs;
+        headers.push([
+          'Server-Timing',
+          `gateway;dur=${gatewayMs.toFixed(3)}, handler;dur=${outcome.functionMs.toFixed(3)}`,
+        ]);
+      }
       if (close) headers.push(['Connection', 'close']);
       res.writeHead(reply.status, headers.flat());
       res.end(reply.body);

@@ -156,6 +156,14 @@ describe('API gateway stand-in', () => {
       expect(gw.events[0].queryStringParameters).to.deep.equal({ prefix: awkward });
     });
 
+    it('says in Server-Timing how long the gateway and the function took (local only)', async () => {
+      const response = await aws().fetch(url('/files'));
+      const timing = response.headers.get('server-timing') ?? '';
+      const match = /^gateway;dur=(\d+\.\d{3}), handler;dur=(\d+\.\d{3})$/.exec(timing);
+      expect(match, timing).to.not.equal(null);
+      expect(Number(match?.[1])).to.be.at.least(0);
+    });
+
     it('reaches the function when signed with @smithy/signature-v4', async () => {
       const signed = await smithySign({
         credentials: gw.credentials,
