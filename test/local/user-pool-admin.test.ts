@@ -51,7 +51,7 @@ describe('user pool stand-in, admin calls with the AWS SDK v3', () => {
     expect(up.logs.filter((line) => line.includes('invitation'))).to.deep.equal([]);
   });
 
-  it('says that an invitation would be mailed without SUPPRESS, never showing the password', async () => {
+  it('prints the invitation without SUPPRESS, with the temporary password, as the local mailbox', async () => {
     await up.admin.send(
       new AdminCreateUserCommand({
         UserPoolId: POOL_ID,
@@ -60,8 +60,9 @@ describe('user pool stand-in, admin calls with the AWS SDK v3', () => {
       }),
     );
     const lines = up.logs.filter((line) => line.includes('gina@example.com'));
-    expect(lines).to.have.length(1);
-    expect(lines[0]).to.not.include('Temporary-Pass-1');
+    expect(lines).to.deep.equal([
+      'user-pool: invitation for gina@example.com (printed, not mailed): temporary password Temporary-Pass-1',
+    ]);
   });
 
   it('refuses a second account for the same email, in any case', async () => {

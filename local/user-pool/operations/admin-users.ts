@@ -101,7 +101,7 @@ export function adminCreateUser(pool: Pool, input: Input): object {
       throw new CognitoError('UnsupportedUserStateException', 'User is not in FORCE_CHANGE_PASSWORD state');
     }
     pool.store.update(existing, (u) => setTemporaryPassword(pool, u, password), now);
-    logInvitation(pool, existing.email);
+    logInvitation(pool, existing.email, password);
     return { User: userType(existing) };
   }
 
@@ -125,14 +125,18 @@ export function adminCreateUser(pool: Pool, input: Input): object {
   };
   setTemporaryPassword(pool, user, password);
   pool.store.add(user);
-  if (action !== 'SUPPRESS') logInvitation(pool, user.email);
+  if (action !== 'SUPPRESS') logInvitation(pool, user.email, password);
   return { User: userType(user) };
 }
 
-/** Cognito would email the temporary password; locally the line says so but never shows a password. */
-function logInvitation(pool: Pool, email: string): void {
+/**
+ * Cognito mails the invitation with the temporary password; locally the server log is the mailbox, as for
+ * forgot-password codes, so that a user created without SUPPRESS can still sign in. Only this line ever
+ * shows a password, and only a temporary one that the first sign-in must replace.
+ */
+function logInvitation(pool: Pool, email: string, temporaryPassword: string): void {
   pool.log(
-    `user-pool: invitation for ${email} not mailed in local mode (the temporary password is not logged)`,
+    `user-pool: invitation for ${email} (printed, not mailed): temporary password ${temporaryPassword}`,
   );
 }
 
