@@ -18,6 +18,18 @@ export interface ServerOptions {
   readonly log?: (line: string) => void;
 }
 
+/** The largest refused body read to its end before answering: S3's largest presigned part here is 16 MiB. */
+const MAX_DRAINED_BYTES = 32 * 1024 * 1024;
+
+function drain(req: IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    req
+      .on('end', resolve)
+      .on('error', () => resolve())
+      .resume();
+  });
+}
+
 const internalError = () =>
   new S3Error(500, 'InternalError', 'We encountered an internal error. Please try again.');
 
@@ -66,20 +78,28 @@ export function createS3Server(options: ServerOptions): Server {
     for (const [name, value] of Object.entries(corsHeaders(req, origins)))
       res.setHeader(name, value as string);
     handle(req, res)
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
         const s3Error = error instanceof S3Error ? error : internalError();
+        // The stack, never the URL: its path is a user's key and its query may hold a session token.
         if (!(error instanceof S3Error))
-          log(`${requestId} ${req.method} ${req.url}: ${(error as Error).stack ?? error}`);
+          log(`${requestId} ${req.method} s3: ${(error as Error).stack ?? error}`);
         if (res.headersSent) {
           res.destroy();
           return;
         }
-        // A body left unread (refused early or mid-stream) is not drained: the connection closes instead.
-        if (!req.complete) res.setHeader('Connection', 'close');
+        // A body refused before it was read (an aborted upload's part, a bad signature): read and drop a
+        // small one so that the client gets the answer, not a reset connection; close on a large one.
+        if (!req.complete) {
+          if (Number(req.headers['content-length'] ?? Number.POSITIVE_INFINITY) <= MAX_DRAINED_BYTES) {
+            await drain(req);
+          } else {
+            res.setHeader('Connection', 'close');
+          }
+        }
         const path = (req.url ?? '/').split('?')[0];
         sendError(res, s3Error, requestId, path, req.method === 'HEAD');
       })
-      .finally(() => log(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`));
+      .finally(() => log(`${req.method} s3 ${res.statusCode} ${Date.now() - started}ms`));
   });
   // Node cuts a request after 5 minutes by default: a large upload over a slow link may take longer.
   server.requestTimeout = 0;

@@ -137,90 +137,96 @@ describe('local system, end to end (npm start in its own process, as a browser a
         expect((await empty.json().then(loose)).files).to.deep.equal([]);
       });
     });
-  }
 
-  it('uploads 40 MiB in three 16 MiB parts through presigned URLs, and aborts another upload', async () => {
-    const call = api(alice);
-    const data = randomBytes(40 * MiB);
-    const key = `big/${ODD_NAME}.bin`;
-    const start = await call({
-      method: 'POST',
-      path: '/uploads',
-      body: JSON.stringify({ key, size: data.length, contentType: 'application/octet-stream' }),
-    });
-    const upload = await start.json().then(loose);
-    expect(upload).to.include({ type: 'multipart', partSize: 16 * MiB });
-    expect(upload.parts).to.have.length(3);
-    const parts = await Promise.all(
-      upload.parts.map(async ({ partNumber, url }: { partNumber: number; url: string }) => {
-        const body = data.subarray((partNumber - 1) * upload.partSize, partNumber * upload.partSize);
-        const res = await fetch(url, { method: 'PUT', body });
-        expect(res.status).to.equal(200);
-        return { partNumber, etag: res.headers.get('etag') };
-      }),
-    );
-    const done = await call({
-      method: 'POST',
-      path: '/uploads/complete',
-      body: JSON.stringify({ key, uploadId: upload.uploadId, parts }),
-    });
-    expect(done.status).to.equal(200);
-    expect(await done.json().then(loose)).to.include({ key, size: data.length });
-    const info = await (await call({ method: 'GET', path: '/file', query: { key } })).json().then(loose);
-    expect(Buffer.from(await (await fetch(info.url)).arrayBuffer()).equals(data)).to.equal(true);
-
-    const other = await (
-      await call({
+    it(`${signer}: uploads 40 MiB in three 16 MiB parts through presigned URLs, and aborts another upload`, async () => {
+      const call = api(alice, signer);
+      const data = randomBytes(40 * MiB);
+      const key = `${signer}/big/${ODD_NAME}.bin`;
+      const start = await call({
         method: 'POST',
         path: '/uploads',
-        body: JSON.stringify({
-          key: 'big/abandoned.bin',
-          size: 20 * MiB,
-          contentType: 'application/octet-stream',
+        body: JSON.stringify({ key, size: data.length, contentType: 'application/octet-stream' }),
+      });
+      const upload = await start.json().then(loose);
+      expect(upload).to.include({ type: 'multipart', partSize: 16 * MiB });
+      expect(upload.parts).to.have.length(3);
+      const parts = await Promise.all(
+        upload.parts.map(async ({ partNumber, url }: { partNumber: number; url: string }) => {
+          const body = data.subarray((partNumber - 1) * upload.partSize, partNumber * upload.partSize);
+          const res = await fetch(url, { method: 'PUT', body });
+          expect(res.status).to.equal(200);
+          return { partNumber, etag: res.headers.get('etag') };
         }),
-      })
-    )
-      .json()
-      .then(loose);
-    const abort = await call({
-      method: 'POST',
-      path: '/uploads/abort',
-      body: JSON.stringify({ key: 'big/abandoned.bin', uploadId: other.uploadId }),
-    });
-    expect(abort.status).to.equal(204);
-    const late = await fetch(other.parts[0].url, { method: 'PUT', body: new Uint8Array(16 * MiB) });
-    expect(late.status).to.equal(404);
-    expect(await late.text()).to.include('NoSuchUpload');
-  });
+      );
+      const done = await call({
+        method: 'POST',
+        path: '/uploads/complete',
+        body: JSON.stringify({ key, uploadId: upload.uploadId, parts }),
+      });
+      expect(done.status).to.equal(200);
+      expect(await done.json().then(loose)).to.include({ key, size: data.length });
+      const info = await (await call({ method: 'GET', path: '/file', query: { key } })).json().then(loose);
+      expect(Buffer.from(await (await fetch(info.url)).arrayBuffer()).equals(data)).to.equal(true);
 
-  it('zips files and a folder in the background (the S3 notification starts the worker) and serves the archive', async () => {
-    const call = api(alice);
-    const files: Record<string, string> = {
-      'zip-me/one.txt': 'one',
-      [`zip-me/sub/${ODD_NAME}`]: 'two',
-      'loose.txt': 'three',
-    };
-    for (const [key, text] of Object.entries(files)) {
-      expect((await call({ method: 'PUT', path: '/file', query: { key }, body: text })).status).to.equal(201);
-    }
-    const created = await call({
-      method: 'POST',
-      path: '/zips',
-      body: JSON.stringify({ keys: ['zip-me/', 'loose.txt'], name: 'bundle.zip' }),
+      const other = await (
+        await call({
+          method: 'POST',
+          path: '/uploads',
+          body: JSON.stringify({
+            key: `${signer}/big/abandoned.bin`,
+            size: 20 * MiB,
+            contentType: 'application/octet-stream',
+          }),
+        })
+      )
+        .json()
+        .then(loose);
+      const abort = await call({
+        method: 'POST',
+        path: '/uploads/abort',
+        body: JSON.stringify({ key: `${signer}/big/abandoned.bin`, uploadId: other.uploadId }),
+      });
+      expect(abort.status).to.equal(204);
+      const late = await fetch(other.parts[0].url, { method: 'PUT', body: new Uint8Array(16 * MiB) });
+      expect(late.status).to.equal(404);
+      expect(await late.text()).to.include('NoSuchUpload');
     });
-    expect(created.status).to.equal(202);
-    const { id } = await created.json().then(loose);
-    let job: { status: string; url?: string; fileCount: number; filesDone: number };
-    const deadline = Date.now() + 30_000;
-    do {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      job = await (await call({ method: 'GET', path: `/zips/${id}` })).json().then(loose);
-    } while ((job.status === 'pending' || job.status === 'running') && Date.now() < deadline);
-    expect(job).to.include({ status: 'done', fileCount: 3, filesDone: 3 });
-    const archive = Buffer.from(await (await fetch(String(job.url))).arrayBuffer());
-    const { entries } = await unzip(archive);
-    expect(Object.fromEntries(entries.map((e) => [e.name, e.data.toString()]))).to.deep.equal(files);
-  });
+
+    it(`${signer}: zips files and a folder in the background (the S3 notification starts the worker)`, async () => {
+      const call = api(alice, signer);
+      const files: Record<string, string> = {
+        [`${signer}/zip-me/one.txt`]: 'one',
+        [`${signer}/zip-me/sub/${ODD_NAME}`]: 'two',
+        [`${signer}/loose.txt`]: 'three',
+      };
+      for (const [key, text] of Object.entries(files)) {
+        expect((await call({ method: 'PUT', path: '/file', query: { key }, body: text })).status).to.equal(
+          201,
+        );
+      }
+      const created = await call({
+        method: 'POST',
+        path: '/zips',
+        body: JSON.stringify({ keys: [`${signer}/zip-me/`, `${signer}/loose.txt`], name: 'bundle.zip' }),
+      });
+      expect(created.status).to.equal(202);
+      const { id } = await created.json().then(loose);
+      let job: { status: string; url?: string; fileCount: number; filesDone: number };
+      const deadline = Date.now() + 30_000;
+      do {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        job = await (await call({ method: 'GET', path: `/zips/${id}` })).json().then(loose);
+      } while ((job.status === 'pending' || job.status === 'running') && Date.now() < deadline);
+      expect(job).to.include({ status: 'done', fileCount: 3, filesDone: 3 });
+      const archive = Buffer.from(await (await fetch(String(job.url))).arrayBuffer());
+      const { entries } = await unzip(archive);
+      // Entries are named relative to the selection's folder.
+      const expected = Object.fromEntries(
+        Object.entries(files).map(([key, text]) => [key.slice(signer.length + 1), text]),
+      );
+      expect(Object.fromEntries(entries.map((e) => [e.name, e.data.toString()]))).to.deep.equal(expected);
+    });
+  }
 
   it("refuses user B everything of user A's: files, uploads and zip jobs", async () => {
     const key = 'private/secret.txt';
