@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DATA_ENTRIES } from './data-dir';
+import { readJsonFile, writeJsonFile } from './json-file';
 
 /**
  * The local "AWS account": the ids and secrets that production gets from Terraform and IAM, made once per
@@ -19,16 +19,13 @@ export interface LocalAccount {
   readonly functionRole: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
-export async function loadOrCreateAccount(
+export function loadOrCreateAccount(
   dataDir: string,
   region: string,
-): Promise<{ account: LocalAccount; created: boolean }> {
+): { account: LocalAccount; created: boolean } {
   const path = join(dataDir, DATA_ENTRIES.account);
-  try {
-    return { account: JSON.parse(await readFile(path, 'utf8')) as LocalAccount, created: false };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const existing = readJsonFile(path);
+  if (existing !== undefined) return { account: existing as LocalAccount, created: false };
   const account: LocalAccount = {
     region,
     // Real ids have these shapes; the SDKs split a pool id on "_" and an identity pool id on ":".
@@ -39,8 +36,7 @@ export async function loadOrCreateAccount(
     admin: { accessKeyId: `AKIA${alphanumeric(16).toUpperCase()}`, secretAccessKey: secret() },
     functionRole: { accessKeyId: `ASIA${alphanumeric(16).toUpperCase()}`, secretAccessKey: secret() },
   };
-  await writeFile(`${path}.tmp`, `${JSON.stringify(account, null, 2)}\n`, { mode: 0o600 });
-  await rename(`${path}.tmp`, path);
+  writeJsonFile(path, account);
   return { account, created: true };
 }
 

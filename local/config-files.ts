@@ -1,6 +1,6 @@
-import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DATA_ENTRIES } from './data-dir';
+import { writeJsonFile } from './json-file';
 
 /**
  * The frontend's configuration: the stack's outputs (`npx cdktf output` in AWS) under the same names, plus
@@ -29,18 +29,9 @@ export interface ConfigPaths {
   readonly admin: string;
 }
 
-export async function writeConfigFiles(
-  dataDir: string,
-  config: FrontendConfig,
-  admin: AdminFile,
-): Promise<ConfigPaths> {
+export function writeConfigFiles(dataDir: string, config: FrontendConfig, admin: AdminFile): ConfigPaths {
   const paths = { config: join(dataDir, DATA_ENTRIES.config), admin: join(dataDir, DATA_ENTRIES.admin) };
-  await writeJson(paths.config, config, 0o644);
-  await writeJson(paths.admin, admin, 0o600);
+  writeJsonFile(paths.config, config, 0o644);
+  writeJsonFile(paths.admin, admin);
   return paths;
-}
-
-async function writeJson(path: string, value: unknown, mode: number): Promise<void> {
-  await writeFile(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`, { mode });
-  await rename(`${path}.tmp`, path);
 }

@@ -56,7 +56,7 @@ const RETRY_DELAYS_MS = [1000, 2000];
  */
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const host = options.host ?? '127.0.0.1';
-  const { account, created } = await loadOrCreateAccount(options.dataDir, options.region ?? 'eu-west-1');
+  const { account, created } = loadOrCreateAccount(options.dataDir, options.region ?? 'eu-west-1');
   const log = options.log;
 
   // The origins depend on the port, so listen first and serve once everything is wired.
@@ -172,7 +172,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     user_pool_endpoint: `${baseUrl}/cognito-idp`,
     identity_pool_endpoint: `${baseUrl}/cognito-identity`,
   };
-  const paths = await writeConfigFiles(options.dataDir, config, { ...account.admin, region: account.region });
+  const paths = writeConfigFiles(options.dataDir, config, { ...account.admin, region: account.region });
 
   return {
     config,

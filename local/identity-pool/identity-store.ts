@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CredentialRegistry, IssuedCredentials } from '../credentials/registry';
+import { readJsonFile, writeJsonFile } from '../json-file';
 
 /** Credentials stay known this long past their expiry, so that late use reads as expired, not unknown. */
 const KEEP_EXPIRED_MS = 24 * 60 * 60 * 1000;
@@ -43,11 +43,10 @@ export function openIdentityStore(options: {
   registry.prune(now() - KEEP_EXPIRED_MS);
 
   const save = (): void => {
-    mkdirSync(dataDir, { recursive: true });
-    const next: State = { identities: Object.fromEntries(identities), credentials: registry.list() };
-    const temporary = `${path}.${randomUUID()}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-    renameSync(temporary, path);
+    writeJsonFile(path, {
+      identities: Object.fromEntries(identities),
+      credentials: registry.list(),
+    } satisfies State);
   };
 
   return {
@@ -71,8 +70,8 @@ export function openIdentityStore(options: {
 }
 
 function load(path: string): State {
-  if (!existsSync(path)) return { identities: {}, credentials: [] };
-  const state: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  const state = readJsonFile(path);
+  if (state === undefined) return { identities: {}, credentials: [] };
   if (!isState(state))
     throw new Error(`${path} is not the identity pool's state: move it away to start afresh`);
   return state;

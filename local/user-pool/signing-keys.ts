@@ -12,7 +12,7 @@ import {
   randomBytes,
 } from 'node:crypto';
 import { join } from 'node:path';
-import { readJsonFile, writeJsonFile } from './json-file';
+import { readJsonFile, writeJsonFile } from '../json-file';
 
 export interface SigningKey {
   readonly kid: string;

@@ -16,11 +16,12 @@ export function readJsonFile(path: string): unknown {
 
 /**
  * Synchronous on purpose: one request's write finishes before the next request runs, so two writes never
- * interleave. Mode 0600: the files hold password verifiers and signing keys.
+ * interleave. Mode 0600 by default: most of these files hold secrets (password verifiers, signing keys,
+ * credentials).
  */
-export function writeJsonFile(path: string, value: unknown): void {
+export function writeJsonFile(path: string, value: unknown, mode = 0o600): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode });
   renameSync(temporary, path);
 }
