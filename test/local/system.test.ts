@@ -138,7 +138,7 @@ describe('local system, end to end (npm start in its own process, as a browser a
       });
     });
 
-    it(`${signer}: uploads 40 MiB in three 16 MiB parts through presigned URLs, and aborts another upload`, async () => {
+    it(`${signer}: uploads 40 MiB in three 16 MiB parts through presigned URLs, resumes with re-signed parts, aborts another upload`, async () => {
       const call = api(alice, signer);
       const data = randomBytes(40 * MiB);
       const key = `${signer}/big/${ODD_NAME}.bin`;
@@ -150,14 +150,28 @@ describe('local system, end to end (npm start in its own process, as a browser a
       const upload = await start.json().then(loose);
       expect(upload).to.include({ type: 'multipart', partSize: 16 * MiB });
       expect(upload.parts).to.have.length(3);
-      const parts = await Promise.all(
-        upload.parts.map(async ({ partNumber, url }: { partNumber: number; url: string }) => {
-          const body = data.subarray((partNumber - 1) * upload.partSize, partNumber * upload.partSize);
-          const res = await fetch(url, { method: 'PUT', body });
-          expect(res.status).to.equal(200);
-          return { partNumber, etag: res.headers.get('etag') };
-        }),
-      );
+      const putPart = async ({ partNumber, url }: { partNumber: number; url: string }) => {
+        const body = data.subarray((partNumber - 1) * upload.partSize, partNumber * upload.partSize);
+        const res = await fetch(url, { method: 'PUT', body });
+        expect(res.status).to.equal(200);
+        return { partNumber, etag: String(res.headers.get('etag')) };
+      };
+      // Part 1 with the first URLs; then, as after a reload, ask what S3 holds and re-sign the rest.
+      const first = await putPart(upload.parts[0]);
+      const held = await (
+        await call({ method: 'GET', path: '/uploads', query: { key, uploadId: upload.uploadId } })
+      )
+        .json()
+        .then(loose);
+      expect(held.parts.map((p: { partNumber: number }) => p.partNumber)).to.deep.equal([1]);
+      const resigned = await call({
+        method: 'POST',
+        path: '/uploads/parts',
+        body: JSON.stringify({ key, uploadId: upload.uploadId, partNumbers: [2, 3] }),
+      });
+      expect(resigned.status).to.equal(200);
+      const rest = await Promise.all((await resigned.json().then(loose)).parts.map(putPart));
+      const parts = [first, ...rest];
       const done = await call({
         method: 'POST',
         path: '/uploads/complete',
