@@ -93,8 +93,9 @@ function apiError(response: Response, body: unknown): LockboxError {
   if (typeof error?.code === 'string') {
     return new LockboxError(error.code as LockboxError['code'], message, status, requestId);
   }
-  // API Gateway's own answers: `{ "message" }` (or `Message`), no code of ours.
-  const code = status === 429 ? 'TooManyRequests' : status === 403 ? 'Forbidden' : 'BadResponse';
+  // The stack shapes API Gateway's own refusals like the API's errors; an answer that is not shaped
+  // so (a proxy, a misconfigured stage) still gets the code its status means.
+  const code = status === 429 ? 'TooManyRequests' : status === 403 ? 'Unauthorized' : 'BadResponse';
   return new LockboxError(code, message, status, requestId);
 }
 

@@ -6,8 +6,6 @@ import type { components } from './api-types';
  */
 export type LockboxErrorCode =
   | components['schemas']['ErrorCode']
-  /** API Gateway refused the request before any handler ran (signature, credentials, unknown route). */
-  | 'Forbidden'
   /** No session: sign in first (or the refresh token was revoked or expired). */
   | 'NotSignedIn'
   /** A challenge answered out of turn, or an answer the client does not know. */
