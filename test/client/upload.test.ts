@@ -212,6 +212,61 @@ describe('client/ upload() against the local system (5 MiB parts)', function () 
     expect(error.code).to.equal('Conflict');
   });
 
+  it('in a browser, sends with XMLHttpRequest and reports its upload progress events', async () => {
+    /** XMLHttpRequest as a browser has it, over fetch: one progress event half-way, one at the end. */
+    class FakeXhr {
+      static sent = 0;
+      private url = '';
+      private readonly headers: Record<string, string> = {};
+      private answer: Response | undefined;
+      status = 0;
+      responseText = '';
+      readonly upload: { onprogress: ((event: { loaded: number }) => void) | null } = { onprogress: null };
+      onload: (() => void) | null = null;
+      onerror: (() => void) | null = null;
+      onabort: (() => void) | null = null;
+      open(_method: string, url: string) {
+        this.url = url;
+      }
+      setRequestHeader(name: string, value: string) {
+        this.headers[name] = value;
+      }
+      getResponseHeader(name: string) {
+        return this.answer?.headers.get(name) ?? null;
+      }
+      abort() {}
+      send(body: Blob | Uint8Array) {
+        FakeXhr.sent++;
+        const size = body instanceof Uint8Array ? body.byteLength : body.size;
+        this.upload.onprogress?.({ loaded: Math.floor(size / 2) });
+        fetch(this.url, { method: 'PUT', headers: this.headers, body }).then(
+          async (answer) => {
+            this.answer = answer;
+            this.status = answer.status;
+            this.responseText = await answer.text();
+            this.upload.onprogress?.({ loaded: size });
+            this.onload?.();
+          },
+          () => this.onerror?.(),
+        );
+      }
+    }
+    const globals = globalThis as { XMLHttpRequest?: unknown };
+    globals.XMLHttpRequest = FakeXhr;
+    try {
+      const browser = createLockboxClient(system.config, { storage });
+      const data = randomBytes(12 * MiB);
+      const seen: number[] = [];
+      await browser.upload(new Blob([data]), { key: 'browser.bin', onProgress: (p) => seen.push(p.loaded) });
+      expect(FakeXhr.sent).to.equal(3);
+      expect(seen).to.include(2.5 * MiB); // half of part 1 (or 2), before any part finished
+      expect(seen.at(-1)).to.equal(12 * MiB);
+      expect((await download('browser.bin')).equals(data)).to.equal(true);
+    } finally {
+      delete globals.XMLHttpRequest;
+    }
+  });
+
   it('aborts on cancel: no upload is left on S3, and the upload id is gone', async () => {
     const data = randomBytes(17 * MiB);
     const controller = new AbortController();
