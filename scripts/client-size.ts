@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   const code = result.outputFiles[0]?.contents ?? new Uint8Array();
   const gzipped = gzipSync(code, { level: 9 }).length;
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
-  console.log(`client bundle: ${kb(code.length)} minified, ${kb(gzipped)} gzipped (target ${kb(TARGET_BYTES)})`);
+  console.log(
+    `client bundle: ${kb(code.length)} minified, ${kb(gzipped)} gzipped (target ${kb(TARGET_BYTES)})`,
+  );
   const inputs = result.metafile.outputs[Object.keys(result.metafile.outputs)[0] ?? '']?.inputs ?? {};
   const largest = Object.entries(inputs)
     .sort(([, a], [, b]) => b.bytesInOutput - a.bytesInOutput)
