@@ -90,5 +90,9 @@ export function gatewayErrorBody(error: GatewayError): string {
  * copying Origin would open these responses to every site.
  */
 export function gatewayResponseHeaders(primaryOrigin: string): Readonly<Record<string, string>> {
-  return { 'Access-Control-Allow-Origin': primaryOrigin, Vary: 'Origin' };
+  return {
+    'Access-Control-Allow-Origin': primaryOrigin,
+    'Access-Control-Expose-Headers': 'x-amzn-RequestId',
+    Vary: 'Origin',
+  };
 }

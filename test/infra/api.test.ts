@@ -280,6 +280,7 @@ describe('RestApi', () => {
       for (const [type, response] of responses()) {
         expect(response.response_parameters, type).to.deep.equal({
           'gatewayresponse.header.Access-Control-Allow-Origin': `'${dev.allowedOrigins[0]}'`,
+          'gatewayresponse.header.Access-Control-Expose-Headers': "'x-amzn-RequestId'",
           'gatewayresponse.header.Vary': "'Origin'",
         });
       }

@@ -9,7 +9,8 @@ export function corsHeaders(
   const origin = headerValue(event, 'origin');
   if (origin !== undefined && allowedOrigins.includes(origin)) {
     headers['Access-Control-Allow-Origin'] = origin;
-    headers['Access-Control-Expose-Headers'] = 'ETag';
+    // The request id lets a browser app quote it in a bug report; scripts see only exposed headers.
+    headers['Access-Control-Expose-Headers'] = 'ETag, x-amzn-RequestId';
   }
   return headers;
 }
