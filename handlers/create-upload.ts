@@ -2,8 +2,8 @@ import { contentTypeField } from './lib/files/content-type';
 import { s3Key } from './lib/files/keys';
 import { intField, jsonBody } from './lib/http/body';
 import { httpHandler } from './lib/http/handler';
-import { type UploadLimits, uploadLimitsFromEnv } from './lib/uploads/limits';
 import { crc32Field } from './lib/uploads/fields';
+import { type UploadLimits, uploadLimitsFromEnv } from './lib/uploads/limits';
 import { startUpload } from './lib/uploads/start';
 import { type UploadDeps, uploadDepsFromEnv } from './lib/wiring/deps';
 

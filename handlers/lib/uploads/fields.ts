@@ -61,7 +61,9 @@ export function etagField(value: unknown, name: string): string {
 /** The optional `crc32` of POST /uploads: the file's CRC-32 as S3 writes it, 4 big-endian bytes in base64. */
 export function crc32Field(value: unknown): string {
   if (typeof value !== 'string' || !isCrc32Base64(value)) {
-    throw new BadRequestError('"crc32" must be the file\'s CRC-32 as 4 big-endian bytes in base64, e.g. "EjRWeA==".');
+    throw new BadRequestError(
+      '"crc32" must be the file\'s CRC-32 as 4 big-endian bytes in base64, e.g. "EjRWeA==".',
+    );
   }
   return value;
 }
