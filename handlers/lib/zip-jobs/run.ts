@@ -1,8 +1,9 @@
 import type { Context } from 'aws-lambda';
 import { errorSummary } from '../http/errors';
 import type { WorkerDeps } from '../wiring/deps';
+import { zipByCopy } from '../zip/copy';
 import { ZipFailedError } from '../zip/errors';
-import { type ZipProgress, zipToS3 } from '../zip/stream';
+import type { ZipProgress } from '../zip/stream';
 import type { JobRef } from './keys';
 import { zipArchiveKey } from './keys';
 import { ProgressRecorder } from './progress';
@@ -93,7 +94,7 @@ export async function runJob(
     Math.max(0, context.getRemainingTimeInMillis() - STOP_MARGIN_MS),
   );
   try {
-    const archive = await zipToS3({
+    const archive = await zipByCopy({
       s3,
       bucket,
       targetKey: zipArchiveKey(job),
