@@ -1,7 +1,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { withoutBucketTrailingSlash } from '../devtools/s3-servers';
 
-export type BenchServer = 'fauxqs' | 's3rver';
+/** local: local/s3, the embedded server of local mode (on disk; UploadPartCopy and stored CRC-32s). */
+export type BenchServer = 'fauxqs' | 's3rver' | 'local';
 
 /** What every process of the zip benchmark needs to reach the same objects. */
 export interface BenchTarget {

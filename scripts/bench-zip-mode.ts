@@ -5,10 +5,12 @@ import { PassThrough, pipeline, Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ObjectKey } from '../handlers/lib/files/keys';
+import { zipByCopy } from '../handlers/lib/zip/copy';
 import { zipToS3 } from '../handlers/lib/zip/stream';
 import { type BenchTarget, benchClient, sourceKey } from './bench-zip-client';
 
-export type Mode = 'raw' | 'zip' | 'archiver';
+/** zip: the streaming engine; copy: the copy engine (zipByCopy). */
+export type Mode = 'raw' | 'zip' | 'archiver' | 'copy';
 
 export interface ModeRun extends BenchTarget {
   readonly mode: Mode;
@@ -26,6 +28,10 @@ export interface ModeResult {
   readonly startRssMiB: number;
   /** CPU time (user + system) of the measured work, without the process's start, in seconds. */
   readonly cpuSeconds: number;
+  /** S3 requests the run sent (retries included). */
+  readonly requests: number;
+  /** Source bytes that passed through this process (all of them, but for the copy engine). */
+  readonly workerBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -59,6 +65,28 @@ async function zip(s3: S3Client, run: ModeRun): Promise<void> {
   await zipToS3({ s3, bucket, entries, targetKey: benchKey(targetKey), partSizeBytes: partSize, queueSize });
 }
 
+/** (d) The copy engine, with its defaults but the same part size and upload queue. */
+async function copy(s3: S3Client, run: ModeRun): Promise<number> {
+  const { bucket, targetKey, partSize, queueSize } = run;
+  const result = await zipByCopy({
+    s3,
+    bucket,
+    entries: entriesOf(run),
+    targetKey: benchKey(targetKey),
+    partSizeBytes: partSize,
+    uploadConcurrency: queueSize,
+  });
+  return result.workerBytes;
+}
+
+function entriesOf(run: ModeRun) {
+  return Array.from({ length: run.count }, (_, i) => ({
+    s3Key: benchKey(sourceKey(i)),
+    name: sourceKey(i),
+    size: run.objectBytes,
+  }));
+}
+
 /** (c) archiver in store mode, the common alternative, one object open at a time. */
 async function archiver(s3: S3Client, run: ModeRun): Promise<void> {
   const { ZipArchive } = await import('archiver');
@@ -79,10 +107,18 @@ async function archiver(s3: S3Client, run: ModeRun): Promise<void> {
 async function main(): Promise<void> {
   const run = JSON.parse(process.argv[2]) as ModeRun;
   const s3 = benchClient(run);
+  let requests = 0;
+  s3.middlewareStack.add(
+    (next) => (args) => {
+      requests += 1;
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'countRequests' },
+  );
   const startRssMiB = process.memoryUsage.rss() / MiB;
   const startCpu = process.cpuUsage();
   const started = process.hrtime.bigint();
-  await { raw, zip, archiver }[run.mode](s3, run);
+  const passed = await { raw, zip, archiver, copy }[run.mode](s3, run);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const peakRssMiB = (process.resourceUsage().maxRSS * 1024) / MiB; // maxRSS is in KiB
   const { user, system } = process.cpuUsage(startCpu);
@@ -92,6 +128,8 @@ async function main(): Promise<void> {
     peakRssMiB,
     startRssMiB,
     cpuSeconds: (user + system) / 1e6,
+    requests,
+    workerBytes: typeof passed === 'number' ? passed : run.count * run.objectBytes,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   s3.destroy();

@@ -3,7 +3,10 @@
 // that memory stays flat); --runs 3 (rounds of all modes; medians); --server fauxqs|s3rver (s3rver keeps
 // objects on disk: use it for GiB sizes); --part-size-mib 8 --queue-size 4 (every mode's Upload);
 // --default-process (run the modes without the zip worker's process settings, to compare);
-// --verify (read each size's last zip back: every entry's name, size and CRC-32 must be its source's).
+// --verify (read each size's last zip back: every entry's name, size and CRC-32 must be its source's);
+// --engine copy,stream (compare the two engines instead: time, bytes through the worker, S3 requests,
+// peak RSS; --server local runs the embedded S3, which copies ranges and keeps CRC-32s on disk).
+// --size-mib may be below 1 (0.01 = 10,486 bytes: sizes are whole bytes).
 // The server and each measured run get a process of their own, so each peak RSS is that run's own, and
 // every mode's process gets the zip worker's settings (handlers/routes.ts), as the Lambda does.
 import { execFile, spawn } from 'node:child_process';
@@ -21,7 +24,8 @@ import type { Mode, ModeResult, ModeRun } from './bench-zip-mode';
 import { verifyArchive } from './bench-zip-verify';
 
 const MiB = 1024 * 1024;
-const MODES: readonly Mode[] = ['raw', 'zip', 'archiver'];
+const STREAM_MODES: readonly Mode[] = ['raw', 'zip', 'archiver'];
+let MODES: readonly Mode[] = STREAM_MODES;
 const TSX = require.resolve('tsx/cjs');
 const run = promisify(execFile);
 
@@ -52,6 +56,7 @@ function options() {
       'queue-size': { type: 'string', default: '4' },
       'default-process': { type: 'boolean', default: false },
       verify: { type: 'boolean', default: false },
+      engine: { type: 'string', default: '' },
     },
   });
   const number = (name: keyof typeof values) => {
@@ -59,8 +64,11 @@ function options() {
     if (!(value > 0)) throw new Error(`--${name} must be a positive number`);
     return value;
   };
-  if (values.server !== 'fauxqs' && values.server !== 's3rver')
-    throw new Error('--server is fauxqs or s3rver');
+  if (values.server !== 'fauxqs' && values.server !== 's3rver' && values.server !== 'local')
+    throw new Error('--server is fauxqs, s3rver or local');
+  const engines = values.engine ? values.engine.split(',') : [];
+  if (engines.some((engine) => engine !== 'copy' && engine !== 'stream'))
+    throw new Error('--engine takes copy, stream or copy,stream');
   const sizeMiB = number('size-mib');
   const extra = values.sizes ? values.sizes.split(',').map(Number) : [];
   if (extra.some((size) => !(size > 0))) throw new Error('--sizes takes archive sizes in MiB: 200,2048');
@@ -74,6 +82,7 @@ function options() {
     queueSize: number('queue-size'),
     processEnvironment: values['default-process'] ? {} : ZIP_WORKER_PROCESS_ENVIRONMENT,
     verify: values.verify,
+    engines: engines.map((engine) => (engine === 'copy' ? 'copy' : 'zip') as Mode),
   };
 }
 
@@ -146,11 +155,13 @@ const fixed = (value: number) => value.toFixed(1).padStart(8);
 
 async function main(): Promise<void> {
   const settings = options();
-  const objectBytes = settings.sizeMiB * MiB;
+  const objectBytes = Math.round(settings.sizeMiB * MiB);
+  if (settings.engines.length > 0) MODES = settings.engines;
   const server = await startServer(settings.server);
   const s3 = benchClient(server.target);
   const summaries: Summary[] = [];
   const crcs: number[] = [];
+  const engineLines: Record<string, unknown>[] = [];
   let seeded = 0;
   try {
     for (const totalMiB of settings.totals) {
@@ -169,12 +180,16 @@ async function main(): Promise<void> {
             { ...server.target, mode, count, objectBytes, partSize, queueSize, targetKey },
             settings.processEnvironment,
           );
-          if (mode === 'zip' && settings.verify && i === settings.runs - 1) {
+          if ((mode === 'zip' || mode === 'copy') && settings.verify && i === settings.runs - 1) {
             await verify(s3, server.target.bucket, targetKey, count, objectBytes, crcs);
           }
           await s3.send(new DeleteObjectCommand({ Bucket: server.target.bucket, Key: targetKey }));
         }
         rounds.push(round);
+      }
+      if (settings.engines.length > 0) {
+        engineLines.push(printEngines(rounds, count, objectBytes, settings));
+        continue;
       }
       const summary = summarize(rounds, count, (count * objectBytes) / MiB);
       summaries.push(summary);
@@ -184,7 +199,55 @@ async function main(): Promise<void> {
     s3.destroy();
     server.stop();
   }
-  console.log(JSON.stringify(finalLine(summaries)));
+  console.log(JSON.stringify(settings.engines.length > 0 ? engineLines[0] : finalLine(summaries)));
+}
+
+/** Per engine: time, bytes through the worker, S3 requests, peak RSS (medians); the comparison as JSON. */
+function printEngines(
+  rounds: Record<Mode, ModeResult>[],
+  count: number,
+  objectBytes: number,
+  settings: ReturnType<typeof options>,
+): Record<string, unknown> {
+  const bytes = count * objectBytes;
+  console.log(
+    `\n${(bytes / MiB).toFixed(1)} MiB in ${count} objects of ${objectBytes} bytes, ${settings.server}, ` +
+      `${settings.runs} round(s)`,
+  );
+  console.log('engine   seconds  MiB/s  worker MiB  requests  peak RSS MiB');
+  const medians = {} as Record<Mode, { seconds: number; workerBytes: number; requests: number; rss: number }>;
+  for (const mode of MODES) {
+    const m = {
+      seconds: median(rounds.map((r) => r[mode].seconds)),
+      workerBytes: median(rounds.map((r) => r[mode].workerBytes)),
+      requests: median(rounds.map((r) => r[mode].requests)),
+      rss: median(rounds.map((r) => r[mode].peakRssMiB)),
+    };
+    medians[mode] = m;
+    const name = mode === 'zip' ? 'stream' : mode;
+    console.log(
+      `${name.padEnd(7)}${fixed(m.seconds)}${fixed(bytes / MiB / m.seconds)}${fixed(m.workerBytes / MiB).padStart(11)}` +
+        `${String(m.requests).padStart(10)}${fixed(m.rss).padStart(13)}`,
+    );
+  }
+  const round = (value: number, places = 3) => Math.round(value * 10 ** places) / 10 ** places;
+  const line: Record<string, unknown> = { bytes, count };
+  if (medians.copy) {
+    line.workerBytesPerArchiveByte = round(medians.copy.workerBytes / bytes, 4);
+    line.workerMiBPerFile = round(medians.copy.workerBytes / count / MiB);
+    line.requestsPerGiB = round((medians.copy.requests / bytes) * 1024 ** 3, 1);
+    line.copySeconds = round(medians.copy.seconds);
+    line.copyPeakRssMiB = round(medians.copy.rss, 1);
+  }
+  if (medians.zip) {
+    line.streamSeconds = round(medians.zip.seconds);
+    line.streamRequestsPerGiB = round((medians.zip.requests / bytes) * 1024 ** 3, 1);
+    line.streamPeakRssMiB = round(medians.zip.rss, 1);
+  }
+  if (medians.copy && medians.zip) {
+    line.copyVsStreamSpeedup = round(median(rounds.map((r) => r.zip.seconds / r.copy.seconds)), 2);
+  }
+  return line;
 }
 
 function summarize(rounds: Record<Mode, ModeResult>[], count: number, totalMiB: number): Summary {

@@ -8,6 +8,7 @@ import { invalidArgument, malformedXml, notImplemented, S3Error } from './errors
 import { tempPath } from './files';
 import { objectAttributes } from './object-headers';
 import { MAX_UPLOAD_SIZE } from './objects';
+import { uploadPartCopy } from './part-copy';
 import { receiveText, receiveToFile } from './receive';
 import { headerOf, type S3Request } from './request';
 import { isoTime, sendEmpty, sendXml } from './responses';
@@ -50,13 +51,21 @@ export async function createMultipartUpload(request: S3Request): Promise<void> {
   });
 }
 
-/** UploadPart: the part streams to a temp file, then joins the upload (if it still exists for this key). */
+/**
+ * UploadPart: the part streams to a temp file, then joins the upload (if it still exists for this key).
+ * With x-amz-copy-source it is UploadPartCopy: the part is a range of an object already stored.
+ */
 export async function uploadPart(request: S3Request): Promise<void> {
-  if (headerOf(request, 'x-amz-copy-source') !== undefined) throw notImplemented('UploadPartCopy');
   const partNumber = partNumberOf(request.query.get('partNumber'));
   const uploads = uploadsOf(request);
   const uploadId = uploadIdOf(request);
-  await uploads.read(uploadId, request.key);
+  const upload = await uploads.read(uploadId, request.key);
+  if (headerOf(request, 'x-amz-copy-source') !== undefined) {
+    await uploadPartCopy(request, upload.checksumAlgorithm, (path, part) =>
+      uploads.putPart(uploadId, request.key, path, { ...part, partNumber, lastModified: Date.now() }),
+    );
+    return;
+  }
   const { path, payload } = await receiveToFile(request, MAX_UPLOAD_SIZE);
   const etag = `"${payload.md5.toString('hex')}"`;
   await uploads.putPart(uploadId, request.key, path, {

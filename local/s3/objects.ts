@@ -109,7 +109,7 @@ export async function deleteObjects(request: S3Request): Promise<void> {
 }
 
 /** `/bucket/key` or `bucket/key`, URL-encoded, as x-amz-copy-source carries it. */
-function copySource(header: string): { bucket: string; key: string } {
+export function copySource(header: string): { bucket: string; key: string } {
   const [path, query] = header.split('?');
   if (query !== undefined) throw notImplemented('versionId in x-amz-copy-source');
   let decoded: string;

@@ -1,6 +1,8 @@
+import { crc32 } from 'node:zlib';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PUT_FILE_MAX_BYTES } from '../../settings';
 import { PayloadTooLargeError } from '../http/errors';
+import { crc32Base64 } from '../s3/crc32';
 import { unquoteEtag } from '../s3/etag';
 import { readInteger } from '../wiring/env';
 import type { ObjectKey } from './keys';
@@ -15,7 +17,10 @@ export function storeLimitsFromEnv(): StoreLimits {
   return { maxBytes: readInteger(PUT_FILE_MAX_BYTES) };
 }
 
-/** Writes (or overwrites) one object. */
+/**
+ * Writes (or overwrites) one object with its CRC-32, which S3 checks and keeps: the zip worker copies
+ * a file with a known CRC-32 inside S3 instead of reading it.
+ */
 export async function storeFile(
   s3: S3Client,
   bucket: string,
@@ -30,7 +35,13 @@ export async function storeFile(
     );
   }
   const put = await s3.send(
-    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: body,
+      ContentType: contentType,
+      ChecksumCRC32: crc32Base64(crc32(body)),
+    }),
   );
   return { size: body.length, etag: unquoteEtag(put.ETag) };
 }

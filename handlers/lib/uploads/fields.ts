@@ -1,5 +1,6 @@
 import { arrayField, intField } from '../http/body';
 import { BadRequestError } from '../http/errors';
+import { isCrc32Base64 } from '../s3/crc32';
 import { unquoteEtag } from '../s3/etag';
 import { MAX_PARTS } from '../s3/limits';
 
@@ -76,4 +77,14 @@ export function partNumbersField(value: unknown): number[] {
     throw new BadRequestError('"partNumbers" must name each part once.');
   }
   return numbers;
+}
+
+/** The optional `crc32` of POST /uploads: the file's CRC-32 as S3 writes it, 4 big-endian bytes in base64. */
+export function crc32Field(value: unknown): string {
+  if (typeof value !== 'string' || !isCrc32Base64(value)) {
+    throw new BadRequestError(
+      '"crc32" must be the file\'s CRC-32 as 4 big-endian bytes in base64, e.g. "EjRWeA==".',
+    );
+  }
+  return value;
 }

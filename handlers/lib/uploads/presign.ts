@@ -8,7 +8,9 @@ import type { PlannedPart } from './limits';
  * The presigner never signs content-type unless told (content-length it signs when set). Naming them here
  * puts them in X-Amz-SignedHeaders, so S3 refuses a body of another length or type than declared.
  */
-const PUT_SIGNED_HEADERS = new Set(['content-length', 'content-type']);
+const PUT_SIGNED_HEADERS = new Set(['content-length', 'content-type', 'x-amz-checksum-crc32']);
+/** Sent as a header, not hoisted into the URL, so that it is plainly one of the headers the client sends. */
+const PUT_UNHOISTED_HEADERS = new Set(['x-amz-checksum-crc32']);
 /**
  * A part's type is the upload's, fixed by CreateMultipartUpload; the SDK gives UploadPart a default
  * content-type that a browser would not send, so it must stay unsigned.
@@ -26,27 +28,29 @@ export function urlsExpireAt(signingDate: Date): string {
 }
 
 /**
- * A presigned PUT for exactly one S3 key, `size` bytes of `contentType`. `s3` must not add checksums (requestChecksumCalculation 'WHEN_REQUIRED'): a checksum
- * computed now would be the empty body's.
+ * A presigned PUT for exactly one S3 key, `size` bytes of `contentType`, and with `crc32` (base64) the
+ * bytes with exactly that CRC-32: S3 refuses others (BadDigest) and keeps it as the object's checksum.
+ * `s3` must not add checksums (requestChecksumCalculation 'WHEN_REQUIRED'): a checksum computed now
+ * would be the empty body's.
  */
 export async function presignPut(
   s3: S3Client,
   bucket: string,
-  key: ObjectKey,
-  size: number,
-  contentType: string,
+  file: { s3Key: ObjectKey; size: number; contentType: string; crc32?: string },
   signingDate: Date,
 ): Promise<string> {
   const command = new PutObjectCommand({
     Bucket: bucket,
-    Key: key,
-    ContentLength: size,
-    ContentType: contentType,
+    Key: file.s3Key,
+    ContentLength: file.size,
+    ContentType: file.contentType,
+    ChecksumCRC32: file.crc32,
   });
   return getSignedUrl(s3, command, {
     expiresIn: PRESIGNED_URL_SECONDS,
     signingDate,
     signableHeaders: PUT_SIGNED_HEADERS,
+    unhoistableHeaders: PUT_UNHOISTED_HEADERS,
   });
 }
 

@@ -12,6 +12,8 @@ export interface UploadRequest {
   readonly s3Key: ObjectKey;
   readonly size: number;
   readonly contentType: string;
+  /** The file's CRC-32 as S3 writes it (base64): the single PUT must then carry exactly this checksum. */
+  readonly crc32?: string;
 }
 
 export interface SingleUpload {
@@ -33,8 +35,8 @@ export interface MultipartUpload {
 
 /**
  * Starts an upload of `size` bytes straight to S3: one presigned PUT up to the multipart threshold,
- * otherwise a multipart upload (its content type fixed now, its plan recorded for re-signing) with one
- * presigned URL per part.
+ * otherwise a multipart upload (its content type and CRC-32 checksum type fixed now, its plan recorded
+ * for re-signing) with one presigned URL per part.
  */
 export async function startUpload(
   deps: Pick<UploadDeps, 's3' | 'presigner' | 'bucket'>,
@@ -49,9 +51,12 @@ export async function startUpload(
   if (request.size <= limits.multipartThresholdBytes) {
     return {
       type: 'single',
-      url: await presignPut(presigner, bucket, request.s3Key, request.size, request.contentType, signingDate),
+      url: await presignPut(presigner, bucket, request, signingDate),
       method: 'PUT',
-      headers: { 'Content-Type': request.contentType },
+      headers: {
+        'Content-Type': request.contentType,
+        ...(request.crc32 === undefined ? {} : { 'x-amz-checksum-crc32': request.crc32 }),
+      },
       expiresAt: urlsExpireAt(signingDate),
     };
   }
@@ -60,6 +65,10 @@ export async function startUpload(
       Bucket: bucket,
       Key: request.s3Key,
       ContentType: request.contentType,
+      // S3 combines the parts' CRC-32s into the whole file's, which lets the zip worker copy the file
+      // within S3. A FULL_OBJECT upload needs no checksum on the parts (a COMPOSITE one would).
+      ChecksumAlgorithm: 'CRC32',
+      ChecksumType: 'FULL_OBJECT',
     }),
   );
   if (!created.UploadId) throw new Error('CreateMultipartUpload returned no upload id');

@@ -109,14 +109,14 @@ export class ObjectPrefetcher {
   }
 }
 
-function readError(entry: PrefetchEntry, cause: unknown): ZipFailedError {
+export function readError(entry: PrefetchEntry, cause: unknown): ZipFailedError {
   const status = (cause as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   // 412: the object changed since the request (If-Match); a missing one may answer 403 (s3/errors.ts).
   if (status === 412 || isNotFound(cause)) return changedError(entry, cause);
   return new ZipFailedError('read', `Could not read "${entry.name}".`, entry.name, { cause });
 }
 
-function changedError(entry: PrefetchEntry, cause: unknown): ZipFailedError {
+export function changedError(entry: PrefetchEntry, cause: unknown): ZipFailedError {
   const message = `"${entry.name}" was deleted or changed after the zip was requested.`;
   return new ZipFailedError('read', message, entry.name, { cause });
 }

@@ -267,7 +267,7 @@ class ArchiveUpload implements S3CallWatcher {
   }
 }
 
-function checkEntries(entries: readonly ZipEntry[]): void {
+export function checkEntries(entries: readonly ZipEntry[]): void {
   const safe = archiveEntryNames(entries.map((entry) => entry.name));
   entries.forEach((entry, index) => {
     if (safe[index] !== entry.name) {
@@ -279,11 +279,11 @@ function checkEntries(entries: readonly ZipEntry[]): void {
   });
 }
 
-function uploadError(cause: unknown): ZipFailedError {
+export function uploadError(cause: unknown): ZipFailedError {
   return new ZipFailedError('upload', 'Could not write the archive to storage.', undefined, { cause });
 }
 
-function stoppedError(signal: AbortSignal | undefined): ZipFailedError {
+export function stoppedError(signal: AbortSignal | undefined): ZipFailedError {
   const message = 'The zip was stopped before it finished (out of time).';
   return new ZipFailedError('stopped', message, undefined, { cause: signal?.reason });
 }

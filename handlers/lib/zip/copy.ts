@@ -1,0 +1,503 @@
+import type { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  UploadPartCommand,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
+import { crc32OfBase64 } from '../s3/crc32';
+import { multipartETag } from '../s3/etag';
+import { headObject } from '../s3/head';
+import { mapConcurrently } from '../s3/pool';
+import { type CopyPlan, type Piece, type PlannedEntry, type PlannedPart, planCopyZip } from './copy-plan';
+import { ZipFailedError } from './errors';
+import { changedError, readError } from './prefetch';
+import { centralRecord, dataDescriptor, endRecords, localHeader } from './records';
+import { checkEntries, stoppedError, uploadError, type ZipEntry, type ZipToS3Options } from './stream';
+
+const MiB = 1024 * 1024;
+
+export interface CopyZipOptions extends Omit<ZipToS3Options, 'compress' | 'queueSize' | 'prefetch'> {
+  /** Bytes per UploadPartCopy. @default 64 MiB */
+  readonly copyPartSize?: number;
+  /** UploadPartCopy requests at once (they cost the worker no memory). @default 8 */
+  readonly copyConcurrency?: number;
+  /** Parts the worker uploads at once; memory holds about this many parts. @default 4 */
+  readonly uploadConcurrency?: number;
+  /** Files from this size with a CRC-32 in S3 are copied; smaller ones pass through the worker. @default 10 MiB */
+  readonly copyFrom?: number;
+}
+
+export interface CopyZipResult {
+  readonly size: number;
+  readonly etag: string;
+  /** Source bytes that passed through the worker (small files, heads, files without a CRC-32). */
+  readonly workerBytes: number;
+  /** Source bytes that S3 copied. */
+  readonly copiedBytes: number;
+}
+
+const DEFAULTS = { copyPartSize: 64 * MiB, copyConcurrency: 8, uploadConcurrency: 4, copyFrom: 10 * MiB };
+/** Small files and heads read ahead of the part being assembled: count and bytes. */
+const READ_AHEAD = { objects: 16, bytes: 16 * MiB };
+const HEAD_CONCURRENCY = 16;
+
+/**
+ * Writes a stored zip of the entries under `targetKey` as zipToS3 does (same names, sizes, ZIP64 rules,
+ * progress, failures and clean-up), but lets S3 copy the bytes of every large file whose CRC-32 S3 has
+ * (UploadPartCopy): its local header carries CRC and sizes, and the worker reads only the head that fills
+ * the part before it to 5 MiB. Small files and files without a CRC-32 pass through the worker (the latter
+ * with a data descriptor, as the streaming engine writes them). Every entry is stored.
+ */
+export async function zipByCopy(options: CopyZipOptions): Promise<CopyZipResult> {
+  checkEntries(options.entries);
+  if (options.signal?.aborted) throw stoppedError(options.signal);
+  return new CopyZip(options).run();
+}
+
+class CopyZip {
+  private readonly settings: typeof DEFAULTS & { partSize: number };
+  private readonly requests = new AbortController();
+  private failure?: ZipFailedError;
+  private uploadId?: string;
+  private readonly partETags = new Map<number, string>();
+  private readonly crcs: number[];
+  private readonly etags: (string | undefined)[];
+  private readonly remaining: number[];
+  private readonly reads = new Map<number, Promise<Buffer>>();
+  private readAheadFrom = 0;
+  private readonly streams = new Map<number, StreamCursor>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private filesDone = 0;
+  private bytesDone = 0;
+  private nextReportAt = 0;
+  private workerBytes = 0;
+  private copiedBytes = 0;
+  private plan!: CopyPlan;
+  private readList: PlannedEntry[] = [];
+
+  constructor(private readonly options: CopyZipOptions) {
+    this.settings = {
+      copyPartSize: options.copyPartSize ?? DEFAULTS.copyPartSize,
+      copyConcurrency: options.copyConcurrency ?? DEFAULTS.copyConcurrency,
+      uploadConcurrency: options.uploadConcurrency ?? DEFAULTS.uploadConcurrency,
+      copyFrom: options.copyFrom ?? DEFAULTS.copyFrom,
+      partSize: options.partSizeBytes ?? 8 * MiB,
+    };
+    this.crcs = options.entries.map(() => 0);
+    this.etags = options.entries.map(() => undefined);
+    this.remaining = options.entries.map((entry) => entry.size);
+  }
+
+  async run(): Promise<CopyZipResult> {
+    const { signal } = this.options;
+    const stop = () => this.fail(stoppedError(signal));
+    signal?.addEventListener('abort', stop, { once: true });
+    let completing = false;
+    try {
+      const known = await this.sourceChecksums();
+      this.plan = planCopyZip(
+        this.options.entries.map((entry, index) => ({
+          name: entry.name,
+          size: entry.size,
+          mtime: entry.lastModified ?? new Date(),
+          crc: known[index],
+        })),
+        { ...this.settings, forceZip64: this.options.forceZip64 ?? false },
+      );
+      this.readList = this.plan.entries.filter((entry) => entry.mode === 'buffer' || entry.head > 0);
+      for (const entry of this.plan.entries)
+        if (known[entry.index] !== undefined) this.crcs[entry.index] = known[entry.index] as number;
+      await this.createUpload();
+      await this.writeParts();
+      completing = true;
+      const etag = await this.complete();
+      return {
+        size: this.plan.archiveSize,
+        etag,
+        workerBytes: this.workerBytes,
+        copiedBytes: this.copiedBytes,
+      };
+    } catch (error) {
+      const reason = this.failure ?? (error instanceof ZipFailedError ? error : uploadError(error));
+      this.fail(reason);
+      await Promise.allSettled(this.inFlight);
+      const etag = completing ? await this.ownArchiveETag() : undefined;
+      if (etag)
+        return {
+          size: this.plan.archiveSize,
+          etag,
+          workerBytes: this.workerBytes,
+          copiedBytes: this.copiedBytes,
+        };
+      await this.abortUpload();
+      throw reason;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
+  }
+
+  /** The CRC-32 (and ETag, to copy exactly that version) of every file large enough to be copied. */
+  private async sourceChecksums(): Promise<(number | undefined)[]> {
+    const { bucket, entries } = this.options;
+    const large = entries
+      .map((entry, index) => ({ entry, index }))
+      .filter(({ entry }) => entry.size >= this.settings.copyFrom);
+    const found: (number | undefined)[] = entries.map(() => undefined);
+    await mapConcurrently(large, HEAD_CONCURRENCY, async ({ entry, index }) => {
+      this.check();
+      const head = await this.options.s3
+        .send(
+          new HeadObjectCommand({ Bucket: bucket, Key: entry.s3Key, ChecksumMode: 'ENABLED' }),
+          this.abortable(),
+        )
+        .catch((error: unknown) => {
+          throw readError(entry, error);
+        });
+      if (head.ContentLength !== entry.size) {
+        throw changedError(entry, new Error(`size ${head.ContentLength}, expected ${entry.size}`));
+      }
+      // A composite checksum ("…-<parts>") is not the file's CRC-32: such a file streams.
+      found[index] = crc32OfBase64(head.ChecksumCRC32);
+      this.etags[index] = head.ETag;
+    });
+    return found;
+  }
+
+  private async createUpload(): Promise<void> {
+    const { bucket, targetKey } = this.options;
+    const created = await this.options.s3
+      .send(
+        new CreateMultipartUploadCommand({ Bucket: bucket, Key: targetKey, ContentType: 'application/zip' }),
+        this.abortable(),
+      )
+      .catch((error: unknown) => {
+        throw uploadError(error);
+      });
+    this.uploadId = created.UploadId;
+    if (!this.uploadId) throw uploadError(new Error('CreateMultipartUpload returned no upload id'));
+  }
+
+  /** Assembles the worker's parts in order while copies and uploads run, each kind within its limit. */
+  private async writeParts(): Promise<void> {
+    const copies = new Slots(this.settings.copyConcurrency);
+    const uploads = new Slots(this.settings.uploadConcurrency);
+    for (const part of this.plan.parts) {
+      this.check();
+      if (part.kind === 'copy') {
+        await copies.take();
+        this.start(this.copyPart(part), copies);
+      } else {
+        const body = await this.assemble(part.pieces);
+        await uploads.take();
+        this.start(this.uploadPart(part.partNumber, body), uploads);
+      }
+    }
+    while (this.inFlight.size > 0) await Promise.allSettled(this.inFlight);
+    this.check();
+  }
+
+  private start(task: Promise<void>, slots: Slots): void {
+    const tracked = task
+      .catch((error: unknown) => this.fail(asZipError(error)))
+      .finally(() => {
+        slots.give();
+        this.inFlight.delete(tracked);
+      });
+    this.inFlight.add(tracked);
+  }
+
+  private async copyPart(part: Extract<PlannedPart, { kind: 'copy' }>): Promise<void> {
+    const { bucket, targetKey } = this.options;
+    const entry = this.options.entries[part.entry];
+    const copied = await this.options.s3
+      .send(
+        new UploadPartCopyCommand({
+          Bucket: bucket,
+          Key: targetKey,
+          UploadId: this.uploadId,
+          PartNumber: part.partNumber,
+          CopySource: `${bucket}/${entry.s3Key.split('/').map(encodeURIComponent).join('/')}`,
+          CopySourceRange: `bytes=${part.start}-${part.end - 1}`,
+          CopySourceIfMatch: this.etags[part.entry],
+        }),
+        this.abortable(),
+      )
+      .catch((error: unknown) => {
+        throw copyError(entry, error);
+      });
+    const etag = copied.CopyPartResult?.ETag;
+    if (!etag) throw uploadError(new Error('UploadPartCopy returned no ETag'));
+    this.partETags.set(part.partNumber, etag);
+    this.copiedBytes += part.size;
+    this.progress(part.entry, part.size);
+  }
+
+  private async uploadPart(partNumber: number, body: Buffer): Promise<void> {
+    const { bucket, targetKey } = this.options;
+    const uploaded = await this.options.s3
+      .send(
+        new UploadPartCommand({
+          Bucket: bucket,
+          Key: targetKey,
+          UploadId: this.uploadId,
+          PartNumber: partNumber,
+          Body: body,
+        }),
+        this.abortable(),
+      )
+      .catch((error: unknown) => {
+        throw uploadError(error);
+      });
+    if (!uploaded.ETag) throw uploadError(new Error('UploadPart returned no ETag'));
+    this.partETags.set(partNumber, uploaded.ETag);
+  }
+
+  /** The bytes of one part the worker uploads: headers with their CRC-32, file data, the directory. */
+  private async assemble(pieces: readonly Piece[]): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for (const piece of pieces) {
+      this.check();
+      if (piece.kind === 'directory') {
+        chunks.push(this.directory());
+        continue;
+      }
+      const entry = this.plan.entries[piece.entry];
+      if (piece.kind === 'header') {
+        if (entry.mode === 'buffer' && entry.size > 0) this.crcs[entry.index] = crc32(await this.read(entry));
+        chunks.push(localHeader(entry, this.crcs[entry.index]));
+        if (entry.size === 0) this.progress(entry.index, 0);
+      } else if (piece.kind === 'descriptor') {
+        chunks.push(dataDescriptor(entry, this.crcs[entry.index]));
+      } else {
+        const data = await this.data(entry, piece.start, piece.end);
+        this.workerBytes += data.length;
+        this.progress(entry.index, data.length);
+        chunks.push(data);
+      }
+    }
+    return Buffer.concat(chunks);
+  }
+
+  private async data(entry: PlannedEntry, start: number, end: number): Promise<Buffer> {
+    if (entry.mode === 'stream') {
+      let cursor = this.streams.get(entry.index);
+      if (!cursor) {
+        cursor = new StreamCursor(await this.openStream(entry));
+        this.streams.set(entry.index, cursor);
+      }
+      const data = await cursor.read(end - start).catch((error: unknown) => {
+        throw readError(this.options.entries[entry.index], error);
+      });
+      this.crcs[entry.index] = crc32(data, this.crcs[entry.index]);
+      if (end === entry.size) this.streams.delete(entry.index);
+      return data;
+    }
+    const whole = await this.read(entry);
+    const last = entry.mode === 'buffer' ? entry.size : entry.head;
+    if (end === last) this.reads.delete(entry.index);
+    return whole.subarray(start, end);
+  }
+
+  /** A small file whole, or a copied file's head: started a little ahead of the part that needs it. */
+  private read(entry: PlannedEntry): Promise<Buffer> {
+    const position = this.readList.indexOf(entry, this.readAheadFrom);
+    if (position >= 0) this.readAheadFrom = position;
+    let bytes = 0;
+    for (
+      let i = this.readAheadFrom;
+      i < this.readList.length && i < this.readAheadFrom + READ_AHEAD.objects;
+      i++
+    ) {
+      const next = this.readList[i];
+      if (i > this.readAheadFrom && bytes > READ_AHEAD.bytes) break;
+      if (!this.reads.has(next.index)) {
+        const reading = this.fetch(next);
+        reading.catch((error: unknown) => this.fail(asZipError(error)));
+        this.reads.set(next.index, reading);
+      }
+      bytes += next.mode === 'buffer' ? next.size : next.head;
+    }
+    return this.reads.get(entry.index) as Promise<Buffer>;
+  }
+
+  private async fetch(planned: PlannedEntry): Promise<Buffer> {
+    const entry = this.options.entries[planned.index];
+    const length = planned.mode === 'buffer' ? planned.size : planned.head;
+    const response = await this.options.s3
+      .send(
+        new GetObjectCommand({
+          Bucket: this.options.bucket,
+          Key: entry.s3Key,
+          Range: planned.mode === 'copy' ? `bytes=0-${length - 1}` : undefined,
+          IfMatch: this.etags[planned.index],
+        }),
+        this.abortable(),
+      )
+      .catch((error: unknown) => {
+        throw readError(entry, error);
+      });
+    if (response.ContentLength !== length) {
+      (response.Body as Readable | undefined)?.destroy();
+      throw changedError(entry, new Error(`length ${response.ContentLength}, expected ${length}`));
+    }
+    try {
+      return Buffer.from((await response.Body?.transformToByteArray()) ?? []);
+    } catch (error) {
+      throw readError(entry, error);
+    }
+  }
+
+  private async openStream(planned: PlannedEntry): Promise<Readable> {
+    const entry = this.options.entries[planned.index];
+    const response = await this.options.s3
+      .send(new GetObjectCommand({ Bucket: this.options.bucket, Key: entry.s3Key }), this.abortable())
+      .catch((error: unknown) => {
+        throw readError(entry, error);
+      });
+    const body = response.Body as Readable;
+    if (response.ContentLength !== entry.size) {
+      body.destroy();
+      throw changedError(entry, new Error(`size ${response.ContentLength}, expected ${entry.size}`));
+    }
+    return body;
+  }
+
+  private directory(): Buffer {
+    const { entries, directoryOffset, directorySize } = this.plan;
+    return Buffer.concat([
+      ...entries.map((entry) => centralRecord(entry, this.crcs[entry.index])),
+      endRecords({
+        entries: entries.length,
+        offset: directoryOffset,
+        size: directorySize,
+        forceZip64: this.options.forceZip64 ?? false,
+      }),
+    ]);
+  }
+
+  private progress(index: number, bytes: number): void {
+    this.bytesDone += bytes;
+    this.remaining[index] -= bytes;
+    const fileDone = this.remaining[index] === 0;
+    if (fileDone) this.filesDone += 1;
+    if (fileDone || this.bytesDone >= this.nextReportAt) {
+      this.nextReportAt = this.bytesDone + this.settings.partSize;
+      this.options.onProgress?.({ filesDone: this.filesDone, bytesDone: this.bytesDone });
+    }
+  }
+
+  private async complete(): Promise<string> {
+    const { bucket, targetKey } = this.options;
+    const parts = [...this.partETags]
+      .sort(([a], [b]) => a - b)
+      .map(([PartNumber, ETag]) => ({ PartNumber, ETag }));
+    try {
+      const done = await this.options.s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: bucket,
+          Key: targetKey,
+          UploadId: this.uploadId,
+          MultipartUpload: { Parts: parts },
+        }),
+        this.abortable(),
+      );
+      return done.ETag ?? '';
+    } catch (error) {
+      throw new ZipFailedError('complete', 'Could not finish the archive in storage.', undefined, {
+        cause: error,
+      });
+    }
+  }
+
+  /** As in zipToS3: a Complete whose answer was lost made this run's archive when the ETags agree. */
+  private async ownArchiveETag(): Promise<string | undefined> {
+    const { s3, bucket, targetKey } = this.options;
+    const head = await headObject(s3, bucket, targetKey).catch(() => undefined);
+    const parts = [...this.partETags].sort(([a], [b]) => a - b).map(([, etag]) => etag);
+    return head?.ETag && head.ETag === multipartETag(parts) ? head.ETag : undefined;
+  }
+
+  private async abortUpload(): Promise<void> {
+    if (!this.uploadId) return;
+    const { s3, bucket, targetKey } = this.options;
+    await s3
+      .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: targetKey, UploadId: this.uploadId }))
+      .catch(() => {});
+  }
+
+  /** Options for every request: cancelled on the first failure; none starts after it. */
+  private abortable(): { abortSignal: AbortSignal } {
+    this.check();
+    return { abortSignal: this.requests.signal };
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  /** The first failure wins: every request in flight is cancelled and every open stream closed. */
+  private fail(error: ZipFailedError): void {
+    if (this.failure) return;
+    this.failure = error;
+    this.requests.abort(error);
+    for (const cursor of this.streams.values()) cursor.close();
+  }
+}
+
+function asZipError(error: unknown): ZipFailedError {
+  return error instanceof ZipFailedError ? error : uploadError(error);
+}
+
+/** A copy whose source is gone or changed (404/403, or 412 from CopySourceIfMatch) names the file. */
+function copyError(entry: ZipEntry, cause: unknown): ZipFailedError {
+  const error = readError(entry, cause);
+  return error.message.includes('deleted or changed') ? error : uploadError(cause);
+}
+
+/** A counting semaphore. */
+class Slots {
+  private waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+  async take(): Promise<void> {
+    if (this.free > 0) {
+      this.free -= 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free += 1;
+  }
+}
+
+/** Reads exactly n bytes at a time from a stream. */
+class StreamCursor {
+  private readonly chunks: AsyncIterator<Buffer>;
+  private leftover: Buffer = Buffer.alloc(0);
+  constructor(private readonly stream: Readable) {
+    this.chunks = stream[Symbol.asyncIterator]();
+  }
+  async read(n: number): Promise<Buffer> {
+    const parts = [this.leftover];
+    let have = this.leftover.length;
+    while (have < n) {
+      const next = await this.chunks.next();
+      if (next.done) throw new Error(`stream ended ${n - have} bytes early`);
+      parts.push(next.value);
+      have += next.value.length;
+    }
+    const joined: Buffer = Buffer.concat(parts);
+    this.leftover = joined.subarray(n);
+    return joined.subarray(0, n);
+  }
+  close(): void {
+    this.stream.destroy();
+  }
+}

@@ -1,0 +1,207 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { crc32 } from 'node:zlib';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+  type S3Client,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { type S3Server, startEmbeddedS3 } from '../../devtools/s3-servers';
+import { crc32Base64 } from '../../handlers/lib/s3/crc32';
+import { type CopyZipOptions, zipByCopy } from '../../handlers/lib/zip/copy';
+import { ZipFailedError } from '../../handlers/lib/zip/errors';
+import type { ZipEntry } from '../../handlers/lib/zip/stream';
+import { objectKey } from '../support/objects';
+import { unzip } from '../support/unzip';
+
+const MiB = 1024 * 1024;
+type Send = (command: unknown, options?: unknown) => Promise<unknown>;
+
+/** `unzip -t` (Info-ZIP, Debian's `unzip`): tests every entry's CRC-32 as a second, independent reader. */
+async function unzipTest(archive: Buffer): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'zip-copy-'));
+  try {
+    await writeFile(join(dir, 'a.zip'), archive);
+    const { stdout } = await promisify(execFile)('unzip', ['-t', join(dir, 'a.zip')]);
+    return stdout;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function readArchive(s3: S3Server, key: string): Promise<Buffer> {
+  const got = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
+  return Buffer.from((await got.Body?.transformToByteArray()) ?? []);
+}
+
+// local/s3: it streams objects to disk, checks signatures and the copy rules (ranges only of sources
+// over 5 MB, If-Match), and keeps a CRC-32 for every object. Files "without" one are made by hiding
+// it from HeadObject, as S3 does for a file stored with CRC64NVME only. (fauxqs refuses bodies over
+// 11 MiB, too small for these sources.)
+describe('zipByCopy (local S3)', () => {
+  let s3: S3Server;
+  let plain: S3Client;
+  const sources = new Map<string, Buffer>();
+  const withoutCrc = new Set<string>();
+  let job = 0;
+
+  before(async function () {
+    this.timeout(120_000);
+    s3 = await startEmbeddedS3();
+    plain = s3.newClient({ requestChecksumCalculation: 'WHEN_REQUIRED' });
+    const files: [string, number, boolean][] = [
+      ['small/a.txt', 1000, true],
+      ['small/b.bin', 300 * 1024, false],
+      ['empty.txt', 0, true],
+      ['big/copied-12.bin', 12 * MiB + 7, true],
+      ['big/streamed-11.bin', 11 * MiB + 3, false],
+      ['small/c.bin', 2 * MiB, true],
+      ['big/copied-23.bin', 23 * MiB + 5, true],
+      ['big/at-boundary.bin', 10 * MiB, true],
+    ];
+    for (const [name, size, withCrc] of files) {
+      const bytes = randomBytes(size);
+      sources.set(name, bytes);
+      await plain.send(
+        new PutObjectCommand({
+          Bucket: s3.bucket,
+          Key: objectKey(`owner/${name}`),
+          Body: bytes,
+        }),
+      );
+      if (!withCrc) withoutCrc.add(objectKey(`owner/${name}`));
+    }
+  });
+  after(() => s3.stop());
+  afterEach(() => sinon.restore());
+
+  /** HeadObject of a file listed "without CRC" answers without ChecksumCRC32; `fault` sees every request. */
+  function serve(fault: (command: unknown) => Promise<void> = async () => {}) {
+    const send = s3.client.send.bind(s3.client) as Send;
+    sinon.stub(s3.client as { send: Send }, 'send').callsFake(async (command, opts) => {
+      await fault(command);
+      const output = await send(command, opts);
+      if (command instanceof HeadObjectCommand && withoutCrc.has(String(command.input.Key))) {
+        return { ...(output as object), ChecksumCRC32: undefined };
+      }
+      return output;
+    });
+  }
+
+  const entriesOf = (names: string[]): ZipEntry[] =>
+    names.map((name) => ({
+      s3Key: objectKey(`owner/${name}`),
+      name,
+      size: sources.get(name)?.length ?? 0,
+    }));
+  const options = (names: string[], extra: Partial<CopyZipOptions> = {}): CopyZipOptions => ({
+    s3: s3.client,
+    bucket: s3.bucket,
+    entries: entriesOf(names),
+    targetKey: objectKey(`zip/owner/job-${++job}/archive.zip`),
+    copyPartSize: 8 * MiB,
+    ...extra,
+  });
+
+  async function expectArchive(key: string, names: string[], zip64: boolean) {
+    const archive = await readArchive(s3, key);
+    const { entries, zip64End } = await unzip(archive);
+    expect(entries.map((entry) => entry.name)).to.deep.equal(names);
+    for (const entry of entries) {
+      expect(entry.data.equals(sources.get(entry.name) as Buffer), entry.name).to.equal(true);
+      expect(entry.compressionMethod).to.equal(0);
+      expect(entry.zip64, entry.name).to.equal(zip64);
+    }
+    expect(zip64End).to.equal(zip64);
+    const tested = await unzipTest(archive);
+    expect(tested).to.contain('No errors detected');
+    expect(tested.match(/ OK$/gm)).to.have.length(names.length);
+    return archive;
+  }
+
+  it('mixes copied, streamed and small entries; the worker reads only heads, small and CRC-less files', async function () {
+    this.timeout(120_000);
+    serve();
+    const names = [...sources.keys()];
+    const progress: number[] = [];
+    const target = options(names, { onProgress: (p) => progress.push(p.filesDone) });
+    const result = await zipByCopy(target);
+    const archive = await expectArchive(target.targetKey, names, false);
+    expect(result.size).to.equal(archive.length);
+    const total = [...sources.values()].reduce((sum, bytes) => sum + bytes.length, 0);
+    expect(result.workerBytes + result.copiedBytes).to.equal(total);
+    // Small files and the large one without a CRC-32 pass through; each copied file gives at most a
+    // 5 MiB head.
+    const passed = 1000 + 300 * 1024 + 2 * MiB + 11 * MiB + 3;
+    expect(result.workerBytes).to.be.at.most(passed + 3 * 5 * MiB);
+    expect(result.copiedBytes).to.be.at.least(12 * MiB + 23 * MiB + 10 * MiB - 3 * 5 * MiB);
+    expect(progress.at(-1)).to.equal(names.length);
+  });
+
+  it('writes ZIP64 records when forced, readable by yauzl and unzip', async function () {
+    this.timeout(120_000);
+    const names = ['big/copied-23.bin', 'small/a.txt', 'big/streamed-11.bin', 'empty.txt'];
+    serve();
+    const target = options(names, { forceZip64: true });
+    await zipByCopy(target);
+    await expectArchive(target.targetKey, names, true);
+  });
+
+  it('fails with the file named when a source is deleted between planning and copying; the upload is aborted', async function () {
+    this.timeout(60_000);
+    const name = 'big/to-delete.bin';
+    const bytes = randomBytes(12 * MiB);
+    sources.set(name, bytes);
+    const key = objectKey(`owner/${name}`);
+    await plain.send(
+      new PutObjectCommand({
+        Bucket: s3.bucket,
+        Key: key,
+        Body: bytes,
+        ChecksumCRC32: crc32Base64(crc32(bytes)),
+      }),
+    );
+    serve(async (command) => {
+      if (command instanceof UploadPartCopyCommand && command.input.CopySource?.endsWith('to-delete.bin')) {
+        await plain.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: key }));
+      }
+    });
+    const target = options(['small/a.txt', name]);
+    const error = await zipByCopy(target).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(ZipFailedError);
+    expect((error as ZipFailedError).message).to.equal(
+      `"${name}" was deleted or changed after the zip was requested.`,
+    );
+    await expectNothingLeft(target.targetKey);
+  });
+
+  it('ends failed, with the upload aborted, when a copy fails mid-way', async function () {
+    this.timeout(60_000);
+    let copies = 0;
+    serve(async (command) => {
+      if (command instanceof UploadPartCopyCommand && ++copies === 2) throw new Error('connection reset');
+    });
+    const target = options(['big/copied-23.bin', 'small/a.txt']);
+    const error = await zipByCopy(target).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(ZipFailedError);
+    expect(error).to.include({ stage: 'upload', message: 'Could not write the archive to storage.' });
+    await expectNothingLeft(target.targetKey);
+  });
+
+  async function expectNothingLeft(key: string) {
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key })).catch((e) => e);
+    expect(head).to.be.instanceOf(Error);
+    const uploads = await s3.client.send(new ListMultipartUploadsCommand({ Bucket: s3.bucket, Prefix: key }));
+    expect(uploads.Uploads ?? []).to.deep.equal([]);
+  }
+});
