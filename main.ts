@@ -7,9 +7,6 @@ import { environmentConfig, environments } from './stacks/environments';
  * account and region they use (`lockbox-account-<region>`). LOCKBOX_STATE_BUCKET (and optionally
  * LOCKBOX_STATE_REGION) moves every stack's state to that S3 bucket, whatever the environments say.
  */
-if (process.env.LOCKBOX_ENV) {
-  console.error('LOCKBOX_ENV is no longer read: every synth writes every stack (see docs/operations.md).');
-}
 const stateOverride = process.env.LOCKBOX_STATE_BUCKET
   ? { bucket: process.env.LOCKBOX_STATE_BUCKET, region: process.env.LOCKBOX_STATE_REGION || undefined }
   : undefined;

@@ -153,6 +153,7 @@ export class LockboxStack extends TerraformStack {
       identity_pool_id: auth.identityPool.id,
       api_url: api.stage.invokeUrl,
       bucket_name: storage.bucket.bucket,
+      alarm_topic_arn: alarms.topic.arn,
     };
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
   }

@@ -28,6 +28,7 @@ describe('LockboxStack', () => {
       identity_pool_id: { value: stack.ref('aws_cognito_identity_pool', 'id') },
       api_url: { value: stack.ref('aws_api_gateway_stage', 'invoke_url') },
       bucket_name: { value: stack.ref('aws_s3_bucket', 'bucket') },
+      alarm_topic_arn: { value: stack.ref('aws_sns_topic', 'arn') },
     });
   });
 
