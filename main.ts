@@ -1,16 +1,16 @@
 import { App } from 'cdktf';
-import { environmentConfig } from './stacks/environments';
-import { LockboxStack, stackName } from './stacks/lockbox-stack';
+import { addLockboxStacks } from './stacks/app';
+import { environmentConfig, environments } from './stacks/environments';
 
 /**
- * Synthesizes the stack of one environment: LOCKBOX_ENV (default `dev`) picks it from
- * stacks/environments.ts; LOCKBOX_STATE_BUCKET (and optionally LOCKBOX_STATE_REGION) moves its state to S3.
+ * Synthesizes every stack: one per environment of stacks/environments.ts (`lockbox-<env>`) and one per
+ * account and region they use (`lockbox-account-<region>`). LOCKBOX_STATE_BUCKET (and optionally
+ * LOCKBOX_STATE_REGION) moves every stack's state to that S3 bucket, whatever the environments say.
  */
-const config = environmentConfig(process.env.LOCKBOX_ENV || 'dev');
-const stateBucket = process.env.LOCKBOX_STATE_BUCKET
+const stateOverride = process.env.LOCKBOX_STATE_BUCKET
   ? { bucket: process.env.LOCKBOX_STATE_BUCKET, region: process.env.LOCKBOX_STATE_REGION || undefined }
   : undefined;
 
 const app = new App({ outdir: 'cdktf.out' });
-new LockboxStack(app, stackName(config), { config, stateBucket });
+addLockboxStacks(app, { environments: Object.keys(environments).map(environmentConfig), stateOverride });
 app.synth();

@@ -48,6 +48,8 @@ export class HandlerFunction extends Construct {
   readonly function: LambdaFunction;
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
+  /** The function's timeout, a plain number (the resource's attribute is a token at synth). */
+  readonly timeoutSeconds: number;
   private readonly variables: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
@@ -56,6 +58,7 @@ export class HandlerFunction extends Construct {
     if (props.functionName.length > 64)
       throw new Error(`Function name "${props.functionName}" exceeds 64 chars`);
     this.variables = { ...props.environment };
+    this.timeoutSeconds = props.timeoutSeconds ?? 10;
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays,
@@ -83,7 +86,7 @@ export class HandlerFunction extends Construct {
       filename: code.path,
       sourceCodeHash: props.bundle.sha256,
       memorySize: props.memorySize ?? 256,
-      timeout: props.timeoutSeconds ?? 10,
+      timeout: this.timeoutSeconds,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { variables: { ...this.variables } },
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },

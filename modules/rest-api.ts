@@ -12,7 +12,7 @@ import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { Fn, type ITerraformDependable, type TerraformResource } from 'cdktf';
+import { Fn, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { GATEWAY_ERRORS, gatewayErrorBody, gatewayResponseHeaders } from '../handlers/gateway-errors';
 import {
@@ -42,8 +42,6 @@ export interface RestApiProps {
   readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
   /** @default 'v1' */
   readonly stageName?: string;
-  /** What the stage must wait for, e.g. the account's CloudWatch role when this stack manages it. */
-  readonly stageDependsOn?: readonly ITerraformDependable[];
 }
 
 /**
@@ -107,7 +105,7 @@ export class RestApi extends Construct {
       stageName: this.stageName,
       cacheClusterEnabled: false,
       accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
-      dependsOn: [executionLogs, ...(props.stageDependsOn ?? [])],
+      dependsOn: [executionLogs],
     });
     new ApiGatewayMethodSettings(this, 'method-settings', {
       restApiId: this.api.id,

@@ -1,8 +1,10 @@
 import { isOrigin } from '../handlers/preflight';
 import { ALLOWED_ORIGINS, type Limits, limitSettings, type Setting } from '../handlers/settings';
+import type { StateBucket } from './state-backend';
 
 /**
- * The deployable environments. Add one by adding an entry here; choose it at synth time with LOCKBOX_ENV.
+ * The deployable environments. Add one by adding an entry here: every synth writes a stack for each
+ * (`lockbox-<name>`), plus one account stack per account and region they use (stacks/app.ts).
  * Everything an environment may vary is in EnvironmentConfig; everything else is a secure default in modules/.
  */
 
@@ -34,9 +36,11 @@ export interface EnvironmentConfig {
    * Reserved concurrency per worker of handlers/routes.ts, e.g. `{ 'zip-worker': 4 }`: at most that many
    * run at once, and that many are always available to it whatever the API does. Events beyond it wait in
    * Lambda's asynchronous queue (up to the worker's maxEventAgeSeconds, then its failure destination).
-   * Every reservation leaves less of the account's concurrency to the rest, which must keep at least 10.
+   * Lambda refuses a reservation that leaves less than 100 of the region's concurrency unreserved, so an
+   * account whose limit is below 100 + the reservation cannot deploy it (docs/infrastructure.md).
+   * @default {} (nothing reserved)
    */
-  readonly workerConcurrency: Readonly<Record<string, number>>;
+  readonly workerConcurrency?: Readonly<Record<string, number>>;
   /**
    * Guards the user pool, identity pool and bucket against `destroy` (and turns on the user pool's deletion
    * protection). Replacing the identity pool gives every user a new id and orphans their folder.
@@ -44,11 +48,18 @@ export interface EnvironmentConfig {
    */
   readonly preventDestroy?: boolean;
   /**
-   * Create the account-wide role that lets API Gateway write logs to CloudWatch (one per account and
-   * region). Set it in at most one environment per account/region, or leave it to the platform team.
-   * @default false
+   * Where Terraform keeps this environment's state: an S3 bucket the platform team provides (the
+   * LOCKBOX_STATE_BUCKET variable overrides it for every stack). @default a local file at the project root
    */
-  readonly manageApiGatewayAccount?: boolean;
+  readonly state?: StateBucket;
+  /** The address the alarms' SNS topic mails (AWS asks it to confirm once). @default no subscription */
+  readonly alarmEmail?: string;
+  /**
+   * The AWS account (12 digits) this environment belongs to: deploying it with credentials of another
+   * account fails, and each account gets its own account stack. Set it on every environment or on none.
+   * @default any account, all environments sharing one account stack per region
+   */
+  readonly accountId?: string;
 }
 
 /** Every limit at its default (handlers/settings.ts). */
@@ -64,7 +75,6 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     logRetentionDays: 14,
     throttling: { rateLimit: 20, burstLimit: 40 },
     limits: DEFAULT_LIMITS,
-    workerConcurrency: { 'zip-worker': 2 },
   },
   prod: {
     name: 'prod',
@@ -73,11 +83,10 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     logRetentionDays: 90,
     throttling: { rateLimit: 100, burstLimit: 200 },
     limits: DEFAULT_LIMITS,
-    workerConcurrency: { 'zip-worker': 10 },
   },
 };
 
-/** The environment's settings, checked: a typo in LOCKBOX_ENV or a bad origin fails the synth. */
+/** An environment's settings by name, checked: an unknown name or a bad origin fails the synth. */
 export function environmentConfig(name: string): EnvironmentConfig {
   const config = Object.hasOwn(environments, name) ? environments[name] : undefined;
   if (config === undefined) {
@@ -107,12 +116,22 @@ export function validateEnvironment(config: EnvironmentConfig): void {
     if (!Number.isSafeInteger(value) || value < min || value > max)
       throw new Error(`${config.name}: limits.${limit} must be an integer in ${min}..${max}`);
   }
-  for (const [worker, value] of Object.entries(config.workerConcurrency)) {
+  for (const [worker, value] of Object.entries(config.workerConcurrency ?? {})) {
     if (!Number.isSafeInteger(value) || value < 1)
       throw new Error(`${config.name}: workerConcurrency.${worker} must be a positive integer`);
   }
   if (!LOG_RETENTION_DAYS.includes(config.logRetentionDays)) {
     throw new Error(`${config.name}: logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  }
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(config.region)) {
+    throw new Error(`${config.name}: "${config.region}" is not an AWS region name`);
+  }
+  if (config.accountId !== undefined && !/^\d{12}$/.test(config.accountId)) {
+    throw new Error(`${config.name}: accountId must be 12 digits`);
+  }
+  // Enough to catch a typo; AWS sends a confirmation mail that proves the rest.
+  if (config.alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(config.alarmEmail)) {
+    throw new Error(`${config.name}: alarmEmail "${config.alarmEmail}" is not an e-mail address`);
   }
 }
 

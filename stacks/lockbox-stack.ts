@@ -3,7 +3,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { type Route, routes as routeTable, type Worker, workers as workerTable } from '../handlers/routes';
 import { isReadBy } from '../handlers/settings';
-import { ApiGatewayLoggingRole } from '../modules/api-gateway-logging-role';
+import { Alarms } from '../modules/alarms';
 import { bundleHandlers, type HandlerBundle } from '../modules/bundle/handler-bundle';
 import { HandlerFunction, type HandlerFunctionProps } from '../modules/handler-function';
 import { PrivateBucket } from '../modules/private-bucket';
@@ -15,7 +15,7 @@ import { configureStateBackend, type StateBucket } from './state-backend';
 
 export interface LockboxStackProps {
   readonly config: EnvironmentConfig;
-  /** @default local state (see state-backend.ts) */
+  /** @default the environment's `state`, else local state (see state-backend.ts) */
   readonly stateBucket?: StateBucket;
   /** @default the route table, handlers/routes.ts */
   readonly routes?: readonly Route[];
@@ -30,8 +30,10 @@ export function stackName(config: EnvironmentConfig): string {
 
 /**
  * One environment of lockbox: users (Cognito), their files (a private bucket), the signed REST API
- * whose routes each run their own function, and the workers that S3 events start (zip jobs). Resource names carry the environment's prefix; construct ids
- * never do, so an environment's resources keep their addresses whatever it is called.
+ * whose routes each run their own function, the workers that S3 events start (zip jobs), and the alarms
+ * that watch them. Resource names carry the environment's prefix; construct ids never do, so an
+ * environment's resources keep their addresses whatever it is called. The stage logs through the
+ * account's API Gateway CloudWatch role, which the account stack sets (stacks/account-stack.ts).
  */
 export class LockboxStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: LockboxStackProps) {
@@ -40,15 +42,17 @@ export class LockboxStack extends TerraformStack {
     validateEnvironment(config);
     const routes = props.routes ?? routeTable;
     const workers = props.workers ?? workerTable;
-    checkFunctionTable(routes, workers, config.workerConcurrency);
+    const workerConcurrency = config.workerConcurrency ?? {};
+    checkFunctionTable(routes, workers, workerConcurrency);
     const prefix = `lockbox-${config.name}`;
     const preventDestroy = config.preventDestroy ?? true;
 
     new AwsProvider(this, 'aws', {
       region: config.region,
+      allowedAccountIds: config.accountId === undefined ? undefined : [config.accountId],
       defaultTags: [{ tags: { project: 'lockbox', environment: config.name } }],
     });
-    configureStateBackend(this, id, config.region, props.stateBucket);
+    configureStateBackend(this, id, config.region, props.stateBucket ?? config.state);
 
     const auth = new UserAuth(this, 'auth', { namePrefix: prefix, preventDestroy });
     const storage = new PrivateBucket(this, 'storage', {
@@ -97,8 +101,8 @@ export class LockboxStack extends TerraformStack {
           environment: { ...worker.processEnvironment, ...settingsReadBy(worker.handler, false) },
           memorySize: worker.memoryMiB,
           timeoutSeconds: worker.timeoutSeconds,
-          reservedConcurrency: Object.hasOwn(config.workerConcurrency, worker.handler)
-            ? config.workerConcurrency[worker.handler]
+          reservedConcurrency: Object.hasOwn(workerConcurrency, worker.handler)
+            ? workerConcurrency[worker.handler]
             : undefined,
         });
         fn.useBucket(storage, worker.s3);
@@ -118,18 +122,30 @@ export class LockboxStack extends TerraformStack {
       ),
     );
 
-    const loggingRole = config.manageApiGatewayAccount
-      ? new ApiGatewayLoggingRole(this, 'api-gateway-logging', { namePrefix: prefix })
-      : undefined;
     const api = new RestApi(this, 'api', {
       name: `${prefix}-api`,
       routes: apiRoutes,
       allowedOrigins: config.allowedOrigins,
       logRetentionDays: config.logRetentionDays,
       throttling: config.throttling,
-      stageDependsOn: loggingRole === undefined ? [] : [loggingRole.account],
     });
     api.grantInvoke(auth, auth.authenticatedRole);
+
+    const alarms = new Alarms(this, 'alarms', { namePrefix: prefix, email: config.alarmEmail });
+    alarms.watchApi(api.api.name, api.stageName);
+    for (const { route, fn } of apiRoutes) alarms.watchFunction(route.handler, fn.function.functionName);
+    for (const worker of workers) {
+      const fn = workerFunction(worker.handler);
+      alarms.watchFunction(worker.handler, fn.function.functionName);
+      alarms.watchDuration(worker.handler, fn.function.functionName, fn.timeoutSeconds);
+    }
+    // Each worker writes one JSON line per job it ends (handlers/lib/zip-jobs/run.ts, handlers/zip-failed.ts).
+    alarms.watchLogs('zip-jobs-failed', {
+      pattern: '{ $.outcome = "failed" }',
+      metricName: 'ZipJobsFailed',
+      logGroups: workers.map(({ handler }) => ({ id: handler, name: workerFunction(handler).logGroup.name })),
+      description: 'A zip job ended failed (worker or zip-failed log line with outcome "failed")',
+    });
 
     const outputs: Record<string, string> = {
       region: config.region,
@@ -138,6 +154,7 @@ export class LockboxStack extends TerraformStack {
       identity_pool_id: auth.identityPool.id,
       api_url: api.stage.invokeUrl,
       bucket_name: storage.bucket.bucket,
+      alarm_topic_arn: alarms.topic.arn,
     };
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
   }

@@ -55,23 +55,27 @@ export async function synthesizeCommit(repoRoot: string, commit: string, log: Lo
 }
 
 /**
- * Synthesizes every environment the folder's code knows (`environments` of stacks/environments.ts, one
- * `npm run synth` with LOCKBOX_ENV each) and collects every `cdktf.out/stacks/<stack>/cdk.tf.json` each
- * synth writes, so an app that writes all stacks in one synth is read whole too. State stays local
- * (LOCKBOX_STATE_* unset), as the backend is no part of the review.
+ * Synthesizes every stack of the folder's code and collects every `cdktf.out/stacks/<stack>/cdk.tf.json`.
+ * Today's app writes them all in one synth; older commits wrote one environment per synth, chosen by
+ * LOCKBOX_ENV, so it runs one `npm run synth` per environment that `stacks/environments.ts` lists until a
+ * synth writes more than one stack. State stays local (LOCKBOX_STATE_* unset), as the backend is no part
+ * of the review.
  */
 export async function synthesizeFolder(dir: string, log: Log): Promise<Stacks> {
-  rmSync(join(dir, 'cdktf.out'), { recursive: true, force: true });
   const { LOCKBOX_STATE_BUCKET: _bucket, LOCKBOX_STATE_REGION: _region, ...environment } = process.env;
   const stacks = new Map<string, JsonObject>();
   for (const name of await environmentNames(dir)) {
+    // Cleared before each synth, so that what it leaves there is exactly what it wrote.
+    rmSync(join(dir, 'cdktf.out'), { recursive: true, force: true });
     log(`synth ${dir} ${name ?? '(default environment)'}`);
     await run('npm', ['run', '--silent', 'synth'], {
       cwd: dir,
       env: name === undefined ? environment : { ...environment, LOCKBOX_ENV: name },
       maxBuffer: BUFFER,
     });
-    for (const [stack, json] of readStacks(join(dir, 'cdktf.out', 'stacks'))) stacks.set(stack, json);
+    const written = readStacks(join(dir, 'cdktf.out', 'stacks'));
+    for (const [stack, json] of written) stacks.set(stack, json);
+    if (written.size > 1) break;
   }
   return stacks;
 }

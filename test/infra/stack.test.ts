@@ -28,6 +28,7 @@ describe('LockboxStack', () => {
       identity_pool_id: { value: stack.ref('aws_cognito_identity_pool', 'id') },
       api_url: { value: stack.ref('aws_api_gateway_stage', 'invoke_url') },
       bucket_name: { value: stack.ref('aws_s3_bucket', 'bucket') },
+      alarm_topic_arn: { value: stack.ref('aws_sns_topic', 'arn') },
     });
   });
 
@@ -91,17 +92,28 @@ describe('LockboxStack', () => {
     expect(throwaway.only('aws_cognito_user_pool').name).to.equal('lockbox-pr42-users');
   });
 
-  it('creates the account-wide API Gateway logging role only when the environment asks for it', () => {
+  it('leaves the account-wide API Gateway logging role to the account stack', () => {
     expect(stack.resources('aws_api_gateway_account')).to.have.length(0);
-    const managed = synth({ config: { ...dev, manageApiGatewayAccount: true } });
-    const account = managed.only('aws_api_gateway_account');
-    const [, role] = managed.deref(account.cloudwatch_role_arn);
-    expect(managed.statements(role.assume_role_policy)[0]?.principals).to.deep.equal([
-      { type: 'Service', identifiers: ['apigateway.amazonaws.com'] },
+    expect(stack.resources('aws_iam_role').map(([, role]) => role.name)).not.to.include.members([
+      'lockbox-apigateway-logs-eu-west-1',
     ]);
-    expect(managed.only('aws_api_gateway_stage').depends_on).to.include(
-      `aws_api_gateway_account.${managed.resources('aws_api_gateway_account')[0]?.[0]}`,
-    );
+  });
+
+  it('refuses to deploy into another account than the one the environment names', () => {
+    expect(stack.json.provider.aws[0].allowed_account_ids).to.equal(undefined);
+    const pinned = synth({ config: { ...dev, accountId: '123456789012' } });
+    expect(pinned.json.provider.aws[0].allowed_account_ids).to.deep.equal(['123456789012']);
+  });
+
+  it('keeps state where the environment says, unless the platform team overrides it', () => {
+    const state = { bucket: 'dev-state', region: 'eu-central-1' };
+    const own = synth({ config: { ...dev, state } });
+    expect(own.json.terraform.backend.s3).to.include({ bucket: 'dev-state', region: 'eu-central-1' });
+    const overridden = synth({ config: { ...dev, state }, stateBucket: { bucket: 'platform-state' } });
+    expect(overridden.json.terraform.backend.s3).to.include({
+      bucket: 'platform-state',
+      region: 'eu-west-1',
+    });
   });
 
   it('refuses two routes served by the same handler (each route has its own function and role)', () => {
@@ -133,6 +145,12 @@ describe('environmentConfig', () => {
   it('refuses a name unfit for resource names and a retention CloudWatch does not offer', () => {
     expect(() => synth({ config: { ...dev, name: 'Dev_1' } })).to.throw(/Environment name/);
     expect(() => synth({ config: { ...dev, logRetentionDays: 10 } })).to.throw(/logRetentionDays/);
+  });
+
+  it('refuses a region, account id or alarm address that cannot be right', () => {
+    expect(() => synth({ config: { ...dev, region: 'Ireland' } })).to.throw(/not an AWS region/);
+    expect(() => synth({ config: { ...dev, accountId: '1234' } })).to.throw(/12 digits/);
+    expect(() => synth({ config: { ...dev, alarmEmail: 'ops at example.com' } })).to.throw(/e-mail/);
   });
 
   it("refuses '*' or anything but a plain origin in allowedOrigins", () => {

@@ -7,6 +7,7 @@ import { App, TerraformStack } from 'cdktf';
 import type { Route, Worker } from '../../handlers/routes';
 import type { HandlerBundle } from '../../modules/bundle/handler-bundle';
 import { singleFileZip } from '../../modules/bundle/single-file-zip';
+import { addLockboxStacks, type LockboxAppProps } from '../../stacks/app';
 import { type EnvironmentConfig, environments } from '../../stacks/environments';
 import { LockboxStack } from '../../stacks/lockbox-stack';
 import type { StateBucket } from '../../stacks/state-backend';
@@ -97,7 +98,7 @@ export function synth(options: SynthOptions = {}): Synthesized {
     const config = options.config ?? (environments.dev as EnvironmentConfig);
     const { routes, workers, stateBucket } = options;
     new LockboxStack(app, STACK, { config, routes, workers, stateBucket });
-  });
+  }).only(STACK);
 }
 
 /** Synthesizes whatever `build` puts in a stack of its own (for testing one module). */
@@ -106,6 +107,27 @@ export function synthModule(build: (stack: TerraformStack, scratch: string) => v
     const stack = new TerraformStack(app, STACK);
     new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
     build(stack, scratch);
+  }).only(STACK);
+}
+
+/** Every stack of one synth, and the dependencies between them that cdktf's manifest records. */
+export class SynthesizedApp {
+  constructor(
+    readonly stacks: ReadonlyMap<string, Synthesized>,
+    readonly dependencies: ReadonlyMap<string, readonly string[]>,
+  ) {}
+
+  only(name: string): Synthesized {
+    const stack = this.stacks.get(name);
+    if (stack === undefined) throw new Error(`No stack ${name}; have ${[...this.stacks.keys()].join(', ')}`);
+    return stack;
+  }
+}
+
+/** Synthesizes the app main.ts builds (stacks/app.ts), for the given environments. */
+export function synthStacks(props: LockboxAppProps): SynthesizedApp {
+  return synthApp((app) => {
+    addLockboxStacks(app, props);
   });
 }
 
@@ -119,15 +141,22 @@ export function fakeBundle(dir: string, handler: string): HandlerBundle {
 
 const STACK = 'lockbox-test';
 
-function synthApp(build: (app: App, scratch: string) => void): Synthesized {
+function synthApp(build: (app: App, scratch: string) => void): SynthesizedApp {
   const outdir = mkdtempSync(join(tmpdir(), 'lockbox-infra-test-'));
   try {
     const app = new App({ outdir: join(outdir, 'out') });
     build(app, outdir);
     app.synth();
     const files = readTree(join(outdir, 'out'));
-    const json = JSON.parse((files.get(`stacks/${STACK}/cdk.tf.json`) as Buffer).toString('utf8'));
-    return new Synthesized(json, files);
+    const read = (path: string) => JSON.parse((files.get(path) as Buffer).toString('utf8'));
+    const manifest: { stacks: Record<string, { dependencies: string[] }> } = read('manifest.json');
+    const stacks = new Map<string, Synthesized>();
+    const dependencies = new Map<string, string[]>();
+    for (const [name, { dependencies: dependsOn }] of Object.entries(manifest.stacks)) {
+      stacks.set(name, new Synthesized(read(`stacks/${name}/cdk.tf.json`), files));
+      dependencies.set(name, dependsOn);
+    }
+    return new SynthesizedApp(stacks, dependencies);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -1,0 +1,59 @@
+import type { App } from 'cdktf';
+import type { Route, Worker } from '../handlers/routes';
+import { type AccountRegion, AccountStack, accountStackName } from './account-stack';
+import type { EnvironmentConfig } from './environments';
+import { LockboxStack, stackName } from './lockbox-stack';
+import type { StateBucket } from './state-backend';
+
+export interface LockboxAppProps {
+  readonly environments: readonly EnvironmentConfig[];
+  /** Moves every stack's state to this bucket (LOCKBOX_STATE_BUCKET). @default each environment's `state` */
+  readonly stateOverride?: StateBucket;
+  /** @default the route table, handlers/routes.ts */
+  readonly routes?: readonly Route[];
+  /** @default the worker table, handlers/routes.ts */
+  readonly workers?: readonly Worker[];
+}
+
+export interface LockboxStacks {
+  /** By environment name. */
+  readonly environments: ReadonlyMap<string, LockboxStack>;
+  /** By stack name (accountStackName). */
+  readonly accounts: ReadonlyMap<string, AccountStack>;
+}
+
+/**
+ * Every stack of the app, in one synth: one per environment and one per account and region those
+ * environments use, which each environment stack depends on. An account stack keeps its state where the
+ * first environment (in table order) of its account and region keeps its own.
+ */
+export function addLockboxStacks(app: App, props: LockboxAppProps): LockboxStacks {
+  const { environments: configs, stateOverride, routes, workers } = props;
+  const named = configs.filter((config) => config.accountId !== undefined);
+  if (named.length > 0 && named.length < configs.length) {
+    const unnamed = configs.filter((config) => config.accountId === undefined).map((config) => config.name);
+    throw new Error(
+      `accountId is set on some environments but not on ${unnamed.join(', ')}: set it on all or none`,
+    );
+  }
+  const accounts = new Map<string, AccountStack>();
+  const environments = new Map<string, LockboxStack>();
+  for (const config of configs) {
+    const where: AccountRegion = { region: config.region, accountId: config.accountId };
+    const accountName = accountStackName(where);
+    let account = accounts.get(accountName);
+    if (account === undefined) {
+      account = new AccountStack(app, accountName, { ...where, stateBucket: stateOverride ?? config.state });
+      accounts.set(accountName, account);
+    }
+    const stack = new LockboxStack(app, stackName(config), {
+      config,
+      stateBucket: stateOverride,
+      routes,
+      workers,
+    });
+    stack.addDependency(account);
+    environments.set(config.name, stack);
+  }
+  return { environments, accounts };
+}
