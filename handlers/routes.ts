@@ -3,8 +3,8 @@
  * the local server mounts routes, and the OpenAPI document is checked. No cdktf import here.
  */
 
-/** Where in the bucket a grant applies: users' own folders, or the zip area. */
-export type S3Scope = 'user-files' | 'zips';
+/** Where in the bucket a grant applies: users' own folders, the zip area, or the users' records (`users/`). */
+export type S3Scope = 'user-files' | 'zips' | 'user-records';
 
 export type S3Action =
   | 's3:GetObject'
@@ -17,7 +17,19 @@ export type S3Action =
 export interface S3Grant {
   readonly scope: S3Scope;
   readonly actions: readonly S3Action[];
+  /** Only writes that create an object (If-None-Match: *), never ones that replace it. @default false */
+  readonly createOnly?: boolean;
 }
+
+/**
+ * What every route's function may do besides its route's own grants: create, never replace, its callers'
+ * records `users/<sub>.json` (handlers/lib/http/caller-record.ts), which the admin CLI reads.
+ */
+export const CALLER_RECORD_GRANT: S3Grant = {
+  scope: 'user-records',
+  actions: ['s3:PutObject'],
+  createOnly: true,
+};
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
 

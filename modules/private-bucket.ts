@@ -20,7 +20,7 @@ export interface PrivateBucketProps {
   readonly bucketPrefix: string;
   /** Origins that may GET/PUT/HEAD objects with presigned URLs; never `*`. */
   readonly allowedOrigins: readonly string[];
-  /** The key prefix each grant scope covers, e.g. `{ 'user-files': 'eu-west-1:', zips: 'zip/' }`. */
+  /** The key prefix each grant scope covers, e.g. `{ 'user-files': 'eu-west-1:', zips: 'zip/', 'user-records': 'users/' }`. */
   readonly scopePrefixes: Readonly<Record<S3Scope, string>>;
   /** Key prefix whose objects expire after zipExpirationDays. @default 'zip/' */
   readonly zipPrefix?: string;
@@ -200,6 +200,10 @@ export class PrivateBucket extends Construct {
         effect: 'Allow',
         actions: [...objectActions],
         resources: [`${this.bucket.arn}/${prefix}*`],
+        // S3 sets s3:if-none-match only on writes that carry the header: without it, no write is allowed.
+        ...(grant.createOnly
+          ? { condition: [{ test: 'Null', variable: 's3:if-none-match', values: ['false'] }] }
+          : {}),
       });
     }
     if (bucketActions.length > 0) {

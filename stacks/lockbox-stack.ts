@@ -1,7 +1,14 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { type Route, routes as routeTable, type Worker, workers as workerTable } from '../handlers/routes';
+import { USER_RECORDS_PREFIX } from '../handlers/lib/files/keys';
+import {
+  CALLER_RECORD_GRANT,
+  type Route,
+  routes as routeTable,
+  type Worker,
+  workers as workerTable,
+} from '../handlers/routes';
 import { isReadBy } from '../handlers/settings';
 import { ApiGatewayLoggingRole } from '../modules/api-gateway-logging-role';
 import { bundleHandlers, type HandlerBundle } from '../modules/bundle/handler-bundle';
@@ -54,8 +61,9 @@ export class LockboxStack extends TerraformStack {
     const storage = new PrivateBucket(this, 'storage', {
       bucketPrefix: `${prefix}-files-`,
       allowedOrigins: config.allowedOrigins,
-      // Users' folders are `<identity id>/` and identity ids start with `<region>:`; zips live under zip/.
-      scopePrefixes: { 'user-files': `${config.region}:`, zips: 'zip/' },
+      // Users' folders are `<identity id>/` and identity ids start with `<region>:`; zips live under zip/,
+      // the records of which folder is whose under users/.
+      scopePrefixes: { 'user-files': `${config.region}:`, zips: 'zip/', 'user-records': USER_RECORDS_PREFIX },
       preventDestroy,
     });
 
@@ -87,7 +95,7 @@ export class LockboxStack extends TerraformStack {
         memorySize: route.memoryMiB,
         timeoutSeconds: route.timeoutSeconds,
       });
-      fn.useBucket(storage, route.s3);
+      fn.useBucket(storage, [...route.s3, CALLER_RECORD_GRANT]);
       return { route, fn };
     });
     const workerFunctions = new Map(
