@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { TargetSpec } from './target';
 import { openTarget, type Target } from './target';
 import {
+  checkEmail,
   createUser,
   deleteUser,
   listUsers,
@@ -115,7 +116,7 @@ function command({ words, flags }: Parsed): Command {
   };
   const needEmail = () => {
     if (email === undefined || extra.length > 0) throw new UsageError(`users ${name} takes one EMAIL.`);
-    return email;
+    return checkEmail(email);
   };
   if (group === 'config' && words.length === 1) {
     allow();
@@ -179,11 +180,11 @@ function command({ words, flags }: Parsed): Command {
         }
         const report = await deleteUser(target, address, { purge });
         io.out(`Deleted ${report.user.email} from ${target.name}.`);
-        if (report.purged !== undefined) {
+        if (report.identityId === undefined) io.out('No folder: the user never signed in.');
+        else if (report.purged === undefined) io.out(`Their files stay in ${report.identityId}/.`);
+        else {
           io.out(
-            report.purged.identityId === undefined
-              ? 'No folder: the user never signed in.'
-              : `Deleted ${report.purged.objectsDeleted} object(s) and aborted ${report.purged.uploadsAborted} upload(s) of ${report.purged.identityId}.`,
+            `Deleted ${report.purged.objectsDeleted} object(s) and aborted ${report.purged.uploadsAborted} upload(s) of ${report.identityId}.`,
           );
         }
       };

@@ -201,8 +201,10 @@ export async function resetPassword(target: Target, email: string): Promise<void
 
 export interface DeleteReport {
   readonly user: UserSummary;
-  /** Set with `purge`: what was deleted from the bucket (nothing when the user never signed in). */
-  readonly purged?: PurgeReport & { readonly identityId: string | undefined };
+  /** The user's folder (kept without `purge`); undefined when the user never signed in. */
+  readonly identityId: string | undefined;
+  /** Set with `purge`: what was deleted from the bucket. */
+  readonly purged?: PurgeReport;
 }
 
 /**
@@ -217,13 +219,11 @@ export async function deleteUser(
 ): Promise<DeleteReport> {
   const user = await getUser(target, email);
   const input = { UserPoolId: target.config.user_pool_id, Username: email };
-  if (!options.purge) {
-    await target.cognito.send(new AdminDeleteUserCommand(input));
-    return { user };
-  }
-  await target.cognito.send(new AdminDisableUserCommand(input));
+  if (options.purge) await target.cognito.send(new AdminDisableUserCommand(input));
   const record = await readFolderRecord(target.s3, target.config.bucket_name, user.sub);
-  const report = await purgeUserData(target.s3, target.config.bucket_name, user.sub, record);
+  const purged = options.purge
+    ? await purgeUserData(target.s3, target.config.bucket_name, user.sub, record)
+    : undefined;
   await target.cognito.send(new AdminDeleteUserCommand(input));
-  return { user, purged: { ...report, identityId: record?.identityId } };
+  return { user, identityId: record?.identityId, ...(purged === undefined ? {} : { purged }) };
 }
