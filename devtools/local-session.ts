@@ -18,6 +18,10 @@ import type { AdminFile, FrontendConfig } from '../local/config-files';
  * and the API benchmark sign in through it.
  */
 
+/** A frontend config whose Cognito endpoints may be absent: a deployed stack's, where the SDKs find AWS's. */
+export type SessionConfig = Omit<FrontendConfig, 'user_pool_endpoint' | 'identity_pool_endpoint'> &
+  Partial<Pick<FrontendConfig, 'user_pool_endpoint' | 'identity_pool_endpoint'>>;
+
 export interface SignedInUser {
   readonly email: string;
   readonly idToken: string;
@@ -59,7 +63,7 @@ export async function createUser(
  * Resolves with the ID token.
  */
 export function signIn(
-  config: FrontendConfig,
+  config: SessionConfig,
   email: string,
   password: string,
   newPassword?: string,
@@ -87,7 +91,7 @@ export function signIn(
 }
 
 /** The identity pool's temporary credentials for a signed-in user, and the identity id they carry. */
-export async function identityCredentials(config: FrontendConfig, idToken: string) {
+export async function identityCredentials(config: SessionConfig, idToken: string) {
   const issuer = `cognito-idp.${config.region}.amazonaws.com/${config.user_pool_id}`;
   const provider = fromCognitoIdentityPool({
     identityPoolId: config.identity_pool_id,

@@ -4,10 +4,10 @@
  */
 
 /**
- * Where in the bucket a grant applies: users' own folders, the zip area, or the plans of multipart uploads
- * (lib/uploads/plans.ts).
+ * Where in the bucket a grant applies: users' own folders, the zip area, the plans of multipart uploads
+ * (lib/uploads/plans.ts), or the users' records (`users/`).
  */
-export type S3Scope = 'user-files' | 'zips' | 'upload-plans';
+export type S3Scope = 'user-files' | 'zips' | 'upload-plans' | 'user-records';
 
 export type S3Action =
   | 's3:GetObject'
@@ -20,7 +20,19 @@ export type S3Action =
 export interface S3Grant {
   readonly scope: S3Scope;
   readonly actions: readonly S3Action[];
+  /** Only writes that create an object (If-None-Match: *), never ones that replace it. @default false */
+  readonly createOnly?: boolean;
 }
+
+/**
+ * What every route's function may do besides its route's own grants: create, never replace, its callers'
+ * records `users/<sub>.json` (handlers/lib/http/caller-record.ts), which the admin CLI reads.
+ */
+export const CALLER_RECORD_GRANT: S3Grant = {
+  scope: 'user-records',
+  actions: ['s3:PutObject'],
+  createOnly: true,
+};
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
 

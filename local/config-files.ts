@@ -17,11 +17,15 @@ export interface FrontendConfig {
   readonly identity_pool_endpoint: string;
 }
 
-/** The operator's credentials for the user pool's admin calls, as the AWS SDK takes them. */
+/**
+ * The operator's credentials, as the AWS SDK takes them: the user pool's admin calls and the S3 (the
+ * admin CLI reads users' records and files there, at `s3Endpoint`, path-style).
+ */
 export interface AdminFile {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly region: string;
+  readonly s3Endpoint: string;
 }
 
 export interface ConfigPaths {

@@ -81,7 +81,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     dataDir: join(options.dataDir, DATA_ENTRIES.s3),
     region: account.region,
     buckets: [account.bucket],
-    lookup: (id) => (id === account.functionRole.accessKeyId ? account.functionRole : undefined),
+    // The functions' role, and the operator (admin.json), as IAM would allow both in AWS.
+    lookup: (id) =>
+      [account.functionRole, account.admin].find((credentials) => credentials.accessKeyId === id),
     allowedOrigins,
     onObjectCreated: (object) => {
       for (const worker of workers) {
@@ -172,7 +174,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     user_pool_endpoint: `${baseUrl}/cognito-idp`,
     identity_pool_endpoint: `${baseUrl}/cognito-identity`,
   };
-  const paths = writeConfigFiles(options.dataDir, config, { ...account.admin, region: account.region });
+  const paths = writeConfigFiles(options.dataDir, config, {
+    ...account.admin,
+    region: account.region,
+    s3Endpoint: s3.endpoint,
+  });
 
   return {
     config,

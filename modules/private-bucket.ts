@@ -22,7 +22,8 @@ export interface PrivateBucketProps {
   readonly allowedOrigins: readonly string[];
   /**
    * The key prefix each grant scope covers, e.g. `{ 'user-files': 'eu-west-1:', zips: 'zip/',
-   * 'upload-plans': 'uploads/' }`. Upload plans expire a day after the uploads they describe are aborted.
+   * 'upload-plans': 'uploads/', 'user-records': 'users/' }`. Upload plans expire a day after the uploads
+   * they describe are aborted.
    */
   readonly scopePrefixes: Readonly<Record<S3Scope, string>>;
   /** Key prefix whose objects expire after zipExpirationDays. @default 'zip/' */
@@ -212,6 +213,10 @@ export class PrivateBucket extends Construct {
         effect: 'Allow',
         actions: [...objectActions],
         resources: [`${this.bucket.arn}/${prefix}*`],
+        // S3 sets s3:if-none-match only on writes that carry the header: without it, no write is allowed.
+        ...(grant.createOnly
+          ? { condition: [{ test: 'Null', variable: 's3:if-none-match', values: ['false'] }] }
+          : {}),
       });
     }
     if (bucketActions.length > 0) {

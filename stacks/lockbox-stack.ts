@@ -1,7 +1,14 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { type Route, routes as routeTable, type Worker, workers as workerTable } from '../handlers/routes';
+import { USER_RECORDS_PREFIX } from '../handlers/lib/files/keys';
+import {
+  CALLER_RECORD_GRANT,
+  type Route,
+  routes as routeTable,
+  type Worker,
+  workers as workerTable,
+} from '../handlers/routes';
 import { isReadBy } from '../handlers/settings';
 import { Alarms } from '../modules/alarms';
 import { bundleHandlers, type HandlerBundle } from '../modules/bundle/handler-bundle';
@@ -59,8 +66,14 @@ export class LockboxStack extends TerraformStack {
       bucketPrefix: `${prefix}-files-`,
       allowedOrigins: config.allowedOrigins,
       // Users' folders are `<identity id>/` and identity ids start with `<region>:`; zips live under zip/,
-      // multipart upload plans under uploads/ (uploadPlanFolder, handlers/lib/files/keys.ts).
-      scopePrefixes: { 'user-files': `${config.region}:`, zips: 'zip/', 'upload-plans': 'uploads/' },
+      // multipart upload plans under uploads/ (uploadPlanFolder, handlers/lib/files/keys.ts), the records of
+      // which folder is whose under users/.
+      scopePrefixes: {
+        'user-files': `${config.region}:`,
+        zips: 'zip/',
+        'upload-plans': 'uploads/',
+        'user-records': USER_RECORDS_PREFIX,
+      },
       preventDestroy,
     });
 
@@ -92,7 +105,7 @@ export class LockboxStack extends TerraformStack {
         memorySize: route.memoryMiB,
         timeoutSeconds: route.timeoutSeconds,
       });
-      fn.useBucket(storage, route.s3);
+      fn.useBucket(storage, [...route.s3, CALLER_RECORD_GRANT]);
       return { route, fn };
     });
     const workerFunctions = new Map(

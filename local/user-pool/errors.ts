@@ -21,6 +21,7 @@ export type CognitoErrorType =
   | 'UnrecognizedClientException'
   | 'UnsupportedUserStateException'
   | 'UserNotFoundException'
+  | 'UserPoolAddOnNotEnabledException'
   | 'UsernameExistsException';
 
 export class CognitoError extends Error {

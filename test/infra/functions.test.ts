@@ -1,6 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 import { expect } from 'chai';
-import { type Route, routes, workers } from '../../handlers/routes';
+import { CALLER_RECORD_GRANT, type Route, routes, workers } from '../../handlers/routes';
 import { settings } from '../../handlers/settings';
 import { type Statement, type Synthesized, synth, synthDev } from './synthesized';
 
@@ -17,8 +17,13 @@ const richRoutes: Route[] = [
   },
 ];
 
-/** Where each scope lives, per DESIGN.md: `<identity id>/` (ids start with the region), `zip/`, `uploads/`. */
-const SCOPE_PREFIX = { 'user-files': 'eu-west-1:', zips: 'zip/', 'upload-plans': 'uploads/' } as const;
+/** Where each scope lives, per DESIGN.md: `<identity id>/` (ids start with the region), `zip/`, `uploads/`, `users/`. */
+const SCOPE_PREFIX = {
+  'user-files': 'eu-west-1:',
+  zips: 'zip/',
+  'upload-plans': 'uploads/',
+  'user-records': 'users/',
+} as const;
 
 for (const [tableName, table, synthesize] of [
   ['the route table', routes, synthDev],
@@ -84,16 +89,19 @@ for (const [tableName, table, synthesize] of [
 
     it("allows each function exactly its table entry's S3 actions, on exactly its scopes' keys", () => {
       const bucketArn = stack.ref('aws_s3_bucket', 'arn');
+      const isRoute = (entry: Route | (typeof workers)[number]) => table.includes(entry as Route);
       for (const route of [...table, ...workers]) {
         const s3 = stack
           .roleStatements(stack.lambda(`lockbox-dev-${route.handler}`).role)
           .filter((s) => s.actions?.some((a) => a.startsWith('s3:')));
         const granted = s3.flatMap((s) => (s.actions ?? []).flatMap((a) => grantsOf(s, a)));
-        const expected = route.s3.flatMap((grant) =>
+        // Every route's function also records its callers (create-only); the workers serve no caller.
+        const grants = isRoute(route) ? [...route.s3, CALLER_RECORD_GRANT] : route.s3;
+        const expected = grants.flatMap((grant) =>
           grant.actions.map((action) =>
             action === 's3:ListBucket'
               ? `${action} on ${bucketArn} if s3:prefix StringLike ${SCOPE_PREFIX[grant.scope]}*`
-              : `${action} on ${bucketArn}/${SCOPE_PREFIX[grant.scope]}*`,
+              : `${action} on ${bucketArn}/${SCOPE_PREFIX[grant.scope]}*${grant.createOnly ? ' if s3:if-none-match Null false' : ''}`,
           ),
         );
         expect(granted).to.have.members(expected);

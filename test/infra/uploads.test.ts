@@ -5,9 +5,12 @@ import { type Statement, type Synthesized, synthDev } from './synthesized';
 describe('upload functions: S3 access', () => {
   let stack: Synthesized;
   let bucketArn: string;
+  let callerRecord: string;
   before(() => {
     stack = synthDev();
     bucketArn = stack.ref('aws_s3_bucket', 'arn');
+    // Every route may create its callers' records (test/infra/user-records.test.ts).
+    callerRecord = `s3:PutObject on ${bucketArn}/users/* if s3:if-none-match Null false`;
   });
 
   /** "<action> on <resource>[ if <condition>]" for each S3 grant of the function, sorted. */
@@ -30,6 +33,7 @@ describe('upload functions: S3 access', () => {
       `s3:GetObject on ${bucketArn}/uploads/*`,
       `s3:ListMultipartUploadParts on ${bucketArn}/eu-west-1:*`,
       `s3:PutObject on ${bucketArn}/eu-west-1:*`,
+      callerRecord,
     ]);
   });
 
@@ -37,6 +41,7 @@ describe('upload functions: S3 access', () => {
     expect(s3Grants('list-upload-parts')).to.deep.equal([
       `s3:GetObject on ${bucketArn}/uploads/*`,
       `s3:ListMultipartUploadParts on ${bucketArn}/eu-west-1:*`,
+      callerRecord,
     ]);
   });
 
@@ -44,6 +49,7 @@ describe('upload functions: S3 access', () => {
     expect(s3Grants('create-upload')).to.deep.equal([
       `s3:PutObject on ${bucketArn}/eu-west-1:*`,
       `s3:PutObject on ${bucketArn}/uploads/*`,
+      callerRecord,
     ]);
     const functions = stack.resources('aws_lambda_function').map(([, fn]) => fn.function_name as string);
     const onPlans = functions.flatMap((name) =>

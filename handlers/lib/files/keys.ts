@@ -38,6 +38,22 @@ export function uploadPlanFolder(identityId: string): ObjectKey {
   return `uploads/${identityId}/` as ObjectKey;
 }
 
+/** Where the API records each user pool user's identity id (folder): `users/<sub>.json`. */
+export const USER_RECORDS_PREFIX = 'users/' as ObjectKey;
+
+/** A user pool `sub`: a lower-case UUID. */
+const SUB = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function isSub(value: unknown): value is string {
+  return typeof value === 'string' && SUB.test(value);
+}
+
+/** The record of the user whose `sub` this is (lib/http/caller-record.ts writes it, the admin CLI reads it). */
+export function userRecordKey(sub: string): ObjectKey {
+  if (!isSub(sub)) throw new Error('Invalid user pool sub');
+  return `${USER_RECORDS_PREFIX}${sub}.json` as ObjectKey;
+}
+
 /** `folder` (built here) followed by a name that the caller built from checked parts. */
 export function keyIn(folder: ObjectKey, rest: string): ObjectKey {
   return (folder + rest) as ObjectKey;

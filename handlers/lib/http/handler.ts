@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { CallerRecorder } from './caller-record';
 import { ApiError, errorSummary } from './errors';
 import { corsHeaders } from './headers';
 import { callerIdentity } from './identity';
@@ -25,6 +26,8 @@ export interface HttpOptions {
   readonly allowedOrigins: readonly string[];
   /** Where the one log line per request goes. @default console.log */
   readonly log?: (line: string) => void;
+  /** Records the caller's sub → identity id (caller-record.ts); depsFromEnv sets it. @default none */
+  readonly recordCaller?: CallerRecorder;
 }
 
 /**
@@ -44,13 +47,17 @@ export function httpHandler(
     let identityId: string | undefined;
     let response: ApiResponse;
     let failure: unknown;
+    // Runs beside the route's logic, so it adds no latency unless S3 is slower to write it.
+    let recording: Promise<unknown> | undefined;
     try {
       identityId = callerIdentity(event);
+      recording = options.recordCaller?.(event, identityId);
       response = await logic({ event, identityId, requestId });
     } catch (error) {
       response = errorResponse(error, requestId);
       if (!(error instanceof ApiError)) failure = error;
     }
+    const recordFailure = await recording;
     log(
       JSON.stringify({
         requestId,
@@ -59,6 +66,7 @@ export function httpHandler(
         status: response.status,
         durationMs: Math.round(performance.now() - started),
         ...(failure === undefined ? {} : { error: errorSummary(failure) }),
+        ...(recordFailure === undefined ? {} : { userRecordError: errorSummary(recordFailure) }),
       }),
     );
     return toResult(response, corsHeaders(event, options.allowedOrigins));

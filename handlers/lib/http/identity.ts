@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { isSub } from '../files/keys';
 import { UnauthorizedError } from './errors';
 
 /** A Cognito identity id: "<region>:<uuid>", e.g. "eu-west-1:0f8e…". Anything else is refused. */
@@ -18,4 +19,15 @@ export function callerIdentity(event: Pick<APIGatewayProxyEvent, 'requestContext
 /** Whether a value is a well-formed Cognito identity id (also used on ids read back from S3 keys). */
 export function isIdentityId(value: unknown): value is string {
   return typeof value === 'string' && IDENTITY_ID.test(value);
+}
+
+/**
+ * The user pool `sub` of the caller, from the provider API Gateway names for Cognito identities:
+ * `cognito-idp.<region>.amazonaws.com/<pool>,cognito-idp.<region>.amazonaws.com/<pool>:CognitoSignIn:<sub>`.
+ * Undefined when there is none (a caller that did not sign in through the user pool).
+ */
+export function callerSub(event: Pick<APIGatewayProxyEvent, 'requestContext'>): string | undefined {
+  const provider = event.requestContext?.identity?.cognitoAuthenticationProvider;
+  const sub = typeof provider === 'string' ? /:CognitoSignIn:([^:,]+)$/.exec(provider)?.[1] : undefined;
+  return isSub(sub) ? sub : undefined;
 }

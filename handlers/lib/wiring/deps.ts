@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ALLOWED_ORIGINS, BUCKET_NAME } from '../../settings';
+import { callerRecorder } from '../http/caller-record';
 import type { HttpOptions } from '../http/handler';
 import { createS3Client } from '../s3/client';
 import { readList, readText } from './env';
@@ -39,10 +40,12 @@ export function workerDepsFromEnv(): WorkerDeps {
 }
 
 export function depsFromEnv(): HandlerDeps {
+  const s3 = createS3Client();
+  const bucket = readText(BUCKET_NAME);
   return {
-    s3: createS3Client(),
-    bucket: readText(BUCKET_NAME),
-    http: { allowedOrigins: readList(ALLOWED_ORIGINS) },
+    s3,
+    bucket,
+    http: { allowedOrigins: readList(ALLOWED_ORIGINS), recordCaller: callerRecorder(s3, bucket) },
   };
 }
 

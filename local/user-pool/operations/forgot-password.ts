@@ -8,7 +8,7 @@ import { type Input, requiredString } from '../input';
 import { checkPassword } from '../password-rules';
 import { type Pool, requireClient, srpIdentity } from '../pool';
 import { createVerifier } from '../srp';
-import { hashSecret } from '../store';
+import { hashSecret, type StoredUser } from '../store';
 
 const CODE_LIFETIME_MS = 60 * 60 * 1000;
 const CODE_ATTEMPTS = 5;
@@ -27,6 +27,15 @@ export function forgotPassword(pool: Pool, input: Input): object {
     CodeDeliveryDetails: { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' },
   });
   if (user === undefined || !user.enabled) return delivery(name.includes('@') ? name : 'x@x');
+  sendResetCode(pool, user);
+  return delivery(user.email);
+}
+
+/**
+ * Makes a reset code for ConfirmForgotPassword and "mails" it (prints it in the log), as ForgotPassword and
+ * AdminResetUserPassword do; `change` also applies to the user in the same update.
+ */
+export function sendResetCode(pool: Pool, user: StoredUser, change?: (user: StoredUser) => void): void {
   if (user.status === 'FORCE_CHANGE_PASSWORD') {
     throw new CognitoError('NotAuthorizedException', 'User password cannot be reset in the current state.');
   }
@@ -45,11 +54,11 @@ export function forgotPassword(pool: Pool, input: Input): object {
         expiresAt: now + CODE_LIFETIME_MS,
         attemptsLeft: CODE_ATTEMPTS,
       };
+      change?.(u);
     },
     now,
   );
   pool.log(`user-pool: password reset code for ${user.email}: ${code}`);
-  return delivery(user.email);
 }
 
 export function confirmForgotPassword(pool: Pool, input: Input): object {

@@ -1,6 +1,7 @@
 /** Every operation the stand-in answers, by its X-Amz-Target name; admin ones need a SigV4 signature. */
 import type { Input } from '../input';
 import type { Pool } from '../pool';
+import { adminListUserAuthEvents, adminResetUserPassword } from './admin-password-reset';
 import {
   adminCreateUser,
   adminDeleteUser,
@@ -41,4 +42,6 @@ export const operations: Readonly<Record<string, Operation>> = {
   AdminEnableUser: admin(adminEnableUser),
   AdminDeleteUser: admin(adminDeleteUser),
   ListUsers: admin(listUsers),
+  AdminResetUserPassword: admin(adminResetUserPassword),
+  AdminListUserAuthEvents: admin(adminListUserAuthEvents),
 };

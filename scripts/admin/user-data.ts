@@ -1,0 +1,144 @@
+import {
+  AbortMultipartUploadCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  ListMultipartUploadsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { type ObjectKey, userFolder, userRecordKey, zipFolder } from '../../handlers/lib/files/keys';
+import type { UserRecord } from '../../handlers/lib/http/caller-record';
+import { isIdentityId } from '../../handlers/lib/http/identity';
+import { folderPages } from '../../handlers/lib/s3/pages';
+
+/**
+ * A user's data in the bucket, found through the API's record `users/<sub>.json` (written at the user's
+ * first API call: handlers/lib/http/caller-record.ts): their folder `<identityId>/` and their zip jobs
+ * `zip/<identityId>/`.
+ */
+
+export interface FolderRecord {
+  readonly identityId: string;
+  /** When the API wrote the record: the user's first API call. */
+  readonly recordedAt: Date | undefined;
+}
+
+export interface Usage {
+  readonly objects: number;
+  readonly bytes: number;
+}
+
+/** The user's folder, or undefined when the API has no record: the user never called it (never signed in). */
+export async function readFolderRecord(
+  s3: S3Client,
+  bucket: string,
+  sub: string,
+): Promise<FolderRecord | undefined> {
+  let object: GetObjectCommandOutput;
+  try {
+    object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: userRecordKey(sub) }));
+  } catch (error) {
+    // 404 only: with the operator's credentials (which may list the bucket), a 403 is a refusal.
+    if ((error as Error).name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+  const record = JSON.parse((await object.Body?.transformToString()) ?? '') as Partial<UserRecord>;
+  // The id becomes a prefix that `delete --purge` deletes: never trust its shape.
+  if (!isIdentityId(record.identityId)) throw new Error(`${userRecordKey(sub)} names no identity id`);
+  return { identityId: record.identityId, recordedAt: object.LastModified };
+}
+
+/** Objects and bytes under the user's folder, and under their zip area. */
+export async function usageOf(
+  s3: S3Client,
+  bucket: string,
+  identityId: string,
+): Promise<{ files: Usage; zips: Usage }> {
+  const [files, zips] = await Promise.all([
+    usageUnder(s3, bucket, userFolder(identityId)),
+    usageUnder(s3, bucket, zipFolder(identityId)),
+  ]);
+  return { files, zips };
+}
+
+async function usageUnder(s3: S3Client, bucket: string, prefix: ObjectKey): Promise<Usage> {
+  let objects = 0;
+  let bytes = 0;
+  for await (const page of folderPages(s3, bucket, prefix)) {
+    objects += page.length;
+    for (const object of page) bytes += object.size;
+  }
+  return { objects, bytes };
+}
+
+export interface PurgeReport {
+  readonly objectsDeleted: number;
+  readonly uploadsAborted: number;
+}
+
+/**
+ * Deletes everything of a user in the bucket: their files, their zip jobs and archives, unfinished
+ * multipart uploads under both, then the record. The record goes last, so a purge that fails halfway
+ * can be run again.
+ */
+export async function purgeUserData(
+  s3: S3Client,
+  bucket: string,
+  sub: string,
+  record: FolderRecord | undefined,
+): Promise<PurgeReport> {
+  let objectsDeleted = 0;
+  let uploadsAborted = 0;
+  if (record !== undefined) {
+    for (const prefix of [userFolder(record.identityId), zipFolder(record.identityId)]) {
+      uploadsAborted += await abortUploads(s3, bucket, prefix);
+      objectsDeleted += await deleteUnder(s3, bucket, prefix);
+    }
+  }
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: userRecordKey(sub) }));
+  return { objectsDeleted, uploadsAborted };
+}
+
+async function deleteUnder(s3: S3Client, bucket: string, prefix: ObjectKey): Promise<number> {
+  let deleted = 0;
+  for await (const page of folderPages(s3, bucket, prefix)) {
+    const answer = await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: bucket,
+        Delete: { Objects: page.map((object) => ({ Key: object.key })), Quiet: true },
+      }),
+    );
+    if ((answer.Errors ?? []).length > 0) {
+      throw new Error(`S3 did not delete ${answer.Errors?.length} object(s) under ${prefix}: run it again`);
+    }
+    deleted += page.length;
+  }
+  return deleted;
+}
+
+async function abortUploads(s3: S3Client, bucket: string, prefix: ObjectKey): Promise<number> {
+  let aborted = 0;
+  let keyMarker: string | undefined;
+  let uploadIdMarker: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListMultipartUploadsCommand({
+        Bucket: bucket,
+        Prefix: prefix,
+        KeyMarker: keyMarker,
+        UploadIdMarker: uploadIdMarker,
+      }),
+    );
+    for (const upload of page.Uploads ?? []) {
+      if (!upload.Key?.startsWith(prefix)) continue;
+      await s3.send(
+        new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }),
+      );
+      aborted++;
+    }
+    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
+  } while (keyMarker !== undefined);
+  return aborted;
+}

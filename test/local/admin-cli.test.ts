@@ -1,0 +1,209 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { expect } from 'chai';
+import { identityCredentials, signIn } from '../../devtools/local-session';
+import { type ApiFetch, signedFetch } from '../../devtools/signed-fetch';
+import { type LaunchedSystem, launchLocalSystem } from '../../local/launch';
+import { runAdmin } from '../../scripts/admin/cli';
+import { localTarget, type Target } from '../../scripts/admin/target';
+
+const PASSWORD = 'Correct-Horse-Battery-1!';
+
+/** lockbox-admin --local against a local system in its own process (npm start), as an operator runs it. */
+describe('admin CLI against the local system', function () {
+  this.timeout(120_000);
+  let dataDir: string;
+  let system: LaunchedSystem;
+  let target: Target;
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'lockbox-admin-'));
+    system = await launchLocalSystem({ dataDir });
+    target = await localTarget(dataDir);
+  });
+
+  after(async () => {
+    target?.close();
+    expect(await system?.stop()).to.equal(0);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** Runs one command; `answer` is what the operator types at a question. */
+  async function admin(argv: string, answer = '') {
+    const out: string[] = [];
+    const err: string[] = [];
+    const questions: string[] = [];
+    const code = await runAdmin(['--local', ...argv.split(' ')], {
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+      ask: async (question) => {
+        questions.push(question);
+        return answer;
+      },
+      env: { LOCKBOX_DATA: dataDir },
+    });
+    return { code, out: out.join('\n'), err: err.join('\n'), questions };
+  }
+
+  async function created(email: string): Promise<string> {
+    const result = await admin(`users create ${email} --print-password`);
+    expect(result.code, result.err).to.equal(0);
+    const password = /Temporary password[^:]*: (\S+)$/m.exec(result.out)?.[1];
+    expect(password).to.be.a('string');
+    return password as string;
+  }
+
+  /** The user's first sign-in (new-password challenge) and an API client with their credentials. */
+  async function signedIn(email: string, temporary: string): Promise<{ api: ApiFetch; identityId: string }> {
+    const idToken = await signIn(system.config, email, temporary, PASSWORD);
+    const { identityId, credentials } = await identityCredentials(system.config, idToken);
+    return {
+      api: signedFetch(system.config.api_url, system.config.region, credentials, 'smithy'),
+      identityId,
+    };
+  }
+
+  /** Every key in the bucket: the users' folders, zip/, users/. */
+  async function bucketKeys(): Promise<string[]> {
+    const page = await target.s3.send(new ListObjectsV2Command({ Bucket: system.config.bucket_name }));
+    return (page.Contents ?? []).map((object) => object.Key as string);
+  }
+
+  it('config prints the frontend config', async () => {
+    const result = await admin('config');
+    expect(result.code).to.equal(0);
+    expect(JSON.parse(result.out)).to.deep.equal(system.config);
+  });
+
+  it('creates a user who signs in with the printed password; show has no folder until the first API call', async () => {
+    const temporary = await created('ann@example.com');
+    const before = await admin('users show ann@example.com');
+    expect(before.out).to.match(/^status +FORCE_CHANGE_PASSWORD, enabled$/m);
+    expect(before.out).to.match(/^folder +none: the user has never signed in/m);
+    expect(before.out).to.match(/^last sign-in +not recorded: the user pool has no threat protection/m);
+
+    const { api, identityId } = await signedIn('ann@example.com', temporary);
+    for (const [key, body] of [
+      ['a.txt', 'hello'],
+      ['docs/b.txt', 'x'.repeat(2000)],
+    ]) {
+      expect((await api({ method: 'PUT', path: '/file', query: { key }, body })).status).to.equal(201);
+    }
+    const after = await admin('users show ann@example.com');
+    expect(after.code, after.err).to.equal(0);
+    expect(after.out).to.match(/^status +CONFIRMED, enabled$/m);
+    expect(after.out).to.include(`folder        ${identityId}/ (first API call 20`);
+    expect(after.out).to.match(/^files +2 file\(s\), 2\.0 KiB \(2005 bytes\)$/m);
+
+    const json = JSON.parse((await admin('users show ann@example.com --json')).out);
+    expect(json.folder).to.deep.include({ identityId, files: { objects: 2, bytes: 2005 } });
+  });
+
+  it('invites by mail without --print-password, and lists every user', async () => {
+    const result = await admin('users create bo@example.com');
+    expect(result.out).to.include('Cognito mails the invitation');
+    expect(result.out).to.not.match(/password:/i);
+    expect(system.output()).to.include('invitation for bo@example.com not mailed in local mode');
+    const list = await admin('users list');
+    expect(list.out).to.match(/^bo@example\.com +FORCE_CHANGE_PASSWORD +20/m);
+    const json = JSON.parse((await admin('users list --json')).out) as { email: string }[];
+    expect(json.map((user) => user.email)).to.include.members(['ann@example.com', 'bo@example.com']);
+  });
+
+  it('resends an invitation only to a user who has not signed in yet', async () => {
+    expect((await admin('users resend bo@example.com')).code).to.equal(0);
+    const signedInUser = await admin('users resend ann@example.com');
+    expect(signedInUser.code).to.equal(1);
+    expect(signedInUser.err).to.match(/^UnsupportedUserStateException/);
+  });
+
+  it('disables (sign-in refused) and enables a user', async () => {
+    expect((await admin('users disable ann@example.com')).out).to.match(/^Disabled ann@example\.com/);
+    expect((await admin('users list')).out).to.match(/^ann@example\.com +CONFIRMED \(disabled\)/m);
+    try {
+      await signIn(system.config, 'ann@example.com', PASSWORD);
+      expect.fail('a disabled user signed in');
+    } catch (error) {
+      expect((error as { code?: string }).code).to.equal('NotAuthorizedException');
+    }
+    expect((await admin('users enable ann@example.com')).code).to.equal(0);
+    expect(await signIn(system.config, 'ann@example.com', PASSWORD)).to.be.a('string');
+  });
+
+  it('resets a password: the old one stops working and a code is mailed', async () => {
+    const temporary = await created('cy@example.com');
+    await signedIn('cy@example.com', temporary);
+    const result = await admin('users reset-password cy@example.com');
+    expect(result.code, result.err).to.equal(0);
+    expect((await admin('users show cy@example.com')).out).to.match(/^status +RESET_REQUIRED, enabled$/m);
+    expect(system.output()).to.match(/password reset code for cy@example\.com: \d{6}/);
+    try {
+      await signIn(system.config, 'cy@example.com', PASSWORD);
+      expect.fail('the old password signed in');
+    } catch (error) {
+      expect((error as { code?: string }).code).to.equal('PasswordResetRequiredException');
+    }
+  });
+
+  it('delete --purge asks for the email, and deletes nothing on a wrong answer', async () => {
+    const result = await admin('users delete ann@example.com --purge', 'ann@example.org');
+    expect(result.questions).to.have.length(1);
+    expect(result.questions[0]).to.include('Type the email to confirm');
+    expect(result.code).to.equal(1);
+    expect(result.err).to.include('Not confirmed: nothing was deleted.');
+    expect((await admin('users show ann@example.com')).out).to.match(/^files +2 file/m);
+  });
+
+  it('delete --purge removes the user, their files, zip jobs, unfinished uploads and record', async () => {
+    const temporary = await created('dee@example.com');
+    const { api, identityId } = await signedIn('dee@example.com', temporary);
+    await api({ method: 'PUT', path: '/file', query: { key: 'x/one.txt' }, body: 'one' });
+    const zip = await api({ method: 'POST', path: '/zips', body: JSON.stringify({ keys: ['x/'] }) });
+    expect(zip.status).to.equal(202);
+    const upload = await api({
+      method: 'POST',
+      path: '/uploads',
+      body: JSON.stringify({
+        key: 'x/big.bin',
+        size: 20 * 1024 * 1024,
+        contentType: 'application/octet-stream',
+      }),
+    });
+    expect(((await upload.json()) as { type: string }).type).to.equal('multipart');
+    const sub = JSON.parse((await admin('users show dee@example.com --json')).out).sub as string;
+    expect(await bucketKeys()).to.include(`users/${sub}.json`);
+
+    const result = await admin('users delete dee@example.com --purge', 'dee@example.com');
+    expect(result.code, result.err).to.equal(0);
+    expect(result.out).to.match(
+      new RegExp(`Deleted \\d+ object\\(s\\) and aborted 1 upload\\(s\\) of ${identityId}`),
+    );
+    const left = (await bucketKeys()).filter((key) => key.includes(identityId) || key.includes(sub));
+    expect(left).to.deep.equal([]);
+    const gone = await admin('users show dee@example.com');
+    expect(gone.code).to.equal(1);
+    expect(gone.err).to.match(/^UserNotFoundException/);
+    // Ann's files are untouched.
+    expect((await admin('users show ann@example.com')).out).to.match(/^files +2 file/m);
+  });
+
+  it('delete --purge --yes asks nothing; a user who never signed in has no folder to purge', async () => {
+    await created('eli@example.com');
+    const result = await admin('users delete eli@example.com --purge --yes');
+    expect(result.questions).to.deep.equal([]);
+    expect(result.code, result.err).to.equal(0);
+    expect(result.out).to.include('No folder: the user never signed in.');
+  });
+
+  it('delete without --purge removes only the user: the files stay (for a later purge by hand)', async () => {
+    const keysBefore = await bucketKeys();
+    const { identityId } = JSON.parse((await admin('users show ann@example.com --json')).out).folder;
+    const result = await admin('users delete ann@example.com');
+    expect(result.code, result.err).to.equal(0);
+    expect(result.questions).to.deep.equal([]);
+    expect(result.out).to.include(`Their files stay in ${identityId}/.`);
+    expect(await bucketKeys()).to.deep.equal(keysBefore);
+  });
+});
