@@ -16,6 +16,7 @@ import { type LambdaHandler, loadHandler } from './lambda/handlers';
 import { matchesFilter, objectCreatedEvent } from './lambda/s3-notification';
 import { startLocalS3 } from './s3';
 import { createUserPool } from './user-pool/user-pool';
+import { createWebApp } from './web';
 
 export interface LocalSystemOptions {
   /** @default '127.0.0.1' */
@@ -157,6 +158,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     if (path === '/cognito-idp' || path === '/cognito-idp/') return userPoolEndpoint(req, res);
     if (path === '/cognito-identity' || path === '/cognito-identity/') return identityPoolEndpoint(req, res);
     if (path === jwksPath && req.method === 'GET') return sendJson(res, 200, userPool.jwks());
+    if (await webApp(req, res)) return;
     sendJson(res, 404, { message: 'Not found' });
   };
 
@@ -172,6 +174,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     user_pool_endpoint: `${baseUrl}/cognito-idp`,
     identity_pool_endpoint: `${baseUrl}/cognito-identity`,
   };
+  const webApp = createWebApp({ config, connectOrigins: [s3.endpoint], log });
   const paths = await writeConfigFiles(options.dataDir, config, { ...account.admin, region: account.region });
 
   return {
