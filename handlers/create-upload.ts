@@ -11,6 +11,7 @@ export function createUpload(deps: UploadDeps, limits: UploadLimits = uploadLimi
   return httpHandler('POST /uploads', deps.http, async ({ event, identityId }) => {
     const body = jsonBody(event, ['key', 'size', 'contentType']);
     const upload = await startUpload(deps, limits, {
+      identityId,
       s3Key: s3Key(identityId, body.key),
       size: intField(body.size, 'size', 0, Number.MAX_SAFE_INTEGER),
       contentType: contentTypeField(body.contentType),

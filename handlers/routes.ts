@@ -3,8 +3,11 @@
  * the local server mounts routes, and the OpenAPI document is checked. No cdktf import here.
  */
 
-/** Where in the bucket a grant applies: users' own folders, or the zip area. */
-export type S3Scope = 'user-files' | 'zips';
+/**
+ * Where in the bucket a grant applies: users' own folders, the zip area, or the plans of multipart uploads
+ * (lib/uploads/plans.ts).
+ */
+export type S3Scope = 'user-files' | 'zips' | 'upload-plans';
 
 export type S3Action =
   | 's3:GetObject'
@@ -72,8 +75,33 @@ export const routes: readonly Route[] = [
     method: 'POST',
     path: '/uploads',
     handler: 'create-upload',
-    // CreateMultipartUpload, and the PutObject/UploadPart URLs it signs, are all s3:PutObject.
-    s3: [{ scope: 'user-files', actions: ['s3:PutObject'] }],
+    s3: [
+      // CreateMultipartUpload, and the PutObject/UploadPart URLs it signs, are all s3:PutObject.
+      { scope: 'user-files', actions: ['s3:PutObject'] },
+      // Records a multipart upload's plan (size, part size) for POST /uploads/parts.
+      { scope: 'upload-plans', actions: ['s3:PutObject'] },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/uploads/parts',
+    handler: 'sign-upload-parts',
+    s3: [
+      // The UploadPart URLs it signs are s3:PutObject; ListParts checks that the upload is open.
+      { scope: 'user-files', actions: ['s3:PutObject', 's3:ListMultipartUploadParts'] },
+      // Reads the upload's plan: the size each part URL signs.
+      { scope: 'upload-plans', actions: ['s3:GetObject'] },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/uploads',
+    handler: 'list-upload-parts',
+    s3: [
+      { scope: 'user-files', actions: ['s3:ListMultipartUploadParts'] },
+      // Reads the upload's plan: its size and part size.
+      { scope: 'upload-plans', actions: ['s3:GetObject'] },
+    ],
   },
   {
     method: 'POST',

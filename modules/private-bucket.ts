@@ -20,7 +20,10 @@ export interface PrivateBucketProps {
   readonly bucketPrefix: string;
   /** Origins that may GET/PUT/HEAD objects with presigned URLs; never `*`. */
   readonly allowedOrigins: readonly string[];
-  /** The key prefix each grant scope covers, e.g. `{ 'user-files': 'eu-west-1:', zips: 'zip/' }`. */
+  /**
+   * The key prefix each grant scope covers, e.g. `{ 'user-files': 'eu-west-1:', zips: 'zip/',
+   * 'upload-plans': 'uploads/' }`. Upload plans expire a day after the uploads they describe are aborted.
+   */
   readonly scopePrefixes: Readonly<Record<S3Scope, string>>;
   /** Key prefix whose objects expire after zipExpirationDays. @default 'zip/' */
   readonly zipPrefix?: string;
@@ -57,7 +60,7 @@ const ACTION_TARGET: Readonly<Record<S3Action, 'bucket' | 'object'>> = {
 /**
  * A private bucket: every public-access block on, ACLs disabled (BucketOwnerEnforced), SSE-S3, TLS 1.2+
  * required by the bucket policy, CORS for the configured origins only, lifecycle rules that abort stale
- * multipart uploads and expire zips. Access is granted per role and per scope with grant().
+ * multipart uploads and expire zips and upload plans. Access is granted per role and per scope with grant().
  */
 export class PrivateBucket extends Construct {
   readonly bucket: S3Bucket;
@@ -72,6 +75,7 @@ export class PrivateBucket extends Construct {
   constructor(scope: Construct, id: string, props: PrivateBucketProps) {
     super(scope, id);
     const preventDestroy = props.preventDestroy ?? true;
+    const abortIncompleteUploadDays = props.abortIncompleteUploadDays ?? 1;
     this.scopePrefixes = props.scopePrefixes;
     this.bucket = new S3Bucket(this, 'bucket', {
       bucketPrefix: props.bucketPrefix,
@@ -123,13 +127,21 @@ export class PrivateBucket extends Construct {
           id: 'abort-incomplete-multipart-uploads',
           status: 'Enabled',
           filter: [{}],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteUploadDays ?? 1 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: abortIncompleteUploadDays }],
         },
         {
           id: 'expire-zips',
           status: 'Enabled',
           filter: [{ prefix: props.zipPrefix ?? 'zip/' }],
           expiration: [{ days: props.zipExpirationDays ?? 1 }],
+        },
+        {
+          // A plan outlives its upload by a day, so an open upload always has its plan (both rules count
+          // whole days from creation); a finished upload's plan is useless and goes with this rule.
+          id: 'expire-upload-plans',
+          status: 'Enabled',
+          filter: [{ prefix: props.scopePrefixes['upload-plans'] }],
+          expiration: [{ days: abortIncompleteUploadDays + 1 }],
         },
       ],
     });

@@ -54,8 +54,9 @@ export class LockboxStack extends TerraformStack {
     const storage = new PrivateBucket(this, 'storage', {
       bucketPrefix: `${prefix}-files-`,
       allowedOrigins: config.allowedOrigins,
-      // Users' folders are `<identity id>/` and identity ids start with `<region>:`; zips live under zip/.
-      scopePrefixes: { 'user-files': `${config.region}:`, zips: 'zip/' },
+      // Users' folders are `<identity id>/` and identity ids start with `<region>:`; zips live under zip/,
+      // multipart upload plans under uploads/ (uploadPlanFolder, handlers/lib/files/keys.ts).
+      scopePrefixes: { 'user-files': `${config.region}:`, zips: 'zip/', 'upload-plans': 'uploads/' },
       preventDestroy,
     });
 

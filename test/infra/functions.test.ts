@@ -17,8 +17,8 @@ const richRoutes: Route[] = [
   },
 ];
 
-/** Where each scope lives, per DESIGN.md: `<identity id>/` (ids start with the region) and `zip/`. */
-const SCOPE_PREFIX = { 'user-files': 'eu-west-1:', zips: 'zip/' } as const;
+/** Where each scope lives, per DESIGN.md: `<identity id>/` (ids start with the region), `zip/`, `uploads/`. */
+const SCOPE_PREFIX = { 'user-files': 'eu-west-1:', zips: 'zip/', 'upload-plans': 'uploads/' } as const;
 
 for (const [tableName, table, synthesize] of [
   ['the route table', routes, synthDev],

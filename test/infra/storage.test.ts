@@ -77,6 +77,17 @@ describe('PrivateBucket', () => {
     expect(expire.expiration[0].days).to.equal(1);
   });
 
+  it('expires upload plans a day after the rule that aborts their uploads, under uploads/ only', () => {
+    const rules = stack.only('aws_s3_bucket_lifecycle_configuration').rule as Block[];
+    const abort = rules.find((rule) => rule.abort_incomplete_multipart_upload !== undefined) as Block;
+    const plans = rules.find((rule) => rule.id === 'expire-upload-plans') as Block;
+    expect(plans.status).to.equal('Enabled');
+    expect(plans.filter).to.deep.equal([{ prefix: 'uploads/' }]);
+    expect(plans.expiration[0].days).to.equal(
+      abort.abort_incomplete_multipart_upload[0].days_after_initiation + 1,
+    );
+  });
+
   it('allows CORS from the configured origins only, for GET, PUT and HEAD, exposing ETag', () => {
     const cors = stack.only('aws_s3_bucket_cors_configuration');
     expect(cors.bucket).to.equal(bucketId);

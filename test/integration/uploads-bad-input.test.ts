@@ -8,8 +8,10 @@ import { createUpload } from '../../handlers/create-upload';
 import type { Handler } from '../../handlers/lib/http/handler';
 import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
 import type { UploadDeps } from '../../handlers/lib/wiring/deps';
+import { listUploadParts } from '../../handlers/list-upload-parts';
+import { signUploadParts } from '../../handlers/sign-upload-parts';
 import { contractChecked } from '../support/contract-handler';
-import { apiEvent, context, identityId } from '../support/events';
+import { apiEvent, context, type EventParams, identityId } from '../support/events';
 import { TEST_LIMITS, uploadDeps } from '../support/upload-deps';
 
 const ETAG = '"0123456789abcdef0123456789abcdef"';
@@ -107,6 +109,50 @@ const badAbort: unknown[] = [
   ...badUploadIds.map((uploadId) => ({ key: 'a.bin', uploadId })),
 ];
 
+const badSign: unknown[] = [
+  '{',
+  'null',
+  {},
+  { key: 'a.bin', uploadId: 'u1' },
+  { key: 'a.bin', partNumbers: [1] },
+  { uploadId: 'u1', partNumbers: [1] },
+  { key: 'a.bin', uploadId: 'u1', partNumbers: [1], parts: [1] },
+  { key: '../a.bin', uploadId: 'u1', partNumbers: [1] },
+  { key: 'a/', uploadId: 'u1', partNumbers: [1] },
+  ...badUploadIds.map((uploadId) => ({ key: 'a.bin', uploadId, partNumbers: [1] })),
+  ...[
+    1,
+    '1',
+    null,
+    {},
+    [],
+    [0],
+    [10001],
+    [-1],
+    [1.5],
+    ['1'],
+    [null],
+    [[1]],
+    [{ partNumber: 1 }],
+    [1, 2, 1],
+    Array.from({ length: 101 }, (_, i) => i + 1),
+  ].map((partNumbers) => ({ key: 'a.bin', uploadId: 'u1', partNumbers })),
+];
+
+/** Query strings of GET /uploads that are 400s, as API Gateway delivers them. */
+const badListQueries: Pick<EventParams, 'query'>[] = [
+  { query: {} },
+  { query: { key: 'a.bin' } },
+  { query: { uploadId: 'u1' } },
+  { query: { key: 'a.bin', uploadId: 'u1', partNumber: '1' } },
+  { query: { key: '../a.bin', uploadId: 'u1' } },
+  { query: { key: '', uploadId: 'u1' } },
+  { query: { key: 'folder/', uploadId: 'u1' } },
+  ...['', 'a'.repeat(1025), 'abc def', 'abc&uploads=1', 'x\n', '<id>'].map((uploadId) => ({
+    query: { key: 'a.bin', uploadId },
+  })),
+];
+
 // fauxqs: a real server, although none of these requests should reach it (a spy counts S3 calls).
 describe('uploads with bad input (fauxqs)', () => {
   let s3: S3Server;
@@ -128,6 +174,7 @@ describe('uploads with bad input (fauxqs)', () => {
     { path: '/uploads', make: (d: UploadDeps) => createUpload(d, TEST_LIMITS), bad: badCreate },
     { path: '/uploads/complete', make: (d: UploadDeps) => completeUpload(d), bad: badComplete },
     { path: '/uploads/abort', make: (d: UploadDeps) => abortUpload(d), bad: badAbort },
+    { path: '/uploads/parts', make: (d: UploadDeps) => signUploadParts(d), bad: badSign },
   ];
 
   async function post(handler: Handler, path: string, body: unknown, who: string | null = user) {
@@ -170,10 +217,52 @@ describe('uploads with bad input (fauxqs)', () => {
     });
   }
 
+  describe('GET /uploads', () => {
+    const get = (params: Omit<EventParams, 'identityId' | 'method' | 'path'>, who: string | null = user) =>
+      contractChecked('GET /uploads', listUploadParts(deps))(
+        apiEvent({ identityId: who, method: 'GET', path: '/uploads', ...params }),
+        context,
+      );
+
+    it(`answers ${badListQueries.length + 2} bad query strings with 400s that never reach S3`, async () => {
+      const send = sinon.spy(deps.s3, 'send');
+      const repeated = (name: string) => ({
+        query: { key: 'a.bin', uploadId: 'u1' },
+        multiValueQueryStringParameters: { key: ['a.bin'], uploadId: ['u1'], [name]: ['u1', 'u2'] },
+      });
+      for (const params of [...badListQueries, repeated('key'), repeated('uploadId')]) {
+        const { multiValueQueryStringParameters, ...rest } = params as typeof params & {
+          multiValueQueryStringParameters?: Record<string, string[]>;
+        };
+        const event = apiEvent({ identityId: user, method: 'GET', path: '/uploads', ...rest });
+        const res = await contractChecked('GET /uploads', listUploadParts(deps))(
+          { ...event, multiValueQueryStringParameters: multiValueQueryStringParameters ?? null },
+          context,
+        );
+        const what = JSON.stringify(params);
+        expect(res.statusCode, what).to.equal(400);
+        expect(errorCode(res), what).to.be.oneOf(['BadRequest', 'InvalidKey']);
+      }
+      expect(send.callCount).to.equal(0);
+    });
+
+    it('answers an absent or malformed identity with 403 before anything else', async () => {
+      const send = sinon.spy(deps.s3, 'send');
+      for (const who of [null, '', 'not-an-identity', '../eu-west-1:x']) {
+        const res = await get({ query: { key: 'a.bin', uploadId: 'u1' } }, who);
+        expect(res.statusCode).to.equal(403);
+        expect(errorCode(res)).to.equal('Unauthorized');
+      }
+      expect(send.callCount).to.equal(0);
+    });
+  });
+
   describe('when S3 fails with a message naming the bucket and an ARN', () => {
     const secretText = `arn:aws:s3:::${'lockbox-prod-bucket'}/eu-west-1:secret AccessDenied on bucket ${'lockbox-test'}`;
-    const s3Failure = (name: string) =>
-      Object.assign(new Error(secretText), { name, Code: name, $metadata: { httpStatusCode: 403 } });
+    const s3Failure = (name: string, httpStatusCode = 403) =>
+      Object.assign(new Error(secretText), { name, Code: name, $metadata: { httpStatusCode } });
+    // A 403 on reading an upload's plan means "no plan" (lib/s3/errors.ts): fail those routes otherwise.
+    const slowDown = () => s3Failure('SlowDown', 503);
     const calls = [
       {
         path: '/uploads',
@@ -186,11 +275,17 @@ describe('uploads with bad input (fauxqs)', () => {
         body: { key: 'a.bin', uploadId: 'u1', parts: [part(1)] },
       },
       { path: '/uploads/abort', make: abortUpload, body: { key: 'a.bin', uploadId: 'u1' } },
+      {
+        path: '/uploads/parts',
+        make: signUploadParts,
+        body: { key: 'a.bin', uploadId: 'u1', partNumbers: [1] },
+        failure: slowDown,
+      },
     ];
 
-    for (const { path, make, body } of calls) {
+    for (const { path, make, body, failure } of calls) {
       it(`POST ${path}: 500 naming only the request id, and a log line without the message`, async () => {
-        sinon.stub(deps.s3, 'send').rejects(s3Failure('AccessDenied'));
+        sinon.stub(deps.s3, 'send').rejects((failure ?? (() => s3Failure('AccessDenied')))());
         const res = await post(make(deps), path, body);
         expect(res.statusCode).to.equal(500);
         expect(JSON.parse(res.body)).to.deep.equal({
@@ -202,6 +297,22 @@ describe('uploads with bad input (fauxqs)', () => {
         }
       });
     }
+
+    it('GET /uploads: 500 naming only the request id, and a log line without the message', async () => {
+      sinon.stub(deps.s3, 'send').rejects(slowDown());
+      const event = apiEvent({
+        identityId: user,
+        method: 'GET',
+        path: '/uploads',
+        query: { key: 'a.bin', uploadId: 'u1' },
+      });
+      const res = await contractChecked('GET /uploads', listUploadParts(deps))(event, context);
+      expect(res.statusCode).to.equal(500);
+      for (const text of [res.body, ...logs]) {
+        expect(text).not.to.contain('arn:aws');
+        expect(text).not.to.contain(deps.bucket);
+      }
+    });
 
     it("POST /uploads/complete: S3's NoSuchUpload text is replaced by ours", async () => {
       sinon.stub(deps.s3, 'send').rejects(s3Failure('NoSuchUpload'));

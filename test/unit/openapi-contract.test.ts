@@ -77,6 +77,13 @@ describe('docs/openapi.yaml', () => {
       expect(createUpload({ key: 'a.txt', size: 3, contentType: 'text/plain', bucket: 'x' })).to.equal(false);
       expect(createUpload({ key: 'a.txt', size: '3', contentType: 'text/plain' })).to.equal(false);
       expect(schemaValidator('DeleteFilesRequest')({ keys: [] })).to.equal(false);
+      const signParts = schemaValidator('SignUploadPartsRequest');
+      expect(signParts({ key: 'a', uploadId: 'u', partNumbers: [2, 1] })).to.equal(true);
+      expect(signParts({ key: 'a', uploadId: 'u', partNumbers: [] })).to.equal(false);
+      expect(signParts({ key: 'a', uploadId: 'u', partNumbers: [1, 1] })).to.equal(false);
+      expect(
+        signParts({ key: 'a', uploadId: 'u', partNumbers: Array.from({ length: 101 }, (_, i) => i + 1) }),
+      ).to.equal(false);
       expect(
         schemaValidator('CompleteUploadRequest')({
           key: 'a',
@@ -102,6 +109,18 @@ describe('docs/openapi.yaml', () => {
       expectMatchesContract('POST', '/uploads', 200, multipartUpload);
       expectMatchesContract('POST', '/uploads/complete', 200, { key: 'big.bin', size: 3, etag: `${ETAG}-3` });
       expectMatchesContract('POST', '/uploads/abort', 204, undefined);
+      expectMatchesContract('POST', '/uploads/parts', 200, {
+        partSize: multipartUpload.partSize,
+        parts: multipartUpload.parts,
+        expiresAt: WHEN,
+      });
+      expectMatchesContract('GET', '/uploads', 200, {
+        key: 'big.bin',
+        uploadId: multipartUpload.uploadId,
+        size: 3 * multipartUpload.partSize,
+        partSize: multipartUpload.partSize,
+        parts: [{ partNumber: 1, size: multipartUpload.partSize, etag: ETAG }],
+      });
       expectMatchesContract('POST', '/zips', 202, JSON.stringify({ id: JOB_ID, status: 'pending' }));
       expectMatchesContract('GET', '/zips/{id}', 200, { ...zipProgress, status: 'running' });
       expectMatchesContract('GET', `/zips/${JOB_ID}`, 200, zipDone);

@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { etagField, uploadIdField } from '../../handlers/lib/uploads/fields';
+import {
+  etagField,
+  MAX_PARTS_PER_SIGNING,
+  partNumbersField,
+  uploadIdField,
+} from '../../handlers/lib/uploads/fields';
 
 describe('uploadIdField', () => {
   it("accepts S3's, s3rver's and fauxqs's upload ids", () => {
@@ -19,5 +24,25 @@ describe('etagField', () => {
     expect(etagField('0123abc', 'etag')).to.equal('"0123abc"');
     expect(etagField('"0123abc"', 'etag')).to.equal('"0123abc"');
     expect(etagField('"0123abc-3"', 'etag')).to.equal('"0123abc-3"');
+  });
+});
+
+describe('partNumbersField', () => {
+  it('takes 1..MAX_PARTS_PER_SIGNING distinct part numbers, in any order', () => {
+    expect(partNumbersField([3, 1, 10000])).to.deep.equal([3, 1, 10000]);
+    const most = Array.from({ length: MAX_PARTS_PER_SIGNING }, (_, i) => i + 1);
+    expect(partNumbersField(most)).to.deep.equal(most);
+  });
+
+  it('refuses none, too many, a repeated or an impossible part number', () => {
+    for (const value of [
+      [],
+      [...Array(MAX_PARTS_PER_SIGNING + 1).keys()].map((i) => i + 1),
+      [2, 2],
+      [0],
+      [10001],
+    ]) {
+      expect(() => partNumbersField(value), JSON.stringify(value)).to.throw(/partNumbers/);
+    }
   });
 });

@@ -33,6 +33,11 @@ export function zipFolder(identityId: string): ObjectKey {
   return `zip/${identityId}/` as ObjectKey;
 }
 
+/** The S3 prefix under which the plans of a user's multipart uploads live (lib/uploads/plans.ts). */
+export function uploadPlanFolder(identityId: string): ObjectKey {
+  return `uploads/${identityId}/` as ObjectKey;
+}
+
 /** `folder` (built here) followed by a name that the caller built from checked parts. */
 export function keyIn(folder: ObjectKey, rest: string): ObjectKey {
   return (folder + rest) as ObjectKey;

@@ -8,13 +8,22 @@ import { BadRequestError } from './errors';
 export function keyParam(
   event: Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'>,
 ): string {
-  const { key } = queryParams(event, ['key']);
-  if (key === undefined) throw new BadRequestError('The query parameter "key" is required.');
+  return requiredParam(event, ['key'], 'key');
+}
+
+/** The query parameter `name`: required and given once, in a query that has only `allowed` ones. */
+export function requiredParam<K extends string>(
+  event: Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'>,
+  allowed: readonly K[],
+  name: K,
+): string {
+  const value = queryParams(event, allowed)[name];
+  if (value === undefined) throw new BadRequestError(`The query parameter "${name}" is required.`);
   // API Gateway keeps only the last of repeated parameters: refuse rather than pick one silently.
-  if ((event.multiValueQueryStringParameters?.key?.length ?? 0) > 1) {
-    throw new BadRequestError('The query parameter "key" must be given once.');
+  if ((event.multiValueQueryStringParameters?.[name]?.length ?? 0) > 1) {
+    throw new BadRequestError(`The query parameter "${name}" must be given once.`);
   }
-  return key;
+  return value;
 }
 
 /** The query string as a plain object; any parameter not in `allowed` is a 400. */

@@ -8,9 +8,7 @@ import { MIN_PART_BYTES } from '../s3/limits';
 export function multipartError(error: unknown): unknown {
   switch (error instanceof Error ? error.name : undefined) {
     case 'NoSuchUpload':
-      return new NotFoundError(
-        'No such upload for this key: it was completed, aborted or expired, or never started.',
-      );
+      return noSuchUploadError();
     case 'InvalidPart':
       return new ConflictError('A listed part was not uploaded, or its etag does not match the upload.');
     case 'EntityTooSmall':
@@ -20,6 +18,13 @@ export function multipartError(error: unknown): unknown {
     default:
       return error;
   }
+}
+
+/** The one answer for an upload that the caller cannot use: it never says whose or why. */
+export function noSuchUploadError(): NotFoundError {
+  return new NotFoundError(
+    'No such upload for this key: it was completed, aborted or expired, or never started.',
+  );
 }
 
 /** Whether S3 said the upload does not exist (or not for this key). */

@@ -12,6 +12,13 @@ export interface CompletedPart {
 
 const PART_FIELDS = ['partNumber', 'etag'];
 
+/**
+ * Part URLs signed by one POST /uploads/parts. They expire after 5 minutes, so a client asks for the next
+ * parts as it goes; 100 are more than a fast link starts in that time (100 × 16 MiB in 5 minutes is
+ * 45 Mbit/s), and at most ~440 KB of JSON (a URL is up to ~4.4 KB, see settings.ts).
+ */
+export const MAX_PARTS_PER_SIGNING = 100;
+
 // S3 upload ids are opaque, URL-safe or base64 text; anything else never reached S3 from us.
 const UPLOAD_ID = /^[A-Za-z0-9._~+/=-]{1,1024}$/;
 
@@ -55,4 +62,18 @@ export function etagField(value: unknown, name: string): string {
     throw new BadRequestError(`"${name}" must be the ETag that S3 returned for the part.`);
   }
   return `"${unquoteEtag(value)}"`;
+}
+
+/**
+ * The `partNumbers` field of POST /uploads/parts: 1..MAX_PARTS_PER_SIGNING part numbers, each in
+ * 1..10,000 and given once (whether the upload has that part is checked against its plan).
+ */
+export function partNumbersField(value: unknown): number[] {
+  const numbers = arrayField(value, 'partNumbers', 1, MAX_PARTS_PER_SIGNING).map((item, index) =>
+    intField(item, `partNumbers[${index}]`, 1, MAX_PARTS),
+  );
+  if (new Set(numbers).size !== numbers.length) {
+    throw new BadRequestError('"partNumbers" must name each part once.');
+  }
+  return numbers;
 }

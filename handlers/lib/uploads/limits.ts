@@ -43,10 +43,14 @@ export interface PartPlan {
  */
 export function planParts(size: number, partBytes: number): PartPlan {
   const partSize = Math.max(partBytes, Math.ceil(size / MAX_PARTS_PER_UPLOAD / MiB) * MiB);
+  return { partSize, parts: cutIntoParts(size, partSize) };
+}
+
+/** The parts of `size` bytes in parts of `partSize`, the last one holding the rest (at least one part). */
+export function cutIntoParts(size: number, partSize: number): PlannedPart[] {
   const count = Math.max(1, Math.ceil(size / partSize));
-  const parts = Array.from({ length: count }, (_, index) => ({
+  return Array.from({ length: count }, (_, index) => ({
     partNumber: index + 1,
     size: Math.min(partSize, size - index * partSize),
   }));
-  return { partSize, parts };
 }

@@ -1,7 +1,7 @@
 import { PutObjectCommand, type S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ObjectKey } from '../files/keys';
-import { PRESIGNED_URL_SECONDS } from '../files/presign';
+import { expiresAt, PRESIGNED_URL_SECONDS } from '../files/presign';
 import type { PlannedPart } from './limits';
 
 /**
@@ -14,6 +14,16 @@ const PUT_SIGNED_HEADERS = new Set(['content-length', 'content-type']);
  * content-type that a browser would not send, so it must stay unsigned.
  */
 const PART_SIGNED_HEADERS = new Set(['content-length']);
+
+/** Now, in whole seconds as X-Amz-Date has it, so that `expiresAt` is exactly when S3 starts refusing. */
+export function signingNow(): Date {
+  return new Date(Math.floor(Date.now() / 1000) * 1000);
+}
+
+/** When URLs signed at `signingDate` expire, as the contract's `expiresAt`. */
+export function urlsExpireAt(signingDate: Date): string {
+  return expiresAt(PRESIGNED_URL_SECONDS, signingDate.getTime());
+}
 
 /**
  * A presigned PUT for exactly one S3 key, `size` bytes of `contentType`. `s3` must not add checksums (requestChecksumCalculation 'WHEN_REQUIRED'): a checksum

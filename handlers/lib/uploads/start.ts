@@ -1,12 +1,14 @@
 import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import type { ObjectKey } from '../files/keys';
-import { expiresAt, PRESIGNED_URL_SECONDS } from '../files/presign';
 import { PayloadTooLargeError } from '../http/errors';
 import type { UploadDeps } from '../wiring/deps';
 import { planParts, type UploadLimits } from './limits';
-import { presignParts, presignPut } from './presign';
+import { writePlan } from './plans';
+import { presignParts, presignPut, signingNow, urlsExpireAt } from './presign';
 
 export interface UploadRequest {
+  readonly identityId: string;
+  /** The file's key in the folder of `identityId`. */
   readonly s3Key: ObjectKey;
   readonly size: number;
   readonly contentType: string;
@@ -31,7 +33,8 @@ export interface MultipartUpload {
 
 /**
  * Starts an upload of `size` bytes straight to S3: one presigned PUT up to the multipart threshold,
- * otherwise a multipart upload (its content type fixed now) with one presigned URL per part.
+ * otherwise a multipart upload (its content type fixed now, its plan recorded for re-signing) with one
+ * presigned URL per part.
  */
 export async function startUpload(
   deps: Pick<UploadDeps, 's3' | 'presigner' | 'bucket'>,
@@ -42,15 +45,14 @@ export async function startUpload(
   if (request.size > limits.maxFileBytes) {
     throw new PayloadTooLargeError(`A file may be at most ${limits.maxFileBytes} bytes.`);
   }
-  // Whole seconds, as in X-Amz-Date, so that `expiresAt` is exactly when S3 starts refusing the URLs.
-  const signingDate = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const signingDate = signingNow();
   if (request.size <= limits.multipartThresholdBytes) {
     return {
       type: 'single',
       url: await presignPut(presigner, bucket, request.s3Key, request.size, request.contentType, signingDate),
       method: 'PUT',
       headers: { 'Content-Type': request.contentType },
-      expiresAt: expiresAt(PRESIGNED_URL_SECONDS, signingDate.getTime()),
+      expiresAt: urlsExpireAt(signingDate),
     };
   }
   const created = await s3.send(
@@ -62,11 +64,16 @@ export async function startUpload(
   );
   if (!created.UploadId) throw new Error('CreateMultipartUpload returned no upload id');
   const plan = planParts(request.size, limits.partBytes);
+  // Should this fail, the upload is left to the bucket's rule that aborts incomplete uploads.
+  await writePlan(s3, bucket, request.identityId, request.s3Key, created.UploadId, {
+    size: request.size,
+    partSize: plan.partSize,
+  });
   return {
     type: 'multipart',
     uploadId: created.UploadId,
     partSize: plan.partSize,
     parts: await presignParts(presigner, bucket, request.s3Key, created.UploadId, plan.parts, signingDate),
-    expiresAt: expiresAt(PRESIGNED_URL_SECONDS, signingDate.getTime()),
+    expiresAt: urlsExpireAt(signingDate),
   };
 }

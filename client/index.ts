@@ -1,0 +1,31 @@
+/**
+ * lockbox's typed client for browsers and Node: SRP sign-in against the Cognito user pool, identity-pool
+ * credentials refreshed before they expire, every API route as a typed method signed with SigV4
+ * (aws4fetch), uploads of any size and zip downloads. No framework; see docs/client.md.
+ */
+
+export type { SessionStorage } from './auth/storage';
+export { memoryStorage } from './auth/storage';
+export type { LockboxConfig } from './config';
+export { type ClientOptions, createLockboxClient } from './create-client';
+export { isLockboxError, LockboxError, type LockboxErrorCode } from './errors';
+export type {
+  Auth,
+  CurrentUser,
+  DeleteFilesResult,
+  ErrorCode,
+  FileDownload,
+  FileEntry,
+  FolderPage,
+  ListFilesOptions,
+  LockboxClient,
+  Progress,
+  SignInResult,
+  StoredFile,
+  UploadBody,
+  UploadOptions,
+  ZipJob,
+  ZipJobDone,
+  ZipOptions,
+  ZipProgress,
+} from './lockbox-client';

@@ -1,0 +1,107 @@
+/** The client's public shape: what `createLockboxClient` returns, and the types of its arguments and answers. */
+import type { components } from './api-types';
+
+type Schemas = components['schemas'];
+export type FolderPage = Schemas['FolderPage'];
+export type FileEntry = Schemas['FileEntry'];
+export type FileDownload = Schemas['FileDownload'];
+export type StoredFile = Schemas['StoredFile'];
+export type DeleteFilesResult = Schemas['DeleteFilesResult'];
+export type UploadPlan = Schemas['UploadPlan'];
+export type ZipJobCreated = Schemas['ZipJobCreated'];
+export type ZipJob = Schemas['ZipJob'];
+export type ZipJobDone = Schemas['ZipJobDone'];
+export type ErrorCode = Schemas['ErrorCode'];
+
+/** What a sign-in step ends in: signed in, or a challenge the user must answer to go on. */
+export type SignInResult =
+  | { readonly status: 'signed-in'; readonly user: CurrentUser }
+  | {
+      readonly status: 'new-password-required';
+      /** Sets the user's own password (a first sign-in with a temporary one). */
+      complete(newPassword: string): Promise<SignInResult>;
+    }
+  | {
+      readonly status: 'totp-required';
+      /** The 6-digit code of the user's authenticator app. */
+      complete(code: string): Promise<SignInResult>;
+    };
+
+export interface CurrentUser {
+  /** The user pool's `sub`. */
+  readonly sub: string;
+  readonly email: string;
+  readonly username: string;
+  /** The identity pool's id: the user's folder in the bucket. */
+  readonly identityId: string;
+}
+
+export interface Auth {
+  /** SRP sign-in (the password never leaves the device). */
+  signIn(email: string, password: string): Promise<SignInResult>;
+  /** Revokes the refresh token and forgets the session, on this device. */
+  signOut(): Promise<void>;
+  /** Mails (locally: prints) a code; answers the same for unknown users. */
+  forgotPassword(email: string): Promise<void>;
+  confirmForgotPassword(email: string, code: string, newPassword: string): Promise<void>;
+  /** The signed-in user, restoring a stored session if there is one; null when signed out. */
+  currentUser(): Promise<CurrentUser | null>;
+}
+
+export interface ListFilesOptions {
+  /** A folder: empty for the root, else ending in `/`. */
+  readonly prefix?: string;
+  readonly cursor?: string;
+  readonly limit?: number;
+}
+
+export interface Progress {
+  readonly loaded: number;
+  readonly total: number;
+}
+
+export interface UploadOptions {
+  readonly key: string;
+  /** Defaults to `application/octet-stream`. */
+  readonly contentType?: string;
+  readonly onProgress?: (progress: Progress) => void;
+  /** Aborting it cancels the upload, and aborts its multipart upload on S3. */
+  readonly signal?: AbortSignal;
+  /** A multipart upload to carry on with (the `uploadId` of an interrupted one): only missing parts are sent. */
+  readonly resume?: { readonly uploadId: string };
+  /** Called once a multipart upload exists, so an app can store the id and resume after a reload. */
+  readonly onUploadId?: (uploadId: string) => void;
+}
+
+export interface ZipProgress {
+  readonly status: 'pending' | 'running' | 'done';
+  readonly fileCount: number;
+  readonly filesDone: number;
+  readonly bytesDone: number;
+}
+
+export interface ZipOptions {
+  /** The archive's download name; `files.zip` when absent. */
+  readonly name?: string;
+  readonly onProgress?: (progress: ZipProgress) => void;
+  /** Stops polling (the job itself runs on). */
+  readonly signal?: AbortSignal;
+}
+
+/** A Blob (File included) in the browser or Node, or bytes. */
+export type UploadBody = Blob | Uint8Array;
+
+export interface LockboxClient {
+  readonly auth: Auth;
+  listFiles(options?: ListFilesOptions): Promise<FolderPage>;
+  getFile(key: string): Promise<FileDownload>;
+  /** A small file (≤ 4 MiB) through the API; `contentType` defaults to `application/octet-stream`. */
+  putFile(key: string, body: UploadBody | string, contentType?: string): Promise<StoredFile>;
+  deleteFile(key: string): Promise<void>;
+  deleteFiles(keys: readonly string[]): Promise<DeleteFilesResult>;
+  /** Any size: one presigned PUT, or a multipart upload with parallel, retried, re-signed parts. */
+  upload(body: UploadBody, options: UploadOptions): Promise<StoredFile>;
+  /** Starts a zip job, waits for it, and answers the finished job (its `url` downloads the archive). */
+  zip(keys: readonly string[], options?: ZipOptions): Promise<ZipJobDone>;
+  getZip(id: string): Promise<ZipJob>;
+}

@@ -1,0 +1,19 @@
+/** Byte progress of one upload: what its parts (or its single PUT) have sent so far, in total. */
+import type { Progress } from '../lockbox-client';
+
+export class ProgressMeter {
+  private readonly sent = new Map<number, number>();
+  private loaded = 0;
+
+  constructor(
+    private readonly total: number,
+    private readonly report: ((progress: Progress) => void) | undefined,
+  ) {}
+
+  /** Part `n` (0 for a single PUT) has sent `bytes`; 0 again when it starts over. */
+  update(n: number, bytes: number): void {
+    this.loaded += bytes - (this.sent.get(n) ?? 0);
+    this.sent.set(n, bytes);
+    this.report?.({ loaded: this.loaded, total: this.total });
+  }
+}

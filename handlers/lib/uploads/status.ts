@@ -1,0 +1,27 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { ObjectKey } from '../files/keys';
+import { noSuchUploadError } from './errors';
+import { readPlan } from './plans';
+import { listUploadedParts, type UploadedPart } from './uploaded-parts';
+
+export interface UploadStatus {
+  /** The size declared when the upload started: a resumed upload must send the same file. */
+  readonly size: number;
+  readonly partSize: number;
+  /** The parts S3 holds, ascending: a resuming client sends the others. */
+  readonly parts: UploadedPart[];
+}
+
+/** Where the caller's open multipart upload `uploadId` of `key` stands; 404 for any upload it cannot use. */
+export async function uploadStatus(
+  s3: S3Client,
+  bucket: string,
+  identityId: string,
+  key: ObjectKey,
+  uploadId: string,
+): Promise<UploadStatus> {
+  const plan = await readPlan(s3, bucket, identityId, key, uploadId);
+  if (plan === undefined) throw noSuchUploadError();
+  const parts = await listUploadedParts(s3, bucket, key, uploadId);
+  return { size: plan.size, partSize: plan.partSize, parts };
+}

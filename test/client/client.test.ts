@@ -1,0 +1,248 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import {
+  createLockboxClient,
+  isLockboxError,
+  type LockboxClient,
+  LockboxError,
+  memoryStorage,
+} from '../../client';
+import { adminClient, createUser } from '../../devtools/local-session';
+import { type LaunchedSystem, launchLocalSystem } from '../../local/launch';
+import { unzip } from '../support/unzip';
+
+const PASSWORD = 'Correct-Horse-Battery-1!';
+const ODD_KEY = "a b:(c)'+%#&=~*!-Ünïcødé ß.txt";
+
+/** Resolves with the LockboxError a promise rejects with; fails the test when it resolves. */
+async function failure(promise: Promise<unknown>): Promise<LockboxError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(LockboxError);
+    return error as LockboxError;
+  }
+  throw new Error('expected a LockboxError');
+}
+
+describe('client/ against the local system: sign-in, every route, typed errors', function () {
+  this.timeout(120_000);
+  let dataDir: string;
+  let system: LaunchedSystem;
+  let client: LockboxClient;
+  /** Every Cognito and API call the client makes, as `<X-Amz-Target or METHOD path>`. */
+  const calls: string[] = [];
+  let clock = 0;
+
+  const recordingFetch: typeof fetch = (input, init) => {
+    const request = new Request(input, init);
+    const target = request.headers.get('x-amz-target');
+    calls.push(target ?? `${request.method} ${new URL(request.url).pathname}`);
+    return fetch(request);
+  };
+
+  async function newUser(email: string): Promise<string> {
+    const temporary = `Temp-${crypto.randomUUID()}-1a!`;
+    await createUser(adminClient(system.config, system.admin), system.config, email, temporary);
+    return temporary;
+  }
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'lockbox-client-'));
+    system = await launchLocalSystem({ dataDir });
+    client = createLockboxClient(system.config, { fetch: recordingFetch, now: () => Date.now() + clock });
+  });
+
+  after(async () => {
+    expect(await system?.stop()).to.equal(0);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  describe('auth', () => {
+    it('signs an admin-created user in with SRP through the new-password challenge', async () => {
+      const temporary = await newUser('alice@example.com');
+      expect(await client.auth.currentUser()).to.equal(null);
+      const first = await client.auth.signIn('alice@example.com', temporary);
+      expect(first.status).to.equal('new-password-required');
+      if (first.status !== 'new-password-required') return;
+      const done = await first.complete(PASSWORD);
+      expect(done.status).to.equal('signed-in');
+      const user = await client.auth.currentUser();
+      expect(user).to.include({ email: 'alice@example.com' });
+      expect(user?.identityId).to.match(/^eu-west-1:[0-9a-f-]{36}$/);
+    });
+
+    it('refuses a wrong password with Cognito’s error, typed', async () => {
+      const other = createLockboxClient(system.config);
+      const error = await failure(other.auth.signIn('alice@example.com', 'Wrong-Horse-Battery-1!'));
+      expect(error).to.include({ code: 'NotAuthorizedException', status: 400 });
+      expect(error.message).to.equal('Incorrect username or password.');
+      expect(error.requestId).to.be.a('string');
+    });
+
+    it('restores a session from its storage (a reload), and signs out for good', async () => {
+      const storage = memoryStorage();
+      const first = createLockboxClient(system.config, { storage });
+      expect((await first.auth.signIn('alice@example.com', PASSWORD)).status).to.equal('signed-in');
+      const identityId = (await first.auth.currentUser())?.identityId;
+
+      const reloaded = createLockboxClient(system.config, { storage });
+      expect((await reloaded.auth.currentUser())?.identityId).to.equal(identityId);
+      expect((await reloaded.listFiles()).files).to.be.an('array');
+
+      await reloaded.auth.signOut();
+      expect(await reloaded.auth.currentUser()).to.equal(null);
+      // The refresh token is revoked on the pool, not just forgotten: another tab holding it is out too.
+      const otherTab = createLockboxClient(system.config, {
+        storage: first === reloaded ? storage : storage,
+      });
+      expect(await otherTab.auth.currentUser()).to.equal(null);
+      expect((await failure(reloaded.listFiles())).code).to.equal('NotSignedIn');
+    });
+
+    it('resets a forgotten password with the code the pool sends', async () => {
+      const temporary = await newUser('carol@example.com');
+      const carol = createLockboxClient(system.config);
+      const first = await carol.auth.signIn('carol@example.com', temporary);
+      if (first.status !== 'new-password-required') throw new Error(first.status);
+      await first.complete(PASSWORD);
+      await carol.auth.forgotPassword('carol@example.com');
+      const code = /password reset code for carol@example\.com: (\d{6})/.exec(system.output())?.[1];
+      expect(code).to.be.a('string');
+      const wrong = await failure(
+        carol.auth.confirmForgotPassword('carol@example.com', '000000', 'Other-Horse-1!'),
+      );
+      expect(wrong.code).to.be.oneOf(['CodeMismatchException', 'ExpiredCodeException']);
+      await carol.auth.confirmForgotPassword('carol@example.com', code as string, 'New-Horse-Battery-2!');
+      expect((await carol.auth.signIn('carol@example.com', 'New-Horse-Battery-2!')).status).to.equal(
+        'signed-in',
+      );
+    });
+
+    it('renews tokens and credentials before they expire, once for many concurrent calls', async () => {
+      await client.listFiles();
+      calls.length = 0;
+      clock = 2 * 60 * 60 * 1000; // two hours on: the ID token (1 h) and the credentials are stale
+      try {
+        await Promise.all([
+          client.listFiles(),
+          client.listFiles(),
+          client.getFile('nothing-here.txt').catch(() => {}),
+        ]);
+        expect(calls.filter((c) => c.endsWith('.InitiateAuth'))).to.have.length(1); // REFRESH_TOKEN_AUTH
+        expect(calls.filter((c) => c.endsWith('.GetCredentialsForIdentity'))).to.have.length(1);
+        expect(calls.filter((c) => c.endsWith('.GetId'))).to.have.length(0); // the identity id is cached
+      } finally {
+        clock = 0;
+      }
+    });
+  });
+
+  describe('routes', () => {
+    const folder = 'client/';
+    const key = `${folder}${ODD_KEY}`;
+    const text = 'hello from the client ✓';
+
+    it('putFile, listFiles, getFile (and its download URL)', async () => {
+      const stored = await client.putFile(key, text, 'text/plain; charset=utf-8');
+      expect(stored).to.include({ key, size: new TextEncoder().encode(text).length });
+      await client.putFile(`${folder}sub/bytes.bin`, new Uint8Array([1, 2, 3]));
+      await client.putFile(`${folder}blob.bin`, new Blob(['blob']));
+
+      const page = await client.listFiles({ prefix: folder });
+      expect(page.files.map((f) => f.key)).to.have.members([key, `${folder}blob.bin`]);
+      expect(page.folders).to.deep.equal([`${folder}sub/`]);
+      expect(page.nextCursor).to.equal(null);
+
+      const first = await client.listFiles({ prefix: folder, limit: 1 });
+      expect(first.nextCursor).to.be.a('string');
+      const second = await client.listFiles({
+        prefix: folder,
+        limit: 1,
+        cursor: first.nextCursor ?? undefined,
+      });
+      expect(second.files.length + second.folders.length).to.equal(1);
+
+      const file = await client.getFile(key);
+      expect(file.contentType).to.equal('text/plain; charset=utf-8');
+      expect(await (await fetch(file.url)).text()).to.equal(text);
+      expect((await client.getFile(`${folder}sub/bytes.bin`)).contentType).to.equal(
+        'application/octet-stream',
+      );
+    });
+
+    it('zip(): starts a job, reports progress, answers the finished job with its download URL', async () => {
+      const seen: string[] = [];
+      const job = await client.zip([key, `${folder}sub/`], {
+        name: 'client.zip',
+        onProgress: (p) => seen.push(`${p.status} ${p.filesDone}/${p.fileCount}`),
+      });
+      expect(job).to.include({ status: 'done', fileCount: 2, filesDone: 2 });
+      expect(seen.at(-1)).to.equal('done 2/2');
+      const { entries } = await unzip(Buffer.from(await (await fetch(job.url)).arrayBuffer()));
+      expect(entries.map((e) => e.name).sort()).to.deep.equal([ODD_KEY, 'sub/bytes.bin'].sort());
+      expect((await client.getZip(job.id)).status).to.equal('done');
+    });
+
+    it('deleteFiles and deleteFile', async () => {
+      const result = await client.deleteFiles([`${folder}sub/`, '../escape.txt']);
+      expect(result.deleted).to.deep.equal([`${folder}sub/`]);
+      expect(result.errors.map((e) => e.code)).to.deep.equal(['InvalidKey']);
+      await client.deleteFile(key);
+      await client.deleteFile(`${folder}blob.bin`);
+      expect((await client.listFiles({ prefix: folder })).files).to.deep.equal([]);
+    });
+  });
+
+  describe('errors, one typed class', () => {
+    it('InvalidKey (400), NotFound (404), PayloadTooLarge (413), with status and request id', async () => {
+      const invalid = await failure(client.getFile('../escape.txt'));
+      expect(invalid).to.include({ code: 'InvalidKey', status: 400 });
+      expect(invalid.requestId).to.match(/^[0-9a-f-]{36}$/);
+
+      const missing = await failure(client.getFile('no/such/file.txt'));
+      expect(missing).to.include({ code: 'NotFound', status: 404 });
+      expect(isLockboxError(missing, 'NotFound')).to.equal(true);
+
+      expect((await failure(client.getZip(crypto.randomUUID()))).code).to.equal('NotFound');
+      expect((await failure(client.getZip('not-a-uuid'))).status).to.be.oneOf([400, 404]);
+      const tooBig = await failure(client.putFile('big.bin', new Uint8Array(4 * 1024 * 1024 + 1)));
+      expect(tooBig).to.include({ code: 'PayloadTooLarge', status: 413 });
+      const badZip = await failure(client.zip(['no/such/file.txt']));
+      expect(badZip).to.include({ code: 'NotFound', status: 404 });
+    });
+
+    it('API Gateway’s refusal of a bad signature is Unauthorized (403) with its message', async () => {
+      const tampering: typeof fetch = async (input, init) => {
+        const request = new Request(input, init);
+        if (request.headers.has('authorization')) {
+          request.headers.set(
+            'authorization',
+            request.headers.get('authorization')?.replace(/Signature=\w{4}/, 'Signature=0000') ?? '',
+          );
+        }
+        return fetch(request);
+      };
+      const storage = memoryStorage();
+      const signedIn = createLockboxClient(system.config, { storage });
+      await signedIn.auth.signIn('alice@example.com', PASSWORD);
+      const forged = createLockboxClient(system.config, { storage, fetch: tampering });
+      const error = await failure(forged.listFiles());
+      expect(error).to.include({ code: 'Unauthorized', status: 403 });
+      expect(error.message).to.match(/signature/i);
+      expect(error.requestId).to.be.a('string');
+    });
+
+    it('no answer is NetworkError, a fired signal is Aborted', async () => {
+      const offline = createLockboxClient({ ...system.config, user_pool_endpoint: 'http://127.0.0.1:9/' });
+      expect((await failure(offline.auth.signIn('alice@example.com', PASSWORD))).code).to.equal(
+        'NetworkError',
+      );
+      const controller = new AbortController();
+      controller.abort();
+      expect((await failure(client.zip(['x.txt'], { signal: controller.signal }))).code).to.equal('Aborted');
+    });
+  });
+});

@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import { type Statement, type Synthesized, synthDev } from './synthesized';
+
+/** The S3 access of the upload functions, spelled out: the generic table check cannot catch a wrong table. */
+describe('upload functions: S3 access', () => {
+  let stack: Synthesized;
+  let bucketArn: string;
+  before(() => {
+    stack = synthDev();
+    bucketArn = stack.ref('aws_s3_bucket', 'arn');
+  });
+
+  /** "<action> on <resource>[ if <condition>]" for each S3 grant of the function, sorted. */
+  function s3Grants(handler: string): string[] {
+    return stack
+      .roleStatements(stack.lambda(`lockbox-dev-${handler}`).role)
+      .filter((s: Statement) => s.actions?.some((a) => a.startsWith('s3:')))
+      .flatMap((s) => {
+        expect(s.effect).to.equal('Allow');
+        const condition = (s.condition ?? []).map((c) => ` if ${c.variable} ${c.test} ${c.values.join('|')}`);
+        return (s.actions ?? []).flatMap((a) =>
+          (s.resources ?? []).map((r) => `${a} on ${r}${condition.join('')}`),
+        );
+      })
+      .sort();
+  }
+
+  it('lets POST /uploads/parts sign part URLs, check the upload is open and read plans: nothing more', () => {
+    expect(s3Grants('sign-upload-parts')).to.deep.equal([
+      `s3:GetObject on ${bucketArn}/uploads/*`,
+      `s3:ListMultipartUploadParts on ${bucketArn}/eu-west-1:*`,
+      `s3:PutObject on ${bucketArn}/eu-west-1:*`,
+    ]);
+  });
+
+  it('lets GET /uploads list parts and read plans: it can neither write nor read files', () => {
+    expect(s3Grants('list-upload-parts')).to.deep.equal([
+      `s3:GetObject on ${bucketArn}/uploads/*`,
+      `s3:ListMultipartUploadParts on ${bucketArn}/eu-west-1:*`,
+    ]);
+  });
+
+  it('lets POST /uploads write plans, and no other function touch them but to read', () => {
+    expect(s3Grants('create-upload')).to.deep.equal([
+      `s3:PutObject on ${bucketArn}/eu-west-1:*`,
+      `s3:PutObject on ${bucketArn}/uploads/*`,
+    ]);
+    const functions = stack.resources('aws_lambda_function').map(([, fn]) => fn.function_name as string);
+    const onPlans = functions.flatMap((name) =>
+      s3Grants(name.replace('lockbox-dev-', ''))
+        .filter((grant) => grant.endsWith(`${bucketArn}/uploads/*`))
+        .map((grant) => `${name}: ${grant.split(' ')[0]}`),
+    );
+    expect(onPlans.sort()).to.deep.equal([
+      'lockbox-dev-create-upload: s3:PutObject',
+      'lockbox-dev-list-upload-parts: s3:GetObject',
+      'lockbox-dev-sign-upload-parts: s3:GetObject',
+    ]);
+  });
+});
