@@ -53,6 +53,12 @@ describe('the example app in Chromium (npm start in its own process, a fresh use
   const row = (key: string) => page.locator(`tr[data-key="${key}"]`);
   const upload = (key: string, state: string) =>
     page.locator(`li.upload[data-key="${key}"][data-state="${state}"]`);
+  /** Waits until the upload row of `key` ends, and expects it to end uploaded (a failure shows its message). */
+  const uploaded = async (key: string) => {
+    const ended = page.locator(`li.upload[data-key="${key}"]:is([data-state="done"], [data-state="failed"])`);
+    await ended.waitFor();
+    expect(await ended.getAttribute('data-state'), (await ended.textContent()) ?? '').to.equal('done');
+  };
   const downloaded = async (action: () => Promise<void>): Promise<Buffer> => {
     const download = page.waitForEvent('download');
     await action();
@@ -107,14 +113,14 @@ describe('the example app in Chromium (npm start in its own process, a fresh use
 
     await page.getByRole('button', { name: 'Upload files' }).waitFor();
     expect(await page.locator('#account-email').textContent()).to.equal(email);
-    expect(await page.getByText('This folder is empty').isVisible()).to.equal(true);
+    await page.getByText('This folder is empty').waitFor();
     await shot('signed-in');
   });
 
   it('uploads a small file dropped on the page', async () => {
     const dataTransfer = await page.evaluateHandle(dataTransferScript('small.txt', SMALL_TEXT, 'text/plain'));
     await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer });
-    await upload('small.txt', 'done').waitFor();
+    await uploaded('small.txt');
     await row('small.txt').waitFor();
     expect(partPuts.filter((put) => put.file === 'small.txt')).to.deep.equal([]);
     await shot('small-file-uploaded');
@@ -123,7 +129,7 @@ describe('the example app in Chromium (npm start in its own process, a fresh use
   it('uploads a 40 MiB file in parts, its progress bar moving as the parts go', async () => {
     await page.evaluate(recordProgressScript('big.bin'));
     await page.locator('#upload-files').setInputFiles(files.big);
-    await upload('big.bin', 'done').waitFor();
+    await uploaded('big.bin');
     await shot('large-file-uploaded');
 
     const progress = await page.evaluate<number[]>('window.progressValues');
@@ -163,7 +169,7 @@ describe('the example app in Chromium (npm start in its own process, a fresh use
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Resume upload of resume.bin' }).click();
     await (await chooser).setFiles(files.resume);
-    await upload('resume.bin', 'done').waitFor();
+    await uploaded('resume.bin');
     await row('resume.bin').waitFor();
     await shot('resumed-upload-done');
 
@@ -175,8 +181,8 @@ describe('the example app in Chromium (npm start in its own process, a fresh use
 
   it('uploads a folder and lists it, one level at a time', async () => {
     await page.locator('#upload-folder').setInputFiles(files.photos);
-    await upload('photos/b/c.txt', 'done').waitFor();
-    await upload('photos/a.txt', 'done').waitFor();
+    await uploaded('photos/b/c.txt');
+    await uploaded('photos/a.txt');
     await row('photos/').waitFor();
     const listed = await page
       .locator('tbody tr')
@@ -209,7 +215,7 @@ describe('the example app in Chromium (npm start in its own process, a fresh use
 
   it('zips two files and a folder and downloads the archive', async () => {
     await page.getByRole('checkbox', { name: 'Select resume.bin' }).check();
-    await page.getByRole('checkbox', { name: 'Select photos/' }).check();
+    await page.getByRole('checkbox', { name: 'Select folder photos' }).check();
     await shot('three-selected');
     const archive = await downloaded(() => page.getByRole('button', { name: 'Download as zip' }).click());
     await page.locator('li.upload[data-name="files.zip"][data-state="done"]').waitFor();

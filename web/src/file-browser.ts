@@ -239,10 +239,11 @@ export function renderFileBrowser(root: HTMLElement, client: LockboxClient, pend
 
   function rowOf(item: Item): HTMLElement {
     const key = keyOf(item);
-    const name = key.slice(folder.length);
+    const name = key.slice(folder.length).replace(/\/$/, '');
+    const label = item.kind === 'folder' ? `folder ${name}` : name;
     const check = h('input', {
       type: 'checkbox',
-      'aria-label': `Select ${name}`,
+      'aria-label': `Select ${label}`,
       checked: selected.has(key),
     });
     check.addEventListener('change', () => {
@@ -272,7 +273,7 @@ export function renderFileBrowser(root: HTMLElement, client: LockboxClient, pend
             {
               type: 'button',
               class: 'button quiet',
-              'aria-label': `Download ${name} as zip`,
+              'aria-label': `Download ${label} as zip`,
               onclick: () => void zip([key]),
             },
             'Zip',
@@ -293,7 +294,7 @@ export function renderFileBrowser(root: HTMLElement, client: LockboxClient, pend
           {
             type: 'button',
             class: 'button quiet danger',
-            'aria-label': `Delete ${name}`,
+            'aria-label': `Delete ${label}`,
             onclick: () => void remove([key]),
           },
           'Delete',
