@@ -86,7 +86,7 @@ export function createUploadQueue(
       h('span', { class: 'upload-name' }, key),
       bar,
       status,
-      cancel,
+      h('span', { class: 'upload-actions' }, cancel),
     );
     const queued: QueuedUpload = { file, key, controller, row: itemRow, bar, status, cancel };
     cancel.addEventListener('click', () => {
@@ -192,29 +192,33 @@ export function createUploadQueue(
       h('span', { class: 'upload-status' }, formatBytes(upload.size)),
       message,
       h(
-        'button',
-        {
-          type: 'button',
-          class: 'button',
-          'aria-label': `Resume upload of ${upload.key}`,
-          onclick: () => input.click(),
-        },
-        'Resume…',
-      ),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'button quiet',
-          'aria-label': `Forget upload of ${upload.key}`,
-          onclick: () => {
-            pending.forget(upload.key);
-            renderInterrupted();
+        'span',
+        { class: 'upload-actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button',
+            'aria-label': `Resume upload of ${upload.key}`,
+            onclick: () => input.click(),
           },
-        },
-        'Forget',
+          'Resume…',
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button quiet',
+            'aria-label': `Forget upload of ${upload.key}`,
+            onclick: () => {
+              pending.forget(upload.key);
+              renderInterrupted();
+            },
+          },
+          'Forget',
+        ),
+        input,
       ),
-      input,
     );
   }
 

@@ -28,6 +28,7 @@ export function createZipPanel(client: LockboxClient): ZipPanel {
       h('span', { class: 'upload-name' }, name),
       bar,
       status,
+      h('span', { class: 'upload-actions' }),
     );
     list.prepend(row);
     element.hidden = false;
