@@ -85,7 +85,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Where an open multipart upload stands
+         * @description The size declared when the upload started, its `partSize`, and the parts that S3 already holds
+         *     (number, size, ETag), so that a client can resume after a reload: send the missing parts with URLs
+         *     from `POST /uploads/parts`, then complete with every part's ETag. The upload must be an open one
+         *     that `POST /uploads` started for this key in the caller's folder (404 otherwise).
+         */
+        get: operations["getUpload"];
         put?: never;
         /**
          * Start a presigned upload
@@ -96,6 +103,30 @@ export interface paths {
          *     sign the declared content type and size, so S3 refuses other or more bytes than declared.
          */
         post: operations["createUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/uploads/parts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fresh URLs for parts of an open multipart upload
+         * @description Signs new URLs for the listed parts of an open multipart upload that `POST /uploads` started for
+         *     this key, valid until `expiresAt` (minutes): ask for the next parts as the upload goes, or again
+         *     for a part whose URL expired. Each URL signs exactly that part's length in the plan made when the
+         *     upload started, so the file can still hold no more than the declared size. A part number outside
+         *     the plan is a 400; an unknown, finished, aborted or foreign upload a 404.
+         */
+        post: operations["signUploadParts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -355,6 +386,34 @@ export interface components {
                 /** @description The `ETag` header of the part's PUT response, quoted or not. */
                 etag: string;
             }[];
+        };
+        SignUploadPartsRequest: {
+            key: components["schemas"]["FileKey"];
+            uploadId: components["schemas"]["UploadId"];
+            /** @description The parts to sign, each once, within the upload's plan. */
+            partNumbers: components["schemas"]["PartNumber"][];
+        };
+        SignedParts: {
+            /** @description The size of every part but the last, in bytes, as `POST /uploads` gave it. */
+            partSize: number;
+            parts: components["schemas"]["PartUrl"][];
+            expiresAt: components["schemas"]["Timestamp"];
+        };
+        UploadProgress: {
+            key: components["schemas"]["FileKey"];
+            uploadId: components["schemas"]["UploadId"];
+            /** @description The file's size declared when the upload started; a resumed upload sends the same file. */
+            size: number;
+            /** @description The size of every part but the last, in bytes. */
+            partSize: number;
+            /** @description The parts S3 holds, in ascending order of `partNumber`. */
+            parts: components["schemas"]["UploadedPart"][];
+        };
+        UploadedPart: {
+            partNumber: components["schemas"]["PartNumber"];
+            size: components["schemas"]["Size"];
+            /** @description The part's ETag without quotes, as `POST /uploads/complete` takes it back. */
+            etag: string;
         };
         AbortUploadRequest: {
             key: components["schemas"]["FileKey"];
@@ -807,6 +866,56 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    getUpload: {
+        parameters: {
+            query: {
+                /**
+                 * @description The file's key, relative to the caller's folder.
+                 * @example photos/beach.jpg
+                 */
+                key: components["parameters"]["FileKey"];
+                /** @description The upload's id, as `POST /uploads` returned it. */
+                uploadId: components["schemas"]["UploadId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upload's plan and the parts uploaded so far. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "key": "videos/holiday.mp4",
+                     *       "uploadId": "2~wA8pPTp5bBvKjUxEaHrrxJ1NQ",
+                     *       "size": 73400320,
+                     *       "partSize": 33554432,
+                     *       "parts": [
+                     *         {
+                     *           "partNumber": 1,
+                     *           "size": 33554432,
+                     *           "etag": "a54357aff0632cce46d942af68356b38"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UploadProgress"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
     createUpload: {
         parameters: {
             query?: never;
@@ -840,6 +949,64 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    signUploadParts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "key": "videos/holiday.mp4",
+                 *       "uploadId": "2~wA8pPTp5bBvKjUxEaHrrxJ1NQ",
+                 *       "partNumbers": [
+                 *         2,
+                 *         3
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["SignUploadPartsRequest"];
+            };
+        };
+        responses: {
+            /** @description One presigned URL per listed part, in the order asked. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "partSize": 33554432,
+                     *       "parts": [
+                     *         {
+                     *           "partNumber": 2,
+                     *           "url": "https://lockbox-files.s3.eu-west-1.amazonaws.com/eu-west-1%3A0f8e/videos/holiday.mp4?partNumber=2&uploadId=2~wA8p"
+                     *         },
+                     *         {
+                     *           "partNumber": 3,
+                     *           "url": "https://lockbox-files.s3.eu-west-1.amazonaws.com/eu-west-1%3A0f8e/videos/holiday.mp4?partNumber=3&uploadId=2~wA8p"
+                     *         }
+                     *       ],
+                     *       "expiresAt": "2026-05-01T09:35:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SignedParts"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];

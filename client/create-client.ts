@@ -41,7 +41,6 @@ export function createLockboxClient(config: LockboxConfig, options: ClientOption
   const uploads = {
     api,
     put: XMLHttpRequest === undefined ? fetchPut(fetchImpl) : xhrPut(XMLHttpRequest),
-    now,
     partConcurrency: options.partConcurrency ?? 4,
   };
   return {

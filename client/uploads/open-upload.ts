@@ -1,37 +1,26 @@
-/** An open multipart upload's two helper routes: fresh part URLs, and the parts S3 already holds. */
+/** An open multipart upload's two helper routes: fresh part URLs, and where the upload stands. */
 import type { ApiCall } from '../api';
+import type { components } from '../api-types';
 
-export interface PartUrls {
-  readonly parts: readonly { readonly partNumber: number; readonly url: string }[];
-  readonly expiresAt: string;
-}
-
-export interface HeldPart {
-  readonly partNumber: number;
-  readonly size: number;
-  readonly etag: string;
-}
+export type SignedParts = components['schemas']['SignedParts'];
+export type UploadProgress = components['schemas']['UploadProgress'];
 
 export function signParts(
   api: ApiCall,
   key: string,
   uploadId: string,
-  partNumbers: readonly number[],
+  partNumbers: number[],
   signal?: AbortSignal,
-): Promise<PartUrls> {
-  return api<PartUrls>({
-    method: 'POST',
-    path: '/uploads/parts',
-    json: { key, uploadId, partNumbers },
-    signal,
-  });
+): Promise<SignedParts> {
+  const json: components['schemas']['SignUploadPartsRequest'] = { key, uploadId, partNumbers };
+  return api<SignedParts>({ method: 'POST', path: '/uploads/parts', json, signal });
 }
 
-export async function heldParts(api: ApiCall, key: string, uploadId: string, signal?: AbortSignal) {
-  return api<{ parts: HeldPart[]; partSize: number }>({
-    method: 'GET',
-    path: '/uploads',
-    query: { key, uploadId },
-    signal,
-  });
+export function uploadProgress(
+  api: ApiCall,
+  key: string,
+  uploadId: string,
+  signal?: AbortSignal,
+): Promise<UploadProgress> {
+  return api<UploadProgress>({ method: 'GET', path: '/uploads', query: { key, uploadId }, signal });
 }

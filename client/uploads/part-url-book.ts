@@ -1,42 +1,40 @@
 /**
- * The presigned URLs of an open multipart upload's parts. A URL near its expiry, or one S3 refused as
- * expired, is replaced by re-signing every part still to send in one request (one at a time, however
- * many parts ask).
+ * The presigned URLs of an open multipart upload's parts. A part without a URL, or whose URL S3 refused
+ * as expired, gets a fresh window of URLs: itself and the next parts still to send, in one request (one
+ * request at a time, however many parts ask). S3's answer decides what expired, not the device's clock,
+ * which may be minutes off the server's.
  */
 import type { ApiCall } from '../api';
 import { signParts } from './open-upload';
 import type { Target } from './put-with-retries';
 
-/** Re-sign a URL this long before its expiry: a PUT must start before then. */
-const MARGIN_MS = 30_000;
-/** POST /uploads/parts signs at most this many parts per request. */
-const SIGN_BATCH = 500;
+/**
+ * Parts signed per request (the route takes up to 100): URLs live 5 minutes, and 20 parts of 16 MiB take
+ * about 2 minutes at 20 Mbit/s, so a window is used before it expires.
+ */
+const SIGN_WINDOW = 20;
 
 export class PartUrlBook {
   private readonly urls = new Map<number, string>();
-  private expiresAt = 0;
   private signing: Promise<void> | undefined;
 
   constructor(
     private readonly api: ApiCall,
     private readonly key: string,
     private readonly uploadId: string,
-    private readonly now: () => number,
     /** The parts not yet sent; re-signing covers only these. */
     private readonly pending: () => readonly number[],
     private readonly signal: AbortSignal,
   ) {}
 
-  add(parts: readonly { partNumber: number; url: string }[], expiresAt: string): void {
+  add(parts: readonly { partNumber: number; url: string }[]): void {
     for (const { partNumber, url } of parts) this.urls.set(partNumber, url);
-    this.expiresAt = Date.parse(expiresAt);
   }
 
   async target(partNumber: number, expired: Target | undefined): Promise<Target> {
-    const current = this.urls.get(partNumber);
-    const stale =
-      current === undefined || current === expired?.url || this.expiresAt - this.now() < MARGIN_MS;
-    if (stale) {
+    // URLs signed together expire together: forget them all, not just the one S3 refused.
+    if (expired !== undefined && this.urls.get(partNumber) === expired.url) this.urls.clear();
+    if (!this.urls.has(partNumber)) {
       this.signing ??= this.resign(partNumber).finally(() => {
         this.signing = undefined;
       });
@@ -48,16 +46,8 @@ export class PartUrlBook {
   }
 
   private async resign(asking: number): Promise<void> {
-    const numbers = [...new Set([asking, ...this.pending()])].sort((a, b) => a - b);
-    for (let i = 0; i < numbers.length; i += SIGN_BATCH) {
-      const batch = await signParts(
-        this.api,
-        this.key,
-        this.uploadId,
-        numbers.slice(i, i + SIGN_BATCH),
-        this.signal,
-      );
-      this.add(batch.parts, batch.expiresAt);
-    }
+    const next = this.pending().filter((n) => n !== asking && !this.urls.has(n));
+    const numbers = [asking, ...next.slice(0, SIGN_WINDOW - 1)].sort((a, b) => a - b);
+    this.add((await signParts(this.api, this.key, this.uploadId, numbers, this.signal)).parts);
   }
 }

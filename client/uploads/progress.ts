@@ -10,6 +10,15 @@ export class ProgressMeter {
     private readonly report: ((progress: Progress) => void) | undefined,
   ) {}
 
+  /** The parts S3 already holds (a resumed upload), reported once. */
+  startWith(parts: readonly (readonly [number, number])[]): void {
+    for (const [n, bytes] of parts) {
+      this.sent.set(n, bytes);
+      this.loaded += bytes;
+    }
+    if (parts.length > 0) this.report?.({ loaded: this.loaded, total: this.total });
+  }
+
   /** Part `n` (0 for a single PUT) has sent `bytes`; 0 again when it starts over. */
   update(n: number, bytes: number): void {
     this.loaded += bytes - (this.sent.get(n) ?? 0);

@@ -6,10 +6,10 @@
  */
 import type { ApiCall } from '../api';
 import type { components } from '../api-types';
-import { abortedError, LockboxError } from '../errors';
+import { abortedError, LockboxError, throwIfAborted } from '../errors';
 import { DEFAULT_CONTENT_TYPE } from '../files';
 import type { StoredFile, UploadBody, UploadOptions, UploadPlan } from '../lockbox-client';
-import { heldParts } from './open-upload';
+import { uploadProgress } from './open-upload';
 import { forEachBounded } from './parallel';
 import { PartUrlBook } from './part-url-book';
 import { ProgressMeter } from './progress';
@@ -19,7 +19,6 @@ import { putWithRetries, type Target } from './put-with-retries';
 export interface UploadDeps {
   readonly api: ApiCall;
   readonly put: PutBytes;
-  readonly now: () => number;
   readonly partConcurrency: number;
 }
 
@@ -49,7 +48,14 @@ export async function upload(
   try {
     const progress = new ProgressMeter(sizeOf(body), options.onProgress);
     if (options.resume !== undefined) {
-      const held = await heldParts(deps.api, key, options.resume.uploadId, controller.signal);
+      const held = await uploadProgress(deps.api, key, options.resume.uploadId, controller.signal);
+      if (held.size !== sizeOf(body)) {
+        throw new LockboxError(
+          'Conflict',
+          `The upload is for ${held.size} bytes; this file has ${sizeOf(body)}.`,
+        );
+      }
+      options.onUploadId?.(held.uploadId);
       const done = new Map(held.parts.map((part) => [part.partNumber, { etag: part.etag, size: part.size }]));
       return await multipart(
         deps,
@@ -110,7 +116,6 @@ interface OpenUpload {
   readonly uploadId: string;
   readonly partSize: number;
   readonly parts?: readonly { partNumber: number; url: string }[];
-  readonly expiresAt?: string;
 }
 
 async function multipart(
@@ -131,18 +136,17 @@ async function multipart(
   for (const [n, part] of done) {
     const [start, end] = bounds(n);
     if (n > partCount || part.size !== end - start) done.delete(n);
-    else progress.update(n, part.size);
   }
+  progress.startWith([...done].map(([n, part]) => [n, part.size] as const));
   const todo = Array.from({ length: partCount }, (_, i) => i + 1).filter((n) => !done.has(n));
   const urls = new PartUrlBook(
     deps.api,
     key,
     uploadId,
-    deps.now,
     () => todo.filter((n) => !done.has(n)),
     controller.signal,
   );
-  if (open.parts !== undefined && open.expiresAt !== undefined) urls.add(open.parts, open.expiresAt);
+  if (open.parts !== undefined) urls.add(open.parts);
   try {
     await forEachBounded(todo, deps.partConcurrency, async (n) => {
       const [start, end] = bounds(n);
@@ -164,6 +168,8 @@ async function multipart(
         throw error;
       }
     });
+    // Cancelled just as the last part arrived: still the caller's word.
+    throwIfAborted(options.signal);
   } catch (error) {
     const cancelled = options.signal?.aborted === true;
     // Kept open only for a caller who can resume it; S3's lifecycle rule drops it after a day anyway.
