@@ -16,6 +16,7 @@ import { type LambdaHandler, loadHandler } from './lambda/handlers';
 import { matchesFilter, objectCreatedEvent } from './lambda/s3-notification';
 import { startLocalS3 } from './s3';
 import { createUserPool } from './user-pool/user-pool';
+import { createWebApp } from './web';
 
 export interface LocalSystemOptions {
   /** @default '127.0.0.1' */
@@ -153,17 +154,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   );
   const jwksPath = `/${account.userPoolId}/.well-known/jwks.json`;
 
-  serve = async (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === `/${STAGE}` || path.startsWith(`/${STAGE}/`)) return gateway.handle(req, res);
-    if (path === '/cognito-idp' || path === '/cognito-idp/') return userPoolEndpoint(req, res);
-    if (path === '/cognito-identity' || path === '/cognito-identity/') return identityPoolEndpoint(req, res);
-    if (path === jwksPath && req.method === 'GET') return sendJson(res, 200, userPool.jwks());
-    sendJson(res, 404, { message: 'Not found' });
-  };
-
-  const demoUser =
-    created && userPool.ensureUser(DEMO_USER.email, DEMO_USER.password).created ? DEMO_USER : undefined;
   const config: FrontendConfig = {
     region: account.region,
     user_pool_id: account.userPoolId,
@@ -174,6 +164,20 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     user_pool_endpoint: `${baseUrl}/cognito-idp`,
     identity_pool_endpoint: `${baseUrl}/cognito-identity`,
   };
+  const webApp = createWebApp({ config, connectOrigins: [s3.endpoint], log });
+
+  serve = async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === `/${STAGE}` || path.startsWith(`/${STAGE}/`)) return gateway.handle(req, res);
+    if (path === '/cognito-idp' || path === '/cognito-idp/') return userPoolEndpoint(req, res);
+    if (path === '/cognito-identity' || path === '/cognito-identity/') return identityPoolEndpoint(req, res);
+    if (path === jwksPath && req.method === 'GET') return sendJson(res, 200, userPool.jwks());
+    if (await webApp(req, res)) return;
+    sendJson(res, 404, { message: 'Not found' });
+  };
+
+  const demoUser =
+    created && userPool.ensureUser(DEMO_USER.email, DEMO_USER.password).created ? DEMO_USER : undefined;
   const paths = writeConfigFiles(options.dataDir, config, {
     ...account.admin,
     region: account.region,
