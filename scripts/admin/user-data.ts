@@ -7,15 +7,21 @@ import {
   ListMultipartUploadsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { type ObjectKey, userFolder, userRecordKey, zipFolder } from '../../handlers/lib/files/keys';
+import {
+  type ObjectKey,
+  uploadPlanFolder,
+  userFolder,
+  userRecordKey,
+  zipFolder,
+} from '../../handlers/lib/files/keys';
 import type { UserRecord } from '../../handlers/lib/http/caller-record';
 import { isIdentityId } from '../../handlers/lib/http/identity';
 import { folderPages } from '../../handlers/lib/s3/pages';
 
 /**
  * A user's data in the bucket, found through the API's record `users/<sub>.json` (written at the user's
- * first API call: handlers/lib/http/caller-record.ts): their folder `<identityId>/` and their zip jobs
- * `zip/<identityId>/`.
+ * first API call: handlers/lib/http/caller-record.ts): their folder `<identityId>/`, their zip jobs
+ * `zip/<identityId>/` and the plans of their multipart uploads `uploads/<identityId>/`.
  */
 
 export interface FolderRecord {
@@ -79,7 +85,7 @@ export interface PurgeReport {
 
 /**
  * Deletes everything of a user in the bucket: their files, their zip jobs and archives, unfinished
- * multipart uploads under both, then the record. The record goes last, so a purge that fails halfway
+ * multipart uploads under both, their upload plans, then the record. The record goes last, so a purge that fails halfway
  * can be run again.
  */
 export async function purgeUserData(
@@ -95,6 +101,8 @@ export async function purgeUserData(
       uploadsAborted += await abortUploads(s3, bucket, prefix);
       objectsDeleted += await deleteUnder(s3, bucket, prefix);
     }
+    // After the aborts: a plan says what an upload may still receive.
+    objectsDeleted += await deleteUnder(s3, bucket, uploadPlanFolder(record.identityId));
   }
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: userRecordKey(sub) }));
   return { objectsDeleted, uploadsAborted };

@@ -105,7 +105,9 @@ describe('admin CLI against the local system', function () {
     const result = await admin('users create bo@example.com');
     expect(result.out).to.include('Cognito mails the invitation');
     expect(result.out).to.not.match(/password:/i);
-    expect(system.output()).to.include('invitation for bo@example.com not mailed in local mode');
+    expect(system.output()).to.include(
+      'invitation for bo@example.com (printed, not mailed): temporary password ',
+    );
     const list = await admin('users list');
     expect(list.out).to.match(/^bo@example\.com +FORCE_CHANGE_PASSWORD +20/m);
     const json = JSON.parse((await admin('users list --json')).out) as { email: string }[];
