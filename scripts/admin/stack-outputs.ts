@@ -3,22 +3,17 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { FrontendConfig } from '../../local/config-files';
 
 /**
  * What the admin CLI and the smoke test need of a deployed stack: its outputs (stacks/lockbox-stack.ts),
  * under the names the frontend config uses. The two Cognito endpoints exist only in local mode; in AWS
  * the SDKs find the regional endpoints themselves.
  */
-export interface StackConfig {
-  readonly region: string;
-  readonly user_pool_id: string;
-  readonly user_pool_client_id: string;
-  readonly identity_pool_id: string;
-  readonly api_url: string;
-  readonly bucket_name: string;
-  readonly user_pool_endpoint?: string;
-  readonly identity_pool_endpoint?: string;
-}
+export type StackConfig = Omit<FrontendConfig, CognitoEndpoint> &
+  Partial<Pick<FrontendConfig, CognitoEndpoint>>;
+
+type CognitoEndpoint = 'user_pool_endpoint' | 'identity_pool_endpoint';
 
 const REQUIRED = [
   'region',
