@@ -342,6 +342,13 @@ export interface components {
             size: number;
             /** @description The file's media type, e.g. `text/plain; charset=utf-8`; the URLs allow no other. */
             contentType: string;
+            /**
+             * @description Optional: the file's CRC-32 (the zip and gzip one, Node's `zlib.crc32`) as 4 big-endian bytes
+             *     in base64, as S3 writes it. A single PUT then lists `x-amz-checksum-crc32` among its `headers`
+             *     and S3 refuses bytes with another CRC-32. Files with a known CRC-32 zip much faster. Multipart
+             *     uploads get their CRC-32 from S3 without it.
+             */
+            crc32?: string;
         };
         UploadPlan: components["schemas"]["SingleUpload"] | components["schemas"]["MultipartUpload"];
         SingleUpload: {
