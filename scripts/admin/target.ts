@@ -41,10 +41,9 @@ export async function localTarget(dataDir: string): Promise<Target> {
       throw new Error(`No ${join(dataDir, entry)}: start the local system first (npm start).`);
     }
   };
-  const [config, admin] = await Promise.all([
-    read<FrontendConfig>(DATA_ENTRIES.config),
-    read<AdminFile>(DATA_ENTRIES.admin),
-  ]);
+  // One after the other, so that a missing data folder is always reported by its config.json.
+  const config = await read<FrontendConfig>(DATA_ENTRIES.config);
+  const admin = await read<AdminFile>(DATA_ENTRIES.admin);
   const credentials = { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey };
   return withClients(
     `local system in ${dataDir}`,
