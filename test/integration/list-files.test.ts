@@ -1,7 +1,8 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { encodeCursor } from '../../handlers/lib/files/cursor';
 import { listFiles } from '../../handlers/list-files';
 import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
@@ -71,6 +72,46 @@ describe('GET /files on a real S3 server', () => {
     expect(pages).to.equal(4);
     expect(seen).to.have.length(25);
     expect([...seen].sort()).to.deep.equal([...manyKeys].sort());
+  });
+
+  it('answers 400 "Invalid cursor." to a garbage, truncated or tampered cursor, or one from another prefix or user', async () => {
+    const first = await list(many, { limit: '7' });
+    const cursor: string = first.body.nextCursor;
+    expect(cursor).to.be.a('string');
+    const refused = {
+      garbage: 'not a cursor',
+      'not base64url JSON': Buffer.from('hello').toString('base64url'),
+      truncated: cursor.slice(0, -5),
+      'bare S3 token': JSON.parse(Buffer.from(cursor, 'base64url').toString()).t,
+      'too long': 'A'.repeat(5000),
+    };
+    for (const [what, bad] of Object.entries(refused)) {
+      const res = await list(many, { limit: '7', cursor: bad });
+      expect(res.status, what).to.equal(400);
+      expect(res.body.error, what).to.deep.equal({ code: 'BadRequest', message: 'Invalid cursor.' });
+    }
+    const otherPrefix = await list(many, { prefix: 'photos/', cursor });
+    expect(otherPrefix.status).to.equal(400);
+    expect(otherPrefix.body.error.message).to.equal('Invalid cursor.');
+    const otherUser = await list(alice, { cursor });
+    expect(otherUser.status).to.equal(400);
+    expect(otherUser.body.error.message).to.equal('Invalid cursor.');
+    // The cursor still works where it belongs, after all the refusals.
+    expect((await list(many, { limit: '7', cursor })).body.files).to.have.length(7);
+  });
+
+  it("maps S3's InvalidArgument on a well-formed cursor's token to the same 400", async () => {
+    // fauxqs accepts any token; AWS S3 answers one it did not issue with 400 InvalidArgument.
+    const invalidToken = new S3ServiceException({
+      name: 'InvalidArgument',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+      message: 'The continuation token provided is incorrect',
+    });
+    sinon.stub(s3.client, 'send').rejects(invalidToken);
+    const res = await list(many, { cursor: encodeCursor(`${many}/`, 'a-token-s3-did-not-issue') });
+    expect(res.status).to.equal(400);
+    expect(res.body.error).to.deep.equal({ code: 'BadRequest', message: 'Invalid cursor.' });
   });
 
   it("refuses a prefix that leaves the caller's folder, or keeps it inside", async () => {

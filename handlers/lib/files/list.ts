@@ -1,6 +1,6 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { BadRequestError } from '../http/errors';
 import { unquoteEtag } from '../s3/etag';
+import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
 import { s3Key, userKeyOf } from './keys';
 
 export interface FileEntry {
@@ -23,8 +23,6 @@ export interface ListOptions {
   readonly limit: number;
 }
 
-const MAX_CURSOR_LENGTH = 2048;
-
 /** One level of the caller's folder: files, and sub-folders rolled up on "/". */
 export async function listFolder(
   s3: S3Client,
@@ -33,18 +31,21 @@ export async function listFolder(
   options: ListOptions,
 ): Promise<FolderPage> {
   const prefix = s3Key(identityId, options.prefix, 'folder');
-  if (options.cursor !== undefined && (options.cursor === '' || options.cursor.length > MAX_CURSOR_LENGTH)) {
-    throw new BadRequestError('"cursor" must be a cursor returned by a previous listing.');
-  }
-  const page = await s3.send(
-    new ListObjectsV2Command({
-      Bucket: bucket,
-      Prefix: prefix,
-      Delimiter: '/',
-      MaxKeys: options.limit,
-      ContinuationToken: options.cursor,
-    }),
-  );
+  const token = options.cursor === undefined ? undefined : decodeCursor(prefix, options.cursor);
+  const page = await s3
+    .send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix,
+        Delimiter: '/',
+        MaxKeys: options.limit,
+        ContinuationToken: token,
+      }),
+    )
+    .catch((error: unknown) => {
+      // S3 refuses a token it did not issue (or no longer honours) with InvalidArgument: the cursor's fault.
+      throw token !== undefined && isInvalidArgument(error) ? invalidCursor() : error;
+    });
   // S3 filters by Prefix whatever the token says; userKeyOf re-checks that every key is the caller's.
   return {
     files: (page.Contents ?? []).map((object) => ({
@@ -54,6 +55,15 @@ export async function listFolder(
       etag: unquoteEtag(object.ETag),
     })),
     folders: (page.CommonPrefixes ?? []).map((folder) => userKeyOf(identityId, folder.Prefix ?? '')),
-    nextCursor: page.IsTruncated && page.NextContinuationToken ? page.NextContinuationToken : null,
+    nextCursor:
+      page.IsTruncated && page.NextContinuationToken
+        ? encodeCursor(prefix, page.NextContinuationToken)
+        : null,
   };
+}
+
+function isInvalidArgument(error: unknown): boolean {
+  return (
+    typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'InvalidArgument'
+  );
 }
