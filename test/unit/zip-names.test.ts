@@ -30,7 +30,7 @@ function isSafe(name: string): boolean {
 function isWindowsSafe(segment: string): boolean {
   const base = segment.split('.')[0].trimEnd();
   return (
-    !/[<>:"|?*\x00-\x1f]/.test(segment) &&
+    !/[<>:"|?*]|\p{Cc}/u.test(segment) &&
     !/[. ]$/.test(segment) &&
     !/^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i.test(base)
   );
