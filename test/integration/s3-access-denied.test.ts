@@ -1,6 +1,6 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { getFile } from '../../handlers/get-file';
 import { readPlan } from '../../handlers/lib/uploads/plans';
@@ -69,6 +69,19 @@ describe('S3 403s: only AccessDenied on a key we may read is "absent"', () => {
   });
   beforeEach(() => {
     lines.length = 0;
+  });
+
+  it("HeadObject's 403 has no body: @aws-sdk/client-s3 names it Unknown, whatever S3 meant", async () => {
+    const wrongSecret = client(local.s3.endpoint, { ...CREDENTIALS, secretAccessKey: 'wrong' });
+    const missingKey = client(proxy.endpoint);
+    for (const s3 of [wrongSecret, missingKey]) {
+      const error = await s3
+        .send(new HeadObjectCommand({ Bucket: BUCKET, Key: `${user}/gone.txt` }))
+        .catch((e: unknown) => e as { name: string; Code?: string; $metadata: { httpStatusCode: number } });
+      expect(error).to.include({ name: 'Unknown' });
+      expect(error).to.not.have.property('Code');
+      expect((error as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).to.equal(403);
+    }
   });
 
   it('GET /file answers 404 for a missing key that S3 answers with 403, and 200 for a present one', async () => {
