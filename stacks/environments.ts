@@ -1,5 +1,7 @@
 import { isOrigin } from '../handlers/preflight';
 import { ALLOWED_ORIGINS, type Limits, limitSettings, type Setting } from '../handlers/settings';
+import { tokenValidity } from '../handlers/token-validity';
+import type { AccountSettings } from '../modules/user-auth';
 import type { StateBucket } from './state-backend';
 
 /**
@@ -60,6 +62,12 @@ export interface EnvironmentConfig {
    * @default any account, all environments sharing one account stack per region
    */
   readonly accountId?: string;
+  /**
+   * Users' accounts: refresh-token lifetime (days, 1..30) and rotation, TOTP MFA, threat protection and
+   * an SES sender for invitations and codes (docs/operations.md has each one's cost).
+   * @default 7-day rotating refresh tokens, optional MFA, no threat protection, Cognito's e-mail sender
+   */
+  readonly auth?: AccountSettings;
 }
 
 /** Every limit at its default (handlers/settings.ts). */
@@ -129,6 +137,7 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   if (config.accountId !== undefined && !/^\d{12}$/.test(config.accountId)) {
     throw new Error(`${config.name}: accountId must be 12 digits`);
   }
+  validateAccountSettings(config.name, config.auth ?? {});
   // Enough to catch a typo; AWS sends a confirmation mail that proves the rest.
   if (config.alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(config.alarmEmail)) {
     throw new Error(`${config.name}: alarmEmail "${config.alarmEmail}" is not an e-mail address`);
@@ -155,4 +164,35 @@ export function settingVariables(config: EnvironmentConfig): readonly FunctionVa
       setting,
     })),
   ];
+}
+
+const MFA_MODES = ['OFF', 'OPTIONAL', 'ON'];
+const THREAT_PROTECTION_MODES = ['OFF', 'AUDIT', 'ENFORCED'];
+
+/** Values Cognito would refuse at apply time fail the synth instead. */
+function validateAccountSettings(name: string, auth: AccountSettings): void {
+  const { min, max } = tokenValidity.refreshDaysRange;
+  const days = auth.refreshTokenValidityDays;
+  if (days !== undefined && !(Number.isSafeInteger(days) && days >= min && days <= max)) {
+    throw new Error(`${name}: auth.refreshTokenValidityDays must be an integer in ${min}..${max}`);
+  }
+  const grace = auth.refreshTokenRetryGraceSeconds;
+  if (grace !== undefined && !(Number.isSafeInteger(grace) && grace >= 0 && grace <= 60)) {
+    throw new Error(`${name}: auth.refreshTokenRetryGraceSeconds must be an integer in 0..60`);
+  }
+  if (auth.mfa !== undefined && !MFA_MODES.includes(auth.mfa)) {
+    throw new Error(`${name}: auth.mfa must be one of ${MFA_MODES.join(', ')}`);
+  }
+  if (auth.threatProtection !== undefined && !THREAT_PROTECTION_MODES.includes(auth.threatProtection)) {
+    throw new Error(`${name}: auth.threatProtection must be one of ${THREAT_PROTECTION_MODES.join(', ')}`);
+  }
+  const sender = auth.emailSender;
+  if (sender !== undefined) {
+    if (!/^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/\S+$/.test(sender.sourceArn)) {
+      throw new Error(`${name}: auth.emailSender.sourceArn must be the ARN of an SES identity`);
+    }
+    if (!/[^\s@<]+@[^\s@>]+\.[^\s@>]+>?$/.test(sender.fromEmailAddress)) {
+      throw new Error(`${name}: auth.emailSender.fromEmailAddress must end with an e-mail address`);
+    }
+  }
 }

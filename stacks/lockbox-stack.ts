@@ -61,7 +61,7 @@ export class LockboxStack extends TerraformStack {
     });
     configureStateBackend(this, id, config.region, props.stateBucket ?? config.state);
 
-    const auth = new UserAuth(this, 'auth', { namePrefix: prefix, preventDestroy });
+    const auth = new UserAuth(this, 'auth', { namePrefix: prefix, preventDestroy, settings: config.auth });
     const storage = new PrivateBucket(this, 'storage', {
       bucketPrefix: `${prefix}-files-`,
       allowedOrigins: config.allowedOrigins,

@@ -84,15 +84,21 @@ export class Session {
   private async renew(live: Live | undefined): Promise<Live> {
     let tokens = live?.tokens;
     if (tokens === undefined || !this.fresh(readIdToken(tokens.idToken).expiresAt)) {
-      const refreshToken = tokens?.refreshToken ?? this.storage.getItem(this.refreshTokenItem);
+      // The stored token first: another tab sharing the storage may have rotated the one this tab holds.
+      const refreshToken = this.storage.getItem(this.refreshTokenItem) || tokens?.refreshToken;
       if (!refreshToken) throw new LockboxError('NotSignedIn', 'Not signed in.');
       try {
         tokens = await this.userPool.refresh(refreshToken);
+        // A rotated refresh token replaces the stored one, which stops working after the grace period.
+        if (tokens.refreshToken !== refreshToken)
+          this.storage.setItem(this.refreshTokenItem, tokens.refreshToken);
       } catch (error) {
         if (error instanceof LockboxError && error.code === 'NotAuthorizedException') {
           // Revoked or expired: the stored session is over.
           this.live = undefined;
-          this.storage.removeItem(this.refreshTokenItem);
+          if (this.storage.getItem(this.refreshTokenItem) === refreshToken) {
+            this.storage.removeItem(this.refreshTokenItem);
+          }
           throw new LockboxError('NotSignedIn', error.message, error.status, error.requestId);
         }
         throw error;

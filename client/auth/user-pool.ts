@@ -98,15 +98,19 @@ export class UserPool {
     return step(answer, previous.username);
   }
 
-  /** New ID and access tokens for a refresh token (which stays the same). */
+  /**
+   * New ID and access tokens for a refresh token, and a new refresh token when the app client rotates
+   * them (the default): the one given then stops working after a short grace period, so keep the new one.
+   */
   async refresh(refreshToken: string): Promise<Tokens> {
-    const answer = await this.call<AuthAnswer>('InitiateAuth', {
-      AuthFlow: 'REFRESH_TOKEN_AUTH',
-      AuthParameters: { REFRESH_TOKEN: refreshToken },
-    });
+    const answer = await this.call<AuthAnswer>('GetTokensFromRefreshToken', { RefreshToken: refreshToken });
     const result = answer.AuthenticationResult;
     if (result === undefined) throw new Error('The user pool answered a refresh without tokens.');
-    return { idToken: result.IdToken, accessToken: result.AccessToken, refreshToken };
+    return {
+      idToken: result.IdToken,
+      accessToken: result.AccessToken,
+      refreshToken: result.RefreshToken ?? refreshToken,
+    };
   }
 
   async revoke(refreshToken: string): Promise<void> {

@@ -23,6 +23,8 @@ export interface Pool {
   readonly tokens: TokenSettings;
   readonly policy: PasswordPolicy;
   readonly refreshTokenLifetimeMs: number;
+  /** As the app client's refresh_token_rotation: a new refresh token per GetTokensFromRefreshToken. */
+  readonly rotation: { readonly enabled: boolean; readonly retryGraceMs: number };
   readonly decoySecret: Buffer;
   readonly log: (line: string) => void;
   readonly now: () => number;
@@ -67,10 +69,13 @@ export function signIn(pool: Pool, user: StoredUser): AuthenticationResult {
   return { ...issueTokens(pool.tokens, user, session, now), RefreshToken: refreshToken };
 }
 
-/** New id and access tokens for a refresh token (REFRESH_TOKEN_AUTH, GetTokensFromRefreshToken). */
-export function refresh(pool: Pool, refreshToken: string): AuthenticationResult {
+/**
+ * New id and access tokens for a refresh token (REFRESH_TOKEN_AUTH, GetTokensFromRefreshToken); with
+ * `rotate`, also a new refresh token, and the one given is retired after the grace period.
+ */
+export function refresh(pool: Pool, refreshToken: string, rotate = false): AuthenticationResult {
   const now = pool.now();
-  const session = pool.store.sessionByRefreshToken(refreshToken);
+  const session = pool.store.sessionByRefreshToken(refreshToken, now);
   if (session === undefined || session.clientId !== pool.clientId) {
     throw new CognitoError('NotAuthorizedException', 'Invalid Refresh Token');
   }
@@ -78,7 +83,16 @@ export function refresh(pool: Pool, refreshToken: string): AuthenticationResult 
   const user = pool.store.find(session.username);
   if (user === undefined) throw new CognitoError('NotAuthorizedException', 'Invalid Refresh Token');
   requireEnabled(user);
-  return issueTokens(pool.tokens, user, session, now);
+  const tokens = issueTokens(pool.tokens, user, session, now);
+  if (!rotate) return tokens;
+  const next = newRefreshToken();
+  pool.store.rotateRefreshToken(
+    session,
+    hashSecret(refreshToken),
+    hashSecret(next),
+    now + pool.rotation.retryGraceMs,
+  );
+  return { ...tokens, RefreshToken: next };
 }
 
 /** The user behind an access token whose session is still live (not revoked or signed out). */

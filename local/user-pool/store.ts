@@ -32,10 +32,13 @@ export interface Session {
   readonly originJti: string;
   readonly username: string;
   readonly clientId: string;
-  readonly refreshTokenHash: string;
+  /** The refresh token in use; rotation replaces it. */
+  refreshTokenHash: string;
+  /** The refresh token rotation retired, still accepted until `until` (epoch ms) for a retried request. */
+  retired?: { readonly hash: string; readonly until: number };
   readonly authTime: number;
   readonly eventId: string;
-  /** Epoch ms: the refresh token's end. */
+  /** Epoch ms: the refresh tokens' end, fixed at sign-in (rotation does not extend it). */
   readonly expiresAt: number;
 }
 
@@ -105,10 +108,25 @@ export class UserStore {
     return this.sessions.get(originJti);
   }
 
-  sessionByRefreshToken(refreshToken: string): Session | undefined {
+  /** The session of a refresh token in use, or of one rotated out less than its grace period ago. */
+  sessionByRefreshToken(refreshToken: string, now: number): Session | undefined {
     const hash = hashSecret(refreshToken);
-    for (const session of this.sessions.values()) if (session.refreshTokenHash === hash) return session;
+    for (const session of this.sessions.values()) {
+      if (session.refreshTokenHash === hash) return session;
+      if (session.retired?.hash === hash && session.retired.until > now) return session;
+    }
     return undefined;
+  }
+
+  /**
+   * Replaces the session's refresh token with `nextHash`. The one presented stays valid until `graceUntil`
+   * if it was the one in use; a retry with an already retired one keeps that one's deadline.
+   */
+  rotateRefreshToken(session: Session, presentedHash: string, nextHash: string, graceUntil: number): void {
+    if (session.refreshTokenHash === presentedHash)
+      session.retired = { hash: presentedHash, until: graceUntil };
+    session.refreshTokenHash = nextHash;
+    this.save();
   }
 
   endSession(originJti: string): void {

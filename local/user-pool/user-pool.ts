@@ -1,6 +1,6 @@
 /**
  * The Cognito user pool stand-in: one pool with one app client, configured like the stack's (email as the
- * username attribute, SRP and refresh only, user-existence errors prevented, the stack's password policy
+ * username attribute, SRP and rotating refresh tokens only, user-existence errors prevented, the stack's password policy
  * and token lifetimes). `handle` answers the JSON 1.1 protocol; `jwks` is what
  * `/<poolId>/.well-known/jwks.json` serves.
  */
@@ -31,6 +31,8 @@ export interface UserPoolOptions {
   readonly log: (line: string) => void;
   /** Epoch ms. @default Date.now */
   readonly now?: () => number;
+  /** The app client's refresh-token rotation. @default tokenValidity.rotation, as the stack's default */
+  readonly refreshTokenRotation?: { readonly enabled: boolean; readonly retryGraceSeconds: number };
 }
 
 export interface UserPool {
@@ -69,6 +71,10 @@ export async function createUserPool(options: UserPoolOptions): Promise<UserPool
     },
     policy: passwordPolicy,
     refreshTokenLifetimeMs: tokenValidity.refreshDays * DAY_MS,
+    rotation: {
+      enabled: (options.refreshTokenRotation ?? tokenValidity.rotation).enabled,
+      retryGraceMs: (options.refreshTokenRotation ?? tokenValidity.rotation).retryGraceSeconds * 1000,
+    },
     decoySecret: keys.decoySecret,
     log: options.log,
     now,

@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import { routes } from '../../handlers/routes';
-import { arnPath, type Synthesized, synthDev } from './synthesized';
+import { tokenValidity } from '../../handlers/token-validity';
+import type { AccountSettings } from '../../modules/user-auth';
+import { type EnvironmentConfig, environments, validateEnvironment } from '../../stacks/environments';
+import { arnPath, type Synthesized, synth, synthDev } from './synthesized';
+
+/** The dev environment with other account settings. */
+function devWith(auth: AccountSettings): EnvironmentConfig {
+  return { ...(environments.dev as EnvironmentConfig), auth };
+}
 
 describe('UserAuth', () => {
   let stack: Synthesized;
@@ -52,6 +60,19 @@ describe('UserAuth', () => {
       expect(pool.mfa_configuration).to.equal('OPTIONAL');
       expect(pool.software_token_mfa_configuration.enabled).to.equal(true);
     });
+
+    it('changes a sign-in e-mail only once the new address is verified', () => {
+      expect(stack.only('aws_cognito_user_pool').user_attribute_update_settings).to.deep.equal({
+        attributes_require_verification_before_update: ['email'],
+      });
+    });
+
+    it('has no threat protection on the Essentials plan, and mails through Cognito, by default', () => {
+      const pool = stack.only('aws_cognito_user_pool');
+      expect(pool.user_pool_tier).to.equal('ESSENTIALS');
+      expect(pool.user_pool_add_ons).to.deep.equal({ advanced_security_mode: 'OFF' });
+      expect(pool.email_configuration).to.deep.equal({ email_sending_account: 'COGNITO_DEFAULT' });
+    });
   });
 
   describe('browser client', () => {
@@ -59,11 +80,24 @@ describe('UserAuth', () => {
       expect(stack.only('aws_cognito_user_pool_client').generate_secret).to.equal(false);
     });
 
-    it('allows only SRP sign-in and refresh', () => {
-      expect(stack.only('aws_cognito_user_pool_client').explicit_auth_flows).to.have.members([
-        'ALLOW_USER_SRP_AUTH',
-        'ALLOW_REFRESH_TOKEN_AUTH',
+    it('allows only SRP sign-in, refreshing through rotation (which rules out REFRESH_TOKEN_AUTH)', () => {
+      const client = stack.only('aws_cognito_user_pool_client');
+      expect(client.explicit_auth_flows).to.deep.equal(['ALLOW_USER_SRP_AUTH']);
+      expect(client.refresh_token_rotation).to.deep.equal([
+        { feature: 'ENABLED', retry_grace_period_seconds: tokenValidity.rotation.retryGraceSeconds },
       ]);
+    });
+
+    it('keeps refresh tokens for 7 days at most by default', () => {
+      const client = stack.only('aws_cognito_user_pool_client');
+      expect(client.refresh_token_validity).to.equal(tokenValidity.refreshDays);
+      expect(tokenValidity.refreshDays).to.be.at.most(7);
+    });
+
+    it('may read the e-mail and change it (through verification), and no other attribute', () => {
+      const client = stack.only('aws_cognito_user_pool_client');
+      expect(client.read_attributes).to.deep.equal(['email', 'email_verified']);
+      expect(client.write_attributes).to.deep.equal(['email']);
     });
 
     it('does not reveal whether a user exists', () => {
@@ -149,6 +183,76 @@ describe('UserAuth', () => {
       const expected = routes.map((route) => `${executionArn}/v1/${route.method}${arnPath(route.path)}`);
       expect(statements[0]?.resources).to.have.members(expected);
       expect(statements[0]?.resources).to.have.length(expected.length);
+    });
+  });
+
+  describe('per-environment account settings', () => {
+    it('sets the refresh-token lifetime and grace period, or turns rotation off and allows REFRESH_TOKEN_AUTH', () => {
+      const short = synth({
+        config: devWith({ refreshTokenValidityDays: 1, refreshTokenRetryGraceSeconds: 0 }),
+      });
+      const client = short.only('aws_cognito_user_pool_client');
+      expect(client.refresh_token_validity).to.equal(1);
+      expect(client.refresh_token_rotation).to.deep.equal([
+        { feature: 'ENABLED', retry_grace_period_seconds: 0 },
+      ]);
+      const off = synth({ config: devWith({ refreshTokenRotation: false }) }).only(
+        'aws_cognito_user_pool_client',
+      );
+      expect(off.refresh_token_rotation).to.deep.equal([{ feature: 'DISABLED' }]);
+      expect(off.explicit_auth_flows).to.deep.equal(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    });
+
+    it('turns MFA off or requires it', () => {
+      const off = synth({ config: devWith({ mfa: 'OFF' }) }).only('aws_cognito_user_pool');
+      expect(off.mfa_configuration).to.equal('OFF');
+      expect(off.software_token_mfa_configuration).to.equal(undefined);
+      const on = synth({ config: devWith({ mfa: 'ON' }) }).only('aws_cognito_user_pool');
+      expect(on.mfa_configuration).to.equal('ON');
+      expect(on.software_token_mfa_configuration.enabled).to.equal(true);
+    });
+
+    it('turns threat protection on with the Plus plan it needs', () => {
+      for (const mode of ['AUDIT', 'ENFORCED'] as const) {
+        const pool = synth({ config: devWith({ threatProtection: mode }) }).only('aws_cognito_user_pool');
+        expect(pool.user_pool_tier).to.equal('PLUS');
+        expect(pool.user_pool_add_ons).to.deep.equal({ advanced_security_mode: mode });
+      }
+    });
+
+    it('mails through the SES identity an environment names', () => {
+      const emailSender = {
+        sourceArn: 'arn:aws:ses:eu-west-1:123456789012:identity/example.com',
+        fromEmailAddress: 'Lockbox <no-reply@example.com>',
+      };
+      const pool = synth({ config: devWith({ emailSender }) }).only('aws_cognito_user_pool');
+      expect(pool.email_configuration).to.deep.equal({
+        email_sending_account: 'DEVELOPER',
+        source_arn: emailSender.sourceArn,
+        from_email_address: emailSender.fromEmailAddress,
+      });
+    });
+
+    it('refuses settings Cognito would refuse, at synth', () => {
+      const bad: AccountSettings[] = [
+        { refreshTokenValidityDays: 0 },
+        { refreshTokenValidityDays: 31 },
+        { refreshTokenValidityDays: 1.5 },
+        { refreshTokenRetryGraceSeconds: 61 },
+        { mfa: 'SMS' as never },
+        { threatProtection: 'FULL' as never },
+        { emailSender: { sourceArn: 'arn:aws:iam::123456789012:user/x', fromEmailAddress: 'a@b.c' } },
+        {
+          emailSender: {
+            sourceArn: 'arn:aws:ses:eu-west-1:123456789012:identity/b.c',
+            fromEmailAddress: 'nobody',
+          },
+        },
+      ];
+      for (const auth of bad) {
+        expect(() => validateEnvironment(devWith(auth)), JSON.stringify(auth)).to.throw(/auth\./);
+      }
+      expect(() => validateEnvironment(devWith({ refreshTokenValidityDays: 30, mfa: 'ON' }))).not.to.throw();
     });
   });
 });

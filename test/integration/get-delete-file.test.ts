@@ -43,18 +43,29 @@ describe('GET /file and DELETE /file', () => {
   });
 
   it('answers 404 when S3 answers a missing key with 403, as it does to a role that may list only by prefix', async () => {
-    // fauxqs evaluates no IAM: make HeadObject answer as S3 does to our roles (see lib/s3/errors.ts).
-    const denied = Object.assign(new Error('Forbidden'), { name: '403', $metadata: { httpStatusCode: 403 } });
-    const head = sinon.stub(s3.client, 'send').rejects(denied);
+    // fauxqs evaluates no IAM: answer as S3 does to our roles (see lib/s3/errors.ts): HEAD a bodiless 403
+    // (the SDK names it "Unknown"), the first byte's GET an AccessDenied.
+    const forbidden = Object.assign(new Error('Unknown'), {
+      name: 'Unknown',
+      $metadata: { httpStatusCode: 403 },
+    });
+    const denied = Object.assign(new Error('Access Denied'), {
+      name: 'AccessDenied',
+      Code: 'AccessDenied',
+      $metadata: { httpStatusCode: 403 },
+    });
+    const send = sinon.stub(s3.client, 'send');
+    send.onFirstCall().rejects(forbidden);
+    send.onSecondCall().rejects(denied);
     try {
       const res = await callRoute('GET /file', getFile(testDeps(s3)), user, {
         query: { key: 'missing.txt' },
       });
       expect(res.status).to.equal(404);
       expect(res.body.error.code).to.equal('NotFound');
-      expect(head.callCount).to.equal(1);
+      expect(send.callCount).to.equal(2);
     } finally {
-      head.restore();
+      send.restore();
     }
   });
 

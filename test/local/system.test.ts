@@ -234,9 +234,12 @@ describe('local system, end to end (npm start in its own process, as a browser a
       expect(job).to.include({ status: 'done', fileCount: 3, filesDone: 3 });
       const archive = Buffer.from(await (await fetch(String(job.url))).arrayBuffer());
       const { entries } = await unzip(archive);
-      // Entries are named relative to the selection's folder.
+      // Entries are named relative to the selection's folder, with '_' for what Windows forbids (':', '*').
       const expected = Object.fromEntries(
-        Object.entries(files).map(([key, text]) => [key.slice(signer.length + 1), text]),
+        Object.entries(files).map(([key, text]) => [
+          key.slice(signer.length + 1).replace(/[:*]/g, '_'),
+          text,
+        ]),
       );
       expect(Object.fromEntries(entries.map((e) => [e.name, e.data.toString()]))).to.deep.equal(expected);
     });

@@ -24,7 +24,10 @@ describe('user pool stand-in with amazon-cognito-identity-js', () => {
   let up: TestUserPool;
   let username: string;
   before(async () => {
-    up = await startUserPool();
+    // amazon-cognito-identity-js refreshes with REFRESH_TOKEN_AUTH, which only a client without refresh-token
+    // rotation allows (an environment with auth.refreshTokenRotation: false); user-pool-rotation.test.ts
+    // covers the default.
+    up = await startUserPool({ refreshTokenRotation: { enabled: false, retryGraceSeconds: 0 } });
     username = await up.createConfirmedUser('alice@example.com', PASSWORD);
   });
   after(() => up.stop());

@@ -106,7 +106,9 @@ describe('user pool stand-in tokens', () => {
       new GetTokensFromRefreshTokenCommand({ ClientId: CLIENT_ID, RefreshToken: refreshToken }),
     );
     expect(fresh.AuthenticationResult).to.include({ ExpiresIn: 3600, TokenType: 'Bearer' });
-    expect(fresh.AuthenticationResult?.RefreshToken).to.equal(undefined);
+    // Rotation (the stack's default): a new refresh token of the same session.
+    const rotated = fresh.AuthenticationResult?.RefreshToken ?? '';
+    expect(rotated).to.be.a('string').and.not.equal(refreshToken);
     const refreshedId = decode(fresh.AuthenticationResult?.IdToken ?? '');
     const original = decode(idToken);
     expect(refreshedId).to.include({
@@ -115,14 +117,15 @@ describe('user pool stand-in tokens', () => {
       auth_time: original.auth_time,
     });
 
-    await client.send(new RevokeTokenCommand({ ClientId: CLIENT_ID, Token: refreshToken }));
-    try {
-      await client.send(
-        new GetTokensFromRefreshTokenCommand({ ClientId: CLIENT_ID, RefreshToken: refreshToken }),
-      );
-      expect.fail('the revoked refresh token still worked');
-    } catch (error) {
-      expect((error as Error).name).to.equal('NotAuthorizedException');
+    await client.send(new RevokeTokenCommand({ ClientId: CLIENT_ID, Token: rotated }));
+    // Revoking ends the session: neither the rotated token nor the one it replaced works any more.
+    for (const token of [rotated, refreshToken]) {
+      try {
+        await client.send(new GetTokensFromRefreshTokenCommand({ ClientId: CLIENT_ID, RefreshToken: token }));
+        expect.fail('the revoked refresh token still worked');
+      } catch (error) {
+        expect((error as Error).name).to.equal('NotAuthorizedException');
+      }
     }
     client.destroy();
   });
@@ -133,10 +136,9 @@ describe('user pool stand-in tokens', () => {
     const restarted = await up.restart();
     up = restarted;
     expect(restarted.pool.jwks()).to.deep.equal(jwks);
-    const refreshed = await callRaw(restarted.endpoint, 'InitiateAuth', {
-      AuthFlow: 'REFRESH_TOKEN_AUTH',
+    const refreshed = await callRaw(restarted.endpoint, 'GetTokensFromRefreshToken', {
       ClientId: CLIENT_ID,
-      AuthParameters: { REFRESH_TOKEN: refreshToken },
+      RefreshToken: refreshToken,
     });
     expect(refreshed.status).to.equal(200);
     expect((await tokens(restarted, 'kim@example.com')).idToken).to.be.a('string');

@@ -26,6 +26,16 @@ function isSafe(name: string): boolean {
   );
 }
 
+/** Microsoft's "Naming Files, Paths, and Namespaces": what a Windows file system refuses or rewrites. */
+function isWindowsSafe(segment: string): boolean {
+  const base = segment.split('.')[0].trimEnd();
+  return (
+    !/[<>:"|?*]|\p{Cc}/u.test(segment) &&
+    !/[. ]$/.test(segment) &&
+    !/^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i.test(base)
+  );
+}
+
 describe('archiveEntryNames', () => {
   it('keeps ordinary relative paths as they are', () => {
     const keys = ['a.txt', 'photos/2024/été 🌞.jpg', 'docs/report (final).pdf'];
@@ -74,11 +84,45 @@ describe('archiveEntryNames', () => {
     ).to.deep.equal(['etc/passwd', 'x', 'a/b/c', 'C_/win.ini', 'a_b', 'bad__name', 'y']);
   });
 
+  it('renames Windows device names, forbidden characters and trailing dots and spaces, keeping names unique', () => {
+    expect(
+      archiveEntryNames([
+        'CON',
+        'nul.txt',
+        'Aux.tar.gz',
+        'com1/lpt9.log',
+        'COM\u00b9.txt',
+        'lpt\u00b3',
+        'a:b.txt',
+        'q<u>o"t|e?s*.txt',
+        'name. ',
+        'dir./file..',
+        '...',
+        'CON_',
+        'console.txt',
+      ]),
+    ).to.deep.equal([
+      'CON_',
+      'nul_.txt',
+      'Aux_.tar.gz',
+      'com1_/lpt9_.log',
+      'COM\u00b9_.txt',
+      'lpt\u00b3_',
+      'a_b.txt',
+      'q_u_o_t_e_s_.txt',
+      'name',
+      'dir/file',
+      '_',
+      'CON_ (2)',
+      'console.txt',
+    ]);
+  });
+
   it('names a key with nothing left "file"', () => {
     expect(archiveEntryNames(['..', '/', '.'])).to.deep.equal(['file', 'file (2)', 'file (3)']);
   });
 
-  it('gives as many names as keys, each safe, unique on any file system, never a folder of another, stable', () => {
+  it('gives as many names as keys, each safe (also on Windows), unique on any file system, never a folder of another, stable', () => {
     const segment = fc.oneof(
       fc.constantFrom(
         'a',
@@ -93,6 +137,14 @@ describe('archiveEntryNames', () => {
         '\u200b.',
         'é',
         'e\u0301',
+        'CON',
+        'nul.txt',
+        'Com\u00b2',
+        'a:b',
+        'x. ',
+        '...',
+        'x_',
+        '<|>',
       ),
       fc.string({ unit: 'binary', maxLength: 6 }),
     );
@@ -102,6 +154,8 @@ describe('archiveEntryNames', () => {
         const names = archiveEntryNames(keys);
         expect(names).to.have.length(keys.length);
         expect(names.every(isSafe), names.join(' | ')).to.equal(true);
+        const segments = names.flatMap((name) => name.split('/'));
+        expect(segments.every(isWindowsSafe), names.join(' | ')).to.equal(true);
         const folded = names.map(fold);
         expect(new Set(folded).size).to.equal(names.length);
         const folders = new Set(names.flatMap(foldersOf).map(fold));

@@ -1,12 +1,21 @@
 import { FORBIDDEN_CHARS, INVISIBLE } from '../files/keys';
 
 const FORBIDDEN_ALL = new RegExp(FORBIDDEN_CHARS.source, 'gu');
-const DRIVE_LETTER = /^([a-zA-Z]):/;
+/** What Windows refuses in a name besides control characters (FORBIDDEN_CHARS) and `/`. */
+const WINDOWS_FORBIDDEN = /[<>:"|?*]/g;
+/** Windows silently drops these at the end of a segment ("a. " opens "a"). */
+const TRAILING_DOTS_AND_SPACES = /[. ]+$/;
+/**
+ * Device names Windows reserves, in any case and also before any extension ("nul.tar.gz"), per Microsoft's
+ * "Naming Files, Paths, and Namespaces" (superscript digits included) and CreateFile's console names.
+ */
+const RESERVED_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$) *$/i;
 
 /**
  * Entry names for an archive from the files' relative keys, in the same order. Every name is safe to
  * unpack (relative, no empty, "." or ".." segment, no backslash, control or bidi character, no drive
- * letter) and unique, also on case-insensitive or normalising file systems and against the folders
+ * letter), Windows-safe in every segment (no `< > : " | ? *`, no reserved device name such as "CON" or
+ * "nul.txt", no trailing dot or space) and unique, also on case-insensitive or normalising file systems and against the folders
  * that other names create: "a.txt", "A.txt" → "a.txt", "A (2).txt".
  */
 export function archiveEntryNames(relativeKeys: readonly string[]): string[] {
@@ -33,10 +42,21 @@ function safeName(key: string): string {
     .toWellFormed()
     .replace(FORBIDDEN_ALL, '_')
     .split('/')
-    .filter((segment) => !isDotOrEmpty(segment) && !isDotOrEmpty(segment.normalize('NFKC')));
-  if (segments.length === 0) return 'file';
-  segments[0] = segments[0].replace(DRIVE_LETTER, '$1_');
-  return segments.join('/');
+    .filter((segment) => !isDotOrEmpty(segment) && !isDotOrEmpty(segment.normalize('NFKC')))
+    .map(windowsSafe);
+  return segments.length === 0 ? 'file' : segments.join('/');
+}
+
+/**
+ * One segment as Windows can create it: forbidden characters (also a drive letter's `:`) become `_`,
+ * trailing dots and spaces go ("..." becomes "_"), a device name gets `_` after its base ("CON.txt" →
+ * "CON_.txt"). Distinct keys that end up equal are numbered afterwards by archiveEntryNames.
+ */
+function windowsSafe(segment: string): string {
+  const trimmed = segment.replace(WINDOWS_FORBIDDEN, '_').replace(TRAILING_DOTS_AND_SPACES, '') || '_';
+  const dot = trimmed.indexOf('.');
+  const base = dot === -1 ? trimmed : trimmed.slice(0, dot);
+  return RESERVED_DEVICE.test(base) ? `${base}_${trimmed.slice(base.length)}` : trimmed;
 }
 
 function isDotOrEmpty(segment: string): boolean {

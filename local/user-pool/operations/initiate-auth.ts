@@ -1,4 +1,7 @@
-/** InitiateAuth: the SRP handshake's first step, or a refresh. The stack's client allows nothing else. */
+/**
+ * InitiateAuth: the SRP handshake's first step, or a refresh when refresh-token rotation is off (the
+ * stack's client then allows ALLOW_REFRESH_TOKEN_AUTH; with rotation, only GetTokensFromRefreshToken).
+ */
 import { createHmac, randomBytes } from 'node:crypto';
 import { CognitoError, invalidParameter, validationError } from '../errors';
 import { type Input, requiredString, stringMap } from '../input';
@@ -25,7 +28,7 @@ export function initiateAuth(pool: Pool, input: Input): object {
   }
   requireClient(pool, clientId);
   if (flow === 'USER_SRP_AUTH') return startSrp(pool, parameters);
-  if (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') {
+  if ((flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') && !pool.rotation.enabled) {
     const token = parameters.REFRESH_TOKEN;
     if (token === undefined) throw invalidParameter('Missing required parameter REFRESH_TOKEN');
     return { AuthenticationResult: refresh(pool, token), ChallengeParameters: {} };

@@ -1,4 +1,7 @@
-/** Amplify v6's refresh and sign-out calls: GetTokensFromRefreshToken and RevokeToken. */
+/**
+ * Amplify v6's and client/'s refresh and sign-out calls: GetTokensFromRefreshToken (which rotates the
+ * refresh token when the client's rotation is on) and RevokeToken.
+ */
 import { type Input, optionalString, requiredString } from '../input';
 import { type Pool, refresh, requireClient } from '../pool';
 
@@ -9,7 +12,7 @@ export function getTokensFromRefreshToken(pool: Pool, input: Input): object {
   const clientId = requiredString(input, 'ClientId', 128);
   optionalString(input, 'ClientSecret', 256);
   requireClient(pool, clientId);
-  return { AuthenticationResult: refresh(pool, refreshToken) };
+  return { AuthenticationResult: refresh(pool, refreshToken, pool.rotation.enabled) };
 }
 
 /** Ends the refresh token's session; an unknown token is not an error (OAuth revocation's rule). */
@@ -18,7 +21,7 @@ export function revokeToken(pool: Pool, input: Input): object {
   const clientId = requiredString(input, 'ClientId', 128);
   optionalString(input, 'ClientSecret', 256);
   requireClient(pool, clientId);
-  const session = pool.store.sessionByRefreshToken(token);
+  const session = pool.store.sessionByRefreshToken(token, pool.now());
   if (session !== undefined && session.clientId === clientId) pool.store.endSession(session.originJti);
   return {};
 }
