@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { rm } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -8,7 +9,6 @@ import { byteRange, readCondition, writeConditions } from './conditions';
 import { malformedXml, notImplemented, preconditionFailed, S3Error } from './errors';
 import { tempPath } from './files';
 import { objectAttributes, objectResponseHeaders } from './object-headers';
-import type { FileHandle } from 'node:fs/promises';
 import { isDeleteMarker, type ObjectMeta, type ObjectStore } from './object-store';
 import { receiveText, receiveToFile } from './receive';
 import { headerOf, type S3Request } from './request';

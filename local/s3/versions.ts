@@ -1,5 +1,5 @@
 import { invalidArgument, malformedXml, noSuchKey, notImplemented, S3Error } from './errors';
-import { type ObjectMeta, type ObjectStore, isDeleteMarker, type Version } from './object-store';
+import { isDeleteMarker, type ObjectMeta, type ObjectStore, type Version } from './object-store';
 import { receiveText } from './receive';
 import type { S3Request } from './request';
 import { isoTime, sendEmpty, sendXml } from './responses';
