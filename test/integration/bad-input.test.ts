@@ -256,14 +256,15 @@ describe('bad input and S3 faults on the undo routes', () => {
   it('answers bad queries, keys, cursors and bodies with 400, before any S3 call', async () => {
     const spy = sinon.spy(s3.client, 'send');
     const cursor = Buffer.from(JSON.stringify({ p: `${identityId()}/`, t: 'x' })).toString('base64url');
-    for (const query of [
+    const badQueries: Record<string, string>[] = [
       { prefix: 'a' },
       { prefix: '../' },
       { cursor: '%%%' },
       { cursor },
       { limit: '1001' },
       { x: '1' },
-    ]) {
+    ];
+    for (const query of badQueries) {
       expect(await codeOf('GET /files/deleted', { query }), JSON.stringify(query)).to.match(
         /^400 (BadRequest|InvalidKey)$/,
       );
