@@ -1,7 +1,9 @@
+import { DeleteObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import type { S3Server } from '../../devtools/s3-servers';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
+import { listDeleted } from '../../handlers/lib/versions/deleted';
 import { listDeletedFiles } from '../../handlers/list-deleted-files';
 import { listFileVersions } from '../../handlers/list-file-versions';
 import { restoreFiles } from '../../handlers/restore-files';
@@ -163,5 +165,76 @@ describe('undo: GET /files/deleted, GET /file/versions, POST /files/restore', ()
       expect((await listDeleted(user, query)).status, JSON.stringify(query)).to.equal(400);
     }
     expect((await versions(user, 'folder/')).status).to.equal(400);
+  });
+});
+
+describe('listDeleted across S3 listing pages', () => {
+  let s3: S3Server;
+
+  before(async () => {
+    s3 = await startVersionedS3();
+  });
+  after(() => s3.stop());
+
+  const remove = (Key: string, VersionId?: string) =>
+    s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key, VersionId }));
+
+  it('decides each key across listings of two versions, skips keys with nothing to restore', async () => {
+    const user = identityId();
+    const key = (name: string) => `${user}/${name}`;
+    // a: five versions then deleted twice; b: current; c: deleted, its only version purged; d: deleted.
+    for (let i = 1; i <= 5; i++) await putObject(s3, key('a'), `a${i}`.repeat(i));
+    await remove(key('a'));
+    await remove(key('a'));
+    await putObject(s3, key('b'), 'b');
+    await putObject(s3, key('c'), 'c');
+    await remove(key('c'));
+    const listing = await s3.client.send(
+      new ListObjectVersionsCommand({ Bucket: s3.bucket, Prefix: key('c') }),
+    );
+    await remove(key('c'), listing.Versions?.[0]?.VersionId);
+    await putObject(s3, key('d'), 'dd');
+    await remove(key('d'));
+
+    const pages: { items: { key: string; size: number }[]; nextCursor?: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listDeleted(s3.client, s3.bucket, user, {
+        prefix: '',
+        cursor,
+        limit: 1,
+        versionsPerListing: 2,
+      });
+      pages.push(page);
+      cursor = page.nextCursor;
+    } while (cursor && pages.length < 20);
+    const items = pages.flatMap((page) => page.items);
+    expect(items.map((item) => [item.key, item.size])).to.deep.equal([
+      ['a', 10],
+      ['d', 2],
+    ]);
+  });
+
+  it('moves past a key whose delete markers fill every listing', async () => {
+    const user = identityId();
+    await putObject(s3, `${user}/a`, 'a');
+    for (let i = 0; i < 12; i++) await remove(`${user}/a`);
+    await putObject(s3, `${user}/b`, 'b');
+    await remove(`${user}/b`);
+    const first = await listDeleted(s3.client, s3.bucket, user, {
+      prefix: '',
+      limit: 10,
+      versionsPerListing: 2,
+    });
+    expect(first.items).to.deep.equal([]);
+    expect(first.nextCursor).to.be.a('string');
+    const second = await listDeleted(s3.client, s3.bucket, user, {
+      prefix: '',
+      cursor: first.nextCursor,
+      limit: 10,
+      versionsPerListing: 2,
+    });
+    expect(second.items.map((item) => item.key)).to.deep.equal(['b']);
+    expect(second.nextCursor).to.equal(undefined);
   });
 });

@@ -23,6 +23,8 @@ export interface DeletedOptions {
   readonly prefix: string;
   readonly cursor?: string;
   readonly limit: number;
+  /** Versions per S3 listing (tests page with a few). @default MAX_KEYS_PER_CALL */
+  readonly versionsPerListing?: number;
 }
 
 /**
@@ -69,7 +71,7 @@ export async function listDeleted(
         Prefix: prefix,
         KeyMarker: keyMarker,
         VersionIdMarker: versionIdMarker,
-        MaxKeys: MAX_KEYS_PER_CALL,
+        MaxKeys: options.versionsPerListing ?? MAX_KEYS_PER_CALL,
       }),
     );
     // The SDK splits versions and delete markers; S3 lists them in one order, which this restores.
