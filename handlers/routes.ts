@@ -168,8 +168,9 @@ export const routes: readonly Route[] = [
     path: '/files/restore',
     handler: 'restore-files',
     s3: [
-      // HeadObject and the copy source of a version are s3:GetObjectVersion; CopyObject, and for a source
-      // above 5 GiB CreateMultipartUpload/UploadPartCopy/Complete, are s3:PutObject; a failed one is aborted.
+      // Reading a version's first byte (its size, and S3's code if it is absent) and copying from it are
+      // s3:GetObjectVersion; CopyObject, and above 5 GiB CreateMultipartUpload/UploadPartCopy/Complete, are
+      // s3:PutObject; a failed multipart copy is aborted.
       { scope: 'user-files', actions: ['s3:GetObjectVersion', 's3:PutObject', 's3:AbortMultipartUpload'] },
     ],
     timeoutSeconds: 29,

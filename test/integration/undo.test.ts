@@ -136,6 +136,17 @@ describe('undo: GET /files/deleted, GET /file/versions, POST /files/restore', ()
     ]);
   });
 
+  it('restores an empty file (a version with no first byte to read)', async () => {
+    const user = identityId();
+    await putObject(s3, `${user}/empty.txt`, '');
+    await callRoute('DELETE /file', deleteFile(testDeps(s3)), user, { query: { key: 'empty.txt' } });
+    const [item] = (await listDeleted(user)).body.items;
+    expect(item).to.include({ key: 'empty.txt', size: 0 });
+    const res = await restore(user, [{ key: item.key, versionId: item.versionId }]);
+    expect(res.body.items[0]).to.include({ status: 'restored', size: 0 });
+    expect(await keysUnder(s3, `${user}/`)).to.deep.equal([`${user}/empty.txt`]);
+  });
+
   it('refuses malformed requests before any copy', async () => {
     const user = identityId();
     const bad: unknown[] = [

@@ -1,6 +1,5 @@
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectKey } from '../files/keys';
-import { isNotFound } from '../s3/errors';
 import { mapConcurrently } from '../s3/pool';
 import { copyVersion } from './copy-version';
 
@@ -42,22 +41,58 @@ export async function restoreVersions(
 async function restoreOne(s3: S3Client, bucket: string, item: RestoreItem): Promise<RestoreResult> {
   const { key, versionId } = item;
   try {
-    const head = await s3.send(
-      new HeadObjectCommand({ Bucket: bucket, Key: item.objectKey, VersionId: versionId }),
-    );
-    const size = head.ContentLength ?? 0;
-    await copyVersion(s3, bucket, item.objectKey, versionId, { size, contentType: head.ContentType });
-    return { key, versionId, status: 'restored', size };
+    const version = await versionInfo(s3, bucket, item);
+    await copyVersion(s3, bucket, item.objectKey, versionId, version);
+    return { key, versionId, status: 'restored', size: version.size };
   } catch (error) {
     return { key, versionId, status: isAbsentVersion(error) ? 'notFound' : 'failed' };
   }
 }
 
 /**
- * A version that is not there: 404/403 as for any missing object (s3/errors.ts), 405 for a delete marker
- * named by its id, InvalidArgument for an id S3 never issued.
+ * The version's size and content type, from its first byte: a GET, not a HEAD, so that a refusal comes
+ * with S3's error code (a HEAD's 403 has no body and could not tell a missing version from a denial).
+ * An empty version has no first byte (416 InvalidRange).
  */
+async function versionInfo(
+  s3: S3Client,
+  bucket: string,
+  item: RestoreItem,
+): Promise<{ size: number; contentType?: string }> {
+  try {
+    const first = await s3.send(
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: item.objectKey,
+        VersionId: item.versionId,
+        Range: 'bytes=0-0',
+      }),
+    );
+    await first.Body?.transformToByteArray();
+    const size = Number(/\/(\d+)$/.exec(first.ContentRange ?? '')?.[1] ?? first.ContentLength ?? 0);
+    return { size, contentType: first.ContentType };
+  } catch (error) {
+    if ((error as { name?: unknown }).name === 'InvalidRange') return { size: 0 };
+    throw error;
+  }
+}
+
+/**
+ * Codes S3 gives for a version that is not there: NoSuchKey/NoSuchVersion, MethodNotAllowed for a delete
+ * marker named by its id, InvalidArgument for an id S3 never issued, and AccessDenied, which S3 answers a
+ * role that may not list the bucket (every key here is in the caller's folder, which the role may read).
+ */
+const ABSENT = new Set([
+  'NoSuchKey',
+  'NoSuchVersion',
+  'NotFound',
+  'MethodNotAllowed',
+  'InvalidArgument',
+  'AccessDenied',
+]);
+
 function isAbsentVersion(error: unknown): boolean {
-  const { name, $metadata } = (error ?? {}) as { name?: unknown; $metadata?: { httpStatusCode?: unknown } };
-  return isNotFound(error) || $metadata?.httpStatusCode === 405 || name === 'InvalidArgument';
+  return (
+    typeof error === 'object' && error !== null && ABSENT.has(String((error as { name?: unknown }).name))
+  );
 }
