@@ -219,6 +219,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/files/deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List recently deleted files that can be restored
+         * @description The caller's files (at any depth under `prefix`) whose latest version is a delete marker and that
+         *     still have a version to restore: deleted within the environment's undo window (30 days by
+         *     default). `versionId` is the newest version before the delete: pass it to `POST /files/restore`.
+         *     Pages through `nextCursor`, absent on the last page; a page may hold fewer than `limit` items and
+         *     still have one.
+         */
+        get: operations["listDeletedFiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/file/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a file's versions
+         * @description The versions of one file, newest first (at most the newest 1000): its current content
+         *     (`isLatest`) and earlier ones kept for the undo window after an overwrite. Pass a `versionId` to
+         *     `POST /files/restore` to make that content current again. A file without versions has an empty
+         *     list.
+         */
+        get: operations["listFileVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore deleted files or earlier versions
+         * @description Makes each named version its file's current content again, as a new version (nothing is lost).
+         *     Up to 100 items; a version that does not exist in the caller's folder (expired, another user's,
+         *     or a delete marker) is `notFound`, and a failure of one item is `failed` without stopping the
+         *     others. A malformed item refuses the whole request. Restored bytes count as new storage.
+         */
+        post: operations["restoreFiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -486,6 +556,56 @@ export interface components {
             error: components["schemas"]["ErrorMessage"];
         };
         FileCount: number;
+        /** @description An S3 version id, opaque; `null` names a version written before versioning was on. */
+        VersionId: string;
+        DeletedFile: {
+            key: components["schemas"]["FileKey"];
+            /** @description The size of the version a restore brings back. */
+            size: components["schemas"]["Size"];
+            deletedAt: components["schemas"]["Timestamp"];
+            /** @description The newest version before the delete. */
+            versionId: components["schemas"]["VersionId"];
+        };
+        DeletedFilesPage: {
+            items: components["schemas"]["DeletedFile"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page. */
+            nextCursor?: string;
+        };
+        FileVersion: {
+            versionId: components["schemas"]["VersionId"];
+            size: components["schemas"]["Size"];
+            lastModified: components["schemas"]["Timestamp"];
+            etag: components["schemas"]["ETag"];
+            /** @description This version is the file's current content. */
+            isLatest: boolean;
+        };
+        FileVersions: {
+            items: components["schemas"]["FileVersion"][];
+        };
+        RestoreFilesRequest: {
+            items: {
+                key: components["schemas"]["FileKey"];
+                versionId: components["schemas"]["VersionId"];
+            }[];
+        };
+        RestoreFilesResult: {
+            items: ({
+                key: string;
+                versionId: string;
+                /** @constant */
+                status: "restored";
+                /** @description Bytes the restore added to the caller's storage. */
+                size: components["schemas"]["Size"];
+            } | {
+                key: string;
+                versionId: string;
+                /**
+                 * @description `notFound`: no such version of this key in the caller's folder; `failed`: try again.
+                 * @enum {unknown}
+                 */
+                status: "notFound" | "failed";
+            })[];
+        };
     };
     responses: {
         /** @description Done; no body. */
@@ -1179,6 +1299,152 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listDeletedFiles: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A folder relative to the caller's own, empty for the root or ending in `/`.
+                 * @example photos/
+                 */
+                prefix?: string;
+                /** @description The `nextCursor` of the previous page, for the same `prefix`. */
+                cursor?: string;
+                /** @description The largest number of items in one page. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of deleted files, in key order. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "key": "photos/beach.jpg",
+                     *           "size": 482113,
+                     *           "deletedAt": "2026-05-01T09:30:00.000Z",
+                     *           "versionId": "3HL4kqtJlcpXroDTDmjVBH40Nrjfkd"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeletedFilesPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listFileVersions: {
+        parameters: {
+            query: {
+                /**
+                 * @description The file's key, relative to the caller's folder.
+                 * @example photos/beach.jpg
+                 */
+                key: components["parameters"]["FileKey"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's versions. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "versionId": "3HL4kqtJlcpXroDTDmjVBH40Nrjfkd",
+                     *           "size": 482113,
+                     *           "lastModified": "2026-05-01T09:30:00.000Z",
+                     *           "etag": "9b2cf535f27731c974343645a3985328",
+                     *           "isLatest": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileVersions"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    restoreFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "key": "photos/beach.jpg",
+                 *           "versionId": "3HL4kqtJlcpXroDTDmjVBH40Nrjfkd"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["RestoreFilesRequest"];
+            };
+        };
+        responses: {
+            /** @description One result per item, in the request's order. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "key": "photos/beach.jpg",
+                     *           "versionId": "3HL4kqtJlcpXroDTDmjVBH40Nrjfkd",
+                     *           "status": "restored",
+                     *           "size": 482113
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RestoreFilesResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };

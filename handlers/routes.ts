@@ -15,7 +15,9 @@ export type S3Action =
   | 's3:DeleteObject'
   | 's3:ListBucket'
   | 's3:AbortMultipartUpload'
-  | 's3:ListMultipartUploadParts';
+  | 's3:ListMultipartUploadParts'
+  | 's3:ListBucketVersions'
+  | 's3:GetObjectVersion';
 
 export interface S3Grant {
   readonly scope: S3Scope;
@@ -148,6 +150,30 @@ export const routes: readonly Route[] = [
       // GetObject reads status.json and signs the archive's URL.
       { scope: 'zips', actions: ['s3:GetObject'] },
     ],
+  },
+  {
+    method: 'GET',
+    path: '/files/deleted',
+    handler: 'list-deleted-files',
+    s3: [{ scope: 'user-files', actions: ['s3:ListBucketVersions'] }],
+  },
+  {
+    method: 'GET',
+    path: '/file/versions',
+    handler: 'list-file-versions',
+    s3: [{ scope: 'user-files', actions: ['s3:ListBucketVersions'] }],
+  },
+  {
+    method: 'POST',
+    path: '/files/restore',
+    handler: 'restore-files',
+    s3: [
+      // Reading a version's first byte (its size, and S3's code if it is absent) and copying from it are
+      // s3:GetObjectVersion; CopyObject, and above 5 GiB CreateMultipartUpload/UploadPartCopy/Complete, are
+      // s3:PutObject; a failed multipart copy is aborted.
+      { scope: 'user-files', actions: ['s3:GetObjectVersion', 's3:PutObject', 's3:AbortMultipartUpload'] },
+    ],
+    timeoutSeconds: 29,
   },
 ];
 

@@ -82,6 +82,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     dataDir: join(options.dataDir, DATA_ENTRIES.s3),
     region: account.region,
     buckets: [account.bucket],
+    // Versioned as the stack's bucket is (modules/private-bucket.ts): deletes and overwrites can be undone.
+    versionedBuckets: [account.bucket],
     // The functions' role, and the operator (admin.json), as IAM would allow both in AWS.
     lookup: (id) =>
       [account.functionRole, account.admin].find((credentials) => credentials.accessKeyId === id),

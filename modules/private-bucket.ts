@@ -11,6 +11,7 @@ import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import type { S3Action, S3Grant, S3Scope } from '../handlers/routes';
 import { inlinePolicy, type PolicyStatement } from './iam';
@@ -32,6 +33,11 @@ export interface PrivateBucketProps {
   readonly zipExpirationDays?: number;
   /** Days after which an unfinished multipart upload is aborted (≤ 7). @default 1 */
   readonly abortIncompleteUploadDays?: number;
+  /**
+   * Days a noncurrent version of a user's file (an overwritten or deleted one) is kept, so that it can be
+   * restored; versions under the other scopes' prefixes go after a day. @default 30
+   */
+  readonly noncurrentVersionDays?: number;
   /** Refuse `destroy`, and refuse to empty the bucket on destroy. @default true */
   readonly preventDestroy?: boolean;
 }
@@ -56,12 +62,19 @@ const ACTION_TARGET: Readonly<Record<S3Action, 'bucket' | 'object'>> = {
   's3:DeleteObject': 'object',
   's3:AbortMultipartUpload': 'object',
   's3:ListMultipartUploadParts': 'object',
+  's3:ListBucketVersions': 'bucket',
+  's3:GetObjectVersion': 'object',
 };
+
+/** Noncurrent versions of the service's own objects (zips, upload plans, user records) go after this. */
+const SERVICE_NONCURRENT_DAYS = 1;
 
 /**
  * A private bucket: every public-access block on, ACLs disabled (BucketOwnerEnforced), SSE-S3, TLS 1.2+
- * required by the bucket policy, CORS for the configured origins only, lifecycle rules that abort stale
- * multipart uploads and expire zips and upload plans. Access is granted per role and per scope with grant().
+ * required by the bucket policy, CORS for the configured origins only, versioning (deletes and overwrites
+ * of users' files can be undone for noncurrentVersionDays), lifecycle rules that abort stale multipart
+ * uploads, expire zips and upload plans, noncurrent versions and expired delete markers. Access is granted
+ * per role and per scope with grant().
  */
 export class PrivateBucket extends Construct {
   readonly bucket: S3Bucket;
@@ -121,8 +134,15 @@ export class PrivateBucket extends Construct {
       ],
     });
     new S3BucketPolicy(this, 'policy', { bucket, policy: tlsOnly.json });
+    const versioning = new S3BucketVersioningA(this, 'versioning', {
+      bucket,
+      versioningConfiguration: { status: 'Enabled' },
+    });
+    const serviceVersions = [{ noncurrentDays: SERVICE_NONCURRENT_DAYS }];
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket,
+      // Rules on noncurrent versions need versioning first; Terraform would otherwise race the two.
+      dependsOn: [versioning],
       rule: [
         {
           id: 'abort-incomplete-multipart-uploads',
@@ -135,6 +155,7 @@ export class PrivateBucket extends Construct {
           status: 'Enabled',
           filter: [{ prefix: props.zipPrefix ?? 'zip/' }],
           expiration: [{ days: props.zipExpirationDays ?? 1 }],
+          noncurrentVersionExpiration: serviceVersions,
         },
         {
           // A plan outlives its upload by a day, so an open upload always has its plan (both rules count
@@ -143,6 +164,28 @@ export class PrivateBucket extends Construct {
           status: 'Enabled',
           filter: [{ prefix: props.scopePrefixes['upload-plans'] }],
           expiration: [{ days: abortIncompleteUploadDays + 1 }],
+          noncurrentVersionExpiration: serviceVersions,
+        },
+        {
+          // What makes undo possible: a deleted or overwritten file's versions stay this long.
+          id: 'expire-noncurrent-user-files',
+          status: 'Enabled',
+          filter: [{ prefix: props.scopePrefixes['user-files'] }],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays ?? 30 }],
+        },
+        {
+          id: 'expire-noncurrent-user-records',
+          status: 'Enabled',
+          filter: [{ prefix: props.scopePrefixes['user-records'] }],
+          noncurrentVersionExpiration: serviceVersions,
+        },
+        {
+          // A delete marker whose versions have all expired hides nothing; S3 still lists it. A rule that
+          // expires current versions by age may not also name markers, hence a bucket-wide rule of its own.
+          id: 'remove-expired-delete-markers',
+          status: 'Enabled',
+          filter: [{}],
+          expiration: [{ expiredObjectDeleteMarker: true }],
         },
       ],
     });

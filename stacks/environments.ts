@@ -68,6 +68,20 @@ export interface EnvironmentConfig {
    * @default 7-day rotating refresh tokens, optional MFA, no threat protection, Cognito's e-mail sender
    */
   readonly auth?: AccountSettings;
+  /**
+   * Days a deleted or overwritten file can be restored (GET /files/deleted, POST /files/restore): its
+   * noncurrent versions expire after this, and are billed as storage until then (docs/files.md, "Undo").
+   * An integer in UNDO_RETENTION_DAYS.min..max. @default UNDO_RETENTION_DAYS.default
+   */
+  readonly undoRetentionDays?: number;
+}
+
+/** The range and default of `undoRetentionDays`. */
+export const UNDO_RETENTION_DAYS = { default: 30, min: 1, max: 365 } as const;
+
+/** An environment's undo window in days, its default applied. */
+export function undoRetentionDays(config: EnvironmentConfig): number {
+  return config.undoRetentionDays ?? UNDO_RETENTION_DAYS.default;
 }
 
 /** Every limit at its default (handlers/settings.ts). */
@@ -127,6 +141,16 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   for (const [worker, value] of Object.entries(config.workerConcurrency ?? {})) {
     if (!Number.isSafeInteger(value) || value < 1)
       throw new Error(`${config.name}: workerConcurrency.${worker} must be a positive integer`);
+  }
+  const undoDays = undoRetentionDays(config);
+  if (
+    !Number.isSafeInteger(undoDays) ||
+    undoDays < UNDO_RETENTION_DAYS.min ||
+    undoDays > UNDO_RETENTION_DAYS.max
+  ) {
+    throw new Error(
+      `${config.name}: undoRetentionDays must be an integer in ${UNDO_RETENTION_DAYS.min}..${UNDO_RETENTION_DAYS.max}`,
+    );
   }
   if (!LOG_RETENTION_DAYS.includes(config.logRetentionDays)) {
     throw new Error(`${config.name}: logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);

@@ -16,7 +16,12 @@ import { HandlerFunction, type HandlerFunctionProps } from '../modules/handler-f
 import { PrivateBucket } from '../modules/private-bucket';
 import { RestApi } from '../modules/rest-api';
 import { UserAuth } from '../modules/user-auth';
-import { type EnvironmentConfig, settingVariables, validateEnvironment } from './environments';
+import {
+  type EnvironmentConfig,
+  settingVariables,
+  undoRetentionDays,
+  validateEnvironment,
+} from './environments';
 import { checkFunctionTable } from './function-table';
 import { configureStateBackend, type StateBucket } from './state-backend';
 
@@ -74,6 +79,7 @@ export class LockboxStack extends TerraformStack {
         'upload-plans': 'uploads/',
         'user-records': USER_RECORDS_PREFIX,
       },
+      noncurrentVersionDays: undoRetentionDays(config),
       preventDestroy,
     });
 

@@ -17,6 +17,8 @@ export interface LocalS3Options {
   readonly region: string;
   /** Created at start (and kept with those already on disk). */
   readonly buckets: readonly string[];
+  /** Buckets whose versioning is turned on at start, as the stack turns it on in AWS. @default none */
+  readonly versionedBuckets?: readonly string[];
   /** The credentials of an access key id, or undefined for an unknown one. */
   readonly lookup: (accessKeyId: string) => SigningCredentials | undefined;
   /** Browser origins (scheme://host[:port]) allowed by CORS; never `*`. */
@@ -38,7 +40,7 @@ export interface LocalS3 {
 
 /** An embedded, path-style S3 on node:http: every request SigV4-checked, data on disk under dataDir. */
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
-  const storage = await Storage.open(options.dataDir, options.buckets);
+  const storage = await Storage.open(options.dataDir, options.buckets, options.versionedBuckets ?? []);
   const verify: Verifier = (req) =>
     verifySigV4(req, {
       service: 's3',

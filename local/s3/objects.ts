@@ -1,17 +1,19 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { rm } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { newChecksum } from './checksums';
 import { byteRange, readCondition, writeConditions } from './conditions';
-import { malformedXml, noSuchKey, notImplemented, preconditionFailed, S3Error } from './errors';
+import { malformedXml, notImplemented, preconditionFailed, S3Error } from './errors';
 import { tempPath } from './files';
 import { objectAttributes, objectResponseHeaders } from './object-headers';
-import type { ObjectMeta } from './object-store';
+import { isDeleteMarker, type ObjectMeta, type ObjectStore } from './object-store';
 import { receiveText, receiveToFile } from './receive';
 import { headerOf, type S3Request } from './request';
 import { isoTime, sendEmpty, sendXml } from './responses';
+import { checkedVersionId, readableVersion, versionHeader } from './versions';
 import { childrenOf, hasRoot, textOf } from './xml';
 
 /** S3's limit for one PUT (and one part). */
@@ -47,21 +49,26 @@ export async function putObject(request: S3Request): Promise<void> {
   );
   request.objectCreated({ bucket, key, size: meta.size, etag: meta.etag });
   const checksums = request.payload.checksum ? checksumHeaders(meta) : {};
-  sendEmpty(request.res, 200, { ETag: meta.etag, ...checksums });
+  const version = versionHeader(storage.bucket(bucket).objects, meta);
+  sendEmpty(request.res, 200, { ETag: meta.etag, ...checksums, ...version });
 }
 
-/** GetObject and HeadObject: conditions, one byte range, response-* overrides, streamed from disk. */
+/**
+ * GetObject and HeadObject (of the current object, or of `?versionId=`): conditions, one byte range,
+ * response-* overrides, streamed from disk.
+ */
 export async function getObject(request: S3Request): Promise<void> {
   const { res, key, query } = request;
   if (query.has('partNumber')) throw notImplemented('partNumber on GET/HEAD');
-  const opened = await request.storage.bucket(request.bucket).objects.openObject(key);
-  if (!opened) throw noSuchKey(key);
+  const objects = request.storage.bucket(request.bucket).objects;
+  const versionId = checkedVersionId(query.get('versionId'));
+  const opened = await openVersion(objects, key, versionId, false);
   const { meta, file } = opened;
   let streaming = false;
   try {
     const condition = readCondition(request, meta);
     if (condition === 412) throw preconditionFailed('If-Match');
-    const headers = objectResponseHeaders(request, meta);
+    const headers = { ...objectResponseHeaders(request, meta), ...versionHeader(objects, meta) };
     if (condition === 304) {
       res.writeHead(304, { ETag: meta.etag, 'Last-Modified': headers['Last-Modified'] });
       res.end();
@@ -86,12 +93,53 @@ export async function getObject(request: S3Request): Promise<void> {
   }
 }
 
-export async function deleteObject(request: S3Request): Promise<void> {
-  await request.storage.bucket(request.bucket).objects.delete(request.key);
-  sendEmpty(request.res, 204);
+/**
+ * The current object (no versionId) or the version named, opened; S3's error when it cannot be read
+ * (versions.ts, readableVersion).
+ */
+async function openVersion(
+  objects: ObjectStore,
+  key: string,
+  versionId: string | undefined,
+  asCopySource: boolean,
+): Promise<{ meta: ObjectMeta; file: FileHandle }> {
+  const version = readableVersion(objects, key, versionId, asCopySource);
+  const opened = await objects.openObject(key, version.versionId);
+  // Removed between the lookup and the open: the same answer as a moment later.
+  return opened ?? (await openVersion(objects, key, versionId, asCopySource));
 }
 
-/** DeleteObjects: `<Delete><Quiet/>?<Object><Key/></Object>…</Delete>`, at most 1000 keys. */
+/**
+ * One key's delete: without a version id, the object goes (unversioned) or gets a delete marker;
+ * with one, that version goes for good. The fields DeleteObject and DeleteObjects answer with.
+ */
+async function deleteOne(
+  objects: ObjectStore,
+  key: string,
+  versionId: string | undefined,
+): Promise<{ VersionId?: string; DeleteMarker?: boolean; DeleteMarkerVersionId?: string }> {
+  if (versionId !== undefined) {
+    const removed = await objects.deleteVersion(key, versionId);
+    return removed && isDeleteMarker(removed)
+      ? { VersionId: versionId, DeleteMarker: true }
+      : { VersionId: versionId };
+  }
+  const marker = await objects.delete(key);
+  return marker ? { DeleteMarker: true, DeleteMarkerVersionId: marker.versionId } : {};
+}
+
+export async function deleteObject(request: S3Request): Promise<void> {
+  const objects = request.storage.bucket(request.bucket).objects;
+  const versionId = checkedVersionId(request.query.get('versionId'));
+  const result = await deleteOne(objects, request.key, versionId);
+  const headers: Record<string, string> = {};
+  if (result.DeleteMarker) headers['x-amz-delete-marker'] = 'true';
+  const shownVersion = result.VersionId ?? result.DeleteMarkerVersionId;
+  if (shownVersion !== undefined) headers['x-amz-version-id'] = shownVersion;
+  sendEmpty(request.res, 204, headers);
+}
+
+/** DeleteObjects: `<Delete><Quiet/>?<Object><Key/><VersionId/>?</Object>…</Delete>`, at most 1000 keys. */
 export async function deleteObjects(request: S3Request): Promise<void> {
   const objects = request.storage.bucket(request.bucket).objects;
   const xml = await receiveText(request, MAX_DELETE_BODY);
@@ -100,18 +148,41 @@ export async function deleteObjects(request: S3Request): Promise<void> {
     throw malformedXml();
   }
   const quiet = textOf(xml, 'Quiet') === 'true';
-  const deleted: { Key: string }[] = [];
-  for (const { Key } of entries) {
-    await objects.delete(Key);
-    deleted.push({ Key });
+  const deleted: object[] = [];
+  const errors: object[] = [];
+  for (const { Key, VersionId } of entries) {
+    if (VersionId !== undefined && checkedVersionIdOrUndefined(VersionId) === undefined) {
+      errors.push({
+        Key,
+        VersionId,
+        Code: 'NoSuchVersion',
+        Message: 'The specified version does not exist.',
+      });
+      continue;
+    }
+    deleted.push({ Key, ...(await deleteOne(objects, Key, VersionId)) });
   }
-  sendXml(request.res, 200, 'DeleteResult', { Deleted: quiet ? undefined : deleted });
+  sendXml(request.res, 200, 'DeleteResult', { Deleted: quiet ? undefined : deleted, Error: errors } as never);
 }
 
-/** `/bucket/key` or `bucket/key`, URL-encoded, as x-amz-copy-source carries it. */
-export function copySource(header: string): { bucket: string; key: string } {
+function checkedVersionIdOrUndefined(versionId: string): string | undefined {
+  try {
+    return checkedVersionId(versionId);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `/bucket/key` or `bucket/key`, URL-encoded, with an optional `?versionId=`, as x-amz-copy-source carries it. */
+export function copySource(header: string): { bucket: string; key: string; versionId?: string } {
   const [path, query] = header.split('?');
-  if (query !== undefined) throw notImplemented('versionId in x-amz-copy-source');
+  let versionId: string | undefined;
+  if (query !== undefined) {
+    const params = new URLSearchParams(query);
+    if ([...params.keys()].some((name) => name !== 'versionId'))
+      throw notImplemented('x-amz-copy-source query');
+    versionId = checkedVersionId(params.get('versionId'));
+  }
   let decoded: string;
   try {
     decoded = decodeURIComponent(path.replace(/^\//, ''));
@@ -126,7 +197,7 @@ export function copySource(header: string): { bucket: string; key: string } {
       'Copy Source must mention the source bucket and key: sourcebucket/sourcekey',
     );
   }
-  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1) };
+  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
 }
 
 /** CopyObject within the server: metadata copied (COPY) or taken from the request (REPLACE). */
@@ -136,8 +207,8 @@ export async function copyObject(request: S3Request): Promise<void> {
   }
   const check = writeConditions(request);
   const source = copySource(headerOf(request, 'x-amz-copy-source') ?? '');
-  const opened = await request.storage.bucket(source.bucket).objects.openObject(source.key);
-  if (!opened) throw noSuchKey(source.key);
+  const sourceObjects = request.storage.bucket(source.bucket).objects;
+  const opened = await openVersion(sourceObjects, source.key, source.versionId, true);
   const path = tempPath(request.storage.tmpDir);
   const md5 = createHash('md5');
   const crc32 = newChecksum('CRC32');
@@ -153,6 +224,8 @@ export async function copyObject(request: S3Request): Promise<void> {
   } catch (error) {
     await rm(path, { force: true });
     throw error;
+  } finally {
+    await opened.file.close().catch(() => {});
   }
   const replace = headerOf(request, 'x-amz-metadata-directive') === 'REPLACE';
   const attributes = replace ? objectAttributes(request) : opened.meta;
@@ -171,6 +244,12 @@ export async function copyObject(request: S3Request): Promise<void> {
     check,
   );
   request.objectCreated({ bucket: request.bucket, key: request.key, size: meta.size, etag: meta.etag });
+  const targetObjects = request.storage.bucket(request.bucket).objects;
+  const versions = {
+    ...versionHeader(targetObjects, meta),
+    ...(source.versionId === undefined ? {} : { 'x-amz-copy-source-version-id': opened.meta.versionId }),
+  };
+  for (const [name, value] of Object.entries(versions)) request.res.setHeader(name, value);
   sendXml(request.res, 200, 'CopyObjectResult', {
     LastModified: isoTime(meta.lastModified),
     ETag: meta.etag,

@@ -10,6 +10,7 @@ import type { ObjectMeta } from './object-store';
 import { copySource } from './objects';
 import { headerOf, type S3Request } from './request';
 import { isoTime, sendXml } from './responses';
+import { noSuchVersion, readableVersion } from './versions';
 
 /** S3 copies a byte range only out of a source larger than 5 MB (x-amz-copy-source-range). */
 const MIN_RANGED_COPY_SOURCE = 5 * 1024 ** 2;
@@ -35,8 +36,13 @@ export async function uploadPartCopy(
     }
   }
   const source = copySource(headerOf(request, 'x-amz-copy-source') ?? '');
-  const opened = await request.storage.bucket(source.bucket).objects.openObject(source.key);
-  if (!opened) throw noSuchKey(source.key);
+  const objects = request.storage.bucket(source.bucket).objects;
+  const version = readableVersion(objects, source.key, source.versionId, true);
+  const opened = await objects.openObject(source.key, version.versionId);
+  if (!opened)
+    throw source.versionId === undefined
+      ? noSuchKey(source.key)
+      : noSuchVersion(source.key, source.versionId);
   const path = tempPath(request.storage.tmpDir);
   try {
     const ifMatch = headerOf(request, 'x-amz-copy-source-if-match');
@@ -66,6 +72,8 @@ export async function uploadPartCopy(
     const checksum = checksumAlgorithm
       ? { [`Checksum${checksumAlgorithm}`]: checksums[checksumAlgorithm] }
       : {};
+    if (source.versionId !== undefined)
+      request.res.setHeader('x-amz-copy-source-version-id', source.versionId);
     sendXml(request.res, 200, 'CopyPartResult', {
       LastModified: isoTime(Math.floor(Date.now() / 1000) * 1000),
       ETag: etag,

@@ -12,6 +12,7 @@ import {
 } from './multipart';
 import { copyObject, deleteObject, deleteObjects, getObject, putObject } from './objects';
 import type { S3Request } from './request';
+import { getBucketVersioning, listObjectVersions, putBucketVersioning } from './versions';
 
 export type Operation = (request: S3Request) => Promise<void> | void;
 
@@ -87,12 +88,17 @@ const PLAIN_PARAMETERS = new Set([
   'max-uploads',
   'uploads',
   'delete',
+  'versioning',
+  'versions',
   'response-content-type',
   'response-content-disposition',
   'response-content-encoding',
   'response-content-language',
   'response-cache-control',
   'response-expires',
+  'versionId',
+  'key-marker',
+  'version-id-marker',
 ]);
 
 function bucketOperation(method: string, query: URLSearchParams): Operation | undefined {
@@ -101,6 +107,9 @@ function bucketOperation(method: string, query: URLSearchParams): Operation | un
   if (method === 'GET' && query.get('list-type') === '2') return listObjectsV2;
   if (method === 'GET' && query.has('uploads')) return listMultipartUploads;
   if (method === 'POST' && query.has('delete')) return deleteObjects;
+  if (method === 'PUT' && query.has('versioning')) return putBucketVersioning;
+  if (method === 'GET' && query.has('versioning')) return getBucketVersioning;
+  if (method === 'GET' && query.has('versions')) return listObjectVersions;
   return undefined;
 }
 

@@ -25,12 +25,22 @@ export class Storage {
     this.tmpDir = join(dataDir, 'tmp');
   }
 
-  static async open(dataDir: string, bucketNames: readonly string[]): Promise<Storage> {
+  static async open(
+    dataDir: string,
+    bucketNames: readonly string[],
+    versionedBuckets: readonly string[] = [],
+  ): Promise<Storage> {
     const storage = new Storage(dataDir);
     await rm(storage.tmpDir, { recursive: true, force: true });
     await mkdir(storage.tmpDir, { recursive: true });
     const existing = await namesIn(join(dataDir, 'buckets'));
-    for (const name of new Set([...existing, ...bucketNames])) await storage.createBucket(name);
+    for (const name of new Set([...existing, ...bucketNames, ...versionedBuckets])) {
+      await storage.createBucket(name);
+    }
+    for (const name of versionedBuckets) {
+      const { objects } = storage.bucket(name);
+      if (objects.versioning !== 'Enabled') await objects.setVersioning('Enabled');
+    }
     return storage;
   }
 

@@ -99,7 +99,7 @@ for (const [tableName, table, synthesize] of [
         const grants = isRoute(route) ? [...route.s3, CALLER_RECORD_GRANT] : route.s3;
         const expected = grants.flatMap((grant) =>
           grant.actions.map((action) =>
-            action === 's3:ListBucket'
+            action === 's3:ListBucket' || action === 's3:ListBucketVersions'
               ? `${action} on ${bucketArn} if s3:prefix StringLike ${SCOPE_PREFIX[grant.scope]}*`
               : `${action} on ${bucketArn}/${SCOPE_PREFIX[grant.scope]}*${grant.createOnly ? ' if s3:if-none-match Null false' : ''}`,
           ),

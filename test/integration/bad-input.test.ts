@@ -7,12 +7,16 @@ import { deleteFiles } from '../../handlers/delete-files';
 import { getFile } from '../../handlers/get-file';
 import { MAX_JSON_BODY_BYTES } from '../../handlers/lib/http/body';
 import type { Handler } from '../../handlers/lib/http/handler';
+import { listDeletedFiles } from '../../handlers/list-deleted-files';
+import { listFileVersions } from '../../handlers/list-file-versions';
 import { listFiles } from '../../handlers/list-files';
 import { putFile } from '../../handlers/put-file';
+import { restoreFiles } from '../../handlers/restore-files';
 import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, type EventParams, identityId, ORIGIN } from '../support/events';
 import { putObject } from '../support/objects';
+import { startVersionedS3 } from '../support/versioned-s3';
 
 // fauxqs: a plain, fast S3; the faults here are injected with sinon, not asked of the server.
 describe('bad input and S3 faults on the file routes', () => {
@@ -209,5 +213,105 @@ describe('bad input and S3 faults on the file routes', () => {
     expect(logs).to.have.length(1);
     expect(logs[0]).not.to.include('X-Amz-Signature');
     expect(logs[0]).not.to.include('a.txt');
+  });
+});
+
+// The undo routes, on the versioned embedded S3: every refusal is a 4xx before S3, every S3 fault a clean 500.
+describe('bad input and S3 faults on the undo routes', () => {
+  let s3: S3Server;
+  const user = identityId();
+  const logs: string[] = [];
+  const undoRoutes: Record<string, () => Handler> = {};
+
+  before(async () => {
+    s3 = await startVersionedS3();
+    const deps = () => ({
+      ...testDeps(s3),
+      http: { allowedOrigins: [ORIGIN], log: (line: string) => logs.push(line) },
+    });
+    Object.assign(undoRoutes, {
+      'GET /files/deleted': () => listDeletedFiles(deps()),
+      'GET /file/versions': () => listFileVersions(deps()),
+      'POST /files/restore': () => restoreFiles(deps()),
+    });
+  });
+  after(() => s3.stop());
+  afterEach(() => {
+    sinon.restore();
+    logs.length = 0;
+  });
+
+  const send = (route: string, params: EventParams) => {
+    const [method, path] = route.split(' ');
+    return contractChecked(route, undoRoutes[route]())(
+      apiEvent({ identityId: user, method, path, ...params }),
+      context,
+    );
+  };
+  const codeOf = async (route: string, params: EventParams) => {
+    const res = await send(route, params);
+    return `${res.statusCode} ${JSON.parse(res.body).error?.code}`;
+  };
+
+  it('answers bad queries, keys, cursors and bodies with 400, before any S3 call', async () => {
+    const spy = sinon.spy(s3.client, 'send');
+    const cursor = Buffer.from(JSON.stringify({ p: `${identityId()}/`, t: 'x' })).toString('base64url');
+    const badQueries: Record<string, string>[] = [
+      { prefix: 'a' },
+      { prefix: '../' },
+      { cursor: '%%%' },
+      { cursor },
+      { limit: '1001' },
+      { x: '1' },
+    ];
+    for (const query of badQueries) {
+      expect(await codeOf('GET /files/deleted', { query }), JSON.stringify(query)).to.match(
+        /^400 (BadRequest|InvalidKey)$/,
+      );
+    }
+    const badKeys: Record<string, string>[] = [
+      {},
+      { key: '' },
+      { key: 'a/' },
+      { key: '../a' },
+      { key: 'a', x: '1' },
+    ];
+    for (const query of badKeys) {
+      expect(await codeOf('GET /file/versions', { query }), JSON.stringify(query)).to.match(
+        /^400 (BadRequest|InvalidKey)$/,
+      );
+    }
+    for (const body of [
+      '{',
+      '[]',
+      { items: {} },
+      { items: [{ key: 'a', versionId: 1 }] },
+      { items: [], x: 1 },
+    ]) {
+      expect(await codeOf('POST /files/restore', { body }), JSON.stringify(body)).to.equal('400 BadRequest');
+    }
+    expect(
+      await codeOf('POST /files/restore', { body: { items: [{ key: 'a\u0000', versionId: 'v' }] } }),
+    ).to.equal('400 InvalidKey');
+    for (const route of Object.keys(undoRoutes)) {
+      for (const caller of [null, 'eu-west-1:not-a-uuid']) {
+        const res = await send(route, { identityId: caller, query: { key: 'a' }, body: { items: [] } });
+        expect(res.statusCode, `${route} ${caller}`).to.equal(403);
+      }
+    }
+    expect(spy.callCount).to.equal(0);
+  });
+
+  it('answers an S3 failure with 500 and a request id only, or a failed item on restore', async () => {
+    const failure = Object.assign(new Error(`arn:aws:s3:::${s3.bucket} is not authorized`), {
+      name: 'InternalError',
+      $metadata: { httpStatusCode: 500 },
+    });
+    sinon.stub(s3.client, 'send').rejects(failure);
+    expect(await codeOf('GET /files/deleted', {})).to.equal('500 Internal');
+    expect(await codeOf('GET /file/versions', { query: { key: 'a' } })).to.equal('500 Internal');
+    const res = await send('POST /files/restore', { body: { items: [{ key: 'a', versionId: 'v' }] } });
+    expect(JSON.parse(res.body)).to.deep.equal({ items: [{ key: 'a', versionId: 'v', status: 'failed' }] });
+    for (const text of [...logs, res.body]) expect(text).not.to.include(s3.bucket);
   });
 });

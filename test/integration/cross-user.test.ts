@@ -3,13 +3,17 @@ import { type S3Server, startS3rver } from '../../devtools/s3-servers';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
 import { getFile } from '../../handlers/get-file';
+import { listDeletedFiles } from '../../handlers/list-deleted-files';
+import { listFileVersions } from '../../handlers/list-file-versions';
 import { listFiles } from '../../handlers/list-files';
 import { putFile } from '../../handlers/put-file';
+import { restoreFiles } from '../../handlers/restore-files';
 import { MAX_PUT_FILE_BYTES } from '../../handlers/settings';
 import { callRoute } from '../support/call';
 import { testDeps } from '../support/deps';
 import { identityId } from '../support/events';
 import { getObject, keysUnder, putObject } from '../support/objects';
+import { startVersionedS3 } from '../support/versioned-s3';
 
 // s3rver: it verifies presigned URLs, so a URL that B edits to point at A's file is really refused.
 describe("cross-user: B cannot read, list, overwrite or delete A's files", () => {
@@ -129,5 +133,70 @@ describe("cross-user: B cannot read, list, overwrite or delete A's files", () =>
     );
     expect(await keysUnder(s3, `zip/${alice}/`)).to.deep.equal([`zip/${alice}/job.zip`]);
     expect(breaches).to.deep.equal([]);
+  });
+});
+
+// local/s3 with versioning (s3rver has none): A's deleted and overwritten files stay out of B's reach.
+describe("cross-user undo: B cannot list, see the versions of, or restore A's files", () => {
+  let s3: S3Server;
+  const alice = identityId();
+  const bob = identityId();
+  const aliceVersions: string[] = [];
+
+  before(async () => {
+    s3 = await startVersionedS3();
+    for (const body of ['alice v1', 'alice v2']) await putObject(s3, `${alice}/docs/plan.txt`, body);
+    await putObject(s3, `${alice}/gone.txt`, 'alice gone');
+    await callRoute('DELETE /file', deleteFile(testDeps(s3)), alice, { query: { key: 'gone.txt' } });
+    const listed = await callRoute('GET /file/versions', listFileVersions(testDeps(s3)), alice, {
+      query: { key: 'docs/plan.txt' },
+    });
+    aliceVersions.push(...listed.body.items.map((v: { versionId: string }) => v.versionId));
+    const deleted = await callRoute('GET /files/deleted', listDeletedFiles(testDeps(s3)), alice);
+    aliceVersions.push(...deleted.body.items.map((v: { versionId: string }) => v.versionId));
+    expect(aliceVersions).to.have.length(3);
+    // B has files of the same names, so that A's version ids meet real keys in B's folder.
+    await putObject(s3, `${bob}/docs/plan.txt`, 'bob');
+    await putObject(s3, `${bob}/gone.txt`, 'bob');
+  });
+  after(() => s3.stop());
+
+  it("lists none of A's deleted files or versions, whatever the prefix or key", async () => {
+    for (const prefix of ['', `${alice}/`, `../${alice}/`, `zip/../${alice}/`, '../']) {
+      const res = await callRoute('GET /files/deleted', listDeletedFiles(testDeps(s3)), bob, {
+        query: { prefix },
+      });
+      expect(res.status === 400 || res.body.items.length === 0, JSON.stringify(prefix)).to.equal(true);
+      expect(JSON.stringify(res.body)).not.to.include(alice);
+    }
+    for (const key of [`${alice}/docs/plan.txt`, `../${alice}/docs/plan.txt`, 'docs/plan.txt']) {
+      const res = await callRoute('GET /file/versions', listFileVersions(testDeps(s3)), bob, {
+        query: { key },
+      });
+      const ids = res.status === 200 ? res.body.items.map((v: { versionId: string }) => v.versionId) : [];
+      expect(
+        ids.filter((id: string) => aliceVersions.includes(id)),
+        key,
+      ).to.deep.equal([]);
+    }
+  });
+
+  it("restores none of A's versions, under B's key names or A's", async () => {
+    const items = aliceVersions.flatMap((versionId) =>
+      ['docs/plan.txt', 'gone.txt', `${alice}/gone.txt`].map((key) => ({ key, versionId })),
+    );
+    const res = await callRoute('POST /files/restore', restoreFiles(testDeps(s3)), bob, { body: { items } });
+    expect(res.status).to.equal(200);
+    expect(new Set(res.body.items.map((r: { status: string }) => r.status))).to.deep.equal(
+      new Set(['notFound']),
+    );
+    for (const trick of [`../${alice}/gone.txt`, `%2e%2e/${alice}/gone.txt`]) {
+      const refused = await callRoute('POST /files/restore', restoreFiles(testDeps(s3)), bob, {
+        body: { items: [{ key: trick, versionId: aliceVersions[2] }] },
+      });
+      expect(refused.status, trick).to.equal(400);
+    }
+    expect((await getObject(s3, `${bob}/docs/plan.txt`)).bytes.toString()).to.equal('bob');
+    expect(await keysUnder(s3, `${alice}/`)).to.deep.equal([`${alice}/docs/plan.txt`]);
   });
 });

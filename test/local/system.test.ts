@@ -136,6 +136,35 @@ describe('local system, end to end (npm start in its own process, as a browser a
         const empty = await call({ method: 'GET', path: '/files', query: { prefix: folder } });
         expect((await empty.json().then(loose)).files).to.deep.equal([]);
       });
+
+      it('GET /files/deleted, GET /file/versions and POST /files/restore undo those deletes', async () => {
+        const call = api(alice, signer);
+        const deleted = await call({ method: 'GET', path: '/files/deleted', query: { prefix: folder } });
+        expect(deleted.status, await deleted.clone().text()).to.equal(200);
+        const { items } = await deleted.json().then(loose);
+        expect(items.map((item: { key: string }) => item.key).sort()).to.deep.equal(
+          [key, `${folder}small ${ODD_NAME}`].sort(),
+        );
+        const versions = await call({ method: 'GET', path: '/file/versions', query: { key } });
+        expect((await versions.json().then(loose)).items).to.have.length(1);
+        const restored = await call({
+          method: 'POST',
+          path: '/files/restore',
+          body: JSON.stringify({
+            items: items.map(({ key, versionId }: { key: string; versionId: string }) => ({
+              key,
+              versionId,
+            })),
+          }),
+        });
+        expect(restored.status).to.equal(200);
+        const statuses = (await restored.json().then(loose)).items.map(
+          (item: { status: string }) => item.status,
+        );
+        expect(statuses).to.deep.equal(['restored', 'restored']);
+        const back = await call({ method: 'GET', path: '/files', query: { prefix: folder } });
+        expect((await back.json().then(loose)).files).to.have.length(2);
+      });
     });
 
     it(`${signer}: uploads 40 MiB in three 16 MiB parts through presigned URLs, resumes with re-signed parts, aborts another upload`, async () => {

@@ -1,0 +1,98 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ObjectKey } from '../files/keys';
+import { mapConcurrently } from '../s3/pool';
+import { copyVersion } from './copy-version';
+
+export interface RestoreItem {
+  /** The user key, as the caller sent it. */
+  readonly key: string;
+  /** Built from the caller's id (keys.ts): another user's version id names nothing here. */
+  readonly objectKey: ObjectKey;
+  readonly versionId: string;
+}
+
+export type RestoreResult =
+  | { readonly key: string; readonly versionId: string; readonly status: 'restored'; readonly size: number }
+  | { readonly key: string; readonly versionId: string; readonly status: 'notFound' | 'failed' };
+
+/** Restores at once; S3 copies server-side, so this bounds the function's open connections, not bytes. */
+const PARALLEL_RESTORES = 8;
+
+/**
+ * Brings each version back as its key's current version (items in order; a key named twice is restored
+ * twice, the later item winning). A version that does not exist, is a delete marker or belongs to
+ * another key is `notFound`; any other failure is `failed` for that item only, never thrown.
+ */
+export async function restoreVersions(
+  s3: S3Client,
+  bucket: string,
+  items: readonly RestoreItem[],
+): Promise<RestoreResult[]> {
+  const byKey = new Map<string, RestoreItem[]>();
+  for (const item of items) byKey.set(item.objectKey, [...(byKey.get(item.objectKey) ?? []), item]);
+  // Different keys run side by side; the items of one key run in order.
+  const results = new Map<RestoreItem, RestoreResult>();
+  await mapConcurrently([...byKey.values()], PARALLEL_RESTORES, async (sameKey) => {
+    for (const item of sameKey) results.set(item, await restoreOne(s3, bucket, item));
+  });
+  return items.map((item) => results.get(item) as RestoreResult);
+}
+
+async function restoreOne(s3: S3Client, bucket: string, item: RestoreItem): Promise<RestoreResult> {
+  const { key, versionId } = item;
+  try {
+    const version = await versionInfo(s3, bucket, item);
+    await copyVersion(s3, bucket, item.objectKey, versionId, version);
+    return { key, versionId, status: 'restored', size: version.size };
+  } catch (error) {
+    return { key, versionId, status: isAbsentVersion(error) ? 'notFound' : 'failed' };
+  }
+}
+
+/**
+ * The version's size and content type, from its first byte: a GET, not a HEAD, so that a refusal comes
+ * with S3's error code (a HEAD's 403 has no body and could not tell a missing version from a denial).
+ * An empty version has no first byte (416 InvalidRange).
+ */
+async function versionInfo(
+  s3: S3Client,
+  bucket: string,
+  item: RestoreItem,
+): Promise<{ size: number; contentType?: string }> {
+  try {
+    const first = await s3.send(
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: item.objectKey,
+        VersionId: item.versionId,
+        Range: 'bytes=0-0',
+      }),
+    );
+    await first.Body?.transformToByteArray();
+    const size = Number(/\/(\d+)$/.exec(first.ContentRange ?? '')?.[1] ?? first.ContentLength ?? 0);
+    return { size, contentType: first.ContentType };
+  } catch (error) {
+    if ((error as { name?: unknown }).name === 'InvalidRange') return { size: 0 };
+    throw error;
+  }
+}
+
+/**
+ * Codes S3 gives for a version that is not there: NoSuchKey/NoSuchVersion, MethodNotAllowed for a delete
+ * marker named by its id, InvalidArgument for an id S3 never issued, and AccessDenied, which S3 answers a
+ * role that may not list the bucket (every key here is in the caller's folder, which the role may read).
+ */
+const ABSENT = new Set([
+  'NoSuchKey',
+  'NoSuchVersion',
+  'NotFound',
+  'MethodNotAllowed',
+  'InvalidArgument',
+  'AccessDenied',
+]);
+
+function isAbsentVersion(error: unknown): boolean {
+  return (
+    typeof error === 'object' && error !== null && ABSENT.has(String((error as { name?: unknown }).name))
+  );
+}

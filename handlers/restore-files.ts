@@ -1,0 +1,39 @@
+import { s3Key } from './lib/files/keys';
+import { arrayField, jsonBody, stringField } from './lib/http/body';
+import { BadRequestError } from './lib/http/errors';
+import { httpHandler } from './lib/http/handler';
+import { queryParams } from './lib/http/query';
+import { restoreVersions } from './lib/versions/restore';
+import { checkVersionId } from './lib/versions/version-id';
+import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
+
+/** The most versions one request restores: each may be a copy of up to 5 GiB within the 29 s API limit. */
+export const MAX_RESTORE_ITEMS = 100;
+
+/**
+ * POST /files/restore { items: [{ key, versionId }] } — each version becomes its file's current version
+ * again; reported per item as restored (with its size), notFound or failed. Any malformed item refuses
+ * the whole request before a copy is made.
+ */
+export function restoreFiles(deps: HandlerDeps) {
+  return httpHandler('POST /files/restore', deps.http, async ({ event, identityId }) => {
+    queryParams(event, []);
+    const body = jsonBody(event, ['items']);
+    const items = arrayField(body.items, 'items', 1, MAX_RESTORE_ITEMS).map((item, i) => {
+      if (typeof item !== 'object' || item === null || Array.isArray(item))
+        throw new BadRequestError(`"items[${i}]" must be an object.`);
+      const fields = item as Record<string, unknown>;
+      const unknown = Object.keys(fields).find((name) => name !== 'key' && name !== 'versionId');
+      if (unknown !== undefined) throw new BadRequestError(`Unknown field "items[${i}].${unknown}".`);
+      const key = stringField(fields.key, `items[${i}].key`);
+      return {
+        key,
+        objectKey: s3Key(identityId, key, 'file'),
+        versionId: checkVersionId(fields.versionId, `items[${i}].versionId`),
+      };
+    });
+    return { status: 200, body: { items: await restoreVersions(deps.s3, deps.bucket, items) } };
+  });
+}
+
+export const handler = restoreFiles(depsFromEnv());
