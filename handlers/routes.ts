@@ -135,7 +135,9 @@ export const routes: readonly Route[] = [
     s3: [
       // ListBucket expands folders; HeadObject (each file's size) is GetObject.
       { scope: 'user-files', actions: ['s3:ListBucket', 's3:GetObject'] },
-      { scope: 'zips', actions: ['s3:PutObject'] },
+      // Writes the job; reads and conditionally rewrites the caller's slots and Idempotency-Key records,
+      // and the statuses of the jobs holding slots (lib/zip-jobs/slots.ts).
+      { scope: 'zips', actions: ['s3:PutObject', 's3:GetObject'] },
     ],
     // Checks up to 1,000 keys (HeadObject, listings) within the request: CPU scales with memory.
     memoryMiB: 512,
@@ -148,6 +150,13 @@ export const routes: readonly Route[] = [
       // GetObject reads status.json and signs the archive's URL.
       { scope: 'zips', actions: ['s3:GetObject'] },
     ],
+  },
+  {
+    method: 'GET',
+    path: '/zips',
+    handler: 'list-zips',
+    // Lists the caller's job index (zip/<identityId>/index/) and reads each listed job's status.json.
+    s3: [{ scope: 'zips', actions: ['s3:ListBucket', 's3:GetObject'] }],
   },
 ];
 
@@ -205,7 +214,7 @@ export const workers: readonly Worker[] = [
     s3: [
       // Reads the sources.
       { scope: 'user-files', actions: ['s3:GetObject'] },
-      // Reads request/status, writes status and the archive (a multipart upload, aborted on failure; a lost
+      // Reads request/status and the job's slot, writes status, slot and the archive (a multipart upload, aborted on failure; a lost
       // Complete answer is settled by reading the archive's ETag, never by deleting).
       { scope: 'zips', actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'] },
     ],
@@ -217,7 +226,7 @@ export const workers: readonly Worker[] = [
   },
   {
     handler: 'zip-failed',
-    // Reads the status and marks the job failed.
+    // Reads the status and marks the job failed; reads and frees its slot.
     s3: [{ scope: 'zips', actions: ['s3:GetObject', 's3:PutObject'] }],
     timeoutSeconds: 30,
     memoryMiB: 128,
