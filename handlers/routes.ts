@@ -2,6 +2,7 @@
  * The route table: the one source from which the stack builds API resources, functions and their IAM,
  * the local server mounts routes, and the OpenAPI document is checked. No cdktf import here.
  */
+import type { Limits } from './settings';
 
 /**
  * Where in the bucket a grant applies: users' own folders, the zip area, the plans of multipart uploads
@@ -203,7 +204,11 @@ export interface Worker {
   /** Async invocation settings: retries, and the worker that receives events that failed them all. */
   readonly async?: {
     readonly maxRetryAttempts: number;
-    readonly maxEventAgeSeconds: number;
+    /**
+     * The limit (handlers/settings.ts) that is the event's maximum age in Lambda's queue, so that the
+     * stack and the handlers that judge a queued job read one value.
+     */
+    readonly maxEventAgeLimit: keyof Limits;
     readonly onFailure: string;
   };
 }
@@ -222,7 +227,7 @@ export const workers: readonly Worker[] = [
     memoryMiB: ZIP_WORKER_MEMORY_MIB,
     processEnvironment: ZIP_WORKER_PROCESS_ENVIRONMENT,
     trigger: { prefix: 'zip/', suffix: 'request.json' },
-    async: { maxRetryAttempts: 2, maxEventAgeSeconds: 3600, onFailure: 'zip-failed' },
+    async: { maxRetryAttempts: 2, maxEventAgeLimit: 'zipQueueTimeoutSeconds', onFailure: 'zip-failed' },
   },
   {
     handler: 'zip-failed',

@@ -279,13 +279,14 @@ describe('GET /zips', () => {
   });
 
   it('refuses a garbage cursor, a bad limit and unknown parameters with 400', async () => {
-    for (const query of [
+    const queries: Record<string, string>[] = [
       { cursor: 'garbage!' },
       { cursor: 'eyJwIjoiIiwidCI6IngifQ' },
       { limit: '0' },
       { limit: '101' },
       { prefix: 'x/' },
-    ]) {
+    ];
+    for (const query of queries) {
       const res = await api.list(alice, query);
       expect(res.status, JSON.stringify(query)).to.equal(400);
       expect(res.body.error.code).to.equal('BadRequest');
