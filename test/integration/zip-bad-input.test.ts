@@ -103,7 +103,13 @@ describe('bad input and S3 faults on the zip routes', () => {
 
   it('GET /zips: a bad limit or a cursor that is not ours is 400 before any S3 call', async () => {
     const spy = sinon.spy(s3.client, 'send');
-    for (const query of [{ limit: '0' }, { limit: 'ten' }, { cursor: 'x'.repeat(5000) }, { cursor: '%%%' }]) {
+    const queries: Record<string, string>[] = [
+      { limit: '0' },
+      { limit: 'ten' },
+      { cursor: 'x'.repeat(5000) },
+      { cursor: '%%%' },
+    ];
+    for (const query of queries) {
       const res = await send('GET /zips', { query });
       expect(res.statusCode, JSON.stringify(query)).to.equal(400);
       expect(JSON.parse(res.body).error.code).to.equal('BadRequest');
