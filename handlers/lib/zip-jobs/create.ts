@@ -51,7 +51,14 @@ export async function createJob(
     size: source.size,
     lastModified: source.lastModified,
   }));
-  await indexJob(s3, bucket, job, now);
+  try {
+    await indexJob(s3, bucket, job, now);
+  } catch (error) {
+    // Nothing names the job yet: give the slot back at once rather than after ABANDONED_SLOT_MS. Never
+    // after the status write below, whose answer may be lost when the write itself succeeded.
+    await releaseSlot(s3, bucket, job, slot).catch(() => {});
+    throw error;
+  }
   // The status first: the request's creation starts the worker, which expects a status to find.
   const created = await writeStatusIf(
     s3,
