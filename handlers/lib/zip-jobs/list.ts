@@ -13,6 +13,8 @@ import { failedStatus, isStale, JOB_STOPPED, type JobState, readStatus } from '.
  */
 
 const LATEST_MS = 9_999_999_999_999;
+// Bytes, not '': the SDK reads an empty string as a body of unknown length, and warns.
+const EMPTY = new Uint8Array(0);
 const INDEX_NAME = /^(\d{13})-(.+)$/;
 
 /** Records a new job in the caller's index; written before the job's records, so no job goes unlisted. */
@@ -22,7 +24,7 @@ export async function indexJob(s3: S3Client, bucket: string, job: JobRef, create
     zipIndexFolder(job.identityId),
     `${String(LATEST_MS - createdMs).padStart(13, '0')}-${job.jobId}`,
   );
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: '' }));
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: EMPTY }));
 }
 
 export interface JobSummary {
