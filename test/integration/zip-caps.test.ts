@@ -1,7 +1,9 @@
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { createHash, randomUUID } from 'node:crypto';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { type S3Server, startEmbeddedS3 } from '../../devtools/s3-servers';
-import { zipRequestKey, zipSlotKey } from '../../handlers/lib/zip-jobs/keys';
+import { ATTEMPT_TIMEOUT_MS, fingerprint } from '../../handlers/lib/zip-jobs/idempotency';
+import { zipIdempotencyKey, zipRequestKey, zipSlotKey } from '../../handlers/lib/zip-jobs/keys';
 import { readStatus, writeStatus } from '../../handlers/lib/zip-jobs/records';
 import { zipFailed } from '../../handlers/zip-failed';
 import { zipWorker } from '../../handlers/zip-worker';
@@ -148,6 +150,50 @@ describe('per-user zip caps on a real S3 server', () => {
   });
 });
 
+describe('the worker against a POST /zips that fails a stale job', () => {
+  let s3: S3Server;
+  before(async () => {
+    s3 = await startEmbeddedS3();
+  });
+  after(() => s3.stop());
+
+  it('does not start a job whose status changed after it read it (the start is a conditional write)', async () => {
+    const alice = identityId();
+    await putObject(s3, `${alice}/a.txt`, 'alpha');
+    const api = zipApi(s3, undefined, caps);
+    const id = (await api.create(alice, { keys: ['a.txt'] })).body.id;
+    const job = { identityId: alice, jobId: id };
+    // Between the worker's status read and its start, the job is failed (as a slot taker would).
+    const workerClient = s3.newClient();
+    let interfered = false;
+    workerClient.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (!interfered && context.commandName === 'GetObjectCommand') {
+          interfered = true;
+          const status = (await readStatus(s3.client, s3.bucket, job)) as NonNullable<
+            Awaited<ReturnType<typeof readStatus>>
+          >;
+          await writeStatus(s3.client, s3.bucket, job, { ...status, status: 'failed', error: 'stale' });
+        }
+        return result;
+      },
+      { step: 'initialize' },
+    );
+    const lines: string[] = [];
+    await zipWorker({ s3: workerClient, bucket: s3.bucket, log: (line) => lines.push(line) })(
+      s3Event(s3.bucket, zipRequestKey(job)),
+      workerContext(),
+    );
+    expect(interfered).to.equal(true);
+    expect(JSON.parse(lines[0])).to.include({
+      outcome: 'skipped',
+      reason: 'status changed before the start',
+    });
+    expect((await readStatus(s3.client, s3.bucket, job))?.status).to.equal('failed');
+  });
+});
+
 describe('Idempotency-Key on POST /zips', () => {
   let s3: S3Server;
   let api: ReturnType<typeof zipApi>;
@@ -213,6 +259,28 @@ describe('Idempotency-Key on POST /zips', () => {
     await putObject(s3, `${bob}/late.txt`, 'here now');
     const retried = await api.create(bob, { keys: ['late.txt'] }, 'key-retry');
     expect(retried.status).to.equal(202);
+  });
+
+  it('answers 409 while an attempt with the key is running, and takes over one that died, with its job id', async () => {
+    const carol = identityId();
+    await putObject(s3, `${carol}/a.txt`, 'alpha');
+    const jobId = randomUUID();
+    const record = (attemptAgoMs: number) => ({
+      fingerprint: fingerprint([['a.txt'], null]),
+      jobId,
+      createdAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+      attemptAt: new Date(Date.now() - attemptAgoMs).toISOString(),
+    });
+    const recordKey = zipIdempotencyKey(carol, createHash('sha256').update('key-died').digest('hex'));
+    const put = (body: object) =>
+      s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: recordKey, Body: JSON.stringify(body) }));
+    await put(record(1_000));
+    const busy = await api.create(carol, { keys: ['a.txt'] }, 'key-died');
+    expect(busy.status).to.equal(409);
+    expect(busy.body.error.message).to.contain('still in progress');
+    await put(record(ATTEMPT_TIMEOUT_MS + 1_000));
+    const taken = await api.create(carol, { keys: ['a.txt'] }, 'key-died');
+    expect(taken).to.deep.include({ status: 202, body: { id: jobId, status: 'pending' } });
   });
 
   it('refuses a malformed key with 400 before any S3 write', async () => {
