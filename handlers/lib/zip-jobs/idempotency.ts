@@ -8,16 +8,16 @@ import { objectExists } from '../s3/head';
 import { isJobId, zipIdempotencyKey, zipRequestKey } from './keys';
 
 /**
- * `Idempotency-Key` on POST /zips, as Stripe has it: the same key from the same user within 24 hours
+ * `Idempotency-Key` on POST /zips, after Stripe's: the same key from the same user within 24 hours
  * answers with the job the first request made, without making another; the same key with another body
- * is a 409. The record `zip/<identityId>/idempotency/<sha256(key)>.json` is created with If-None-Match,
+ * is an error (Stripe's `idempotency_error`; a 409 Conflict here, docs/zips.md). The record `zip/<identityId>/idempotency/<sha256(key)>.json` is created with If-None-Match,
  * so of two concurrent requests with one key exactly one makes the job.
  */
 
-export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
 /** How long a key keeps answering with its job; the bucket's lifecycle removes the record after a day. */
-export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /**
  * How long an attempt holds the key: create-zip stops after 10 s, so an attempt older than this is dead
@@ -25,7 +25,7 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
  */
 export const ATTEMPT_TIMEOUT_MS = 60 * 1000;
 
-/** Printable ASCII, 1..255 characters: what Stripe and the IETF draft take. */
+/** Printable ASCII, 1..255 characters (Stripe's keys are up to 255 characters long). */
 const KEY = /^[\x20-\x7e]{1,255}$/;
 
 interface KeyRecord {

@@ -29,7 +29,7 @@ interface SlotRecord {
  * or died before recording the job. That request ran for at most create-zip's timeout (10 s), so past
  * this no status can still appear.
  */
-export const ABANDONED_SLOT_MS = 2 * 60 * 1000;
+const ABANDONED_SLOT_MS = 2 * 60 * 1000;
 
 /**
  * Takes a free slot for `job`: a slot never used, one released, or one whose job has ended (done, failed,
