@@ -1174,7 +1174,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes the request safe to retry, as Stripe's header does: the same key from the same user
+                 * @description Makes the request safe to retry, like Stripe's header: the same key from the same user
                  *     within 24 hours answers with the same 202 and job, without starting another; the same key
                  *     with another body is a 409, as is a repeat while the first request is still running.
                  * @example 3f1c2b9e-zip-photos-2026-05-01
