@@ -182,14 +182,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List the caller's zip jobs
+         * @description The caller's zip jobs of the last day (job records expire after a day), newest first. Pages
+         *     through `nextCursor`; a page may hold fewer than `limit` jobs and still have a next one.
+         */
+        get: operations["listZips"];
         put?: never;
         /**
          * Start a zip job
          * @description Checks every key (valid, existing; a key ending in `/` adds that folder's files with their
          *     relative paths), the number of files and their total size against the configured limits, then
          *     starts a job that zips them outside the request. Poll `GET /zips/{id}` for progress and the
-         *     download URL.
+         *     download URL. A user may have only a few jobs pending or running at once (`ZIP_MAX_ACTIVE_JOBS`,
+         *     default 3): beyond that the answer is 429 `TooManyRequests` until one ends.
          */
         post: operations["createZip"];
         delete?: never;
@@ -606,6 +612,19 @@ export interface components {
                 status: "notFound" | "failed";
             })[];
         };
+        ZipJobSummary: {
+            id: components["schemas"]["ZipJobId"];
+            /** @enum {unknown} */
+            status: "pending" | "running" | "done" | "failed";
+            /** @description The archive's download name. */
+            name: string;
+            createdAt: components["schemas"]["Timestamp"];
+        };
+        ZipJobPage: {
+            jobs: components["schemas"]["ZipJobSummary"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
     };
     responses: {
         /** @description Done; no body. */
@@ -716,7 +735,7 @@ export interface components {
                 "application/json": components["schemas"]["PayloadTooLargeError"];
             };
         };
-        /** @description API Gateway's throttling or quota refused the request before any handler ran; retry after a short wait, with backoff. */
+        /** @description API Gateway's throttling or quota refused the request before any handler ran, or (`POST /zips`) the caller already has as many zip jobs pending or running as one user may; retry after a short wait, with backoff. */
         TooManyRequests: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
@@ -1226,10 +1245,62 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    listZips: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description The largest number of jobs in one page. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the caller's jobs. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "jobs": [
+                     *         {
+                     *           "id": "5b7f3a4e-9c1d-4e2f-8a6b-0c9d8e7f6a5b",
+                     *           "status": "running",
+                     *           "name": "photos.zip",
+                     *           "createdAt": "2026-05-01T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ZipJobPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
     createZip: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the request safe to retry, like Stripe's header: the same key from the same user
+                 *     within 24 hours answers with the same 202 and job, without starting another; the same key
+                 *     with another body is a 409, as is a repeat while the first request is still running.
+                 * @example 3f1c2b9e-zip-photos-2026-05-01
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1268,6 +1339,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];

@@ -16,6 +16,8 @@ export interface ApiRequest {
   /** Raw bytes (PUT /file), signed as they are. */
   readonly body?: Uint8Array<ArrayBuffer> | string;
   readonly contentType?: string;
+  /** Further headers, signed with the rest (e.g. POST /zips's Idempotency-Key). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
 }
 
@@ -42,7 +44,7 @@ export function createApi(
       .map(([name, value]) => `${rfc3986(name)}=${rfc3986(String(value))}`)
       .join('&');
     const url = `${base}${request.path}${search ? `?${search}` : ''}`;
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...request.headers };
     let body = request.body;
     if (request.json !== undefined) {
       headers['Content-Type'] = 'application/json';

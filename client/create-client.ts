@@ -10,7 +10,7 @@ import { deleteFile, deleteFiles, getFile, listFiles, putFile } from './files';
 import type { LockboxClient } from './lockbox-client';
 import { browserXhr, fetchPut, xhrPut } from './uploads/put-bytes';
 import { upload } from './uploads/upload';
-import { getZip, zip } from './zips';
+import { getZip, listZips, zip } from './zips';
 
 export interface ClientOptions {
   /** Where the session is kept: localStorage in a browser, memory in Node by default. */
@@ -53,5 +53,6 @@ export function createLockboxClient(config: LockboxConfig, options: ClientOption
     upload: (body, uploadOptions) => upload(uploads, body, uploadOptions),
     zip: (keys, zipOptions) => zip(api, keys, zipOptions),
     getZip: (id) => getZip(api, id),
+    listZips: (options) => listZips(api, options),
   };
 }

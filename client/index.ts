@@ -18,6 +18,7 @@ export type {
   FileEntry,
   FolderPage,
   ListFilesOptions,
+  ListZipsOptions,
   LockboxClient,
   Progress,
   SignInResult,
@@ -26,6 +27,7 @@ export type {
   UploadOptions,
   ZipJob,
   ZipJobDone,
+  ZipJobPage,
   ZipOptions,
   ZipProgress,
 } from './lockbox-client';

@@ -11,6 +11,7 @@ export type UploadPlan = Schemas['UploadPlan'];
 export type ZipJobCreated = Schemas['ZipJobCreated'];
 export type ZipJob = Schemas['ZipJob'];
 export type ZipJobDone = Schemas['ZipJobDone'];
+export type ZipJobPage = Schemas['ZipJobPage'];
 export type ErrorCode = Schemas['ErrorCode'];
 
 /** What a sign-in step ends in: signed in, or a challenge the user must answer to go on. */
@@ -86,6 +87,16 @@ export interface ZipOptions {
   readonly onProgress?: (progress: ZipProgress) => void;
   /** Stops polling (the job itself runs on). */
   readonly signal?: AbortSignal;
+  /**
+   * Sent as `Idempotency-Key`: calling zip() again with the same key and keys (say after a lost answer)
+   * within 24 hours follows the same job instead of starting another.
+   */
+  readonly idempotencyKey?: string;
+}
+
+export interface ListZipsOptions {
+  readonly cursor?: string;
+  readonly limit?: number;
 }
 
 /** A Blob (File included) in the browser or Node, or bytes. */
@@ -104,4 +115,6 @@ export interface LockboxClient {
   /** Starts a zip job, waits for it, and answers the finished job (its `url` downloads the archive). */
   zip(keys: readonly string[], options?: ZipOptions): Promise<ZipJobDone>;
   getZip(id: string): Promise<ZipJob>;
+  /** The user's zip jobs of the last day, newest first. */
+  listZips(options?: ListZipsOptions): Promise<ZipJobPage>;
 }

@@ -2,7 +2,14 @@
 import type { ApiCall } from './api';
 import type { components } from './api-types';
 import { LockboxError } from './errors';
-import type { ZipJob, ZipJobCreated, ZipJobDone, ZipOptions } from './lockbox-client';
+import type {
+  ListZipsOptions,
+  ZipJob,
+  ZipJobCreated,
+  ZipJobDone,
+  ZipJobPage,
+  ZipOptions,
+} from './lockbox-client';
 import { sleep } from './sleep';
 
 /** First poll after 250 ms, then ×1.5 up to 5 s: quick for small zips, light on the API for long ones. */
@@ -11,6 +18,10 @@ const MAX_POLL_MS = 5000;
 
 export function getZip(api: ApiCall, id: string, signal?: AbortSignal): Promise<ZipJob> {
   return api<ZipJob>({ method: 'GET', path: `/zips/${encodeURIComponent(id)}`, signal });
+}
+
+export function listZips(api: ApiCall, options: ListZipsOptions = {}): Promise<ZipJobPage> {
+  return api<ZipJobPage>({ method: 'GET', path: '/zips', query: { ...options } });
 }
 
 export async function zip(
@@ -23,7 +34,8 @@ export async function zip(
     keys: [...keys],
     ...(options.name ? { name: options.name } : {}),
   };
-  const created = await api<ZipJobCreated>({ method: 'POST', path: '/zips', json, signal });
+  const headers = options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : undefined;
+  const created = await api<ZipJobCreated>({ method: 'POST', path: '/zips', json, headers, signal });
   let delay = FIRST_POLL_MS;
   for (;;) {
     await sleep(delay, signal);

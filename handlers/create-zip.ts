@@ -4,20 +4,47 @@ import { queryParams } from './lib/http/query';
 import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
 import { archiveFileName } from './lib/zip-jobs/archive-name';
 import { createJob } from './lib/zip-jobs/create';
-import { MAX_ZIP_KEYS, type ZipLimits, zipLimitsFromEnv } from './lib/zip-jobs/limits';
+import { claimKey, fingerprint, idempotencyKey } from './lib/zip-jobs/idempotency';
+import { MAX_ZIP_KEYS, type ZipLimits, zipCapsFromEnv, zipLimitsFromEnv } from './lib/zip-jobs/limits';
+import type { ZipCaps } from './lib/zip-jobs/slots';
 
 /**
- * POST /zips { keys, name? } — checks every key, file and limit, records the job and answers 202 at
- * once; the worker, started by the request record's creation, does the zipping.
+ * POST /zips { keys, name? } — checks every key, file and limit, takes one of the caller's job slots,
+ * records the job and answers 202 at once; the worker, started by the request record's creation, does the
+ * zipping. With an Idempotency-Key, a repeat of the request answers with the same job.
  */
-export function createZip(deps: HandlerDeps, limits: ZipLimits = zipLimitsFromEnv()) {
+export function createZip(
+  deps: HandlerDeps,
+  limits: ZipLimits = zipLimitsFromEnv(),
+  caps: ZipCaps = zipCapsFromEnv(),
+) {
   return httpHandler('POST /zips', deps.http, async ({ event, identityId }) => {
     queryParams(event, []);
+    const key = idempotencyKey(event);
     const body = jsonBody(event, ['keys', 'name']);
     const keys = arrayField(body.keys, 'keys', 1, MAX_ZIP_KEYS);
     const name = archiveFileName(body.name);
-    const job = await createJob(deps.s3, deps.bucket, identityId, { keys, name }, limits);
-    return { status: 202, body: { id: job.jobId, status: 'pending' } };
+    const accepted = (jobId: string) => ({ status: 202, body: { id: jobId, status: 'pending' } });
+    if (key === undefined) {
+      const job = await createJob(deps.s3, deps.bucket, identityId, { keys, name }, limits, caps);
+      return accepted(job.jobId);
+    }
+    const claim = await claimKey(
+      deps.s3,
+      deps.bucket,
+      identityId,
+      key,
+      fingerprint([keys, body.name ?? null]),
+    );
+    if (claim.kind === 'replay') return accepted(claim.jobId);
+    try {
+      await createJob(deps.s3, deps.bucket, identityId, { keys, name, jobId: claim.jobId }, limits, caps);
+    } catch (error) {
+      // Best effort: a key left claimed frees itself once the attempt is a minute old.
+      await claim.release().catch(() => {});
+      throw error;
+    }
+    return accepted(claim.jobId);
   });
 }
 

@@ -5,6 +5,7 @@ import { queryParams } from './lib/http/query';
 import { objectExists } from './lib/s3/head';
 import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
 import { isJobId, type JobRef, zipArchiveKey } from './lib/zip-jobs/keys';
+import { zipQueueTimeoutFromEnv } from './lib/zip-jobs/limits';
 import { failedStatus, isStale, JOB_STOPPED, readStatus } from './lib/zip-jobs/records';
 
 /**
@@ -12,7 +13,11 @@ import { failedStatus, isStale, JOB_STOPPED, readStatus } from './lib/zip-jobs/r
  * looked up under the caller's own zip folder, so another user's id, a malformed id and an unknown id
  * are the same 404.
  */
-export function getZip(deps: HandlerDeps, now: () => number = Date.now) {
+export function getZip(
+  deps: HandlerDeps,
+  now: () => number = Date.now,
+  queueTimeoutSeconds: number = zipQueueTimeoutFromEnv(),
+) {
   return httpHandler('GET /zips/{id}', deps.http, async ({ event, identityId }) => {
     queryParams(event, []);
     const jobId = event.pathParameters?.id;
@@ -21,7 +26,9 @@ export function getZip(deps: HandlerDeps, now: () => number = Date.now) {
     const stored = await readStatus(deps.s3, deps.bucket, job);
     if (stored === undefined) throw notFound();
     // A job that stopped moving lost its worker, even if no failure handler could record it.
-    const status = isStale(stored, now()) ? failedStatus(stored, JOB_STOPPED, now()) : stored;
+    const status = isStale(stored, queueTimeoutSeconds, now())
+      ? failedStatus(stored, JOB_STOPPED, now())
+      : stored;
 
     const body = {
       id: jobId,

@@ -3,7 +3,7 @@
  * the stack configures it (modules/rest-api.ts), and the local gateway. No cdktf import here.
  */
 
-/** Request headers a SigV4-signing browser client sends. */
+/** Request headers a SigV4-signing browser client sends, and the API's own. */
 export const PREFLIGHT_ALLOWED_HEADERS = [
   'Authorization',
   'Content-Type',
@@ -11,6 +11,8 @@ export const PREFLIGHT_ALLOWED_HEADERS = [
   'X-Amz-Date',
   'X-Amz-Security-Token',
   'X-Amz-User-Agent',
+  // POST /zips: makes a retry safe (lib/zip-jobs/idempotency.ts).
+  'Idempotency-Key',
 ].join(',');
 
 export const PREFLIGHT_MAX_AGE_SECONDS = '600';

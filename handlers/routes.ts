@@ -2,6 +2,7 @@
  * The route table: the one source from which the stack builds API resources, functions and their IAM,
  * the local server mounts routes, and the OpenAPI document is checked. No cdktf import here.
  */
+import type { Limits } from './settings';
 
 /**
  * Where in the bucket a grant applies: users' own folders, the zip area, the plans of multipart uploads
@@ -137,7 +138,9 @@ export const routes: readonly Route[] = [
     s3: [
       // ListBucket expands folders; HeadObject (each file's size) is GetObject.
       { scope: 'user-files', actions: ['s3:ListBucket', 's3:GetObject'] },
-      { scope: 'zips', actions: ['s3:PutObject'] },
+      // Writes the job; reads and conditionally rewrites the caller's slots and Idempotency-Key records,
+      // and the statuses of the jobs holding slots (lib/zip-jobs/slots.ts).
+      { scope: 'zips', actions: ['s3:PutObject', 's3:GetObject'] },
     ],
     // Checks up to 1,000 keys (HeadObject, listings) within the request: CPU scales with memory.
     memoryMiB: 512,
@@ -174,6 +177,13 @@ export const routes: readonly Route[] = [
       { scope: 'user-files', actions: ['s3:GetObjectVersion', 's3:PutObject', 's3:AbortMultipartUpload'] },
     ],
     timeoutSeconds: 29,
+  },
+  {
+    method: 'GET',
+    path: '/zips',
+    handler: 'list-zips',
+    // Lists the caller's job index (zip/<identityId>/index/) and reads each listed job's status.json.
+    s3: [{ scope: 'zips', actions: ['s3:ListBucket', 's3:GetObject'] }],
   },
 ];
 
@@ -220,7 +230,11 @@ export interface Worker {
   /** Async invocation settings: retries, and the worker that receives events that failed them all. */
   readonly async?: {
     readonly maxRetryAttempts: number;
-    readonly maxEventAgeSeconds: number;
+    /**
+     * The limit (handlers/settings.ts) that is the event's maximum age in Lambda's queue, so that the
+     * stack and the handlers that judge a queued job read one value.
+     */
+    readonly maxEventAgeLimit: keyof Limits;
     readonly onFailure: string;
   };
 }
@@ -231,7 +245,7 @@ export const workers: readonly Worker[] = [
     s3: [
       // Reads the sources.
       { scope: 'user-files', actions: ['s3:GetObject'] },
-      // Reads request/status, writes status and the archive (a multipart upload, aborted on failure; a lost
+      // Reads request/status and the job's slot, writes status, slot and the archive (a multipart upload, aborted on failure; a lost
       // Complete answer is settled by reading the archive's ETag, never by deleting).
       { scope: 'zips', actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'] },
     ],
@@ -239,11 +253,11 @@ export const workers: readonly Worker[] = [
     memoryMiB: ZIP_WORKER_MEMORY_MIB,
     processEnvironment: ZIP_WORKER_PROCESS_ENVIRONMENT,
     trigger: { prefix: 'zip/', suffix: 'request.json' },
-    async: { maxRetryAttempts: 2, maxEventAgeSeconds: 3600, onFailure: 'zip-failed' },
+    async: { maxRetryAttempts: 2, maxEventAgeLimit: 'zipQueueTimeoutSeconds', onFailure: 'zip-failed' },
   },
   {
     handler: 'zip-failed',
-    // Reads the status and marks the job failed.
+    // Reads the status and marks the job failed; reads and frees its slot.
     s3: [{ scope: 'zips', actions: ['s3:GetObject', 's3:PutObject'] }],
     timeoutSeconds: 30,
     memoryMiB: 128,

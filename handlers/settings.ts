@@ -149,6 +149,36 @@ export const ZIP_MAX_BYTES = {
   readBy: ['create-zip'],
 } as const satisfies IntegerSetting;
 
+/**
+ * Zip jobs one user may have pending or running at once; `POST /zips` answers 429 beyond it. Each is a
+ * slot object the job holds until it ends (lib/zip-jobs/slots.ts), and taking one reads them all, so the
+ * cap stays small.
+ */
+export const ZIP_MAX_ACTIVE_JOBS = {
+  kind: 'integer',
+  variable: 'ZIP_MAX_ACTIVE_JOBS',
+  limit: 'zipMaxActiveJobs',
+  default: 3,
+  min: 1,
+  max: 20,
+  readBy: ['create-zip'],
+} as const satisfies IntegerSetting;
+
+/**
+ * How long a zip job may wait in Lambda's asynchronous queue (the worker's maximum event age) before it
+ * is given up and failed; Lambda allows 60..21600 s. Pending jobs older than this (plus a margin) are
+ * reported failed and free their slot (lib/zip-jobs/records.ts, isStale).
+ */
+export const ZIP_QUEUE_TIMEOUT_SECONDS = {
+  kind: 'integer',
+  variable: 'ZIP_QUEUE_TIMEOUT_SECONDS',
+  limit: 'zipQueueTimeoutSeconds',
+  default: 3600,
+  min: 60,
+  max: 21600,
+  readBy: ['create-zip', 'get-zip', 'list-zips', 'zip-worker'],
+} as const satisfies IntegerSetting;
+
 /** The limits, in the order the stack sets them. */
 export const limitSettings = [
   PUT_FILE_MAX_BYTES,
@@ -157,6 +187,8 @@ export const limitSettings = [
   UPLOAD_PART_BYTES,
   ZIP_MAX_FILES,
   ZIP_MAX_BYTES,
+  ZIP_MAX_ACTIVE_JOBS,
+  ZIP_QUEUE_TIMEOUT_SECONDS,
 ] as const;
 
 /** Every setting: listed, not spread from limitSettings, since a spread would stay in every bundle. */
@@ -169,6 +201,8 @@ export const settings: readonly Setting[] = [
   UPLOAD_PART_BYTES,
   ZIP_MAX_FILES,
   ZIP_MAX_BYTES,
+  ZIP_MAX_ACTIVE_JOBS,
+  ZIP_QUEUE_TIMEOUT_SECONDS,
 ];
 
 /** An environment's limits: one integer per limit setting, by its `limit` name. */

@@ -1,7 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { type WorkerDeps, workerDepsFromEnv } from './lib/wiring/deps';
 import { jobsOfS3Event } from './lib/zip-jobs/event';
-import { JOB_STOPPED, markFailed } from './lib/zip-jobs/records';
+import { JOB_STOPPED, markFailed, readStatus } from './lib/zip-jobs/records';
+import { releaseSlot } from './lib/zip-jobs/slots';
 
 /** What a Lambda on-failure destination delivers: the failed invocation's event and why it failed. */
 export interface FailureDestinationEvent {
@@ -12,7 +13,7 @@ export interface FailureDestinationEvent {
 /**
  * The zip worker's on-failure destination: Lambda calls it when the worker crashed, timed out or threw
  * on every attempt (or the event aged out). It marks the job failed, unless it had finished after all,
- * so that no job stays `running` forever. One JSON log line per job says which it did and why.
+ * so that no job stays `running` forever, and frees its slot. One JSON log line per job says which it did and why.
  */
 export function zipFailed(deps: WorkerDeps) {
   const log = deps.log ?? console.log;
@@ -28,6 +29,9 @@ export function zipFailed(deps: WorkerDeps) {
     for (const job of jobs) {
       const started = performance.now();
       const failed = await markFailed(deps.s3, deps.bucket, job, JOB_STOPPED);
+      // The job has ended either way: free its slot, unless a new job has taken it already.
+      const slot = (failed ?? (await readStatus(deps.s3, deps.bucket, job)))?.slot;
+      if (slot !== undefined) await releaseSlot(deps.s3, deps.bucket, job, slot);
       log(
         JSON.stringify({
           requestId: context.awsRequestId,

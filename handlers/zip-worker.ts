@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { errorSummary } from './lib/http/errors';
 import { type WorkerDeps, workerDepsFromEnv } from './lib/wiring/deps';
 import { jobsOfS3Event } from './lib/zip-jobs/event';
+import { zipQueueTimeoutFromEnv } from './lib/zip-jobs/limits';
 import { type JobOutcome, runJob } from './lib/zip-jobs/run';
 
 type WorkerContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
@@ -9,6 +10,8 @@ type WorkerContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
 export interface ZipWorkerOptions {
   /** The least time between two progress writes to status.json. @default 2000 */
   readonly progressIntervalMs?: number;
+  /** How long a pending job may wait for a worker. @default ZIP_QUEUE_TIMEOUT_SECONDS */
+  readonly queueTimeoutSeconds?: number;
 }
 
 /**
@@ -21,6 +24,7 @@ export interface ZipWorkerOptions {
  */
 export function zipWorker(deps: WorkerDeps, options: ZipWorkerOptions = {}) {
   const log = deps.log ?? console.log;
+  const queueTimeoutSeconds = options.queueTimeoutSeconds ?? zipQueueTimeoutFromEnv();
   return async (event: unknown, context: WorkerContext): Promise<void> => {
     const { jobs, refused } = jobsOfS3Event(event, deps.bucket);
     // An event that names no job is worth a line too: the S3 notification should only ever send jobs.
@@ -36,6 +40,7 @@ export function zipWorker(deps: WorkerDeps, options: ZipWorkerOptions = {}) {
       try {
         outcome = await runJob(deps, job, context, {
           progressIntervalMs: options.progressIntervalMs ?? 2000,
+          queueTimeoutSeconds,
           progressFailed: (error) =>
             log(JSON.stringify({ ...ids, progressWriteFailed: errorSummary(error) })),
         });

@@ -25,6 +25,12 @@ import type { HandlerFunction } from './handler-function';
 import { inlinePolicy } from './iam';
 import { preflightOrigin } from './preflight';
 
+/** Steady requests per second, and the burst allowed above it. */
+export interface Throttle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
 /** A route of the table and the function that serves it. */
 export interface ApiRoute {
   readonly route: Route;
@@ -39,7 +45,12 @@ export interface RestApiProps {
   readonly allowedOrigins: readonly string[];
   readonly logRetentionDays: number;
   /** Stage-wide throttling: steady requests per second and burst. */
-  readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly throttling: Throttle;
+  /**
+   * Throttling of single expensive routes instead of the stage's, by `"<METHOD> <path>"` as in the route
+   * table. API Gateway counts per stage and method, for all callers together. @default none
+   */
+  readonly routeThrottling?: Readonly<Record<string, Throttle>>;
   /** @default 'v1' */
   readonly stageName?: string;
 }
@@ -107,19 +118,28 @@ export class RestApi extends Construct {
       accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
       dependsOn: [executionLogs],
     });
-    new ApiGatewayMethodSettings(this, 'method-settings', {
-      restApiId: this.api.id,
-      stageName: this.stage.stageName,
-      methodPath: '*/*',
-      settings: {
-        loggingLevel: 'INFO',
-        dataTraceEnabled: false,
-        metricsEnabled: true,
-        throttlingRateLimit: props.throttling.rateLimit,
-        throttlingBurstLimit: props.throttling.burstLimit,
-        cachingEnabled: false,
-      },
-    });
+    const methodSettings = (id: string, methodPath: string, throttle: Throttle) =>
+      new ApiGatewayMethodSettings(this, id, {
+        restApiId: this.api.id,
+        stageName: this.stage.stageName,
+        methodPath,
+        settings: {
+          loggingLevel: 'INFO',
+          dataTraceEnabled: false,
+          metricsEnabled: true,
+          throttlingRateLimit: throttle.rateLimit,
+          throttlingBurstLimit: throttle.burstLimit,
+          cachingEnabled: false,
+        },
+      });
+    methodSettings('method-settings', '*/*', props.throttling);
+    // A method's settings replace the stage's for it, all of them: hence the same logging and metrics.
+    for (const [name, throttle] of Object.entries(props.routeThrottling ?? {})) {
+      const route = this.routes.find((r) => `${r.method} ${r.path}` === name);
+      if (route === undefined) throw new Error(`routeThrottling: "${name}" is not a route`);
+      const id = `method-settings-${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+/g, '-')}`;
+      methodSettings(id, `${route.path.slice(1)}/${route.method}`, throttle);
+    }
   }
 
   /** Lets `role` call every route of this API's stage, and nothing else. */

@@ -1,4 +1,5 @@
 import { isOrigin } from '../handlers/preflight';
+import { routes } from '../handlers/routes';
 import { ALLOWED_ORIGINS, type Limits, limitSettings, type Setting } from '../handlers/settings';
 import { tokenValidity } from '../handlers/token-validity';
 import type { AccountSettings } from '../modules/user-auth';
@@ -33,11 +34,17 @@ export interface EnvironmentConfig {
   /** Retention of every log group (functions, API access and execution logs), in days. */
   readonly logRetentionDays: number;
   readonly throttling: Throttling;
+  /**
+   * Throttling of expensive routes, by `"<METHOD> <path>"` of handlers/routes.ts, in place of the
+   * stage's for those methods. Like the stage's, it counts all users together: per-user fairness comes
+   * from the handlers' caps (docs/zips.md). @default none
+   */
+  readonly routeThrottling?: Readonly<Record<string, Throttling>>;
   readonly limits: Limits;
   /**
    * Reserved concurrency per worker of handlers/routes.ts, e.g. `{ 'zip-worker': 4 }`: at most that many
    * run at once, and that many are always available to it whatever the API does. Events beyond it wait in
-   * Lambda's asynchronous queue (up to the worker's maxEventAgeSeconds, then its failure destination).
+   * Lambda's asynchronous queue (up to limits.zipQueueTimeoutSeconds, then its failure destination).
    * Lambda refuses a reservation that leaves less than 100 of the region's concurrency unreserved, so an
    * account whose limit is below 100 + the reservation cannot deploy it (docs/infrastructure.md).
    * @default {} (nothing reserved)
@@ -96,6 +103,12 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     allowedOrigins: ['http://localhost:5173'],
     logRetentionDays: 14,
     throttling: { rateLimit: 20, burstLimit: 40 },
+    // Each POST /zips checks up to 1,000 keys and may start a 15-minute job; a folder delete lists and
+    // deletes thousands of keys.
+    routeThrottling: {
+      'POST /zips': { rateLimit: 2, burstLimit: 5 },
+      'POST /files/delete': { rateLimit: 5, burstLimit: 10 },
+    },
     limits: DEFAULT_LIMITS,
   },
   prod: {
@@ -104,6 +117,10 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     allowedOrigins: ['https://lockbox.example.com'],
     logRetentionDays: 90,
     throttling: { rateLimit: 100, burstLimit: 200 },
+    routeThrottling: {
+      'POST /zips': { rateLimit: 10, burstLimit: 20 },
+      'POST /files/delete': { rateLimit: 20, burstLimit: 40 },
+    },
     limits: DEFAULT_LIMITS,
   },
 };
@@ -137,6 +154,12 @@ export function validateEnvironment(config: EnvironmentConfig): void {
     const value = config.limits[limit];
     if (!Number.isSafeInteger(value) || value < min || value > max)
       throw new Error(`${config.name}: limits.${limit} must be an integer in ${min}..${max}`);
+  }
+  for (const [route, { rateLimit, burstLimit }] of Object.entries(config.routeThrottling ?? {})) {
+    if (!routes.some(({ method, path }) => `${method} ${path}` === route))
+      throw new Error(`${config.name}: routeThrottling "${route}" is not a route of handlers/routes.ts`);
+    if (!(Number.isFinite(rateLimit) && rateLimit > 0 && Number.isSafeInteger(burstLimit) && burstLimit > 0))
+      throw new Error(`${config.name}: routeThrottling "${route}" needs a positive rateLimit and burstLimit`);
   }
   for (const [worker, value] of Object.entries(config.workerConcurrency ?? {})) {
     if (!Number.isSafeInteger(value) || value < 1)

@@ -31,7 +31,7 @@ export function checkFunctionTable(
       throw new Error(`${worker.handler}: onFailure "${retries.onFailure}" is not another worker`);
     }
     checkRange(`${worker.handler}: maxRetryAttempts`, retries.maxRetryAttempts, 0, 2);
-    checkRange(`${worker.handler}: maxEventAgeSeconds`, retries.maxEventAgeSeconds, 60, 21600);
+    // The event age is a limit: validateEnvironment checks it against Lambda's 60..21600 s (settings.ts).
   }
   for (const name of Object.keys(workerConcurrency)) {
     if (!workerNames.has(name)) throw new Error(`workerConcurrency: "${name}" is not a worker`);

@@ -131,7 +131,10 @@ export class LockboxStack extends TerraformStack {
     const workerFunction = (handler: string) => workerFunctions.get(handler) as HandlerFunction;
     for (const worker of workers) {
       if (worker.async === undefined) continue;
-      workerFunction(worker.handler).sendFailuresTo(workerFunction(worker.async.onFailure), worker.async);
+      workerFunction(worker.handler).sendFailuresTo(workerFunction(worker.async.onFailure), {
+        ...worker.async,
+        maxEventAgeSeconds: config.limits[worker.async.maxEventAgeLimit],
+      });
     }
     storage.notifyOnObjectCreated(
       workers.flatMap((worker) =>
@@ -147,6 +150,12 @@ export class LockboxStack extends TerraformStack {
       allowedOrigins: config.allowedOrigins,
       logRetentionDays: config.logRetentionDays,
       throttling: config.throttling,
+      // Only for the routes this stack serves (tests build stacks with fewer).
+      routeThrottling: Object.fromEntries(
+        Object.entries(config.routeThrottling ?? {}).filter(([name]) =>
+          routes.some((route) => `${route.method} ${route.path}` === name),
+        ),
+      ),
     });
     api.grantInvoke(auth, auth.authenticatedRole);
 

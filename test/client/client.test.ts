@@ -204,6 +204,16 @@ describe('client/ against the local system: sign-in, every route, typed errors',
       expect((await client.getZip(job.id)).status).to.equal('done');
     });
 
+    it('zip() with an idempotencyKey follows the same job when called again; listZips() lists it first', async () => {
+      const first = await client.zip([key], { idempotencyKey: 'client-test-1' });
+      const again = await client.zip([key], { idempotencyKey: 'client-test-1' });
+      expect(again.id).to.equal(first.id);
+      const page = await client.listZips({ limit: 1 });
+      expect(page.jobs).to.have.length(1);
+      expect(page.jobs[0]).to.include({ id: first.id, status: 'done', name: 'files.zip' });
+      expect(page.nextCursor).to.be.a('string');
+    });
+
     it('deleteFiles and deleteFile', async () => {
       const result = await client.deleteFiles([`${folder}sub/`, '../escape.txt']);
       expect(result.deleted).to.deep.equal([`${folder}sub/`]);

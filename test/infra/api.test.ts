@@ -315,6 +315,15 @@ describe('RestApi', () => {
   });
 
   describe('stage', () => {
+    // The stage-wide method settings (method path "*/*"); expensive routes have their own.
+    const stageSettings = () =>
+      (
+        stack.resources('aws_api_gateway_method_settings').find(([, m]) => m.method_path === '*/*') as [
+          string,
+          Block,
+        ]
+      )[1];
+
     it('writes JSON access logs with request id, identity id and status to a log group with retention', () => {
       const stage = stack.only('aws_api_gateway_stage');
       const format = JSON.parse(stage.access_log_settings.format);
@@ -328,7 +337,7 @@ describe('RestApi', () => {
     });
 
     it('keeps execution logs, without request or response data, with a retention', () => {
-      const settings = stack.only('aws_api_gateway_method_settings');
+      const settings = stageSettings();
       expect(settings.method_path).to.equal('*/*');
       expect(settings.settings.logging_level).to.equal('INFO');
       expect(settings.settings.data_trace_enabled).to.equal(false);
@@ -342,7 +351,7 @@ describe('RestApi', () => {
     });
 
     it('emits metrics and throttles as configured', () => {
-      const settings = stack.only('aws_api_gateway_method_settings').settings;
+      const settings = stageSettings().settings;
       expect(settings.metrics_enabled).to.equal(true);
       expect(settings.throttling_rate_limit).to.equal(dev.throttling.rateLimit);
       expect(settings.throttling_burst_limit).to.equal(dev.throttling.burstLimit);
@@ -350,7 +359,45 @@ describe('RestApi', () => {
 
     it('never caches responses (they hold per-user URLs)', () => {
       expect(stack.only('aws_api_gateway_stage').cache_cluster_enabled).to.equal(false);
-      expect(stack.only('aws_api_gateway_method_settings').settings.caching_enabled).to.equal(false);
+      for (const [, settings] of stack.resources('aws_api_gateway_method_settings')) {
+        expect(settings.settings.caching_enabled).to.equal(false);
+      }
+    });
+
+    it("throttles the expensive routes by the environment's routeThrottling, with the stage's other settings", () => {
+      const perRoute = stack
+        .resources('aws_api_gateway_method_settings')
+        .filter(([, settings]) => settings.method_path !== '*/*')
+        .map(([, settings]) => settings);
+      expect(perRoute.map((settings) => settings.method_path)).to.have.members([
+        'zips/POST',
+        'files/delete/POST',
+      ]);
+      for (const settings of perRoute) {
+        const route = settings.method_path === 'zips/POST' ? 'POST /zips' : 'POST /files/delete';
+        const throttle = dev.routeThrottling?.[route];
+        expect(settings.settings).to.deep.equal({
+          ...stageSettings().settings,
+          throttling_rate_limit: throttle?.rateLimit,
+          throttling_burst_limit: throttle?.burstLimit,
+        });
+        expect(settings.stage_name).to.equal(stageSettings().stage_name);
+      }
+    });
+
+    it('refuses a routeThrottling entry that names no route or has no positive limits', () => {
+      const zips = { rateLimit: 1, burstLimit: 1 };
+      const entries: Record<string, { rateLimit: number; burstLimit: number }>[] = [
+        { 'POST /zip': zips },
+        { 'POST /zips': { rateLimit: 0, burstLimit: 1 } },
+        { 'POST /zips': { rateLimit: 1, burstLimit: 0.5 } },
+      ];
+      for (const routeThrottling of entries) {
+        expect(
+          () => synth({ config: { ...dev, routeThrottling } }),
+          JSON.stringify(routeThrottling),
+        ).to.throw(/routeThrottling/);
+      }
     });
   });
 });

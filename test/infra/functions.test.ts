@@ -153,6 +153,8 @@ describe('function settings', () => {
       expect(stack.lambda(`lockbox-dev-${handler}`).environment.variables).to.deep.equal({
         BUCKET_NAME: stack.ref('aws_s3_bucket', 'bucket'),
         ...processEnvironment(handler),
+        // The worker fails a job that waited too long in its queue (handlers/lib/zip-jobs/records.ts).
+        ...(handler === 'zip-worker' ? { ZIP_QUEUE_TIMEOUT_SECONDS: '3600' } : {}),
       });
     }
   });

@@ -195,11 +195,22 @@ describe('the function tables, checked at synth', () => {
 
   it('refuses retries and event ages that Lambda does not accept', () => {
     const retries = zipWorker.async as NonNullable<Worker['async']>;
-    for (const async of [
-      { ...retries, maxRetryAttempts: 3 },
-      { ...retries, maxEventAgeSeconds: 59 },
-    ]) {
-      expect(() => synth({ workers: [{ ...zipWorker, async }, ...others] })).to.throw(/must be an integer/);
+    const async = { ...retries, maxRetryAttempts: 3 };
+    expect(() => synth({ workers: [{ ...zipWorker, async }, ...others] })).to.throw(/must be an integer/);
+    for (const zipQueueTimeoutSeconds of [59, 21601]) {
+      const config = { ...dev, limits: { ...dev.limits, zipQueueTimeoutSeconds } };
+      expect(() => synth({ config })).to.throw(/zipQueueTimeoutSeconds must be an integer in 60..21600/);
+    }
+  });
+
+  it("takes the worker's maximum event age from the environment's queue timeout, which the handlers read too", () => {
+    const config = { ...dev, limits: { ...dev.limits, zipQueueTimeoutSeconds: 7200 } };
+    const stack = synth({ config });
+    expect(stack.only('aws_lambda_function_event_invoke_config').maximum_event_age_in_seconds).to.equal(7200);
+    for (const handler of ['zip-worker', 'create-zip', 'get-zip', 'list-zips']) {
+      expect(stack.lambda(`lockbox-dev-${handler}`).environment.variables, handler).to.include({
+        ZIP_QUEUE_TIMEOUT_SECONDS: '7200',
+      });
     }
   });
 

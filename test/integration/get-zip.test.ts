@@ -3,12 +3,7 @@ import { expect } from 'chai';
 import { type S3Server, startFauxqs, startS3rver } from '../../devtools/s3-servers';
 import { getZip } from '../../handlers/get-zip';
 import { zipArchiveKey } from '../../handlers/lib/zip-jobs/keys';
-import {
-  JOB_STOPPED,
-  type JobStatus,
-  STALE_AFTER_MS,
-  writeStatus,
-} from '../../handlers/lib/zip-jobs/records';
+import { JOB_STOPPED, type JobStatus, staleAfterMs, writeStatus } from '../../handlers/lib/zip-jobs/records';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
 import { putObject } from '../support/objects';
@@ -95,10 +90,21 @@ describe('GET /zips/{id} on a real S3 server', () => {
 
   it('reports a job whose worker stopped moving as failed', async () => {
     const id = await newJob({ status: 'running', filesDone: 2, bytesDone: 20 });
-    const fresh = await get(alice, id, started + STALE_AFTER_MS);
+    const runningFor = staleAfterMs('running', 3600);
+    expect(runningFor).to.equal(20 * 60_000); // the worker's 15 minutes and a 5-minute margin
+    const fresh = await get(alice, id, started + runningFor);
     expect(fresh.body.status).to.equal('running');
-    const stale = await get(alice, id, started + STALE_AFTER_MS + 1);
+    const stale = await get(alice, id, started + runningFor + 1);
     expect(stale.body).to.include({ status: 'failed', error: JOB_STOPPED, filesDone: 2 });
+  });
+
+  it('keeps a queued job pending for the whole queue timeout, as the docs promise', async () => {
+    const id = await newJob({ status: 'pending' });
+    const waitingFor = staleAfterMs('pending', 3600);
+    expect(waitingFor).to.equal(65 * 60_000); // the hour in Lambda's queue and a 5-minute margin
+    expect((await get(alice, id, started + 30 * 60_000)).body.status).to.equal('pending');
+    expect((await get(alice, id, started + waitingFor)).body.status).to.equal('pending');
+    expect((await get(alice, id, started + waitingFor + 1)).body.status).to.equal('failed');
   });
 
   it('answers 404 for a done job whose archive has expired', async () => {

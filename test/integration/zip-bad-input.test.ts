@@ -6,6 +6,7 @@ import { createZip } from '../../handlers/create-zip';
 import { getZip } from '../../handlers/get-zip';
 import { MAX_JSON_BODY_BYTES } from '../../handlers/lib/http/body';
 import type { Handler } from '../../handlers/lib/http/handler';
+import { listZips } from '../../handlers/list-zips';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, type EventParams, identityId, ORIGIN } from '../support/events';
 import { putObject } from '../support/objects';
@@ -14,7 +15,7 @@ import { putObject } from '../support/objects';
 describe('bad input and S3 faults on the zip routes', () => {
   let s3: S3Server;
   let logs: string[];
-  let routes: Record<'POST /zips' | 'GET /zips/{id}', Handler>;
+  let routes: Record<'POST /zips' | 'GET /zips/{id}' | 'GET /zips', Handler>;
   const user = identityId();
   const jobId = randomUUID();
 
@@ -33,6 +34,7 @@ describe('bad input and S3 faults on the zip routes', () => {
     routes = {
       'POST /zips': contractChecked('POST /zips', createZip(deps, { maxFiles: 10, maxBytes: 1024 })),
       'GET /zips/{id}': contractChecked('GET /zips/{id}', getZip(deps)),
+      'GET /zips': contractChecked('GET /zips', listZips(deps)),
     };
   });
   afterEach(() => sinon.restore());
@@ -40,11 +42,12 @@ describe('bad input and S3 faults on the zip routes', () => {
   const requests: Record<keyof typeof routes, EventParams> = {
     'POST /zips': { method: 'POST', path: '/zips', body: { keys: ['a.txt'] } },
     'GET /zips/{id}': { method: 'GET', path: `/zips/${jobId}`, pathParameters: { id: jobId } },
+    'GET /zips': { method: 'GET', path: '/zips' },
   };
   const send = (route: keyof typeof routes, params: EventParams = {}) =>
     routes[route](apiEvent({ identityId: user, ...requests[route], ...params }), context);
 
-  for (const route of ['POST /zips', 'GET /zips/{id}'] as const) {
+  for (const route of ['POST /zips', 'GET /zips/{id}', 'GET /zips'] as const) {
     it(`${route}: a missing or malformed identity is 403 before any S3 call`, async () => {
       const spy = sinon.spy(s3.client, 'send');
       for (const caller of [null, '', 'eu-west-1:not-a-uuid', `${user}/..`]) {
@@ -86,5 +89,31 @@ describe('bad input and S3 faults on the zip routes', () => {
     const res = await send('POST /zips', { body: { keys: ['x'.repeat(MAX_JSON_BODY_BYTES)] } });
     expect(res.statusCode).to.equal(413);
     expect(JSON.parse(res.body).error.code).to.equal('PayloadTooLarge');
+  });
+
+  it('POST /zips: a malformed Idempotency-Key is 400 before any S3 call', async () => {
+    const spy = sinon.spy(s3.client, 'send');
+    for (const key of ['', 'k'.repeat(256), 'line\nbreak', 'ключ']) {
+      const res = await send('POST /zips', { headers: { 'Idempotency-Key': key } });
+      expect(res.statusCode, JSON.stringify(key)).to.equal(400);
+      expect(JSON.parse(res.body).error.message).to.contain('Idempotency-Key');
+    }
+    expect(spy.callCount).to.equal(0);
+  });
+
+  it('GET /zips: a bad limit or a cursor that is not ours is 400 before any S3 call', async () => {
+    const spy = sinon.spy(s3.client, 'send');
+    const queries: Record<string, string>[] = [
+      { limit: '0' },
+      { limit: 'ten' },
+      { cursor: 'x'.repeat(5000) },
+      { cursor: '%%%' },
+    ];
+    for (const query of queries) {
+      const res = await send('GET /zips', { query });
+      expect(res.statusCode, JSON.stringify(query)).to.equal(400);
+      expect(JSON.parse(res.body).error.code).to.equal('BadRequest');
+    }
+    expect(spy.callCount).to.equal(0);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startEmbeddedS3, startFauxqs } from '../../devtools/s3-servers';
 import { zipFolder } from '../../handlers/lib/files/keys';
 import { zipRequestKey } from '../../handlers/lib/zip-jobs/keys';
 import { zipWorker } from '../../handlers/zip-worker';
@@ -56,5 +56,37 @@ describe('zip jobs between two users', () => {
     for (const id of [`../${alice}/${alicesJob}`, `${alice}/${alicesJob}`, `${alicesJob}/../${alicesJob}`]) {
       expect((await api.get(bob, id)).status, id).to.equal(404);
     }
+  });
+});
+
+// local/s3: Idempotency-Key records rest on conditional writes, which fauxqs and s3rver ignore.
+describe('zip job listings and Idempotency-Keys between two users', () => {
+  let s3: S3Server;
+  let api: ReturnType<typeof zipApi>;
+  const alice = identityId();
+  const bob = identityId();
+
+  before(async () => {
+    s3 = await startEmbeddedS3();
+    api = zipApi(s3);
+    await putObject(s3, `${alice}/secret.txt`, 'alice only');
+    await putObject(s3, `${bob}/own.txt`, 'bob');
+  });
+  after(() => s3.stop());
+
+  it("lists none of Alice's jobs to Bob, and Bob's Idempotency-Key never returns Alice's job", async () => {
+    const alices = await api.create(alice, { keys: ['secret.txt'] }, 'same-key');
+    expect(alices.status).to.equal(202);
+    expect((await api.list(bob)).body).to.deep.equal({ jobs: [], nextCursor: null });
+    const bobs = await api.create(bob, { keys: ['own.txt'] }, 'same-key');
+    expect(bobs.status).to.equal(202);
+    expect(bobs.body.id).not.to.equal(alices.body.id);
+    // Bob's replay with Alice's body gets his own job back (or a 409), never hers.
+    const replay = await api.create(bob, { keys: ['secret.txt'] }, 'same-key');
+    expect(replay.status).to.equal(409);
+    expect(JSON.stringify((await api.list(bob)).body)).not.to.contain(alices.body.id);
+    const listed = (await api.list(alice)).body.jobs.map((job: { id: string }) => job.id);
+    expect(listed).to.include(alices.body.id);
+    expect(listed).not.to.include(bobs.body.id);
   });
 });

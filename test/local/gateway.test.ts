@@ -355,7 +355,7 @@ describe('API gateway stand-in', () => {
         'access-control-allow-origin': ORIGINS[0],
         'access-control-allow-methods': 'GET,PUT,DELETE,OPTIONS',
         'access-control-allow-headers':
-          'Authorization,Content-Type,X-Amz-Content-Sha256,X-Amz-Date,X-Amz-Security-Token,X-Amz-User-Agent',
+          'Authorization,Content-Type,X-Amz-Content-Sha256,X-Amz-Date,X-Amz-Security-Token,X-Amz-User-Agent,Idempotency-Key',
         'access-control-max-age': '600',
       });
       expect(response.headers.get('vary')).to.equal('Origin');

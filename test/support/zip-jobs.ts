@@ -4,6 +4,8 @@ import type { S3Server } from '../../devtools/s3-servers';
 import { createZip } from '../../handlers/create-zip';
 import { getZip } from '../../handlers/get-zip';
 import type { ZipLimits } from '../../handlers/lib/zip-jobs/limits';
+import type { ZipCaps } from '../../handlers/lib/zip-jobs/slots';
+import { listZips } from '../../handlers/list-zips';
 import { callRoute } from './call';
 
 /** An S3 ObjectCreated notification for one key, encoded as S3 encodes keys in events ("+" for a space). */
@@ -27,15 +29,26 @@ export function workerContext(remainingMs = 600_000) {
 export const quiet = { allowedOrigins: ['http://localhost:5173'], log: () => {} };
 
 /** The zip routes on a test server, and shortcuts that call them as a given user. */
-export function zipApi(s3: S3Server, limits: ZipLimits = { maxFiles: 100, maxBytes: 1024 * 1024 }) {
+export function zipApi(
+  s3: S3Server,
+  limits: ZipLimits = { maxFiles: 100, maxBytes: 1024 * 1024 },
+  caps?: ZipCaps,
+) {
   const deps = { s3: s3.client, bucket: s3.bucket, http: quiet };
-  const create = createZip(deps, limits);
+  const create = createZip(deps, limits, caps);
   const get = getZip(deps);
+  const list = listZips(deps);
   return {
-    create: (identityId: string, body: object | string) =>
-      callRoute('POST /zips', create, identityId, { body }),
+    /** POST /zips; `idempotencyKey` sends that header. */
+    create: (identityId: string, body: object | string, idempotencyKey?: string) =>
+      callRoute('POST /zips', create, identityId, {
+        body,
+        headers: idempotencyKey === undefined ? {} : { 'Idempotency-Key': idempotencyKey },
+      }),
     get: (identityId: string, id: string) =>
       callRoute('GET /zips/{id}', get, identityId, { path: `/zips/${id}`, pathParameters: { id } }),
+    list: (identityId: string, query: Record<string, string> = {}) =>
+      callRoute('GET /zips', list, identityId, { query }),
   };
 }
 

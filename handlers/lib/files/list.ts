@@ -62,7 +62,8 @@ export async function listFolder(
   };
 }
 
-function isInvalidArgument(error: unknown): boolean {
+/** S3's answer to a continuation token it did not issue or no longer honours. */
+export function isInvalidArgument(error: unknown): boolean {
   return (
     typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'InvalidArgument'
   );

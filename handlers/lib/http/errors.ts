@@ -52,6 +52,13 @@ export class ConflictError extends ApiError {
   }
 }
 
+/** The caller has as much in progress as one user may: retry once some of it ends. */
+export class TooManyRequestsError extends ApiError {
+  constructor(message: string) {
+    super(429, 'TooManyRequests', message);
+  }
+}
+
 /**
  * What a log line may say of an unexpected error: its class and S3 code only ("AccessDenied",
  * "InternalError SlowDown"). SDK messages may carry keys, bucket names and ARNs.

@@ -52,3 +52,24 @@ export function jobOfRequestKey(key: string): JobRef | undefined {
   const job = { identityId, jobId };
   return zipRequestKey(job) === key ? job : undefined;
 }
+
+/**
+ * The caller's job slots, `zip/<identityId>/slots/<n>.json`, n < the cap: a job holds one while pending or
+ * running (slots.ts). Not a job folder: "slots" is no job id.
+ */
+export function zipSlotKey(identityId: string, slot: number): ObjectKey {
+  if (!isIdentityId(identityId) || !Number.isSafeInteger(slot) || slot < 0) throw new Error('Invalid slot');
+  return keyIn(zipFolder(identityId), `slots/${slot}.json`);
+}
+
+/** The record of one Idempotency-Key of the caller, named by the key's SHA-256 (hex), never the key. */
+export function zipIdempotencyKey(identityId: string, keyHash: string): ObjectKey {
+  if (!isIdentityId(identityId) || !/^[0-9a-f]{64}$/.test(keyHash)) throw new Error('Invalid key hash');
+  return keyIn(zipFolder(identityId), `idempotency/${keyHash}.json`);
+}
+
+/** Where GET /zips lists the caller's jobs, newest first: one empty object per job (index.ts). */
+export function zipIndexFolder(identityId: string): ObjectKey {
+  if (!isIdentityId(identityId)) throw new Error('Invalid identity id');
+  return keyIn(zipFolder(identityId), 'index/');
+}

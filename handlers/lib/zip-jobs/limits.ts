@@ -1,5 +1,6 @@
-import { ZIP_MAX_BYTES, ZIP_MAX_FILES } from '../../settings';
+import { ZIP_MAX_ACTIVE_JOBS, ZIP_MAX_BYTES, ZIP_MAX_FILES, ZIP_QUEUE_TIMEOUT_SECONDS } from '../../settings';
 import { readInteger } from '../wiring/env';
+import type { ZipCaps } from './slots';
 
 /** What one zip job may hold; POST /zips refuses more before any byte is zipped. */
 export interface ZipLimits {
@@ -15,4 +16,17 @@ export const MAX_ZIP_KEYS = 1000;
 /** ZIP_MAX_FILES and ZIP_MAX_BYTES, read at cold start: a bad value fails the function's init. */
 export function zipLimitsFromEnv(): ZipLimits {
   return { maxFiles: readInteger(ZIP_MAX_FILES), maxBytes: readInteger(ZIP_MAX_BYTES) };
+}
+
+/** ZIP_MAX_ACTIVE_JOBS and ZIP_QUEUE_TIMEOUT_SECONDS, read at cold start. */
+export function zipCapsFromEnv(): ZipCaps {
+  return {
+    maxActiveJobs: readInteger(ZIP_MAX_ACTIVE_JOBS),
+    queueTimeoutSeconds: readInteger(ZIP_QUEUE_TIMEOUT_SECONDS),
+  };
+}
+
+/** ZIP_QUEUE_TIMEOUT_SECONDS, read at cold start: how long a pending job may wait for a worker. */
+export function zipQueueTimeoutFromEnv(): number {
+  return readInteger(ZIP_QUEUE_TIMEOUT_SECONDS);
 }

@@ -1,6 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ZIP_WORKER_TIMEOUT_SECONDS } from '../../routes';
 import { type ObjectKey, userFolder } from '../files/keys';
+import { getTaggedJson, putJsonIf, type WriteCondition } from '../s3/conditional';
 import { isNotFound } from '../s3/errors';
 import { type JobRef, zipRequestKey, zipStatusKey } from './keys';
 
@@ -41,6 +42,8 @@ export interface JobStatus {
   /** Why the job failed: a user-safe sentence. */
   readonly error?: string;
   readonly updatedAt: string;
+  /** The caller's slot (slots.ts) the job holds until it ends. */
+  readonly slot?: number;
 }
 
 export const JOB_STOPPED = 'The zip job stopped unexpectedly.';
@@ -48,16 +51,25 @@ export const JOB_STOPPED = 'The zip job stopped unexpectedly.';
 /** A record that POST /zips cannot have written: retrying will not mend it. */
 export class MalformedRecordError extends Error {}
 
-/**
- * A pending or running job whose status has not moved for this long has no worker any more: longer than
- * one worker run plus Lambda's retry delays (1 and 2 minutes) with room to spare.
- */
-export const STALE_AFTER_MS = (ZIP_WORKER_TIMEOUT_SECONDS + 5 * 60) * 1000;
+/** Room for clock skew, Lambda's retry delays (1 and 2 minutes) and a write in flight. */
+const STALE_MARGIN_MS = 5 * 60 * 1000;
 
-export function isStale(status: JobStatus, now = Date.now()): boolean {
+/**
+ * Whether a pending or running job has no worker any more and never will. A pending job waits in Lambda's
+ * asynchronous queue for up to `queueTimeoutSeconds` (the worker's maximum event age: Lambda drops the
+ * event after it); a running one is rewritten at least at the start of each worker run, which Lambda
+ * stops after ZIP_WORKER_TIMEOUT_SECONDS. Each gets a margin on top.
+ */
+export function isStale(status: JobStatus, queueTimeoutSeconds: number, now = Date.now()): boolean {
   if (status.status !== 'pending' && status.status !== 'running') return false;
   const updated = Date.parse(status.updatedAt);
-  return !Number.isFinite(updated) || now - updated > STALE_AFTER_MS;
+  return !Number.isFinite(updated) || now - updated > staleAfterMs(status.status, queueTimeoutSeconds);
+}
+
+/** How long a job in `state` may go without a status write before isStale calls it stale. */
+export function staleAfterMs(state: 'pending' | 'running', queueTimeoutSeconds: number): number {
+  const waitSeconds = state === 'pending' ? queueTimeoutSeconds : ZIP_WORKER_TIMEOUT_SECONDS;
+  return waitSeconds * 1000 + STALE_MARGIN_MS;
 }
 
 export async function writeRequest(s3: S3Client, bucket: string, job: JobRef, request: JobRequest) {
@@ -66,6 +78,35 @@ export async function writeRequest(s3: S3Client, bucket: string, job: JobRef, re
 
 export async function writeStatus(s3: S3Client, bucket: string, job: JobRef, status: JobStatus) {
   await putJson(s3, bucket, zipStatusKey(job), status);
+}
+
+/** Creates the job's request record; false when the job already has one (its id was taken). */
+export async function createRequest(s3: S3Client, bucket: string, job: JobRef, request: JobRequest) {
+  return putJsonIf(s3, bucket, zipRequestKey(job), request, { ifNoneMatch: '*' });
+}
+
+/**
+ * Writes the job's status only if `condition` holds (the status is new, or unchanged since it was read
+ * with that ETag); false when it does not.
+ */
+export async function writeStatusIf(
+  s3: S3Client,
+  bucket: string,
+  job: JobRef,
+  status: JobStatus,
+  condition: WriteCondition,
+): Promise<boolean> {
+  return putJsonIf(s3, bucket, zipStatusKey(job), status, condition);
+}
+
+/** The job's status with its ETag, for a conditional rewrite; undefined when the job does not exist. */
+export async function readTaggedStatus(
+  s3: S3Client,
+  bucket: string,
+  job: JobRef,
+): Promise<{ status: JobStatus; etag: string } | undefined> {
+  const tagged = await getTaggedJson(s3, bucket, zipStatusKey(job));
+  return tagged === undefined ? undefined : { status: parseStatus(tagged.value), etag: tagged.etag };
 }
 
 /** The job's status, or undefined when the job does not exist (or has expired). */
@@ -152,7 +193,8 @@ function parseStatus(value: unknown): JobStatus {
     !isCount(v.bytesDone) ||
     (v.size !== undefined && !isCount(v.size)) ||
     (v.error !== undefined && typeof v.error !== 'string') ||
-    typeof v.updatedAt !== 'string'
+    typeof v.updatedAt !== 'string' ||
+    (v.slot !== undefined && !isCount(v.slot))
   ) {
     throw new MalformedRecordError('Malformed zip job status record');
   }

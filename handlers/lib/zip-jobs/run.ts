@@ -14,9 +14,11 @@ import {
   MalformedRecordError,
   markFailed,
   readRequest,
-  readStatus,
+  readTaggedStatus,
   writeStatus,
+  writeStatusIf,
 } from './records';
+import { releaseSlot } from './slots';
 
 /** Time kept back from Lambda's limit to abort the upload and record the failure. */
 export const STOP_MARGIN_MS = 30_000;
@@ -29,6 +31,8 @@ export interface RunSettings {
   readonly progressIntervalMs: number;
   /** Told of a progress write that failed; the job goes on. */
   readonly progressFailed: (error: unknown) => void;
+  /** How long a pending job may wait for a worker (ZIP_QUEUE_TIMEOUT_SECONDS; records.ts, isStale). */
+  readonly queueTimeoutSeconds: number;
 }
 
 /** The one log line per job: counts and a reason, never a key, a URL, the bucket or an SDK message. */
@@ -44,8 +48,9 @@ export interface JobOutcome {
 
 /**
  * Runs one zip job to its end: skips a job that is missing or already ended, fails a stale or malformed
- * one, otherwise streams its archive and records done or failed. A zip failure is recorded and returned;
- * any other error (e.g. S3 refusing a status write) is thrown, so that Lambda retries the event.
+ * one, otherwise streams its archive and records done or failed, then frees the job's slot (slots.ts).
+ * A zip failure is recorded and returned; any other error (e.g. S3 refusing a status write) is thrown, so
+ * that Lambda retries the event (and a retry of an ended job frees nothing: a new job's reclaim does).
  */
 export async function runJob(
   deps: WorkerDeps,
@@ -54,8 +59,13 @@ export async function runJob(
   settings: RunSettings,
 ): Promise<JobOutcome> {
   const { s3, bucket } = deps;
-  const status = await readStatus(s3, bucket, job);
-  if (status === undefined) return { outcome: 'skipped', reason: 'no status record' };
+  const read = await readTaggedStatus(s3, bucket, job);
+  if (read === undefined) return { outcome: 'skipped', reason: 'no status record' };
+  const { status, etag } = read;
+  const ended = async (outcome: JobOutcome): Promise<JobOutcome> => {
+    if (status.slot !== undefined) await releaseSlot(s3, bucket, job, status.slot);
+    return outcome;
+  };
   const counts = ({ filesDone, bytesDone }: ZipProgress) => ({
     fileCount: status.fileCount,
     filesDone,
@@ -65,9 +75,9 @@ export async function runJob(
     return { outcome: 'skipped', reason: `already ${status.status}`, ...counts(status) };
   }
   // GET /zips/{id} already reports such a job failed: never let it turn done afterwards.
-  if (isStale(status)) {
+  if (isStale(status, settings.queueTimeoutSeconds)) {
     await writeStatus(s3, bucket, job, failedStatus(status, JOB_STOPPED));
-    return { outcome: 'failed', reason: 'stale', ...counts(status) };
+    return ended({ outcome: 'failed', reason: 'stale', ...counts(status) });
   }
   const request = await readRequest(s3, bucket, job).catch((error: unknown) => {
     if (error instanceof MalformedRecordError) return undefined;
@@ -75,11 +85,15 @@ export async function runJob(
   });
   if (request === undefined) {
     await writeStatus(s3, bucket, job, failedStatus(status, JOB_STOPPED));
-    return { outcome: 'failed', reason: 'missing or malformed request record', ...counts(status) };
+    return ended({ outcome: 'failed', reason: 'missing or malformed request record', ...counts(status) });
   }
 
   const running: JobStatus = { ...status, status: 'running', filesDone: 0, bytesDone: 0, updatedAt: now() };
-  await writeStatus(s3, bucket, job, running);
+  // Only over the status just read: a POST /zips that found the job stale may have failed it meanwhile
+  // (slots.ts), and a failed job must never run.
+  if (!(await writeStatusIf(s3, bucket, job, running, { ifMatch: etag }))) {
+    return { outcome: 'skipped', reason: 'status changed before the start', ...counts(status) };
+  }
   let latest: ZipProgress = { filesDone: 0, bytesDone: 0 };
   const recorder = new ProgressRecorder<ZipProgress>(
     (current) => writeStatus(s3, bucket, job, { ...running, ...current, updatedAt: now() }),
@@ -117,7 +131,7 @@ export async function runJob(
       size: archive.size,
       updatedAt: now(),
     });
-    return { outcome: 'done', ...counts(latest), archiveBytes: archive.size };
+    return ended({ outcome: 'done', ...counts(latest), archiveBytes: archive.size });
   } catch (error) {
     if (!(error instanceof ZipFailedError)) throw error;
     await recorder.close();
@@ -127,7 +141,7 @@ export async function runJob(
     // error.message names the failed entry (a user's key): the log line keeps to stage and error class.
     const cause = outOfTime ? 'out of time' : error.cause && errorSummary(error.cause);
     const reason = cause ? `${error.stage}: ${cause}` : error.stage;
-    return { outcome: 'failed', reason, ...counts(latest) };
+    return ended({ outcome: 'failed', reason, ...counts(latest) });
   } finally {
     clearTimeout(timer);
   }

@@ -1,0 +1,20 @@
+import { httpHandler } from './lib/http/handler';
+import { intParam, queryParams } from './lib/http/query';
+import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
+import { zipQueueTimeoutFromEnv } from './lib/zip-jobs/limits';
+import { listJobs } from './lib/zip-jobs/list';
+
+/** GET /zips?cursor=&limit= — the caller's zip jobs of the last day, newest first. */
+export function listZips(deps: HandlerDeps, queueTimeoutSeconds: number = zipQueueTimeoutFromEnv()) {
+  return httpHandler('GET /zips', deps.http, async ({ event, identityId }) => {
+    const query = queryParams(event, ['cursor', 'limit']);
+    const page = await listJobs(deps.s3, deps.bucket, identityId, {
+      cursor: query.cursor,
+      limit: intParam(query.limit, 'limit', 20, 1, 100),
+      queueTimeoutSeconds,
+    });
+    return { status: 200, body: page };
+  });
+}
+
+export const handler = listZips(depsFromEnv());
