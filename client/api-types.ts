@@ -219,6 +219,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's storage use and quota
+         * @description The bytes and number of the caller's files and the quota they count against (docs/quotas.md).
+         *     Usage follows S3's object events, so a file stored a moment ago may show a second or so later;
+         *     uploads in progress are not in `bytes` but hold room in the quota until they end.
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -241,7 +263,7 @@ export interface components {
          */
         PresignedUrl: string;
         /** @enum {string} */
-        ErrorCode: "BadRequest" | "InvalidKey" | "Unauthorized" | "NotFound" | "PayloadTooLarge" | "TooManyFiles" | "Conflict" | "TooManyRequests" | "Internal";
+        ErrorCode: "BadRequest" | "InvalidKey" | "Unauthorized" | "NotFound" | "PayloadTooLarge" | "TooManyFiles" | "Conflict" | "TooManyRequests" | "Internal" | "QuotaExceeded";
         /** @description For people; never a stack trace, bucket name, ARN or another user's data. */
         ErrorMessage: string;
         /** @description A request that breaks the contract. */
@@ -268,8 +290,8 @@ export interface components {
         };
         ConflictError: {
             error: {
-                /** @constant */
-                code: "Conflict";
+                /** @enum {unknown} */
+                code: "Conflict" | "QuotaExceeded";
                 message: components["schemas"]["ErrorMessage"];
             };
         };
@@ -279,6 +301,20 @@ export interface components {
                 code: "PayloadTooLarge";
                 message: components["schemas"]["ErrorMessage"];
             };
+        };
+        QuotaExceededError: {
+            error: {
+                /** @constant */
+                code: "QuotaExceeded";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        Usage: {
+            bytes: components["schemas"]["Size"];
+            /** @description How many files the caller has. */
+            files: number;
+            /** @description The most bytes the caller's files may take together. */
+            quotaBytes: number;
         };
         TooManyRequestsError: {
             error: {
@@ -558,7 +594,11 @@ export interface components {
                 "application/json": components["schemas"]["NotFoundError"];
             };
         };
-        /** @description The request does not fit the state it acts on, e.g. a part that was not uploaded. */
+        /**
+         * @description The request does not fit the state it acts on: `Conflict` (e.g. a part that was not uploaded) or,
+         *     from `POST /uploads/complete`, `QuotaExceeded` (the upload's reservation lapsed and its size no
+         *     longer fits the caller's quota).
+         */
         Conflict: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
@@ -575,6 +615,28 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["ConflictError"];
+            };
+        };
+        /**
+         * @description The file (or the declared size of an upload) would take the caller past their storage quota;
+         *     uploads in progress count until they end. Succeeds once files are deleted (docs/quotas.md).
+         */
+        QuotaExceeded: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                Vary: components["headers"]["Vary"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "QuotaExceeded",
+                 *         "message": "This would pass your storage quota of 10737418240 bytes (uploads in progress count): delete files first."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["QuotaExceededError"];
             };
         };
         /** @description The body, the file or the zip is larger than the configured limit. */
@@ -792,6 +854,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Unauthorized"];
+            409: components["responses"]["QuotaExceeded"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
@@ -956,6 +1019,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Unauthorized"];
+            409: components["responses"]["QuotaExceeded"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
@@ -1179,6 +1243,39 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's usage. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "bytes": 73400320,
+                     *       "files": 12,
+                     *       "quotaBytes": 10737418240
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Usage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };

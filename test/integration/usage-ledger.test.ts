@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { type LocalDynamoDb, startDynamoDb } from '../../devtools/dynamodb';
+import { QuotaExceededError } from '../../handlers/lib/http/errors';
 import { applyFileEvent, type FileEvent } from '../../handlers/lib/quotas/ledger';
-import { QuotaExceededError, readUsageItem, release, reserve } from '../../handlers/lib/quotas/reservations';
+import { readUsageItem, release, reserve } from '../../handlers/lib/quotas/reservations';
 import { readUsage } from '../../handlers/lib/quotas/usage';
 
 // The bookkeeping against dynalite (a real DynamoDB API on 127.0.0.1): duplicated, reordered and

@@ -1,5 +1,5 @@
 import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { ApiError } from '../http/errors';
+import { QuotaExceededError } from '../http/errors';
 import {
   type Item,
   isConditionFailure,
@@ -21,12 +21,6 @@ import {
 
 /** More open reservations than this would bring the usage item near DynamoDB's 400 KB item limit. */
 export const MAX_OPEN_RESERVATIONS = 1000;
-
-export class QuotaExceededError extends ApiError {
-  constructor(message: string) {
-    super(403, 'QuotaExceeded', message);
-  }
-}
 
 export interface UsageStore {
   readonly dynamodb: DynamoDBClient;
