@@ -88,6 +88,7 @@ export async function getObject(request: S3Request): Promise<void> {
 
 export async function deleteObject(request: S3Request): Promise<void> {
   await request.storage.bucket(request.bucket).objects.delete(request.key);
+  request.objectRemoved({ bucket: request.bucket, key: request.key });
   sendEmpty(request.res, 204);
 }
 
@@ -103,6 +104,7 @@ export async function deleteObjects(request: S3Request): Promise<void> {
   const deleted: { Key: string }[] = [];
   for (const { Key } of entries) {
     await objects.delete(Key);
+    request.objectRemoved({ bucket: request.bucket, key: Key });
     deleted.push({ Key });
   }
   sendXml(request.res, 200, 'DeleteResult', { Deleted: quiet ? undefined : deleted });
