@@ -3,6 +3,7 @@ import { type S3Server, startS3rver } from '../../devtools/s3-servers';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
 import { getFile } from '../../handlers/get-file';
+import { getUsage } from '../../handlers/get-usage';
 import { listFiles } from '../../handlers/list-files';
 import { putFile } from '../../handlers/put-file';
 import { MAX_PUT_FILE_BYTES } from '../../handlers/settings';
@@ -129,5 +130,17 @@ describe("cross-user: B cannot read, list, overwrite or delete A's files", () =>
     );
     expect(await keysUnder(s3, `zip/${alice}/`)).to.deep.equal([`zip/${alice}/job.zip`]);
     expect(breaches).to.deep.equal([]);
+  });
+
+  it("GET /usage: no parameter names another user's usage (usage per user under events: quotas.test.ts)", async () => {
+    const usage = getUsage(testDeps(s3));
+    for (const query of [{ identityId: alice }, { user: alice }, { prefix: `${alice}/` }]) {
+      const res = await callRoute('GET /usage', usage, bob, { query });
+      expect(res.status).to.equal(400);
+      checkNoLeak(`GET /usage ${JSON.stringify(query)}`, res.body);
+    }
+    const own = await callRoute('GET /usage', usage, bob);
+    expect(own.status).to.equal(200);
+    checkNoLeak('GET /usage', own.body);
   });
 });
