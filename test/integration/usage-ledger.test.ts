@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { type LocalDynamoDb, startDynamoDb } from '../../devtools/dynamodb';
 import { QuotaExceededError } from '../../handlers/lib/http/errors';
-import { applyFileEvent, type FileEvent } from '../../handlers/lib/quotas/ledger';
+import { applyFileEvent, type FileEvent, MARK_KEEP_MS } from '../../handlers/lib/quotas/ledger';
 import { readUsageItem, release, reserve } from '../../handlers/lib/quotas/reservations';
 import { readUsage } from '../../handlers/lib/quotas/usage';
+import { USAGE_RECORDER_TIMEOUT_SECONDS, workers } from '../../handlers/routes';
 
 // The bookkeeping against dynalite (a real DynamoDB API on 127.0.0.1): duplicated, reordered and
 // concurrent S3 events leave usage equal to the files' real sizes; racing reservations never pass a quota.
@@ -19,6 +20,12 @@ describe('usage ledger (dynalite)', () => {
     store = { dynamodb: db.client, table: db.tableName };
   });
   after(() => db?.stop());
+
+  it("keeps a done mark longer than any recorder run may live (the recorder's timeout)", () => {
+    const recorder = workers.find((worker) => worker.fileEvents === true);
+    expect(recorder?.timeoutSeconds).to.equal(USAGE_RECORDER_TIMEOUT_SECONDS);
+    expect(MARK_KEEP_MS).to.be.greaterThan(2 * USAGE_RECORDER_TIMEOUT_SECONDS * 1000);
+  });
 
   it('counts a created file once, however often and in whatever order its events arrive', async () => {
     const user = nextUser();
