@@ -134,7 +134,12 @@ describe("cross-user: B cannot read, list, overwrite or delete A's files", () =>
 
   it("GET /usage: no parameter names another user's usage (usage per user under events: quotas.test.ts)", async () => {
     const usage = getUsage(testDeps(s3));
-    for (const query of [{ identityId: alice }, { user: alice }, { prefix: `${alice}/` }]) {
+    const tricks: Record<string, string>[] = [
+      { identityId: alice },
+      { user: alice },
+      { prefix: `${alice}/` },
+    ];
+    for (const query of tricks) {
       const res = await callRoute('GET /usage', usage, bob, { query });
       expect(res.status).to.equal(400);
       checkNoLeak(`GET /usage ${JSON.stringify(query)}`, res.body);
