@@ -24,15 +24,16 @@ export function putFile(
     const objectKey = s3Key(identityId, key, 'file');
     const contentType = storedContentType(headerValue(event, 'content-type'));
     const body = bodyBytes(event);
+    // An oversize body is storeFile's 413, before any reservation.
+    if (body.length > limits.maxBytes)
+      await storeFile(deps.s3, deps.bucket, objectKey, body, contentType, limits);
     const id = requestReservationId();
-    if (body.length <= limits.maxBytes) {
-      await reserve(quota.store, identityId, quota.quotaBytes, {
-        id,
-        s3Key: objectKey,
-        size: body.length,
-        expiresAt: Date.now() + EVENT_GRACE_MS,
-      });
-    }
+    await reserve(quota.store, identityId, quota.quotaBytes, {
+      id,
+      s3Key: objectKey,
+      size: body.length,
+      expiresAt: Date.now() + EVENT_GRACE_MS,
+    });
     try {
       const stored = await storeFile(deps.s3, deps.bucket, objectKey, body, contentType, limits);
       return { status: 201, body: { key, ...stored } };

@@ -228,7 +228,9 @@ describe('quotas (embedded S3 + dynalite)', () => {
     expect(await usageOf(h, b)).to.deep.include({ bytes: 0, files: 0 });
   });
 
-  it('property: concurrent puts, overwrites, deletes, folder deletes and uploads by one user leave usage == the folder', async () => {
+  it('property: concurrent puts, overwrites, deletes, folder deletes and uploads by one user leave usage == the folder', async function () {
+    // Many DynamoDB round trips per run: minutes on a loaded machine, seconds on a quiet one.
+    this.timeout(180_000);
     const h = handlers(1_000_000);
     const op = fc.oneof(
       fc.record({
