@@ -286,9 +286,33 @@ export interface paths {
          * @description Makes each named version its file's current content again, as a new version (nothing is lost).
          *     Up to 100 items; a version that does not exist in the caller's folder (expired, another user's,
          *     or a delete marker) is `notFound`, and a failure of one item is `failed` without stopping the
-         *     others. A malformed item refuses the whole request. Restored bytes count as new storage.
+         *     others. A malformed item refuses the whole request. Restored bytes count as new storage: each item's
+         *     bytes are held in the caller's quota before its copy, and an item that does not fit is
+         *     `quotaExceeded`.
          */
         post: operations["restoreFiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's storage use and quota
+         * @description The bytes and number of the caller's files and the quota they count against (docs/quotas.md).
+         *     Usage follows S3's object events, so a file stored a moment ago may show a second or so later;
+         *     uploads in progress are not in `bytes` but hold room in the quota until they end.
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -317,7 +341,7 @@ export interface components {
          */
         PresignedUrl: string;
         /** @enum {string} */
-        ErrorCode: "BadRequest" | "InvalidKey" | "Unauthorized" | "NotFound" | "PayloadTooLarge" | "TooManyFiles" | "Conflict" | "TooManyRequests" | "Internal";
+        ErrorCode: "BadRequest" | "InvalidKey" | "Unauthorized" | "NotFound" | "PayloadTooLarge" | "TooManyFiles" | "Conflict" | "TooManyRequests" | "Internal" | "QuotaExceeded";
         /** @description For people; never a stack trace, bucket name, ARN or another user's data. */
         ErrorMessage: string;
         /** @description A request that breaks the contract. */
@@ -344,8 +368,8 @@ export interface components {
         };
         ConflictError: {
             error: {
-                /** @constant */
-                code: "Conflict";
+                /** @enum {unknown} */
+                code: "Conflict" | "QuotaExceeded";
                 message: components["schemas"]["ErrorMessage"];
             };
         };
@@ -355,6 +379,20 @@ export interface components {
                 code: "PayloadTooLarge";
                 message: components["schemas"]["ErrorMessage"];
             };
+        };
+        QuotaExceededError: {
+            error: {
+                /** @constant */
+                code: "QuotaExceeded";
+                message: components["schemas"]["ErrorMessage"];
+            };
+        };
+        Usage: {
+            bytes: components["schemas"]["Size"];
+            /** @description How many files the caller has. */
+            files: number;
+            /** @description The most bytes the caller's files may take together. */
+            quotaBytes: number;
         };
         TooManyRequestsError: {
             error: {
@@ -606,10 +644,10 @@ export interface components {
                 key: string;
                 versionId: string;
                 /**
-                 * @description `notFound`: no such version of this key in the caller's folder; `failed`: try again.
+                 * @description `notFound`: no such version of this key in the caller's folder; `quotaExceeded`: its bytes do not fit in the caller's quota (GET /usage), nothing was copied; `failed`: try again.
                  * @enum {unknown}
                  */
-                status: "notFound" | "failed";
+                status: "notFound" | "quotaExceeded" | "failed";
             })[];
         };
         ZipJobSummary: {
@@ -697,7 +735,11 @@ export interface components {
                 "application/json": components["schemas"]["NotFoundError"];
             };
         };
-        /** @description The request does not fit the state it acts on, e.g. a part that was not uploaded. */
+        /**
+         * @description The request does not fit the state it acts on: `Conflict` (e.g. a part that was not uploaded) or,
+         *     from `POST /uploads/complete`, `QuotaExceeded` (the upload's reservation lapsed and its size no
+         *     longer fits the caller's quota).
+         */
         Conflict: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
@@ -714,6 +756,28 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["ConflictError"];
+            };
+        };
+        /**
+         * @description The file (or the declared size of an upload) would take the caller past their storage quota;
+         *     uploads in progress count until they end. Succeeds once files are deleted (docs/quotas.md).
+         */
+        QuotaExceeded: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                Vary: components["headers"]["Vary"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "QuotaExceeded",
+                 *         "message": "This would pass your storage quota of 10737418240 bytes (uploads in progress count): delete files first."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["QuotaExceededError"];
             };
         };
         /** @description The body, the file or the zip is larger than the configured limit. */
@@ -931,6 +995,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Unauthorized"];
+            409: components["responses"]["QuotaExceeded"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
@@ -1095,6 +1160,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Unauthorized"];
+            409: components["responses"]["QuotaExceeded"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
@@ -1517,6 +1583,39 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's usage. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "bytes": 73400320,
+                     *       "files": 12,
+                     *       "quotaBytes": 10737418240
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Usage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };

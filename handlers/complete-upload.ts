@@ -1,22 +1,39 @@
 import { s3Key, userKeyOf } from './lib/files/keys';
 import { jsonBody } from './lib/http/body';
 import { httpHandler } from './lib/http/handler';
+import { type QuotaDeps, quotaFromEnv } from './lib/quotas/deps';
+import { EVENT_GRACE_MS, uploadReservationId } from './lib/quotas/lifetimes';
+import { isReserved, reserve } from './lib/quotas/reservations';
 import { completeMultipart } from './lib/uploads/complete';
 import { completedPartsField, uploadIdField } from './lib/uploads/fields';
+import { readPlan } from './lib/uploads/plans';
 import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
 
-/** POST /uploads/complete { key, uploadId, parts } — assembles a multipart upload into the file. */
-export function completeUpload(deps: HandlerDeps) {
+/**
+ * POST /uploads/complete { key, uploadId, parts } — assembles a multipart upload into the file. The
+ * upload's reservation (POST /uploads) must still hold its bytes; one that lapsed is taken again within
+ * the quota first, so completing never adds bytes the quota has no room for.
+ */
+export function completeUpload(deps: HandlerDeps, quota: QuotaDeps = quotaFromEnv()) {
   return httpHandler('POST /uploads/complete', deps.http, async ({ event, identityId }) => {
     const body = jsonBody(event, ['key', 'uploadId', 'parts']);
     const key = s3Key(identityId, body.key);
-    const completed = await completeMultipart(
-      deps.s3,
-      deps.bucket,
-      key,
-      uploadIdField(body.uploadId),
-      completedPartsField(body.parts),
-    );
+    const uploadId = uploadIdField(body.uploadId);
+    const parts = completedPartsField(body.parts);
+    const id = uploadReservationId(uploadId);
+    if (!(await isReserved(quota.store, identityId, id))) {
+      // No plan: not the caller's upload of this key, which S3's NoSuchUpload below answers (404).
+      const plan = await readPlan(deps.s3, deps.bucket, identityId, key, uploadId);
+      if (plan !== undefined) {
+        await reserve(quota.store, identityId, quota.quotaBytes, {
+          id,
+          s3Key: key,
+          size: plan.size,
+          expiresAt: Date.now() + EVENT_GRACE_MS,
+        });
+      }
+    }
+    const completed = await completeMultipart(deps.s3, deps.bucket, key, uploadId, parts);
     return { status: 200, body: { key: userKeyOf(identityId, key), ...completed } };
   });
 }

@@ -5,16 +5,36 @@ import { bodyBytes } from './lib/http/body';
 import { httpHandler } from './lib/http/handler';
 import { headerValue } from './lib/http/headers';
 import { keyParam } from './lib/http/query';
+import { type QuotaDeps, quotaFromEnv } from './lib/quotas/deps';
+import { holdForWrite } from './lib/quotas/hold';
 import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
 
-/** PUT /file?key= — stores the raw body (up to the configured limit) with its Content-Type. */
-export function putFile(deps: HandlerDeps, limits: StoreLimits = storeLimitsFromEnv()) {
+/**
+ * PUT /file?key= — stores the raw body (up to the configured limit) with its Content-Type, once its size
+ * is reserved within the caller's quota; S3's event then counts the file and frees the reservation.
+ */
+export function putFile(
+  deps: HandlerDeps,
+  limits: StoreLimits = storeLimitsFromEnv(),
+  quota: QuotaDeps = quotaFromEnv(),
+) {
   return httpHandler('PUT /file', deps.http, async ({ event, identityId }) => {
     const key = keyParam(event);
     const objectKey = s3Key(identityId, key, 'file');
     const contentType = storedContentType(headerValue(event, 'content-type'));
-    const stored = await storeFile(deps.s3, deps.bucket, objectKey, bodyBytes(event), contentType, limits);
-    return { status: 201, body: { key, ...stored } };
+    const body = bodyBytes(event);
+    // An oversize body is storeFile's 413, before any reservation.
+    if (body.length > limits.maxBytes)
+      await storeFile(deps.s3, deps.bucket, objectKey, body, contentType, limits);
+    const releaseHold = await holdForWrite(quota, identityId, objectKey, body.length);
+    try {
+      const stored = await storeFile(deps.s3, deps.bucket, objectKey, body, contentType, limits);
+      return { status: 201, body: { key, ...stored } };
+    } catch (error) {
+      // Whether or not S3 kept the bytes: if it did, its event counts them without the reservation.
+      await releaseHold();
+      throw error;
+    }
   });
 }
 

@@ -1,8 +1,10 @@
-import { s3Key } from './lib/files/keys';
+import { type ObjectKey, s3Key } from './lib/files/keys';
 import { arrayField, jsonBody, stringField } from './lib/http/body';
 import { BadRequestError } from './lib/http/errors';
 import { httpHandler } from './lib/http/handler';
 import { queryParams } from './lib/http/query';
+import { type QuotaDeps, quotaFromEnv } from './lib/quotas/deps';
+import { holdForWrite } from './lib/quotas/hold';
 import { restoreVersions } from './lib/versions/restore';
 import { checkVersionId } from './lib/versions/version-id';
 import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
@@ -12,10 +14,11 @@ export const MAX_RESTORE_ITEMS = 100;
 
 /**
  * POST /files/restore { items: [{ key, versionId }] } — each version becomes its file's current version
- * again; reported per item as restored (with its size), notFound or failed. Any malformed item refuses
- * the whole request before a copy is made.
+ * again; reported per item as restored (with its size), notFound, quotaExceeded (its bytes are held in
+ * the caller's quota before the copy, as PUT /file's are) or failed. Any malformed item refuses the whole
+ * request before a copy is made.
  */
-export function restoreFiles(deps: HandlerDeps) {
+export function restoreFiles(deps: HandlerDeps, quota: QuotaDeps = quotaFromEnv()) {
   return httpHandler('POST /files/restore', deps.http, async ({ event, identityId }) => {
     queryParams(event, []);
     const body = jsonBody(event, ['items']);
@@ -32,7 +35,8 @@ export function restoreFiles(deps: HandlerDeps) {
         versionId: checkVersionId(fields.versionId, `items[${i}].versionId`),
       };
     });
-    return { status: 200, body: { items: await restoreVersions(deps.s3, deps.bucket, items) } };
+    const hold = (objectKey: ObjectKey, size: number) => holdForWrite(quota, identityId, objectKey, size);
+    return { status: 200, body: { items: await restoreVersions(deps.s3, deps.bucket, items, hold) } };
   });
 }
 

@@ -37,6 +37,12 @@ export const CALLER_RECORD_GRANT: S3Grant = {
   createOnly: true,
 };
 
+/**
+ * Access to the usage table (docs/quotas.md): the whole table, since IAM's dynamodb:LeadingKeys can
+ * narrow a grant to the caller's items only for web-identity principals, never for a Lambda role.
+ */
+export type UsageAction = 'dynamodb:GetItem' | 'dynamodb:UpdateItem';
+
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
 export interface Route {
@@ -49,6 +55,8 @@ export interface Route {
   readonly s3: readonly S3Grant[];
   /** For a handler that needs more than the default memory (and so CPU). @default 256 */
   readonly memoryMiB?: number;
+  /** Exactly the usage-table access the handler needs. @default none */
+  readonly usage?: readonly UsageAction[];
   /** At most API Gateway's 29 s integration timeout. @default 10 */
   readonly timeoutSeconds?: number;
 }
@@ -72,6 +80,8 @@ export const routes: readonly Route[] = [
     path: '/file',
     handler: 'put-file',
     s3: [{ scope: 'user-files', actions: ['s3:PutObject'] }],
+    // Reserves the body's size within the quota; reads reservations to release a failed write's.
+    usage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   },
   {
     method: 'DELETE',
@@ -95,7 +105,10 @@ export const routes: readonly Route[] = [
       { scope: 'user-files', actions: ['s3:PutObject'] },
       // Records a multipart upload's plan (size, part size) for POST /uploads/parts.
       { scope: 'upload-plans', actions: ['s3:PutObject'] },
+      // Aborts a multipart upload whose size the quota refused before any URL was signed.
+      { scope: 'user-files', actions: ['s3:AbortMultipartUpload'] },
     ],
+    usage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   },
   {
     method: 'POST',
@@ -123,13 +136,20 @@ export const routes: readonly Route[] = [
     path: '/uploads/complete',
     handler: 'complete-upload',
     // CompleteMultipartUpload is s3:PutObject; the HeadObject that reports the size is s3:GetObject.
-    s3: [{ scope: 'user-files', actions: ['s3:PutObject', 's3:GetObject'] }],
+    s3: [
+      { scope: 'user-files', actions: ['s3:PutObject', 's3:GetObject'] },
+      // The plan's size, reserved again if the upload's reservation lapsed.
+      { scope: 'upload-plans', actions: ['s3:GetObject'] },
+    ],
+    usage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   },
   {
     method: 'POST',
     path: '/uploads/abort',
     handler: 'abort-upload',
     s3: [{ scope: 'user-files', actions: ['s3:AbortMultipartUpload'] }],
+    // Releases the upload's reservation.
+    usage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   },
   {
     method: 'POST',
@@ -176,6 +196,8 @@ export const routes: readonly Route[] = [
       // s3:PutObject; a failed multipart copy is aborted.
       { scope: 'user-files', actions: ['s3:GetObjectVersion', 's3:PutObject', 's3:AbortMultipartUpload'] },
     ],
+    // Holds each restore's bytes in the caller's quota before the copy, as PUT /file does.
+    usage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     timeoutSeconds: 29,
   },
   {
@@ -185,7 +207,20 @@ export const routes: readonly Route[] = [
     // Lists the caller's job index (zip/<identityId>/index/) and reads each listed job's status.json.
     s3: [{ scope: 'zips', actions: ['s3:ListBucket', 's3:GetObject'] }],
   },
+  {
+    method: 'GET',
+    path: '/usage',
+    handler: 'get-usage',
+    s3: [],
+    usage: ['dynamodb:GetItem'],
+  },
 ];
+
+/**
+ * The usage recorder's timeout: the ledger keeps a change's mark for MARK_KEEP_MS (5 minutes) after it is
+ * done, which must outlast any run that may still retry it (handlers/lib/quotas/ledger.ts).
+ */
+export const USAGE_RECORDER_TIMEOUT_SECONDS = 60;
 
 /** Lambda's longest run; the worker stops its upload 30 s before it to record the failure. */
 export const ZIP_WORKER_TIMEOUT_SECONDS = 900;
@@ -227,6 +262,10 @@ export interface Worker {
   readonly processEnvironment?: Readonly<Record<string, string>>;
   /** Invoked asynchronously when an object whose key matches is created in the bucket. */
   readonly trigger?: { readonly prefix: string; readonly suffix: string };
+  /** Invoked asynchronously for every object created or removed in the users' folders. @default false */
+  readonly fileEvents?: boolean;
+  /** Exactly the usage-table access the function needs. @default none */
+  readonly usage?: readonly UsageAction[];
   /** Async invocation settings: retries, and the worker that receives events that failed them all. */
   readonly async?: {
     readonly maxRetryAttempts: number;
@@ -260,6 +299,17 @@ export const workers: readonly Worker[] = [
     // Reads the status and marks the job failed; reads and frees its slot.
     s3: [{ scope: 'zips', actions: ['s3:GetObject', 's3:PutObject'] }],
     timeoutSeconds: 30,
+    memoryMiB: 128,
+  },
+  {
+    handler: 'usage-recorder',
+    // S3's events carry what it needs (key, size, sequencer); it reads no object.
+    s3: [],
+    usage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    fileEvents: true,
+    timeoutSeconds: USAGE_RECORDER_TIMEOUT_SECONDS,
+    // Lambda's default async retries (2, for up to 6 hours): lib/quotas/lifetimes.ts keeps reservations
+    // that long past their last byte; its errors alarm like every function's.
     memoryMiB: 128,
   },
 ];

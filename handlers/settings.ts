@@ -17,6 +17,7 @@ const MiB_4 = 4 * MiB;
 const MiB_16 = 16 * MiB;
 const GiB_5 = 5 * GiB;
 const GiB_20 = 20 * GiB;
+const GiB_10 = 10 * GiB;
 const ANY_SIZE = Number.MAX_SAFE_INTEGER;
 
 /** Which functions get a setting: a list of handler names, or every route's, or every function's. */
@@ -179,6 +180,32 @@ export const ZIP_QUEUE_TIMEOUT_SECONDS = {
   readBy: ['create-zip', 'get-zip', 'list-zips', 'zip-worker'],
 } as const satisfies IntegerSetting;
 
+/** The DynamoDB table of users' usage (docs/quotas.md); set together with the table's grant. */
+export const USAGE_TABLE_NAME = {
+  kind: 'text',
+  variable: 'USAGE_TABLE_NAME',
+  readBy: [
+    'put-file',
+    'create-upload',
+    'complete-upload',
+    'abort-upload',
+    'get-usage',
+    'restore-files',
+    'usage-recorder',
+  ],
+} as const satisfies TextSetting;
+
+/** Bytes of files one user may keep (uploads in progress count until they end); docs/quotas.md. */
+export const QUOTA_BYTES = {
+  kind: 'integer',
+  variable: 'QUOTA_BYTES',
+  limit: 'quotaBytes',
+  default: GiB_10,
+  min: 1,
+  max: ANY_SIZE,
+  readBy: ['put-file', 'create-upload', 'complete-upload', 'get-usage', 'restore-files'],
+} as const satisfies IntegerSetting;
+
 /** The limits, in the order the stack sets them. */
 export const limitSettings = [
   PUT_FILE_MAX_BYTES,
@@ -189,6 +216,7 @@ export const limitSettings = [
   ZIP_MAX_BYTES,
   ZIP_MAX_ACTIVE_JOBS,
   ZIP_QUEUE_TIMEOUT_SECONDS,
+  QUOTA_BYTES,
 ] as const;
 
 /** Every setting: listed, not spread from limitSettings, since a spread would stay in every bundle. */
@@ -203,6 +231,8 @@ export const settings: readonly Setting[] = [
   ZIP_MAX_BYTES,
   ZIP_MAX_ACTIVE_JOBS,
   ZIP_QUEUE_TIMEOUT_SECONDS,
+  USAGE_TABLE_NAME,
+  QUOTA_BYTES,
 ];
 
 /** An environment's limits: one integer per limit setting, by its `limit` name. */

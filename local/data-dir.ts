@@ -13,6 +13,7 @@ export const DATA_ENTRIES = {
   s3: 's3',
   userPool: 'user-pool',
   identityPool: 'identity-pool',
+  usageTable: 'usage-table',
 } as const;
 
 export async function resetDataDir(dataDir: string): Promise<void> {

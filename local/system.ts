@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { startDynamoDb } from '../devtools/dynamodb';
 import { type Route, routes, type Worker, workers } from '../handlers/routes';
 import { type LocalAccount, loadOrCreateAccount } from './account';
 import { cognitoEndpoint } from './cognito-endpoint';
@@ -13,7 +14,7 @@ import { sendJson } from './http-helpers';
 import { createIdentityPool } from './identity-pool/identity-pool';
 import { type AsyncFunction, AsyncInvoker } from './lambda/async-invoker';
 import { type LambdaHandler, loadHandler } from './lambda/handlers';
-import { matchesFilter, objectCreatedEvent } from './lambda/s3-notification';
+import { matchesFilter, objectCreatedEvent, objectRemovedEvent } from './lambda/s3-notification';
 import { startLocalS3 } from './s3';
 import { createUserPool } from './user-pool/user-pool';
 import { createWebApp } from './web';
@@ -76,6 +77,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
   const invoker = new AsyncInvoker({ retryDelaysMs: RETRY_DELAYS_MS, log });
   const workerFunctions = new Map<string, AsyncFunction>();
+  // The quotas' usage table (dynalite, its LevelDB store in the data folder), and the users' folders'
+  // object events for the usage recorder, as the stack's notification sends them (prefix `<region>:`).
+  const usageTable = await startDynamoDb({ path: join(options.dataDir, DATA_ENTRIES.usageTable) });
+  const fileEventWorkers = workers.filter((worker) => worker.fileEvents === true);
+  const isUserFile = (bucket: string, key: string) =>
+    bucket === account.bucket && key.startsWith(`${account.region}:`);
   const s3 = await startLocalS3({
     host,
     port: options.s3Port,
@@ -95,11 +102,23 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         if (matchesFilter(object.key, worker.trigger))
           invoker.invoke(fn, objectCreatedEvent(object, account.region));
       }
+      if (!isUserFile(object.bucket, object.key)) return;
+      for (const worker of fileEventWorkers) {
+        const fn = workerFunctions.get(worker.handler);
+        if (fn !== undefined) invoker.invoke(fn, objectCreatedEvent(object, account.region));
+      }
+    },
+    onObjectRemoved: (object) => {
+      if (!isUserFile(object.bucket, object.key)) return;
+      for (const worker of fileEventWorkers) {
+        const fn = workerFunctions.get(worker.handler);
+        if (fn !== undefined) invoker.invoke(fn, objectRemovedEvent(object, account.region));
+      }
     },
     log,
   });
 
-  setFunctionEnvironment(account, s3.endpoint, allowedOrigins);
+  setFunctionEnvironment(account, s3.endpoint, allowedOrigins, usageTable);
   const handlers = new Map<string, LambdaHandler>();
   const handlerOf = (name: string) => {
     let handler = handlers.get(name);
@@ -193,7 +212,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     s3Endpoint: s3.endpoint,
     ...(demoUser === undefined ? {} : { demoUser }),
     stop: async () => {
-      await Promise.all([close(server), s3.stop()]);
+      await Promise.all([close(server), s3.stop(), usageTable.stop()]);
     },
   };
 }
@@ -206,12 +225,15 @@ function setFunctionEnvironment(
   account: LocalAccount,
   s3Endpoint: string,
   allowedOrigins: readonly string[],
+  usageTable: { readonly endpoint: string; readonly tableName: string },
 ): void {
   Object.assign(process.env, {
     BUCKET_NAME: account.bucket,
     ALLOWED_ORIGINS: allowedOrigins.join(','),
     AWS_REGION: account.region,
     AWS_ENDPOINT_URL_S3: s3Endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: usageTable.endpoint,
+    USAGE_TABLE_NAME: usageTable.tableName,
     S3_FORCE_PATH_STYLE: 'true',
     AWS_ACCESS_KEY_ID: account.functionRole.accessKeyId,
     AWS_SECRET_ACCESS_KEY: account.functionRole.secretAccessKey,

@@ -4,8 +4,8 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import type { S3Grant } from '../handlers/routes';
-import { BUCKET_NAME } from '../handlers/settings';
+import type { S3Grant, UsageAction } from '../handlers/routes';
+import { BUCKET_NAME, USAGE_TABLE_NAME } from '../handlers/settings';
 import { BUNDLE_ENTRY, type HandlerBundle } from './bundle/handler-bundle';
 import { inlinePolicy, serviceRole } from './iam';
 
@@ -30,6 +30,12 @@ export interface GrantingBucket {
   readonly bucketName: string;
   /** Allows `role` exactly `grants`, with the policy created under `scope`. */
   grant(scope: Construct, role: IamRole, grants: readonly S3Grant[]): void;
+}
+
+/** A table that grants access to a role (UsageTable is one). */
+export interface GrantingTable {
+  readonly tableName: string;
+  grant(scope: Construct, role: IamRole, actions: readonly UsageAction[]): void;
 }
 
 /** How Lambda retries an asynchronous invocation before it hands the event to a failure destination. */
@@ -104,6 +110,13 @@ export class HandlerFunction extends Construct {
     this.variables[BUCKET_NAME.variable] = bucket.bucketName;
     this.function.putEnvironment({ variables: { ...this.variables } });
     bucket.grant(this, this.role, grants);
+  }
+
+  /** Lets the handler use the usage table: sets USAGE_TABLE_NAME and grants exactly `actions`. */
+  useUsageTable(table: GrantingTable, actions: readonly UsageAction[]): void {
+    this.variables[USAGE_TABLE_NAME.variable] = table.tableName;
+    this.function.putEnvironment({ variables: { ...this.variables } });
+    table.grant(this, this.role, actions);
   }
 
   /**

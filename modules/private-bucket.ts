@@ -49,6 +49,8 @@ export interface ObjectCreatedTarget {
   readonly fn: { readonly function: Pick<LambdaFunction, 'functionName' | 'arn'> };
   readonly prefix: string;
   readonly suffix: string;
+  /** S3's event types. @default ['s3:ObjectCreated:*'] */
+  readonly events?: readonly string[];
 }
 
 /**
@@ -235,9 +237,9 @@ export class PrivateBucket extends Construct {
     );
     new S3BucketNotification(this, 'notification', {
       bucket: this.bucket.id,
-      lambdaFunction: targets.map(({ fn, prefix, suffix }) => ({
+      lambdaFunction: targets.map(({ fn, prefix, suffix, events }) => ({
         lambdaFunctionArn: fn.function.arn,
-        events: ['s3:ObjectCreated:*'],
+        events: [...(events ?? ['s3:ObjectCreated:*'])],
         filterPrefix: prefix,
         filterSuffix: suffix,
       })),

@@ -15,6 +15,7 @@ import { bundleHandlers, type HandlerBundle } from '../modules/bundle/handler-bu
 import { HandlerFunction, type HandlerFunctionProps } from '../modules/handler-function';
 import { PrivateBucket } from '../modules/private-bucket';
 import { RestApi } from '../modules/rest-api';
+import { UsageTable } from '../modules/usage-table';
 import { UserAuth } from '../modules/user-auth';
 import {
   type EnvironmentConfig,
@@ -83,6 +84,8 @@ export class LockboxStack extends TerraformStack {
       preventDestroy,
     });
 
+    const usageTable = new UsageTable(this, 'usage', { tableName: `${prefix}-usage`, preventDestroy });
+
     const bundles = bundleHandlers([...routes, ...workers].map((entry) => entry.handler));
     // Under a scope of their own, so a handler's name can never clash with another construct's id.
     const functions = new Construct(this, 'functions');
@@ -112,6 +115,7 @@ export class LockboxStack extends TerraformStack {
         timeoutSeconds: route.timeoutSeconds,
       });
       fn.useBucket(storage, [...route.s3, CALLER_RECORD_GRANT]);
+      if (route.usage !== undefined) fn.useUsageTable(usageTable, route.usage);
       return { route, fn };
     });
     const workerFunctions = new Map(
@@ -125,6 +129,7 @@ export class LockboxStack extends TerraformStack {
             : undefined,
         });
         fn.useBucket(storage, worker.s3);
+        if (worker.usage !== undefined) fn.useUsageTable(usageTable, worker.usage);
         return [worker.handler, fn];
       }),
     );
@@ -136,13 +141,23 @@ export class LockboxStack extends TerraformStack {
         maxEventAgeSeconds: config.limits[worker.async.maxEventAgeLimit],
       });
     }
-    storage.notifyOnObjectCreated(
-      workers.flatMap((worker) =>
+    storage.notifyOnObjectCreated([
+      ...workers.flatMap((worker) =>
         worker.trigger === undefined
           ? []
           : [{ id: worker.handler, fn: workerFunction(worker.handler), ...worker.trigger }],
       ),
-    );
+      // Every file created or removed in a user's folder (the users' prefix: identity ids start `<region>:`).
+      ...workers
+        .filter((worker) => worker.fileEvents === true)
+        .map((worker) => ({
+          id: worker.handler,
+          fn: workerFunction(worker.handler),
+          prefix: `${config.region}:`,
+          suffix: '',
+          events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'],
+        })),
+    ]);
 
     const api = new RestApi(this, 'api', {
       name: `${prefix}-api`,
@@ -171,7 +186,9 @@ export class LockboxStack extends TerraformStack {
     alarms.watchLogs('zip-jobs-failed', {
       pattern: '{ $.outcome = "failed" }',
       metricName: 'ZipJobsFailed',
-      logGroups: workers.map(({ handler }) => ({ id: handler, name: workerFunction(handler).logGroup.name })),
+      logGroups: workers
+        .filter((worker) => worker.fileEvents !== true)
+        .map(({ handler }) => ({ id: handler, name: workerFunction(handler).logGroup.name })),
       description: 'A zip job ended failed (worker or zip-failed log line with outcome "failed")',
     });
 
@@ -182,6 +199,7 @@ export class LockboxStack extends TerraformStack {
       identity_pool_id: auth.identityPool.id,
       api_url: api.stage.invokeUrl,
       bucket_name: storage.bucket.bucket,
+      usage_table_name: usageTable.tableName,
       alarm_topic_arn: alarms.topic.arn,
     };
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });

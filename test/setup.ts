@@ -1,6 +1,22 @@
+import { type LocalDynamoDb, startDynamoDb } from '../devtools/dynamodb';
+
 // Settings every handler module reads at import (its cold start); tests hand handlers their own deps.
 process.env.BUCKET_NAME ??= 'lockbox-test';
 process.env.ALLOWED_ORIGINS ??= 'http://localhost:5173';
 process.env.AWS_REGION ??= 'eu-west-1';
 process.env.AWS_ACCESS_KEY_ID ??= 'S3RVER';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'S3RVER';
+process.env.USAGE_TABLE_NAME ??= 'lockbox-usage';
+
+// One dynalite (in memory) for the whole run: handlers built with their default quota deps keep their
+// usage there. The SDK reads AWS_ENDPOINT_URL_DYNAMODB at the first request, so it may come after import.
+let dynamodb: LocalDynamoDb | undefined;
+export const mochaHooks = {
+  async beforeAll() {
+    dynamodb = await startDynamoDb({ tableName: process.env.USAGE_TABLE_NAME });
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.endpoint;
+  },
+  async afterAll() {
+    await dynamodb?.stop();
+  },
+};

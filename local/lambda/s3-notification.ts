@@ -5,6 +5,10 @@ export interface CreatedObject {
   readonly key: string;
   readonly size: number;
   readonly etag: string;
+  /** Named in the event when the bucket is versioned. */
+  readonly versionId?: string;
+  /** The server's sequencer of the change; @default the time, in hex */
+  readonly sequencer?: string;
 }
 
 /** Whether an S3 notification with this filter fires for the key (prefix and suffix, as S3 matches them). */
@@ -17,6 +21,26 @@ export function matchesFilter(
 
 /** The event S3 sends a Lambda for one created object; the key URL-encoded with "+" for a space, as S3 does. */
 export function objectCreatedEvent(object: CreatedObject, region: string, now = new Date()): S3Event {
+  return objectEvent('ObjectCreated:Put', object, region, now);
+}
+
+/** The event S3 sends a Lambda for one deleted object (size 0 and no ETag: S3 names neither). */
+export function objectRemovedEvent(
+  object: {
+    readonly bucket: string;
+    readonly key: string;
+    readonly versionId?: string;
+    readonly deleteMarker?: boolean;
+    readonly sequencer?: string;
+  },
+  region: string,
+  now = new Date(),
+): S3Event {
+  const name = object.deleteMarker ? 'ObjectRemoved:DeleteMarkerCreated' : 'ObjectRemoved:Delete';
+  return objectEvent(name, { ...object, size: 0, etag: '' }, region, now);
+}
+
+function objectEvent(eventName: string, object: CreatedObject, region: string, now: Date): S3Event {
   return {
     Records: [
       {
@@ -24,7 +48,7 @@ export function objectCreatedEvent(object: CreatedObject, region: string, now = 
         eventSource: 'aws:s3',
         awsRegion: region,
         eventTime: now.toISOString(),
-        eventName: 'ObjectCreated:Put',
+        eventName,
         userIdentity: { principalId: 'AWS:LOCAL' },
         requestParameters: { sourceIPAddress: '127.0.0.1' },
         responseElements: { 'x-amz-request-id': 'local', 'x-amz-id-2': 'local' },
@@ -40,7 +64,8 @@ export function objectCreatedEvent(object: CreatedObject, region: string, now = 
             key: encodeURIComponent(object.key).replace(/%2F/g, '/').replace(/%20/g, '+'),
             size: object.size,
             eTag: object.etag.replace(/"/g, ''),
-            sequencer: now.getTime().toString(16).toUpperCase(),
+            ...(object.versionId === undefined ? {} : { versionId: object.versionId }),
+            sequencer: object.sequencer ?? now.getTime().toString(16).toUpperCase(),
           },
         },
       },

@@ -1,10 +1,10 @@
 import { type SigningCredentials, verifySigV4 } from '../sigv4/verify';
 import type { Verifier } from './auth';
-import type { ObjectCreatedEvent } from './request';
+import type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
 import { createS3Server, listen } from './server';
 import { Storage } from './storage';
 
-export type { ObjectCreatedEvent } from './request';
+export type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
 
 export interface LocalS3Options {
   /** @default '127.0.0.1' */
@@ -28,6 +28,8 @@ export interface LocalS3Options {
    * its way (like S3's notification); a failure is logged, never sent to the client.
    */
   readonly onObjectCreated?: (event: ObjectCreatedEvent) => void | Promise<void>;
+  /** Called after DeleteObject or DeleteObjects removed a key (whether or not it existed, as S3 does). */
+  readonly onObjectRemoved?: (event: ObjectRemovedEvent) => void | Promise<void>;
   /** One line per request, and the detail of internal errors (never sent to clients). */
   readonly log?: (line: string) => void;
 }
@@ -55,6 +57,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     isKnownKey: (accessKeyId) => options.lookup(accessKeyId) !== undefined,
     allowedOrigins: options.allowedOrigins,
     onObjectCreated: options.onObjectCreated,
+    onObjectRemoved: options.onObjectRemoved,
     log: options.log,
   });
   const endpoint = await listen(server, options.host ?? '127.0.0.1', options.port);

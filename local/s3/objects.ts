@@ -128,10 +128,26 @@ async function deleteOne(
   return marker ? { DeleteMarker: true, DeleteMarkerVersionId: marker.versionId } : {};
 }
 
+/** S3's notification of a delete: a delete marker, or the removal of an (unversioned or named) version. */
+function notifyRemoved(
+  request: S3Request,
+  key: string,
+  result: { VersionId?: string; DeleteMarker?: boolean; DeleteMarkerVersionId?: string },
+): void {
+  const marker = result.DeleteMarkerVersionId !== undefined;
+  request.objectRemoved({
+    bucket: request.bucket,
+    key,
+    versionId: marker ? result.DeleteMarkerVersionId : result.VersionId,
+    deleteMarker: marker,
+  });
+}
+
 export async function deleteObject(request: S3Request): Promise<void> {
   const objects = request.storage.bucket(request.bucket).objects;
   const versionId = checkedVersionId(request.query.get('versionId'));
   const result = await deleteOne(objects, request.key, versionId);
+  notifyRemoved(request, request.key, result);
   const headers: Record<string, string> = {};
   if (result.DeleteMarker) headers['x-amz-delete-marker'] = 'true';
   const shownVersion = result.VersionId ?? result.DeleteMarkerVersionId;
@@ -160,7 +176,9 @@ export async function deleteObjects(request: S3Request): Promise<void> {
       });
       continue;
     }
-    deleted.push({ Key, ...(await deleteOne(objects, Key, VersionId)) });
+    const result = await deleteOne(objects, Key, VersionId);
+    notifyRemoved(request, Key, result);
+    deleted.push({ Key, ...result });
   }
   sendXml(request.res, 200, 'DeleteResult', { Deleted: quiet ? undefined : deleted, Error: errors } as never);
 }

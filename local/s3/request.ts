@@ -8,6 +8,19 @@ export interface ObjectCreatedEvent {
   readonly size: number;
   /** Quoted, as S3 reports it. */
   readonly etag: string;
+  /** Orders the events of one key, as S3's sequencer (set by the server when the object is stored). */
+  readonly sequencer?: string;
+}
+
+/** An object deleted (DeleteObject or DeleteObjects), for the usage recorder's notification. */
+export interface ObjectRemovedEvent {
+  readonly bucket: string;
+  readonly key: string;
+  /** The version removed, or the delete marker's version. */
+  readonly versionId?: string;
+  /** A delete marker was created (S3's ObjectRemoved:DeleteMarkerCreated). @default false */
+  readonly deleteMarker?: boolean;
+  readonly sequencer?: string;
 }
 
 /** One authenticated S3 request, parsed: what every operation handler gets. */
@@ -25,6 +38,7 @@ export interface S3Request {
   readonly payload: PayloadSpec;
   readonly storage: Storage;
   readonly objectCreated: (event: ObjectCreatedEvent) => void;
+  readonly objectRemoved: (event: ObjectRemovedEvent) => void;
 }
 
 /** A header's value (repeated headers joined, as HTTP allows). */

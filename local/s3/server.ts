@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { authenticate, type Verifier } from './auth';
 import { answerPreflight, corsHeaders } from './cors';
 import { S3Error } from './errors';
-import type { ObjectCreatedEvent } from './request';
+import type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
 import { sendError } from './responses';
 import { operationFor, parseTarget, withHoistedHeaders } from './routes';
 import type { Storage } from './storage';
@@ -15,6 +15,7 @@ export interface ServerOptions {
   readonly isKnownKey: (accessKeyId: string) => boolean;
   readonly allowedOrigins: readonly string[];
   readonly onObjectCreated?: (event: ObjectCreatedEvent) => void | Promise<void>;
+  readonly onObjectRemoved?: (event: ObjectRemovedEvent) => void | Promise<void>;
   readonly log?: (line: string) => void;
 }
 
@@ -38,15 +39,29 @@ export function createS3Server(options: ServerOptions): Server {
   const origins = new Set(options.allowedOrigins);
   const log = options.log ?? (() => {});
   // After the answer, as S3's notifications come, and never failing the request that stored the object.
-  const objectCreated = (event: ObjectCreatedEvent) => {
+  // Like S3's sequencer: taken when the object is stored, so a later change of a key has a greater one.
+  let lastSequence = 0;
+  const sequencer = () => {
+    lastSequence = Math.max(lastSequence + 1, Date.now() * 1000);
+    return lastSequence.toString(16).toUpperCase().padStart(16, '0');
+  };
+  const notify = <E extends { bucket: string; key: string }>(
+    name: string,
+    listener: ((event: E) => void | Promise<void>) | undefined,
+    event: E,
+  ) => {
     setImmediate(() => {
       Promise.resolve()
-        .then(() => options.onObjectCreated?.(event))
+        .then(() => listener?.(event))
         .catch((error: unknown) => {
-          log(`onObjectCreated failed for ${event.bucket}/${event.key}: ${(error as Error).stack ?? error}`);
+          log(`${name} failed for ${event.bucket}/${event.key}: ${(error as Error).stack ?? error}`);
         });
     });
   };
+  const objectCreated = (event: ObjectCreatedEvent) =>
+    notify('onObjectCreated', options.onObjectCreated, { ...event, sequencer: sequencer() });
+  const objectRemoved = (event: ObjectRemovedEvent) =>
+    notify('onObjectRemoved', options.onObjectRemoved, { ...event, sequencer: sequencer() });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === 'OPTIONS') return answerPreflight(req, res, origins);
@@ -67,6 +82,7 @@ export function createS3Server(options: ServerOptions): Server {
       payload,
       storage: options.storage,
       objectCreated,
+      objectRemoved,
     });
   }
 

@@ -152,6 +152,9 @@ describe('function settings', () => {
     for (const { handler } of workers) {
       expect(stack.lambda(`lockbox-dev-${handler}`).environment.variables).to.deep.equal({
         BUCKET_NAME: stack.ref('aws_s3_bucket', 'bucket'),
+        ...(handler === 'usage-recorder'
+          ? { USAGE_TABLE_NAME: stack.ref('aws_dynamodb_table', 'name') }
+          : {}),
         ...processEnvironment(handler),
         // The worker fails a job that waited too long in its queue (handlers/lib/zip-jobs/records.ts).
         ...(handler === 'zip-worker' ? { ZIP_QUEUE_TIMEOUT_SECONDS: '3600' } : {}),

@@ -29,6 +29,7 @@ describe('LockboxStack', () => {
       api_url: { value: stack.ref('aws_api_gateway_stage', 'invoke_url') },
       bucket_name: { value: stack.ref('aws_s3_bucket', 'bucket') },
       alarm_topic_arn: { value: stack.ref('aws_sns_topic', 'arn') },
+      usage_table_name: { value: stack.ref('aws_dynamodb_table', 'name') },
     });
   });
 

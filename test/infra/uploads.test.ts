@@ -47,6 +47,7 @@ describe('upload functions: S3 access', () => {
 
   it('lets POST /uploads write plans, and no other function touch them but to read', () => {
     expect(s3Grants('create-upload')).to.deep.equal([
+      `s3:AbortMultipartUpload on ${bucketArn}/eu-west-1:*`,
       `s3:PutObject on ${bucketArn}/eu-west-1:*`,
       `s3:PutObject on ${bucketArn}/uploads/*`,
       callerRecord,
@@ -58,6 +59,8 @@ describe('upload functions: S3 access', () => {
         .map((grant) => `${name}: ${grant.split(' ')[0]}`),
     );
     expect(onPlans.sort()).to.deep.equal([
+      // Reads the plan's size to reserve it again when the upload's reservation lapsed (docs/quotas.md).
+      'lockbox-dev-complete-upload: s3:GetObject',
       'lockbox-dev-create-upload: s3:PutObject',
       'lockbox-dev-list-upload-parts: s3:GetObject',
       'lockbox-dev-sign-upload-parts: s3:GetObject',

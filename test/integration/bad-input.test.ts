@@ -5,6 +5,7 @@ import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
 import { getFile } from '../../handlers/get-file';
+import { getUsage } from '../../handlers/get-usage';
 import { MAX_JSON_BODY_BYTES } from '../../handlers/lib/http/body';
 import type { Handler } from '../../handlers/lib/http/handler';
 import { listDeletedFiles } from '../../handlers/list-deleted-files';
@@ -38,6 +39,7 @@ describe('bad input and S3 faults on the file routes', () => {
       'DELETE /file': () => deleteFile(deps()),
       'POST /files/delete': () => deleteFiles(deps()),
       'GET /files': () => listFiles(deps()),
+      'GET /usage': () => getUsage(deps()),
     });
   });
   after(() => s3.stop());
@@ -106,6 +108,7 @@ describe('bad input and S3 faults on the file routes', () => {
     await expectClientError('GET /files', { query: { limit: '0' } });
     await expectClientError('GET /files', { query: { limit: 'ten' } });
     await expectClientError('GET /files', { query: { verbose: '1' } });
+    expect(await expectClientError('GET /usage', { query: { identityId: user } })).to.deep.equal(badRequest);
   });
 
   it('answers bad keys with 400 InvalidKey on every route', async () => {

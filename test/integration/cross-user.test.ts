@@ -3,6 +3,7 @@ import { type S3Server, startS3rver } from '../../devtools/s3-servers';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
 import { getFile } from '../../handlers/get-file';
+import { getUsage } from '../../handlers/get-usage';
 import { listDeletedFiles } from '../../handlers/list-deleted-files';
 import { listFileVersions } from '../../handlers/list-file-versions';
 import { listFiles } from '../../handlers/list-files';
@@ -133,6 +134,23 @@ describe("cross-user: B cannot read, list, overwrite or delete A's files", () =>
     );
     expect(await keysUnder(s3, `zip/${alice}/`)).to.deep.equal([`zip/${alice}/job.zip`]);
     expect(breaches).to.deep.equal([]);
+  });
+
+  it("GET /usage: no parameter names another user's usage (usage per user under events: quotas.test.ts)", async () => {
+    const usage = getUsage(testDeps(s3));
+    const tricks: Record<string, string>[] = [
+      { identityId: alice },
+      { user: alice },
+      { prefix: `${alice}/` },
+    ];
+    for (const query of tricks) {
+      const res = await callRoute('GET /usage', usage, bob, { query });
+      expect(res.status).to.equal(400);
+      checkNoLeak(`GET /usage ${JSON.stringify(query)}`, res.body);
+    }
+    const own = await callRoute('GET /usage', usage, bob);
+    expect(own.status).to.equal(200);
+    checkNoLeak('GET /usage', own.body);
   });
 });
 

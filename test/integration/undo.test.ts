@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import type { S3Server } from '../../devtools/s3-servers';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
+import { quotaFromEnv } from '../../handlers/lib/quotas/deps';
 import { listDeleted } from '../../handlers/lib/versions/deleted';
 import { listDeletedFiles } from '../../handlers/list-deleted-files';
 import { listFileVersions } from '../../handlers/list-file-versions';
@@ -176,6 +177,28 @@ describe('undo: GET /files/deleted, GET /file/versions, POST /files/restore', ()
       expect((await listDeleted(user, query)).status, JSON.stringify(query)).to.equal(400);
     }
     expect((await versions(user, 'folder/')).status).to.equal(400);
+  });
+
+  it('holds each restore in the quota: a version that does not fit is quotaExceeded and not copied', async () => {
+    const user = identityId();
+    await putObject(s3, `${user}/big.txt`, 'twelve bytes');
+    await putObject(s3, `${user}/small.txt`, 'tiny');
+    await callRoute('POST /files/delete', deleteFiles(testDeps(s3)), user, {
+      body: { keys: ['big.txt', 'small.txt'] },
+    });
+    const deleted = (await listDeleted(user)).body.items as { key: string; versionId: string }[];
+    const items = deleted.map(({ key, versionId }) => ({ key, versionId }));
+    // The run's usage table (test/setup.ts), with a quota of 10 bytes for this user.
+    const restoreWithin10 = restoreFiles(testDeps(s3), { ...quotaFromEnv(), quotaBytes: 10 });
+    const res = await callRoute('POST /files/restore', restoreWithin10, user, { body: { items } });
+    expect(res.status).to.equal(200);
+    expect(
+      res.body.items.map((item: { key: string; status: string }) => [item.key, item.status]),
+    ).to.deep.equal([
+      ['big.txt', 'quotaExceeded'],
+      ['small.txt', 'restored'],
+    ]);
+    expect(await keysUnder(s3, `${user}/`)).to.deep.equal([`${user}/small.txt`]);
   });
 });
 

@@ -60,6 +60,18 @@ export class TooManyRequestsError extends ApiError {
 }
 
 /**
+ * The caller's files and uploads in progress would pass their storage quota (docs/quotas.md). 409: the
+ * request conflicts with the state of the caller's storage and succeeds once files are deleted; not 413
+ * (the body is not too large as such), not 403 (this API's 403 means "no valid identity"), not 507 (a 5xx
+ * reads as our failure: clients retry it and the alarms count it).
+ */
+export class QuotaExceededError extends ApiError {
+  constructor(message: string) {
+    super(409, 'QuotaExceeded', message);
+  }
+}
+
+/**
  * What a log line may say of an unexpected error: its class and S3 code only ("AccessDenied",
  * "InternalError SlowDown"). SDK messages may carry keys, bucket names and ARNs.
  */

@@ -1,4 +1,4 @@
-import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import type { ObjectKey } from '../files/keys';
 import { PayloadTooLargeError } from '../http/errors';
 import type { UploadDeps } from '../wiring/deps';
@@ -34,6 +34,12 @@ export interface MultipartUpload {
 }
 
 /**
+ * Reserves the upload's bytes before any URL is signed (a multipart upload's with its upload id, so that
+ * complete and abort find the reservation again); throws when they would pass the caller's quota.
+ */
+export type ReserveUpload = (uploadId: string | undefined) => Promise<void>;
+
+/**
  * Starts an upload of `size` bytes straight to S3: one presigned PUT up to the multipart threshold,
  * otherwise a multipart upload (its content type and CRC-32 checksum type fixed now, its plan recorded
  * for re-signing) with one presigned URL per part.
@@ -42,6 +48,7 @@ export async function startUpload(
   deps: Pick<UploadDeps, 's3' | 'presigner' | 'bucket'>,
   limits: UploadLimits,
   request: UploadRequest,
+  reserve: ReserveUpload = async () => {},
 ): Promise<SingleUpload | MultipartUpload> {
   const { s3, presigner, bucket } = deps;
   if (request.size > limits.maxFileBytes) {
@@ -49,6 +56,7 @@ export async function startUpload(
   }
   const signingDate = signingNow();
   if (request.size <= limits.multipartThresholdBytes) {
+    await reserve(undefined);
     return {
       type: 'single',
       url: await presignPut(presigner, bucket, request, signingDate),
@@ -78,6 +86,17 @@ export async function startUpload(
     size: request.size,
     partSize: plan.partSize,
   });
+  try {
+    await reserve(created.UploadId);
+  } catch (error) {
+    // No URL was signed: the empty upload goes now rather than with the bucket's rule.
+    await s3
+      .send(
+        new AbortMultipartUploadCommand({ Bucket: bucket, Key: request.s3Key, UploadId: created.UploadId }),
+      )
+      .catch(() => undefined);
+    throw error;
+  }
   return {
     type: 'multipart',
     uploadId: created.UploadId,

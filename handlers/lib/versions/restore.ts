@@ -1,5 +1,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectKey } from '../files/keys';
+import { QuotaExceededError } from '../http/errors';
+import type { ReleaseHold } from '../quotas/hold';
 import { mapConcurrently } from '../s3/pool';
 import { copyVersion } from './copy-version';
 
@@ -13,7 +15,14 @@ export interface RestoreItem {
 
 export type RestoreResult =
   | { readonly key: string; readonly versionId: string; readonly status: 'restored'; readonly size: number }
-  | { readonly key: string; readonly versionId: string; readonly status: 'notFound' | 'failed' };
+  | {
+      readonly key: string;
+      readonly versionId: string;
+      readonly status: 'notFound' | 'quotaExceeded' | 'failed';
+    };
+
+/** Holds a restore's bytes in the caller's quota before the copy (quotas/hold.ts, holdForWrite). */
+export type HoldQuota = (objectKey: ObjectKey, size: number) => Promise<ReleaseHold>;
 
 /** Restores at once; S3 copies server-side, so this bounds the function's open connections, not bytes. */
 const PARALLEL_RESTORES = 8;
@@ -21,30 +30,44 @@ const PARALLEL_RESTORES = 8;
 /**
  * Brings each version back as its key's current version (items in order; a key named twice is restored
  * twice, the later item winning). A version that does not exist, is a delete marker or belongs to
- * another key is `notFound`; any other failure is `failed` for that item only, never thrown.
+ * another key is `notFound`; one whose bytes do not fit in the caller's quota is `quotaExceeded` (nothing
+ * copied); any other failure is `failed` for that item only, never thrown.
  */
 export async function restoreVersions(
   s3: S3Client,
   bucket: string,
   items: readonly RestoreItem[],
+  hold: HoldQuota,
 ): Promise<RestoreResult[]> {
   const byKey = new Map<string, RestoreItem[]>();
   for (const item of items) byKey.set(item.objectKey, [...(byKey.get(item.objectKey) ?? []), item]);
   // Different keys run side by side; the items of one key run in order.
   const results = new Map<RestoreItem, RestoreResult>();
   await mapConcurrently([...byKey.values()], PARALLEL_RESTORES, async (sameKey) => {
-    for (const item of sameKey) results.set(item, await restoreOne(s3, bucket, item));
+    for (const item of sameKey) results.set(item, await restoreOne(s3, bucket, item, hold));
   });
   return items.map((item) => results.get(item) as RestoreResult);
 }
 
-async function restoreOne(s3: S3Client, bucket: string, item: RestoreItem): Promise<RestoreResult> {
+async function restoreOne(
+  s3: S3Client,
+  bucket: string,
+  item: RestoreItem,
+  hold: HoldQuota,
+): Promise<RestoreResult> {
   const { key, versionId } = item;
   try {
     const version = await versionInfo(s3, bucket, item);
-    await copyVersion(s3, bucket, item.objectKey, versionId, version);
+    const releaseHold = await hold(item.objectKey, version.size);
+    try {
+      await copyVersion(s3, bucket, item.objectKey, versionId, version);
+    } catch (error) {
+      await releaseHold();
+      throw error;
+    }
     return { key, versionId, status: 'restored', size: version.size };
   } catch (error) {
+    if (error instanceof QuotaExceededError) return { key, versionId, status: 'quotaExceeded' };
     return { key, versionId, status: isAbsentVersion(error) ? 'notFound' : 'failed' };
   }
 }

@@ -1,0 +1,63 @@
+import type { S3EventRecord } from 'aws-lambda';
+import { isIdentityId } from '../http/identity';
+import type { FileEvent } from './ledger';
+import { isSequencer } from './sequencer';
+
+export interface FileEventsOf {
+  readonly events: FileEvent[];
+  /** Records of another bucket or event, outside the users' folders, or malformed. */
+  readonly refused: number;
+}
+
+/**
+ * The file events an S3 notification announces: objects created or removed in a user's folder
+ * ("<identity id>/…") of our bucket. Anything else is refused before any write.
+ */
+export function fileEventsOfS3Event(event: unknown, bucket: string): FileEventsOf {
+  const records = (event as { Records?: unknown } | undefined)?.Records;
+  const events: FileEvent[] = [];
+  let refused = 0;
+  for (const record of Array.isArray(records) ? (records as Partial<S3EventRecord>[]) : []) {
+    const parsed = fileEventOf(record, bucket);
+    if (parsed === undefined) refused++;
+    else events.push(parsed);
+  }
+  return { events, refused };
+}
+
+function fileEventOf(record: Partial<S3EventRecord>, bucket: string): FileEvent | undefined {
+  const object = record.s3?.object;
+  if (record.s3?.bucket?.name !== bucket || typeof object?.key !== 'string') return undefined;
+  if (!isSequencer(object.sequencer)) return undefined;
+  const s3Key = decodeEventKey(object.key);
+  const identityId = s3Key.slice(0, s3Key.indexOf('/'));
+  if (!isIdentityId(identityId) || s3Key.length === identityId.length + 1) return undefined;
+  const name = String(record.eventName ?? '');
+  const versionId =
+    typeof object.versionId === 'string' && object.versionId !== 'null' ? object.versionId : undefined;
+  if (name.startsWith('ObjectCreated:')) {
+    if (!Number.isSafeInteger(object.size) || object.size < 0) return undefined;
+    return { identityId, s3Key, kind: 'created', size: object.size, sequencer: object.sequencer, versionId };
+  }
+  if (name === 'ObjectRemoved:Delete' || name === 'ObjectRemoved:DeleteMarkerCreated') {
+    return {
+      identityId,
+      s3Key,
+      kind: 'removed',
+      size: 0,
+      sequencer: object.sequencer,
+      versionId,
+      versionDelete: name === 'ObjectRemoved:Delete' && versionId !== undefined,
+    };
+  }
+  return undefined;
+}
+
+/** S3 event keys are URL-encoded with "+" for a space; a malformed escape yields no key. */
+function decodeEventKey(key: string): string {
+  try {
+    return decodeURIComponent(key.replace(/\+/g, ' '));
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,176 @@
+import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { QuotaExceededError } from '../http/errors';
+import {
+  type Item,
+  isConditionFailure,
+  n,
+  numberOf,
+  RESERVATION_PREFIX,
+  s,
+  textOf,
+  usageItemKey,
+} from './table';
+
+/**
+ * Reservations: bytes a request may still write. The quota check counts them with the stored bytes, so
+ * concurrent requests of one user can never together pass the quota; the S3 event that counts the file
+ * releases its reservation (ledger.ts), an abort or a failed write releases it at once, and one that
+ * nobody releases lapses at its expiry. One conditional UpdateItem each: DynamoDB conditions cannot add,
+ * so the usage item keeps `charged` (= bytes + reserved) and the check is `charged <= quota - size`.
+ */
+
+/** More open reservations than this would bring the usage item near DynamoDB's 400 KB item limit. */
+export const MAX_OPEN_RESERVATIONS = 1000;
+
+export interface UsageStore {
+  readonly dynamodb: DynamoDBClient;
+  readonly table: string;
+}
+
+export interface Reservation {
+  /** Unique per request (or the multipart upload's hash), safe as part of an attribute name. */
+  readonly id: string;
+  /** The S3 key the bytes will land under: the S3 event of that key releases the reservation. */
+  readonly s3Key: string;
+  readonly size: number;
+  /** Epoch ms after which the reservation lapses. */
+  readonly expiresAt: number;
+}
+
+/** Reserves `size` bytes, or throws QuotaExceeded when stored + reserved + size would pass `quotaBytes`. */
+export async function reserve(
+  store: UsageStore,
+  identityId: string,
+  quotaBytes: number,
+  reservation: Reservation,
+  now = Date.now(),
+): Promise<void> {
+  if (reservation.size > quotaBytes) throw quotaExceeded(quotaBytes);
+  if (await tryReserve(store, identityId, quotaBytes, reservation)) return;
+  // Refused: lapsed reservations may hold the room; release them and try once more.
+  if (
+    (await releaseLapsed(store, identityId, now)) > 0 &&
+    (await tryReserve(store, identityId, quotaBytes, reservation))
+  )
+    return;
+  throw quotaExceeded(quotaBytes);
+}
+
+function quotaExceeded(quotaBytes: number): QuotaExceededError {
+  return new QuotaExceededError(
+    `This would pass your storage quota of ${quotaBytes} bytes (uploads in progress count): delete files first.`,
+  );
+}
+
+async function tryReserve(
+  store: UsageStore,
+  identityId: string,
+  quotaBytes: number,
+  reservation: Reservation,
+): Promise<boolean> {
+  try {
+    await store.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: store.table,
+        Key: usageItemKey(identityId),
+        UpdateExpression: 'SET #r = :r ADD #charged :size, #count :one',
+        ConditionExpression:
+          'attribute_not_exists(#r) AND (attribute_not_exists(#charged) OR #charged <= :limit) AND ' +
+          '(attribute_not_exists(#count) OR #count < :maxOpen)',
+        ExpressionAttributeNames: {
+          '#r': RESERVATION_PREFIX + reservation.id,
+          '#charged': 'charged',
+          '#count': 'reservationCount',
+        },
+        ExpressionAttributeValues: {
+          ':r': {
+            M: { size: n(reservation.size), key: s(reservation.s3Key), expiresAt: n(reservation.expiresAt) },
+          },
+          ':size': n(reservation.size),
+          ':one': n(1),
+          ':limit': n(quotaBytes - reservation.size),
+          ':maxOpen': n(MAX_OPEN_RESERVATIONS),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Releases one reservation; false when it was already released (by its S3 event, an abort or expiry). */
+export async function release(
+  store: UsageStore,
+  identityId: string,
+  id: string,
+  size?: number,
+): Promise<boolean> {
+  const name = RESERVATION_PREFIX + id;
+  let reservedSize = size;
+  if (reservedSize === undefined) {
+    const open = openReservations(await readUsageItem(store, identityId)).find((r) => r.id === id);
+    if (open === undefined) return false;
+    reservedSize = open.size;
+  }
+  try {
+    await store.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: store.table,
+        Key: usageItemKey(identityId),
+        UpdateExpression: 'REMOVE #r ADD #charged :minus, #count :minusOne',
+        ConditionExpression: '#r.#size = :size',
+        ExpressionAttributeNames: {
+          '#r': name,
+          '#size': 'size',
+          '#charged': 'charged',
+          '#count': 'reservationCount',
+        },
+        ExpressionAttributeValues: {
+          ':minus': n(-reservedSize),
+          ':minusOne': n(-1),
+          ':size': n(reservedSize),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Whether the reservation `id` is still open. */
+export async function isReserved(store: UsageStore, identityId: string, id: string): Promise<boolean> {
+  return openReservations(await readUsageItem(store, identityId)).some((r) => r.id === id);
+}
+
+/** Releases every reservation past its expiry; returns how many it released. */
+export async function releaseLapsed(
+  store: UsageStore,
+  identityId: string,
+  now = Date.now(),
+): Promise<number> {
+  const lapsed = openReservations(await readUsageItem(store, identityId)).filter((r) => r.expiresAt <= now);
+  const released = await Promise.all(lapsed.map((r) => release(store, identityId, r.id, r.size)));
+  return released.filter(Boolean).length;
+}
+
+export async function readUsageItem(store: UsageStore, identityId: string): Promise<Item | undefined> {
+  const got = await store.dynamodb.send(
+    new GetItemCommand({ TableName: store.table, Key: usageItemKey(identityId), ConsistentRead: true }),
+  );
+  return got.Item;
+}
+
+export function openReservations(item: Item | undefined): Reservation[] {
+  return Object.entries(item ?? {})
+    .filter(([name, value]) => name.startsWith(RESERVATION_PREFIX) && value.M !== undefined)
+    .map(([name, value]) => ({
+      id: name.slice(RESERVATION_PREFIX.length),
+      s3Key: textOf(value.M, 'key') ?? '',
+      size: numberOf(value.M, 'size'),
+      expiresAt: numberOf(value.M, 'expiresAt'),
+    }));
+}

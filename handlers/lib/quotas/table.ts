@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The usage table (docs/quotas.md): per user one usage item and one ledger item per file the user ever
+ * had. `user` is the identity id (the folder), `item` says which item:
+ * - `usage`: bytes, files, charged (= bytes + the sizes of open reservations), reservationCount, one
+ *   attribute `r_<id>` per open reservation and, while an S3 event is being applied, `d_<file hash>`;
+ * - `file#<sha256 of the key>`: the file's size and the S3 sequencer of the last event applied to it.
+ * The shape is shared by the stack (modules), dynalite (devtools/dynamodb.ts) and the tests.
+ */
+export const USAGE_TABLE_KEY_SCHEMA = {
+  AttributeDefinitions: [
+    { AttributeName: 'user', AttributeType: 'S' },
+    { AttributeName: 'item', AttributeType: 'S' },
+  ],
+  KeySchema: [
+    { AttributeName: 'user', KeyType: 'HASH' },
+    { AttributeName: 'item', KeyType: 'RANGE' },
+  ],
+} as const;
+
+/** The attribute DynamoDB's TTL reads on ledger tombstones (epoch seconds). */
+export const USAGE_TABLE_TTL_ATTRIBUTE = 'expiresAt';
+
+export type Item = Record<string, AttributeValue>;
+
+export function usageItemKey(identityId: string): Item {
+  return { user: { S: identityId }, item: { S: 'usage' } };
+}
+
+/** A key hashes to a fixed, short name: a sort key or attribute name could not hold every 1 KiB key. */
+export function fileHash(s3Key: string): string {
+  return createHash('sha256').update(s3Key, 'utf8').digest('hex');
+}
+
+export function fileItemKey(identityId: string, s3Key: string): Item {
+  return { user: { S: identityId }, item: { S: `file#${fileHash(s3Key)}` } };
+}
+
+export const RESERVATION_PREFIX = 'r_';
+export const APPLYING_PREFIX = 'd_';
+
+export function numberOf(item: Item | undefined, name: string): number {
+  const value = item?.[name]?.N;
+  return value === undefined ? 0 : Number(value);
+}
+
+export function textOf(item: Item | undefined, name: string): string | undefined {
+  return item?.[name]?.S;
+}
+
+export const n = (value: number): AttributeValue => ({ N: String(value) });
+export const s = (value: string): AttributeValue => ({ S: value });
+
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}

@@ -1,0 +1,81 @@
+import { expect } from 'chai';
+import { routes, workers } from '../../handlers/routes';
+import { environments } from '../../stacks/environments';
+import { type Synthesized, synth, synthDev } from './synthesized';
+
+describe('usage table (quotas)', () => {
+  let stack: Synthesized;
+  let tableArn: string;
+  before(() => {
+    stack = synthDev();
+    tableArn = stack.ref('aws_dynamodb_table', 'arn');
+  });
+
+  it('is on-demand, KMS-encrypted, with point-in-time recovery, TTL on tombstones and deletion protection', () => {
+    const table = stack.only('aws_dynamodb_table');
+    expect(table).to.include({
+      name: 'lockbox-dev-usage',
+      billing_mode: 'PAY_PER_REQUEST',
+      hash_key: 'user',
+      range_key: 'item',
+      deletion_protection_enabled: true,
+    });
+    expect(table.server_side_encryption).to.deep.equal({ enabled: true });
+    expect(table.point_in_time_recovery).to.deep.equal({ enabled: true });
+    expect(table.ttl).to.deep.equal({ attribute_name: 'expiresAt', enabled: true });
+    expect(table.lifecycle).to.deep.equal({ prevent_destroy: true });
+  });
+
+  it('can be destroyed in a throwaway environment', () => {
+    const throwaway = synth({
+      config: { ...environments.dev, name: 'preview', preventDestroy: false } as never,
+    });
+    expect(throwaway.only('aws_dynamodb_table').deletion_protection_enabled).to.equal(false);
+  });
+
+  it("grants each function exactly its route's table actions, on the table's ARN only", () => {
+    for (const entry of [...routes, ...workers]) {
+      const fn = stack.lambda(`lockbox-dev-${entry.handler}`);
+      const statements = stack
+        .roleStatements(fn.role)
+        .filter((s) => (s.actions ?? []).some((a) => a.startsWith('dynamodb:')));
+      if (entry.usage === undefined) {
+        expect(statements, entry.handler).to.deep.equal([]);
+        expect(fn.environment.variables.USAGE_TABLE_NAME, entry.handler).to.equal(undefined);
+        continue;
+      }
+      expect(statements, entry.handler).to.have.length(1);
+      expect(statements[0]?.actions).to.have.members([...entry.usage]);
+      expect(statements[0]?.resources).to.deep.equal([tableArn]);
+      expect(fn.environment.variables.USAGE_TABLE_NAME).to.equal(stack.ref('aws_dynamodb_table', 'name'));
+    }
+  });
+
+  it('never lets a function scan, query, delete items or write whole items', () => {
+    const actions = stack
+      .resources('aws_lambda_function')
+      .flatMap(([, fn]) => stack.roleStatements(fn.role).flatMap((s) => s.actions ?? []));
+    for (const forbidden of [
+      'dynamodb:Scan',
+      'dynamodb:Query',
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:*',
+    ])
+      expect(actions).to.not.include(forbidden);
+  });
+
+  it('lets GET /usage only read', () => {
+    expect(routes.find((r) => r.handler === 'get-usage')?.usage).to.deep.equal(['dynamodb:GetItem']);
+  });
+
+  it("starts the usage recorder for every object created or removed in the users' folders", () => {
+    const notification = stack.only('aws_s3_bucket_notification');
+    const recorder = notification.lambda_function.filter(
+      (f: { filter_prefix: string }) => f.filter_prefix === 'eu-west-1:',
+    );
+    expect(recorder).to.have.length(1);
+    expect(recorder[0].events).to.deep.equal(['s3:ObjectCreated:*', 's3:ObjectRemoved:*']);
+    expect(recorder[0].filter_suffix).to.equal('');
+  });
+});
