@@ -6,7 +6,8 @@
 // --verify (read each size's last zip back: every entry's name, size and CRC-32 must be its source's);
 // --engine copy,stream (compare the two engines instead: time, bytes through the worker, S3 requests,
 // peak RSS; --server local runs the embedded S3, which copies ranges and keeps CRC-32s on disk).
-// --size-mib may be below 1 (0.01 = 10,486 bytes: sizes are whole bytes).
+// --size-mib may be below 1 (0.01 = 10,486 bytes: sizes are whole bytes); --size-kib 10 instead of
+// --size-mib for small files (10,000 × 10 KiB: --count 10000 --size-kib 10).
 // The server and each measured run get a process of their own, so each peak RSS is that run's own, and
 // every mode's process gets the zip worker's settings (handlers/routes.ts), as the Lambda does.
 import { execFile, spawn } from 'node:child_process';
@@ -48,7 +49,8 @@ function options() {
   const { values } = parseArgs({
     options: {
       count: { type: 'string', default: '40' },
-      'size-mib': { type: 'string', default: '5' },
+      'size-mib': { type: 'string' },
+      'size-kib': { type: 'string' },
       sizes: { type: 'string', default: '' },
       runs: { type: 'string', default: '3' },
       server: { type: 'string', default: 'fauxqs' },
@@ -69,14 +71,24 @@ function options() {
   const engines = values.engine ? values.engine.split(',') : [];
   if (engines.some((engine) => engine !== 'copy' && engine !== 'stream'))
     throw new Error('--engine takes copy, stream or copy,stream');
-  const sizeMiB = number('size-mib');
+  if (values['size-mib'] !== undefined && values['size-kib'] !== undefined)
+    throw new Error('--size-mib or --size-kib, not both');
+  const sizeMiB =
+    values['size-kib'] !== undefined ? number('size-kib') / 1024 : Number(values['size-mib'] ?? 5);
+  if (!(sizeMiB > 0)) throw new Error('--size-mib must be a positive number');
+  // Whole bytes, at least one: 0.01 MiB is 10,486 bytes.
+  const objectBytes = Math.max(1, Math.round(sizeMiB * MiB));
   const extra = values.sizes ? values.sizes.split(',').map(Number) : [];
   if (extra.some((size) => !(size > 0))) throw new Error('--sizes takes archive sizes in MiB: 200,2048');
-  const totals = [...new Set([number('count') * sizeMiB, ...extra])].sort((a, b) => a - b);
+  // Object counts, so that a fractional size never rounds the count up by one.
+  const counts = [
+    ...new Set([number('count'), ...extra.map((size) => Math.max(1, Math.ceil((size * MiB) / objectBytes)))]),
+  ].sort((a, b) => a - b);
   return {
     server: values.server as BenchServer,
     sizeMiB,
-    totals,
+    objectBytes,
+    counts,
     runs: number('runs'),
     partSize: number('part-size-mib') * MiB,
     queueSize: number('queue-size'),
@@ -155,7 +167,7 @@ const fixed = (value: number) => value.toFixed(1).padStart(8);
 
 async function main(): Promise<void> {
   const settings = options();
-  const objectBytes = Math.round(settings.sizeMiB * MiB);
+  const { objectBytes } = settings;
   if (settings.engines.length > 0) MODES = settings.engines;
   const server = await startServer(settings.server);
   const s3 = benchClient(server.target);
@@ -164,8 +176,8 @@ async function main(): Promise<void> {
   const engineLines: Record<string, unknown>[] = [];
   let seeded = 0;
   try {
-    for (const totalMiB of settings.totals) {
-      const count = Math.ceil(totalMiB / settings.sizeMiB);
+    for (const count of settings.counts) {
+      const totalMiB = (count * objectBytes) / MiB;
       await seed(s3, server.target, seeded, count, objectBytes, crcs);
       seeded = Math.max(seeded, count);
       const rounds: Record<Mode, ModeResult>[] = [];
@@ -191,7 +203,7 @@ async function main(): Promise<void> {
         engineLines.push(printEngines(rounds, count, objectBytes, settings));
         continue;
       }
-      const summary = summarize(rounds, count, (count * objectBytes) / MiB);
+      const summary = summarize(rounds, count, totalMiB);
       summaries.push(summary);
       print(summary, settings, rounds);
     }
