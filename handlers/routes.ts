@@ -15,7 +15,8 @@ export type S3Action =
   | 's3:DeleteObject'
   | 's3:ListBucket'
   | 's3:AbortMultipartUpload'
-  | 's3:ListMultipartUploadParts';
+  | 's3:ListMultipartUploadParts'
+  | 's3:GetObjectAttributes';
 
 export interface S3Grant {
   readonly scope: S3Scope;
@@ -203,8 +204,8 @@ export const workers: readonly Worker[] = [
   {
     handler: 'zip-worker',
     s3: [
-      // Reads the sources.
-      { scope: 'user-files', actions: ['s3:GetObject'] },
+      // Reads the sources; GetObjectAttributes lists the part CRCs of a source with a COMPOSITE checksum.
+      { scope: 'user-files', actions: ['s3:GetObject', 's3:GetObjectAttributes'] },
       // Reads request/status, writes status and the archive (a multipart upload, aborted on failure; a lost
       // Complete answer is settled by reading the archive's ETag, never by deleting).
       { scope: 'zips', actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'] },

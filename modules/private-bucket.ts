@@ -56,6 +56,7 @@ const ACTION_TARGET: Readonly<Record<S3Action, 'bucket' | 'object'>> = {
   's3:DeleteObject': 'object',
   's3:AbortMultipartUpload': 'object',
   's3:ListMultipartUploadParts': 'object',
+  's3:GetObjectAttributes': 'object',
 };
 
 /**

@@ -9,6 +9,7 @@ import {
   UploadPartCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { combinedCrc32, isCompositeCrc32 } from '../s3/composite-crc32';
 import { crc32OfBase64 } from '../s3/crc32';
 import { multipartETag } from '../s3/etag';
 import { headObject } from '../s3/head';
@@ -161,9 +162,26 @@ class CopyZip {
       if (head.ContentLength !== entry.size) {
         throw changedError(entry, new Error(`size ${head.ContentLength}, expected ${entry.size}`));
       }
-      // A composite checksum ("…-<parts>") is not the file's CRC-32: such a file streams.
-      found[index] = crc32OfBase64(head.ChecksumCRC32);
       this.etags[index] = head.ETag;
+      found[index] = crc32OfBase64(head.ChecksumCRC32);
+      // An older multipart upload has a COMPOSITE checksum ("…-<parts>"): its parts' CRCs make the file's.
+      // Without them (no part checksums, no permission) the file streams.
+      if (found[index] === undefined && isCompositeCrc32(head.ChecksumCRC32)) {
+        found[index] = await combinedCrc32(
+          this.options.s3,
+          {
+            bucket,
+            key: entry.s3Key,
+            composite: head.ChecksumCRC32 as string,
+            etag: head.ETag,
+            size: entry.size,
+          },
+          this.abortable(),
+        ).catch(() => {
+          this.check();
+          return undefined;
+        });
+      }
     });
     return found;
   }
