@@ -14,8 +14,16 @@ import { crc32OfBase64 } from '../s3/crc32';
 import { multipartETag } from '../s3/etag';
 import { headObject } from '../s3/head';
 import { mapConcurrently } from '../s3/pool';
-import { type CopyPlan, type PlannedEntry, type PlannedPart, planCopyZip } from './copy-plan';
+import {
+  type CopyPlan,
+  type PlanInput,
+  type PlannedEntry,
+  type PlannedPart,
+  planCopyZip,
+  TooManyPartsError,
+} from './copy-plan';
 import { ZipFailedError } from './errors';
+import { archiveSizeBound, partSizeFor } from './part-size';
 import { changedError, readError } from './prefetch';
 import { centralRecord, dataDescriptor, endRecords, localHeader } from './records';
 import { checkEntries, stoppedError, uploadError, type ZipEntry, type ZipToS3Options } from './stream';
@@ -87,7 +95,8 @@ class CopyZip {
       copyConcurrency: options.copyConcurrency ?? DEFAULTS.copyConcurrency,
       uploadConcurrency: options.uploadConcurrency ?? DEFAULTS.uploadConcurrency,
       copyFrom: options.copyFrom ?? DEFAULTS.copyFrom,
-      partSize: options.partSizeBytes ?? 8 * MiB,
+      // Raised, as the streaming engine does, when the archive would not fit S3's 10,000 parts.
+      partSize: partSizeFor(archiveSizeBound(options.entries), options.partSizeBytes),
     };
     this.crcs = options.entries.map(() => 0);
     this.etags = options.entries.map(() => undefined);
@@ -101,14 +110,13 @@ class CopyZip {
     let completing = false;
     try {
       const known = await this.sourceChecksums();
-      this.plan = planCopyZip(
+      this.plan = this.planned(
         this.options.entries.map((entry, index) => ({
           name: entry.name,
           size: entry.size,
           mtime: entry.lastModified ?? new Date(),
           crc: known[index],
         })),
-        { ...this.settings, forceZip64: this.options.forceZip64 ?? false },
       );
       this.readList = this.plan.entries.filter((entry) => entry.mode === 'buffer' || entry.head > 0);
       for (const entry of this.plan.entries)
@@ -139,6 +147,23 @@ class CopyZip {
       throw reason;
     } finally {
       signal?.removeEventListener('abort', stop);
+    }
+  }
+
+  /**
+   * The plan with copies; or, when thousands of large files would need more than S3's 10,000 parts, the
+   * plan without any (every file through the worker, as streaming does, in parts sized to fit).
+   */
+  private planned(inputs: PlanInput[]): CopyPlan {
+    const settings = { ...this.settings, forceZip64: this.options.forceZip64 ?? false };
+    try {
+      return planCopyZip(inputs, settings);
+    } catch (error) {
+      if (!(error instanceof TooManyPartsError)) throw error;
+      return planCopyZip(
+        inputs.map(({ crc: _, ...input }) => input),
+        settings,
+      );
     }
   }
 
