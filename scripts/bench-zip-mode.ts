@@ -20,6 +20,8 @@ export interface ModeRun extends BenchTarget {
   readonly partSize: number;
   readonly queueSize: number;
   readonly targetKey: string;
+  /** ZIP64 records for every entry (zip and copy). */
+  readonly forceZip64?: boolean;
 }
 
 export interface ModeResult {
@@ -62,14 +64,23 @@ async function zip(s3: S3Client, run: ModeRun): Promise<void> {
     name: sourceKey(i),
     size: run.objectBytes,
   }));
-  const { bucket, targetKey, partSize, queueSize } = run;
-  await zipToS3({ s3, bucket, entries, targetKey: benchKey(targetKey), partSizeBytes: partSize, queueSize });
+  const { bucket, targetKey, partSize, queueSize, forceZip64 } = run;
+  await zipToS3({
+    s3,
+    bucket,
+    entries,
+    targetKey: benchKey(targetKey),
+    partSizeBytes: partSize,
+    queueSize,
+    forceZip64,
+  });
 }
 
 /** (d) The copy engine, with its defaults but the same part size and upload queue. */
 async function copy(s3: S3Client, run: ModeRun): Promise<number> {
-  const { bucket, targetKey, partSize, queueSize } = run;
+  const { bucket, targetKey, partSize, queueSize, forceZip64 } = run;
   const result = await zipByCopy({
+    forceZip64,
     s3,
     bucket,
     entries: entriesOf(run),

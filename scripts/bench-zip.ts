@@ -6,6 +6,8 @@
 // --verify (read each size's last zip back: every entry's name, size and CRC-32 must be its source's);
 // --engine copy,stream (compare the two engines instead: time, bytes through the worker, S3 requests,
 // peak RSS; --server local runs the embedded S3, which copies ranges and keeps CRC-32s on disk).
+// --force-zip64 (ZIP64 records for every entry, as the tests force them); --unzip-test (also download the
+// verified archive to a temp file and run Debian's `unzip -t` on it: a second, independent reader).
 // --size-mib may be below 1 (0.01 = 10,486 bytes: sizes are whole bytes); --size-kib 10 instead of
 // --size-mib for small files (10,000 × 10 KiB: --count 10000 --size-kib 10).
 // The server and each measured run get a process of their own, so each peak RSS is that run's own, and
@@ -13,11 +15,15 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
 import { parseArgs, promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
-import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { mapConcurrently } from '../handlers/lib/s3/pool';
 import { ZIP_WORKER_PROCESS_ENVIRONMENT } from '../handlers/routes';
 import { type BenchServer, type BenchTarget, benchClient, sourceKey } from './bench-zip-client';
@@ -58,6 +64,8 @@ function options() {
       'queue-size': { type: 'string', default: '4' },
       'default-process': { type: 'boolean', default: false },
       verify: { type: 'boolean', default: false },
+      'force-zip64': { type: 'boolean', default: false },
+      'unzip-test': { type: 'boolean', default: false },
       engine: { type: 'string', default: '' },
     },
   });
@@ -93,7 +101,9 @@ function options() {
     partSize: number('part-size-mib') * MiB,
     queueSize: number('queue-size'),
     processEnvironment: values['default-process'] ? {} : ZIP_WORKER_PROCESS_ENVIRONMENT,
-    verify: values.verify,
+    verify: values.verify || values['unzip-test'],
+    unzipTest: values['unzip-test'],
+    forceZip64: values['force-zip64'],
     engines: engines.map((engine) => (engine === 'copy' ? 'copy' : 'zip') as Mode),
   };
 }
@@ -162,6 +172,22 @@ async function verify(
   );
 }
 
+/** `unzip -t` on the archive, downloaded to a temp file (GiB archives need the disk space). */
+async function unzipTest(s3: S3Client, bucket: string, key: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-zip-'));
+  try {
+    const path = join(dir, 'archive.zip');
+    const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    await pipeline(Body as NodeJS.ReadableStream, createWriteStream(path));
+    const { stdout } = await run('unzip', ['-t', path], { maxBuffer: 64 * MiB });
+    const lines = stdout.trim().split('\n');
+    const ok = lines.filter((line) => / OK$/.test(line)).length;
+    console.log(`unzip -t: ${ok} entries OK; ${lines.at(-1)?.trim()}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fixed = (value: number) => value.toFixed(1).padStart(8);
 
@@ -187,13 +213,14 @@ async function main(): Promise<void> {
         // change in the machine's load weighs on all modes alike.
         for (const mode of [...MODES.slice(i % MODES.length), ...MODES.slice(0, i % MODES.length)]) {
           const targetKey = `zip/bench/${mode}.zip`;
-          const { partSize, queueSize } = settings;
+          const { partSize, queueSize, forceZip64 } = settings;
           round[mode] = await measure(
-            { ...server.target, mode, count, objectBytes, partSize, queueSize, targetKey },
+            { ...server.target, mode, count, objectBytes, partSize, queueSize, targetKey, forceZip64 },
             settings.processEnvironment,
           );
           if ((mode === 'zip' || mode === 'copy') && settings.verify && i === settings.runs - 1) {
             await verify(s3, server.target.bucket, targetKey, count, objectBytes, crcs);
+            if (settings.unzipTest) await unzipTest(s3, server.target.bucket, targetKey);
           }
           await s3.send(new DeleteObjectCommand({ Bucket: server.target.bucket, Key: targetKey }));
         }
