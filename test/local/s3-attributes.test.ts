@@ -82,7 +82,11 @@ describe('local S3: COMPOSITE multipart checksums and GetObjectAttributes', () =
     expect(first.ObjectSize).to.equal(10 * MiB + 1234);
     expect(first.ETag).to.match(/^[0-9a-f]{32}-3$/);
     expect(first.Checksum?.ChecksumType).to.equal('COMPOSITE');
-    expect(first.ObjectParts).to.include({ TotalPartsCount: 3, IsTruncated: true, NextPartNumberMarker: '2' });
+    expect(first.ObjectParts).to.include({
+      TotalPartsCount: 3,
+      IsTruncated: true,
+      NextPartNumberMarker: '2',
+    });
     const rest = await s3.send(
       new GetObjectAttributesCommand({
         Bucket: BUCKET,
