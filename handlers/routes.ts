@@ -18,7 +18,8 @@ export type S3Action =
   | 's3:AbortMultipartUpload'
   | 's3:ListMultipartUploadParts'
   | 's3:ListBucketVersions'
-  | 's3:GetObjectVersion';
+  | 's3:GetObjectVersion'
+  | 's3:GetObjectAttributes';
 
 export interface S3Grant {
   readonly scope: S3Scope;
@@ -282,10 +283,11 @@ export const workers: readonly Worker[] = [
   {
     handler: 'zip-worker',
     s3: [
-      // Reads the sources.
-      { scope: 'user-files', actions: ['s3:GetObject'] },
-      // Reads request/status and the job's slot, writes status, slot and the archive (a multipart upload, aborted on failure; a lost
-      // Complete answer is settled by reading the archive's ETag, never by deleting).
+      // Reads the sources; GetObjectAttributes lists the part CRCs of a source with a COMPOSITE checksum.
+      { scope: 'user-files', actions: ['s3:GetObject', 's3:GetObjectAttributes'] },
+      // Reads request/status and the job's slot, writes status, slot and the archive (a multipart upload,
+      // aborted on failure; a lost Complete answer is settled by reading the archive's ETag, never by
+      // deleting).
       { scope: 'zips', actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'] },
     ],
     timeoutSeconds: ZIP_WORKER_TIMEOUT_SECONDS,

@@ -66,6 +66,7 @@ const ACTION_TARGET: Readonly<Record<S3Action, 'bucket' | 'object'>> = {
   's3:ListMultipartUploadParts': 'object',
   's3:ListBucketVersions': 'bucket',
   's3:GetObjectVersion': 'object',
+  's3:GetObjectAttributes': 'object',
 };
 
 /** Noncurrent versions of the service's own objects (zips, upload plans, user records) go after this. */

@@ -1,6 +1,7 @@
 // One measured run of the zip benchmark, in a process of its own so that its peak RSS is its own.
 // Usage: bench-zip-mode.ts '<json ModeRun>'; prints one JSON line ModeResult.
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { PassThrough, pipeline, Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -19,6 +20,8 @@ export interface ModeRun extends BenchTarget {
   readonly partSize: number;
   readonly queueSize: number;
   readonly targetKey: string;
+  /** ZIP64 records for every entry (zip and copy). */
+  readonly forceZip64?: boolean;
 }
 
 export interface ModeResult {
@@ -61,14 +64,23 @@ async function zip(s3: S3Client, run: ModeRun): Promise<void> {
     name: sourceKey(i),
     size: run.objectBytes,
   }));
-  const { bucket, targetKey, partSize, queueSize } = run;
-  await zipToS3({ s3, bucket, entries, targetKey: benchKey(targetKey), partSizeBytes: partSize, queueSize });
+  const { bucket, targetKey, partSize, queueSize, forceZip64 } = run;
+  await zipToS3({
+    s3,
+    bucket,
+    entries,
+    targetKey: benchKey(targetKey),
+    partSizeBytes: partSize,
+    queueSize,
+    forceZip64,
+  });
 }
 
 /** (d) The copy engine, with its defaults but the same part size and upload queue. */
 async function copy(s3: S3Client, run: ModeRun): Promise<number> {
-  const { bucket, targetKey, partSize, queueSize } = run;
+  const { bucket, targetKey, partSize, queueSize, forceZip64 } = run;
   const result = await zipByCopy({
+    forceZip64,
     s3,
     bucket,
     entries: entriesOf(run),
@@ -120,7 +132,7 @@ async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const passed = await { raw, zip, archiver, copy }[run.mode](s3, run);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const peakRssMiB = (process.resourceUsage().maxRSS * 1024) / MiB; // maxRSS is in KiB
+  const peakRssMiB = peakRssKiB() / 1024;
   const { user, system } = process.cpuUsage(startCpu);
   const result: ModeResult = {
     mode: run.mode,
@@ -139,6 +151,21 @@ main().catch((error) => {
   console.error(error);
   process.exit(1);
 });
+
+/**
+ * This process's own peak RSS in KiB. Not getrusage's maxRSS on Linux: a spawned child's maxRSS starts at
+ * its parent's peak (the kernel keeps the larger of the pre-exec and post-exec peaks), so every run showed
+ * the seeding parent's memory; /proc/self/status VmHWM is the peak of this process's own memory map.
+ */
+function peakRssKiB(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]);
+  } catch {
+    // Not Linux: maxRSS is the best there is.
+  }
+  return process.resourceUsage().maxRSS;
+}
 
 /** The benchmark owns its bucket and names its own objects: no user's key is involved. */
 function benchKey(key: string): ObjectKey {

@@ -6,17 +6,24 @@
 // --verify (read each size's last zip back: every entry's name, size and CRC-32 must be its source's);
 // --engine copy,stream (compare the two engines instead: time, bytes through the worker, S3 requests,
 // peak RSS; --server local runs the embedded S3, which copies ranges and keeps CRC-32s on disk).
-// --size-mib may be below 1 (0.01 = 10,486 bytes: sizes are whole bytes).
+// --force-zip64 (ZIP64 records for every entry, as the tests force them); --unzip-test (also download the
+// verified archive to a temp file and run Debian's `unzip -t` on it: a second, independent reader).
+// --size-mib may be below 1 (0.01 = 10,486 bytes: sizes are whole bytes); --size-kib 10 instead of
+// --size-mib for small files (10,000 × 10 KiB: --count 10000 --size-kib 10).
 // The server and each measured run get a process of their own, so each peak RSS is that run's own, and
 // every mode's process gets the zip worker's settings (handlers/routes.ts), as the Lambda does.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
 import { parseArgs, promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
-import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { mapConcurrently } from '../handlers/lib/s3/pool';
 import { ZIP_WORKER_PROCESS_ENVIRONMENT } from '../handlers/routes';
 import { type BenchServer, type BenchTarget, benchClient, sourceKey } from './bench-zip-client';
@@ -48,7 +55,8 @@ function options() {
   const { values } = parseArgs({
     options: {
       count: { type: 'string', default: '40' },
-      'size-mib': { type: 'string', default: '5' },
+      'size-mib': { type: 'string' },
+      'size-kib': { type: 'string' },
       sizes: { type: 'string', default: '' },
       runs: { type: 'string', default: '3' },
       server: { type: 'string', default: 'fauxqs' },
@@ -56,6 +64,8 @@ function options() {
       'queue-size': { type: 'string', default: '4' },
       'default-process': { type: 'boolean', default: false },
       verify: { type: 'boolean', default: false },
+      'force-zip64': { type: 'boolean', default: false },
+      'unzip-test': { type: 'boolean', default: false },
       engine: { type: 'string', default: '' },
     },
   });
@@ -69,19 +79,31 @@ function options() {
   const engines = values.engine ? values.engine.split(',') : [];
   if (engines.some((engine) => engine !== 'copy' && engine !== 'stream'))
     throw new Error('--engine takes copy, stream or copy,stream');
-  const sizeMiB = number('size-mib');
+  if (values['size-mib'] !== undefined && values['size-kib'] !== undefined)
+    throw new Error('--size-mib or --size-kib, not both');
+  const sizeMiB =
+    values['size-kib'] !== undefined ? number('size-kib') / 1024 : Number(values['size-mib'] ?? 5);
+  if (!(sizeMiB > 0)) throw new Error('--size-mib must be a positive number');
+  // Whole bytes, at least one: 0.01 MiB is 10,486 bytes.
+  const objectBytes = Math.max(1, Math.round(sizeMiB * MiB));
   const extra = values.sizes ? values.sizes.split(',').map(Number) : [];
   if (extra.some((size) => !(size > 0))) throw new Error('--sizes takes archive sizes in MiB: 200,2048');
-  const totals = [...new Set([number('count') * sizeMiB, ...extra])].sort((a, b) => a - b);
+  // Object counts, so that a fractional size never rounds the count up by one.
+  const counts = [
+    ...new Set([number('count'), ...extra.map((size) => Math.max(1, Math.ceil((size * MiB) / objectBytes)))]),
+  ].sort((a, b) => a - b);
   return {
     server: values.server as BenchServer,
     sizeMiB,
-    totals,
+    objectBytes,
+    counts,
     runs: number('runs'),
     partSize: number('part-size-mib') * MiB,
     queueSize: number('queue-size'),
     processEnvironment: values['default-process'] ? {} : ZIP_WORKER_PROCESS_ENVIRONMENT,
-    verify: values.verify,
+    verify: values.verify || values['unzip-test'],
+    unzipTest: values['unzip-test'],
+    forceZip64: values['force-zip64'],
     engines: engines.map((engine) => (engine === 'copy' ? 'copy' : 'zip') as Mode),
   };
 }
@@ -150,12 +172,28 @@ async function verify(
   );
 }
 
+/** `unzip -t` on the archive, downloaded to a temp file (GiB archives need the disk space). */
+async function unzipTest(s3: S3Client, bucket: string, key: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-zip-'));
+  try {
+    const path = join(dir, 'archive.zip');
+    const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    await pipeline(Body as NodeJS.ReadableStream, createWriteStream(path));
+    const { stdout } = await run('unzip', ['-t', path], { maxBuffer: 64 * MiB });
+    const lines = stdout.trim().split('\n');
+    const ok = lines.filter((line) => / OK$/.test(line)).length;
+    console.log(`unzip -t: ${ok} entries OK; ${lines.at(-1)?.trim()}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fixed = (value: number) => value.toFixed(1).padStart(8);
 
 async function main(): Promise<void> {
   const settings = options();
-  const objectBytes = Math.round(settings.sizeMiB * MiB);
+  const { objectBytes } = settings;
   if (settings.engines.length > 0) MODES = settings.engines;
   const server = await startServer(settings.server);
   const s3 = benchClient(server.target);
@@ -164,8 +202,8 @@ async function main(): Promise<void> {
   const engineLines: Record<string, unknown>[] = [];
   let seeded = 0;
   try {
-    for (const totalMiB of settings.totals) {
-      const count = Math.ceil(totalMiB / settings.sizeMiB);
+    for (const count of settings.counts) {
+      const totalMiB = (count * objectBytes) / MiB;
       await seed(s3, server.target, seeded, count, objectBytes, crcs);
       seeded = Math.max(seeded, count);
       const rounds: Record<Mode, ModeResult>[] = [];
@@ -175,13 +213,14 @@ async function main(): Promise<void> {
         // change in the machine's load weighs on all modes alike.
         for (const mode of [...MODES.slice(i % MODES.length), ...MODES.slice(0, i % MODES.length)]) {
           const targetKey = `zip/bench/${mode}.zip`;
-          const { partSize, queueSize } = settings;
+          const { partSize, queueSize, forceZip64 } = settings;
           round[mode] = await measure(
-            { ...server.target, mode, count, objectBytes, partSize, queueSize, targetKey },
+            { ...server.target, mode, count, objectBytes, partSize, queueSize, targetKey, forceZip64 },
             settings.processEnvironment,
           );
           if ((mode === 'zip' || mode === 'copy') && settings.verify && i === settings.runs - 1) {
             await verify(s3, server.target.bucket, targetKey, count, objectBytes, crcs);
+            if (settings.unzipTest) await unzipTest(s3, server.target.bucket, targetKey);
           }
           await s3.send(new DeleteObjectCommand({ Bucket: server.target.bucket, Key: targetKey }));
         }
@@ -191,7 +230,7 @@ async function main(): Promise<void> {
         engineLines.push(printEngines(rounds, count, objectBytes, settings));
         continue;
       }
-      const summary = summarize(rounds, count, (count * objectBytes) / MiB);
+      const summary = summarize(rounds, count, totalMiB);
       summaries.push(summary);
       print(summary, settings, rounds);
     }

@@ -9,6 +9,7 @@ import type { components } from '../api-types';
 import { abortedError, LockboxError, throwIfAborted } from '../errors';
 import { DEFAULT_CONTENT_TYPE } from '../files';
 import type { StoredFile, UploadBody, UploadOptions, UploadPlan } from '../lockbox-client';
+import { crc32Base64 } from './crc32';
 import { uploadProgress } from './open-upload';
 import { forEachBounded } from './parallel';
 import { PartUrlBook } from './part-url-book';
@@ -33,6 +34,12 @@ function slice(body: UploadBody, start: number, end: number): Bytes {
 }
 
 const unquoted = (etag: string) => etag.replace(/^"|"$/g, '');
+
+/**
+ * Files up to the API's default multipart threshold (16 MiB) are read once more for their CRC-32 before
+ * the upload is planned; a larger one is most likely a multipart upload, whose CRC-32 S3 computes.
+ */
+const CRC32_MAX_BYTES = 16 * 1024 * 1024;
 
 export async function upload(
   deps: UploadDeps,
@@ -71,6 +78,9 @@ export async function upload(
       key,
       size: sizeOf(body),
       contentType: options.contentType ?? DEFAULT_CONTENT_TYPE,
+      // A single PUT then carries the file's CRC-32: S3 refuses other bytes, and keeps the very CRC a zip
+      // needs, so that the zip worker can copy the file inside S3. Multipart files get theirs from S3.
+      ...(sizeOf(body) <= CRC32_MAX_BYTES ? { crc32: await crc32Base64(body) } : {}),
     };
     const create = () =>
       deps.api<UploadPlan>({ method: 'POST', path: '/uploads', json: request, signal: controller.signal });

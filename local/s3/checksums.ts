@@ -4,6 +4,17 @@ import { crc32 } from 'node:zlib';
 /** The checksum algorithms S3 validates on upload (CRC64NVME is not supported here). */
 export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'SHA1', 'SHA256'] as const;
 export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
+export type ChecksumType = 'COMPOSITE' | 'FULL_OBJECT';
+
+/**
+ * S3's checksum of a COMPOSITE multipart object: the algorithm over the parts' binary checksums, then
+ * `-<parts>`.
+ */
+export function compositeChecksum(algorithm: ChecksumAlgorithm, partChecksums: readonly string[]): string {
+  const checksum = newChecksum(algorithm);
+  for (const part of partChecksums) checksum.update(Buffer.from(part, 'base64'));
+  return `${checksum.digest()}-${partChecksums.length}`;
+}
 
 /** An incremental checksum whose result is S3's base64 form. */
 export interface Checksum {

@@ -2,11 +2,18 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, newChecksum } from './checksums';
+import {
+  CHECKSUM_ALGORITHMS,
+  type ChecksumAlgorithm,
+  type ChecksumType,
+  compositeChecksum,
+  newChecksum,
+} from './checksums';
 import { writeConditions } from './conditions';
 import { invalidArgument, malformedXml, notImplemented, S3Error } from './errors';
 import { tempPath } from './files';
 import { objectAttributes } from './object-headers';
+import type { ObjectMeta } from './object-store';
 import { MAX_UPLOAD_SIZE } from './objects';
 import { uploadPartCopy } from './part-copy';
 import { receiveText, receiveToFile } from './receive';
@@ -44,12 +51,21 @@ export async function createMultipartUpload(request: S3Request): Promise<void> {
     key: request.key,
     ...objectAttributes(request),
     checksumAlgorithm,
+    checksumType: checksumAlgorithm && checksumTypeOf(request, checksumAlgorithm),
   });
   sendXml(request.res, 200, 'InitiateMultipartUploadResult', {
     Bucket: request.bucket,
     Key: request.key,
     UploadId: upload.uploadId,
   });
+}
+
+/** x-amz-checksum-type: FULL_OBJECT for the CRCs only; S3 makes every other upload COMPOSITE. */
+function checksumTypeOf(request: S3Request, algorithm: ChecksumAlgorithm): ChecksumType {
+  const type = headerOf(request, 'x-amz-checksum-type')?.toUpperCase() ?? 'COMPOSITE';
+  if (type === 'COMPOSITE') return type;
+  if (type === 'FULL_OBJECT' && algorithm.startsWith('CRC')) return type;
+  throw invalidArgument('Value for x-amz-checksum-type header is invalid.', 'x-amz-checksum-type', type);
 }
 
 /**
@@ -190,6 +206,31 @@ function chosenParts(requested: RequestedPart[], stored: PartMeta[]): PartMeta[]
 }
 
 /**
+ * The object's checksums: its CRC32, or for a COMPOSITE upload only the checksum of the parts' checksums
+ * (S3 then has no full-object value) and the parts, for GetObjectAttributes.
+ */
+function finalChecksums(
+  upload: UploadMeta,
+  parts: readonly PartMeta[],
+  fullCrc32: string,
+): Pick<ObjectMeta, 'checksums' | 'composite'> {
+  const algorithm = upload.checksumAlgorithm;
+  if (!algorithm || upload.checksumType !== 'COMPOSITE') return { checksums: { CRC32: fullCrc32 } };
+  const partChecksums = parts.map((part) => {
+    const checksum = part.checksums[algorithm];
+    if (checksum === undefined) throw invalidPart(part.partNumber);
+    return checksum;
+  });
+  return {
+    checksums: { [algorithm]: compositeChecksum(algorithm, partChecksums) },
+    composite: {
+      algorithm,
+      parts: parts.map((part, index) => ({ size: part.size, checksum: partChecksums[index] })),
+    },
+  };
+}
+
+/**
  * CompleteMultipartUpload: joins the named parts into one data file (streamed, with the object's CRC32)
  * and commits it with AWS's multipart ETag, `"<md5 of the parts' binary md5s>-<count>"`.
  */
@@ -229,7 +270,7 @@ export async function completeMultipartUpload(request: S3Request): Promise<void>
         size: parts.reduce((sum, part) => sum + part.size, 0),
         etag: `"${etags.digest('hex')}-${parts.length}"`,
         lastModified: Math.floor(Date.now() / 1000) * 1000,
-        checksums: { CRC32: crc32.digest() },
+        ...finalChecksums(upload, parts, crc32.digest()),
       },
       check,
     );

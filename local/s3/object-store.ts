@@ -20,8 +20,14 @@ export interface ObjectMeta {
   readonly headers: Readonly<Record<string, string>>;
   /** x-amz-meta-* values by their lower-case name without the prefix. */
   readonly metadata: Readonly<Record<string, string>>;
-  /** Base64 full-object checksums: CRC32 always. */
+  /** Base64 full-object checksums: CRC32 always, but for a COMPOSITE multipart object (`<base64>-<parts>`). */
   readonly checksums: Readonly<Partial<Record<ChecksumAlgorithm, string>>>;
+  /** A multipart upload created with a checksum algorithm and no FULL_OBJECT type: what S3 then keeps. */
+  readonly composite?: {
+    readonly algorithm: ChecksumAlgorithm;
+    /** Each part's size and checksum, as GetObjectAttributes lists them. */
+    readonly parts: readonly { readonly size: number; readonly checksum: string }[];
+  };
   /** The data file's name under blobs/. */
   readonly blob: string;
 }

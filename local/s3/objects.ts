@@ -25,7 +25,9 @@ const READ_CHUNK = 1024 ** 2;
 const secondsOnly = (ms: number) => Math.floor(ms / 1000) * 1000;
 
 export function checksumHeaders(meta: ObjectMeta): Record<string, string> {
-  const headers: Record<string, string> = { 'x-amz-checksum-type': 'FULL_OBJECT' };
+  const headers: Record<string, string> = {
+    'x-amz-checksum-type': meta.composite ? 'COMPOSITE' : 'FULL_OBJECT',
+  };
   for (const [algorithm, value] of Object.entries(meta.checksums))
     headers[`x-amz-checksum-${algorithm.toLowerCase()}`] = value;
   return headers;

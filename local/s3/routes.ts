@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { getObjectAttributes } from './attributes';
 import { createBucket, headBucket } from './buckets';
 import { notImplemented, S3Error } from './errors';
 import { listObjectsV2 } from './listing';
@@ -99,6 +100,7 @@ const PLAIN_PARAMETERS = new Set([
   'versionId',
   'key-marker',
   'version-id-marker',
+  'attributes',
 ]);
 
 function bucketOperation(method: string, query: URLSearchParams): Operation | undefined {
@@ -120,6 +122,7 @@ function objectOperation(method: string, query: URLSearchParams, copying: boolea
       if (upload) return query.has('partNumber') ? uploadPart : undefined;
       return copying ? copyObject : putObject;
     case 'GET':
+      if (query.has('attributes')) return upload ? undefined : getObjectAttributes;
       return upload ? listParts : getObject;
     case 'HEAD':
       return upload ? undefined : getObject;

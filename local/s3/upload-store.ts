@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ChecksumAlgorithm } from './checksums';
+import type { ChecksumAlgorithm, ChecksumType } from './checksums';
 import { noSuchUpload } from './errors';
 import { isMissingFile, namesIn, writeJsonAtomic } from './files';
 import { KeyedLock } from './keyed-lock';
@@ -15,6 +15,8 @@ export interface UploadMeta {
   readonly headers: Readonly<Record<string, string>>;
   readonly metadata: Readonly<Record<string, string>>;
   readonly checksumAlgorithm?: ChecksumAlgorithm;
+  /** With an algorithm: COMPOSITE (S3's default) or FULL_OBJECT (x-amz-checksum-type). */
+  readonly checksumType?: ChecksumType;
 }
 
 export interface PartMeta {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import { crc32 } from 'node:zlib';
+import { HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import {
   createLockboxClient,
@@ -11,7 +12,9 @@ import {
   memoryStorage,
   type Progress,
 } from '../../client';
+import { crc32Base64 as clientCrc32Base64 } from '../../client/uploads/crc32';
 import { adminClient, createUser } from '../../devtools/local-session';
+import { crc32Base64 } from '../../handlers/lib/s3/crc32';
 import type { LocalAccount } from '../../local/account';
 import { type LaunchedSystem, launchLocalSystem } from '../../local/launch';
 
@@ -120,6 +123,29 @@ describe('client/ upload() against the local system (5 MiB parts)', function () 
     expect(seen.at(-1)).to.deep.equal({ loaded: MiB, total: MiB });
     expect((await client.getFile('single.bin')).contentType).to.equal('application/octet-stream');
     expect((await download('single.bin')).equals(data)).to.equal(true);
+    // The client computed the CRC-32 and the presigned PUT carried it: S3 keeps it as the object's.
+    const s3 = new S3Client({
+      region: account.region,
+      endpoint: new URL((await client.getFile('single.bin')).url).origin,
+      forcePathStyle: true,
+      credentials: account.functionRole,
+    });
+    const head = await s3.send(
+      new HeadObjectCommand({
+        Bucket: account.bucket,
+        Key: `${identityId}/single.bin`,
+        ChecksumMode: 'ENABLED',
+      }),
+    );
+    expect(head.ChecksumCRC32).to.equal(crc32Base64(crc32(data)));
+  });
+
+  it('computes the CRC-32 as zlib does, for a Blob read in chunks and for bytes', async () => {
+    for (const size of [0, 1, 1000, 4 * MiB + 3]) {
+      const data = randomBytes(size);
+      expect(await clientCrc32Base64(new Blob([data])), String(size)).to.equal(crc32Base64(crc32(data)));
+      expect(await clientCrc32Base64(new Uint8Array(data)), String(size)).to.equal(crc32Base64(crc32(data)));
+    }
   });
 
   it('12 MiB in three parts, in parallel, with byte progress up to the total', async () => {

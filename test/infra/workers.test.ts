@@ -25,13 +25,16 @@ describe('zip workers', () => {
     stack.roleStatements(fn.role).filter((s) => s.actions?.some((a) => a.startsWith('s3:')));
 
   describe('the worker role', () => {
-    it("reads users' files and nothing more there", () => {
+    it("reads users' files (and their part checksums) and nothing more there", () => {
       const onUserFiles = s3Statements(worker()).filter(
         (s) =>
           s.resources?.includes(`${bucketArn}/eu-west-1:*`) ||
           s.condition?.some((c) => c.values.includes('eu-west-1:*')),
       );
-      expect(onUserFiles.flatMap((s) => s.actions)).to.have.members(['s3:GetObject']);
+      expect(onUserFiles.flatMap((s) => s.actions)).to.have.members([
+        's3:GetObject',
+        's3:GetObjectAttributes',
+      ]);
     });
 
     it('writes and aborts only under zip/, and deletes nothing', () => {

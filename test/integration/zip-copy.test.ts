@@ -6,12 +6,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
+  GetObjectAttributesCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   PutObjectCommand,
   type S3Client,
+  UploadPartCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
@@ -155,6 +159,69 @@ describe('zipByCopy (local S3)', () => {
     const target = options(names, { forceZip64: true });
     await zipByCopy(target);
     await expectArchive(target.targetKey, names, true);
+  });
+
+  /** A file uploaded in parts with CRC32 and no FULL_OBJECT type, as older uploads were: COMPOSITE. */
+  async function putComposite(name: string, partSizes: number[]): Promise<void> {
+    const key = objectKey(`owner/${name}`);
+    const parts = partSizes.map((size) => randomBytes(size));
+    sources.set(name, Buffer.concat(parts));
+    const { UploadId } = await plain.send(
+      new CreateMultipartUploadCommand({ Bucket: s3.bucket, Key: key, ChecksumAlgorithm: 'CRC32' }),
+    );
+    const done = [];
+    for (const [index, Body] of parts.entries()) {
+      const PartNumber = index + 1;
+      const part = {
+        Bucket: s3.bucket,
+        Key: key,
+        UploadId,
+        PartNumber,
+        Body,
+        ChecksumAlgorithm: 'CRC32',
+      } as const;
+      const { ETag, ChecksumCRC32 } = await plain.send(new UploadPartCommand(part));
+      done.push({ PartNumber, ETag, ChecksumCRC32 });
+    }
+    await plain.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: s3.bucket,
+        Key: key,
+        UploadId,
+        MultipartUpload: { Parts: done },
+      }),
+    );
+    const head = await plain.send(
+      new HeadObjectCommand({ Bucket: s3.bucket, Key: key, ChecksumMode: 'ENABLED' }),
+    );
+    expect(head.ChecksumCRC32).to.match(new RegExp(`-${parts.length}$`));
+  }
+
+  it('copies a file with a COMPOSITE multipart checksum from its parts’ CRCs; streams one whose parts S3 will not list', async function () {
+    this.timeout(120_000);
+    await putComposite('composite/copied.bin', [5 * MiB, 5 * MiB + 11, 3 * MiB + 5]);
+    await putComposite('composite/refused.bin', [6 * MiB, 5 * MiB + 1]);
+    serve(async (command) => {
+      if (
+        command instanceof GetObjectAttributesCommand &&
+        String(command.input.Key).endsWith('refused.bin')
+      ) {
+        throw Object.assign(new Error('Access Denied'), {
+          name: 'AccessDenied',
+          $metadata: { httpStatusCode: 403 },
+        });
+      }
+    });
+    const names = ['small/a.txt', 'composite/copied.bin', 'composite/refused.bin', 'empty.txt'];
+    const target = options(names);
+    const result = await zipByCopy(target);
+    await expectArchive(target.targetKey, names, false);
+    const copied = (sources.get('composite/copied.bin') as Buffer).length;
+    const refused = (sources.get('composite/refused.bin') as Buffer).length;
+    // The refused one passes through whole; the composite one but for its head is copied.
+    expect(result.copiedBytes).to.be.at.least(copied - 5 * MiB);
+    expect(result.workerBytes).to.be.at.least(refused);
+    expect(result.workerBytes).to.be.at.most(refused + 1000 + 5 * MiB);
   });
 
   it('fails with the file named when a source is deleted between planning and copying; the upload is aborted', async function () {

@@ -1,8 +1,9 @@
 import type { Context } from 'aws-lambda';
 import { errorSummary } from '../http/errors';
 import type { WorkerDeps } from '../wiring/deps';
+import { zipByCopy } from '../zip/copy';
 import { ZipFailedError } from '../zip/errors';
-import { type ZipProgress, zipToS3 } from '../zip/stream';
+import type { ZipProgress } from '../zip/stream';
 import type { JobRef } from './keys';
 import { zipArchiveKey } from './keys';
 import { ProgressRecorder } from './progress';
@@ -44,11 +45,13 @@ export interface JobOutcome {
   readonly filesDone?: number;
   readonly bytesDone?: number;
   readonly archiveBytes?: number;
+  /** Source bytes S3 copied into the archive, without passing through the worker. */
+  readonly copiedBytes?: number;
 }
 
 /**
  * Runs one zip job to its end: skips a job that is missing or already ended, fails a stale or malformed
- * one, otherwise streams its archive and records done or failed, then frees the job's slot (slots.ts).
+ * one, otherwise writes its archive and records done or failed, then frees the job's slot (slots.ts).
  * A zip failure is recorded and returned; any other error (e.g. S3 refusing a status write) is thrown, so
  * that Lambda retries the event (and a retry of an ended job frees nothing: a new job's reclaim does).
  */
@@ -107,7 +110,9 @@ export async function runJob(
     Math.max(0, context.getRemainingTimeInMillis() - STOP_MARGIN_MS),
   );
   try {
-    const archive = await zipToS3({
+    // The copy engine: S3 copies every large file with a known CRC-32 (UploadPartCopy); small files,
+    // heads and files without a usable CRC-32 pass through the worker. Every entry is stored.
+    const archive = await zipByCopy({
       s3,
       bucket,
       targetKey: zipArchiveKey(job),
@@ -131,7 +136,12 @@ export async function runJob(
       size: archive.size,
       updatedAt: now(),
     });
-    return ended({ outcome: 'done', ...counts(latest), archiveBytes: archive.size });
+    return ended({
+      outcome: 'done',
+      ...counts(latest),
+      archiveBytes: archive.size,
+      copiedBytes: archive.copiedBytes,
+    });
   } catch (error) {
     if (!(error instanceof ZipFailedError)) throw error;
     await recorder.close();

@@ -68,6 +68,13 @@ export interface PlanSettings {
   readonly forceZip64: boolean;
 }
 
+/** Copies need parts of their own: with thousands of large files, the plan exceeds S3's 10,000 parts. */
+export class TooManyPartsError extends ZipFailedError {
+  constructor() {
+    super('input', 'The archive would need more than 10,000 parts: select fewer files.');
+  }
+}
+
 /**
  * Lays out a stored zip of `inputs` as multipart parts: copies of large sources with a known CRC-32,
  * and between them parts the worker uploads (headers, small files, the heads of large files that fill
@@ -156,7 +163,7 @@ export function planCopyZip(inputs: readonly PlanInput[], settings: PlanSettings
   add({ kind: 'directory' }, directorySize + ends);
   flush();
   if (parts.length > MAX_PARTS) {
-    throw new ZipFailedError('input', 'The archive would need more than 10,000 parts: select fewer files.');
+    throw new TooManyPartsError();
   }
   return { entries, parts, archiveSize: offset, directoryOffset, directorySize };
 }

@@ -9,12 +9,21 @@ import {
   UploadPartCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { combinedCrc32, isCompositeCrc32 } from '../s3/composite-crc32';
 import { crc32OfBase64 } from '../s3/crc32';
 import { multipartETag } from '../s3/etag';
 import { headObject } from '../s3/head';
 import { mapConcurrently } from '../s3/pool';
-import { type CopyPlan, type Piece, type PlannedEntry, type PlannedPart, planCopyZip } from './copy-plan';
+import {
+  type CopyPlan,
+  type PlanInput,
+  type PlannedEntry,
+  type PlannedPart,
+  planCopyZip,
+  TooManyPartsError,
+} from './copy-plan';
 import { ZipFailedError } from './errors';
+import { archiveSizeBound, partSizeFor } from './part-size';
 import { changedError, readError } from './prefetch';
 import { centralRecord, dataDescriptor, endRecords, localHeader } from './records';
 import { checkEntries, stoppedError, uploadError, type ZipEntry, type ZipToS3Options } from './stream';
@@ -43,7 +52,7 @@ export interface CopyZipResult {
 
 const DEFAULTS = { copyPartSize: 64 * MiB, copyConcurrency: 8, uploadConcurrency: 4, copyFrom: 10 * MiB };
 /** Small files and heads read ahead of the part being assembled: count and bytes. */
-const READ_AHEAD = { objects: 16, bytes: 16 * MiB };
+const READ_AHEAD = { objects: 16, bytes: 8 * MiB };
 const HEAD_CONCURRENCY = 16;
 
 /**
@@ -86,7 +95,8 @@ class CopyZip {
       copyConcurrency: options.copyConcurrency ?? DEFAULTS.copyConcurrency,
       uploadConcurrency: options.uploadConcurrency ?? DEFAULTS.uploadConcurrency,
       copyFrom: options.copyFrom ?? DEFAULTS.copyFrom,
-      partSize: options.partSizeBytes ?? 8 * MiB,
+      // Raised, as the streaming engine does, when the archive would not fit S3's 10,000 parts.
+      partSize: partSizeFor(archiveSizeBound(options.entries), options.partSizeBytes),
     };
     this.crcs = options.entries.map(() => 0);
     this.etags = options.entries.map(() => undefined);
@@ -100,14 +110,13 @@ class CopyZip {
     let completing = false;
     try {
       const known = await this.sourceChecksums();
-      this.plan = planCopyZip(
+      this.plan = this.planned(
         this.options.entries.map((entry, index) => ({
           name: entry.name,
           size: entry.size,
           mtime: entry.lastModified ?? new Date(),
           crc: known[index],
         })),
-        { ...this.settings, forceZip64: this.options.forceZip64 ?? false },
       );
       this.readList = this.plan.entries.filter((entry) => entry.mode === 'buffer' || entry.head > 0);
       for (const entry of this.plan.entries)
@@ -141,6 +150,23 @@ class CopyZip {
     }
   }
 
+  /**
+   * The plan with copies; or, when thousands of large files would need more than S3's 10,000 parts, the
+   * plan without any (every file through the worker, as streaming does, in parts sized to fit).
+   */
+  private planned(inputs: PlanInput[]): CopyPlan {
+    const settings = { ...this.settings, forceZip64: this.options.forceZip64 ?? false };
+    try {
+      return planCopyZip(inputs, settings);
+    } catch (error) {
+      if (!(error instanceof TooManyPartsError)) throw error;
+      return planCopyZip(
+        inputs.map(({ crc: _, ...input }) => input),
+        settings,
+      );
+    }
+  }
+
   /** The CRC-32 (and ETag, to copy exactly that version) of every file large enough to be copied. */
   private async sourceChecksums(): Promise<(number | undefined)[]> {
     const { bucket, entries } = this.options;
@@ -161,9 +187,26 @@ class CopyZip {
       if (head.ContentLength !== entry.size) {
         throw changedError(entry, new Error(`size ${head.ContentLength}, expected ${entry.size}`));
       }
-      // A composite checksum ("…-<parts>") is not the file's CRC-32: such a file streams.
-      found[index] = crc32OfBase64(head.ChecksumCRC32);
       this.etags[index] = head.ETag;
+      found[index] = crc32OfBase64(head.ChecksumCRC32);
+      // An older multipart upload has a COMPOSITE checksum ("…-<parts>"): its parts' CRCs make the file's.
+      // Without them (no part checksums, no permission) the file streams.
+      if (found[index] === undefined && isCompositeCrc32(head.ChecksumCRC32)) {
+        found[index] = await combinedCrc32(
+          this.options.s3,
+          {
+            bucket,
+            key: entry.s3Key,
+            composite: head.ChecksumCRC32 as string,
+            etag: head.ETag,
+            size: entry.size,
+          },
+          this.abortable(),
+        ).catch(() => {
+          this.check();
+          return undefined;
+        });
+      }
     });
     return found;
   }
@@ -192,7 +235,7 @@ class CopyZip {
         await copies.take();
         this.start(this.copyPart(part), copies);
       } else {
-        const body = await this.assemble(part.pieces);
+        const body = await this.assemble(part);
         await uploads.take();
         this.start(this.uploadPart(part.partNumber, body), uploads);
       }
@@ -257,50 +300,58 @@ class CopyZip {
     this.partETags.set(partNumber, uploaded.ETag);
   }
 
-  /** The bytes of one part the worker uploads: headers with their CRC-32, file data, the directory. */
-  private async assemble(pieces: readonly Piece[]): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    for (const piece of pieces) {
+  /**
+   * The bytes of one part the worker uploads (headers with their CRC-32, file data, the directory),
+   * written straight into one buffer of the part's planned size: no piece is held twice.
+   */
+  private async assemble(part: Extract<PlannedPart, { kind: 'upload' }>): Promise<Buffer> {
+    const body = Buffer.allocUnsafe(part.size);
+    let at = 0;
+    for (const piece of part.pieces) {
       this.check();
       if (piece.kind === 'directory') {
-        chunks.push(this.directory());
+        at += this.directory().copy(body, at);
         continue;
       }
       const entry = this.plan.entries[piece.entry];
       if (piece.kind === 'header') {
         if (entry.mode === 'buffer' && entry.size > 0) this.crcs[entry.index] = crc32(await this.read(entry));
-        chunks.push(localHeader(entry, this.crcs[entry.index]));
+        at += localHeader(entry, this.crcs[entry.index]).copy(body, at);
         if (entry.size === 0) this.progress(entry.index, 0);
       } else if (piece.kind === 'descriptor') {
-        chunks.push(dataDescriptor(entry, this.crcs[entry.index]));
+        at += dataDescriptor(entry, this.crcs[entry.index]).copy(body, at);
       } else {
-        const data = await this.data(entry, piece.start, piece.end);
-        this.workerBytes += data.length;
-        this.progress(entry.index, data.length);
-        chunks.push(data);
+        const length = piece.end - piece.start;
+        await this.data(entry, piece.start, piece.end, body.subarray(at, at + length));
+        at += length;
+        this.workerBytes += length;
+        this.progress(entry.index, length);
       }
     }
-    return Buffer.concat(chunks);
+    if (at !== part.size)
+      throw uploadError(new Error(`part ${part.partNumber}: ${at} bytes, planned ${part.size}`));
+    return body;
   }
 
-  private async data(entry: PlannedEntry, start: number, end: number): Promise<Buffer> {
+  /** Bytes [start, end) of an entry the worker reads, into `target`. */
+  private async data(entry: PlannedEntry, start: number, end: number, target: Buffer): Promise<void> {
     if (entry.mode === 'stream') {
       let cursor = this.streams.get(entry.index);
       if (!cursor) {
         cursor = new StreamCursor(await this.openStream(entry));
         this.streams.set(entry.index, cursor);
       }
-      const data = await cursor.read(end - start).catch((error: unknown) => {
+      await cursor.readInto(target).catch((error: unknown) => {
         throw readError(this.options.entries[entry.index], error);
       });
-      this.crcs[entry.index] = crc32(data, this.crcs[entry.index]);
+      this.crcs[entry.index] = crc32(target, this.crcs[entry.index]);
       if (end === entry.size) this.streams.delete(entry.index);
-      return data;
+      return;
     }
     const whole = await this.read(entry);
+    whole.copy(target, 0, start, end);
     const last = entry.mode === 'buffer' ? entry.size : entry.head;
     if (end === last) this.reads.delete(entry.index);
-    return whole.subarray(start, end);
   }
 
   /** A small file whole, or a copied file's head: started a little ahead of the part that needs it. */
@@ -341,15 +392,19 @@ class CopyZip {
       .catch((error: unknown) => {
         throw readError(entry, error);
       });
+    const body = response.Body as Readable;
     if (response.ContentLength !== length) {
-      (response.Body as Readable | undefined)?.destroy();
+      body?.destroy();
       throw changedError(entry, new Error(`length ${response.ContentLength}, expected ${length}`));
     }
+    // Straight into one buffer of the known length (transformToByteArray would hold the bytes twice).
+    const bytes = Buffer.allocUnsafe(length);
     try {
-      return Buffer.from((await response.Body?.transformToByteArray()) ?? []);
+      await new StreamCursor(body).readInto(bytes);
     } catch (error) {
       throw readError(entry, error);
     }
+    return bytes;
   }
 
   private async openStream(planned: PlannedEntry): Promise<Readable> {
@@ -477,25 +532,23 @@ class Slots {
   }
 }
 
-/** Reads exactly n bytes at a time from a stream. */
+/** Fills buffers from a stream, exactly, with no copy of the stream's chunks kept but a leftover. */
 class StreamCursor {
   private readonly chunks: AsyncIterator<Buffer>;
   private leftover: Buffer = Buffer.alloc(0);
   constructor(private readonly stream: Readable) {
     this.chunks = stream[Symbol.asyncIterator]();
   }
-  async read(n: number): Promise<Buffer> {
-    const parts = [this.leftover];
-    let have = this.leftover.length;
-    while (have < n) {
+  async readInto(target: Buffer): Promise<void> {
+    let have = this.leftover.copy(target, 0);
+    this.leftover = this.leftover.subarray(have);
+    while (have < target.length) {
       const next = await this.chunks.next();
-      if (next.done) throw new Error(`stream ended ${n - have} bytes early`);
-      parts.push(next.value);
-      have += next.value.length;
+      if (next.done) throw new Error(`stream ended ${target.length - have} bytes early`);
+      const taken = next.value.copy(target, have);
+      have += taken;
+      this.leftover = next.value.subarray(taken);
     }
-    const joined: Buffer = Buffer.concat(parts);
-    this.leftover = joined.subarray(n);
-    return joined.subarray(0, n);
   }
   close(): void {
     this.stream.destroy();
