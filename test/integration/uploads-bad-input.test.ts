@@ -1,3 +1,4 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { expect } from 'chai';
 import sinon from 'sinon';
@@ -315,7 +316,16 @@ describe('uploads with bad input (fauxqs)', () => {
     });
 
     it("POST /uploads/complete: S3's NoSuchUpload text is replaced by ours", async () => {
-      sinon.stub(deps.s3, 'send').rejects(s3Failure('NoSuchUpload'));
+      // The upload's plan is absent too (read when its reservation is gone), as for another user's upload.
+      sinon
+        .stub(deps.s3, 'send')
+        .callsFake(async (command: object) =>
+          Promise.reject(
+            command instanceof GetObjectCommand
+              ? s3Failure('NoSuchKey', 404)
+              : s3Failure('NoSuchUpload', 404),
+          ),
+        );
       const res = await post(completeUpload(deps), '/uploads/complete', calls[1].body);
       expect(res.statusCode).to.equal(404);
       expect(res.body).not.to.contain('arn:aws');
