@@ -149,6 +149,16 @@ export const ZIP_MAX_BYTES = {
   readBy: ['create-zip'],
 } as const satisfies IntegerSetting;
 
+/**
+ * This stack's identity pool (`<region>:<uuid>`): a route serves only its authenticated identities
+ * (handlers/lib/http/identity.ts). The stack sets it from the pool it creates.
+ */
+export const IDENTITY_POOL_ID = {
+  kind: 'text',
+  variable: 'IDENTITY_POOL_ID',
+  readBy: 'every route',
+} as const satisfies TextSetting;
+
 /** The limits, in the order the stack sets them. */
 export const limitSettings = [
   PUT_FILE_MAX_BYTES,
@@ -169,6 +179,7 @@ export const settings: readonly Setting[] = [
   UPLOAD_PART_BYTES,
   ZIP_MAX_FILES,
   ZIP_MAX_BYTES,
+  IDENTITY_POOL_ID,
 ];
 
 /** An environment's limits: one integer per limit setting, by its `limit` name. */
