@@ -145,6 +145,7 @@ export class LockboxStack extends TerraformStack {
       allowedOrigins: config.allowedOrigins,
       logRetentionDays: config.logRetentionDays,
       throttling: config.throttling,
+      invoker: auth.authenticatedRole,
     });
     api.grantInvoke(auth, auth.authenticatedRole);
 
