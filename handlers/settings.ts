@@ -206,6 +206,16 @@ export const QUOTA_BYTES = {
   readBy: ['put-file', 'create-upload', 'complete-upload', 'get-usage', 'restore-files'],
 } as const satisfies IntegerSetting;
 
+/**
+ * This stack's identity pool (`<region>:<uuid>`): a route serves only its authenticated identities
+ * (handlers/lib/http/identity.ts). The stack sets it from the pool it creates.
+ */
+export const IDENTITY_POOL_ID = {
+  kind: 'text',
+  variable: 'IDENTITY_POOL_ID',
+  readBy: 'every route',
+} as const satisfies TextSetting;
+
 /** The limits, in the order the stack sets them. */
 export const limitSettings = [
   PUT_FILE_MAX_BYTES,
@@ -233,6 +243,7 @@ export const settings: readonly Setting[] = [
   ZIP_QUEUE_TIMEOUT_SECONDS,
   USAGE_TABLE_NAME,
   QUOTA_BYTES,
+  IDENTITY_POOL_ID,
 ];
 
 /** An environment's limits: one integer per limit setting, by its `limit` name. */

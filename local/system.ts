@@ -230,6 +230,7 @@ function setFunctionEnvironment(
   Object.assign(process.env, {
     BUCKET_NAME: account.bucket,
     ALLOWED_ORIGINS: allowedOrigins.join(','),
+    IDENTITY_POOL_ID: account.identityPoolId,
     AWS_REGION: account.region,
     AWS_ENDPOINT_URL_S3: s3Endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: usageTable.endpoint,

@@ -8,8 +8,10 @@ import { ApiGatewayMethodResponse } from '@cdktf/provider-aws/lib/api-gateway-me
 import { ApiGatewayMethodSettings } from '@cdktf/provider-aws/lib/api-gateway-method-settings';
 import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource';
 import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
+import { ApiGatewayRestApiPolicy } from '@cdktf/provider-aws/lib/api-gateway-rest-api-policy';
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Fn, type TerraformResource } from 'cdktf';
@@ -51,6 +53,11 @@ export interface RestApiProps {
    * table. API Gateway counts per stage and method, for all callers together. @default none
    */
   readonly routeThrottling?: Readonly<Record<string, Throttle>>;
+  /**
+   * The one role whose sessions may call the routes (the identity pool's authenticated role): the API's
+   * resource policy denies every other principal, even one whose own IAM policy allows it.
+   */
+  readonly invoker: IamRole;
   /** @default 'v1' */
   readonly stageName?: string;
 }
@@ -58,7 +65,8 @@ export interface RestApiProps {
 /**
  * A regional REST API built from the route table: one resource per path segment, every route's method
  * signed (AWS_IAM) and proxied to its function, an unauthenticated OPTIONS preflight per resource for the
- * configured origins, CORS headers on API Gateway's own 4XX/5XX, and a stage with JSON access logs,
+ * configured origins, CORS headers on API Gateway's own 4XX/5XX, a resource policy that lets only the
+ * invoker role call the routes, and a stage with JSON access logs,
  * execution logs without data, metrics, throttling and no cache (responses hold per-user URLs).
  */
 export class RestApi extends Construct {
@@ -93,6 +101,7 @@ export class RestApi extends Construct {
       this.addPreflight(path, methods, props.allowedOrigins);
     }
     this.addGatewayResponses(primaryOrigin);
+    this.addResourcePolicy(props.invoker);
 
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
       restApiId: this.api.id,
@@ -153,9 +162,62 @@ export class RestApi extends Construct {
     ]);
   }
 
-  /** `<execution arn>/<stage>/<METHOD>/<path>`, each path parameter a `*`. */
   private routeArn(route: Route): string {
-    return `${this.api.executionArn}/${this.stageName}/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`;
+    return this.methodArn(route.method, route.path);
+  }
+
+  /** `<execution arn>/<stage>/<METHOD>/<path>`, each path parameter a `*`. */
+  private methodArn(method: string, path: string): string {
+    return `${this.api.executionArn}/${this.stageName}/${method}${path.replace(/\{[^}]+\}/g, '*')}`;
+  }
+
+  /**
+   * The API's resource policy, a second lock beside the role's own grant (grantInvoke):
+   * - the invoker role may call every route;
+   * - every other principal is denied the routes explicitly: within the account, API Gateway serves a
+   *   caller that either its IAM policy or the resource policy allows, so an allow alone would still let
+   *   in any role of the account granted `execute-api:Invoke` on `*`;
+   * - anyone may send the CORS preflight: an OPTIONS method without auth is served only if the resource
+   *   policy allows it explicitly (AWS, "How API Gateway resource policies affect authorization workflow").
+   * A separate resource (not the API's `policy` argument), so it can name the API's full ARNs without a
+   * cycle; the stage serves a policy change only once redeployed, hence the deployment's trigger.
+   */
+  private addResourcePolicy(invoker: IamRole): void {
+    const routes = this.routes.map((route) => this.routeArn(route));
+    const preflights = [...groupByPath(this.routes).keys()].map((path) => this.methodArn('OPTIONS', path));
+    const anyone = [{ type: '*', identifiers: ['*'] }];
+    const document = new DataAwsIamPolicyDocument(this, 'resource-policy-document', {
+      statement: [
+        {
+          sid: 'SignedInUsers',
+          effect: 'Allow',
+          principals: [{ type: 'AWS', identifiers: [invoker.arn] }],
+          actions: ['execute-api:Invoke'],
+          resources: routes,
+        },
+        {
+          sid: 'NoOtherPrincipal',
+          effect: 'Deny',
+          principals: anyone,
+          actions: ['execute-api:Invoke'],
+          resources: routes,
+          condition: [{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [invoker.arn] }],
+        },
+        {
+          sid: 'CorsPreflight',
+          effect: 'Allow',
+          principals: anyone,
+          actions: ['execute-api:Invoke'],
+          resources: preflights,
+        },
+      ],
+    });
+    const policy = new ApiGatewayRestApiPolicy(this, 'resource-policy', {
+      restApiId: this.api.id,
+      policy: document.json,
+    });
+    this.deployed.push(policy);
+    this.triggers.push(policy.policy);
   }
 
   private addRoute(route: Route, fn: HandlerFunction): void {

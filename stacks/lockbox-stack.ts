@@ -9,7 +9,7 @@ import {
   type Worker,
   workers as workerTable,
 } from '../handlers/routes';
-import { isReadBy } from '../handlers/settings';
+import { IDENTITY_POOL_ID, isReadBy } from '../handlers/settings';
 import { Alarms } from '../modules/alarms';
 import { bundleHandlers, type HandlerBundle } from '../modules/bundle/handler-bundle';
 import { HandlerFunction, type HandlerFunctionProps } from '../modules/handler-function';
@@ -101,7 +101,11 @@ export class LockboxStack extends TerraformStack {
       });
 
     // Each function gets exactly the settings its handler reads (handlers/settings.ts).
-    const variables = settingVariables(config);
+    const variables = [
+      ...settingVariables(config),
+      // The routes serve only this pool's identities; the pool depends on nothing of the API's (no cycle).
+      { name: IDENTITY_POOL_ID.variable, value: auth.identityPool.id, setting: IDENTITY_POOL_ID },
+    ];
     const settingsReadBy = (handler: string, isRoute: boolean) =>
       Object.fromEntries(
         variables
@@ -171,6 +175,7 @@ export class LockboxStack extends TerraformStack {
           routes.some((route) => `${route.method} ${route.path}` === name),
         ),
       ),
+      invoker: auth.authenticatedRole,
     });
     api.grantInvoke(auth, auth.authenticatedRole);
 

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Route } from '../../handlers/routes';
 import { routes } from '../../handlers/routes';
 import { HandlerFunction } from '../../modules/handler-function';
+import { serviceRole } from '../../modules/iam';
 import { RestApi } from '../../modules/rest-api';
 import type { EnvironmentConfig } from '../../stacks/environments';
 import { environments } from '../../stacks/environments';
@@ -185,6 +186,7 @@ describe('RestApi', () => {
         allowedOrigins: dev.allowedOrigins,
         logRetentionDays: 1,
         throttling: dev.throttling,
+        invoker: serviceRole(scope, 'invoker', 'invoker', 'cognito-identity.amazonaws.com'),
       });
     });
     const parts = nested.resources('aws_api_gateway_resource').map(([, r]) => r.path_part);
@@ -284,6 +286,72 @@ describe('RestApi', () => {
           'gatewayresponse.header.Vary': "'Origin'",
         });
       }
+    });
+  });
+
+  describe('resource policy', () => {
+    const executionArn = () => stack.ref('aws_api_gateway_rest_api', 'execution_arn');
+    const routeArns = () => routes.map((r) => `${executionArn()}/v1/${r.method}${arnPath(r.path)}`);
+    const statement = (sid: string) => {
+      const policy = stack.only('aws_api_gateway_rest_api_policy');
+      expect(policy.rest_api_id).to.equal(stack.ref('aws_api_gateway_rest_api', 'id'));
+      const found = stack.statements(policy.policy).find((s) => s.sid === sid);
+      expect(found, sid).to.not.equal(undefined);
+      return found as NonNullable<typeof found>;
+    };
+    const authenticatedRoleArn = () => {
+      const [name] = stack
+        .resources('aws_iam_role')
+        .find(([, r]) => r.name === 'lockbox-dev-authenticated') as [string, Block];
+      return `\${aws_iam_role.${name}.arn}`;
+    };
+
+    it('allows the identity pool role, by its ARN, every route of this stage', () => {
+      const allow = statement('SignedInUsers');
+      expect(allow.effect).to.equal('Allow');
+      expect(allow.principals).to.deep.equal([{ type: 'AWS', identifiers: [authenticatedRoleArn()] }]);
+      expect(allow.actions).to.deep.equal(['execute-api:Invoke']);
+      expect(allow.resources).to.have.members(routeArns());
+      expect(allow.resources).to.have.length(routes.length);
+    });
+
+    it('denies every other principal the routes, even one whose own IAM policy allows them', () => {
+      const deny = statement('NoOtherPrincipal');
+      expect(deny.effect).to.equal('Deny');
+      expect(deny.principals).to.deep.equal([{ type: '*', identifiers: ['*'] }]);
+      expect(deny.actions).to.deep.equal(['execute-api:Invoke']);
+      expect(deny.resources).to.have.members(routeArns());
+      expect(deny.condition).to.deep.equal([
+        { test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [authenticatedRoleArn()] },
+      ]);
+    });
+
+    it('lets anyone send the CORS preflight (OPTIONS without auth needs an explicit allow), and nothing else', () => {
+      const preflight = statement('CorsPreflight');
+      expect(preflight.effect).to.equal('Allow');
+      expect(preflight.principals).to.deep.equal([{ type: '*', identifiers: ['*'] }]);
+      const paths = [...new Set(routes.map((r) => r.path))];
+      expect(preflight.resources).to.have.members(
+        paths.map((p) => `${executionArn()}/v1/OPTIONS${arnPath(p)}`),
+      );
+      const policy = stack.only('aws_api_gateway_rest_api_policy');
+      expect(stack.statements(policy.policy).map((s) => s.sid)).to.have.members([
+        'SignedInUsers',
+        'NoOtherPrincipal',
+        'CorsPreflight',
+      ]);
+    });
+
+    it('makes no reference cycle: pool → role → policy ← API ← functions (Terraform would refuse one)', () => {
+      expect(JSON.stringify(stack.only('aws_api_gateway_rest_api'))).not.to.include('policy');
+      expect(referenceCycle(stack)).to.equal(undefined);
+    });
+
+    it('is served only once deployed: the deployment waits for it and its trigger holds it', () => {
+      const deployment = stack.only('aws_api_gateway_deployment');
+      const [name] = stack.resources('aws_api_gateway_rest_api_policy')[0] as [string, Block];
+      expect(deployment.depends_on).to.include(`aws_api_gateway_rest_api_policy.${name}`);
+      expect(deployment.triggers.redeployment).to.include(`aws_api_gateway_rest_api_policy.${name}.policy`);
     });
   });
 
@@ -401,3 +469,33 @@ describe('RestApi', () => {
     });
   });
 });
+
+/** A cycle among the stack's resources and data sources (their `${…}` references and depends_on), if any. */
+function referenceCycle(stack: Synthesized): string[] | undefined {
+  const nodes = new Map<string, Block>();
+  for (const [type, byName] of Object.entries(stack.json.resource ?? {}))
+    for (const [name, block] of Object.entries(byName as Block)) nodes.set(`${type}.${name}`, block);
+  for (const [type, byName] of Object.entries(stack.json.data ?? {}))
+    for (const [name, block] of Object.entries(byName as Block)) nodes.set(`data.${type}.${name}`, block);
+  const edges = (block: Block) =>
+    [...JSON.stringify(block).matchAll(/(data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+/g)]
+      .map((m) => m[0])
+      .filter((address) => nodes.has(address));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (address: string, path: string[]): string[] | undefined => {
+    if (state.get(address) === 'done') return undefined;
+    if (state.get(address) === 'visiting') return [...path, address];
+    state.set(address, 'visiting');
+    for (const next of edges(nodes.get(address) as Block)) {
+      const cycle = visit(next, [...path, address]);
+      if (cycle !== undefined) return cycle;
+    }
+    state.set(address, 'done');
+    return undefined;
+  };
+  for (const address of nodes.keys()) {
+    const cycle = visit(address, []);
+    if (cycle !== undefined) return cycle;
+  }
+  return undefined;
+}

@@ -148,6 +148,14 @@ describe('function settings', () => {
     });
   });
 
+  it("gives every route this stack's identity pool id, whose callers alone it serves", () => {
+    for (const { handler } of routes) {
+      expect(stack.lambda(`lockbox-dev-${handler}`).environment.variables, handler).to.include({
+        IDENTITY_POOL_ID: stack.ref('aws_cognito_identity_pool', 'id'),
+      });
+    }
+  });
+
   it('keeps the workers off the browser settings (they answer no browser)', () => {
     for (const { handler } of workers) {
       expect(stack.lambda(`lockbox-dev-${handler}`).environment.variables).to.deep.equal({

@@ -15,7 +15,7 @@ import { putFile } from '../../handlers/put-file';
 import { restoreFiles } from '../../handlers/restore-files';
 import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
-import { apiEvent, context, type EventParams, identityId, ORIGIN } from '../support/events';
+import { apiEvent, context, type EventParams, IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
 import { putObject } from '../support/objects';
 import { startVersionedS3 } from '../support/versioned-s3';
 
@@ -31,7 +31,11 @@ describe('bad input and S3 faults on the file routes', () => {
     await putObject(s3, `${user}/a.txt`, 'a');
     const deps = () => ({
       ...testDeps(s3),
-      http: { allowedOrigins: [ORIGIN], log: (line: string) => logs.push(line) },
+      http: {
+        allowedOrigins: [ORIGIN],
+        identityPoolId: IDENTITY_POOL_ID,
+        log: (line: string) => logs.push(line),
+      },
     });
     Object.assign(routes, {
       'GET /file': () => getFile(deps()),
@@ -216,6 +220,22 @@ describe('bad input and S3 faults on the file routes', () => {
     expect(logs).to.have.length(1);
     expect(logs[0]).not.to.include('X-Amz-Signature');
     expect(logs[0]).not.to.include('a.txt');
+  });
+
+  it("answers a guest, another pool's or another region's identity with 403, before any S3 call", async () => {
+    const spy = sinon.spy(s3.client, 'send');
+    const refused: EventParams[] = [
+      { authenticationType: 'unauthenticated' },
+      { identityPoolId: 'eu-west-1:11111111-2222-4333-8444-555555555555' },
+      { identityId: identityId('us-east-1') },
+    ];
+    for (const route of Object.keys(routes)) {
+      for (const caller of refused) {
+        const res = await send(route, { query: { key: 'a.txt' }, body: { keys: ['a.txt'] }, ...caller });
+        expect(res.statusCode, `${route} ${JSON.stringify(caller)}`).to.equal(403);
+      }
+    }
+    expect(spy.callCount).to.equal(0);
   });
 });
 

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { callerRecorder } from '../../handlers/lib/http/caller-record';
 import { httpHandler } from '../../handlers/lib/http/handler';
-import { apiEvent, context, identityId, ORIGIN } from '../support/events';
+import { apiEvent, context, IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
 import { BUCKET, type LocalS3Fixture, startLocalS3Fixture } from '../support/local-s3';
 
 /**
@@ -37,6 +37,7 @@ describe('caller record (users/<sub>.json), written by the HTTP wrapper', () => 
       'GET /files',
       {
         allowedOrigins: [ORIGIN],
+        identityPoolId: IDENTITY_POOL_ID,
         log: (line) => lines.push(line),
         recordCaller: callerRecorder(client, bucket),
       },

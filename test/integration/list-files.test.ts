@@ -6,7 +6,7 @@ import { encodeCursor } from '../../handlers/lib/files/cursor';
 import { listFiles } from '../../handlers/list-files';
 import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
-import { apiEvent, context, identityId } from '../support/events';
+import { apiEvent, context, IDENTITY_POOL_ID, identityId } from '../support/events';
 
 // fauxqs: its listing pages, delimits and escapes like S3 (s3rver drops a root folder and double-escapes "&").
 describe('GET /files on a real S3 server', () => {
@@ -155,7 +155,11 @@ describe('GET /files on a real S3 server', () => {
     const unreachable = s3.newClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
     const failing = contractChecked(
       'GET /files',
-      listFiles({ s3: unreachable, bucket: s3.bucket, http: { allowedOrigins: [], log: () => {} } }),
+      listFiles({
+        s3: unreachable,
+        bucket: s3.bucket,
+        http: { allowedOrigins: [], identityPoolId: IDENTITY_POOL_ID, log: () => {} },
+      }),
     );
     const failure = await failing(apiEvent({ identityId: alice }), context);
     unreachable.destroy();

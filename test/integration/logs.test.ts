@@ -12,7 +12,7 @@ import { putFile } from '../../handlers/put-file';
 import { MAX_PUT_FILE_BYTES } from '../../handlers/settings';
 import { zipWorker } from '../../handlers/zip-worker';
 import { contractChecked } from '../support/contract-handler';
-import { apiEvent, type EventParams, identityId, ORIGIN } from '../support/events';
+import { apiEvent, type EventParams, IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
 import { TEST_LIMITS, uploadDeps } from '../support/upload-deps';
 import { s3Event, workerContext } from '../support/zip-jobs';
 
@@ -31,7 +31,11 @@ describe('structured logs of a round trip: upload, download URL, zip', () => {
   after(() => s3.stop());
 
   it('writes one JSON line per request and per job, with ids, status and duration, and no URL, bucket or content', async () => {
-    const deps = { s3: s3.client, bucket: s3.bucket, http: { allowedOrigins: [ORIGIN], log } };
+    const deps = {
+      s3: s3.client,
+      bucket: s3.bucket,
+      http: { allowedOrigins: [ORIGIN], identityPoolId: IDENTITY_POOL_ID, log },
+    };
     const requests: { route: string; requestId: string; status: number }[] = [];
     const call = async (route: string, handler: Handler, params: EventParams) => {
       const [method, path] = route.split(' ');

@@ -12,7 +12,7 @@ import type { UploadDeps } from '../../handlers/lib/wiring/deps';
 import { listUploadParts } from '../../handlers/list-upload-parts';
 import { signUploadParts } from '../../handlers/sign-upload-parts';
 import { contractChecked } from '../support/contract-handler';
-import { apiEvent, context, type EventParams, identityId } from '../support/events';
+import { apiEvent, context, type EventParams, IDENTITY_POOL_ID, identityId } from '../support/events';
 import { TEST_LIMITS, uploadDeps } from '../support/upload-deps';
 
 const ETAG = '"0123456789abcdef0123456789abcdef"';
@@ -167,7 +167,10 @@ describe('uploads with bad input (fauxqs)', () => {
   after(() => s3.stop());
   beforeEach(() => {
     logs = [];
-    deps = { ...uploadDeps(s3), http: { allowedOrigins: [], log: (line) => logs.push(line) } };
+    deps = {
+      ...uploadDeps(s3),
+      http: { allowedOrigins: [], identityPoolId: IDENTITY_POOL_ID, log: (line) => logs.push(line) },
+    };
   });
   afterEach(() => sinon.restore());
 

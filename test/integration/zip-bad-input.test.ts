@@ -8,7 +8,7 @@ import { MAX_JSON_BODY_BYTES } from '../../handlers/lib/http/body';
 import type { Handler } from '../../handlers/lib/http/handler';
 import { listZips } from '../../handlers/list-zips';
 import { contractChecked } from '../support/contract-handler';
-import { apiEvent, context, type EventParams, identityId, ORIGIN } from '../support/events';
+import { apiEvent, context, type EventParams, IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
 import { putObject } from '../support/objects';
 
 // fauxqs: a plain, fast S3; the faults here are injected with sinon, not asked of the server.
@@ -29,7 +29,11 @@ describe('bad input and S3 faults on the zip routes', () => {
     const deps = {
       s3: s3.client,
       bucket: s3.bucket,
-      http: { allowedOrigins: [ORIGIN], log: (line: string) => logs.push(line) },
+      http: {
+        allowedOrigins: [ORIGIN],
+        identityPoolId: IDENTITY_POOL_ID,
+        log: (line: string) => logs.push(line),
+      },
     };
     routes = {
       'POST /zips': contractChecked('POST /zips', createZip(deps, { maxFiles: 10, maxBytes: 1024 })),

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 
 export const ORIGIN = 'http://localhost:5173';
+/** The identity pool test handlers serve (HttpOptions.identityPoolId); apiEvent's callers belong to it. */
+export const IDENTITY_POOL_ID = 'eu-west-1:00000000-0000-4000-8000-00000000c0de';
 
 /** A fresh, well-formed Cognito identity id. */
 export function identityId(region = 'eu-west-1'): string {
@@ -10,6 +12,10 @@ export function identityId(region = 'eu-west-1'): string {
 
 export interface EventParams {
   readonly identityId?: string | null;
+  /** The caller's identity pool. @default IDENTITY_POOL_ID */
+  readonly identityPoolId?: string | null;
+  /** @default 'authenticated' */
+  readonly authenticationType?: string | null;
   readonly method?: string;
   readonly path?: string;
   readonly query?: Record<string, string>;
@@ -43,7 +49,12 @@ export function apiEvent(params: EventParams = {}): APIGatewayProxyEvent {
     body: text,
     isBase64Encoded: isBinary,
     requestContext: {
-      identity: { cognitoIdentityId: params.identityId === undefined ? identityId() : params.identityId },
+      identity: {
+        cognitoIdentityId: params.identityId === undefined ? identityId() : params.identityId,
+        cognitoIdentityPoolId: params.identityPoolId === undefined ? IDENTITY_POOL_ID : params.identityPoolId,
+        cognitoAuthenticationType:
+          params.authenticationType === undefined ? 'authenticated' : params.authenticationType,
+      },
     } as APIGatewayProxyEvent['requestContext'],
   };
 }

@@ -3,7 +3,7 @@ import type { S3Server } from '../../devtools/s3-servers';
 import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
 import type { UploadLimits } from '../../handlers/lib/uploads/limits';
 import type { UploadDeps } from '../../handlers/lib/wiring/deps';
-import { ORIGIN } from './events';
+import { IDENTITY_POOL_ID, ORIGIN } from './events';
 
 /** Small limits so tests move a few MiB: 5 MiB is S3's smallest part and the smallest threshold. */
 export const TEST_LIMITS: UploadLimits = {
@@ -18,7 +18,7 @@ export function uploadDeps(s3: S3Server, client: S3ClientConfig = {}): UploadDep
     s3: s3.newClient(client),
     presigner: s3.newClient({ ...client, requestChecksumCalculation: 'WHEN_REQUIRED' }),
     bucket: s3.bucket,
-    http: { allowedOrigins: [ORIGIN], log: () => {} },
+    http: { allowedOrigins: [ORIGIN], identityPoolId: IDENTITY_POOL_ID, log: () => {} },
   };
 }
 

@@ -7,6 +7,7 @@ import type { ZipLimits } from '../../handlers/lib/zip-jobs/limits';
 import type { ZipCaps } from '../../handlers/lib/zip-jobs/slots';
 import { listZips } from '../../handlers/list-zips';
 import { callRoute } from './call';
+import { IDENTITY_POOL_ID } from './events';
 
 /** An S3 ObjectCreated notification for one key, encoded as S3 encodes keys in events ("+" for a space). */
 export function s3Event(bucket: string, key: string, eventName = 'ObjectCreated:Put'): S3Event {
@@ -26,7 +27,11 @@ export function workerContext(remainingMs = 600_000) {
   return { awsRequestId: 'test-worker-request', getRemainingTimeInMillis: () => remainingMs };
 }
 
-export const quiet = { allowedOrigins: ['http://localhost:5173'], log: () => {} };
+export const quiet = {
+  allowedOrigins: ['http://localhost:5173'],
+  identityPoolId: IDENTITY_POOL_ID,
+  log: () => {},
+};
 
 /** The zip routes on a test server, and shortcuts that call them as a given user. */
 export function zipApi(

@@ -24,6 +24,8 @@ export interface ApiResponse {
 export interface HttpOptions {
   /** Browser origins allowed to read responses; an unlisted origin gets no CORS headers. */
   readonly allowedOrigins: readonly string[];
+  /** This stack's identity pool: only its authenticated identities are served (identity.ts). */
+  readonly identityPoolId: string;
   /** Where the one log line per request goes. @default console.log */
   readonly log?: (line: string) => void;
   /** Records the caller's sub → identity id (caller-record.ts); depsFromEnv sets it. @default none */
@@ -50,7 +52,7 @@ export function httpHandler(
     // Runs beside the route's logic, so it adds no latency unless S3 is slower to write it.
     let recording: Promise<unknown> | undefined;
     try {
-      identityId = callerIdentity(event);
+      identityId = callerIdentity(event, options.identityPoolId);
       recording = options.recordCaller?.(event, identityId);
       response = await logic({ event, identityId, requestId });
     } catch (error) {

@@ -8,12 +8,31 @@ const IDENTITY_ID =
 
 /**
  * The caller's identity, as API Gateway's AWS_IAM authorizer saw it. It is the only source of identity:
- * a missing or malformed id is refused, never replaced by a default folder.
+ * a request is served only for an authenticated identity of this stack's identity pool (`identityPoolId`,
+ * the IDENTITY_POOL_ID setting) whose id is well formed and lives in the pool's region. Anything else
+ * (a guest, another pool's identity, a missing or malformed id) is refused, never given a default folder;
+ * the refusal names no reason, so a caller learns nothing about the pool.
  */
-export function callerIdentity(event: Pick<APIGatewayProxyEvent, 'requestContext'>): string {
-  const id = event.requestContext?.identity?.cognitoIdentityId;
-  if (!isIdentityId(id)) throw new UnauthorizedError();
+export function callerIdentity(
+  event: Pick<APIGatewayProxyEvent, 'requestContext'>,
+  identityPoolId: string,
+): string {
+  const identity = event.requestContext?.identity;
+  const id = identity?.cognitoIdentityId;
+  if (
+    identity?.cognitoAuthenticationType !== 'authenticated' ||
+    identity.cognitoIdentityPoolId !== identityPoolId ||
+    !isIdentityId(id) ||
+    regionOf(id) !== regionOf(identityPoolId)
+  ) {
+    throw new UnauthorizedError();
+  }
   return id;
+}
+
+/** The region an identity or identity pool id starts with: `eu-west-1` of `eu-west-1:…`. */
+function regionOf(id: string): string {
+  return id.slice(0, id.indexOf(':'));
 }
 
 /** Whether a value is a well-formed Cognito identity id (also used on ids read back from S3 keys). */

@@ -1,7 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { ALLOWED_ORIGINS, BUCKET_NAME } from '../../settings';
+import { ALLOWED_ORIGINS, BUCKET_NAME, IDENTITY_POOL_ID } from '../../settings';
 import { callerRecorder } from '../http/caller-record';
 import type { HttpOptions } from '../http/handler';
+import { isIdentityId } from '../http/identity';
 import { createS3Client } from '../s3/client';
 import { readList, readText } from './env';
 
@@ -45,8 +46,19 @@ export function depsFromEnv(): HandlerDeps {
   return {
     s3,
     bucket,
-    http: { allowedOrigins: readList(ALLOWED_ORIGINS), recordCaller: callerRecorder(s3, bucket) },
+    http: {
+      allowedOrigins: readList(ALLOWED_ORIGINS),
+      identityPoolId: readIdentityPoolId(),
+      recordCaller: callerRecorder(s3, bucket),
+    },
   };
+}
+
+/** An identity pool id has an identity id's shape, `<region>:<uuid>`; anything else fails the init. */
+function readIdentityPoolId(): string {
+  const id = readText(IDENTITY_POOL_ID);
+  if (!isIdentityId(id)) throw new Error(`${IDENTITY_POOL_ID.variable} is not an identity pool id: "${id}"`);
+  return id;
 }
 
 export function uploadDepsFromEnv(): UploadDeps {
