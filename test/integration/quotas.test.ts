@@ -15,7 +15,7 @@ import { putFile } from '../../handlers/put-file';
 import { usageRecorder } from '../../handlers/usage-recorder';
 import { objectCreatedEvent, objectRemovedEvent } from '../../local/lambda/s3-notification';
 import { callRoute } from '../support/call';
-import { identityId, ORIGIN } from '../support/events';
+import { identityId, ORIGIN, IDENTITY_POOL_ID } from '../support/events';
 import { BUCKET, type LocalS3Fixture, REGION, startLocalS3Fixture } from '../support/local-s3';
 import { putParts, TEST_LIMITS, testBytes } from '../support/upload-deps';
 
@@ -45,7 +45,7 @@ describe('quotas (embedded S3 + dynalite)', () => {
       onObjectRemoved: (object) => notify(objectRemovedEvent(object, REGION)),
     });
     client = s3.client();
-    const http = { allowedOrigins: [ORIGIN], log: () => {} };
+    const http = { allowedOrigins: [ORIGIN], identityPoolId: IDENTITY_POOL_ID, log: () => {} };
     deps = {
       s3: client,
       presigner: s3.client({ requestChecksumCalculation: 'WHEN_REQUIRED' }),
