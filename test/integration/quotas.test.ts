@@ -15,7 +15,7 @@ import { putFile } from '../../handlers/put-file';
 import { usageRecorder } from '../../handlers/usage-recorder';
 import { objectCreatedEvent, objectRemovedEvent } from '../../local/lambda/s3-notification';
 import { callRoute } from '../support/call';
-import { identityId, ORIGIN, IDENTITY_POOL_ID } from '../support/events';
+import { IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
 import { BUCKET, type LocalS3Fixture, REGION, startLocalS3Fixture } from '../support/local-s3';
 import { putParts, TEST_LIMITS, testBytes } from '../support/upload-deps';
 

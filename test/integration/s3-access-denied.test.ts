@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { getFile } from '../../handlers/get-file';
 import { readPlan } from '../../handlers/lib/uploads/plans';
 import { callRoute } from '../support/call';
-import { identityId, ORIGIN, IDENTITY_POOL_ID } from '../support/events';
+import { IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
 import { BUCKET, CREDENTIALS, type LocalS3Fixture, REGION, startLocalS3Fixture } from '../support/local-s3';
 import { objectKey } from '../support/objects';
 
