@@ -3,15 +3,15 @@ import { jsonBody } from './lib/http/body';
 import { httpHandler } from './lib/http/handler';
 import { completeMultipart } from './lib/uploads/complete';
 import { completedPartsField, uploadIdField } from './lib/uploads/fields';
-import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
+import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';
 
 /** POST /uploads/complete { key, uploadId, parts } — assembles a multipart upload into the file. */
-export function completeUpload(deps: HandlerDeps) {
+export function completeUpload(deps: CallerDeps) {
   return httpHandler('POST /uploads/complete', deps.http, async ({ event, identityId }) => {
     const body = jsonBody(event, ['key', 'uploadId', 'parts']);
     const key = s3Key(identityId, body.key);
     const completed = await completeMultipart(
-      deps.s3,
+      deps.s3ForCaller(identityId),
       deps.bucket,
       key,
       uploadIdField(body.uploadId),
@@ -21,4 +21,4 @@ export function completeUpload(deps: HandlerDeps) {
   });
 }
 
-export const handler = completeUpload(depsFromEnv());
+export const handler = completeUpload(callerDepsFromEnv());

@@ -101,11 +101,21 @@ export async function deleteObjects(request: S3Request): Promise<void> {
   }
   const quiet = textOf(xml, 'Quiet') === 'true';
   const deleted: { Key: string }[] = [];
+  // S3 authorizes each key as its own DeleteObject, and reports a refused one in the result.
+  const refused: { Key: string; Code: string; Message: string }[] = [];
   for (const { Key } of entries) {
+    const resource = `arn:aws:s3:::${request.bucket}/${Key}`;
+    if (!request.isAllowed({ action: 's3:DeleteObject', resource })) {
+      refused.push({ Key, Code: 'AccessDenied', Message: 'Access Denied' });
+      continue;
+    }
     await objects.delete(Key);
     deleted.push({ Key });
   }
-  sendXml(request.res, 200, 'DeleteResult', { Deleted: quiet ? undefined : deleted });
+  sendXml(request.res, 200, 'DeleteResult', {
+    Deleted: quiet ? undefined : deleted,
+    Error: refused.length === 0 ? undefined : refused,
+  });
 }
 
 /** `/bucket/key` or `bucket/key`, URL-encoded, as x-amz-copy-source carries it. */

@@ -33,7 +33,7 @@ export const quiet = {
 
 /** The zip routes on a test server, and shortcuts that call them as a given user. */
 export function zipApi(s3: S3Server, limits: ZipLimits = { maxFiles: 100, maxBytes: 1024 * 1024 }) {
-  const deps = { s3: s3.client, bucket: s3.bucket, http: quiet };
+  const deps = { s3: s3.client, s3ForCaller: () => s3.client, bucket: s3.bucket, http: quiet };
   const create = createZip(deps, limits);
   const get = getZip(deps);
   return {

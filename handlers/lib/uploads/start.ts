@@ -1,7 +1,7 @@
 import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import type { ObjectKey } from '../files/keys';
 import { PayloadTooLargeError } from '../http/errors';
-import type { UploadDeps } from '../wiring/deps';
+import type { UploadClients } from './clients';
 import { planParts, type UploadLimits } from './limits';
 import { writePlan } from './plans';
 import { presignParts, presignPut, signingNow, urlsExpireAt } from './presign';
@@ -39,11 +39,11 @@ export interface MultipartUpload {
  * for re-signing) with one presigned URL per part.
  */
 export async function startUpload(
-  deps: Pick<UploadDeps, 's3' | 'presigner' | 'bucket'>,
+  deps: UploadClients,
   limits: UploadLimits,
   request: UploadRequest,
 ): Promise<SingleUpload | MultipartUpload> {
-  const { s3, presigner, bucket } = deps;
+  const { s3, files, presigner, bucket } = deps;
   if (request.size > limits.maxFileBytes) {
     throw new PayloadTooLargeError(`A file may be at most ${limits.maxFileBytes} bytes.`);
   }
@@ -60,7 +60,7 @@ export async function startUpload(
       expiresAt: urlsExpireAt(signingDate),
     };
   }
-  const created = await s3.send(
+  const created = await files.send(
     new CreateMultipartUploadCommand({
       Bucket: bucket,
       Key: request.s3Key,
