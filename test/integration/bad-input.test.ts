@@ -250,7 +250,11 @@ describe('bad input and S3 faults on the undo routes', () => {
     s3 = await startVersionedS3();
     const deps = () => ({
       ...testDeps(s3),
-      http: { allowedOrigins: [ORIGIN], log: (line: string) => logs.push(line) },
+      http: {
+        allowedOrigins: [ORIGIN],
+        identityPoolId: IDENTITY_POOL_ID,
+        log: (line: string) => logs.push(line),
+      },
     });
     Object.assign(undoRoutes, {
       'GET /files/deleted': () => listDeletedFiles(deps()),

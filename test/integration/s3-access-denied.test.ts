@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { getFile } from '../../handlers/get-file';
 import { readPlan } from '../../handlers/lib/uploads/plans';
 import { callRoute } from '../support/call';
-import { identityId, ORIGIN } from '../support/events';
+import { IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
 import { BUCKET, CREDENTIALS, type LocalS3Fixture, REGION, startLocalS3Fixture } from '../support/local-s3';
 import { objectKey } from '../support/objects';
 
@@ -46,8 +46,13 @@ describe('S3 403s: only AccessDenied on a key we may read is "absent"', () => {
 
   const deps = (s3: S3Client) => ({
     s3,
+    s3ForCaller: () => s3,
     bucket: BUCKET,
-    http: { allowedOrigins: [ORIGIN], log: (line: string) => lines.push(line) },
+    http: {
+      allowedOrigins: [ORIGIN],
+      identityPoolId: IDENTITY_POOL_ID,
+      log: (line: string) => lines.push(line),
+    },
   });
   const client = (endpoint: string, credentials = CREDENTIALS) =>
     new S3Client({ endpoint, region: REGION, forcePathStyle: true, credentials, maxAttempts: 1 });
