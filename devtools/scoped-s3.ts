@@ -49,6 +49,8 @@ export async function startScopedS3(dataDir: string): Promise<ScopedS3> {
     dataDir,
     region: REGION,
     buckets: [BUCKET],
+    // Versioned as the stack's bucket is, for the undo routes (versions, deleted files, restore).
+    versionedBuckets: [BUCKET],
     lookup: (id) => (id === FUNCTION_ROLE.accessKeyId ? FUNCTION_ROLE : sts.lookup(id)),
     allowedOrigins: [],
   });

@@ -2,8 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
@@ -17,8 +20,13 @@ import { storeFile } from '../../handlers/lib/files/store';
 import { bodyBytes } from '../../handlers/lib/http/body';
 import { httpHandler } from '../../handlers/lib/http/handler';
 import { keyParam } from '../../handlers/lib/http/query';
+import { versionCopySource } from '../../handlers/lib/versions/copy-source';
+import { restoreVersions } from '../../handlers/lib/versions/restore';
 import type { CallerDeps } from '../../handlers/lib/wiring/deps';
+import { listDeletedFiles } from '../../handlers/list-deleted-files';
+import { listFileVersions } from '../../handlers/list-file-versions';
 import { putFile } from '../../handlers/put-file';
+import { restoreFiles } from '../../handlers/restore-files';
 import { callRoute } from '../support/call';
 import { apiEvent, context, IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
 import { s3Code } from '../support/local-s3';
@@ -127,6 +135,63 @@ describe('folder-scoped credentials (local STS + the signature-checking local S3
 
     const url = await presignDownload(s3, Bucket, bobsSecret as ObjectKey, 'secret.txt');
     expect((await fetch(url.url)).status).to.equal(403);
+  });
+
+  it("serves the undo routes on the caller's own versions, and refuses any version outside the folder", async () => {
+    const Bucket = system.bucket;
+    const own = `${alice}/undo.txt`;
+    const first = await system.functionClient.send(new PutObjectCommand({ Bucket, Key: own, Body: 'v1' }));
+    await system.functionClient.send(new PutObjectCommand({ Bucket, Key: own, Body: 'v2' }));
+    await system.functionClient.send(new DeleteObjectCommand({ Bucket, Key: own }));
+    const bobsOld = await system.functionClient.send(
+      new PutObjectCommand({ Bucket, Key: bobsSecret, Body: 'bob old' }),
+    );
+    await system.functionClient.send(new PutObjectCommand({ Bucket, Key: bobsSecret, Body: 'bob only' }));
+
+    const deleted = await callRoute('GET /files/deleted', listDeletedFiles(deps), alice, { query: {} });
+    expect(deleted.status).to.equal(200);
+    expect(deleted.body.items.map((item: { key: string }) => item.key)).to.include('undo.txt');
+    const versions = await callRoute('GET /file/versions', listFileVersions(deps), alice, {
+      query: { key: 'undo.txt' },
+    });
+    expect(versions.status).to.equal(200);
+    expect(versions.body.items).to.have.length(2);
+    const restored = await callRoute('POST /files/restore', restoreFiles(deps), alice, {
+      body: { items: [{ key: 'undo.txt', versionId: first.VersionId }] },
+    });
+    expect(restored.body.items[0]).to.include({ status: 'restored', size: 2 });
+    expect(await read(own)).to.equal('v1');
+
+    const s3 = deps.s3ForCaller(alice);
+    for (const Prefix of [`${bob}/`, undefined]) {
+      expect(await s3Code(s3.send(new ListObjectVersionsCommand({ Bucket, Prefix })))).to.equal(
+        '403 AccessDenied',
+      );
+    }
+    expect(
+      await s3Code(s3.send(new GetObjectCommand({ Bucket, Key: bobsSecret, VersionId: bobsOld.VersionId }))),
+    ).to.equal('403 AccessDenied');
+    // A copy into the caller's folder from another folder's version: S3 authorizes the source as well.
+    const CopySource = versionCopySource(Bucket, bobsSecret as ObjectKey, bobsOld.VersionId as string);
+    expect(
+      await s3Code(s3.send(new CopyObjectCommand({ Bucket, Key: `${alice}/stolen`, CopySource }))),
+    ).to.equal('403 AccessDenied');
+    const versionDelete = await s3.send(
+      new DeleteObjectsCommand({
+        Bucket,
+        Delete: { Objects: [{ Key: bobsSecret, VersionId: bobsOld.VersionId }] },
+      }),
+    );
+    expect(versionDelete.Errors?.map((e) => e.Code)).to.deep.equal(['AccessDenied']);
+    // POST /files/restore with keys.ts bypassed (the victim's key): S3 refuses it, nothing is copied.
+    const [buggy] = await restoreVersions(
+      s3,
+      Bucket,
+      [{ key: 'secret.txt', objectKey: bobsSecret as ObjectKey, versionId: bobsOld.VersionId as string }],
+      async () => async () => {},
+    );
+    expect(buggy.status).to.not.equal('restored');
+    expect(await read(bobsSecret)).to.equal('bob only');
   });
 
   it('assumes the role once per identity while the session is fresh', async () => {
