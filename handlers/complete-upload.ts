@@ -7,14 +7,14 @@ import { isReserved, reserve } from './lib/quotas/reservations';
 import { completeMultipart } from './lib/uploads/complete';
 import { completedPartsField, uploadIdField } from './lib/uploads/fields';
 import { readPlan } from './lib/uploads/plans';
-import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
+import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';
 
 /**
  * POST /uploads/complete { key, uploadId, parts } — assembles a multipart upload into the file. The
  * upload's reservation (POST /uploads) must still hold its bytes; one that lapsed is taken again within
  * the quota first, so completing never adds bytes the quota has no room for.
  */
-export function completeUpload(deps: HandlerDeps, quota: QuotaDeps = quotaFromEnv()) {
+export function completeUpload(deps: CallerDeps, quota: QuotaDeps = quotaFromEnv()) {
   return httpHandler('POST /uploads/complete', deps.http, async ({ event, identityId }) => {
     const body = jsonBody(event, ['key', 'uploadId', 'parts']);
     const key = s3Key(identityId, body.key);
@@ -23,6 +23,7 @@ export function completeUpload(deps: HandlerDeps, quota: QuotaDeps = quotaFromEn
     const id = uploadReservationId(uploadId);
     if (!(await isReserved(quota.store, identityId, id))) {
       // No plan: not the caller's upload of this key, which S3's NoSuchUpload below answers (404).
+      // The plans (uploads/) are the function role's own.
       const plan = await readPlan(deps.s3, deps.bucket, identityId, key, uploadId);
       if (plan !== undefined) {
         await reserve(quota.store, identityId, quota.quotaBytes, {
@@ -33,9 +34,15 @@ export function completeUpload(deps: HandlerDeps, quota: QuotaDeps = quotaFromEn
         });
       }
     }
-    const completed = await completeMultipart(deps.s3, deps.bucket, key, uploadId, parts);
+    const completed = await completeMultipart(
+      deps.s3ForCaller(identityId),
+      deps.bucket,
+      key,
+      uploadId,
+      parts,
+    );
     return { status: 200, body: { key: userKeyOf(identityId, key), ...completed } };
   });
 }
 
-export const handler = completeUpload(depsFromEnv());
+export const handler = completeUpload(callerDepsFromEnv());

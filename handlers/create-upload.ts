@@ -11,6 +11,7 @@ import {
   uploadReservationId,
 } from './lib/quotas/lifetimes';
 import { reserve } from './lib/quotas/reservations';
+import { uploadClients } from './lib/uploads/clients';
 import { crc32Field } from './lib/uploads/fields';
 import { type UploadLimits, uploadLimitsFromEnv } from './lib/uploads/limits';
 import { startUpload } from './lib/uploads/start';
@@ -35,7 +36,7 @@ export function createUpload(
       contentType: contentTypeField(body.contentType),
       crc32: body.crc32 === undefined ? undefined : crc32Field(body.crc32),
     };
-    const upload = await startUpload(deps, limits, request, (uploadId) =>
+    const upload = await startUpload(uploadClients(deps, identityId), limits, request, (uploadId) =>
       reserve(quota.store, identityId, quota.quotaBytes, {
         id: uploadId === undefined ? requestReservationId() : uploadReservationId(uploadId),
         s3Key: request.s3Key,

@@ -1,7 +1,7 @@
 import { arrayField, jsonBody } from './lib/http/body';
 import { httpHandler } from './lib/http/handler';
 import { queryParams } from './lib/http/query';
-import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
+import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';
 import { archiveFileName } from './lib/zip-jobs/archive-name';
 import { createJob } from './lib/zip-jobs/create';
 import { claimKey, fingerprint, idempotencyKey } from './lib/zip-jobs/idempotency';
@@ -14,7 +14,7 @@ import type { ZipCaps } from './lib/zip-jobs/slots';
  * zipping. With an Idempotency-Key, a repeat of the request answers with the same job.
  */
 export function createZip(
-  deps: HandlerDeps,
+  deps: CallerDeps,
   limits: ZipLimits = zipLimitsFromEnv(),
   caps: ZipCaps = zipCapsFromEnv(),
 ) {
@@ -25,8 +25,9 @@ export function createZip(
     const keys = arrayField(body.keys, 'keys', 1, MAX_ZIP_KEYS);
     const name = archiveFileName(body.name);
     const accepted = (jobId: string) => ({ status: 202, body: { id: jobId, status: 'pending' } });
+    const files = deps.s3ForCaller(identityId);
     if (key === undefined) {
-      const job = await createJob(deps.s3, deps.bucket, identityId, { keys, name }, limits, caps);
+      const job = await createJob(deps, files, identityId, { keys, name }, limits, caps);
       return accepted(job.jobId);
     }
     const claim = await claimKey(
@@ -38,7 +39,7 @@ export function createZip(
     );
     if (claim.kind === 'replay') return accepted(claim.jobId);
     try {
-      await createJob(deps.s3, deps.bucket, identityId, { keys, name, jobId: claim.jobId }, limits, caps);
+      await createJob(deps, files, identityId, { keys, name, jobId: claim.jobId }, limits, caps);
     } catch (error) {
       // Best effort: a key left claimed frees itself once the attempt is a minute old.
       await claim.release().catch(() => {});
@@ -48,4 +49,4 @@ export function createZip(
   });
 }
 
-export const handler = createZip(depsFromEnv());
+export const handler = createZip(callerDepsFromEnv());

@@ -3,18 +3,19 @@ import { s3Key } from './lib/files/keys';
 import { presignDownload } from './lib/files/presign';
 import { httpHandler } from './lib/http/handler';
 import { keyParam } from './lib/http/query';
-import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
+import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';
 
 /** GET /file?key= — a file's metadata and a short-lived URL that downloads it as an attachment. */
-export function getFile(deps: HandlerDeps) {
+export function getFile(deps: CallerDeps) {
   return httpHandler('GET /file', deps.http, async ({ event, identityId }) => {
     const key = keyParam(event);
     const objectKey = s3Key(identityId, key, 'file');
     // Head first: a URL is only handed out for a file that exists.
-    const info = await fileInfo(deps.s3, deps.bucket, objectKey);
-    const download = await presignDownload(deps.s3, deps.bucket, objectKey, fileName(key));
+    const s3 = deps.s3ForCaller(identityId);
+    const info = await fileInfo(s3, deps.bucket, objectKey);
+    const download = await presignDownload(s3, deps.bucket, objectKey, fileName(key));
     return { status: 200, body: { key, ...info, ...download } };
   });
 }
 
-export const handler = getFile(depsFromEnv());
+export const handler = getFile(callerDepsFromEnv());

@@ -1,13 +1,13 @@
 import { httpHandler } from './lib/http/handler';
 import { intParam, queryParams } from './lib/http/query';
 import { listDeleted } from './lib/versions/deleted';
-import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
+import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';
 
 /** GET /files/deleted?prefix=&cursor=&limit= — the caller's deleted files that can still be restored. */
-export function listDeletedFiles(deps: HandlerDeps) {
+export function listDeletedFiles(deps: CallerDeps) {
   return httpHandler('GET /files/deleted', deps.http, async ({ event, identityId }) => {
     const query = queryParams(event, ['prefix', 'cursor', 'limit']);
-    const page = await listDeleted(deps.s3, deps.bucket, identityId, {
+    const page = await listDeleted(deps.s3ForCaller(identityId), deps.bucket, identityId, {
       prefix: query.prefix ?? '',
       cursor: query.cursor,
       limit: intParam(query.limit, 'limit', 100, 1, 1000),
@@ -16,4 +16,4 @@ export function listDeletedFiles(deps: HandlerDeps) {
   });
 }
 
-export const handler = listDeletedFiles(depsFromEnv());
+export const handler = listDeletedFiles(callerDepsFromEnv());

@@ -1,13 +1,13 @@
 import { listFolder } from './lib/files/list';
 import { httpHandler } from './lib/http/handler';
 import { intParam, queryParams } from './lib/http/query';
-import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
+import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';
 
 /** GET /files?prefix=&cursor=&limit= — one level of the caller's folder. */
-export function listFiles(deps: HandlerDeps) {
+export function listFiles(deps: CallerDeps) {
   return httpHandler('GET /files', deps.http, async ({ event, identityId }) => {
     const query = queryParams(event, ['prefix', 'cursor', 'limit']);
-    const page = await listFolder(deps.s3, deps.bucket, identityId, {
+    const page = await listFolder(deps.s3ForCaller(identityId), deps.bucket, identityId, {
       prefix: query.prefix ?? '',
       cursor: query.cursor,
       limit: intParam(query.limit, 'limit', 100, 1, 1000),
@@ -16,4 +16,4 @@ export function listFiles(deps: HandlerDeps) {
   });
 }
 
-export const handler = listFiles(depsFromEnv());
+export const handler = listFiles(callerDepsFromEnv());

@@ -7,14 +7,14 @@ import { headerValue } from './lib/http/headers';
 import { keyParam } from './lib/http/query';
 import { type QuotaDeps, quotaFromEnv } from './lib/quotas/deps';
 import { holdForWrite } from './lib/quotas/hold';
-import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
+import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';
 
 /**
  * PUT /file?key= — stores the raw body (up to the configured limit) with its Content-Type, once its size
  * is reserved within the caller's quota; S3's event then counts the file and frees the reservation.
  */
 export function putFile(
-  deps: HandlerDeps,
+  deps: CallerDeps,
   limits: StoreLimits = storeLimitsFromEnv(),
   quota: QuotaDeps = quotaFromEnv(),
 ) {
@@ -23,12 +23,13 @@ export function putFile(
     const objectKey = s3Key(identityId, key, 'file');
     const contentType = storedContentType(headerValue(event, 'content-type'));
     const body = bodyBytes(event);
+    const files = deps.s3ForCaller(identityId);
     // An oversize body is storeFile's 413, before any reservation.
     if (body.length > limits.maxBytes)
-      await storeFile(deps.s3, deps.bucket, objectKey, body, contentType, limits);
+      await storeFile(files, deps.bucket, objectKey, body, contentType, limits);
     const releaseHold = await holdForWrite(quota, identityId, objectKey, body.length);
     try {
-      const stored = await storeFile(deps.s3, deps.bucket, objectKey, body, contentType, limits);
+      const stored = await storeFile(files, deps.bucket, objectKey, body, contentType, limits);
       return { status: 201, body: { key, ...stored } };
     } catch (error) {
       // Whether or not S3 kept the bytes: if it did, its event counts them without the reservation.
@@ -38,4 +39,4 @@ export function putFile(
   });
 }
 
-export const handler = putFile(depsFromEnv());
+export const handler = putFile(callerDepsFromEnv());

@@ -7,7 +7,7 @@ import { type QuotaDeps, quotaFromEnv } from './lib/quotas/deps';
 import { holdForWrite } from './lib/quotas/hold';
 import { restoreVersions } from './lib/versions/restore';
 import { checkVersionId } from './lib/versions/version-id';
-import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
+import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';
 
 /** The most versions one request restores: each may be a copy of up to 5 GiB within the 29 s API limit. */
 export const MAX_RESTORE_ITEMS = 100;
@@ -18,7 +18,7 @@ export const MAX_RESTORE_ITEMS = 100;
  * the caller's quota before the copy, as PUT /file's are) or failed. Any malformed item refuses the whole
  * request before a copy is made.
  */
-export function restoreFiles(deps: HandlerDeps, quota: QuotaDeps = quotaFromEnv()) {
+export function restoreFiles(deps: CallerDeps, quota: QuotaDeps = quotaFromEnv()) {
   return httpHandler('POST /files/restore', deps.http, async ({ event, identityId }) => {
     queryParams(event, []);
     const body = jsonBody(event, ['items']);
@@ -36,8 +36,11 @@ export function restoreFiles(deps: HandlerDeps, quota: QuotaDeps = quotaFromEnv(
       };
     });
     const hold = (objectKey: ObjectKey, size: number) => holdForWrite(quota, identityId, objectKey, size);
-    return { status: 200, body: { items: await restoreVersions(deps.s3, deps.bucket, items, hold) } };
+    return {
+      status: 200,
+      body: { items: await restoreVersions(deps.s3ForCaller(identityId), deps.bucket, items, hold) },
+    };
   });
 }
 
-export const handler = restoreFiles(depsFromEnv());
+export const handler = restoreFiles(callerDepsFromEnv());

@@ -216,6 +216,32 @@ export const IDENTITY_POOL_ID = {
   readBy: 'every route',
 } as const satisfies TextSetting;
 
+/**
+ * The role a route assumes, with a session policy naming only the caller's folder, for every S3 call on
+ * the caller's files (handlers/lib/s3/caller-session.ts). Each such route has its own role, holding the
+ * route's user-files grants; the stack sets it with the role (HandlerFunction.actForCallers).
+ */
+export const CALLER_ROLE_ARN = {
+  kind: 'text',
+  variable: 'CALLER_ROLE_ARN',
+  readBy: [
+    'list-files',
+    'get-file',
+    'put-file',
+    'delete-file',
+    'delete-files',
+    'create-upload',
+    'sign-upload-parts',
+    'list-upload-parts',
+    'complete-upload',
+    'abort-upload',
+    'create-zip',
+    'list-deleted-files',
+    'list-file-versions',
+    'restore-files',
+  ],
+} as const satisfies TextSetting;
+
 /** The limits, in the order the stack sets them. */
 export const limitSettings = [
   PUT_FILE_MAX_BYTES,
@@ -244,6 +270,7 @@ export const settings: readonly Setting[] = [
   USAGE_TABLE_NAME,
   QUOTA_BYTES,
   IDENTITY_POOL_ID,
+  CALLER_ROLE_ARN,
 ];
 
 /** An environment's limits: one integer per limit setting, by its `limit` name. */

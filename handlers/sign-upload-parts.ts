@@ -1,6 +1,7 @@
 import { s3Key } from './lib/files/keys';
 import { jsonBody } from './lib/http/body';
 import { httpHandler } from './lib/http/handler';
+import { uploadClients } from './lib/uploads/clients';
 import { partNumbersField, uploadIdField } from './lib/uploads/fields';
 import { resignParts } from './lib/uploads/resign';
 import { type UploadDeps, uploadDepsFromEnv } from './lib/wiring/deps';
@@ -9,7 +10,7 @@ import { type UploadDeps, uploadDepsFromEnv } from './lib/wiring/deps';
 export function signUploadParts(deps: UploadDeps) {
   return httpHandler('POST /uploads/parts', deps.http, async ({ event, identityId }) => {
     const body = jsonBody(event, ['key', 'uploadId', 'partNumbers']);
-    const signed = await resignParts(deps, {
+    const signed = await resignParts(uploadClients(deps, identityId), {
       identityId,
       s3Key: s3Key(identityId, body.key),
       uploadId: uploadIdField(body.uploadId),

@@ -8,6 +8,7 @@ import { cognitoEndpoint } from './cognito-endpoint';
 import { type ConfigPaths, type FrontendConfig, writeConfigFiles } from './config-files';
 import { createCredentialRegistry } from './credentials/registry';
 import { DATA_ENTRIES } from './data-dir';
+import { LOCAL_ACCOUNT_ID } from './gateway/caller-identity';
 import { createGateway } from './gateway/gateway';
 import type { ProxyHandler } from './gateway/invoke-route';
 import { sendJson } from './http-helpers';
@@ -16,6 +17,7 @@ import { type AsyncFunction, AsyncInvoker } from './lambda/async-invoker';
 import { type LambdaHandler, loadHandler } from './lambda/handlers';
 import { matchesFilter, objectCreatedEvent, objectRemovedEvent } from './lambda/s3-notification';
 import { startLocalS3 } from './s3';
+import { createLocalSts } from './sts/sts';
 import { createUserPool } from './user-pool/user-pool';
 import { createWebApp } from './web';
 
@@ -47,6 +49,8 @@ export interface LocalSystem {
 
 /** Production's URL shape: `/<stage>/files`. */
 export const STAGE = 'local';
+/** The caller role of local mode (CALLER_ROLE_ARN), in the local account. */
+const CALLER_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/lockbox-local-caller`;
 const DEMO_USER = { email: 'demo@lockbox.local', password: 'Demo-Password-1!' };
 /** Retries of a failed zip worker; AWS waits about 1 and 2 minutes. */
 const RETRY_DELAYS_MS = [1000, 2000];
@@ -75,6 +79,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const baseUrl = `http://${host}:${port}`;
   const allowedOrigins = [baseUrl, `http://localhost:${port}`, 'http://localhost:5173'];
 
+  // The routes' caller role: AssumeRole'd per caller with a folder-scoped session policy, which the local
+  // S3 enforces (in AWS each route has its own caller role with the route's grants; here one stands for all).
+  const sts = createLocalSts({
+    region: account.region,
+    roleArn: CALLER_ROLE_ARN,
+    assumers: (id) => (id === account.functionRole.accessKeyId ? account.functionRole : undefined),
+    log,
+  });
   const invoker = new AsyncInvoker({ retryDelaysMs: RETRY_DELAYS_MS, log });
   const workerFunctions = new Map<string, AsyncFunction>();
   // The quotas' usage table (dynalite, its LevelDB store in the data folder), and the users' folders'
@@ -93,7 +105,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     versionedBuckets: [account.bucket],
     // The functions' role, and the operator (admin.json), as IAM would allow both in AWS.
     lookup: (id) =>
-      [account.functionRole, account.admin].find((credentials) => credentials.accessKeyId === id),
+      [account.functionRole, account.admin].find((credentials) => credentials.accessKeyId === id) ??
+      sts.lookup(id),
     allowedOrigins,
     onObjectCreated: (object) => {
       for (const worker of workers) {
@@ -118,7 +131,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     log,
   });
 
-  setFunctionEnvironment(account, s3.endpoint, allowedOrigins, usageTable);
+  setFunctionEnvironment(account, s3.endpoint, `${baseUrl}/sts`, allowedOrigins, usageTable);
   const handlers = new Map<string, LambdaHandler>();
   const handlerOf = (name: string) => {
     let handler = handlers.get(name);
@@ -192,6 +205,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     if (path === `/${STAGE}` || path.startsWith(`/${STAGE}/`)) return gateway.handle(req, res);
     if (path === '/cognito-idp' || path === '/cognito-idp/') return userPoolEndpoint(req, res);
     if (path === '/cognito-identity' || path === '/cognito-identity/') return identityPoolEndpoint(req, res);
+    if (path === '/sts' || path === '/sts/') return sts.handle(req, res);
     if (path === jwksPath && req.method === 'GET') return sendJson(res, 200, userPool.jwks());
     if (await webApp(req, res)) return;
     sendJson(res, 404, { message: 'Not found' });
@@ -224,6 +238,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 function setFunctionEnvironment(
   account: LocalAccount,
   s3Endpoint: string,
+  stsEndpoint: string,
   allowedOrigins: readonly string[],
   usageTable: { readonly endpoint: string; readonly tableName: string },
 ): void {
@@ -231,6 +246,8 @@ function setFunctionEnvironment(
     BUCKET_NAME: account.bucket,
     ALLOWED_ORIGINS: allowedOrigins.join(','),
     IDENTITY_POOL_ID: account.identityPoolId,
+    CALLER_ROLE_ARN,
+    AWS_ENDPOINT_URL_STS: stsEndpoint,
     AWS_REGION: account.region,
     AWS_ENDPOINT_URL_S3: s3Endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: usageTable.endpoint,

@@ -1,11 +1,13 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
+import { SESSION_SECONDS } from '../handlers/lib/s3/session-seconds';
 import type { S3Grant, UsageAction } from '../handlers/routes';
-import { BUCKET_NAME, USAGE_TABLE_NAME } from '../handlers/settings';
+import { BUCKET_NAME, CALLER_ROLE_ARN, USAGE_TABLE_NAME } from '../handlers/settings';
 import { BUNDLE_ENTRY, type HandlerBundle } from './bundle/handler-bundle';
 import { inlinePolicy, serviceRole } from './iam';
 
@@ -57,6 +59,7 @@ export class HandlerFunction extends Construct {
   /** The function's timeout, a plain number (the resource's attribute is a token at synth). */
   readonly timeoutSeconds: number;
   private readonly variables: Record<string, string>;
+  private readonly functionName: string;
 
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     super(scope, id);
@@ -64,6 +67,7 @@ export class HandlerFunction extends Construct {
     if (props.functionName.length > 64)
       throw new Error(`Function name "${props.functionName}" exceeds 64 chars`);
     this.variables = { ...props.environment };
+    this.functionName = props.functionName;
     this.timeoutSeconds = props.timeoutSeconds ?? 10;
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,
@@ -117,6 +121,39 @@ export class HandlerFunction extends Construct {
     this.variables[USAGE_TABLE_NAME.variable] = table.tableName;
     this.function.putEnvironment({ variables: { ...this.variables } });
     table.grant(this, this.role, actions);
+  }
+
+  /**
+   * Gives the handler a role of its own to act for its callers (`<function>-caller`), holding exactly
+   * `grants` (the route's user-files grants), which only this function's role may assume; sets
+   * CALLER_ROLE_ARN. The handler assumes it per caller with a session policy naming only the caller's
+   * folder (handlers/lib/s3/caller-session.ts), so the function's own role needs no access to users'
+   * files: a key outside the caller's folder is refused by S3 whatever the handler's code does.
+   */
+  actForCallers(bucket: GrantingBucket, grants: readonly S3Grant[]): void {
+    const name = `${this.functionName}-caller`;
+    if (name.length > 64) throw new Error(`Role name "${name}" exceeds 64 chars`);
+    const scope = new Construct(this, 'caller');
+    const trust = new DataAwsIamPolicyDocument(scope, 'role-trust', {
+      statement: [
+        {
+          effect: 'Allow',
+          actions: ['sts:AssumeRole'],
+          principals: [{ type: 'AWS', identifiers: [this.role.arn] }],
+        },
+      ],
+    });
+    const role = new IamRole(scope, 'role', {
+      name,
+      assumeRolePolicy: trust.json,
+      maxSessionDuration: SESSION_SECONDS,
+    });
+    bucket.grant(scope, role, grants);
+    inlinePolicy(this, 'assume-caller-role', this.role, [
+      { effect: 'Allow', actions: ['sts:AssumeRole'], resources: [role.arn] },
+    ]);
+    this.variables[CALLER_ROLE_ARN.variable] = role.arn;
+    this.function.putEnvironment({ variables: { ...this.variables } });
   }
 
   /**

@@ -118,7 +118,11 @@ export class LockboxStack extends TerraformStack {
         memorySize: route.memoryMiB,
         timeoutSeconds: route.timeoutSeconds,
       });
-      fn.useBucket(storage, [...route.s3, CALLER_RECORD_GRANT]);
+      // The caller's files only through a session scoped to the caller's folder (docs/security.md).
+      const callerGrants = route.s3.filter((grant) => grant.scope === 'user-files');
+      const ownGrants = route.s3.filter((grant) => grant.scope !== 'user-files');
+      fn.useBucket(storage, [...ownGrants, CALLER_RECORD_GRANT]);
+      if (callerGrants.length > 0) fn.actForCallers(storage, callerGrants);
       if (route.usage !== undefined) fn.useUsageTable(usageTable, route.usage);
       return { route, fn };
     });

@@ -4,9 +4,15 @@ import type { RawRequest, SigningCredentials, SigV4Failure, VerifyResult } from 
 import type { ChunkSigning } from './aws-chunked';
 import { S3Error } from './errors';
 import { type PayloadSpec, payloadSpec } from './payload';
+import type { SessionPolicy } from './session-policy';
+
+/** Credentials S3 knows; a session's carry the session policy that limits them (local/sts). */
+export interface S3Credentials extends SigningCredentials {
+  readonly sessionPolicy?: SessionPolicy;
+}
 
 /** Checks a request's SigV4 signature (verifySigV4 with S3's options, or a stand-in in tests). */
-export type Verifier = (req: RawRequest) => Promise<VerifyResult<SigningCredentials>>;
+export type Verifier = (req: RawRequest) => Promise<VerifyResult<S3Credentials>>;
 
 const S3_AUTH_ERRORS: Record<SigV4Failure, (presigned: boolean, message: string) => S3Error> = {
   MissingAuthenticationToken: () => new S3Error(403, 'AccessDenied', 'Access Denied'),
@@ -58,13 +64,14 @@ function chunkSigning(req: IncomingMessage, credentials: SigningCredentials): Ch
  * Authenticates the request and returns how its body must be read: header auth signs the payload hash
  * in x-amz-content-sha256 (a hex hash, UNSIGNED-PAYLOAD or an aws-chunked mode); a presigned URL signs
  * no payload. `headers` include those hoisted into a presigned URL's query. A wrong session token for a known key is S3's InvalidToken.
+ * Also returns the credentials that signed, for the session policy check.
  */
 export async function authenticate(
   req: IncomingMessage,
   headers: IncomingHttpHeaders,
   verify: Verifier,
   isKnownKey: (accessKeyId: string) => boolean,
-): Promise<PayloadSpec> {
+): Promise<{ payload: PayloadSpec; credentials: S3Credentials }> {
   const presigned = req.headers.authorization === undefined;
   const result = await verify({
     method: req.method ?? 'GET',
@@ -80,10 +87,11 @@ export async function authenticate(
     }
     throw S3_AUTH_ERRORS[result.reason](presigned, result.message);
   }
-  if (presigned) return payloadSpec(headers, undefined);
+  const { credentials } = result;
+  if (presigned) return { payload: payloadSpec(headers, undefined), credentials };
   const contentSha256 = String(req.headers['x-amz-content-sha256']);
   const signing = contentSha256.startsWith('STREAMING-AWS4-HMAC-SHA256')
     ? chunkSigning(req, result.credentials)
     : undefined;
-  return payloadSpec(headers, contentSha256, signing);
+  return { payload: payloadSpec(headers, contentSha256, signing), credentials };
 }

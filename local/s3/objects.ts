@@ -178,6 +178,18 @@ export async function deleteObjects(request: S3Request): Promise<void> {
       });
       continue;
     }
+    // S3 authorizes each key as its own DeleteObject (DeleteObjectVersion with a version id), and reports
+    // a refused one in the result.
+    const action = VersionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion';
+    if (!request.isAllowed({ action, resource: `arn:aws:s3:::${request.bucket}/${Key}` })) {
+      errors.push({
+        Key,
+        ...(VersionId === undefined ? {} : { VersionId }),
+        Code: 'AccessDenied',
+        Message: 'Access Denied',
+      });
+      continue;
+    }
     const result = await deleteOne(objects, Key, VersionId);
     notifyRemoved(request, Key, result);
     deleted.push({ Key, ...result });

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { PayloadSpec } from './payload';
+import type { S3Access } from './session-policy';
 import type { Storage } from './storage';
 
 export interface ObjectCreatedEvent {
@@ -36,6 +37,8 @@ export interface S3Request {
   readonly headers: IncomingHttpHeaders;
   /** How to read and check the body, as its headers and its signature say. */
   readonly payload: PayloadSpec;
+  /** Whether the credentials' session policy allows an access (always, without a session policy). */
+  readonly isAllowed: (access: S3Access) => boolean;
   readonly storage: Storage;
   readonly objectCreated: (event: ObjectCreatedEvent) => void;
   readonly objectRemoved: (event: ObjectRemovedEvent) => void;

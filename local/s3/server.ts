@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { requiredAccess } from './access';
 import { authenticate, type Verifier } from './auth';
 import { answerPreflight, corsHeaders } from './cors';
 import { S3Error } from './errors';
 import type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
 import { sendError } from './responses';
 import { operationFor, parseTarget, withHoistedHeaders } from './routes';
+import { accessDenied, isAllowed as isPolicyAllowed, type S3Access } from './session-policy';
 import type { Storage } from './storage';
 
 export interface ServerOptions {
@@ -72,7 +74,10 @@ export function createS3Server(options: ServerOptions): Server {
       req.headers['x-amz-copy-source'] !== undefined,
     );
     const headers = withHoistedHeaders(req.headers, target.query);
-    const payload = await authenticate(req, headers, options.verify, options.isKnownKey);
+    const { payload, credentials } = await authenticate(req, headers, options.verify, options.isKnownKey);
+    const policy = credentials.sessionPolicy;
+    const isAllowed = (access: S3Access) => policy === undefined || isPolicyAllowed(policy, access);
+    if (!requiredAccess(req.method ?? 'GET', target, headers).every(isAllowed)) throw accessDenied();
     await operation({
       req,
       res,
@@ -80,6 +85,7 @@ export function createS3Server(options: ServerOptions): Server {
       ...target,
       headers,
       payload,
+      isAllowed,
       storage: options.storage,
       objectCreated,
       objectRemoved,

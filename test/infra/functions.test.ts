@@ -96,17 +96,48 @@ for (const [tableName, table, synthesize] of [
           .filter((s) => s.actions?.some((a) => a.startsWith('s3:')));
         const granted = s3.flatMap((s) => (s.actions ?? []).flatMap((a) => grantsOf(s, a)));
         // Every route's function also records its callers (create-only); the workers serve no caller.
-        const grants = isRoute(route) ? [...route.s3, CALLER_RECORD_GRANT] : route.s3;
-        const expected = grants.flatMap((grant) =>
-          grant.actions.map((action) =>
-            action === 's3:ListBucket' || action === 's3:ListBucketVersions'
-              ? `${action} on ${bucketArn} if s3:prefix StringLike ${SCOPE_PREFIX[grant.scope]}*`
-              : `${action} on ${bucketArn}/${SCOPE_PREFIX[grant.scope]}*${grant.createOnly ? ' if s3:if-none-match Null false' : ''}`,
-          ),
-        );
-        expect(granted).to.have.members(expected);
+        // A route reaches users' files only through its caller role (below), never with its own.
+        const grants = isRoute(route)
+          ? [...route.s3.filter((g) => g.scope !== 'user-files'), CALLER_RECORD_GRANT]
+          : route.s3;
+        const expected = expectedGrants(bucketArn, grants);
+        expect(granted, route.handler).to.have.members(expected);
         expect(granted).to.have.length(expected.length);
         expect(s3.every((s) => s.effect === 'Allow')).to.equal(true);
+      }
+    });
+
+    it("gives each route that reaches users' files a caller role with exactly those grants, assumable by its function alone", () => {
+      const bucketArn = stack.ref('aws_s3_bucket', 'arn');
+      for (const route of table) {
+        const fn = stack.lambda(`lockbox-dev-${route.handler}`);
+        const userFiles = route.s3.filter((g) => g.scope === 'user-files');
+        const callerRole: string | undefined = fn.environment.variables.CALLER_ROLE_ARN;
+        const assume = stack.roleStatements(fn.role).filter((s) => s.actions?.includes('sts:AssumeRole'));
+        if (userFiles.length === 0) {
+          expect(callerRole, route.handler).to.equal(undefined);
+          expect(assume).to.deep.equal([]);
+          continue;
+        }
+        const [, role] = stack.deref(callerRole as string);
+        expect(role.name).to.equal(`lockbox-dev-${route.handler}-caller`);
+        expect(role.max_session_duration).to.equal(3600);
+        expect(stack.statements(role.assume_role_policy)).to.deep.equal([
+          {
+            effect: 'Allow',
+            actions: ['sts:AssumeRole'],
+            principals: [{ type: 'AWS', identifiers: [fn.role] }],
+          },
+        ]);
+        const granted = stack
+          .roleStatements(callerRole as string)
+          .flatMap((s) => (s.actions ?? []).flatMap((a) => grantsOf(s, a)));
+        const expected = expectedGrants(bucketArn, userFiles);
+        expect(granted, route.handler).to.have.members(expected);
+        expect(granted).to.have.length(expected.length);
+        expect(assume).to.deep.equal([
+          { effect: 'Allow', actions: ['sts:AssumeRole'], resources: [callerRole] },
+        ]);
       }
     });
   });
@@ -193,6 +224,17 @@ function bundleCode(stack: Synthesized, filename: string): string {
   const zip = stack.files.get(path as string) as Buffer;
   const start = 30 + zip.readUInt16LE(26) + zip.readUInt16LE(28);
   return inflateRawSync(zip.subarray(start, start + zip.readUInt32LE(18))).toString('utf8');
+}
+
+/** The grants of the table, in the words of grantsOf. */
+function expectedGrants(bucketArn: string, grants: readonly Route['s3'][number][]): string[] {
+  return grants.flatMap((grant) =>
+    grant.actions.map((action) =>
+      action === 's3:ListBucket' || action === 's3:ListBucketVersions'
+        ? `${action} on ${bucketArn} if s3:prefix StringLike ${SCOPE_PREFIX[grant.scope]}*`
+        : `${action} on ${bucketArn}/${SCOPE_PREFIX[grant.scope]}*${grant.createOnly ? ' if s3:if-none-match Null false' : ''}`,
+    ),
+  );
 }
 
 /** A statement's grant of one action, in words, with its condition: comparable across tables. */

@@ -71,16 +71,29 @@ describe('undo: bucket versioning and its lifecycle', () => {
 
   it('grants version reads and version listings only to the undo routes, and never a version delete', () => {
     const versionActions = ['s3:GetObjectVersion', 's3:ListBucketVersions'];
+    // The function's own role and its caller role (the folder-scoped sessions', which alone reach files).
+    const rolesOf = (handler: string) => {
+      const fn = stack.lambda(`lockbox-dev-${handler}`);
+      const callerRole = fn.environment.variables.CALLER_ROLE_ARN;
+      return callerRole === undefined ? [fn.role] : [fn.role, callerRole];
+    };
     const granted = (handler: string) =>
-      stack
-        .roleStatements(stack.lambda(`lockbox-dev-${handler}`).role)
-        .flatMap((statement) => statement.actions ?? []);
+      rolesOf(handler).flatMap((role) =>
+        stack.roleStatements(role).flatMap((statement) => statement.actions ?? []),
+      );
     const expected: Record<string, string[]> = {
       'list-deleted-files': ['s3:ListBucketVersions'],
       'list-file-versions': ['s3:ListBucketVersions'],
       'restore-files': ['s3:GetObjectVersion'],
     };
     for (const { handler } of routes) {
+      const ownActions = stack
+        .roleStatements(stack.lambda(`lockbox-dev-${handler}`).role)
+        .flatMap((statement) => statement.actions ?? []);
+      expect(
+        ownActions.filter((action) => versionActions.includes(action)),
+        handler,
+      ).to.deep.equal([]);
       const actions = granted(handler);
       expect(actions, handler).to.not.include('s3:DeleteObjectVersion');
       expect(

@@ -13,10 +13,16 @@ describe('upload functions: S3 access', () => {
     callerRecord = `s3:PutObject on ${bucketArn}/users/* if s3:if-none-match Null false`;
   });
 
-  /** "<action> on <resource>[ if <condition>]" for each S3 grant of the function, sorted. */
-  function s3Grants(handler: string): string[] {
+  /**
+   * "<action> on <resource>[ if <condition>]" for each S3 grant of the function's own role, or of its
+   * caller role (the folder-scoped sessions' role, which alone reaches users' files), sorted.
+   */
+  function s3Grants(handler: string, role: 'function' | 'caller' = 'function'): string[] {
+    const fn = stack.lambda(`lockbox-dev-${handler}`);
+    const roleArn = role === 'function' ? fn.role : fn.environment.variables.CALLER_ROLE_ARN;
+    if (roleArn === undefined) return [];
     return stack
-      .roleStatements(stack.lambda(`lockbox-dev-${handler}`).role)
+      .roleStatements(roleArn)
       .filter((s: Statement) => s.actions?.some((a) => a.startsWith('s3:')))
       .flatMap((s) => {
         expect(s.effect).to.equal('Allow');
@@ -31,30 +37,33 @@ describe('upload functions: S3 access', () => {
   it('lets POST /uploads/parts sign part URLs, check the upload is open and read plans: nothing more', () => {
     expect(s3Grants('sign-upload-parts')).to.deep.equal([
       `s3:GetObject on ${bucketArn}/uploads/*`,
+      callerRecord,
+    ]);
+    expect(s3Grants('sign-upload-parts', 'caller')).to.deep.equal([
       `s3:ListMultipartUploadParts on ${bucketArn}/eu-west-1:*`,
       `s3:PutObject on ${bucketArn}/eu-west-1:*`,
-      callerRecord,
     ]);
   });
 
   it('lets GET /uploads list parts and read plans: it can neither write nor read files', () => {
     expect(s3Grants('list-upload-parts')).to.deep.equal([
       `s3:GetObject on ${bucketArn}/uploads/*`,
-      `s3:ListMultipartUploadParts on ${bucketArn}/eu-west-1:*`,
       callerRecord,
+    ]);
+    expect(s3Grants('list-upload-parts', 'caller')).to.deep.equal([
+      `s3:ListMultipartUploadParts on ${bucketArn}/eu-west-1:*`,
     ]);
   });
 
   it('lets POST /uploads write plans, and no other function touch them but to read', () => {
-    expect(s3Grants('create-upload')).to.deep.equal([
+    expect(s3Grants('create-upload')).to.deep.equal([`s3:PutObject on ${bucketArn}/uploads/*`, callerRecord]);
+    expect(s3Grants('create-upload', 'caller')).to.deep.equal([
       `s3:AbortMultipartUpload on ${bucketArn}/eu-west-1:*`,
       `s3:PutObject on ${bucketArn}/eu-west-1:*`,
-      `s3:PutObject on ${bucketArn}/uploads/*`,
-      callerRecord,
     ]);
     const functions = stack.resources('aws_lambda_function').map(([, fn]) => fn.function_name as string);
     const onPlans = functions.flatMap((name) =>
-      s3Grants(name.replace('lockbox-dev-', ''))
+      [...s3Grants(name.replace('lockbox-dev-', '')), ...s3Grants(name.replace('lockbox-dev-', ''), 'caller')]
         .filter((grant) => grant.endsWith(`${bucketArn}/uploads/*`))
         .map((grant) => `${name}: ${grant.split(' ')[0]}`),
     );

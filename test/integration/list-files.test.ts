@@ -157,6 +157,7 @@ describe('GET /files on a real S3 server', () => {
       'GET /files',
       listFiles({
         s3: unreachable,
+        s3ForCaller: () => unreachable,
         bucket: s3.bucket,
         http: { allowedOrigins: [], identityPoolId: IDENTITY_POOL_ID, log: () => {} },
       }),

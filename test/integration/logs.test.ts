@@ -33,6 +33,7 @@ describe('structured logs of a round trip: upload, download URL, zip', () => {
   it('writes one JSON line per request and per job, with ids, status and duration, and no URL, bucket or content', async () => {
     const deps = {
       s3: s3.client,
+      s3ForCaller: () => s3.client,
       bucket: s3.bucket,
       http: { allowedOrigins: [ORIGIN], identityPoolId: IDENTITY_POOL_ID, log },
     };

@@ -10,7 +10,7 @@ import { getUsage } from '../../handlers/get-usage';
 import type { QuotaDeps } from '../../handlers/lib/quotas/deps';
 import { uploadReservationId } from '../../handlers/lib/quotas/lifetimes';
 import { release } from '../../handlers/lib/quotas/reservations';
-import type { HandlerDeps, UploadDeps } from '../../handlers/lib/wiring/deps';
+import type { CallerDeps, UploadDeps } from '../../handlers/lib/wiring/deps';
 import { putFile } from '../../handlers/put-file';
 import { usageRecorder } from '../../handlers/usage-recorder';
 import { objectCreatedEvent, objectRemovedEvent } from '../../local/lambda/s3-notification';
@@ -46,9 +46,11 @@ describe('quotas (embedded S3 + dynalite)', () => {
     });
     client = s3.client();
     const http = { allowedOrigins: [ORIGIN], identityPoolId: IDENTITY_POOL_ID, log: () => {} };
+    const presigner = s3.client({ requestChecksumCalculation: 'WHEN_REQUIRED' });
     deps = {
       s3: client,
-      presigner: s3.client({ requestChecksumCalculation: 'WHEN_REQUIRED' }),
+      s3ForCaller: () => client,
+      presignerForCaller: () => presigner,
       bucket: BUCKET,
       http,
     };
@@ -65,7 +67,7 @@ describe('quotas (embedded S3 + dynalite)', () => {
   });
   const handlers = (quotaBytes: number) => {
     const q = quota(quotaBytes);
-    const plain: HandlerDeps = deps;
+    const plain: CallerDeps = deps;
     return {
       put: putFile(plain, { maxBytes: 4 * 1024 * 1024 }, q),
       create: createUpload(deps, TEST_LIMITS, q),

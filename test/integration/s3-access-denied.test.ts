@@ -46,6 +46,7 @@ describe('S3 403s: only AccessDenied on a key we may read is "absent"', () => {
 
   const deps = (s3: S3Client) => ({
     s3,
+    s3ForCaller: () => s3,
     bucket: BUCKET,
     http: {
       allowedOrigins: [ORIGIN],

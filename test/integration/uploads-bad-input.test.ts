@@ -341,11 +341,15 @@ describe('uploads with bad input (fauxqs)', () => {
           throw s3Failure('CredentialsProviderError');
         },
       });
-      const res = await post(createUpload({ ...deps, presigner }, TEST_LIMITS), '/uploads', {
-        key: 'a.txt',
-        size: 1,
-        contentType: 'text/plain',
-      });
+      const res = await post(
+        createUpload({ ...deps, presignerForCaller: () => presigner }, TEST_LIMITS),
+        '/uploads',
+        {
+          key: 'a.txt',
+          size: 1,
+          contentType: 'text/plain',
+        },
+      );
       expect(res.statusCode).to.equal(500);
       expect(res.body).not.to.contain('arn:aws');
       expect(res.body).not.to.contain(deps.bucket);

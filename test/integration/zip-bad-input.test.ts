@@ -28,6 +28,7 @@ describe('bad input and S3 faults on the zip routes', () => {
     logs = [];
     const deps = {
       s3: s3.client,
+      s3ForCaller: () => s3.client,
       bucket: s3.bucket,
       http: {
         allowedOrigins: [ORIGIN],

@@ -14,9 +14,12 @@ export const TEST_LIMITS: UploadLimits = {
 
 /** Upload deps on a test server; `client` overrides e.g. the endpoint (a proxy in front of the server). */
 export function uploadDeps(s3: S3Server, client: S3ClientConfig = {}): UploadDeps {
+  const files = s3.newClient(client);
+  const presigner = s3.newClient({ ...client, requestChecksumCalculation: 'WHEN_REQUIRED' });
   return {
-    s3: s3.newClient(client),
-    presigner: s3.newClient({ ...client, requestChecksumCalculation: 'WHEN_REQUIRED' }),
+    s3: files,
+    s3ForCaller: () => files,
+    presignerForCaller: () => presigner,
     bucket: s3.bucket,
     http: { allowedOrigins: [ORIGIN], identityPoolId: IDENTITY_POOL_ID, log: () => {} },
   };

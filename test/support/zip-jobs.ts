@@ -39,7 +39,7 @@ export function zipApi(
   limits: ZipLimits = { maxFiles: 100, maxBytes: 1024 * 1024 },
   caps?: ZipCaps,
 ) {
-  const deps = { s3: s3.client, bucket: s3.bucket, http: quiet };
+  const deps = { s3: s3.client, s3ForCaller: () => s3.client, bucket: s3.bucket, http: quiet };
   const create = createZip(deps, limits, caps);
   const get = getZip(deps);
   const list = listZips(deps);

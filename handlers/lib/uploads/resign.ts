@@ -1,6 +1,6 @@
 import type { ObjectKey } from '../files/keys';
 import { BadRequestError } from '../http/errors';
-import type { UploadDeps } from '../wiring/deps';
+import type { UploadClients } from './clients';
 import { noSuchUploadError } from './errors';
 import { cutIntoParts } from './limits';
 import { readPlan } from './plans';
@@ -26,16 +26,13 @@ export interface ResignedParts {
  * gives that part (lib/uploads/plans.ts), as POST /uploads did: so a re-signed upload can still hold no
  * more than the size declared when it started.
  */
-export async function resignParts(
-  deps: Pick<UploadDeps, 's3' | 'presigner' | 'bucket'>,
-  request: ResignRequest,
-): Promise<ResignedParts> {
-  const { s3, presigner, bucket } = deps;
+export async function resignParts(deps: UploadClients, request: ResignRequest): Promise<ResignedParts> {
+  const { s3, files, presigner, bucket } = deps;
   const plan = await readPlan(s3, bucket, request.identityId, request.s3Key, request.uploadId);
   if (plan === undefined) throw noSuchUploadError();
   // The plan outlives its upload: S3 says whether the upload is still open (and S3's own binding of upload
   // id to key holds whatever the record says).
-  await expectOpenUpload(s3, bucket, request.s3Key, request.uploadId);
+  await expectOpenUpload(files, bucket, request.s3Key, request.uploadId);
   const planned = cutIntoParts(plan.size, plan.partSize);
   const parts = request.partNumbers.map((partNumber) => {
     const part = planned[partNumber - 1];

@@ -1,7 +1,7 @@
 import { AbortMultipartUploadCommand, CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import type { ObjectKey } from '../files/keys';
 import { PayloadTooLargeError } from '../http/errors';
-import type { UploadDeps } from '../wiring/deps';
+import type { UploadClients } from './clients';
 import { planParts, type UploadLimits } from './limits';
 import { writePlan } from './plans';
 import { presignParts, presignPut, signingNow, urlsExpireAt } from './presign';
@@ -45,12 +45,12 @@ export type ReserveUpload = (uploadId: string | undefined) => Promise<void>;
  * for re-signing) with one presigned URL per part.
  */
 export async function startUpload(
-  deps: Pick<UploadDeps, 's3' | 'presigner' | 'bucket'>,
+  deps: UploadClients,
   limits: UploadLimits,
   request: UploadRequest,
   reserve: ReserveUpload = async () => {},
 ): Promise<SingleUpload | MultipartUpload> {
-  const { s3, presigner, bucket } = deps;
+  const { s3, files, presigner, bucket } = deps;
   if (request.size > limits.maxFileBytes) {
     throw new PayloadTooLargeError(`A file may be at most ${limits.maxFileBytes} bytes.`);
   }
@@ -68,7 +68,7 @@ export async function startUpload(
       expiresAt: urlsExpireAt(signingDate),
     };
   }
-  const created = await s3.send(
+  const created = await files.send(
     new CreateMultipartUploadCommand({
       Bucket: bucket,
       Key: request.s3Key,
@@ -90,7 +90,7 @@ export async function startUpload(
     await reserve(created.UploadId);
   } catch (error) {
     // No URL was signed: the empty upload goes now rather than with the bucket's rule.
-    await s3
+    await files
       .send(
         new AbortMultipartUploadCommand({ Bucket: bucket, Key: request.s3Key, UploadId: created.UploadId }),
       )

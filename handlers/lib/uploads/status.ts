@@ -14,14 +14,15 @@ export interface UploadStatus {
 
 /** Where the caller's open multipart upload `uploadId` of `key` stands; 404 for any upload it cannot use. */
 export async function uploadStatus(
-  s3: S3Client,
-  bucket: string,
+  { s3, bucket }: { readonly s3: S3Client; readonly bucket: string },
+  /** The caller's folder-scoped client (CallerDeps.s3ForCaller); `s3` reads the plan. */
+  files: S3Client,
   identityId: string,
   key: ObjectKey,
   uploadId: string,
 ): Promise<UploadStatus> {
   const plan = await readPlan(s3, bucket, identityId, key, uploadId);
   if (plan === undefined) throw noSuchUploadError();
-  const parts = await listUploadedParts(s3, bucket, key, uploadId);
+  const parts = await listUploadedParts(files, bucket, key, uploadId);
   return { size: plan.size, partSize: plan.partSize, parts };
 }

@@ -1,8 +1,10 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import { ALLOWED_ORIGINS, BUCKET_NAME, IDENTITY_POOL_ID } from '../../settings';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import { STSClient } from '@aws-sdk/client-sts';
+import { ALLOWED_ORIGINS, BUCKET_NAME, CALLER_ROLE_ARN, IDENTITY_POOL_ID } from '../../settings';
 import { callerRecorder } from '../http/caller-record';
 import type { HttpOptions } from '../http/handler';
 import { isIdentityId } from '../http/identity';
+import { type CallerCredentials, callerSessions } from '../s3/caller-session';
 import { createS3Client } from '../s3/client';
 import { readList, readText } from './env';
 
@@ -27,13 +29,26 @@ export interface HandlerDeps {
   readonly http: HttpOptions;
 }
 
-/** POST /uploads, which also signs upload URLs. */
-export interface UploadDeps extends HandlerDeps {
+/**
+ * A route that reaches the caller's own files (the route table's user-files grants). Those S3 calls, and
+ * the URLs it signs for them, must go through `s3ForCaller(identityId)`: credentials of a session whose
+ * policy names only `<identityId>/` (lib/s3/caller-session.ts), so that even a key built wrongly cannot
+ * leave the caller's folder. `s3` keeps the function's own role for the zip area, upload plans and the
+ * caller record; it has no access to users' files.
+ */
+export interface CallerDeps extends HandlerDeps {
+  /** The caller's folder-scoped S3 client; one per identity, its session cached while warm. */
+  readonly s3ForCaller: (identityId: string) => S3Client;
+}
+
+/** POST /uploads and POST /uploads/parts, which also sign upload URLs. */
+export interface UploadDeps extends CallerDeps {
   /**
-   * Signs the upload URLs. It must not add checksums (requestChecksumCalculation 'WHEN_REQUIRED'):
-   * with the SDK's default, every URL would carry the CRC32 of an empty body.
+   * Signs the upload URLs with the caller's folder-scoped session. It must not add checksums
+   * (requestChecksumCalculation 'WHEN_REQUIRED'): with the SDK's default, every URL would carry the CRC32
+   * of an empty body.
    */
-  readonly presigner: S3Client;
+  readonly presignerForCaller: (identityId: string) => S3Client;
 }
 
 export function workerDepsFromEnv(): WorkerDeps {
@@ -61,6 +76,43 @@ function readIdentityPoolId(): string {
   return id;
 }
 
+export function callerDepsFromEnv(): CallerDeps {
+  const deps = depsFromEnv();
+  return { ...deps, s3ForCaller: callerClients(callerCredentialsFromEnv(deps.bucket), {}) };
+}
+
 export function uploadDepsFromEnv(): UploadDeps {
-  return { ...depsFromEnv(), presigner: createS3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' }) };
+  const deps = depsFromEnv();
+  // One session per caller serves both clients.
+  const credentialsFor = callerCredentialsFromEnv(deps.bucket);
+  return {
+    ...deps,
+    s3ForCaller: callerClients(credentialsFor, {}),
+    presignerForCaller: callerClients(credentialsFor, { requestChecksumCalculation: 'WHEN_REQUIRED' }),
+  };
+}
+
+/** Sessions of the route's caller role (CALLER_ROLE_ARN); the SDK finds STS as it finds S3. */
+function callerCredentialsFromEnv(bucket: string): CallerCredentials {
+  return callerSessions({ sts: new STSClient({}), roleArn: readText(CALLER_ROLE_ARN), bucket });
+}
+
+/** At most this many callers' clients are kept by one warm function; the oldest is dropped first. */
+const MAX_CACHED_CLIENTS = 1000;
+
+/** One S3 client per caller, whose credentials are the caller's session (fetched at its first call); `config` adds e.g. the endpoint. */
+export function callerClients(
+  credentialsFor: CallerCredentials,
+  config: S3ClientConfig,
+): (identityId: string) => S3Client {
+  const clients = new Map<string, S3Client>();
+  return (identityId) => {
+    let client = clients.get(identityId);
+    if (client === undefined) {
+      client = createS3Client({ ...config, credentials: () => credentialsFor(identityId) });
+      clients.set(identityId, client);
+      if (clients.size > MAX_CACHED_CLIENTS) clients.delete(clients.keys().next().value as string);
+    }
+    return client;
+  };
 }

@@ -25,15 +25,16 @@ export interface NewJob {
  * If-None-Match, so a job id is made once even when two attempts with one Idempotency-Key overlap.
  */
 export async function createJob(
-  s3: S3Client,
-  bucket: string,
+  { s3, bucket }: { readonly s3: S3Client; readonly bucket: string },
+  /** The caller's folder-scoped client (CallerDeps.s3ForCaller), which checks the files; `s3` writes the job. */
+  files: S3Client,
   identityId: string,
   request: NewJob,
   limits: ZipLimits,
   caps: ZipCaps,
 ): Promise<JobRef> {
   const { name } = request;
-  const sources = await resolveSources(s3, bucket, identityId, request.keys, limits);
+  const sources = await resolveSources(files, bucket, identityId, request.keys, limits);
   const names = archiveEntryNames(sources.map((source) => source.relativeName));
 
   const job = { identityId, jobId: request.jobId ?? randomUUID() };

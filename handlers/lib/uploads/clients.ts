@@ -1,0 +1,23 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { UploadDeps } from '../wiring/deps';
+
+/** The clients of an upload route for one caller (uploadClients builds them from UploadDeps). */
+export interface UploadClients {
+  readonly bucket: string;
+  /** The function's own role: the upload plans (uploads/). */
+  readonly s3: S3Client;
+  /** The caller's folder-scoped session: the multipart upload itself. */
+  readonly files: S3Client;
+  /** The same session, without checksums: the URLs the browser uploads with. */
+  readonly presigner: S3Client;
+}
+
+/** The clients of `deps` for `identityId`. */
+export function uploadClients(deps: UploadDeps, identityId: string): UploadClients {
+  return {
+    bucket: deps.bucket,
+    s3: deps.s3,
+    files: deps.s3ForCaller(identityId),
+    presigner: deps.presignerForCaller(identityId),
+  };
+}
