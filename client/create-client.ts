@@ -8,6 +8,7 @@ import { UserPool } from './auth/user-pool';
 import type { LockboxConfig } from './config';
 import { deleteFile, deleteFiles, getFile, listFiles, putFile } from './files';
 import type { LockboxClient } from './lockbox-client';
+import { getUsage, listDeletedFiles, listFileVersions, restoreFiles } from './undo';
 import { browserXhr, fetchPut, xhrPut } from './uploads/put-bytes';
 import { upload } from './uploads/upload';
 import { getZip, listZips, zip } from './zips';
@@ -54,5 +55,9 @@ export function createLockboxClient(config: LockboxConfig, options: ClientOption
     zip: (keys, zipOptions) => zip(api, keys, zipOptions),
     getZip: (id) => getZip(api, id),
     listZips: (options) => listZips(api, options),
+    listDeletedFiles: (options) => listDeletedFiles(api, options),
+    listFileVersions: (key) => listFileVersions(api, key),
+    restoreFiles: (items) => restoreFiles(api, items),
+    getUsage: () => getUsage(api),
   };
 }

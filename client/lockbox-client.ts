@@ -12,6 +12,10 @@ export type ZipJobCreated = Schemas['ZipJobCreated'];
 export type ZipJob = Schemas['ZipJob'];
 export type ZipJobDone = Schemas['ZipJobDone'];
 export type ZipJobPage = Schemas['ZipJobPage'];
+export type DeletedFilesPage = Schemas['DeletedFilesPage'];
+export type FileVersions = Schemas['FileVersions'];
+export type RestoreFilesResult = Schemas['RestoreFilesResult'];
+export type Usage = Schemas['Usage'];
 export type ErrorCode = Schemas['ErrorCode'];
 
 /** What a sign-in step ends in: signed in, or a challenge the user must answer to go on. */
@@ -94,6 +98,19 @@ export interface ZipOptions {
   readonly idempotencyKey?: string;
 }
 
+export interface ListDeletedOptions {
+  /** A folder relative to the user's own, ending in `/`; the whole folder when absent. */
+  readonly prefix?: string;
+  readonly cursor?: string;
+  readonly limit?: number;
+}
+
+/** A version to bring back: from `listDeletedFiles()` or `listFileVersions()`. */
+export interface RestoreItem {
+  readonly key: string;
+  readonly versionId: string;
+}
+
 export interface ListZipsOptions {
   readonly cursor?: string;
   readonly limit?: number;
@@ -117,4 +134,12 @@ export interface LockboxClient {
   getZip(id: string): Promise<ZipJob>;
   /** The user's zip jobs of the last day, newest first. */
   listZips(options?: ListZipsOptions): Promise<ZipJobPage>;
+  /** Files deleted within the undo window, each with the version a restore brings back. */
+  listDeletedFiles(options?: ListDeletedOptions): Promise<DeletedFilesPage>;
+  /** A file's versions, newest first: its current content and those an overwrite replaced. */
+  listFileVersions(key: string): Promise<FileVersions>;
+  /** Makes each version its file's current content again (≤ 100 per call); one result per item. */
+  restoreFiles(items: readonly RestoreItem[]): Promise<RestoreFilesResult>;
+  /** The user's stored bytes and files, and the quota they count against. */
+  getUsage(): Promise<Usage>;
 }

@@ -222,6 +222,28 @@ describe('client/ against the local system: sign-in, every route, typed errors',
       await client.deleteFile(`${folder}blob.bin`);
       expect((await client.listFiles({ prefix: folder })).files).to.deep.equal([]);
     });
+
+    it('listDeletedFiles and restoreFiles bring a deleted file back; listFileVersions and getUsage', async () => {
+      const deleted = await client.listDeletedFiles({ prefix: folder });
+      const item = deleted.items.find((entry) => entry.key === key);
+      if (item === undefined) throw new Error(`${key} is not among the deleted files`);
+      const restored = await client.restoreFiles([item]);
+      expect(restored.items).to.deep.equal([
+        { key: item.key, versionId: item.versionId, status: 'restored', size: item.size },
+      ]);
+      const versions = await client.listFileVersions(key);
+      expect(versions.items[0]).to.include({ isLatest: true, size: item.size });
+      expect(versions.items.map((version) => version.versionId)).to.include(item.versionId);
+      // The usage recorder counts the restored file from S3's event, a moment after the restore.
+      let usage = await client.getUsage();
+      for (let tries = 0; usage.bytes < item.size && tries < 50; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        usage = await client.getUsage();
+      }
+      expect(usage).to.include({ quotaBytes: 10 * 1024 ** 3 });
+      expect(usage.bytes).to.be.at.least(item.size);
+      expect(usage.files).to.be.at.least(1);
+    });
   });
 
   describe('errors, one typed class', () => {
