@@ -110,7 +110,8 @@ describe('npm run infra:diff', () => {
         expect(section).to.contain('> [!WARNING]');
         expect(section).to.match(
           new RegExp(
-            `> - \`data\\.aws_iam_policy_document\\.functions_get-file_s3-access-document_[0-9A-F]+\` \\(\`${stack}/functions/get-file/s3-access-document\`\\), statement changed: actions \\+ s3:DeleteObject\n`,
+            // User-files grants belong to the route's caller role (the session scoped to the caller's folder).
+            `> - \`data\\.aws_iam_policy_document\\.functions_get-file_caller_s3-access-document_[0-9A-F]+\` \\(\`${stack}/functions/get-file/caller/s3-access-document\`\\), statement changed: actions \\+ s3:DeleteObject\n`,
           ),
         );
         expect(section.match(/statement (changed|added|removed)/g)).to.have.length(1);
