@@ -1,6 +1,6 @@
 import { storedContentType } from './lib/files/content-type';
 import { s3Key } from './lib/files/keys';
-import { type StoreLimits, storeFile, storeLimitsFromEnv } from './lib/files/store';
+import { checkStoreSize, type StoreLimits, storeFile, storeLimitsFromEnv } from './lib/files/store';
 import { bodyBytes } from './lib/http/body';
 import { httpHandler } from './lib/http/handler';
 import { headerValue } from './lib/http/headers';
@@ -23,10 +23,8 @@ export function putFile(
     const objectKey = s3Key(identityId, key, 'file');
     const contentType = storedContentType(headerValue(event, 'content-type'));
     const body = bodyBytes(event);
+    checkStoreSize(body, limits);
     const files = deps.s3ForCaller(identityId);
-    // An oversize body is storeFile's 413, before any reservation.
-    if (body.length > limits.maxBytes)
-      await storeFile(files, deps.bucket, objectKey, body, contentType, limits);
     const releaseHold = await holdForWrite(quota, identityId, objectKey, body.length);
     try {
       const stored = await storeFile(files, deps.bucket, objectKey, body, contentType, limits);

@@ -15,7 +15,7 @@ import { putFile } from '../../handlers/put-file';
 import { restoreFiles } from '../../handlers/restore-files';
 import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
-import { apiEvent, context, type EventParams, IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
+import { apiEvent, context, type EventParams, identityId, ORIGIN } from '../support/events';
 import { putObject } from '../support/objects';
 import { startVersionedS3 } from '../support/versioned-s3';
 
@@ -29,14 +29,7 @@ describe('bad input and S3 faults on the file routes', () => {
   before(async () => {
     s3 = await startFauxqs();
     await putObject(s3, `${user}/a.txt`, 'a');
-    const deps = () => ({
-      ...testDeps(s3),
-      http: {
-        allowedOrigins: [ORIGIN],
-        identityPoolId: IDENTITY_POOL_ID,
-        log: (line: string) => logs.push(line),
-      },
-    });
+    const deps = () => testDeps(s3, s3.client, (line) => logs.push(line));
     Object.assign(routes, {
       'GET /file': () => getFile(deps()),
       'PUT /file': () => putFile(deps(), { maxBytes: 1024 }),
@@ -248,14 +241,7 @@ describe('bad input and S3 faults on the undo routes', () => {
 
   before(async () => {
     s3 = await startVersionedS3();
-    const deps = () => ({
-      ...testDeps(s3),
-      http: {
-        allowedOrigins: [ORIGIN],
-        identityPoolId: IDENTITY_POOL_ID,
-        log: (line: string) => logs.push(line),
-      },
-    });
+    const deps = () => testDeps(s3, s3.client, (line) => logs.push(line));
     Object.assign(undoRoutes, {
       'GET /files/deleted': () => listDeletedFiles(deps()),
       'GET /file/versions': () => listFileVersions(deps()),

@@ -4,15 +4,19 @@ import type { CallerDeps } from '../../handlers/lib/wiring/deps';
 import { IDENTITY_POOL_ID, ORIGIN } from './events';
 
 /**
- * Handler deps pointed at a test server, with the request log kept out of the test output. The caller's
+ * Handler deps pointed at a test server, with the request log kept out of the test output (or handed to `log`). The caller's
  * client is `client` itself (no folder-scoped session): test/local/scoped-credentials.test.ts proves the
  * scoping on a server that enforces it.
  */
-export function testDeps(s3: S3Server, client: S3Client = s3.client): CallerDeps {
+export function testDeps(
+  s3: S3Server,
+  client: S3Client = s3.client,
+  log: (line: string) => void = () => {},
+): CallerDeps {
   return {
     s3: client,
     s3ForCaller: () => client,
     bucket: s3.bucket,
-    http: { allowedOrigins: [ORIGIN], identityPoolId: IDENTITY_POOL_ID, log: () => {} },
+    http: { allowedOrigins: [ORIGIN], identityPoolId: IDENTITY_POOL_ID, log },
   };
 }

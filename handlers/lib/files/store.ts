@@ -17,6 +17,15 @@ export function storeLimitsFromEnv(): StoreLimits {
   return { maxBytes: readInteger(PUT_FILE_MAX_BYTES) };
 }
 
+/** PUT /file's 413 for a body above the limit: checked before anything is reserved or written. */
+export function checkStoreSize(body: Buffer, options: StoreLimits): void {
+  if (body.length > options.maxBytes) {
+    throw new PayloadTooLargeError(
+      `The file is larger than ${options.maxBytes} bytes: use POST /uploads for large files.`,
+    );
+  }
+}
+
 /**
  * Writes (or overwrites) one object with its CRC-32, which S3 checks and keeps: the zip worker copies
  * a file with a known CRC-32 inside S3 instead of reading it.
@@ -29,11 +38,7 @@ export async function storeFile(
   contentType: string,
   options: StoreLimits,
 ): Promise<{ size: number; etag: string }> {
-  if (body.length > options.maxBytes) {
-    throw new PayloadTooLargeError(
-      `The file is larger than ${options.maxBytes} bytes: use POST /uploads for large files.`,
-    );
-  }
+  checkStoreSize(body, options);
   const put = await s3.send(
     new PutObjectCommand({
       Bucket: bucket,
