@@ -3,15 +3,25 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { PassThrough, pipeline, Readable } from 'node:stream';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  type S3Client,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ObjectKey } from '../handlers/lib/files/keys';
-import { zipByCopy } from '../handlers/lib/zip/copy';
+import { mapConcurrently } from '../handlers/lib/s3/pool';
+import { COPY_CONCURRENCY, zipByCopy } from '../handlers/lib/zip/copy';
 import { zipToS3 } from '../handlers/lib/zip/stream';
 import { type BenchTarget, benchClient, sourceKey } from './bench-zip-client';
 
-/** zip: the streaming engine; copy: the copy engine (zipByCopy). */
-export type Mode = 'raw' | 'zip' | 'archiver' | 'copy';
+/**
+ * zip: the streaming engine; copy: the copy engine (zipByCopy); raw and s3copy: the floors of any
+ * streaming and any copy engine on this server (the same bytes, no zip).
+ */
+export type Mode = 'raw' | 'zip' | 'archiver' | 'copy' | 's3copy';
 
 export interface ModeRun extends BenchTarget {
   readonly mode: Mode;
@@ -91,6 +101,37 @@ async function copy(s3: S3Client, run: ModeRun): Promise<number> {
   return result.workerBytes;
 }
 
+/**
+ * (e) The least any copy engine can take on this server: every source copied whole into one multipart
+ * upload by UploadPartCopy (as many at once as the copy engine runs), then completed. No zip, no byte
+ * through this process.
+ */
+async function s3copy(s3: S3Client, run: ModeRun): Promise<number> {
+  const target = { Bucket: run.bucket, Key: run.targetKey };
+  const { UploadId } = await s3.send(
+    new CreateMultipartUploadCommand({ ...target, ChecksumAlgorithm: 'CRC32', ChecksumType: 'FULL_OBJECT' }),
+  );
+  const parts = await mapConcurrently(
+    Array.from({ length: run.count }, (_, i) => i),
+    COPY_CONCURRENCY,
+    async (i) => {
+      const { CopyPartResult } = await s3.send(
+        new UploadPartCopyCommand({
+          ...target,
+          UploadId,
+          PartNumber: i + 1,
+          CopySource: `${run.bucket}/${sourceKey(i)}`,
+        }),
+      );
+      return { PartNumber: i + 1, ETag: CopyPartResult?.ETag };
+    },
+  );
+  await s3.send(
+    new CompleteMultipartUploadCommand({ ...target, UploadId, MultipartUpload: { Parts: parts } }),
+  );
+  return 0;
+}
+
 function entriesOf(run: ModeRun) {
   return Array.from({ length: run.count }, (_, i) => ({
     s3Key: benchKey(sourceKey(i)),
@@ -130,7 +171,7 @@ async function main(): Promise<void> {
   const startRssMiB = process.memoryUsage.rss() / MiB;
   const startCpu = process.cpuUsage();
   const started = process.hrtime.bigint();
-  const passed = await { raw, zip, archiver, copy }[run.mode](s3, run);
+  const passed = await { raw, zip, archiver, copy, s3copy }[run.mode](s3, run);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const peakRssMiB = peakRssKiB() / 1024;
   const { user, system } = process.cpuUsage(startCpu);

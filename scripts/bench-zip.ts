@@ -8,6 +8,9 @@
 // peak RSS; --server local runs the embedded S3, which copies ranges and keeps CRC-32s on disk).
 // --force-zip64 (ZIP64 records for every entry, as the tests force them); --unzip-test (also download the
 // verified archive to a temp file and run Debian's `unzip -t` on it: a second, independent reader).
+// --floors (with --engine: also run the floors, the same bytes without a zip: `raw` through the worker,
+// the least any streaming engine takes, and `s3copy` = UploadPartCopy of every source whole + Complete,
+// the least any copy engine takes on this server; their ratio bounds copyVsStreamSpeedup here).
 // --size-mib may be below 1 (0.01 = 10,486 bytes: sizes are whole bytes); --size-kib 10 instead of
 // --size-mib for small files (10,000 × 10 KiB: --count 10000 --size-kib 10).
 // The server and each measured run get a process of their own, so each peak RSS is that run's own, and
@@ -24,6 +27,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs, promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { MIN_PART_BYTES } from '../handlers/lib/s3/limits';
 import { mapConcurrently } from '../handlers/lib/s3/pool';
 import { ZIP_WORKER_PROCESS_ENVIRONMENT } from '../handlers/routes';
 import { type BenchServer, type BenchTarget, benchClient, sourceKey } from './bench-zip-client';
@@ -67,6 +71,7 @@ function options() {
       'force-zip64': { type: 'boolean', default: false },
       'unzip-test': { type: 'boolean', default: false },
       engine: { type: 'string', default: '' },
+      floors: { type: 'boolean', default: false },
     },
   });
   const number = (name: keyof typeof values) => {
@@ -81,11 +86,14 @@ function options() {
     throw new Error('--engine takes copy, stream or copy,stream');
   if (values['size-mib'] !== undefined && values['size-kib'] !== undefined)
     throw new Error('--size-mib or --size-kib, not both');
+  if (values.floors && engines.length === 0) throw new Error('--floors goes with --engine');
   const sizeMiB =
     values['size-kib'] !== undefined ? number('size-kib') / 1024 : Number(values['size-mib'] ?? 5);
   if (!(sizeMiB > 0)) throw new Error('--size-mib must be a positive number');
   // Whole bytes, at least one: 0.01 MiB is 10,486 bytes.
   const objectBytes = Math.max(1, Math.round(sizeMiB * MiB));
+  if (values.floors && objectBytes < MIN_PART_BYTES)
+    throw new Error('--floors copies each source as a multipart part: sources of 5 MiB or more');
   const extra = values.sizes ? values.sizes.split(',').map(Number) : [];
   if (extra.some((size) => !(size > 0))) throw new Error('--sizes takes archive sizes in MiB: 200,2048');
   // Object counts, so that a fractional size never rounds the count up by one.
@@ -104,7 +112,10 @@ function options() {
     verify: values.verify || values['unzip-test'],
     unzipTest: values['unzip-test'],
     forceZip64: values['force-zip64'],
-    engines: engines.map((engine) => (engine === 'copy' ? 'copy' : 'zip') as Mode),
+    engines: [
+      ...engines.map((engine) => (engine === 'copy' ? 'copy' : 'zip') as Mode),
+      ...(values.floors ? (['raw', 's3copy'] as const) : []),
+    ],
   };
 }
 
@@ -283,8 +294,14 @@ function printEngines(
     line.streamRequestsPerGiB = round((medians.zip.requests / bytes) * 1024 ** 3, 1);
     line.streamPeakRssMiB = round(medians.zip.rss, 1);
   }
-  if (medians.copy && medians.zip) {
-    line.copyVsStreamSpeedup = round(median(rounds.map((r) => r.zip.seconds / r.copy.seconds)), 2);
+  const ratio = (slower: Mode, faster: Mode) =>
+    round(median(rounds.map((r) => r[slower].seconds / r[faster].seconds)), 2);
+  if (medians.copy && medians.zip) line.copyVsStreamSpeedup = ratio('zip', 'copy');
+  if (medians.raw && medians.s3copy) {
+    // What any copy engine could gain over any streaming engine on this server, and how near each is.
+    line.floorSpeedup = ratio('raw', 's3copy');
+    if (medians.copy) line.copyShareOfFloor = ratio('s3copy', 'copy');
+    if (medians.zip) line.streamShareOfFloor = ratio('raw', 'zip');
   }
   return line;
 }

@@ -15,6 +15,8 @@ import { noSuchVersion, readableVersion } from './versions';
 /** S3 copies a byte range only out of a source larger than 5 MB (x-amz-copy-source-range). */
 const MIN_RANGED_COPY_SOURCE = 5 * 1024 ** 2;
 const MAX_COPY_PART = 5 * 1024 ** 3;
+/** 1 MiB reads and writes rather than the 64 KiB default: fewer stream turns for the same bytes. */
+const COPY_CHUNK = 1024 ** 2;
 
 /**
  * UploadPartCopy: part `partNumber` of the upload becomes a byte range (`x-amz-copy-source-range:
@@ -63,8 +65,11 @@ export async function uploadPartCopy(
       },
     });
     const size = end - start + 1;
-    const read = size === 0 ? [] : opened.file.createReadStream({ start, end, autoClose: false });
-    await pipeline(read, digest, createWriteStream(path, { flags: 'wx' }));
+    const read =
+      size === 0
+        ? []
+        : opened.file.createReadStream({ start, end, autoClose: false, highWaterMark: COPY_CHUNK });
+    await pipeline(read, digest, createWriteStream(path, { flags: 'wx', highWaterMark: COPY_CHUNK }));
     const checksums: Record<string, string> = { CRC32: crc32.digest() };
     if (extra && checksumAlgorithm) checksums[checksumAlgorithm] = extra.digest();
     const etag = `"${md5.digest('hex')}"`;

@@ -4,6 +4,7 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   PutObjectCommand,
   type S3Client,
   UploadPartCommand,
@@ -61,7 +62,7 @@ describe('local S3: UploadPartCopy', () => {
       }),
     );
 
-  it('mixes uploaded parts and ranged copies into one object, byte for byte', async () => {
+  it('mixes uploaded parts and ranged copies into one object, byte for byte, with its full CRC32', async () => {
     const key = 'zip/mixed';
     const uploadId = await create(key, true);
     const head = randomBytes(5 * MiB);
@@ -89,9 +90,13 @@ describe('local S3: UploadPartCopy', () => {
     );
     const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
     const bytes = Buffer.from(await (got.Body?.transformToByteArray() ?? []));
-    expect(bytes.equals(Buffer.concat([head, range2, source.subarray(6 * MiB, 6 * MiB + 17)]))).to.equal(
-      true,
+    const expected = Buffer.concat([head, range2, source.subarray(6 * MiB, 6 * MiB + 17)]);
+    expect(bytes.equals(expected)).to.equal(true);
+    // Combined from the three parts' CRCs, never read from the joined bytes.
+    const checked = await s3.send(
+      new HeadObjectCommand({ Bucket: BUCKET, Key: key, ChecksumMode: 'ENABLED' }),
     );
+    expect(checked.ChecksumCRC32).to.equal(crc32Base64(crc32(expected)));
   });
 
   it('copies a whole small source without a range, but refuses a range of a source of 5 MB or less', async () => {

@@ -554,3 +554,6 @@ class StreamCursor {
     this.stream.destroy();
   }
 }
+
+/** Copies in flight by default; the bench runs its floor of any copy engine with as many. */
+export const COPY_CONCURRENCY = DEFAULTS.copyConcurrency;
