@@ -20,6 +20,14 @@ function decodeToken(token: string): string {
   return name;
 }
 
+/** `max-keys`: a whole number, at most 1,000 (S3 returns no more, whatever is asked). */
+export function maxKeysOf(query: URLSearchParams): number {
+  const text = query.get('max-keys') ?? '1000';
+  if (!/^\d+$/.test(text))
+    throw invalidArgument('Provided max-keys not an integer or within integer range', 'max-keys', text);
+  return Math.min(Number(text), 1000);
+}
+
 /**
  * ListObjectsV2. Keys come in UTF-8 byte order; with a delimiter, keys sharing the part up to the next
  * delimiter after the prefix roll up into one CommonPrefix. The continuation token is the last name
@@ -30,14 +38,7 @@ export function listObjectsV2(request: S3Request): void {
   const { query } = request;
   const prefix = query.get('prefix') ?? '';
   const delimiter = query.get('delimiter') ?? '';
-  const maxKeysText = query.get('max-keys') ?? '1000';
-  if (!/^\d+$/.test(maxKeysText))
-    throw invalidArgument(
-      'Provided max-keys not an integer or within integer range',
-      'max-keys',
-      maxKeysText,
-    );
-  const maxKeys = Math.min(Number(maxKeysText), 1000);
+  const maxKeys = maxKeysOf(query);
   const token = query.get('continuation-token');
   const startAfter = query.get('start-after') ?? '';
   const encodingType = query.get('encoding-type');

@@ -1,4 +1,5 @@
 import { invalidArgument, malformedXml, noSuchKey, notImplemented, S3Error } from './errors';
+import { maxKeysOf } from './listing';
 import { isDeleteMarker, type ObjectMeta, type ObjectStore, type Version } from './object-store';
 import { receiveText } from './receive';
 import type { S3Request } from './request';
@@ -88,14 +89,7 @@ export function listObjectVersions(request: S3Request): void {
   if (query.has('delimiter')) throw notImplemented('delimiter on ListObjectVersions');
   if (query.has('encoding-type')) throw notImplemented('encoding-type on ListObjectVersions');
   const prefix = query.get('prefix') ?? '';
-  const maxKeysText = query.get('max-keys') ?? '1000';
-  if (!/^\d+$/.test(maxKeysText))
-    throw invalidArgument(
-      'Provided max-keys not an integer or within integer range',
-      'max-keys',
-      maxKeysText,
-    );
-  const maxKeys = Math.min(Number(maxKeysText), 1000);
+  const maxKeys = maxKeysOf(query);
   const keyMarker = query.get('key-marker') ?? '';
   const versionIdMarker = query.get('version-id-marker') ?? undefined;
   if (versionIdMarker !== undefined && keyMarker === '')
