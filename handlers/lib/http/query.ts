@@ -55,3 +55,13 @@ export function intParam(
   }
   return Number(value);
 }
+
+/** `?prefix=&cursor=&limit=` of a listing of the caller's files: 100 by default, 1..1000. */
+export function folderPageQuery(event: Pick<APIGatewayProxyEvent, 'queryStringParameters'>) {
+  const query = queryParams(event, ['prefix', 'cursor', 'limit']);
+  return {
+    prefix: query.prefix ?? '',
+    cursor: query.cursor,
+    limit: intParam(query.limit, 'limit', 100, 1, 1000),
+  };
+}
