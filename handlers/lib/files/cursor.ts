@@ -1,3 +1,9 @@
+import {
+  ListObjectsV2Command,
+  type ListObjectsV2CommandInput,
+  type ListObjectsV2CommandOutput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { BadRequestError } from '../http/errors';
 
 /**
@@ -34,4 +40,33 @@ export function decodeCursor(prefix: string, cursor: string): string {
 
 export function invalidCursor(): BadRequestError {
   return new BadRequestError('Invalid cursor.');
+}
+
+/**
+ * One ListObjectsV2 page under `input.Prefix`, resuming at `cursor` (made by encodeCursor for that prefix).
+ * The page's `nextCursor` is bound to the same prefix; a token S3 refuses is the cursor's fault (400).
+ */
+export async function listPage(
+  s3: S3Client,
+  input: ListObjectsV2CommandInput & { Prefix: string },
+  cursor: string | undefined,
+): Promise<ListObjectsV2CommandOutput & { nextCursor: string | null }> {
+  const token = cursor === undefined ? undefined : decodeCursor(input.Prefix, cursor);
+  const page = await s3
+    .send(new ListObjectsV2Command({ ...input, ContinuationToken: token }))
+    .catch((error: unknown) => {
+      // S3 refuses a token it did not issue (or no longer honours) with InvalidArgument.
+      throw token !== undefined && isInvalidArgument(error) ? invalidCursor() : error;
+    });
+  const nextCursor =
+    page.IsTruncated && page.NextContinuationToken
+      ? encodeCursor(input.Prefix, page.NextContinuationToken)
+      : null;
+  return { ...page, nextCursor };
+}
+
+function isInvalidArgument(error: unknown): boolean {
+  return (
+    typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'InvalidArgument'
+  );
 }

@@ -1,6 +1,6 @@
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { unquoteEtag } from '../s3/etag';
-import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
+import { listPage } from './cursor';
 import { s3Key, userKeyOf } from './keys';
 
 export interface FileEntry {
@@ -31,21 +31,11 @@ export async function listFolder(
   options: ListOptions,
 ): Promise<FolderPage> {
   const prefix = s3Key(identityId, options.prefix, 'folder');
-  const token = options.cursor === undefined ? undefined : decodeCursor(prefix, options.cursor);
-  const page = await s3
-    .send(
-      new ListObjectsV2Command({
-        Bucket: bucket,
-        Prefix: prefix,
-        Delimiter: '/',
-        MaxKeys: options.limit,
-        ContinuationToken: token,
-      }),
-    )
-    .catch((error: unknown) => {
-      // S3 refuses a token it did not issue (or no longer honours) with InvalidArgument: the cursor's fault.
-      throw token !== undefined && isInvalidArgument(error) ? invalidCursor() : error;
-    });
+  const page = await listPage(
+    s3,
+    { Bucket: bucket, Prefix: prefix, Delimiter: '/', MaxKeys: options.limit },
+    options.cursor,
+  );
   // S3 filters by Prefix whatever the token says; userKeyOf re-checks that every key is the caller's.
   return {
     files: (page.Contents ?? []).map((object) => ({
@@ -55,16 +45,6 @@ export async function listFolder(
       etag: unquoteEtag(object.ETag),
     })),
     folders: (page.CommonPrefixes ?? []).map((folder) => userKeyOf(identityId, folder.Prefix ?? '')),
-    nextCursor:
-      page.IsTruncated && page.NextContinuationToken
-        ? encodeCursor(prefix, page.NextContinuationToken)
-        : null,
+    nextCursor: page.nextCursor,
   };
-}
-
-/** S3's answer to a continuation token it did not issue or no longer honours. */
-export function isInvalidArgument(error: unknown): boolean {
-  return (
-    typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'InvalidArgument'
-  );
 }

@@ -1,7 +1,6 @@
-import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { decodeCursor, encodeCursor, invalidCursor } from '../files/cursor';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { listPage } from '../files/cursor';
 import { keyIn, keyUnder } from '../files/keys';
-import { isInvalidArgument } from '../files/list';
 import { mapConcurrently } from '../s3/pool';
 import { isJobId, type JobRef, zipIndexFolder } from './keys';
 import { failedStatus, isStale, JOB_STOPPED, type JobState, readStatus } from './records';
@@ -53,19 +52,7 @@ export async function listJobs(
   options: { cursor?: string; limit: number; queueTimeoutSeconds: number; now?: number },
 ): Promise<JobPage> {
   const prefix = zipIndexFolder(identityId);
-  const token = options.cursor === undefined ? undefined : decodeCursor(prefix, options.cursor);
-  const page = await s3
-    .send(
-      new ListObjectsV2Command({
-        Bucket: bucket,
-        Prefix: prefix,
-        MaxKeys: options.limit,
-        ContinuationToken: token,
-      }),
-    )
-    .catch((error: unknown) => {
-      throw token !== undefined && isInvalidArgument(error) ? invalidCursor() : error;
-    });
+  const page = await listPage(s3, { Bucket: bucket, Prefix: prefix, MaxKeys: options.limit }, options.cursor);
   const entries = (page.Contents ?? []).flatMap(({ Key }) => {
     const match = INDEX_NAME.exec(keyUnder(prefix, Key)?.slice(prefix.length) ?? '');
     if (match === null || !isJobId(match[2])) return [];
@@ -83,6 +70,5 @@ export async function listJobs(
       { id: jobId, status: status.status, name: status.name, createdAt: new Date(createdMs).toISOString() },
     ];
   });
-  const next = page.IsTruncated ? page.NextContinuationToken : undefined;
-  return { jobs: jobs.flat(), nextCursor: next ? encodeCursor(prefix, next) : null };
+  return { jobs: jobs.flat(), nextCursor: page.nextCursor };
 }
