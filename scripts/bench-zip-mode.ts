@@ -22,6 +22,8 @@ export interface ModeRun extends BenchTarget {
   readonly targetKey: string;
   /** ZIP64 records for every entry (zip and copy). */
   readonly forceZip64?: boolean;
+  /** The sources are CSV text (bench/…csv), which both engines deflate. */
+  readonly text?: boolean;
 }
 
 export interface ModeResult {
@@ -35,12 +37,14 @@ export interface ModeResult {
   readonly requests: number;
   /** Source bytes that passed through this process (all of them, but for the copy engine). */
   readonly workerBytes: number;
+  /** The archive's size (zip and copy). */
+  readonly archiveBytes?: number;
 }
 
 const MiB = 1024 * 1024;
 
 async function body(s3: S3Client, run: ModeRun, index: number): Promise<Readable> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: run.bucket, Key: sourceKey(index) }));
+  const object = await s3.send(new GetObjectCommand({ Bucket: run.bucket, Key: sourceKey(index, run.text) }));
   return object.Body as Readable;
 }
 
@@ -58,26 +62,22 @@ async function raw(s3: S3Client, run: ModeRun): Promise<void> {
 }
 
 /** (b) Our engine, with its defaults but the same part size and queue. */
-async function zip(s3: S3Client, run: ModeRun): Promise<void> {
-  const entries = Array.from({ length: run.count }, (_, i) => ({
-    s3Key: benchKey(sourceKey(i)),
-    name: sourceKey(i),
-    size: run.objectBytes,
-  }));
+async function zip(s3: S3Client, run: ModeRun): Promise<Passed> {
   const { bucket, targetKey, partSize, queueSize, forceZip64 } = run;
-  await zipToS3({
+  const { size } = await zipToS3({
     s3,
     bucket,
-    entries,
+    entries: entriesOf(run),
     targetKey: benchKey(targetKey),
     partSizeBytes: partSize,
     queueSize,
     forceZip64,
   });
+  return { archiveBytes: size };
 }
 
 /** (d) The copy engine, with its defaults but the same part size and upload queue. */
-async function copy(s3: S3Client, run: ModeRun): Promise<number> {
+async function copy(s3: S3Client, run: ModeRun): Promise<Passed> {
   const { bucket, targetKey, partSize, queueSize, forceZip64 } = run;
   const result = await zipByCopy({
     forceZip64,
@@ -88,13 +88,19 @@ async function copy(s3: S3Client, run: ModeRun): Promise<number> {
     partSizeBytes: partSize,
     uploadConcurrency: queueSize,
   });
-  return result.workerBytes;
+  return { workerBytes: result.workerBytes, archiveBytes: result.size };
+}
+
+/** What a zip mode tells of its run: source bytes through this process (when not all), archive size. */
+interface Passed {
+  readonly workerBytes?: number;
+  readonly archiveBytes?: number;
 }
 
 function entriesOf(run: ModeRun) {
   return Array.from({ length: run.count }, (_, i) => ({
-    s3Key: benchKey(sourceKey(i)),
-    name: sourceKey(i),
+    s3Key: benchKey(sourceKey(i, run.text)),
+    name: sourceKey(i, run.text),
     size: run.objectBytes,
   }));
 }
@@ -110,7 +116,7 @@ async function archiver(s3: S3Client, run: ModeRun): Promise<void> {
     pipeline(archive, new PassThrough(), () => {}),
   );
   for (let i = 0; i < run.count; i++) {
-    archive.append(await body(s3, run, i), { name: sourceKey(i) });
+    archive.append(await body(s3, run, i), { name: sourceKey(i, run.text) });
     await once(archive, 'entry');
   }
   await Promise.all([archive.finalize(), done]);
@@ -130,7 +136,7 @@ async function main(): Promise<void> {
   const startRssMiB = process.memoryUsage.rss() / MiB;
   const startCpu = process.cpuUsage();
   const started = process.hrtime.bigint();
-  const passed = await { raw, zip, archiver, copy }[run.mode](s3, run);
+  const passed = (await { raw, zip, archiver, copy }[run.mode](s3, run)) || undefined;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const peakRssMiB = peakRssKiB() / 1024;
   const { user, system } = process.cpuUsage(startCpu);
@@ -141,7 +147,8 @@ async function main(): Promise<void> {
     startRssMiB,
     cpuSeconds: (user + system) / 1e6,
     requests,
-    workerBytes: typeof passed === 'number' ? passed : run.count * run.objectBytes,
+    workerBytes: passed?.workerBytes ?? run.count * run.objectBytes,
+    archiveBytes: passed?.archiveBytes,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   s3.destroy();
