@@ -22,7 +22,7 @@ export function benchClient({ server, endpoint }: BenchTarget): S3Client {
   return server === 's3rver' ? withoutBucketTrailingSlash(client) : client;
 }
 
-/** The benchmark's source objects: bench/00000.bin, bench/00001.bin… */
-export function sourceKey(index: number): string {
-  return `bench/${String(index).padStart(5, '0')}.bin`;
+/** The benchmark's source objects: bench/00000.bin, bench/00001.bin…, or bench/00000.csv… with --text. */
+export function sourceKey(index: number, text = false): string {
+  return `bench/${String(index).padStart(5, '0')}.${text ? 'csv' : 'bin'}`;
 }

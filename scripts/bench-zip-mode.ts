@@ -32,6 +32,8 @@ export interface ModeRun extends BenchTarget {
   readonly targetKey: string;
   /** ZIP64 records for every entry (zip and copy). */
   readonly forceZip64?: boolean;
+  /** The sources are CSV text (bench/…csv), which both engines deflate. */
+  readonly text?: boolean;
 }
 
 export interface ModeResult {
@@ -45,12 +47,14 @@ export interface ModeResult {
   readonly requests: number;
   /** Source bytes that passed through this process (all of them, but for the copy engine). */
   readonly workerBytes: number;
+  /** The archive's size (zip and copy). */
+  readonly archiveBytes?: number;
 }
 
 const MiB = 1024 * 1024;
 
 async function body(s3: S3Client, run: ModeRun, index: number): Promise<Readable> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: run.bucket, Key: sourceKey(index) }));
+  const object = await s3.send(new GetObjectCommand({ Bucket: run.bucket, Key: sourceKey(index, run.text) }));
   return object.Body as Readable;
 }
 
@@ -60,34 +64,31 @@ function upload(s3: S3Client, run: ModeRun, stream: Readable): Promise<unknown> 
 }
 
 /** (a) The objects one after another, as one stream, through the same Upload settings: no zip at all. */
-async function raw(s3: S3Client, run: ModeRun): Promise<void> {
+async function raw(s3: S3Client, run: ModeRun): Promise<Passed> {
   async function* concatenated() {
     for (let i = 0; i < run.count; i++) yield* await body(s3, run, i);
   }
   await upload(s3, run, Readable.from(concatenated(), { objectMode: false }));
+  return { archiveBytes: run.count * run.objectBytes };
 }
 
 /** (b) Our engine, with its defaults but the same part size and queue. */
-async function zip(s3: S3Client, run: ModeRun): Promise<void> {
-  const entries = Array.from({ length: run.count }, (_, i) => ({
-    s3Key: benchKey(sourceKey(i)),
-    name: sourceKey(i),
-    size: run.objectBytes,
-  }));
+async function zip(s3: S3Client, run: ModeRun): Promise<Passed> {
   const { bucket, targetKey, partSize, queueSize, forceZip64 } = run;
-  await zipToS3({
+  const { size } = await zipToS3({
     s3,
     bucket,
-    entries,
+    entries: entriesOf(run),
     targetKey: benchKey(targetKey),
     partSizeBytes: partSize,
     queueSize,
     forceZip64,
   });
+  return { archiveBytes: size };
 }
 
 /** (d) The copy engine, with its defaults but the same part size and upload queue. */
-async function copy(s3: S3Client, run: ModeRun): Promise<number> {
+async function copy(s3: S3Client, run: ModeRun): Promise<Passed> {
   const { bucket, targetKey, partSize, queueSize, forceZip64 } = run;
   const result = await zipByCopy({
     forceZip64,
@@ -98,7 +99,13 @@ async function copy(s3: S3Client, run: ModeRun): Promise<number> {
     partSizeBytes: partSize,
     uploadConcurrency: queueSize,
   });
-  return result.workerBytes;
+  return { workerBytes: result.workerBytes, archiveBytes: result.size };
+}
+
+/** What a zip mode tells of its run: source bytes through this process (when not all), archive size. */
+interface Passed {
+  readonly workerBytes?: number;
+  readonly archiveBytes?: number;
 }
 
 /**
@@ -106,7 +113,7 @@ async function copy(s3: S3Client, run: ModeRun): Promise<number> {
  * upload by UploadPartCopy (as many at once as the copy engine runs), then completed. No zip, no byte
  * through this process.
  */
-async function s3copy(s3: S3Client, run: ModeRun): Promise<number> {
+async function s3copy(s3: S3Client, run: ModeRun): Promise<Passed> {
   const target = { Bucket: run.bucket, Key: run.targetKey };
   const { UploadId } = await s3.send(
     new CreateMultipartUploadCommand({ ...target, ChecksumAlgorithm: 'CRC32', ChecksumType: 'FULL_OBJECT' }),
@@ -120,7 +127,7 @@ async function s3copy(s3: S3Client, run: ModeRun): Promise<number> {
           ...target,
           UploadId,
           PartNumber: i + 1,
-          CopySource: `${run.bucket}/${sourceKey(i)}`,
+          CopySource: `${run.bucket}/${sourceKey(i, run.text)}`,
         }),
       );
       return { PartNumber: i + 1, ETag: CopyPartResult?.ETag };
@@ -129,13 +136,13 @@ async function s3copy(s3: S3Client, run: ModeRun): Promise<number> {
   await s3.send(
     new CompleteMultipartUploadCommand({ ...target, UploadId, MultipartUpload: { Parts: parts } }),
   );
-  return 0;
+  return { workerBytes: 0, archiveBytes: run.count * run.objectBytes };
 }
 
 function entriesOf(run: ModeRun) {
   return Array.from({ length: run.count }, (_, i) => ({
-    s3Key: benchKey(sourceKey(i)),
-    name: sourceKey(i),
+    s3Key: benchKey(sourceKey(i, run.text)),
+    name: sourceKey(i, run.text),
     size: run.objectBytes,
   }));
 }
@@ -151,7 +158,7 @@ async function archiver(s3: S3Client, run: ModeRun): Promise<void> {
     pipeline(archive, new PassThrough(), () => {}),
   );
   for (let i = 0; i < run.count; i++) {
-    archive.append(await body(s3, run, i), { name: sourceKey(i) });
+    archive.append(await body(s3, run, i), { name: sourceKey(i, run.text) });
     await once(archive, 'entry');
   }
   await Promise.all([archive.finalize(), done]);
@@ -171,7 +178,7 @@ async function main(): Promise<void> {
   const startRssMiB = process.memoryUsage.rss() / MiB;
   const startCpu = process.cpuUsage();
   const started = process.hrtime.bigint();
-  const passed = await { raw, zip, archiver, copy, s3copy }[run.mode](s3, run);
+  const passed = (await { raw, zip, archiver, copy, s3copy }[run.mode](s3, run)) || undefined;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const peakRssMiB = peakRssKiB() / 1024;
   const { user, system } = process.cpuUsage(startCpu);
@@ -182,7 +189,8 @@ async function main(): Promise<void> {
     startRssMiB,
     cpuSeconds: (user + system) / 1e6,
     requests,
-    workerBytes: typeof passed === 'number' ? passed : run.count * run.objectBytes,
+    workerBytes: passed?.workerBytes ?? run.count * run.objectBytes,
+    archiveBytes: passed?.archiveBytes,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   s3.destroy();

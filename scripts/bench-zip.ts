@@ -12,7 +12,8 @@
 // the least any streaming engine takes, and `s3copy` = UploadPartCopy of every source whole + Complete,
 // the least any copy engine takes on this server; their ratio bounds copyVsStreamSpeedup here).
 // --size-mib may be below 1 (0.01 = 10,486 bytes: sizes are whole bytes); --size-kib 10 instead of
-// --size-mib for small files (10,000 × 10 KiB: --count 10000 --size-kib 10).
+// --size-mib for small files (10,000 × 10 KiB: --count 10000 --size-kib 10). --text: the sources are
+// CSV rows named bench/…csv, which both engines deflate (the engines' table adds each archive's size).
 // The server and each measured run get a process of their own, so each peak RSS is that run's own, and
 // every mode's process gets the zip worker's settings (handlers/routes.ts), as the Lambda does.
 import { execFile, spawn } from 'node:child_process';
@@ -72,6 +73,7 @@ function options() {
       'unzip-test': { type: 'boolean', default: false },
       engine: { type: 'string', default: '' },
       floors: { type: 'boolean', default: false },
+      text: { type: 'boolean', default: false },
     },
   });
   const number = (name: keyof typeof values) => {
@@ -112,6 +114,7 @@ function options() {
     verify: values.verify || values['unzip-test'],
     unzipTest: values['unzip-test'],
     forceZip64: values['force-zip64'],
+    text: values.text,
     engines: [
       ...engines.map((engine) => (engine === 'copy' ? 'copy' : 'zip') as Mode),
       ...(values.floors ? (['raw', 's3copy'] as const) : []),
@@ -133,8 +136,8 @@ async function startServer(server: BenchServer) {
 const SEED_CONCURRENCY = 4;
 
 /**
- * Random bytes, so that nothing along the way can compress or deduplicate them; each object's CRC-32
- * goes into `crcs`, for --verify.
+ * Random bytes, so that nothing along the way can compress or deduplicate them, or with `text` CSV rows;
+ * each object's CRC-32 goes into `crcs`, for --verify.
  */
 async function seed(
   s3: S3Client,
@@ -143,13 +146,26 @@ async function seed(
   to: number,
   bytes: number,
   crcs: number[],
+  text: boolean,
 ) {
   const indexes = Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
   await mapConcurrently(indexes, SEED_CONCURRENCY, async (i) => {
-    const body = randomBytes(bytes);
+    const body = text ? csvRows(i, bytes) : randomBytes(bytes);
     crcs[i] = crc32(body);
-    await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: sourceKey(i), Body: body }));
+    await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: sourceKey(i, text), Body: body }));
   });
+}
+
+/** `bytes` of an export-like CSV: an id, a user, an amount and a date per row, different per object. */
+function csvRows(object: number, bytes: number): Buffer {
+  const rows = ['id,user,amount,date\n'];
+  for (let row = 0, length = rows[0].length; length < bytes; row++) {
+    const id = object * 1_000_000 + row;
+    const line = `${id},user-${(id * 37) % 1000},${((id * 7919) % 100_000) / 100},2026-11-${(row % 28) + 1}\n`;
+    rows.push(line);
+    length += line.length;
+  }
+  return Buffer.from(rows.join('')).subarray(0, bytes);
 }
 
 async function measure(
@@ -170,9 +186,10 @@ async function verify(
   count: number,
   objectBytes: number,
   crcs: readonly number[],
+  text: boolean,
 ): Promise<void> {
   const expected = Array.from({ length: count }, (_, i) => ({
-    name: sourceKey(i),
+    name: sourceKey(i, text),
     size: objectBytes,
     crc32: crcs[i],
   }));
@@ -215,7 +232,7 @@ async function main(): Promise<void> {
   try {
     for (const count of settings.counts) {
       const totalMiB = (count * objectBytes) / MiB;
-      await seed(s3, server.target, seeded, count, objectBytes, crcs);
+      await seed(s3, server.target, seeded, count, objectBytes, crcs, settings.text);
       seeded = Math.max(seeded, count);
       const rounds: Record<Mode, ModeResult>[] = [];
       for (let i = 0; i < settings.runs; i++) {
@@ -224,13 +241,13 @@ async function main(): Promise<void> {
         // change in the machine's load weighs on all modes alike.
         for (const mode of [...MODES.slice(i % MODES.length), ...MODES.slice(0, i % MODES.length)]) {
           const targetKey = `zip/bench/${mode}.zip`;
-          const { partSize, queueSize, forceZip64 } = settings;
+          const { partSize, queueSize, forceZip64, text } = settings;
           round[mode] = await measure(
-            { ...server.target, mode, count, objectBytes, partSize, queueSize, targetKey, forceZip64 },
+            { ...server.target, mode, count, objectBytes, partSize, queueSize, targetKey, forceZip64, text },
             settings.processEnvironment,
           );
           if ((mode === 'zip' || mode === 'copy') && settings.verify && i === settings.runs - 1) {
-            await verify(s3, server.target.bucket, targetKey, count, objectBytes, crcs);
+            await verify(s3, server.target.bucket, targetKey, count, objectBytes, crcs, settings.text);
             if (settings.unzipTest) await unzipTest(s3, server.target.bucket, targetKey);
           }
           await s3.send(new DeleteObjectCommand({ Bucket: server.target.bucket, Key: targetKey }));
@@ -264,20 +281,24 @@ function printEngines(
     `\n${(bytes / MiB).toFixed(1)} MiB in ${count} objects of ${objectBytes} bytes, ${settings.server}, ` +
       `${settings.runs} round(s)`,
   );
-  console.log('engine   seconds  MiB/s  worker MiB  requests  peak RSS MiB');
-  const medians = {} as Record<Mode, { seconds: number; workerBytes: number; requests: number; rss: number }>;
+  console.log('engine   seconds  MiB/s  worker MiB  requests  peak RSS MiB  archive MiB');
+  const medians = {} as Record<
+    Mode,
+    { seconds: number; workerBytes: number; requests: number; rss: number; archiveBytes: number }
+  >;
   for (const mode of MODES) {
     const m = {
       seconds: median(rounds.map((r) => r[mode].seconds)),
       workerBytes: median(rounds.map((r) => r[mode].workerBytes)),
       requests: median(rounds.map((r) => r[mode].requests)),
       rss: median(rounds.map((r) => r[mode].peakRssMiB)),
+      archiveBytes: median(rounds.map((r) => r[mode].archiveBytes ?? 0)),
     };
     medians[mode] = m;
     const name = mode === 'zip' ? 'stream' : mode;
     console.log(
       `${name.padEnd(7)}${fixed(m.seconds)}${fixed(bytes / MiB / m.seconds)}${fixed(m.workerBytes / MiB).padStart(11)}` +
-        `${String(m.requests).padStart(10)}${fixed(m.rss).padStart(13)}`,
+        `${String(m.requests).padStart(10)}${fixed(m.rss).padStart(13)}${fixed(m.archiveBytes / MiB).padStart(13)}`,
     );
   }
   const round = (value: number, places = 3) => Math.round(value * 10 ** places) / 10 ** places;
@@ -288,11 +309,13 @@ function printEngines(
     line.requestsPerGiB = round((medians.copy.requests / bytes) * 1024 ** 3, 1);
     line.copySeconds = round(medians.copy.seconds);
     line.copyPeakRssMiB = round(medians.copy.rss, 1);
+    line.copyArchiveBytes = medians.copy.archiveBytes;
   }
   if (medians.zip) {
     line.streamSeconds = round(medians.zip.seconds);
     line.streamRequestsPerGiB = round((medians.zip.requests / bytes) * 1024 ** 3, 1);
     line.streamPeakRssMiB = round(medians.zip.rss, 1);
+    line.streamArchiveBytes = medians.zip.archiveBytes;
   }
   const ratio = (slower: Mode, faster: Mode) =>
     round(median(rounds.map((r) => r[slower].seconds / r[faster].seconds)), 2);

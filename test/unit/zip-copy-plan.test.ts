@@ -1,16 +1,87 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
-import { copyRanges, type PlanInput, planCopyZip } from '../../handlers/lib/zip/copy-plan';
+import {
+  CopyLayout,
+  copyRanges,
+  type EntryMode,
+  entryModes,
+  type ModeInput,
+  maxHead,
+  type PlannedPart,
+  type PlanSettings,
+  partsBound,
+} from '../../handlers/lib/zip/copy-plan';
+import { archiveSizeBound, partSizeFor } from '../../handlers/lib/zip/part-size';
+import { dataDescriptorSize, localHeaderSize } from '../../handlers/lib/zip/records';
 
 const MiB = 1024 * 1024;
 const SETTINGS = { partSize: 8 * MiB, copyPartSize: 64 * MiB, copyFrom: 10 * MiB, forceZip64: false };
 
-function input(name: string, size: number, crc?: number): PlanInput {
-  return { name, size, mtime: new Date(0), crc };
+function input(name: string, size: number, crc?: number): ModeInput {
+  return { name, size, crc };
 }
 
-describe('planCopyZip', () => {
-  const cases: [string, PlanInput[]][] = [
+/** Lays the inputs out as the copy engine does, each small file's data taking `dataSizes[i]` bytes. */
+function layOut(inputs: ModeInput[], settings: PlanSettings = SETTINGS, dataSizes?: number[]) {
+  const modes = entryModes(inputs, settings);
+  const layout = new CopyLayout(settings);
+  const parts: PlannedPart[] = [];
+  inputs.forEach((file, index) => {
+    const dataSize = modes[index] === 'buffer' ? (dataSizes?.[index] ?? file.size) : file.size;
+    const deflated = dataSize < file.size;
+    const mode = modes[index];
+    parts.push(...layout.place({ ...file, mtime: new Date(0), mode, dataSize, deflated }));
+  });
+  const end = layout.finish();
+  parts.push(...end.parts);
+  return { modes, entries: layout.entries, parts, archiveSize: end.archiveSize };
+}
+
+/** S3's rules, and that the parts cover the archive and each entry's bytes exactly once. */
+function expectValid(inputs: ModeInput[], settings: PlanSettings, dataSizes?: number[]) {
+  const plan = layOut(inputs, settings, dataSizes);
+  expect(plan.parts.map((part) => part.partNumber)).to.deep.equal(plan.parts.map((_, i) => i + 1));
+  expect(plan.parts.reduce((sum, part) => sum + part.size, 0)).to.equal(plan.archiveSize);
+  for (const part of plan.parts.slice(0, -1))
+    expect(part.size, `part ${part.partNumber}`).to.be.at.least(MIN_PART_BYTES);
+  expect(plan.parts.length).to.be.at.most(partsBound(inputs, plan.modes, settings));
+  let offset = 0;
+  for (const part of plan.parts) {
+    if (part.kind === 'copy') {
+      offset += part.size;
+      continue;
+    }
+    for (const piece of part.pieces) {
+      const entry = piece.kind === 'directory' ? undefined : plan.entries[piece.entry];
+      if (piece.kind === 'header') expect(entry?.offset).to.equal(offset);
+      if (piece.kind === 'header') offset += localHeaderSize(entry as NonNullable<typeof entry>);
+      if (piece.kind === 'data') offset += piece.end - piece.start;
+      if (piece.kind === 'descriptor') offset += dataDescriptorSize(entry as NonNullable<typeof entry>);
+    }
+  }
+  for (const entry of plan.entries) {
+    const data = plan.parts.flatMap((part) =>
+      part.kind === 'copy'
+        ? part.entry === entry.index
+          ? [[part.start, part.end]]
+          : []
+        : part.pieces.flatMap((p) =>
+            p.kind === 'data' && p.entry === entry.index ? [[p.start, p.end]] : [],
+          ),
+    );
+    const covered = data.reduce((at, [start, end]) => (start === at ? end : Number.NaN), 0);
+    expect(covered, entry.name.toString()).to.equal(entry.mode === 'copy' ? entry.size : entry.dataSize);
+    if (entry.mode !== 'copy') continue;
+    expect(entry.head).to.be.at.most(maxHead(inputs[entry.index], settings.forceZip64));
+    for (const part of plan.parts.filter((p) => p.kind === 'copy' && p.entry === entry.index))
+      expect(part.size).to.be.at.least(MIN_PART_BYTES);
+  }
+  return plan;
+}
+
+describe('CopyLayout', () => {
+  const cases: [string, ModeInput[]][] = [
     [
       'large files back to back',
       [input('a', 100 * MiB, 1), input('b', 64 * MiB + 1, 2), input('c', 10 * MiB, 3)],
@@ -36,27 +107,104 @@ describe('planCopyZip', () => {
   ];
   for (const [title, inputs] of cases) {
     it(`covers the archive with parts of 5 MiB or more but the last: ${title}`, () => {
-      const plan = planCopyZip(inputs, SETTINGS);
-      expect(plan.parts.map((part) => part.partNumber)).to.deep.equal(plan.parts.map((_, i) => i + 1));
-      expect(plan.parts.reduce((sum, part) => sum + part.size, 0)).to.equal(plan.archiveSize);
-      for (const part of plan.parts.slice(0, -1))
-        expect(part.size, `part ${part.partNumber}`).to.be.at.least(MIN_PART_BYTES);
-      for (const entry of plan.entries.filter((e) => e.mode === 'copy')) {
-        const copied = plan.parts.filter((p) => p.kind === 'copy' && p.entry === entry.index);
-        expect(copied[0]).to.include({ start: entry.head });
-        expect(copied.at(-1)).to.include({ end: entry.size });
-        expect(entry.head).to.be.at.most(MIN_PART_BYTES);
-      }
+      expectValid(inputs, SETTINGS);
+      // Deflated to a tenth: the same rules hold.
+      expectValid(
+        inputs,
+        SETTINGS,
+        inputs.map((file) => Math.floor(file.size / 10)),
+      );
     });
   }
 
   it('copies only files with a CRC-32 from copyFrom on; the rest passes through, CRC-less large ones streamed', () => {
-    const plan = planCopyZip(
-      [input('a', 20 * MiB, 1), input('b', 20 * MiB), input('c', 9 * MiB, 1)],
-      SETTINGS,
-    );
+    const plan = layOut([input('a', 20 * MiB, 1), input('b', 20 * MiB), input('c', 9 * MiB, 1)]);
     expect(plan.entries.map((e) => e.mode)).to.deep.equal(['copy', 'stream', 'buffer']);
     expect(plan.entries[0].head).to.equal(MIN_PART_BYTES - 30 - 1);
+  });
+
+  it('sizes the head from the deflated bytes: a gap of text that shrinks under 5 MiB is topped up', () => {
+    // 6 MiB of text before a copied file: stored, the gap fills its own part (no head); deflated to
+    // 1 MiB, a layout planned from the stored sizes would leave a 1 MiB part before the copies.
+    const texts = Array.from({ length: 6 }, (_, i) => input(`t${i}.csv`, MiB));
+    const inputs = [...texts, input('big.bin', 20 * MiB, 7)];
+    const headers = texts.reduce((sum, t) => sum + 30 + t.name.length, 0) + 30 + 'big.bin'.length;
+
+    const stored = expectValid(inputs, SETTINGS);
+    expect(stored.entries[6].head).to.equal(0);
+    expect(stored.parts[0]).to.include({ kind: 'upload', size: 6 * MiB + headers });
+
+    const deflated = expectValid(inputs, SETTINGS, [...texts.map(() => MiB / 6), 20 * MiB]);
+    expect(deflated.entries[0].deflated).to.equal(true);
+    expect(deflated.entries[6].head).to.equal(MIN_PART_BYTES - MiB - headers);
+    expect(deflated.parts[0]).to.include({ kind: 'upload', size: MIN_PART_BYTES });
+    expect(deflated.parts[1]).to.include({ kind: 'copy', start: deflated.entries[6].head, end: 20 * MiB });
+  });
+
+  it('tops up to exactly 5 MiB when the deflated gap ends one byte under, and adds no head one byte over', () => {
+    const header = (name: string) => 30 + name.length;
+    const at = MIN_PART_BYTES - header('a.txt') - header('big');
+    const inputs = [input('a.txt', 7 * MiB), input('big', 12 * MiB, 1)];
+    const under = expectValid(inputs, SETTINGS, [at - 1, 12 * MiB]);
+    expect(under.entries[1].head).to.equal(1);
+    expect(under.parts[0].size).to.equal(MIN_PART_BYTES);
+    const over = expectValid(inputs, SETTINGS, [at + 1, 12 * MiB]);
+    expect(over.entries[1].head).to.equal(0);
+    expect(over.parts[0].size).to.equal(MIN_PART_BYTES + 1);
+  });
+
+  it('keeps ZIP64 local headers for forced ZIP64 and puts the deflated size in the data pieces', () => {
+    const settings = { ...SETTINGS, forceZip64: true };
+    const plan = expectValid([input('a.json', 3 * MiB), input('big', 11 * MiB, 1)], settings, [1000]);
+    expect(plan.entries[0]).to.include({ dataSize: 1000, deflated: true, size: 3 * MiB });
+    expect(plan.entries[1].head).to.equal(MIN_PART_BYTES - (30 + 6 + 20) - 1000 - (30 + 3 + 20));
+  });
+
+  it('copies nothing when the copies could need more than 10,000 parts', () => {
+    // 5,200 copies need 10,400 parts: every file streams, in parts sized to fit, as partSizeFor sizes them.
+    const many = Array.from({ length: 5200 }, (_, i) => input(`f${i}`, 20 * MiB, i));
+    const settings = { ...SETTINGS, partSize: partSizeFor(archiveSizeBound(many)) };
+    expect(new Set(entryModes(many, settings))).to.deep.equal(new Set(['stream']));
+    expect(new Set(entryModes(many.slice(0, 4000), settings))).to.deep.equal(new Set(['copy']));
+  });
+
+  it('keeps every rule for any sizes, CRC-32s and deflated sizes (fast-check)', () => {
+    const size = fc.oneof(
+      fc.integer({ min: 0, max: 70_000 }),
+      fc.integer({ min: MIN_PART_BYTES - 100, max: MIN_PART_BYTES + 100 }),
+      fc.integer({ min: 1, max: 12 * MiB }),
+      fc.integer({ min: 10 * MiB - 100, max: 70 * MiB }),
+    );
+    const file = fc.record({
+      size,
+      crc: fc.option(fc.nat(), { nil: undefined }),
+      // A deflated file keeps this share of its bytes (1: it stays stored).
+      kept: fc.oneof(fc.constant(1), fc.double({ min: 0, max: 1, noNaN: true })),
+      nameLength: fc.integer({ min: 1, max: 40 }),
+    });
+    const settings = fc.record({
+      partSize: fc.constantFrom(5 * MiB, 8 * MiB, 9 * MiB + 7),
+      copyPartSize: fc.constantFrom(5 * MiB, 8 * MiB, 64 * MiB),
+      copyFrom: fc.constantFrom(6 * MiB, 10 * MiB, 16 * MiB),
+      forceZip64: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(file, { minLength: 1, maxLength: 40 }), settings, (files, chosen) => {
+        const inputs = files.map((f, i) => input(`${i}`.padEnd(f.nameLength, 'x'), f.size, f.crc));
+        const dataSizes = files.map((f) => Math.floor(f.size * f.kept));
+        expectValid(inputs, chosen, dataSizes);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('partsBound', () => {
+  it('is what the worst case (every file stored, every head full) needs, or more', () => {
+    const inputs = [input('a', 30 * MiB, 1), input('b', 100), input('c', 20 * MiB, 2)];
+    const modes: EntryMode[] = ['copy', 'buffer', 'copy'];
+    expect(layOut(inputs).parts.length).to.equal(5);
+    expect(partsBound(inputs, modes, SETTINGS)).to.be.within(5, 6);
   });
 });
 

@@ -111,7 +111,8 @@ export async function runJob(
   );
   try {
     // The copy engine: S3 copies every large file with a known CRC-32 (UploadPartCopy); small files,
-    // heads and files without a usable CRC-32 pass through the worker. Every entry is stored.
+    // heads and files without a usable CRC-32 pass through the worker; small files of text types are
+    // deflated, everything else is stored.
     const archive = await zipByCopy({
       s3,
       bucket,

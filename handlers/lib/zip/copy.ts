@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import { crc32 } from 'node:zlib';
+import { promisify } from 'node:util';
+import { crc32, deflateRaw } from 'node:zlib';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -14,13 +15,15 @@ import { crc32OfBase64 } from '../s3/crc32';
 import { multipartETag } from '../s3/etag';
 import { headObject } from '../s3/head';
 import { mapConcurrently } from '../s3/pool';
+import { isCompressible } from './compression';
 import {
-  type CopyPlan,
-  type PlanInput,
+  CopyLayout,
+  type EntryMode,
+  entryModes,
+  maxHead,
   type PlannedEntry,
   type PlannedPart,
-  planCopyZip,
-  TooManyPartsError,
+  type PlanSettings,
 } from './copy-plan';
 import { ZipFailedError } from './errors';
 import { archiveSizeBound, partSizeFor } from './part-size';
@@ -31,6 +34,12 @@ import { checkEntries, stoppedError, uploadError, type ZipEntry, type ZipToS3Opt
 const MiB = 1024 * 1024;
 
 export interface CopyZipOptions extends Omit<ZipToS3Options, 'compress' | 'queueSize' | 'prefetch'> {
+  /**
+   * Whether to deflate a file the worker reads whole (under `copyFrom`, or without a copy); it is
+   * deflated only if that makes it smaller. Copied and streamed files are stored.
+   * @default deflate only types that usually shrink (text, csv, json…), as the streaming engine does
+   */
+  readonly compress?: (entry: ZipEntry) => boolean;
   /** Bytes per UploadPartCopy. @default 64 MiB */
   readonly copyPartSize?: number;
   /** UploadPartCopy requests at once (they cost the worker no memory). @default 8 */
@@ -54,13 +63,16 @@ const DEFAULTS = { copyPartSize: 64 * MiB, copyConcurrency: 8, uploadConcurrency
 /** Small files and heads read ahead of the part being assembled: count and bytes. */
 const READ_AHEAD = { objects: 16, bytes: 8 * MiB };
 const HEAD_CONCURRENCY = 16;
+/** zlib's deflate in its thread pool, as yazl deflates (raw, default level): the event loop stays free. */
+const deflate = promisify(deflateRaw);
 
 /**
- * Writes a stored zip of the entries under `targetKey` as zipToS3 does (same names, sizes, ZIP64 rules,
+ * Writes a zip of the entries under `targetKey` as zipToS3 does (same names, sizes, ZIP64 rules,
  * progress, failures and clean-up), but lets S3 copy the bytes of every large file whose CRC-32 S3 has
  * (UploadPartCopy): its local header carries CRC and sizes, and the worker reads only the head that fills
- * the part before it to 5 MiB. Small files and files without a CRC-32 pass through the worker (the latter
- * with a data descriptor, as the streaming engine writes them). Every entry is stored.
+ * the part before it to 5 MiB. Small files pass through the worker whole, deflated when `compress` says
+ * so and it makes them smaller; files without a CRC-32 stream through it, stored, with a data descriptor
+ * (as the streaming engine writes them). Copied files are stored: S3 copies bytes as they are.
  */
 export async function zipByCopy(options: CopyZipOptions): Promise<CopyZipResult> {
   checkEntries(options.entries);
@@ -69,7 +81,7 @@ export async function zipByCopy(options: CopyZipOptions): Promise<CopyZipResult>
 }
 
 class CopyZip {
-  private readonly settings: typeof DEFAULTS & { partSize: number };
+  private readonly settings: PlanSettings & { copyConcurrency: number; uploadConcurrency: number };
   private readonly requests = new AbortController();
   private failure?: ZipFailedError;
   private uploadId?: string;
@@ -77,8 +89,14 @@ class CopyZip {
   private readonly crcs: number[];
   private readonly etags: (string | undefined)[];
   private readonly remaining: number[];
+  private readonly deflated: boolean[];
+  /** Read whole or by their heads, in archive order: the entries' indices, and each one's position. */
+  private readOrder: number[] = [];
+  private readonly readPosition = new Map<number, number>();
   private readonly reads = new Map<number, Promise<Buffer>>();
-  private readAheadFrom = 0;
+  /** The read-ahead window starts at readOrder[readFrom]; readOrder[nextFetch] is the next read to start. */
+  private readFrom = 0;
+  private nextFetch = 0;
   private readonly streams = new Map<number, StreamCursor>();
   private readonly inFlight = new Set<Promise<void>>();
   private filesDone = 0;
@@ -86,8 +104,9 @@ class CopyZip {
   private nextReportAt = 0;
   private workerBytes = 0;
   private copiedBytes = 0;
-  private plan!: CopyPlan;
-  private readList: PlannedEntry[] = [];
+  private modes: EntryMode[] = [];
+  private placed: PlannedEntry[] = [];
+  private archive = { size: 0, directoryOffset: 0, directorySize: 0 };
 
   constructor(private readonly options: CopyZipOptions) {
     this.settings = {
@@ -97,8 +116,10 @@ class CopyZip {
       copyFrom: options.copyFrom ?? DEFAULTS.copyFrom,
       // Raised, as the streaming engine does, when the archive would not fit S3's 10,000 parts.
       partSize: partSizeFor(archiveSizeBound(options.entries), options.partSizeBytes),
+      forceZip64: options.forceZip64 ?? false,
     };
     this.crcs = options.entries.map(() => 0);
+    this.deflated = options.entries.map(() => false);
     this.etags = options.entries.map(() => undefined);
     this.remaining = options.entries.map((entry) => entry.size);
   }
@@ -110,23 +131,27 @@ class CopyZip {
     let completing = false;
     try {
       const known = await this.sourceChecksums();
-      this.plan = this.planned(
+      this.modes = entryModes(
         this.options.entries.map((entry, index) => ({
           name: entry.name,
           size: entry.size,
-          mtime: entry.lastModified ?? new Date(),
           crc: known[index],
         })),
+        this.settings,
       );
-      this.readList = this.plan.entries.filter((entry) => entry.mode === 'buffer' || entry.head > 0);
-      for (const entry of this.plan.entries)
-        if (known[entry.index] !== undefined) this.crcs[entry.index] = known[entry.index] as number;
+      this.modes.forEach((mode, index) => {
+        if (mode === 'copy') this.crcs[index] = known[index] as number;
+        if (mode === 'copy' || mode === 'buffer') {
+          this.readPosition.set(index, this.readOrder.length);
+          this.readOrder.push(index);
+        }
+      });
       await this.createUpload();
       await this.writeParts();
       completing = true;
       const etag = await this.complete();
       return {
-        size: this.plan.archiveSize,
+        size: this.archive.size,
         etag,
         workerBytes: this.workerBytes,
         copiedBytes: this.copiedBytes,
@@ -138,7 +163,7 @@ class CopyZip {
       const etag = completing ? await this.ownArchiveETag() : undefined;
       if (etag)
         return {
-          size: this.plan.archiveSize,
+          size: this.archive.size,
           etag,
           workerBytes: this.workerBytes,
           copiedBytes: this.copiedBytes,
@@ -147,23 +172,6 @@ class CopyZip {
       throw reason;
     } finally {
       signal?.removeEventListener('abort', stop);
-    }
-  }
-
-  /**
-   * The plan with copies; or, when thousands of large files would need more than S3's 10,000 parts, the
-   * plan without any (every file through the worker, as streaming does, in parts sized to fit).
-   */
-  private planned(inputs: PlanInput[]): CopyPlan {
-    const settings = { ...this.settings, forceZip64: this.options.forceZip64 ?? false };
-    try {
-      return planCopyZip(inputs, settings);
-    } catch (error) {
-      if (!(error instanceof TooManyPartsError)) throw error;
-      return planCopyZip(
-        inputs.map(({ crc: _, ...input }) => input),
-        settings,
-      );
     }
   }
 
@@ -225,21 +233,44 @@ class CopyZip {
     if (!this.uploadId) throw uploadError(new Error('CreateMultipartUpload returned no upload id'));
   }
 
-  /** Assembles the worker's parts in order while copies and uploads run, each kind within its limit. */
+  /**
+   * Lays the entries out in order, each once its data's size is known (a small file's once it is read and
+   * deflated), and writes the parts that completes while copies and uploads run, each kind within its
+   * limit.
+   */
   private async writeParts(): Promise<void> {
     const copies = new Slots(this.settings.copyConcurrency);
     const uploads = new Slots(this.settings.uploadConcurrency);
-    for (const part of this.plan.parts) {
-      this.check();
-      if (part.kind === 'copy') {
-        await copies.take();
-        this.start(this.copyPart(part), copies);
-      } else {
-        const body = await this.assemble(part);
-        await uploads.take();
-        this.start(this.uploadPart(part.partNumber, body), uploads);
+    const write = async (parts: PlannedPart[]) => {
+      for (const part of parts) {
+        this.check();
+        if (part.kind === 'copy') {
+          await copies.take();
+          this.start(this.copyPart(part), copies);
+        } else {
+          const body = await this.assemble(part);
+          await uploads.take();
+          this.start(this.uploadPart(part.partNumber, body), uploads);
+        }
       }
+    };
+    const layout = new CopyLayout(this.settings);
+    this.placed = layout.entries;
+    for (const [index, entry] of this.options.entries.entries()) {
+      this.check();
+      const mode = this.modes[index];
+      const data = mode === 'buffer' ? await this.read(index) : undefined;
+      const mtime = entry.lastModified ?? new Date();
+      const dataSize = data?.length ?? entry.size;
+      const deflated = this.deflated[index];
+      const parts = layout.place({ name: entry.name, size: entry.size, mtime, mode, dataSize, deflated });
+      const unused = mode === 'copy' ? this.placed[index].head === 0 : mode === 'buffer' && dataSize === 0;
+      if (unused) this.skipRead(index);
+      await write(parts);
     }
+    const { parts, archiveSize, directoryOffset, directorySize } = layout.finish();
+    this.archive = { size: archiveSize, directoryOffset, directorySize };
+    await write(parts);
     while (this.inFlight.size > 0) await Promise.allSettled(this.inFlight);
     this.check();
   }
@@ -313,9 +344,8 @@ class CopyZip {
         at += this.directory().copy(body, at);
         continue;
       }
-      const entry = this.plan.entries[piece.entry];
+      const entry = this.placed[piece.entry];
       if (piece.kind === 'header') {
-        if (entry.mode === 'buffer' && entry.size > 0) this.crcs[entry.index] = crc32(await this.read(entry));
         at += localHeader(entry, this.crcs[entry.index]).copy(body, at);
         if (entry.size === 0) this.progress(entry.index, 0);
       } else if (piece.kind === 'descriptor') {
@@ -324,8 +354,10 @@ class CopyZip {
         const length = piece.end - piece.start;
         await this.data(entry, piece.start, piece.end, body.subarray(at, at + length));
         at += length;
-        this.workerBytes += length;
-        this.progress(entry.index, length);
+        // Source bytes: a deflated file counts whole with its last piece.
+        const read = !entry.deflated ? length : piece.end === entry.dataSize ? entry.size : 0;
+        this.workerBytes += read;
+        if (read > 0) this.progress(entry.index, read);
       }
     }
     if (at !== part.size)
@@ -348,44 +380,63 @@ class CopyZip {
       if (end === entry.size) this.streams.delete(entry.index);
       return;
     }
-    const whole = await this.read(entry);
+    const whole = await this.read(entry.index);
     whole.copy(target, 0, start, end);
-    const last = entry.mode === 'buffer' ? entry.size : entry.head;
+    const last = entry.mode === 'buffer' ? entry.dataSize : entry.head;
     if (end === last) this.reads.delete(entry.index);
   }
 
-  /** A small file whole, or a copied file's head: started a little ahead of the part that needs it. */
-  private read(entry: PlannedEntry): Promise<Buffer> {
-    const position = this.readList.indexOf(entry, this.readAheadFrom);
-    if (position >= 0) this.readAheadFrom = position;
+  /**
+   * A small file whole (deflated when that pays), or a copied file's longest head: read a little ahead
+   * of the part that needs it, each once, in archive order, within READ_AHEAD.
+   */
+  private read(index: number): Promise<Buffer> {
+    this.readFrom = Math.max(this.readFrom, this.readPosition.get(index) as number);
     let bytes = 0;
-    for (
-      let i = this.readAheadFrom;
-      i < this.readList.length && i < this.readAheadFrom + READ_AHEAD.objects;
-      i++
-    ) {
-      const next = this.readList[i];
-      if (i > this.readAheadFrom && bytes > READ_AHEAD.bytes) break;
-      if (!this.reads.has(next.index)) {
+    for (let i = this.readFrom; i < this.readOrder.length && i < this.readFrom + READ_AHEAD.objects; i++) {
+      if (i > this.readFrom && bytes > READ_AHEAD.bytes) break;
+      const next = this.readOrder[i];
+      if (i >= this.nextFetch) {
         const reading = this.fetch(next);
         reading.catch((error: unknown) => this.fail(asZipError(error)));
-        this.reads.set(next.index, reading);
+        this.reads.set(next, reading);
+        this.nextFetch = i + 1;
       }
-      bytes += next.mode === 'buffer' ? next.size : next.head;
+      bytes += this.readLength(next);
     }
-    return this.reads.get(entry.index) as Promise<Buffer>;
+    return this.reads.get(index) as Promise<Buffer>;
   }
 
-  private async fetch(planned: PlannedEntry): Promise<Buffer> {
-    const entry = this.options.entries[planned.index];
-    const length = planned.mode === 'buffer' ? planned.size : planned.head;
+  /**
+   * An empty file, or a copied file whose part already held 5 MiB (no head), has no bytes to write: its
+   * read is dropped, or never started (every read before it has started, as each entry before it was
+   * read when laid out or written).
+   */
+  private skipRead(index: number): void {
+    this.nextFetch = Math.max(this.nextFetch, (this.readPosition.get(index) as number) + 1);
+    this.reads.delete(index);
+  }
+
+  private readLength(index: number): number {
+    const entry = this.options.entries[index];
+    return this.modes[index] === 'copy' ? maxHead(entry, this.settings.forceZip64) : entry.size;
+  }
+
+  /**
+   * Reads a small file or a copied file's longest head (the layout decides later how much of it is
+   * used). A small file's CRC-32 is taken here; it is then deflated if asked and if that makes it smaller.
+   */
+  private async fetch(index: number): Promise<Buffer> {
+    const entry = this.options.entries[index];
+    const copied = this.modes[index] === 'copy';
+    const length = this.readLength(index);
     const response = await this.options.s3
       .send(
         new GetObjectCommand({
           Bucket: this.options.bucket,
           Key: entry.s3Key,
-          Range: planned.mode === 'copy' ? `bytes=0-${length - 1}` : undefined,
-          IfMatch: this.etags[planned.index],
+          Range: copied ? `bytes=0-${length - 1}` : undefined,
+          IfMatch: this.etags[index],
         }),
         this.abortable(),
       )
@@ -404,7 +455,14 @@ class CopyZip {
     } catch (error) {
       throw readError(entry, error);
     }
-    return bytes;
+    if (copied) return bytes;
+    this.crcs[index] = crc32(bytes);
+    const compress = this.options.compress ?? ((file: ZipEntry) => isCompressible(file.name));
+    if (length === 0 || !compress(entry)) return bytes;
+    const deflated = await deflate(bytes);
+    if (deflated.length >= length) return bytes;
+    this.deflated[index] = true;
+    return deflated;
   }
 
   private async openStream(planned: PlannedEntry): Promise<Readable> {
@@ -423,7 +481,8 @@ class CopyZip {
   }
 
   private directory(): Buffer {
-    const { entries, directoryOffset, directorySize } = this.plan;
+    const { directoryOffset, directorySize } = this.archive;
+    const entries = this.placed;
     return Buffer.concat([
       ...entries.map((entry) => centralRecord(entry, this.crcs[entry.index])),
       endRecords({

@@ -1,5 +1,5 @@
 /**
- * The zip records the copy engine writes around stored entries, laid out as yazl lays them out (APPNOTE
+ * The zip records the copy engine writes around its entries (stored, or deflated as yazl deflates), laid out as yazl lays them out (APPNOTE
  * 6.3: UTF-8 names, Unix "made by", an Info-ZIP timestamp in the central directory, ZIP64 records per
  * entry when a size or an offset needs them), so that both engines' archives read alike.
  */
@@ -16,6 +16,8 @@ const ZIP64_END_RECORD = 56;
 const ZIP64_END_LOCATOR = 20;
 const UTF8_NAME = 1 << 11;
 const DATA_DESCRIPTOR_FOLLOWS = 1 << 3;
+const STORED = 0;
+const DEFLATED = 8;
 const VERSION_NEEDED = 20;
 const VERSION_NEEDED_ZIP64 = 45;
 const VERSION_MADE_BY = (3 << 8) | 63;
@@ -23,10 +25,15 @@ const VERSION_MADE_BY = (3 << 8) | 63;
 const FILE_ATTRIBUTES = (0o100664 << 16) >>> 0;
 const MAX_32 = 0xffffffff;
 
-/** What the records say about one stored entry. */
+/** What the records say about one entry. */
 export interface RecordEntry {
   readonly name: Buffer;
+  /** The file's size. */
   readonly size: number;
+  /** Its bytes in the archive: the deflated size when `deflated`, else `size`. */
+  readonly dataSize: number;
+  /** Method 8 (raw deflate) rather than 0 (stored). */
+  readonly deflated: boolean;
   /** Where its local header starts in the archive. */
   readonly offset: number;
   readonly mtime: Date;
@@ -74,12 +81,12 @@ export function localHeader(entry: RecordEntry, crc: number): Buffer {
   header.writeUInt32LE(0x04034b50, 0);
   header.writeUInt16LE(zip64 ? VERSION_NEEDED_ZIP64 : VERSION_NEEDED, 4);
   header.writeUInt16LE(UTF8_NAME | (entry.crcInHeader ? 0 : DATA_DESCRIPTOR_FOLLOWS), 6);
-  header.writeUInt16LE(0, 8); // stored
+  header.writeUInt16LE(entry.deflated ? DEFLATED : STORED, 8);
   header.writeUInt16LE(time, 10);
   header.writeUInt16LE(date, 12);
   if (entry.crcInHeader) {
     header.writeUInt32LE(crc >>> 0, 14);
-    header.writeUInt32LE(zip64 ? MAX_32 : entry.size, 18);
+    header.writeUInt32LE(zip64 ? MAX_32 : entry.dataSize, 18);
     header.writeUInt32LE(zip64 ? MAX_32 : entry.size, 22);
   }
   header.writeUInt16LE(entry.name.length, 26);
@@ -90,7 +97,7 @@ export function localHeader(entry: RecordEntry, crc: number): Buffer {
     header.writeUInt16LE(0x0001, extra);
     header.writeUInt16LE(LOCAL_ZIP64_EXTRA - 4, extra + 2);
     header.writeBigUInt64LE(BigInt(entry.size), extra + 4);
-    header.writeBigUInt64LE(BigInt(entry.size), extra + 12);
+    header.writeBigUInt64LE(BigInt(entry.dataSize), extra + 12);
   }
   return header;
 }
@@ -100,10 +107,10 @@ export function dataDescriptor(entry: RecordEntry, crc: number): Buffer {
   descriptor.writeUInt32LE(0x08074b50, 0);
   descriptor.writeUInt32LE(crc >>> 0, 4);
   if (needsZip64(entry)) {
-    descriptor.writeBigUInt64LE(BigInt(entry.size), 8);
+    descriptor.writeBigUInt64LE(BigInt(entry.dataSize), 8);
     descriptor.writeBigUInt64LE(BigInt(entry.size), 16);
   } else {
-    descriptor.writeUInt32LE(entry.size, 8);
+    descriptor.writeUInt32LE(entry.dataSize, 8);
     descriptor.writeUInt32LE(entry.size, 12);
   }
   return descriptor;
@@ -117,11 +124,11 @@ export function centralRecord(entry: RecordEntry, crc: number): Buffer {
   record.writeUInt16LE(VERSION_MADE_BY, 4);
   record.writeUInt16LE(zip64 ? VERSION_NEEDED_ZIP64 : VERSION_NEEDED, 6);
   record.writeUInt16LE(UTF8_NAME | (entry.crcInHeader ? 0 : DATA_DESCRIPTOR_FOLLOWS), 8);
-  record.writeUInt16LE(0, 10);
+  record.writeUInt16LE(entry.deflated ? DEFLATED : STORED, 10);
   record.writeUInt16LE(time, 12);
   record.writeUInt16LE(date, 14);
   record.writeUInt32LE(crc >>> 0, 16);
-  record.writeUInt32LE(zip64 ? MAX_32 : entry.size, 20);
+  record.writeUInt32LE(zip64 ? MAX_32 : entry.dataSize, 20);
   record.writeUInt32LE(zip64 ? MAX_32 : entry.size, 24);
   record.writeUInt16LE(entry.name.length, 28);
   record.writeUInt16LE(TIMESTAMP_EXTRA + (zip64 ? CENTRAL_ZIP64_EXTRA : 0), 30);
@@ -141,7 +148,7 @@ export function centralRecord(entry: RecordEntry, crc: number): Buffer {
     record.writeUInt16LE(0x0001, at);
     record.writeUInt16LE(CENTRAL_ZIP64_EXTRA - 4, at + 2);
     record.writeBigUInt64LE(BigInt(entry.size), at + 4);
-    record.writeBigUInt64LE(BigInt(entry.size), at + 12);
+    record.writeBigUInt64LE(BigInt(entry.dataSize), at + 12);
     record.writeBigUInt64LE(BigInt(entry.offset), at + 20);
   }
   return record;
