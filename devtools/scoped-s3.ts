@@ -2,8 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
-import { callerSessions } from '../handlers/lib/s3/caller-session';
-import { type CallerDeps, callerClients } from '../handlers/lib/wiring/deps';
+import { callerSessions, scopedSessions } from '../handlers/lib/s3/caller-session';
+import { type CallerDeps, callerClients, type ZipWorkerDeps } from '../handlers/lib/wiring/deps';
+import { zipJobScope } from '../handlers/lib/zip-jobs/session';
 import { startLocalS3 } from '../local/s3';
 import { createLocalSts } from '../local/sts/sts';
 
@@ -21,6 +22,8 @@ export interface ScopedS3 {
   readonly functionClient: S3Client;
   /** Deps whose `s3ForCaller` goes through STS sessions, and `s3` is the functions' role. */
   callerDeps(http: CallerDeps['http']): CallerDeps;
+  /** The zip worker's deps: `s3ForJob` goes through a job's STS session, `s3` is the functions' role. */
+  zipWorkerDeps(log: (line: string) => void): ZipWorkerDeps;
   /** AssumeRole calls answered so far. */
   assumeRoleCalls(): number;
   stop(): Promise<void>;
@@ -73,6 +76,24 @@ export async function startScopedS3(dataDir: string): Promise<ScopedS3> {
         bucket: BUCKET,
         http,
         s3ForCaller: callerClients(credentialsFor, clientConfig),
+      };
+    },
+    zipWorkerDeps(log) {
+      const stsClient = new STSClient({ endpoint: stsEndpoint, region: REGION, credentials: FUNCTION_ROLE });
+      clients.push(stsClient);
+      const credentialsFor = scopedSessions({ sts: stsClient, roleArn: ROLE_ARN });
+      return {
+        s3: functionClient,
+        bucket: BUCKET,
+        log,
+        s3ForJob: (job) => {
+          const client = new S3Client({
+            ...clientConfig,
+            credentials: () => credentialsFor(zipJobScope(BUCKET, job)),
+          });
+          clients.push(client);
+          return client;
+        },
       };
     },
     assumeRoleCalls: () => calls,

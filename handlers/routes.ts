@@ -257,6 +257,11 @@ export interface Worker {
   readonly handler: string;
   /** Exactly the S3 access the function needs; its role is allowed this and nothing else. */
   readonly s3: readonly S3Grant[];
+  /**
+   * S3 access the function has only through its caller role (`<function>-caller`), in sessions scoped to
+   * one job's owner (handlers/lib/zip-jobs/session.ts); its own role gets none of it. @default none
+   */
+  readonly callerS3?: readonly S3Grant[];
   readonly timeoutSeconds: number;
   readonly memoryMiB: number;
   /** Settings of the function's Node process (environment variables); `npm run bench` runs with them too. */
@@ -282,10 +287,13 @@ export interface Worker {
 export const workers: readonly Worker[] = [
   {
     handler: 'zip-worker',
-    s3: [
+    // Reads request/status and the job's slot, writes status and slot.
+    s3: [{ scope: 'zips', actions: ['s3:GetObject', 's3:PutObject'] }],
+    // The archive work, in a session scoped to the job's owner folder and the job's archive.
+    callerS3: [
       // Reads the sources; GetObjectAttributes lists the part CRCs of a source with a COMPOSITE checksum.
       { scope: 'user-files', actions: ['s3:GetObject', 's3:GetObjectAttributes'] },
-      // Reads request/status and the job's slot, writes status, slot and the archive (a multipart upload,
+      // Writes the archive (a multipart upload whose UploadPartCopy reads a source in the same request;
       // aborted on failure; a lost Complete answer is settled by reading the archive's ETag, never by
       // deleting).
       { scope: 'zips', actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'] },

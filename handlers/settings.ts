@@ -219,7 +219,8 @@ export const IDENTITY_POOL_ID = {
 /**
  * The role a route assumes, with a session policy naming only the caller's folder, for every S3 call on
  * the caller's files (handlers/lib/s3/caller-session.ts). Each such route has its own role, holding the
- * route's user-files grants; the stack sets it with the role (HandlerFunction.actForCallers).
+ * route's user-files grants; the stack sets it with the role (HandlerFunction.actForCallers). The zip
+ * worker has one too, assumed per job (handlers/lib/zip-jobs/session.ts).
  */
 export const CALLER_ROLE_ARN = {
   kind: 'text',
@@ -239,6 +240,7 @@ export const CALLER_ROLE_ARN = {
     'list-deleted-files',
     'list-file-versions',
     'restore-files',
+    'zip-worker',
   ],
 } as const satisfies TextSetting;
 

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { errorSummary } from './lib/http/errors';
-import { type WorkerDeps, workerDepsFromEnv } from './lib/wiring/deps';
+import { type ZipWorkerDeps, zipWorkerDepsFromEnv } from './lib/wiring/deps';
 import { jobsOfS3Event } from './lib/zip-jobs/event';
 import { zipQueueTimeoutFromEnv } from './lib/zip-jobs/limits';
 import { type JobOutcome, runJob } from './lib/zip-jobs/run';
@@ -22,7 +22,7 @@ export interface ZipWorkerOptions {
  * multipart upload only ever fills completely. One JSON log line per job: counts and a reason, never a
  * key, a URL, the bucket or an SDK message.
  */
-export function zipWorker(deps: WorkerDeps, options: ZipWorkerOptions = {}) {
+export function zipWorker(deps: ZipWorkerDeps, options: ZipWorkerOptions = {}) {
   const log = deps.log ?? console.log;
   const queueTimeoutSeconds = options.queueTimeoutSeconds ?? zipQueueTimeoutFromEnv();
   return async (event: unknown, context: WorkerContext): Promise<void> => {
@@ -54,4 +54,4 @@ export function zipWorker(deps: WorkerDeps, options: ZipWorkerOptions = {}) {
   };
 }
 
-export const handler = zipWorker(workerDepsFromEnv());
+export const handler = zipWorker(zipWorkerDepsFromEnv());

@@ -79,8 +79,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const baseUrl = `http://${host}:${port}`;
   const allowedOrigins = [baseUrl, `http://localhost:${port}`, 'http://localhost:5173'];
 
-  // The routes' caller role: AssumeRole'd per caller with a folder-scoped session policy, which the local
-  // S3 enforces (in AWS each route has its own caller role with the route's grants; here one stands for all).
+  // The caller role: AssumeRole'd per caller with a folder-scoped session policy (by the zip worker per job,
+  // with the job's policy), which the local S3 enforces (in AWS each route and the zip worker have their
+  // own caller role with their grants; here one stands for all).
   const sts = createLocalSts({
     region: account.region,
     roleArn: CALLER_ROLE_ARN,

@@ -125,9 +125,10 @@ export class HandlerFunction extends Construct {
 
   /**
    * Gives the handler a role of its own to act for its callers (`<function>-caller`), holding exactly
-   * `grants` (the route's user-files grants), which only this function's role may assume; sets
-   * CALLER_ROLE_ARN. The handler assumes it per caller with a session policy naming only the caller's
-   * folder (handlers/lib/s3/caller-session.ts), so the function's own role needs no access to users'
+   * `grants` (a route's user-files grants; the zip worker's archive work), which only this function's
+   * role may assume; sets CALLER_ROLE_ARN. The handler assumes it per caller (or per zip job) with a
+   * session policy naming only the caller's folder (handlers/lib/s3/caller-session.ts; for a job also its
+   * archive, handlers/lib/zip-jobs/session.ts), so the function's own role needs no access to users'
    * files: a key outside the caller's folder is refused by S3 whatever the handler's code does.
    */
   actForCallers(bucket: GrantingBucket, grants: readonly S3Grant[]): void {

@@ -137,6 +137,7 @@ export class LockboxStack extends TerraformStack {
             : undefined,
         });
         fn.useBucket(storage, worker.s3);
+        if (worker.callerS3 !== undefined) fn.actForCallers(storage, worker.callerS3);
         if (worker.usage !== undefined) fn.useUsageTable(usageTable, worker.usage);
         return [worker.handler, fn];
       }),

@@ -8,8 +8,9 @@ const objectArn = (bucket: string, key: string) => `arn:aws:s3:::${bucket}/${key
 
 /**
  * What a request needs its credentials' policy to allow, as S3 authorizes it: the IAM action of each
- * operation (HeadObject is GetObject, multipart uploads are PutObject, a copy also reads its source; a
- * versionId makes GetObject/DeleteObject their `…Version` actions, on a copy source too).
+ * operation (HeadObject is GetObject, GetObjectAttributes also needs its own action, multipart uploads
+ * are PutObject, a copy also reads its source; a versionId makes GetObject/DeleteObject their `…Version`
+ * actions, on a copy source too).
  * DeleteObjects is authorized per key, by the operation itself (S3Request.isAllowed).
  */
 export function requiredAccess(
@@ -35,7 +36,11 @@ export function requiredAccess(
   const version = query.has('versionId') ? 'Version' : '';
   switch (method) {
     case 'GET':
-      return [object(upload ? 's3:ListMultipartUploadParts' : `s3:GetObject${version}`)];
+      if (upload) return [object('s3:ListMultipartUploadParts')];
+      // GetObjectAttributes needs both, as in AWS: s3:GetObject(Version) and s3:GetObject(Version)Attributes.
+      if (query.has('attributes'))
+        return [object(`s3:GetObject${version}`), object(`s3:GetObject${version}Attributes`)];
+      return [object(`s3:GetObject${version}`)];
     case 'HEAD':
       return [object(`s3:GetObject${version}`)];
     case 'DELETE':

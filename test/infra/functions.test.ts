@@ -107,14 +107,17 @@ for (const [tableName, table, synthesize] of [
       }
     });
 
-    it("gives each route that reaches users' files a caller role with exactly those grants, assumable by its function alone", () => {
+    it("gives each function that reaches users' files a caller role with exactly those grants, assumable by its function alone", () => {
       const bucketArn = stack.ref('aws_s3_bucket', 'arn');
-      for (const route of table) {
+      // A route's user-files grants, a worker's callerS3 (the zip worker's archive work).
+      const callerGrantsOf = (entry: Route | (typeof workers)[number]) =>
+        'method' in entry ? entry.s3.filter((g) => g.scope === 'user-files') : (entry.callerS3 ?? []);
+      for (const route of [...table, ...workers]) {
         const fn = stack.lambda(`lockbox-dev-${route.handler}`);
-        const userFiles = route.s3.filter((g) => g.scope === 'user-files');
+        const callerGrants = callerGrantsOf(route);
         const callerRole: string | undefined = fn.environment.variables.CALLER_ROLE_ARN;
         const assume = stack.roleStatements(fn.role).filter((s) => s.actions?.includes('sts:AssumeRole'));
-        if (userFiles.length === 0) {
+        if (callerGrants.length === 0) {
           expect(callerRole, route.handler).to.equal(undefined);
           expect(assume).to.deep.equal([]);
           continue;
@@ -132,7 +135,7 @@ for (const [tableName, table, synthesize] of [
         const granted = stack
           .roleStatements(callerRole as string)
           .flatMap((s) => (s.actions ?? []).flatMap((a) => grantsOf(s, a)));
-        const expected = expectedGrants(bucketArn, userFiles);
+        const expected = expectedGrants(bucketArn, callerGrants);
         expect(granted, route.handler).to.have.members(expected);
         expect(granted).to.have.length(expected.length);
         expect(assume).to.deep.equal([
@@ -189,7 +192,8 @@ describe('function settings', () => {
 
   it('keeps the workers off the browser settings (they answer no browser)', () => {
     for (const { handler } of workers) {
-      expect(stack.lambda(`lockbox-dev-${handler}`).environment.variables).to.deep.equal({
+      const fn = stack.lambda(`lockbox-dev-${handler}`);
+      expect(fn.environment.variables).to.deep.equal({
         BUCKET_NAME: stack.ref('aws_s3_bucket', 'bucket'),
         ...(handler === 'usage-recorder'
           ? { USAGE_TABLE_NAME: stack.ref('aws_dynamodb_table', 'name') }
@@ -197,6 +201,8 @@ describe('function settings', () => {
         ...processEnvironment(handler),
         // The worker fails a job that waited too long in its queue (handlers/lib/zip-jobs/records.ts).
         ...(handler === 'zip-worker' ? { ZIP_QUEUE_TIMEOUT_SECONDS: '3600' } : {}),
+        // The zip worker's caller role: its archive work runs in a session scoped to the job's owner.
+        ...(handler === 'zip-worker' ? { CALLER_ROLE_ARN: fn.environment.variables.CALLER_ROLE_ARN } : {}),
       });
     }
   });

@@ -25,25 +25,52 @@ describe('zip workers', () => {
     stack.roleStatements(fn.role).filter((s) => s.actions?.some((a) => a.startsWith('s3:')));
 
   describe('the worker role', () => {
-    it("reads users' files (and their part checksums) and nothing more there", () => {
-      const onUserFiles = s3Statements(worker()).filter(
+    const callerRole = () => worker().environment.variables.CALLER_ROLE_ARN as string;
+    const s3Of = (statements: Statement[]) =>
+      statements.filter((s) => s.actions?.some((a) => a.startsWith('s3:')));
+    const onUserFiles = (statements: Statement[]) =>
+      statements.filter(
         (s) =>
           s.resources?.includes(`${bucketArn}/eu-west-1:*`) ||
           s.condition?.some((c) => c.values.includes('eu-west-1:*')),
       );
-      expect(onUserFiles.flatMap((s) => s.actions)).to.have.members([
+
+    it("has no access to users' files: its caller role reads them (and their part checksums), nothing more", () => {
+      expect(onUserFiles(s3Statements(worker()))).to.deep.equal([]);
+      const callerStatements = s3Of(stack.roleStatements(callerRole()));
+      expect(onUserFiles(callerStatements).flatMap((s) => s.actions)).to.have.members([
         's3:GetObject',
         's3:GetObjectAttributes',
       ]);
+      // The job's session policy narrows this to the owner's folder and the job's archive (session.ts).
+      const [, role] = stack.deref(callerRole());
+      expect(role.name).to.equal('lockbox-dev-zip-worker-caller');
     });
 
     it('writes and aborts only under zip/, and deletes nothing', () => {
-      const actions = s3Statements(worker()).flatMap((s) => s.actions ?? []);
-      expect(actions).not.to.include('s3:DeleteObject');
-      const writes = ['s3:PutObject', 's3:AbortMultipartUpload'];
-      const writing = s3Statements(worker()).filter((s) => s.actions?.some((a) => writes.includes(a)));
-      expect(writing).to.have.length.greaterThan(0);
-      for (const statement of writing) expect(statement.resources).to.deep.equal([`${bucketArn}/zip/*`]);
+      for (const statements of [s3Statements(worker()), s3Of(stack.roleStatements(callerRole()))]) {
+        const actions = statements.flatMap((s) => s.actions ?? []);
+        expect(actions).not.to.include('s3:DeleteObject');
+        const writes = ['s3:PutObject', 's3:AbortMultipartUpload'];
+        const writing = statements.filter((s) => s.actions?.some((a) => writes.includes(a)));
+        expect(writing).to.have.length.greaterThan(0);
+        for (const statement of writing) expect(statement.resources).to.deep.equal([`${bucketArn}/zip/*`]);
+      }
+    });
+
+    it('writes job records with its own role, the archive only with its caller role', () => {
+      expect(s3Statements(worker()).flatMap((s) => s.actions)).to.have.members([
+        's3:GetObject',
+        's3:PutObject',
+      ]);
+      const onZips = s3Of(stack.roleStatements(callerRole())).filter((s) =>
+        s.resources?.includes(`${bucketArn}/zip/*`),
+      );
+      expect(onZips.flatMap((s) => s.actions)).to.have.members([
+        's3:GetObject',
+        's3:PutObject',
+        's3:AbortMultipartUpload',
+      ]);
     });
 
     it('may invoke zip-failed, its failure destination, and no other function', () => {
@@ -67,8 +94,8 @@ describe('zip workers', () => {
     });
 
     it('has no wildcard action and no wildcard resource', () => {
-      for (const fn of [worker(), failed()]) {
-        for (const statement of stack.roleStatements(fn.role)) {
+      for (const role of [worker().role, callerRole(), failed().role]) {
+        for (const statement of stack.roleStatements(role)) {
           for (const action of statement.actions ?? []) expect(action).to.not.include('*');
           expect(statement.resources).to.not.include('*');
         }

@@ -40,7 +40,7 @@ describe('per-user zip caps on a real S3 server', () => {
   }
 
   const runWorker = (user: string, jobId: string) =>
-    zipWorker({ s3: s3.client, bucket: s3.bucket, log: () => {} })(
+    zipWorker({ s3: s3.client, s3ForJob: () => s3.client, bucket: s3.bucket, log: () => {} })(
       s3Event(s3.bucket, zipRequestKey({ identityId: user, jobId })),
       workerContext(),
     );
@@ -181,10 +181,12 @@ describe('the worker against a POST /zips that fails a stale job', () => {
       { step: 'initialize' },
     );
     const lines: string[] = [];
-    await zipWorker({ s3: workerClient, bucket: s3.bucket, log: (line) => lines.push(line) })(
-      s3Event(s3.bucket, zipRequestKey(job)),
-      workerContext(),
-    );
+    await zipWorker({
+      s3: workerClient,
+      s3ForJob: () => s3.client,
+      bucket: s3.bucket,
+      log: (line) => lines.push(line),
+    })(s3Event(s3.bucket, zipRequestKey(job)), workerContext());
     expect(interfered).to.equal(true);
     expect(JSON.parse(lines[0])).to.include({
       outcome: 'skipped',

@@ -47,7 +47,12 @@ describe('the zip worker on a real S3 server', () => {
   before(async () => {
     s3 = await startFauxqs();
     api = zipApi(s3);
-    worker = zipWorker({ s3: s3.client, bucket: s3.bucket, log: (line) => logs.push(line) });
+    worker = zipWorker({
+      s3: s3.client,
+      s3ForJob: () => s3.client,
+      bucket: s3.bucket,
+      log: (line) => logs.push(line),
+    });
     for (const [key, body] of Object.entries(sources)) await putObject(s3, `${alice}/${key}`, body);
   });
   after(() => s3.stop());
@@ -80,7 +85,10 @@ describe('the zip worker on a real S3 server', () => {
   it('records progress in status.json while it zips', async () => {
     const job = await newJob(['report.pdf', 'photos/', 'empty.txt']);
     const send = sinon.spy(s3.client, 'send');
-    const eager = zipWorker({ s3: s3.client, bucket: s3.bucket, log: () => {} }, { progressIntervalMs: 0 });
+    const eager = zipWorker(
+      { s3: s3.client, s3ForJob: () => s3.client, bucket: s3.bucket, log: () => {} },
+      { progressIntervalMs: 0 },
+    );
 
     await eager(s3Event(s3.bucket, zipRequestKey(job)), workerContext());
 

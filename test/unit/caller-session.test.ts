@@ -5,9 +5,11 @@ import {
   callerSessions,
   folderPolicy,
   REFRESH_MARGIN_SECONDS,
+  scopedSessions,
   sessionName,
 } from '../../handlers/lib/s3/caller-session';
 import { SESSION_SECONDS } from '../../handlers/lib/s3/session-seconds';
+import { zipJobPolicy, zipJobScope } from '../../handlers/lib/zip-jobs/session';
 
 const ID = 'eu-west-1:0f8e5c1a-8d1b-4a53-9f0c-2b7f2f3a9e11';
 
@@ -95,5 +97,40 @@ describe('caller sessions', () => {
     expect(error).to.be.instanceOf(Error);
     failing = false;
     expect((await credentialsFor('eu-west-1:third')).accessKeyId).to.equal('ASIA5');
+  });
+
+  it("of a zip job name only the owner's folder (to read) and the job's archive (to write)", () => {
+    const job = { identityId: ID, jobId: '6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5' };
+    expect(JSON.parse(zipJobPolicy('bucket', job))).to.deep.equal({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:GetObjectAttributes'],
+          Resource: `arn:aws:s3:::bucket/${ID}/*`,
+        },
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+          Resource: `arn:aws:s3:::bucket/zip/${ID}/${job.jobId}/archive.zip`,
+        },
+      ],
+    });
+    expect(() => zipJobPolicy('bucket', { identityId: ID, jobId: '../other' })).to.throw();
+  });
+
+  it("of zip jobs: one per job, named after the owner, cached like the callers'", async () => {
+    const { sts, inputs } = fakeSts(() => 0);
+    const credentialsFor = scopedSessions({ sts, roleArn: 'arn:worker-caller', now: () => 0 });
+    const job = { identityId: ID, jobId: '6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5' };
+    const other = { ...job, jobId: '7f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5' };
+    const first = await credentialsFor(zipJobScope('b', job));
+    expect(await credentialsFor(zipJobScope('b', job))).to.equal(first);
+    expect((await credentialsFor(zipJobScope('b', other))).accessKeyId).to.not.equal(first.accessKeyId);
+    expect(inputs.map((input) => input.Policy)).to.deep.equal([
+      zipJobPolicy('b', job),
+      zipJobPolicy('b', other),
+    ]);
+    expect(inputs.map((input) => input.RoleSessionName)).to.deep.equal([sessionName(ID), sessionName(ID)]);
   });
 });

@@ -17,7 +17,7 @@ export interface SessionCredentials {
  */
 export const REFRESH_MARGIN_SECONDS = 2 * PRESIGNED_URL_SECONDS;
 
-/** At most this many callers' sessions are kept by one warm function; the oldest is dropped first. */
+/** At most this many sessions are kept by one warm function; the oldest is dropped first. */
 const MAX_CACHED_SESSIONS = 1000;
 
 /**
@@ -57,30 +57,37 @@ export function sessionName(identityId: string): string {
   return identityId.replace(':', '.');
 }
 
-export interface CallerSessionsOptions {
+export interface ScopedSessionsOptions {
   readonly sts: STSClient;
-  /** The route's caller role (CALLER_ROLE_ARN): the route's user-files grants and nothing else. */
+  /** The function's caller role (CALLER_ROLE_ARN): the grants the function needs on users' data, nothing else. */
   readonly roleArn: string;
-  readonly bucket: string;
   /** @default Date.now */
   readonly now?: () => number;
 }
 
+/** What one session may reach: its owner (the session's name) and its policy; sessions are cached by `key`. */
+export interface SessionScope {
+  readonly key: string;
+  readonly identityId: string;
+  /** The session policy, built only when a session is assumed. */
+  readonly policy: () => string;
+}
+
 /**
- * Credentials scoped to one caller's folder: an AssumeRole of the route's caller role with the folder
- * policy, cached per identity while the function is warm and replaced REFRESH_MARGIN_SECONDS before they
- * expire. Concurrent requests of one identity share one AssumeRole call.
+ * Credentials of the caller role narrowed by a session policy: an AssumeRole per scope, cached while the
+ * function is warm and replaced REFRESH_MARGIN_SECONDS before they expire. Concurrent requests of one
+ * scope share one AssumeRole call.
  */
-export function callerSessions(options: CallerSessionsOptions) {
+export function scopedSessions(options: ScopedSessionsOptions) {
   const now = options.now ?? Date.now;
   const sessions = new Map<string, Promise<SessionCredentials>>();
 
-  async function assume(identityId: string): Promise<SessionCredentials> {
+  async function assume(scope: SessionScope): Promise<SessionCredentials> {
     const { Credentials: c } = await options.sts.send(
       new AssumeRoleCommand({
         RoleArn: options.roleArn,
-        RoleSessionName: sessionName(identityId),
-        Policy: folderPolicy(options.bucket, identityId),
+        RoleSessionName: sessionName(scope.identityId),
+        Policy: scope.policy(),
         DurationSeconds: SESSION_SECONDS,
       }),
     );
@@ -98,22 +105,39 @@ export function callerSessions(options: CallerSessionsOptions) {
   const fresh = (credentials: SessionCredentials) =>
     credentials.expiration.getTime() - now() > REFRESH_MARGIN_SECONDS * 1000;
 
-  return async function credentialsFor(identityId: string): Promise<SessionCredentials> {
-    const cached = sessions.get(identityId);
+  return async function credentialsFor(scope: SessionScope): Promise<SessionCredentials> {
+    const { key } = scope;
+    const cached = sessions.get(key);
     if (cached !== undefined) {
       const credentials = await cached.catch(() => undefined);
       if (credentials !== undefined && fresh(credentials)) return credentials;
-      if (sessions.get(identityId) !== cached) return credentialsFor(identityId);
+      if (sessions.get(key) !== cached) return credentialsFor(scope);
     }
-    const pending = assume(identityId);
-    sessions.delete(identityId);
-    sessions.set(identityId, pending);
+    const pending = assume(scope);
+    sessions.delete(key);
+    sessions.set(key, pending);
     if (sessions.size > MAX_CACHED_SESSIONS) sessions.delete(sessions.keys().next().value as string);
     pending.catch(() => {
-      if (sessions.get(identityId) === pending) sessions.delete(identityId);
+      if (sessions.get(key) === pending) sessions.delete(key);
     });
     return pending;
   };
+}
+
+export type ScopedCredentials = ReturnType<typeof scopedSessions>;
+
+export interface CallerSessionsOptions extends ScopedSessionsOptions {
+  readonly bucket: string;
+}
+
+/**
+ * Credentials scoped to one caller's folder: sessions of the route's caller role with the folder policy,
+ * one per identity.
+ */
+export function callerSessions(options: CallerSessionsOptions) {
+  const credentialsFor = scopedSessions(options);
+  return (identityId: string): Promise<SessionCredentials> =>
+    credentialsFor({ key: identityId, identityId, policy: () => folderPolicy(options.bucket, identityId) });
 }
 
 export type CallerCredentials = ReturnType<typeof callerSessions>;

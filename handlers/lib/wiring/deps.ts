@@ -4,8 +4,10 @@ import { ALLOWED_ORIGINS, BUCKET_NAME, CALLER_ROLE_ARN, IDENTITY_POOL_ID } from 
 import { callerRecorder } from '../http/caller-record';
 import type { HttpOptions } from '../http/handler';
 import { isIdentityId } from '../http/identity';
-import { type CallerCredentials, callerSessions } from '../s3/caller-session';
+import { type CallerCredentials, callerSessions, scopedSessions } from '../s3/caller-session';
 import { createS3Client } from '../s3/client';
+import type { JobRef } from '../zip-jobs/keys';
+import { zipJobScope } from '../zip-jobs/session';
 import { readList, readText } from './env';
 
 /**
@@ -20,6 +22,17 @@ export interface WorkerDeps {
   readonly bucket: string;
   /** Where the one JSON log line per job goes. @default console.log */
   readonly log?: (line: string) => void;
+}
+
+/**
+ * The zip worker. A job's archive work (reading the sources, writing the archive) must go through
+ * `s3ForJob(job)`: credentials of a session whose policy names only the owner's folder and the job's
+ * archive (lib/zip-jobs/session.ts), so that a source key outside the owner's folder is refused by S3
+ * itself. `s3` keeps the function's own role for the job's records and slot; it has no access to users'
+ * files.
+ */
+export interface ZipWorkerDeps extends WorkerDeps {
+  readonly s3ForJob: (job: JobRef) => S3Client;
 }
 
 /** A route's handler. */
@@ -53,6 +66,20 @@ export interface UploadDeps extends CallerDeps {
 
 export function workerDepsFromEnv(): WorkerDeps {
   return { s3: createS3Client(), bucket: readText(BUCKET_NAME) };
+}
+
+export function zipWorkerDepsFromEnv(): ZipWorkerDeps {
+  const deps = workerDepsFromEnv();
+  const credentialsFor = scopedSessions({ sts: new STSClient({}), roleArn: readText(CALLER_ROLE_ARN) });
+  return {
+    ...deps,
+    // A client per job (its session is the job's), sharing the function client's connections.
+    s3ForJob: (job) =>
+      createS3Client({
+        requestHandler: deps.s3.config.requestHandler,
+        credentials: () => credentialsFor(zipJobScope(deps.bucket, job)),
+      }),
+  };
 }
 
 export function depsFromEnv(): HandlerDeps {

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { errorSummary } from '../http/errors';
-import type { WorkerDeps } from '../wiring/deps';
+import type { ZipWorkerDeps } from '../wiring/deps';
 import { zipByCopy } from '../zip/copy';
 import { ZipFailedError } from '../zip/errors';
 import type { ZipProgress } from '../zip/stream';
@@ -11,6 +11,7 @@ import {
   failedStatus,
   isStale,
   JOB_STOPPED,
+  type JobRequest,
   type JobStatus,
   MalformedRecordError,
   markFailed,
@@ -56,7 +57,7 @@ export interface JobOutcome {
  * that Lambda retries the event (and a retry of an ended job frees nothing: a new job's reclaim does).
  */
 export async function runJob(
-  deps: WorkerDeps,
+  deps: ZipWorkerDeps,
   job: JobRef,
   context: RunContext,
   settings: RunSettings,
@@ -64,23 +65,14 @@ export async function runJob(
   const { s3, bucket } = deps;
   const read = await readTaggedStatus(s3, bucket, job);
   if (read === undefined) return { outcome: 'skipped', reason: 'no status record' };
-  const { status, etag } = read;
-  const ended = async (outcome: JobOutcome): Promise<JobOutcome> => {
-    if (status.slot !== undefined) await releaseSlot(s3, bucket, job, status.slot);
-    return outcome;
-  };
-  const counts = ({ filesDone, bytesDone }: ZipProgress) => ({
-    fileCount: status.fileCount,
-    filesDone,
-    bytesDone,
-  });
+  const { status } = read;
   if (status.status === 'done' || status.status === 'failed') {
-    return { outcome: 'skipped', reason: `already ${status.status}`, ...counts(status) };
+    return { outcome: 'skipped', reason: `already ${status.status}`, ...counts(status, status) };
   }
   // GET /zips/{id} already reports such a job failed: never let it turn done afterwards.
   if (isStale(status, settings.queueTimeoutSeconds)) {
     await writeStatus(s3, bucket, job, failedStatus(status, JOB_STOPPED));
-    return ended({ outcome: 'failed', reason: 'stale', ...counts(status) });
+    return ended(deps, job, status, { outcome: 'failed', reason: 'stale', ...counts(status, status) });
   }
   const request = await readRequest(s3, bucket, job).catch((error: unknown) => {
     if (error instanceof MalformedRecordError) return undefined;
@@ -88,14 +80,34 @@ export async function runJob(
   });
   if (request === undefined) {
     await writeStatus(s3, bucket, job, failedStatus(status, JOB_STOPPED));
-    return ended({ outcome: 'failed', reason: 'missing or malformed request record', ...counts(status) });
+    return ended(deps, job, status, {
+      outcome: 'failed',
+      reason: 'missing or malformed request record',
+      ...counts(status, status),
+    });
   }
+  return runRequest(deps, job, read, request, context, settings);
+}
 
+/**
+ * Runs a job's checked request: marks the job running (only over the status read), writes its archive
+ * with the job's own session (deps.s3ForJob: the owner's files and this archive only) and records done or
+ * failed, then frees the slot. Status, progress and slot writes keep the function's role.
+ */
+export async function runRequest(
+  deps: ZipWorkerDeps,
+  job: JobRef,
+  { status, etag }: { readonly status: JobStatus; readonly etag: string },
+  request: JobRequest,
+  context: RunContext,
+  settings: RunSettings,
+): Promise<JobOutcome> {
+  const { s3, bucket } = deps;
   const running: JobStatus = { ...status, status: 'running', filesDone: 0, bytesDone: 0, updatedAt: now() };
   // Only over the status just read: a POST /zips that found the job stale may have failed it meanwhile
   // (slots.ts), and a failed job must never run.
   if (!(await writeStatusIf(s3, bucket, job, running, { ifMatch: etag }))) {
-    return { outcome: 'skipped', reason: 'status changed before the start', ...counts(status) };
+    return { outcome: 'skipped', reason: 'status changed before the start', ...counts(status, status) };
   }
   let latest: ZipProgress = { filesDone: 0, bytesDone: 0 };
   const recorder = new ProgressRecorder<ZipProgress>(
@@ -114,7 +126,7 @@ export async function runJob(
     // heads and files without a usable CRC-32 pass through the worker; small files of text types are
     // deflated, everything else is stored.
     const archive = await zipByCopy({
-      s3,
+      s3: deps.s3ForJob(job),
       bucket,
       targetKey: zipArchiveKey(job),
       entries: request.entries.map((entry) => ({
@@ -137,9 +149,9 @@ export async function runJob(
       size: archive.size,
       updatedAt: now(),
     });
-    return ended({
+    return ended(deps, job, status, {
       outcome: 'done',
-      ...counts(latest),
+      ...counts(status, latest),
       archiveBytes: archive.size,
       copiedBytes: archive.copiedBytes,
     });
@@ -152,10 +164,25 @@ export async function runJob(
     // error.message names the failed entry (a user's key): the log line keeps to stage and error class.
     const cause = outOfTime ? 'out of time' : error.cause && errorSummary(error.cause);
     const reason = cause ? `${error.stage}: ${cause}` : error.stage;
-    return ended({ outcome: 'failed', reason, ...counts(latest) });
+    return ended(deps, job, status, { outcome: 'failed', reason, ...counts(status, latest) });
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The job has ended: frees its slot, if it holds one. */
+async function ended(
+  { s3, bucket }: ZipWorkerDeps,
+  job: JobRef,
+  status: JobStatus,
+  outcome: JobOutcome,
+): Promise<JobOutcome> {
+  if (status.slot !== undefined) await releaseSlot(s3, bucket, job, status.slot);
+  return outcome;
+}
+
+function counts(status: JobStatus, { filesDone, bytesDone }: ZipProgress) {
+  return { fileCount: status.fileCount, filesDone, bytesDone };
 }
 
 function now(): string {
