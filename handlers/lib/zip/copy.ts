@@ -29,7 +29,9 @@ import { ZipFailedError } from './errors';
 import { archiveSizeBound, partSizeFor } from './part-size';
 import { changedError, readError } from './prefetch';
 import { centralRecord, dataDescriptor, endRecords, localHeader } from './records';
+import { Slots } from './slots';
 import { checkEntries, stoppedError, uploadError, type ZipEntry, type ZipToS3Options } from './stream';
+import { StreamCursor } from './stream-cursor';
 
 const MiB = 1024 * 1024;
 
@@ -571,47 +573,6 @@ function asZipError(error: unknown): ZipFailedError {
 function copyError(entry: ZipEntry, cause: unknown): ZipFailedError {
   const error = readError(entry, cause);
   return error.message.includes('deleted or changed') ? error : uploadError(cause);
-}
-
-/** A counting semaphore. */
-class Slots {
-  private waiting: (() => void)[] = [];
-  constructor(private free: number) {}
-  async take(): Promise<void> {
-    if (this.free > 0) {
-      this.free -= 1;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-  give(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.free += 1;
-  }
-}
-
-/** Fills buffers from a stream, exactly, with no copy of the stream's chunks kept but a leftover. */
-class StreamCursor {
-  private readonly chunks: AsyncIterator<Buffer>;
-  private leftover: Buffer = Buffer.alloc(0);
-  constructor(private readonly stream: Readable) {
-    this.chunks = stream[Symbol.asyncIterator]();
-  }
-  async readInto(target: Buffer): Promise<void> {
-    let have = this.leftover.copy(target, 0);
-    this.leftover = this.leftover.subarray(have);
-    while (have < target.length) {
-      const next = await this.chunks.next();
-      if (next.done) throw new Error(`stream ended ${target.length - have} bytes early`);
-      const taken = next.value.copy(target, have);
-      have += taken;
-      this.leftover = next.value.subarray(taken);
-    }
-  }
-  close(): void {
-    this.stream.destroy();
-  }
 }
 
 /** Copies in flight by default; the bench runs its floor of any copy engine with as many. */
