@@ -1,8 +1,11 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { withoutBucketTrailingSlash } from '../devtools/s3-servers';
 
-/** local: local/s3, the embedded server of local mode (on disk; UploadPartCopy and stored CRC-32s). */
-export type BenchServer = 'fauxqs' | 's3rver' | 'local';
+/**
+ * local: local/s3, the embedded server of local mode (on disk; UploadPartCopy and stored CRC-32s); aws:
+ * real S3, a scratch bucket (scripts/bench-zip-aws.ts).
+ */
+export type BenchServer = 'fauxqs' | 's3rver' | 'local' | 'aws';
 
 /** What every process of the zip benchmark needs to reach the same objects. */
 export interface BenchTarget {
@@ -11,8 +14,9 @@ export interface BenchTarget {
   readonly bucket: string;
 }
 
-/** A client with the SDK's default settings, as the Lambda has, plus what the local server needs. */
+/** A client with the SDK's default settings, as the Lambda has, plus what a local server needs. */
 export function benchClient({ server, endpoint }: BenchTarget): S3Client {
+  if (server === 'aws') return new S3Client({});
   const client = new S3Client({
     endpoint,
     region: 'eu-west-1',

@@ -11,6 +11,8 @@
 // --floors (with --engine: also run the floors, the same bytes without a zip: `raw` through the worker,
 // the least any streaming engine takes, and `s3copy` = UploadPartCopy of every source whole + Complete,
 // the least any copy engine takes on this server; their ratio bounds copyVsStreamSpeedup here).
+// --server aws --bucket <scratch bucket> (real S3, default credentials and region; refuses a bucket with
+// any key outside bench/ and zip/bench/; deletes its sources at the end; see scripts/bench-zip-aws.ts).
 // --size-mib may be below 1 (0.01 = 10,486 bytes: sizes are whole bytes); --size-kib 10 instead of
 // --size-mib for small files (10,000 × 10 KiB: --count 10000 --size-kib 10). --text: the sources are
 // CSV rows named bench/…csv, which both engines deflate (the engines' table adds each archive's size).
@@ -31,6 +33,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client 
 import { MIN_PART_BYTES } from '../handlers/lib/s3/limits';
 import { mapConcurrently } from '../handlers/lib/s3/pool';
 import { ZIP_WORKER_PROCESS_ENVIRONMENT } from '../handlers/routes';
+import { awsTarget, removeSources } from './bench-zip-aws';
 import { type BenchServer, type BenchTarget, benchClient, sourceKey } from './bench-zip-client';
 import type { Mode, ModeResult, ModeRun } from './bench-zip-mode';
 import { verifyArchive } from './bench-zip-verify';
@@ -65,6 +68,7 @@ function options() {
       sizes: { type: 'string', default: '' },
       runs: { type: 'string', default: '3' },
       server: { type: 'string', default: 'fauxqs' },
+      bucket: { type: 'string' },
       'part-size-mib': { type: 'string', default: '8' },
       'queue-size': { type: 'string', default: '4' },
       'default-process': { type: 'boolean', default: false },
@@ -81,8 +85,10 @@ function options() {
     if (!(value > 0)) throw new Error(`--${name} must be a positive number`);
     return value;
   };
-  if (values.server !== 'fauxqs' && values.server !== 's3rver' && values.server !== 'local')
-    throw new Error('--server is fauxqs, s3rver or local');
+  if (!['fauxqs', 's3rver', 'local', 'aws'].includes(values.server))
+    throw new Error('--server is fauxqs, s3rver, local or aws');
+  if ((values.server === 'aws') !== (values.bucket !== undefined))
+    throw new Error('--server aws takes --bucket <scratch bucket>, and only it does');
   const engines = values.engine ? values.engine.split(',') : [];
   if (engines.some((engine) => engine !== 'copy' && engine !== 'stream'))
     throw new Error('--engine takes copy, stream or copy,stream');
@@ -104,6 +110,7 @@ function options() {
   ].sort((a, b) => a - b);
   return {
     server: values.server as BenchServer,
+    bucket: values.bucket,
     sizeMiB,
     objectBytes,
     counts,
@@ -122,7 +129,15 @@ function options() {
   };
 }
 
-async function startServer(server: BenchServer) {
+async function startServer(
+  server: BenchServer,
+  scratchBucket: string | undefined,
+): Promise<{ target: BenchTarget; stop: () => void }> {
+  if (server === 'aws') {
+    const s3 = benchClient({ server, endpoint: '', bucket: '' });
+    const target = await awsTarget(s3, scratchBucket as string).finally(() => s3.destroy());
+    return { target, stop: () => {} };
+  }
   const child = spawn(process.execPath, ['--require', TSX, join(__dirname, 'bench-zip-server.ts'), server], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
@@ -223,7 +238,7 @@ async function main(): Promise<void> {
   const settings = options();
   const { objectBytes } = settings;
   if (settings.engines.length > 0) MODES = settings.engines;
-  const server = await startServer(settings.server);
+  const server = await startServer(settings.server, settings.bucket);
   const s3 = benchClient(server.target);
   const summaries: Summary[] = [];
   const crcs: number[] = [];
@@ -263,6 +278,10 @@ async function main(): Promise<void> {
       print(summary, settings, rounds);
     }
   } finally {
+    if (settings.server === 'aws') {
+      const sources = Array.from({ length: seeded }, (_, i) => sourceKey(i, settings.text));
+      await removeSources(s3, server.target.bucket, sources);
+    }
     s3.destroy();
     server.stop();
   }
