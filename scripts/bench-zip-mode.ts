@@ -34,6 +34,8 @@ export interface ModeRun extends BenchTarget {
   readonly forceZip64?: boolean;
   /** The sources are CSV text (bench/…csv), which both engines deflate. */
   readonly text?: boolean;
+  /** HeadObject answers without ChecksumCRC32: to the copy engine, every source has no CRC-32. */
+  readonly noCrc?: boolean;
 }
 
 export interface ModeResult {
@@ -175,6 +177,16 @@ async function main(): Promise<void> {
     },
     { step: 'finalizeRequest', name: 'countRequests' },
   );
+  if (run.noCrc)
+    s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName === 'HeadObjectCommand')
+          (result.output as { ChecksumCRC32?: string }).ChecksumCRC32 = undefined;
+        return result;
+      },
+      { step: 'initialize', name: 'hideCrc32' },
+    );
   const startRssMiB = process.memoryUsage.rss() / MiB;
   const startCpu = process.cpuUsage();
   const started = process.hrtime.bigint();

@@ -16,6 +16,9 @@
 // --size-mib may be below 1 (0.01 = 10,486 bytes: sizes are whole bytes); --size-kib 10 instead of
 // --size-mib for small files (10,000 × 10 KiB: --count 10000 --size-kib 10). --text: the sources are
 // CSV rows named bench/…csv, which both engines deflate (the engines' table adds each archive's size).
+// --no-crc: the copy engine sees the sources as files without a CRC-32 (uploaded before CRC-32s were
+// sent): its HeadObject answers lose ChecksumCRC32, as S3 answers for a file stored with CRC64NVME only
+// (local/s3 keeps a CRC-32 of every object), so large files stream through the worker.
 // The server and each measured run get a process of their own, so each peak RSS is that run's own, and
 // every mode's process gets the zip worker's settings (handlers/routes.ts), as the Lambda does.
 import { execFile, spawn } from 'node:child_process';
@@ -78,6 +81,7 @@ function options() {
       engine: { type: 'string', default: '' },
       floors: { type: 'boolean', default: false },
       text: { type: 'boolean', default: false },
+      'no-crc': { type: 'boolean', default: false },
     },
   });
   const number = (name: keyof typeof values) => {
@@ -122,6 +126,7 @@ function options() {
     unzipTest: values['unzip-test'],
     forceZip64: values['force-zip64'],
     text: values.text,
+    noCrc: values['no-crc'],
     engines: [
       ...engines.map((engine) => (engine === 'copy' ? 'copy' : 'zip') as Mode),
       ...(values.floors ? (['raw', 's3copy'] as const) : []),
@@ -256,9 +261,20 @@ async function main(): Promise<void> {
         // change in the machine's load weighs on all modes alike.
         for (const mode of [...MODES.slice(i % MODES.length), ...MODES.slice(0, i % MODES.length)]) {
           const targetKey = `zip/bench/${mode}.zip`;
-          const { partSize, queueSize, forceZip64, text } = settings;
+          const { partSize, queueSize, forceZip64, text, noCrc } = settings;
           round[mode] = await measure(
-            { ...server.target, mode, count, objectBytes, partSize, queueSize, targetKey, forceZip64, text },
+            {
+              ...server.target,
+              mode,
+              count,
+              objectBytes,
+              partSize,
+              queueSize,
+              targetKey,
+              forceZip64,
+              text,
+              noCrc,
+            },
             settings.processEnvironment,
           );
           if ((mode === 'zip' || mode === 'copy') && settings.verify && i === settings.runs - 1) {

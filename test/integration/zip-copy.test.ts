@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pipeline, type Readable, Transform } from 'node:stream';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import {
@@ -95,6 +96,8 @@ describe('zipByCopy (local S3)', () => {
       ['text/rows.csv', text('csv', 6 * MiB + 17), true],
       ['text/app.log', text('log', 700 * 1024), true],
       ['text/items.json', text('json', 90 * 1024), true],
+      // Large and without a CRC-32, as files uploaded before CRC-32s were sent: deflated as it streams.
+      ['text/big-rows.csv', text('csv', 14 * MiB + 11), false],
     ];
     for (const [name, size, withCrc] of [
       ...files.map(([n, size, c]): [string, Buffer, boolean] => [n, randomBytes(size), c]),
@@ -115,12 +118,22 @@ describe('zipByCopy (local S3)', () => {
   after(() => s3.stop());
   afterEach(() => sinon.restore());
 
-  /** HeadObject of a file listed "without CRC" answers without ChecksumCRC32; `fault` sees every request. */
-  function serve(fault: (command: unknown) => Promise<void> = async () => {}) {
+  /**
+   * HeadObject of a file listed "without CRC" answers without ChecksumCRC32; `fault` sees every request,
+   * `body` may replace a GetObject's body.
+   */
+  function serve(
+    fault: (command: unknown) => Promise<void> = async () => {},
+    body?: (key: string, stream: Readable) => Readable,
+  ) {
     const send = s3.client.send.bind(s3.client) as Send;
     sinon.stub(s3.client as { send: Send }, 'send').callsFake(async (command, opts) => {
       await fault(command);
       const output = await send(command, opts);
+      if (body && command instanceof GetObjectCommand) {
+        const got = output as { Body: Readable };
+        return { ...got, Body: body(String(command.input.Key), got.Body) };
+      }
       if (command instanceof HeadObjectCommand && withoutCrc.has(String(command.input.Key))) {
         return { ...(output as object), ChecksumCRC32: undefined };
       }
@@ -149,9 +162,13 @@ describe('zipByCopy (local S3)', () => {
     const { entries, zip64End } = await unzip(archive);
     expect(entries.map((entry) => entry.name)).to.deep.equal(names);
     for (const entry of entries) {
-      expect(entry.data.equals(sources.get(entry.name) as Buffer), entry.name).to.equal(true);
+      const source = sources.get(entry.name) as Buffer;
+      expect(entry.data.equals(source), entry.name).to.equal(true);
       expect(entry.compressionMethod, entry.name).to.equal(deflated.includes(entry.name) ? 8 : 0);
       expect(entry.zip64, entry.name).to.equal(zip64);
+      // A streamed file's CRC-32 and sizes follow its data, as the central directory has them.
+      if (entry.descriptor)
+        expect(entry.descriptor).to.include({ crc32: crc32(source), uncompressedSize: source.length });
     }
     expect(zip64End).to.equal(zip64);
     const tested = await unzipTest(archive);
@@ -163,7 +180,9 @@ describe('zipByCopy (local S3)', () => {
   it('mixes copied, streamed and small entries; the worker reads only heads, small and CRC-less files', async function () {
     this.timeout(120_000);
     serve();
-    const names = [...sources.keys()].filter((name) => !name.startsWith('text/'));
+    const names = [...sources.keys()].filter(
+      (name) => name.startsWith('big/') || name.startsWith('small/') || name === 'empty.txt',
+    );
     const progress: number[] = [];
     const target = options(names, { onProgress: (p) => progress.push(p.filesDone) });
     const result = await zipByCopy(target);
@@ -225,6 +244,89 @@ describe('zipByCopy (local S3)', () => {
       expect(storedResult.size - result.size).to.be.above((2 / 3) * textBytes);
     });
   }
+
+  // A large CSV without a CRC-32 (as every file uploaded before CRC-32s were sent): deflated as it
+  // streams, between a CRC-less binary (stored as it streams), copied files and small deflated ones.
+  // The binary and small/c.bin leave 5 MiB in the part where the CSV starts: its deflated 3.4 MiB cross
+  // into the next part.
+  const streamed = [
+    'text/app.log',
+    'big/copied-12.bin',
+    'big/streamed-11.bin',
+    'small/c.bin',
+    'text/big-rows.csv',
+    'text/items.json',
+    'big/copied-23.bin',
+    'small/a.txt',
+  ];
+  for (const zip64 of [false, true]) {
+    it(`deflates a large CRC-less CSV as it streams, beside stored, copied and small deflated files${zip64 ? ', ZIP64 forced' : ''}`, async function () {
+      this.timeout(120_000);
+      serve();
+      const target = options(streamed, { forceZip64: zip64 });
+      const result = await zipByCopy(target);
+      const archive = await expectArchive(target.targetKey, streamed, zip64, [
+        'text/app.log',
+        'text/big-rows.csv',
+        'text/items.json',
+      ]);
+      expect(result.size).to.equal(archive.length);
+      const { entries } = await unzip(archive);
+      const csv = entries.find((entry) => entry.name === 'text/big-rows.csv');
+      expect(csv?.descriptor?.compressedSize).to.be.below((14 * MiB) / 3);
+      expect(entries.find((entry) => entry.name === 'big/streamed-11.bin')?.descriptor).to.include({
+        compressedSize: 11 * MiB + 3,
+      });
+      const total = streamed.reduce((sum, name) => sum + (sources.get(name) as Buffer).length, 0);
+      expect(result.workerBytes + result.copiedBytes).to.equal(total);
+      // Every CRC-less byte passed through the worker; the copied files but for their heads did not.
+      expect(result.workerBytes).to.be.at.least(14 * MiB + 11 + 11 * MiB + 3);
+      expect(result.copiedBytes).to.be.at.least(12 * MiB + 23 * MiB - 2 * 5 * MiB);
+    });
+  }
+
+  it('makes a large CRC-less CSV smaller deflated than stored', async function () {
+    this.timeout(120_000);
+    serve();
+    const names = ['text/big-rows.csv'];
+    const deflated = await zipByCopy(options(names));
+    const stored = options(names, { compress: () => false });
+    const storedResult = await zipByCopy(stored);
+    await expectArchive(stored.targetKey, names, false);
+    // The stored one: the CSV, one local header, its descriptor, its central record, the end record.
+    const size = 14 * MiB + 11;
+    const name = 'text/big-rows.csv'.length;
+    expect(storedResult.size).to.equal(size + 30 + name + 16 + 46 + name + 9 + 22);
+    expect(deflated.size).to.be.below(storedResult.size / 3);
+  });
+
+  it('ends failed, with the upload aborted, when a file deflated as it streams breaks mid-way', async function () {
+    this.timeout(60_000);
+    let uploads = 0;
+    const count = async (command: unknown) => {
+      if (command instanceof UploadPartCommand) uploads += 1;
+    };
+    serve(count, (key, stream) => {
+      if (!key.endsWith('big-rows.csv')) return stream;
+      // 9 MiB arrive, then the connection drops.
+      let passed = 0;
+      const breaking = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          passed += chunk.length;
+          callback(passed > 9 * MiB ? new Error('socket hang up') : null, chunk);
+        },
+      });
+      // pipeline, not pipe: the response is destroyed with it, as the SDK's own stream would be.
+      return pipeline(stream, breaking, () => {});
+    });
+    // The CRC-less binary before it fills a part, uploaded before the CSV breaks.
+    const target = options(['small/a.txt', 'big/streamed-11.bin', 'text/big-rows.csv', 'big/copied-12.bin']);
+    const error = await zipByCopy(target).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(ZipFailedError);
+    expect(error).to.include({ stage: 'read', message: 'Could not read "text/big-rows.csv".' });
+    expect(uploads).to.be.at.least(1);
+    await expectNothingLeft(target.targetKey);
+  });
 
   /** A file uploaded in parts with CRC32 and no FULL_OBJECT type, as older uploads were: COMPOSITE. */
   async function putComposite(name: string, partSizes: number[]): Promise<void> {

@@ -4,6 +4,7 @@ import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
 import {
   CopyLayout,
   copyRanges,
+  deflatesWhileStreaming,
   type EntryMode,
   entryModes,
   type ModeInput,
@@ -12,22 +13,39 @@ import {
   type PlanSettings,
   partsBound,
 } from '../../handlers/lib/zip/copy-plan';
+import { deflatedSizeBound } from '../../handlers/lib/zip/deflate-bound';
 import { archiveSizeBound, partSizeFor } from '../../handlers/lib/zip/part-size';
 import { dataDescriptorSize, localHeaderSize } from '../../handlers/lib/zip/records';
 
 const MiB = 1024 * 1024;
 const SETTINGS = { partSize: 8 * MiB, copyPartSize: 64 * MiB, copyFrom: 10 * MiB, forceZip64: false };
 
-function input(name: string, size: number, crc?: number): ModeInput {
-  return { name, size, crc };
+function input(name: string, size: number, crc?: number, compress?: boolean): ModeInput {
+  return { name, size, crc, compress };
 }
 
-/** Lays the inputs out as the copy engine does, each small file's data taking `dataSizes[i]` bytes. */
-function layOut(inputs: ModeInput[], settings: PlanSettings = SETTINGS, dataSizes?: number[]) {
+/**
+ * Lays the inputs out as the copy engine does, each small file's data taking `dataSizes[i]` bytes; a file
+ * deflated as it streams takes its `dataSizes[i]` in chunks of `chunk` bytes, as deflate gives them.
+ */
+function layOut(
+  inputs: ModeInput[],
+  settings: PlanSettings = SETTINGS,
+  dataSizes?: number[],
+  chunk = 65_536,
+) {
   const modes = entryModes(inputs, settings);
   const layout = new CopyLayout(settings);
   const parts: PlannedPart[] = [];
   inputs.forEach((file, index) => {
+    if (modes[index] === 'stream' && deflatesWhileStreaming(file)) {
+      const dataSize = dataSizes?.[index] ?? file.size;
+      parts.push(...layout.openEntry({ ...file, mtime: new Date(0) }));
+      for (let at = 0; at < dataSize; at += chunk)
+        parts.push(...layout.append(Math.min(chunk, dataSize - at)));
+      parts.push(...layout.closeEntry());
+      return;
+    }
     const dataSize = modes[index] === 'buffer' ? (dataSizes?.[index] ?? file.size) : file.size;
     const deflated = dataSize < file.size;
     const mode = modes[index];
@@ -39,8 +57,8 @@ function layOut(inputs: ModeInput[], settings: PlanSettings = SETTINGS, dataSize
 }
 
 /** S3's rules, and that the parts cover the archive and each entry's bytes exactly once. */
-function expectValid(inputs: ModeInput[], settings: PlanSettings, dataSizes?: number[]) {
-  const plan = layOut(inputs, settings, dataSizes);
+function expectValid(inputs: ModeInput[], settings: PlanSettings, dataSizes?: number[], chunk?: number) {
+  const plan = layOut(inputs, settings, dataSizes, chunk);
   expect(plan.parts.map((part) => part.partNumber)).to.deep.equal(plan.parts.map((_, i) => i + 1));
   expect(plan.parts.reduce((sum, part) => sum + part.size, 0)).to.equal(plan.archiveSize);
   for (const part of plan.parts.slice(0, -1))
@@ -71,6 +89,11 @@ function expectValid(inputs: ModeInput[], settings: PlanSettings, dataSizes?: nu
           ),
     );
     const covered = data.reduce((at, [start, end]) => (start === at ? end : Number.NaN), 0);
+    // One data piece per part and entry: chunks appended one after another are joined.
+    for (const part of plan.parts.filter((p) => p.kind === 'upload'))
+      expect(part.pieces.filter((p) => p.kind === 'data' && p.entry === entry.index)).to.have.length.at.most(
+        1,
+      );
     expect(covered, entry.name.toString()).to.equal(entry.mode === 'copy' ? entry.size : entry.dataSize);
     if (entry.mode !== 'copy') continue;
     expect(entry.head).to.be.at.most(maxHead(inputs[entry.index], settings.forceZip64));
@@ -178,7 +201,9 @@ describe('CopyLayout', () => {
     const file = fc.record({
       size,
       crc: fc.option(fc.nat(), { nil: undefined }),
-      // A deflated file keeps this share of its bytes (1: it stays stored).
+      compress: fc.boolean(),
+      // A deflated file keeps this share of its bytes (1: a file read whole stays stored, one deflated as
+      // it streams grows to deflate's worst case).
       kept: fc.oneof(fc.constant(1), fc.double({ min: 0, max: 1, noNaN: true })),
       nameLength: fc.integer({ min: 1, max: 40 }),
     });
@@ -189,13 +214,91 @@ describe('CopyLayout', () => {
       forceZip64: fc.boolean(),
     });
     fc.assert(
-      fc.property(fc.array(file, { minLength: 1, maxLength: 40 }), settings, (files, chosen) => {
-        const inputs = files.map((f, i) => input(`${i}`.padEnd(f.nameLength, 'x'), f.size, f.crc));
-        const dataSizes = files.map((f) => Math.floor(f.size * f.kept));
-        expectValid(inputs, chosen, dataSizes);
-      }),
+      fc.property(
+        fc.array(file, { minLength: 1, maxLength: 40 }),
+        settings,
+        fc.constantFrom(1, 4096, 65_536, 1_000_003),
+        (files, chosen, chunk) => {
+          const inputs = files.map((f, i) =>
+            input(`${i}`.padEnd(f.nameLength, 'x'), f.size, f.crc, f.compress),
+          );
+          const modes = entryModes(inputs, chosen);
+          const dataSizes = files.map((f, i) =>
+            f.kept === 1 && modes[i] === 'stream' && deflatesWhileStreaming(inputs[i])
+              ? deflatedSizeBound(f.size)
+              : Math.floor(f.size * f.kept),
+          );
+          // One-byte chunks only for small archives: the layout's work is per chunk.
+          const bytes = dataSizes.reduce((sum, size) => sum + size, 0);
+          expectValid(inputs, chosen, dataSizes, chunk === 1 && bytes > 2 * MiB ? 4096 : chunk);
+        },
+      ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('CopyLayout, files deflated as they stream', () => {
+  it('takes the data in chunks, cut at the part size, with the descriptor after and the real size recorded', () => {
+    const inputs = [
+      input('a.txt', 1000),
+      input('rows.csv', 40 * MiB, undefined, true),
+      input('big', 20 * MiB, 1),
+    ];
+    // 40 MiB of CSV deflated to 9 MiB + 5 bytes, given in uneven chunks.
+    const deflated = 9 * MiB + 5;
+    const plan = expectValid(inputs, SETTINGS, [1000, deflated, 20 * MiB], 12_345);
+    expect(plan.modes).to.deep.equal(['buffer', 'stream', 'copy']);
+    expect(plan.entries[1]).to.include({
+      deflated: true,
+      dataSize: deflated,
+      size: 40 * MiB,
+      crcInHeader: false,
+    });
+    const [first, second] = plan.parts;
+    expect(first).to.include({ kind: 'upload', size: 8 * MiB });
+    // The CSV's rest, its descriptor (16 bytes), the copied file's header: topped up to 5 MiB by its head.
+    const before = 30 + 'a.txt'.length + 1000 + 30 + 'rows.csv'.length;
+    const rest = deflated - (8 * MiB - before);
+    expect(second).to.include({ kind: 'upload', size: MIN_PART_BYTES });
+    expect(plan.entries[2].head).to.equal(MIN_PART_BYTES - rest - 16 - (30 + 'big'.length));
+    expect(plan.parts[2]).to.include({ kind: 'copy', start: plan.entries[2].head, end: 20 * MiB });
+  });
+
+  it('stays within partsBound when deflate grows a file to its worst case', () => {
+    // 15 MiB − 2,000 bytes stored fills 3 parts of 5 MiB; grown by deflate's worst case (≈ 4.7 KiB), 4.
+    const settings = { ...SETTINGS, partSize: MIN_PART_BYTES };
+    const inputs = [input('rows.csv', 15 * MiB - 2000, undefined, true)];
+    const plan = expectValid(inputs, settings, [deflatedSizeBound(15 * MiB - 2000)]);
+    expect(plan.parts.length).to.equal(4);
+    expect(partsBound(inputs, plan.modes, settings)).to.equal(4);
+    // Counted as stored, the bound would be short of it.
+    expect(partsBound([{ ...inputs[0], compress: false }], plan.modes, settings)).to.equal(3);
+  });
+
+  it('opens one entry at a time and finishes only after it is closed', () => {
+    const layout = new CopyLayout(SETTINGS);
+    layout.openEntry({ name: 'a.csv', size: 20 * MiB, mtime: new Date(0) });
+    expect(() => layout.openEntry({ name: 'b.csv', size: 20 * MiB, mtime: new Date(0) })).to.throw(
+      /still open/,
+    );
+    expect(() => layout.finish()).to.throw(/still open/);
+    layout.append(10);
+    layout.closeEntry();
+    expect(() => layout.append(1)).to.throw(/no entry is open/);
+    expect(layout.finish().archiveSize).to.equal(30 + 5 + 10 + 16 + (46 + 5 + 9) + 22);
+  });
+});
+
+describe('deflatesWhileStreaming', () => {
+  it('deflates a streamed file whose type deflates well, but stores one deflate could take past 4 GiB', () => {
+    expect(deflatesWhileStreaming({ size: 64 * MiB, compress: true })).to.equal(true);
+    expect(deflatesWhileStreaming({ size: 64 * MiB, compress: false })).to.equal(false);
+    expect(deflatesWhileStreaming({ size: 64 * MiB })).to.equal(false);
+    // Under 4 GiB, with a worst case over it: its records, written for 32-bit sizes, could not hold it.
+    expect(deflatesWhileStreaming({ size: 4095.5 * MiB, compress: true })).to.equal(false);
+    // Over 4 GiB: ZIP64 records either way.
+    expect(deflatesWhileStreaming({ size: 4097 * MiB, compress: true })).to.equal(true);
   });
 });
 

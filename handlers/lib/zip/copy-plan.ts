@@ -1,10 +1,12 @@
 import { MAX_PART_BYTES, MAX_PARTS, MIN_PART_BYTES } from '../s3/limits';
+import { deflatedSizeBound } from './deflate-bound';
 import { ZipFailedError } from './errors';
 import {
   centralRecordSize,
   dataDescriptorSize,
   endRecordsSize,
   localHeaderSize,
+  needsZip64,
   type RecordEntry,
 } from './records';
 
@@ -12,7 +14,8 @@ import {
  * How an entry's bytes reach the archive: `copy` — S3 copies them (UploadPartCopy), but for a head that
  * fills the part before; `buffer` — read whole into memory (small files), CRC-32 computed before the
  * header, deflated when that is asked for and makes it smaller; `stream` — read through the worker,
- * stored, CRC-32 in a data descriptor after the data.
+ * deflated as it streams when its type deflates well (`deflatesWhileStreaming`), else stored; CRC-32 and
+ * sizes in a data descriptor after the data.
  */
 export type EntryMode = 'copy' | 'buffer' | 'stream';
 
@@ -22,6 +25,18 @@ export interface ModeInput {
   readonly size: number;
   /** Its CRC-32 as S3 keeps it, if known: then it may be copied. */
   readonly crc?: number;
+  /** Its type deflates well (the engine's `compress`): then it is deflated if it streams. */
+  readonly compress?: boolean;
+}
+
+/**
+ * Whether an entry that streams is deflated as it streams: when its type deflates well, unless deflate's
+ * worst case could take its data past 4 GiB while the file itself is under it (its records are sized
+ * for 32-bit sizes before a byte is read): such a file, of 4,095.0–4,096 MiB, is stored.
+ */
+export function deflatesWhileStreaming(input: Pick<ModeInput, 'size' | 'compress'>): boolean {
+  const zip64 = (size: number) => needsZip64({ size, offset: 0, forceZip64: false });
+  return input.compress === true && zip64(deflatedSizeBound(input.size)) === zip64(input.size);
 }
 
 export interface PlannedEntry extends RecordEntry {
@@ -99,9 +114,11 @@ export function maxHead(input: Pick<ModeInput, 'name' | 'size'>, forceZip64: boo
  * An upper bound of the parts `CopyLayout` makes for these modes, whatever the entries' deflated sizes.
  * Between two copied files (a _gap_), every part the worker uploads but the gap's last is at least
  * `partSize` (the layout closes a part early only before a copied file's first range, or at the end), so
- * a gap of G bytes takes at most ⌊G / partSize⌋ + 1 parts. G is at most its stored bytes, with every
- * head at its largest and every record at its ZIP64 size; deflating only shrinks it. A copied file's
- * ranges are fewest with the longest head and never more than for the whole file.
+ * a gap of G bytes takes at most ⌊G / partSize⌋ + 1 parts. G is at most its bytes with every head at
+ * its largest, every record at its ZIP64 size, a file read whole at its stored size (it is deflated only
+ * when that makes it smaller) and a file deflated as it streams at zlib's deflateBound of its size
+ * (`deflatedSizeBound`: deflate may grow data that does not shrink, by about 5 bytes per 16 KiB). A
+ * copied file's ranges are fewest with the longest head and never more than for the whole file.
  */
 export function partsBound(
   inputs: readonly ModeInput[],
@@ -122,7 +139,8 @@ export function partsBound(
       parts += Math.floor(gap / partSize) + 1 + copyRanges(0, input.size, copyPartSize).length;
       gap = 0;
     } else {
-      gap += input.size + dataDescriptorSize(atMost);
+      const deflated = modes[index] === 'stream' && deflatesWhileStreaming(input);
+      gap += (deflated ? deflatedSizeBound(input.size) : input.size) + dataDescriptorSize(atMost);
     }
   });
   return parts + Math.floor((gap + directory) / partSize) + 1;
@@ -135,6 +153,7 @@ export interface LayoutInput {
   readonly mtime: Date;
   readonly mode: EntryMode;
   readonly dataSize: number;
+  /** Method 8: a file read whole that deflate made smaller, or a file deflated as it streams. */
   readonly deflated: boolean;
 }
 
@@ -150,6 +169,10 @@ export interface LayoutInput {
  * a small file deflating to less can only make the head longer, up to `maxHead`, which the file's mode
  * guarantees it has (its rest still makes a range of 5 MiB or more). So the worker moves at most about
  * 5 MiB per copied file.
+ *
+ * A file deflated as it streams has no size until its end: it is opened (its header), its data appended
+ * as deflate gives it, cut into parts as any data, and closed (its data descriptor, and its size for the
+ * central directory).
  */
 export class CopyLayout {
   readonly entries: PlannedEntry[] = [];
@@ -158,12 +181,54 @@ export class CopyLayout {
   private pieces: Piece[] = [];
   private pending = 0;
   private offset = 0;
+  /** The entry being appended to, and its data's bytes so far. */
+  private open?: { index: number; dataSize: number };
 
   constructor(private readonly settings: PlanSettings) {}
 
-  /** Places the next entry; returns the parts it completed. */
+  /** Places the next entry, its data's size known; returns the parts it completed. */
   place(input: LayoutInput): PlannedPart[] {
-    const { partSize, copyPartSize, forceZip64 } = this.settings;
+    const index = this.begin(input);
+    if (input.mode === 'copy') this.copy(index);
+    else {
+      this.addData(index, 0, input.dataSize);
+      this.end(index, input.dataSize);
+    }
+    return this.completed();
+  }
+
+  /** Opens the next entry, deflated as it streams (its data's size is known at its end): its header. */
+  openEntry(input: Omit<LayoutInput, 'mode' | 'dataSize' | 'deflated'>): PlannedPart[] {
+    const index = this.begin({ ...input, mode: 'stream', dataSize: 0, deflated: true });
+    this.open = { index, dataSize: 0 };
+    return this.completed();
+  }
+
+  /** The open entry's next `bytes` of data; returns the parts they completed. */
+  append(bytes: number): PlannedPart[] {
+    const open = this.opened();
+    this.addData(open.index, open.dataSize, bytes);
+    open.dataSize += bytes;
+    return this.completed();
+  }
+
+  /** Closes the open entry: its data descriptor; its size is now known. */
+  closeEntry(): PlannedPart[] {
+    const { index, dataSize } = this.opened();
+    this.open = undefined;
+    this.end(index, dataSize);
+    return this.completed();
+  }
+
+  private opened(): { index: number; dataSize: number } {
+    if (!this.open) throw new Error('no entry is open');
+    return this.open;
+  }
+
+  /** The entry's header; returns its index. */
+  private begin(input: LayoutInput): number {
+    if (this.open) throw new Error(`entry ${this.open.index} is still open`);
+    const { partSize, forceZip64 } = this.settings;
     const index = this.entries.length;
     if (this.pending >= partSize) this.flush();
     const name = Buffer.from(input.name, 'utf8');
@@ -175,7 +240,7 @@ export class CopyLayout {
       name,
       size: input.size,
       dataSize: input.mode === 'copy' ? input.size : input.dataSize,
-      deflated: input.mode === 'buffer' && input.deflated,
+      deflated: input.mode !== 'copy' && input.deflated,
       offset: this.offset,
       mtime: input.mtime,
       crcInHeader,
@@ -185,30 +250,38 @@ export class CopyLayout {
     };
     this.entries.push(entry);
     this.add({ kind: 'header', entry: index }, headerSize);
-    if (input.mode === 'copy') {
-      if (head > 0) this.add({ kind: 'data', entry: index, start: 0, end: head }, head);
-      this.flush();
-      for (const [start, end] of copyRanges(head, input.size, copyPartSize)) {
-        this.parts.push({
-          kind: 'copy',
-          partNumber: ++this.partCount,
-          size: end - start,
-          entry: index,
-          start,
-          end,
-        });
-        this.offset += end - start;
-      }
-    } else {
-      this.addData(index, entry.dataSize);
-      const descriptor = dataDescriptorSize(entry);
-      if (descriptor > 0) this.add({ kind: 'descriptor', entry: index }, descriptor);
+    return index;
+  }
+
+  /** A copied file: its head tops the part up to 5 MiB, S3 copies the rest in parts of its own. */
+  private copy(index: number): void {
+    const { head, size } = this.entries[index];
+    if (head > 0) this.add({ kind: 'data', entry: index, start: 0, end: head }, head);
+    this.flush();
+    for (const [start, end] of copyRanges(head, size, this.settings.copyPartSize)) {
+      this.parts.push({
+        kind: 'copy',
+        partNumber: ++this.partCount,
+        size: end - start,
+        entry: index,
+        start,
+        end,
+      });
+      this.offset += end - start;
     }
-    return this.completed();
+  }
+
+  /** After an entry's data: its size in the archive, and its data descriptor if it has one. */
+  private end(index: number, dataSize: number): void {
+    const entry = { ...this.entries[index], dataSize };
+    this.entries[index] = entry;
+    const descriptor = dataDescriptorSize(entry);
+    if (descriptor > 0) this.add({ kind: 'descriptor', entry: index }, descriptor);
   }
 
   /** The central directory and end records, last; returns the remaining parts and the archive's layout. */
   finish(): { parts: PlannedPart[]; archiveSize: number; directoryOffset: number; directorySize: number } {
+    if (this.open) throw new Error(`entry ${this.open.index} is still open`);
     const directoryOffset = this.offset;
     const directorySize = this.entries.reduce((sum, entry) => sum + centralRecordSize(entry), 0);
     const ends = endRecordsSize({
@@ -242,16 +315,25 @@ export class CopyLayout {
   }
 
   private add(piece: Piece, size: number): void {
-    this.pieces.push(piece);
+    const last = this.pieces.at(-1);
+    // Data appended chunk by chunk stays one piece within a part.
+    if (
+      piece.kind === 'data' &&
+      last?.kind === 'data' &&
+      last.entry === piece.entry &&
+      last.end === piece.start
+    )
+      this.pieces[this.pieces.length - 1] = { ...last, end: piece.end };
+    else this.pieces.push(piece);
     this.pending += size;
     this.offset += size;
   }
 
-  /** Data through the worker, cut at part boundaries. */
-  private addData(entry: number, size: number): void {
-    for (let at = 0; at < size; ) {
+  /** The entry's data bytes [start, start + size) through the worker, cut at part boundaries. */
+  private addData(entry: number, start: number, size: number): void {
+    for (let at = start; at < start + size; ) {
       if (this.pending >= this.settings.partSize) this.flush();
-      const take = Math.min(size - at, this.settings.partSize - this.pending);
+      const take = Math.min(start + size - at, this.settings.partSize - this.pending);
       this.add({ kind: 'data', entry, start: at, end: at + take }, take);
       at += take;
     }

@@ -18,6 +18,7 @@ import { mapConcurrently } from '../s3/pool';
 import { isCompressible } from './compression';
 import {
   CopyLayout,
+  deflatesWhileStreaming,
   type EntryMode,
   entryModes,
   maxHead,
@@ -25,6 +26,7 @@ import {
   type PlannedPart,
   type PlanSettings,
 } from './copy-plan';
+import { DeflatingSource } from './deflating-source';
 import { ZipFailedError } from './errors';
 import { archiveSizeBound, partSizeFor } from './part-size';
 import { changedError, readError } from './prefetch';
@@ -37,8 +39,9 @@ const MiB = 1024 * 1024;
 
 export interface CopyZipOptions extends Omit<ZipToS3Options, 'compress' | 'queueSize' | 'prefetch'> {
   /**
-   * Whether to deflate a file the worker reads whole (under `copyFrom`, or without a copy); it is
-   * deflated only if that makes it smaller. Copied and streamed files are stored.
+   * Whether to deflate a file that passes through the worker: one read whole (under `copyFrom`) is
+   * deflated only if that makes it smaller; one without a CRC-32 from `copyFrom` on is deflated as it
+   * streams. Copied files are stored.
    * @default deflate only types that usually shrink (text, csv, json…), as the streaming engine does
    */
   readonly compress?: (entry: ZipEntry) => boolean;
@@ -73,8 +76,9 @@ const deflate = promisify(deflateRaw);
  * progress, failures and clean-up), but lets S3 copy the bytes of every large file whose CRC-32 S3 has
  * (UploadPartCopy): its local header carries CRC and sizes, and the worker reads only the head that fills
  * the part before it to 5 MiB. Small files pass through the worker whole, deflated when `compress` says
- * so and it makes them smaller; files without a CRC-32 stream through it, stored, with a data descriptor
- * (as the streaming engine writes them). Copied files are stored: S3 copies bytes as they are.
+ * so and it makes them smaller; files without a CRC-32 stream through it with a data descriptor (as the
+ * streaming engine writes them), deflated as they stream when `compress` says so. Copied files are
+ * stored: S3 copies bytes as they are.
  */
 export async function zipByCopy(options: CopyZipOptions): Promise<CopyZipResult> {
   checkEntries(options.entries);
@@ -100,6 +104,9 @@ class CopyZip {
   private readFrom = 0;
   private nextFetch = 0;
   private readonly streams = new Map<number, StreamCursor>();
+  /** Files deflated as they stream, until their last deflated byte is in a part. */
+  private readonly deflating = new Map<number, DeflatingSource>();
+  private readonly compress: (entry: ZipEntry) => boolean;
   private readonly inFlight = new Set<Promise<void>>();
   private filesDone = 0;
   private bytesDone = 0;
@@ -124,6 +131,7 @@ class CopyZip {
     this.deflated = options.entries.map(() => false);
     this.etags = options.entries.map(() => undefined);
     this.remaining = options.entries.map((entry) => entry.size);
+    this.compress = options.compress ?? ((file: ZipEntry) => isCompressible(file.name));
   }
 
   async run(): Promise<CopyZipResult> {
@@ -138,6 +146,7 @@ class CopyZip {
           name: entry.name,
           size: entry.size,
           crc: known[index],
+          compress: this.compress(entry),
         })),
         this.settings,
       );
@@ -261,8 +270,14 @@ class CopyZip {
     for (const [index, entry] of this.options.entries.entries()) {
       this.check();
       const mode = this.modes[index];
-      const data = mode === 'buffer' ? await this.read(index) : undefined;
       const mtime = entry.lastModified ?? new Date();
+      if (mode === 'stream' && deflatesWhileStreaming({ size: entry.size, compress: this.compress(entry) })) {
+        await write(layout.openEntry({ name: entry.name, size: entry.size, mtime }));
+        await this.streamDeflated(index, (bytes) => write(layout.append(bytes)));
+        await write(layout.closeEntry());
+        continue;
+      }
+      const data = mode === 'buffer' ? await this.read(index) : undefined;
       const dataSize = data?.length ?? entry.size;
       const deflated = this.deflated[index];
       const parts = layout.place({ name: entry.name, size: entry.size, mtime, mode, dataSize, deflated });
@@ -356,8 +371,10 @@ class CopyZip {
         const length = piece.end - piece.start;
         await this.data(entry, piece.start, piece.end, body.subarray(at, at + length));
         at += length;
-        // Source bytes: a deflated file counts whole with its last piece.
-        const read = !entry.deflated ? length : piece.end === entry.dataSize ? entry.size : 0;
+        // Source bytes: a file read whole and deflated counts whole with its last piece; one deflated
+        // as it streams counted its bytes as they were read.
+        const streamed = entry.mode === 'stream';
+        const read = !entry.deflated ? length : !streamed && piece.end === entry.dataSize ? entry.size : 0;
         this.workerBytes += read;
         if (read > 0) this.progress(entry.index, read);
       }
@@ -369,10 +386,16 @@ class CopyZip {
 
   /** Bytes [start, end) of an entry the worker reads, into `target`. */
   private async data(entry: PlannedEntry, start: number, end: number, target: Buffer): Promise<void> {
+    const deflating = this.deflating.get(entry.index);
+    if (deflating) {
+      deflating.take(target);
+      if (deflating.drained) this.deflating.delete(entry.index);
+      return;
+    }
     if (entry.mode === 'stream') {
       let cursor = this.streams.get(entry.index);
       if (!cursor) {
-        cursor = new StreamCursor(await this.openStream(entry));
+        cursor = new StreamCursor(await this.openStream(entry.index));
         this.streams.set(entry.index, cursor);
       }
       await cursor.readInto(target).catch((error: unknown) => {
@@ -467,8 +490,32 @@ class CopyZip {
     return deflated;
   }
 
-  private async openStream(planned: PlannedEntry): Promise<Readable> {
-    const entry = this.options.entries[planned.index];
+  /**
+   * Streams a file through deflate, handing each deflated chunk's length to `placed` (which lays it out
+   * and writes the parts it completes, waiting for an upload slot when all are busy: the back-pressure
+   * that keeps the source from being read ahead). Its CRC-32 is known at its end.
+   */
+  private async streamDeflated(index: number, placed: (bytes: number) => Promise<void>): Promise<void> {
+    const entry = this.options.entries[index];
+    const source = new DeflatingSource(await this.openStream(index), (bytes) => {
+      this.workerBytes += bytes;
+      this.progress(index, bytes);
+    });
+    this.deflating.set(index, source);
+    try {
+      for await (const bytes of source.chunks()) await placed(bytes);
+    } catch (error) {
+      source.close();
+      throw this.failure ?? (error instanceof ZipFailedError ? error : readError(entry, error));
+    }
+    if (source.read !== entry.size)
+      throw changedError(entry, new Error(`read ${source.read} bytes, expected ${entry.size}`));
+    this.crcs[index] = source.crc;
+    if (source.drained) this.deflating.delete(index);
+  }
+
+  private async openStream(index: number): Promise<Readable> {
+    const entry = this.options.entries[index];
     const response = await this.options.s3
       .send(new GetObjectCommand({ Bucket: this.options.bucket, Key: entry.s3Key }), this.abortable())
       .catch((error: unknown) => {
@@ -562,6 +609,7 @@ class CopyZip {
     this.failure = error;
     this.requests.abort(error);
     for (const cursor of this.streams.values()) cursor.close();
+    for (const source of this.deflating.values()) source.close();
   }
 }
 

@@ -1,4 +1,5 @@
 import { MAX_PART_BYTES, MAX_PARTS, MIN_PART_BYTES } from '../s3/limits';
+import { deflatedSizeBound } from './deflate-bound';
 import { ZipFailedError } from './errors';
 
 const MiB = 1024 * 1024;
@@ -6,14 +7,14 @@ const MiB = 1024 * 1024;
 export const DEFAULT_PART_SIZE = 8 * MiB;
 
 /**
- * An upper bound of an archive's size: the data (plus deflate's worst case of a few bytes per 16 KiB
- * block, for entries that are compressed), the local header, data descriptor and central directory
- * record of each entry with their ZIP64 extra fields, and the end records.
+ * An upper bound of an archive's size: the data (at most zlib's deflateBound, for entries that are
+ * compressed), the local header, data descriptor and central directory record of each entry with their
+ * ZIP64 extra fields, and the end records.
  */
 export function archiveSizeBound(entries: readonly { size: number; name: string }[]): number {
   let bound = 1024;
   for (const { size, name } of entries) {
-    bound += size + Math.ceil(size / 16_384) * 5 + 2 * Buffer.byteLength(name) + 256;
+    bound += deflatedSizeBound(size) + 2 * Buffer.byteLength(name) + 256;
   }
   return bound;
 }
