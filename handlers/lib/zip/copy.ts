@@ -6,15 +6,11 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
-  HeadObjectCommand,
   UploadPartCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { combinedCrc32, isCompositeCrc32 } from '../s3/composite-crc32';
-import { crc32OfBase64 } from '../s3/crc32';
 import { multipartETag } from '../s3/etag';
 import { headObject } from '../s3/head';
-import { mapConcurrently } from '../s3/pool';
 import { isCompressible } from './compression';
 import {
   CopyLayout,
@@ -32,6 +28,7 @@ import { archiveSizeBound, partSizeFor } from './part-size';
 import { changedError, readError } from './prefetch';
 import { centralRecord, dataDescriptor, endRecords, localHeader } from './records';
 import { Slots } from './slots';
+import { sourceChecksums } from './source-checksums';
 import { checkEntries, stoppedError, uploadError, type ZipEntry, type ZipToS3Options } from './stream';
 import { StreamCursor } from './stream-cursor';
 
@@ -67,7 +64,6 @@ export interface CopyZipResult {
 const DEFAULTS = { copyPartSize: 64 * MiB, copyConcurrency: 8, uploadConcurrency: 4, copyFrom: 10 * MiB };
 /** Small files and heads read ahead of the part being assembled: count and bytes. */
 const READ_AHEAD = { objects: 16, bytes: 8 * MiB };
-const HEAD_CONCURRENCY = 16;
 /** zlib's deflate in its thread pool, as yazl deflates (raw, default level): the event loop stays free. */
 const deflate = promisify(deflateRaw);
 
@@ -140,18 +136,25 @@ class CopyZip {
     signal?.addEventListener('abort', stop, { once: true });
     let completing = false;
     try {
-      const known = await this.sourceChecksums();
+      const known = await sourceChecksums({
+        ...this.options,
+        ...this.settings,
+        abortable: () => this.abortable(),
+      });
+      known.forEach(({ etag }, index) => {
+        this.etags[index] = etag;
+      });
       this.modes = entryModes(
         this.options.entries.map((entry, index) => ({
           name: entry.name,
           size: entry.size,
-          crc: known[index],
+          crc: known[index].crc,
           compress: this.compress(entry),
         })),
         this.settings,
       );
       this.modes.forEach((mode, index) => {
-        if (mode === 'copy') this.crcs[index] = known[index] as number;
+        if (mode === 'copy') this.crcs[index] = known[index].crc as number;
         if (mode === 'copy' || mode === 'buffer') {
           this.readPosition.set(index, this.readOrder.length);
           this.readOrder.push(index);
@@ -184,50 +187,6 @@ class CopyZip {
     } finally {
       signal?.removeEventListener('abort', stop);
     }
-  }
-
-  /** The CRC-32 (and ETag, to copy exactly that version) of every file large enough to be copied. */
-  private async sourceChecksums(): Promise<(number | undefined)[]> {
-    const { bucket, entries } = this.options;
-    const large = entries
-      .map((entry, index) => ({ entry, index }))
-      .filter(({ entry }) => entry.size >= this.settings.copyFrom);
-    const found: (number | undefined)[] = entries.map(() => undefined);
-    await mapConcurrently(large, HEAD_CONCURRENCY, async ({ entry, index }) => {
-      this.check();
-      const head = await this.options.s3
-        .send(
-          new HeadObjectCommand({ Bucket: bucket, Key: entry.s3Key, ChecksumMode: 'ENABLED' }),
-          this.abortable(),
-        )
-        .catch((error: unknown) => {
-          throw readError(entry, error);
-        });
-      if (head.ContentLength !== entry.size) {
-        throw changedError(entry, new Error(`size ${head.ContentLength}, expected ${entry.size}`));
-      }
-      this.etags[index] = head.ETag;
-      found[index] = crc32OfBase64(head.ChecksumCRC32);
-      // An older multipart upload has a COMPOSITE checksum ("…-<parts>"): its parts' CRCs make the file's.
-      // Without them (no part checksums, no permission) the file streams.
-      if (found[index] === undefined && isCompositeCrc32(head.ChecksumCRC32)) {
-        found[index] = await combinedCrc32(
-          this.options.s3,
-          {
-            bucket,
-            key: entry.s3Key,
-            composite: head.ChecksumCRC32 as string,
-            etag: head.ETag,
-            size: entry.size,
-          },
-          this.abortable(),
-        ).catch(() => {
-          this.check();
-          return undefined;
-        });
-      }
-    });
-    return found;
   }
 
   private async createUpload(): Promise<void> {
