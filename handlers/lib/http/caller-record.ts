@@ -1,6 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { userRecordKey } from '../files/keys';
+import { jsonObject } from '../s3/json-object';
 import { callerSub } from './identity';
 
 /**
@@ -33,13 +34,7 @@ export function callerRecorder(s3: S3Client, bucket: string): CallerRecorder {
     const record: UserRecord = { identityId };
     try {
       await s3.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: userRecordKey(sub),
-          Body: JSON.stringify(record),
-          ContentType: 'application/json',
-          IfNoneMatch: '*',
-        }),
+        new PutObjectCommand({ ...jsonObject(bucket, userRecordKey(sub), record), IfNoneMatch: '*' }),
       );
     } catch (error) {
       if (!isAlreadyWritten(error)) return error;

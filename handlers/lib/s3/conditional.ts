@@ -1,6 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectKey } from '../files/keys';
 import { isNotFound } from './errors';
+import { jsonObject } from './json-object';
 
 /**
  * S3's conditional writes, the compare-and-swap that the zip caps and idempotency records rest on:
@@ -48,10 +49,7 @@ export async function putJsonIf(
   try {
     await s3.send(
       new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: JSON.stringify(value),
-        ContentType: 'application/json',
+        ...jsonObject(bucket, key, value),
         ...('ifNoneMatch' in condition ? { IfNoneMatch: '*' } : { IfMatch: condition.ifMatch }),
       }),
     );

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { keyIn, type ObjectKey, uploadPlanFolder } from '../files/keys';
 import { isIdentityId } from '../http/identity';
 import { isNotFound } from '../s3/errors';
+import { putJson } from '../s3/json-object';
 import { MAX_PART_BYTES, MIN_PART_BYTES } from '../s3/limits';
 
 /**
@@ -41,14 +42,7 @@ export async function writePlan(
   plan: UploadPlan,
 ): Promise<void> {
   const record: PlanRecord = { key, size: plan.size, partSize: plan.partSize };
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: planKey(identityId, uploadId),
-      Body: JSON.stringify(record),
-      ContentType: 'application/json',
-    }),
-  );
+  await putJson(s3, bucket, planKey(identityId, uploadId), record);
 }
 
 /**

@@ -1,8 +1,9 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ZIP_WORKER_TIMEOUT_SECONDS } from '../../routes';
 import { type ObjectKey, userFolder } from '../files/keys';
 import { getTaggedJson, putJsonIf, type WriteCondition } from '../s3/conditional';
 import { isNotFound } from '../s3/errors';
+import { putJson } from '../s3/json-object';
 import { type JobRef, zipRequestKey, zipStatusKey } from './keys';
 
 /**
@@ -149,17 +150,6 @@ export async function markFailed(
 export function failedStatus(status: JobStatus, reason: string, now = Date.now()): JobStatus {
   const { size: _size, ...rest } = status;
   return { ...rest, status: 'failed', error: reason, updatedAt: new Date(now).toISOString() };
-}
-
-async function putJson(s3: S3Client, bucket: string, key: ObjectKey, value: unknown): Promise<void> {
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: JSON.stringify(value),
-      ContentType: 'application/json',
-    }),
-  );
 }
 
 async function getJson(s3: S3Client, bucket: string, key: ObjectKey): Promise<unknown> {
