@@ -12,6 +12,7 @@ import {
   RESERVATION_PREFIX,
   s,
   textOf,
+  updateIf,
   usageItemKey,
 } from './table';
 
@@ -127,26 +128,17 @@ async function recordPending(
     ...(lastSeq === undefined ? {} : { ':lastSeq': s(lastSeq) }),
     ...(created ? {} : { ':expires': n(Math.floor(now / 1000) + TOMBSTONE_SECONDS) }),
   };
-  try {
-    await store.dynamodb.send(
-      new UpdateItemCommand({
-        TableName: store.table,
-        Key: key,
-        UpdateExpression:
-          'SET #seq = :seq, #size = :size, present = :present, pending = :pending, versionId = :version' +
-          (created ? ' REMOVE expiresAt' : ', expiresAt = :expires'),
-        ConditionExpression:
-          'attribute_not_exists(pending) AND ' +
-          (lastSeq === undefined ? 'attribute_not_exists(#seq)' : '#seq = :lastSeq'),
-        ExpressionAttributeNames: { '#seq': 'seq', '#size': 'size' },
-        ExpressionAttributeValues: values,
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateIf(store, {
+    Key: key,
+    UpdateExpression:
+      'SET #seq = :seq, #size = :size, present = :present, pending = :pending, versionId = :version' +
+      (created ? ' REMOVE expiresAt' : ', expiresAt = :expires'),
+    ConditionExpression:
+      'attribute_not_exists(pending) AND ' +
+      (lastSeq === undefined ? 'attribute_not_exists(#seq)' : '#seq = :lastSeq'),
+    ExpressionAttributeNames: { '#seq': 'seq', '#size': 'size' },
+    ExpressionAttributeValues: values,
+  });
 }
 
 /** Steps 2–4 of a recorded change; each is idempotent, so anyone may run them again. */
@@ -212,22 +204,13 @@ async function applyToUsage(
     update += ', #count :minusOne REMOVE #r';
     condition += ' AND #r.#size = :rsize';
   }
-  try {
-    await store.dynamodb.send(
-      new UpdateItemCommand({
-        TableName: store.table,
-        Key: usageItemKey(identityId),
-        UpdateExpression: update,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateIf(store, {
+    Key: usageItemKey(identityId),
+    UpdateExpression: update,
+    ConditionExpression: condition,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  });
 }
 
 async function stampDone(store: UsageStore, identityId: string, mark: string): Promise<void> {

@@ -1,15 +1,6 @@
-import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { QuotaExceededError } from '../http/errors';
-import {
-  type Item,
-  isConditionFailure,
-  n,
-  numberOf,
-  RESERVATION_PREFIX,
-  s,
-  textOf,
-  usageItemKey,
-} from './table';
+import { type Item, n, numberOf, RESERVATION_PREFIX, s, textOf, updateIf, usageItemKey } from './table';
 
 /**
  * Reservations: bytes a request may still write. The quota check counts them with the stored bytes, so
@@ -68,36 +59,27 @@ async function tryReserve(
   quotaBytes: number,
   reservation: Reservation,
 ): Promise<boolean> {
-  try {
-    await store.dynamodb.send(
-      new UpdateItemCommand({
-        TableName: store.table,
-        Key: usageItemKey(identityId),
-        UpdateExpression: 'SET #r = :r ADD #charged :size, #count :one',
-        ConditionExpression:
-          'attribute_not_exists(#r) AND (attribute_not_exists(#charged) OR #charged <= :limit) AND ' +
-          '(attribute_not_exists(#count) OR #count < :maxOpen)',
-        ExpressionAttributeNames: {
-          '#r': RESERVATION_PREFIX + reservation.id,
-          '#charged': 'charged',
-          '#count': 'reservationCount',
-        },
-        ExpressionAttributeValues: {
-          ':r': {
-            M: { size: n(reservation.size), key: s(reservation.s3Key), expiresAt: n(reservation.expiresAt) },
-          },
-          ':size': n(reservation.size),
-          ':one': n(1),
-          ':limit': n(quotaBytes - reservation.size),
-          ':maxOpen': n(MAX_OPEN_RESERVATIONS),
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateIf(store, {
+    Key: usageItemKey(identityId),
+    UpdateExpression: 'SET #r = :r ADD #charged :size, #count :one',
+    ConditionExpression:
+      'attribute_not_exists(#r) AND (attribute_not_exists(#charged) OR #charged <= :limit) AND ' +
+      '(attribute_not_exists(#count) OR #count < :maxOpen)',
+    ExpressionAttributeNames: {
+      '#r': RESERVATION_PREFIX + reservation.id,
+      '#charged': 'charged',
+      '#count': 'reservationCount',
+    },
+    ExpressionAttributeValues: {
+      ':r': {
+        M: { size: n(reservation.size), key: s(reservation.s3Key), expiresAt: n(reservation.expiresAt) },
+      },
+      ':size': n(reservation.size),
+      ':one': n(1),
+      ':limit': n(quotaBytes - reservation.size),
+      ':maxOpen': n(MAX_OPEN_RESERVATIONS),
+    },
+  });
 }
 
 /** Releases one reservation; false when it was already released (by its S3 event, an abort or expiry). */
@@ -114,31 +96,22 @@ export async function release(
     if (open === undefined) return false;
     reservedSize = open.size;
   }
-  try {
-    await store.dynamodb.send(
-      new UpdateItemCommand({
-        TableName: store.table,
-        Key: usageItemKey(identityId),
-        UpdateExpression: 'REMOVE #r ADD #charged :minus, #count :minusOne',
-        ConditionExpression: '#r.#size = :size',
-        ExpressionAttributeNames: {
-          '#r': name,
-          '#size': 'size',
-          '#charged': 'charged',
-          '#count': 'reservationCount',
-        },
-        ExpressionAttributeValues: {
-          ':minus': n(-reservedSize),
-          ':minusOne': n(-1),
-          ':size': n(reservedSize),
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateIf(store, {
+    Key: usageItemKey(identityId),
+    UpdateExpression: 'REMOVE #r ADD #charged :minus, #count :minusOne',
+    ConditionExpression: '#r.#size = :size',
+    ExpressionAttributeNames: {
+      '#r': name,
+      '#size': 'size',
+      '#charged': 'charged',
+      '#count': 'reservationCount',
+    },
+    ExpressionAttributeValues: {
+      ':minus': n(-reservedSize),
+      ':minusOne': n(-1),
+      ':size': n(reservedSize),
+    },
+  });
 }
 
 /** Whether the reservation `id` is still open. */

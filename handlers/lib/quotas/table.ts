@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
 
 /**
  * The usage table (docs/quotas.md): per user one usage item and one ledger item per file the user ever
@@ -55,4 +60,21 @@ export const s = (value: string): AttributeValue => ({ S: value });
 
 export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * One conditional UpdateItem on the usage table: true when written, false when its condition failed
+ * (another writer got there first, or the state it expects is gone); anything else throws.
+ */
+export async function updateIf(
+  store: { readonly dynamodb: DynamoDBClient; readonly table: string },
+  input: Omit<UpdateItemCommandInput, 'TableName'>,
+): Promise<boolean> {
+  try {
+    await store.dynamodb.send(new UpdateItemCommand({ TableName: store.table, ...input }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
