@@ -1,4 +1,4 @@
-import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { openReservations, readUsageItem, type UsageStore } from './reservations';
 import { compareSequencers } from './sequencer';
 import {
@@ -6,7 +6,6 @@ import {
   fileHash,
   fileItemKey,
   type Item,
-  isConditionFailure,
   n,
   numberOf,
   RESERVATION_PREFIX,
@@ -152,18 +151,13 @@ async function finish(store: UsageStore, identityId: string, hash: string, chang
       }
     }
   }
-  await ignoreConditionFailure(
-    store.dynamodb.send(
-      new UpdateItemCommand({
-        TableName: store.table,
-        Key: { user: { S: identityId }, item: { S: `file#${hash}` } },
-        UpdateExpression: 'REMOVE pending',
-        ConditionExpression: 'pending.#seq = :seq',
-        ExpressionAttributeNames: { '#seq': 'seq' },
-        ExpressionAttributeValues: { ':seq': s(change.seq) },
-      }),
-    ),
-  );
+  await updateIf(store, {
+    Key: { user: { S: identityId }, item: { S: `file#${hash}` } },
+    UpdateExpression: 'REMOVE pending',
+    ConditionExpression: 'pending.#seq = :seq',
+    ExpressionAttributeNames: { '#seq': 'seq' },
+    ExpressionAttributeValues: { ':seq': s(change.seq) },
+  });
   await stampDone(store, identityId, markName(hash, change.seq));
   await sweepMarks(store, identityId);
 }
@@ -214,18 +208,13 @@ async function applyToUsage(
 }
 
 async function stampDone(store: UsageStore, identityId: string, mark: string): Promise<void> {
-  await ignoreConditionFailure(
-    store.dynamodb.send(
-      new UpdateItemCommand({
-        TableName: store.table,
-        Key: usageItemKey(identityId),
-        UpdateExpression: 'SET #d = :done',
-        ConditionExpression: 'attribute_exists(#d)',
-        ExpressionAttributeNames: { '#d': mark },
-        ExpressionAttributeValues: { ':done': { M: { at: n(Date.now()), done: { BOOL: true } } } },
-      }),
-    ),
-  );
+  await updateIf(store, {
+    Key: usageItemKey(identityId),
+    UpdateExpression: 'SET #d = :done',
+    ConditionExpression: 'attribute_exists(#d)',
+    ExpressionAttributeNames: { '#d': mark },
+    ExpressionAttributeValues: { ':done': { M: { at: n(Date.now()), done: { BOOL: true } } } },
+  });
 }
 
 /** Removes the done marks older than MARK_KEEP_MS (step 4). */
@@ -239,18 +228,13 @@ async function sweepMarks(store: UsageStore, identityId: string, now = Date.now(
   );
   await Promise.all(
     old.map(([name, value]) =>
-      ignoreConditionFailure(
-        store.dynamodb.send(
-          new UpdateItemCommand({
-            TableName: store.table,
-            Key: usageItemKey(identityId),
-            UpdateExpression: 'REMOVE #d',
-            ConditionExpression: '#d.#at = :at',
-            ExpressionAttributeNames: { '#d': name, '#at': 'at' },
-            ExpressionAttributeValues: { ':at': n(numberOf(value.M, 'at')) },
-          }),
-        ),
-      ),
+      updateIf(store, {
+        Key: usageItemKey(identityId),
+        UpdateExpression: 'REMOVE #d',
+        ConditionExpression: '#d.#at = :at',
+        ExpressionAttributeNames: { '#d': name, '#at': 'at' },
+        ExpressionAttributeValues: { ':at': n(numberOf(value.M, 'at')) },
+      }),
     ),
   );
 }
@@ -278,12 +262,4 @@ function readPending(item: Item): Pending {
 
 async function getItem(dynamodb: DynamoDBClient, table: string, key: Item): Promise<Item | undefined> {
   return (await dynamodb.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
-}
-
-async function ignoreConditionFailure(write: Promise<unknown>): Promise<void> {
-  try {
-    await write;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
 }

@@ -58,7 +58,7 @@ export function textOf(item: Item | undefined, name: string): string | undefined
 export const n = (value: number): AttributeValue => ({ N: String(value) });
 export const s = (value: string): AttributeValue => ({ S: value });
 
-export function isConditionFailure(error: unknown): boolean {
+function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
