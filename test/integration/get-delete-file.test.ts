@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { deleteFile } from '../../handlers/delete-file';
 import { getFile } from '../../handlers/get-file';
 import { callRoute } from '../support/call';
@@ -17,7 +17,7 @@ describe('GET /file and DELETE /file', () => {
   const oddKey = 'odd/a b+c&d?e%f#g 日本.txt';
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
     for (const key of [oddKey, 'keep/a', 'keep/a/b', 'keep/ab']) await putObject(s3, `${user}/${key}`, 'abc');
   });
   after(() => s3.stop());

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { type S3Server, startFauxqs, startS3rver } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { getZip } from '../../handlers/get-zip';
 import { zipArchiveKey } from '../../handlers/lib/zip-jobs/keys';
 import { JOB_STOPPED, type JobStatus, staleAfterMs, writeStatus } from '../../handlers/lib/zip-jobs/records';
@@ -55,7 +55,7 @@ describe('GET /zips/{id} on a real S3 server', () => {
   const get = (caller: string, id: string, now = started) => getJob(s3, caller, id, now);
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
   });
   after(() => s3.stop());
 
@@ -148,7 +148,7 @@ describe('GET /zips/{id}: the download URL on a server that verifies signatures 
   }
 
   before(async () => {
-    s3 = await startS3rver();
+    s3 = await startS3Server();
   });
   after(() => s3.stop());
 

@@ -1,7 +1,7 @@
 import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { encodeCursor } from '../../handlers/lib/files/cursor';
 import { listFiles } from '../../handlers/list-files';
 import { contractChecked } from '../support/contract-handler';
@@ -23,7 +23,7 @@ describe('GET /files on a real S3 server', () => {
   };
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
     handler = contractChecked('GET /files', listFiles(testDeps(s3)));
     const keys = [
       `${alice}/a.txt`,

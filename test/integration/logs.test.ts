@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { createUpload } from '../../handlers/create-upload';
 import { createZip } from '../../handlers/create-zip';
 import { getFile } from '../../handlers/get-file';
@@ -26,7 +26,7 @@ describe('structured logs of a round trip: upload, download URL, zip', () => {
   const viaUrl = `notes ${randomUUID()}`;
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
   });
   after(() => s3.stop());
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
@@ -26,7 +26,7 @@ describe('uploads across users (fauxqs behind an upload-id/key binding proxy)', 
   const keptBytes = Buffer.from('alice keeps this');
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
     proxy = await bindUploadIdsToKeys(s3.endpoint);
     const deps = uploadDeps(s3, { endpoint: proxy.endpoint });
     create = createUpload(deps, TEST_LIMITS);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type S3Server, startS3rver } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
 import type { Handler } from '../../handlers/lib/http/handler';
@@ -18,7 +18,7 @@ describe('POST /uploads and /uploads/complete with presigned URLs (s3rver)', () 
   const user = identityId();
 
   before(async () => {
-    s3 = await startS3rver();
+    s3 = await startS3Server();
     const deps = uploadDeps(s3);
     create = contractChecked('POST /uploads', createUpload(deps, TEST_LIMITS));
     complete = contractChecked('POST /uploads/complete', completeUpload(deps));

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type S3Server, startEmbeddedS3 } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
 import type { Handler } from '../../handlers/lib/http/handler';
@@ -25,7 +25,7 @@ describe('resuming uploads across users (embedded S3)', () => {
   const aliceBytes = testBytes(size, 1);
 
   before(async () => {
-    s3 = await startEmbeddedS3();
+    s3 = await startS3Server();
     const deps = uploadDeps(s3);
     create = createUpload(deps, TEST_LIMITS);
     sign = signUploadParts(deps);

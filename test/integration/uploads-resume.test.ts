@@ -1,6 +1,6 @@
 import { CreateMultipartUploadCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { type S3Server, startEmbeddedS3 } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
@@ -31,7 +31,7 @@ describe('resuming a multipart upload: GET /uploads and POST /uploads/parts (emb
   const bytes = testBytes(size, 5);
 
   before(async () => {
-    s3 = await startEmbeddedS3();
+    s3 = await startS3Server();
     const deps = uploadDeps(s3);
     create = createUpload(deps, TEST_LIMITS);
     sign = signUploadParts(deps);

@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type S3Server, startEmbeddedS3 } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { crc32Base64 } from '../../handlers/lib/s3/crc32';
 import { type CopyZipOptions, zipByCopy } from '../../handlers/lib/zip/copy';
 import { ZipFailedError } from '../../handlers/lib/zip/errors';
@@ -79,7 +79,7 @@ describe('zipByCopy (local S3)', () => {
 
   before(async function () {
     this.timeout(120_000);
-    s3 = await startEmbeddedS3();
+    s3 = await startS3Server();
     plain = s3.newClient({ requestChecksumCalculation: 'WHEN_REQUIRED' });
     const files: [string, number, boolean][] = [
       ['small/a.txt', 1000, true],

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type S3Server, startEmbeddedS3, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { zipFolder } from '../../handlers/lib/files/keys';
 import { zipRequestKey } from '../../handlers/lib/zip-jobs/keys';
 import { zipWorker } from '../../handlers/zip-worker';
@@ -16,7 +16,7 @@ describe('zip jobs between two users', () => {
   let alicesJob: string;
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
     api = zipApi(s3);
     await putObject(s3, `${alice}/secret.txt`, 'alice only');
     await putObject(s3, `${alice}/private/plan.txt`, 'alice only');
@@ -67,7 +67,7 @@ describe('zip job listings and Idempotency-Keys between two users', () => {
   const bob = identityId();
 
   before(async () => {
-    s3 = await startEmbeddedS3();
+    s3 = await startS3Server();
     api = zipApi(s3);
     await putObject(s3, `${alice}/secret.txt`, 'alice only');
     await putObject(s3, `${bob}/own.txt`, 'bob');

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import type { ObjectKey } from '../../handlers/lib/files/keys';
 import { type ZipEntry, ZipFailedError, type ZipToS3Options, zipToS3 } from '../../handlers/lib/zip/stream';
 import { objectKey } from '../support/objects';
@@ -33,7 +33,7 @@ describe('zipToS3 when something fails', () => {
   let uploadId: Promise<string>;
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
     entries = [];
     for (const name of ['one.bin', 'two.bin', 'three.bin']) {
       const s3Key = objectKey(`owner/${name}`);

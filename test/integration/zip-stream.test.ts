@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import {
   archiveEntryNames,
   type ZipEntry,
@@ -34,7 +34,7 @@ describe('zipToS3 on a real S3 server', () => {
   }
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
   });
   after(() => s3.stop());
 
