@@ -18,7 +18,7 @@ import { testDeps } from '../support/deps';
 import { apiEvent, context, type EventParams, identityId, ORIGIN } from '../support/events';
 import { putObject } from '../support/objects';
 
-// fauxqs: a plain, fast S3; the faults here are injected with sinon, not asked of the server.
+// local/s3; the faults here are injected with sinon, not asked of the server.
 describe('bad input and S3 faults on the file routes', () => {
   let s3: S3Server;
   const user = identityId();
@@ -231,7 +231,7 @@ describe('bad input and S3 faults on the file routes', () => {
   });
 });
 
-// The undo routes, on the versioned embedded S3: every refusal is a 4xx before S3, every S3 fault a clean 500.
+// The undo routes, on local/s3 with versioning on: every refusal is a 4xx before S3, every S3 fault a clean 500.
 describe('bad input and S3 faults on the undo routes', () => {
   let s3: S3Server;
   const user = identityId();

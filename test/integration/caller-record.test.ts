@@ -10,7 +10,7 @@ import { apiEvent, context, IDENTITY_POOL_ID, identityId, ORIGIN } from '../supp
 
 /**
  * The API's record of which folder is whose (`users/<sub>.json`), written by the HTTP wrapper. Against
- * the embedded S3 (local/s3), which honours If-None-Match: * as S3 does (412 on an existing key).
+ * local/s3, which honours If-None-Match: * as S3 does (412 on an existing key).
  */
 describe('caller record (users/<sub>.json), written by the HTTP wrapper', () => {
   let fixture: S3Server;

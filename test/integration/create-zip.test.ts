@@ -9,7 +9,7 @@ import { identityId } from '../support/events';
 import { keysUnder, objectExists, putObject } from '../support/objects';
 import { getText, zipApi } from '../support/zip-jobs';
 
-// fauxqs: its listing pages like S3's (the folder test needs more than one page of 1,000 keys).
+// local/s3: its listing pages like S3's (the folder test needs more than one page of 1,000 keys).
 describe('POST /zips on a real S3 server', () => {
   let s3: S3Server;
   let api: ReturnType<typeof zipApi>;

@@ -15,7 +15,7 @@ import { testDeps } from '../support/deps';
 import { identityId } from '../support/events';
 import { getObject, keysUnder, putObject } from '../support/objects';
 
-// s3rver: it verifies presigned URLs, so a URL that B edits to point at A's file is really refused.
+// local/s3: it verifies presigned URLs, so a URL that B edits to point at A's file is really refused.
 describe("cross-user: B cannot read, list, overwrite or delete A's files", () => {
   let s3: S3Server;
   const alice = identityId();
@@ -153,7 +153,7 @@ describe("cross-user: B cannot read, list, overwrite or delete A's files", () =>
   });
 });
 
-// local/s3 with versioning (s3rver has none): A's deleted and overwritten files stay out of B's reach.
+// local/s3 with versioning on: A's deleted and overwritten files stay out of B's reach.
 describe("cross-user undo: B cannot list, see the versions of, or restore A's files", () => {
   let s3: S3Server;
   const alice = identityId();

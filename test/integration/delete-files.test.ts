@@ -9,7 +9,7 @@ import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
 import { keysUnder, putObject } from '../support/objects';
 
-// fauxqs: DeleteObjects and prefix listings (paged with StartAfter) behave as on S3, odd characters included.
+// local/s3: DeleteObjects and prefix listings (paged with StartAfter) behave as on S3, odd characters included.
 describe('POST /files/delete', () => {
   let s3: S3Server;
 

@@ -9,7 +9,7 @@ import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
 
-// s3rver: it verifies presigned URLs (a tampered one is a 403) and honours response-content-disposition,
+// local/s3: it verifies presigned URLs (a tampered one is a 403) and honours response-content-disposition,
 // which is what the downloaded file's name depends on.
 describe('a file through the API: PUT, list, GET, download, DELETE', () => {
   let s3: S3Server;

@@ -16,7 +16,7 @@ import { apiEvent, type EventParams, IDENTITY_POOL_ID, identityId, ORIGIN } from
 import { TEST_LIMITS, uploadDeps } from '../support/upload-deps';
 import { s3Event, workerContext } from '../support/zip-jobs';
 
-// fauxqs: the round trip needs a working S3, not signature checks; what is checked here is the log.
+// local/s3: the round trip needs a working S3; what is checked here is the log.
 describe('structured logs of a round trip: upload, download URL, zip', () => {
   let s3: S3Server;
   const logs: string[] = [];

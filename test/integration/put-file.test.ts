@@ -9,7 +9,7 @@ import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
 import { getObject } from '../support/objects';
 
-// fauxqs: stores bodies as sent (the SDK's default checksums included) and keeps odd characters in keys.
+// local/s3: stores bodies as sent (the SDK's default checksums included) and keeps odd characters in keys.
 describe('PUT /file', () => {
   let s3: S3Server;
   const user = identityId();

@@ -19,10 +19,10 @@ import { callRoute } from '../support/call';
 import { IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
 import { putParts, TEST_LIMITS, testBytes } from '../support/upload-deps';
 
-// The quotas end to end: the handlers on the embedded S3 (it checks presigned signatures and reports
+// The quotas end to end: the handlers on local/s3 (it checks presigned signatures and reports
 // every stored or deleted object, with a sequencer, as S3's notifications do) and dynalite; the usage
 // recorder gets each notification as Lambda would. "Settled" = every notification applied.
-describe('quotas (embedded S3 + dynalite)', () => {
+describe('quotas (local/s3 + dynalite)', () => {
   let s3: S3Server;
   let db: LocalDynamoDb;
   let client: S3Client;

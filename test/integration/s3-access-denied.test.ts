@@ -10,7 +10,7 @@ import { IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
 import { objectKey } from '../support/objects';
 
 /**
- * In front of the embedded S3: answers a missing object as S3 answers a role that may not list the
+ * In front of local/s3: answers a missing object as S3 answers a role that may not list the
  * bucket — HEAD a 403 without a body, GET a 403 AccessDenied — and passes everything else through as is
  * (headers too, so the signature still checks).
  */

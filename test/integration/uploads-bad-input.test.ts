@@ -154,8 +154,8 @@ const badListQueries: Pick<EventParams, 'query'>[] = [
   })),
 ];
 
-// fauxqs: a real server, although none of these requests should reach it (a spy counts S3 calls).
-describe('uploads with bad input (fauxqs)', () => {
+// local/s3: a real server, although none of these requests should reach it (a spy counts S3 calls).
+describe('uploads with bad input', () => {
   let s3: S3Server;
   let deps: UploadDeps;
   let logs: string[];

@@ -13,7 +13,7 @@ import { apiEvent, context, identityId } from '../support/events';
 import { objectExists } from '../support/objects';
 import { putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-deps';
 
-// The embedded S3 (local/s3): it checks signatures and x-amz-checksum-* values, as S3 does.
+// local/s3: it checks signatures and x-amz-checksum-* values, as S3 does.
 describe('upload checksums: every new file gets a CRC-32 in S3 (local S3)', () => {
   let s3: S3Server;
   let create: Handler;

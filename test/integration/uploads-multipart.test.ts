@@ -10,9 +10,9 @@ import { callRoute } from '../support/call';
 import { identityId } from '../support/events';
 import { putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-deps';
 
-// fauxqs: it implements AbortMultipartUpload (s3rver answers 405) and checks part etags on completion.
-// It does not check signatures: the presigned-URL checks are in uploads-presigned.test.ts (s3rver).
-describe('multipart uploads: complete and abort (fauxqs)', () => {
+// local/s3: it implements AbortMultipartUpload and checks part etags on completion. The presigned-URL
+// checks are in uploads-presigned.test.ts.
+describe('multipart uploads: complete and abort', () => {
   let s3: S3Server;
   let create: Handler;
   let complete: Handler;

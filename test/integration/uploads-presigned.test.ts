@@ -9,9 +9,9 @@ import { apiEvent, context, identityId } from '../support/events';
 import { getObject, objectExists } from '../support/objects';
 import { putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-deps';
 
-// s3rver: it verifies presigned signatures, which is what proves that a body of another length or content
-// type than declared is refused (fauxqs would accept anything).
-describe('POST /uploads and /uploads/complete with presigned URLs (s3rver)', () => {
+// local/s3: it verifies presigned signatures, which is what proves that a body of another length or content
+// type than declared is refused.
+describe('POST /uploads and /uploads/complete with presigned URLs', () => {
   let s3: S3Server;
   let create: Handler;
   let complete: Handler;

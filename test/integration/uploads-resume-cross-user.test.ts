@@ -11,9 +11,9 @@ import { identityId } from '../support/events';
 import { getObject } from '../support/objects';
 import { type PartUrl, putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-deps';
 
-// The embedded S3: it has ListParts and binds an upload id to its key as real S3 does (fauxqs has
-// neither), so Bob's attempts meet the same refusals they would in AWS.
-describe('resuming uploads across users (embedded S3)', () => {
+// local/s3: it has ListParts and binds an upload id to its key as real S3 does, so Bob's attempts meet
+// the same refusals they would in AWS.
+describe('resuming uploads across users', () => {
   let s3: S3Server;
   let create: Handler;
   let sign: Handler;

@@ -11,7 +11,7 @@ import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, type EventParams, IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
 import { putObject } from '../support/objects';
 
-// fauxqs: a plain, fast S3; the faults here are injected with sinon, not asked of the server.
+// local/s3; the faults here are injected with sinon, not asked of the server.
 describe('bad input and S3 faults on the zip routes', () => {
   let s3: S3Server;
   let logs: string[];

@@ -68,8 +68,7 @@ async function readArchive(s3: S3Server, key: string): Promise<Buffer> {
 
 // local/s3: it streams objects to disk, checks signatures and the copy rules (ranges only of sources
 // over 5 MB, If-Match), and keeps a CRC-32 for every object. Files "without" one are made by hiding
-// it from HeadObject, as S3 does for a file stored with CRC64NVME only. (fauxqs refuses bodies over
-// 11 MiB, too small for these sources.)
+// it from HeadObject, as S3 does for a file stored with CRC64NVME only.
 describe('zipByCopy (local S3)', () => {
   let s3: S3Server;
   let plain: S3Client;

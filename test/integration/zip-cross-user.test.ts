@@ -7,7 +7,7 @@ import { identityId } from '../support/events';
 import { keysUnder, putObject } from '../support/objects';
 import { s3Event, workerContext, zipApi } from '../support/zip-jobs';
 
-// fauxqs: listing and the engine's multipart upload behave as on S3.
+// local/s3: listing and the engine's multipart upload behave as on S3.
 describe('zip jobs between two users', () => {
   let s3: S3Server;
   let api: ReturnType<typeof zipApi>;
@@ -59,7 +59,7 @@ describe('zip jobs between two users', () => {
   });
 });
 
-// local/s3: Idempotency-Key records rest on conditional writes, which fauxqs and s3rver ignore.
+// Idempotency-Key records rest on conditional writes, which local/s3 decides as S3 does.
 describe('zip job listings and Idempotency-Keys between two users', () => {
   let s3: S3Server;
   let api: ReturnType<typeof zipApi>;

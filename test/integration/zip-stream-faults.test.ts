@@ -22,7 +22,7 @@ type Fault = (command: unknown, send: () => Promise<unknown>, signal?: AbortSign
 
 const MiB = 1024 * 1024;
 
-// fauxqs: it answers AbortMultipartUpload, so "a later UploadPart fails with NoSuchUpload" shows the abort.
+// local/s3: it answers AbortMultipartUpload, so "a later UploadPart fails with NoSuchUpload" shows the abort.
 // Three 4 MiB files with 5 MiB parts: every fault below hits after the multipart upload has started.
 describe('zipToS3 when something fails', () => {
   let s3: S3Server;

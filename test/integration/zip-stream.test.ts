@@ -14,7 +14,7 @@ import { unzip } from '../support/unzip';
 
 const MiB = 1024 * 1024;
 
-// fauxqs: it takes the SDK's streamed multipart bodies and answers AbortMultipartUpload like S3.
+// local/s3: it takes the SDK's streamed multipart bodies and answers AbortMultipartUpload like S3.
 describe('zipToS3 on a real S3 server', () => {
   let s3: S3Server;
   const sources = new Map<string, Buffer>();

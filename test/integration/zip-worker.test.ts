@@ -19,7 +19,7 @@ import { objectExists, putObject } from '../support/objects';
 import { unzip } from '../support/unzip';
 import { getText, s3Event, workerContext, zipApi } from '../support/zip-jobs';
 
-// fauxqs: it takes the engine's streamed multipart bodies and aborts uploads like S3.
+// local/s3: it takes the engine's streamed multipart bodies and aborts uploads like S3.
 describe('the zip worker on a real S3 server', () => {
   let s3: S3Server;
   let api: ReturnType<typeof zipApi>;
