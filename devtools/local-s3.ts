@@ -49,32 +49,42 @@ export async function startS3Server(overrides: Partial<LocalS3Options> = {}): Pr
   };
   let server: LocalS3 = await startLocalS3(options);
   const { endpoint } = server;
-  const clients: S3Client[] = [];
-  const newClient = (config: S3ClientConfig = {}) => {
-    const client = new S3Client({
-      endpoint,
-      region: REGION,
-      forcePathStyle: true,
-      credentials: CREDENTIALS,
-      ...config,
-    });
-    clients.push(client);
-    return client;
-  };
+  const clients = testClients(endpoint);
   return {
     endpoint,
     bucket: BUCKET,
     dataDir,
-    client: newClient(),
-    newClient,
+    client: clients.newClient(),
+    newClient: clients.newClient,
     async restart() {
       await server.stop();
       server = await startLocalS3({ ...options, port: Number(new URL(endpoint).port) });
     },
     async stop() {
-      for (const client of clients) client.destroy();
+      clients.destroyAll();
       await server.stop();
       await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Path-style clients of a test server at `endpoint`, signing with CREDENTIALS; destroyAll ends them all. */
+export function testClients(endpoint: string) {
+  const clients: S3Client[] = [];
+  return {
+    newClient(config: S3ClientConfig = {}): S3Client {
+      const client = new S3Client({
+        endpoint,
+        region: REGION,
+        forcePathStyle: true,
+        credentials: CREDENTIALS,
+        ...config,
+      });
+      clients.push(client);
+      return client;
+    },
+    destroyAll(): void {
+      for (const client of clients) client.destroy();
     },
   };
 }

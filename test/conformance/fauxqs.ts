@@ -1,5 +1,5 @@
-import { CreateBucketCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { BUCKET, CREDENTIALS, REGION } from '../../devtools/local-s3';
+import { CreateBucketCommand, type S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { BUCKET, testClients } from '../../devtools/local-s3';
 
 /** The part of devtools/local-s3.ts's S3Server the conformance suite uses, on either server. */
 export interface ConformanceServer {
@@ -18,27 +18,16 @@ export async function startFauxqs(): Promise<ConformanceServer> {
   const { startFauxqs: start } = await import('fauxqs');
   const server = await start({ port: 0, host: '127.0.0.1', logger: false });
   const endpoint = `http://127.0.0.1:${server.port}`;
-  const clients: S3Client[] = [];
-  const newClient = (config: S3ClientConfig = {}) => {
-    const client = new S3Client({
-      endpoint,
-      region: REGION,
-      forcePathStyle: true,
-      credentials: CREDENTIALS,
-      ...config,
-    });
-    clients.push(client);
-    return client;
-  };
-  const client = newClient();
+  const clients = testClients(endpoint);
+  const client = clients.newClient();
   await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
   return {
     endpoint,
     bucket: BUCKET,
     client,
-    newClient,
+    newClient: clients.newClient,
     async stop() {
-      for (const each of clients) each.destroy();
+      clients.destroyAll();
       await server.stop();
     },
   };

@@ -66,6 +66,12 @@ async function answer<T>(call: Promise<T>): Promise<T | string> {
   }
 }
 
+/** "written", or "<status> <S3 error name>" when S3 refuses the write. */
+async function written(call: Promise<unknown>): Promise<string> {
+  const result = await answer(call);
+  return typeof result === 'string' ? result : 'written';
+}
+
 /** A plain HTTP answer, as a browser gets it. */
 async function httpAnswer(response: Response, headers: readonly string[] = []) {
   const text = await response.text();
@@ -338,9 +344,7 @@ describe('S3 conformance: local/s3 and fauxqs answer our S3 calls alike', () => 
   it('PutObject with IfNoneMatch: * or IfMatch writes only when the condition holds (fauxqs: ignored)', async () => {
     const answers = await onBoth(async (s3) => {
       const write = (Key: string, condition: { IfNoneMatch?: string; IfMatch?: string }) =>
-        answer(
-          s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key, Body: 'v', ...condition })),
-        ).then((result) => (typeof result === 'string' ? result : 'written'));
+        written(s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key, Body: 'v', ...condition })));
       const created = await write('cond-put/x', { IfNoneMatch: '*' });
       const { ETag } = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: 'cond-put/x' }));
       return {
@@ -434,9 +438,9 @@ describe('S3 conformance: local/s3 and fauxqs answer our S3 calls alike', () => 
         credentials: { ...CREDENTIALS, secretAccessKey: 'wrong' },
         maxAttempts: 1,
       });
-      return answer(
+      return written(
         wrong.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'signed/wrong.txt', Body: 'x' })),
-      ).then((result) => (typeof result === 'string' ? result : 'written'));
+      );
     });
     expect(answers.local).to.equal('403 SignatureDoesNotMatch');
     expect(answers.fauxqs).to.equal('written');
