@@ -56,11 +56,12 @@ export const STAGE = 'local';
 const CALLER_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/lockbox-local-caller`;
 /**
  * API functions running at once (local/lambda/concurrency.ts): below the SDK's 50 sockets per client, and
- * enough to keep the core busy while some wait on the disk. A request waits at most 20 s for one, then
- * gets API Gateway's throttle answer (429 with Retry-After).
+ * enough to keep the core busy while some wait on the disk. A request waits at most a minute for one, then
+ * gets API Gateway's throttle answer (429 with Retry-After): on a loaded machine 200 clients wait 15–20 s
+ * (bench:api at 10 requests/s), and only a system that stays that far behind should refuse.
  */
 const CONCURRENCY = 16;
-const MAX_WAIT_MS = 20_000;
+const MAX_WAIT_MS = 60_000;
 /** Retries of a failed zip worker; AWS waits about 1 and 2 minutes. */
 const RETRY_DELAYS_MS = [1000, 2000];
 
