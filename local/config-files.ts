@@ -35,7 +35,7 @@ export interface ConfigPaths {
 
 export function writeConfigFiles(dataDir: string, config: FrontendConfig, admin: AdminFile): ConfigPaths {
   const paths = { config: join(dataDir, DATA_ENTRIES.config), admin: join(dataDir, DATA_ENTRIES.admin) };
-  writeJsonFile(paths.config, config, 0o644);
+  writeJsonFile(paths.config, config);
   writeJsonFile(paths.admin, admin);
   return paths;
 }

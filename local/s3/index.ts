@@ -23,6 +23,8 @@ export interface LocalS3Options {
   readonly lookup: (accessKeyId: string) => SigningCredentials | undefined;
   /** Browser origins (scheme://host[:port]) allowed by CORS; never `*`. */
   readonly allowedOrigins: readonly string[];
+  /** A request body that sends nothing for this long is cut (S3's RequestTimeout). @default 20 s, as S3 */
+  readonly idleBodyTimeoutMs?: number;
   /**
    * Called after PutObject, CompleteMultipartUpload or CopyObject stored an object, once the answer is on
    * its way (like S3's notification); a failure is logged, never sent to the client.
@@ -56,6 +58,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     verify,
     isKnownKey: (accessKeyId) => options.lookup(accessKeyId) !== undefined,
     allowedOrigins: options.allowedOrigins,
+    idleBodyTimeoutMs: options.idleBodyTimeoutMs,
     onObjectCreated: options.onObjectCreated,
     onObjectRemoved: options.onObjectRemoved,
     log: options.log,

@@ -37,6 +37,8 @@ export interface S3Request {
   readonly headers: IncomingHttpHeaders;
   /** How to read and check the body, as its headers and its signature say. */
   readonly payload: PayloadSpec;
+  /** A body that sends nothing for this long is cut with RequestTimeout. */
+  readonly idleBodyTimeoutMs: number;
   /** Whether the credentials' session policy allows an access (always, without a session policy). */
   readonly isAllowed: (access: S3Access) => boolean;
   readonly storage: Storage;
