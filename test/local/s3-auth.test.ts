@@ -272,9 +272,7 @@ describe('local S3: signatures, presigned URLs and CORS', () => {
 
   it('checks auth before it looks at the operation: unsigned, anything is AccessDenied', async () => {
     for (const path of [`/${BUCKET}`, `/${BUCKET}/docs/a%20file.txt?acl`, '/', `/${BUCKET}?policy`]) {
-      expect(await errorCode(await fetch(`${fixture.endpoint}${path}`)), path).to.equal(
-        '403 AccessDenied',
-      );
+      expect(await errorCode(await fetch(`${fixture.endpoint}${path}`)), path).to.equal('403 AccessDenied');
     }
   });
 });

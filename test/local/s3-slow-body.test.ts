@@ -2,26 +2,20 @@ import { request } from 'node:http';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { expect } from 'chai';
+import { BUCKET, CREDENTIALS, REGION, type S3Server, startS3Server } from '../../devtools/local-s3';
 import { NodeSha256 } from '../../local/sigv4/sha256';
-import {
-  BUCKET,
-  CREDENTIALS,
-  type LocalS3Fixture,
-  REGION,
-  s3Code,
-  startLocalS3Fixture,
-} from '../support/local-s3';
+import { s3Code } from '../support/s3-code';
 
 describe('local S3: a body that stops arriving', () => {
-  let fixture: LocalS3Fixture;
+  let fixture: S3Server;
 
   before(async () => {
-    fixture = await startLocalS3Fixture({ idleBodyTimeoutMs: 200 });
+    fixture = await startS3Server({ idleBodyTimeoutMs: 200 });
   });
   after(() => fixture.stop());
 
   it('is cut with 400 RequestTimeout and a closed connection, and nothing is stored', async () => {
-    const { host, port } = new URL(fixture.s3.endpoint);
+    const { host, port } = new URL(fixture.endpoint);
     const signed = await new SignatureV4({
       service: 's3',
       region: REGION,
@@ -58,7 +52,7 @@ describe('local S3: a body that stops arriving', () => {
     expect(/<Code>([^<]+)<\/Code>/.exec(answer.body)?.[1]).to.equal('RequestTimeout');
     await answer.closed;
     expect(
-      await s3Code(fixture.client().send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'slow.txt' }))),
+      await s3Code(fixture.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'slow.txt' }))),
     ).to.equal('404 NotFound');
   });
 });
