@@ -147,7 +147,7 @@ export class RestApi extends Construct {
       const route = this.routes.find((r) => `${r.method} ${r.path}` === name);
       if (route === undefined) throw new Error(`routeThrottling: "${name}" is not a route`);
       const id = `method-settings-${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+/g, '-')}`;
-      methodSettings(id, `${route.path.slice(1)}/${route.method}`, throttle);
+      methodSettings(id, methodSettingsPath(route), throttle);
     }
   }
 
@@ -386,6 +386,16 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
   responseLength: '$context.responseLength',
   integrationLatency: '$context.integrationLatency',
 });
+
+/**
+ * The key API Gateway files a method's settings under: the resource path with every `/` written `~1`
+ * (the leading one included), then `/` and the method: `POST /files/delete` → `~1files~1delete/POST`.
+ * The provider passes it through unchanged and AWS accepts any other form without applying it
+ * (terraform-provider-aws #9738), so the route would run at the stage's limits.
+ */
+function methodSettingsPath(route: Route): string {
+  return `${route.path.replaceAll('/', '~1')}/${route.method}`;
+}
 
 /** A construct id for a path: `/zips/{id}` → `zips-id`. Fixed per route, never a token. */
 function pathId(path: string): string {
