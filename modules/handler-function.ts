@@ -99,7 +99,9 @@ export class HandlerFunction extends Construct {
       timeout: this.timeoutSeconds,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { variables: { ...this.variables } },
-      loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+      // JSON: each record's message is the handler's own JSON object (handlers/lib/wiring/log-line.ts), which
+      // metric filters can read; Text puts a time, request id and level before it, which no JSON filter parses.
+      loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
       // The first invocation must find its log group and its permission to write there.
       dependsOn: [this.logGroup, logsPolicy],
     });

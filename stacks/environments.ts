@@ -61,8 +61,20 @@ export interface EnvironmentConfig {
    * LOCKBOX_STATE_BUCKET variable overrides it for every stack). @default a local file at the project root
    */
   readonly state?: StateBucket;
+  /**
+   * A production environment: the security controls below default on, and the synth refuses it without
+   * an alarm destination (alarmEmail or alarmTopicArn, or alarmDestinationWaived). @default false
+   */
+  readonly production?: boolean;
   /** The address the alarms' SNS topic mails (AWS asks it to confirm once). @default no subscription */
   readonly alarmEmail?: string;
+  /**
+   * An existing SNS topic (the on-call team's) that every alarm also notifies; its policy must let this
+   * account's CloudWatch alarms publish. @default none
+   */
+  readonly alarmTopicArn?: string;
+  /** Accepts a production environment whose alarms reach no one. @default false */
+  readonly alarmDestinationWaived?: boolean;
   /**
    * The AWS account (12 digits) this environment belongs to: deploying it with credentials of another
    * account fails, and each account gets its own account stack. Set it on every environment or on none.
@@ -113,8 +125,11 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
   },
   prod: {
     name: 'prod',
+    production: true,
     region: 'eu-west-1',
+    // Placeholders, like the origin: the real on-call address (or alarmTopicArn) before the first deploy.
     allowedOrigins: ['https://lockbox.example.com'],
+    alarmEmail: 'lockbox-oncall@example.com',
     logRetentionDays: 90,
     throttling: { rateLimit: 100, burstLimit: 200 },
     routeThrottling: {
@@ -185,6 +200,18 @@ export function validateEnvironment(config: EnvironmentConfig): void {
     throw new Error(`${config.name}: accountId must be 12 digits`);
   }
   validateAccountSettings(config.name, config.auth ?? {});
+  if (
+    config.alarmTopicArn !== undefined &&
+    !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/.test(config.alarmTopicArn)
+  ) {
+    throw new Error(`${config.name}: alarmTopicArn "${config.alarmTopicArn}" is not an SNS topic ARN`);
+  }
+  const alarmsReachSomeone = config.alarmEmail !== undefined || config.alarmTopicArn !== undefined;
+  if (config.production === true && !alarmsReachSomeone && config.alarmDestinationWaived !== true) {
+    throw new Error(
+      `${config.name}: a production environment's alarms need a destination: set alarmEmail or alarmTopicArn (or alarmDestinationWaived: true)`,
+    );
+  }
   // Enough to catch a typo; AWS sends a confirmation mail that proves the rest.
   if (config.alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(config.alarmEmail)) {
     throw new Error(`${config.name}: alarmEmail "${config.alarmEmail}" is not an e-mail address`);

@@ -184,7 +184,11 @@ export class LockboxStack extends TerraformStack {
     });
     api.grantInvoke(auth, auth.authenticatedRole);
 
-    const alarms = new Alarms(this, 'alarms', { namePrefix: prefix, email: config.alarmEmail });
+    const alarms = new Alarms(this, 'alarms', {
+      namePrefix: prefix,
+      email: config.alarmEmail,
+      existingTopicArn: config.alarmTopicArn,
+    });
     alarms.watchApi(api.api.name, api.stageName);
     for (const { route, fn } of apiRoutes) alarms.watchFunction(route.handler, fn.function.functionName);
     for (const worker of workers) {
@@ -192,9 +196,10 @@ export class LockboxStack extends TerraformStack {
       alarms.watchFunction(worker.handler, fn.function.functionName);
       alarms.watchDuration(worker.handler, fn.function.functionName, fn.timeoutSeconds);
     }
-    // Each worker writes one JSON line per job it ends (handlers/lib/zip-jobs/run.ts, handlers/zip-failed.ts).
+    // Each worker writes one JSON line per job it ends (handlers/lib/zip-jobs/run.ts, handlers/zip-failed.ts),
+    // which Lambda's JSON log format nests as the record's message (handlers/lib/wiring/log-line.ts).
     alarms.watchLogs('zip-jobs-failed', {
-      pattern: '{ $.outcome = "failed" }',
+      pattern: '{ $.message.outcome = "failed" }',
       metricName: 'ZipJobsFailed',
       logGroups: workers
         .filter((worker) => worker.fileEvents !== true)

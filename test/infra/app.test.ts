@@ -168,9 +168,10 @@ describe('the app: account stacks follow the environments', () => {
         expect((error as Error).message, names.join(', ')).to.match(/LOCKBOX_STATE_BUCKET/);
         continue;
       }
-      const kinds = [...app.stacks].map(([name, stack]) => `${name}: ${Object.keys(stack.json.terraform.backend)}`);
+      const kinds = [...app.stacks].map(
+        ([name, stack]) => `${name}: ${Object.keys(stack.json.terraform.backend)}`,
+      );
       expect(new Set(kinds.map((kind) => kind.split(': ')[1])).size, kinds.join(', ')).to.equal(1);
     }
   });
-
 });

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { logLine } from '../wiring/log-line';
 import type { CallerRecorder } from './caller-record';
 import { ApiError, errorSummary } from './errors';
 import { corsHeaders } from './headers';
@@ -26,7 +27,7 @@ export interface HttpOptions {
   readonly allowedOrigins: readonly string[];
   /** This stack's identity pool: only its authenticated identities are served (identity.ts). */
   readonly identityPoolId: string;
-  /** Where the one log line per request goes. @default console.log */
+  /** Where the one log line per request goes. @default logLine */
   readonly log?: (line: string) => void;
   /** Records the caller's sub → identity id (caller-record.ts); depsFromEnv sets it. @default none */
   readonly recordCaller?: CallerRecorder;
@@ -42,7 +43,7 @@ export function httpHandler(
   options: HttpOptions,
   logic: (req: ApiRequest) => Promise<ApiResponse>,
 ): Handler {
-  const log = options.log ?? console.log;
+  const log = options.log ?? logLine;
   return async (event, context) => {
     const started = performance.now();
     const requestId = context.awsRequestId;
