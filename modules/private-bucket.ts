@@ -150,7 +150,7 @@ export class PrivateBucket extends Construct {
         {
           id: 'abort-incomplete-multipart-uploads',
           status: 'Enabled',
-          filter: [{}],
+          filter: [{ prefix: '' }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: abortIncompleteUploadDays }],
         },
         {
@@ -187,7 +187,7 @@ export class PrivateBucket extends Construct {
           // expires current versions by age may not also name markers, hence a bucket-wide rule of its own.
           id: 'remove-expired-delete-markers',
           status: 'Enabled',
-          filter: [{}],
+          filter: [{ prefix: '' }],
           expiration: [{ expiredObjectDeleteMarker: true }],
         },
       ],

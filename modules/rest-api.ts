@@ -181,6 +181,10 @@ export class RestApi extends Construct {
    *   policy allows it explicitly (AWS, "How API Gateway resource policies affect authorization workflow").
    * A separate resource (not the API's `policy` argument), so it can name the API's full ARNs without a
    * cycle; the stage serves a policy change only once redeployed, hence the deployment's trigger.
+   * The role is named in conditions only, never as a `Principal`: API Gateway resolves a principal when
+   * the policy is put, and a role created seconds earlier in the same apply may not be visible yet (IAM is
+   * eventually consistent, the provider does not retry; terraform-provider-aws #29392). A condition is
+   * not resolved, so the first apply needs no sleep (and no `time` provider).
    */
   private addResourcePolicy(invoker: IamRole): void {
     const routes = this.routes.map((route) => this.routeArn(route));
@@ -191,9 +195,10 @@ export class RestApi extends Construct {
         {
           sid: 'SignedInUsers',
           effect: 'Allow',
-          principals: [{ type: 'AWS', identifiers: [invoker.arn] }],
+          principals: anyone,
           actions: ['execute-api:Invoke'],
           resources: routes,
+          condition: [{ test: 'ArnEquals', variable: 'aws:PrincipalArn', values: [invoker.arn] }],
         },
         {
           sid: 'NoOtherPrincipal',
@@ -215,6 +220,7 @@ export class RestApi extends Construct {
     const policy = new ApiGatewayRestApiPolicy(this, 'resource-policy', {
       restApiId: this.api.id,
       policy: document.json,
+      dependsOn: [invoker],
     });
     this.deployed.push(policy);
     this.triggers.push(policy.policy);

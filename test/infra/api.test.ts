@@ -315,7 +315,9 @@ describe('RestApi', () => {
     it('allows the identity pool role, by its ARN, every route of this stage', () => {
       const allow = statement('SignedInUsers');
       expect(allow.effect).to.equal('Allow');
-      expect(allow.principals).to.deep.equal([{ type: 'AWS', identifiers: [authenticatedRoleArn()] }]);
+      expect(allow.condition).to.deep.equal([
+        { test: 'ArnEquals', variable: 'aws:PrincipalArn', values: [authenticatedRoleArn()] },
+      ]);
       expect(allow.actions).to.deep.equal(['execute-api:Invoke']);
       expect(allow.resources).to.have.members(routeArns());
       expect(allow.resources).to.have.length(routes.length);
@@ -346,6 +348,17 @@ describe('RestApi', () => {
         'NoOtherPrincipal',
         'CorsPreflight',
       ]);
+    });
+
+    // API Gateway resolves a Principal when the policy is put; the authenticated role is created in the
+    // same apply, seconds before, and IAM may not show it yet (terraform-provider-aws #29392).
+    it('names no principal API Gateway must resolve, and is applied after the role exists', () => {
+      const policy = stack.only('aws_api_gateway_rest_api_policy');
+      for (const s of stack.statements(policy.policy)) {
+        expect(s.principals, s.sid).to.deep.equal([{ type: '*', identifiers: ['*'] }]);
+      }
+      const [role] = stack.deref(authenticatedRoleArn());
+      expect(policy.depends_on).to.include(role);
     });
 
     it('makes no reference cycle: pool → role → policy ← API ← functions (Terraform would refuse one)', () => {

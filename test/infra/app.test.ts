@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
+import { projectRoot } from '../../modules/project-root';
 import { type EnvironmentConfig, environmentConfig, environments } from '../../stacks/environments';
 import { type Synthesized, type SynthesizedApp, synthStacks } from './synthesized';
 
@@ -78,6 +81,28 @@ describe('the app: every stack in one synth', () => {
         expect(fn.reserved_concurrent_executions, `${name} ${fn.function_name}`).to.equal(undefined);
       }
     }
+  });
+
+  it('has the sizes docs/operations.md states: resources and alarms of each stack', () => {
+    const doc = readFileSync(join(projectRoot(), 'docs/operations.md'), 'utf8');
+    const stated = new Map(
+      [...doc.matchAll(/^\| `(lockbox-[a-z0-9-]+)` +\| (\d+) +\| (\d+) +\|$/gm)].map(
+        ([, name, resources, alarms]) => [name, { resources: Number(resources), alarms: Number(alarms) }],
+      ),
+    );
+    const synthesized = new Map(
+      [...app.stacks].map(([name, stack]) => [
+        name,
+        {
+          resources: Object.values(stack.json.resource ?? {}).reduce<number>(
+            (sum, byName) => sum + Object.keys(byName as object).length,
+            0,
+          ),
+          alarms: stack.resources('aws_cloudwatch_metric_alarm').length,
+        },
+      ]),
+    );
+    expect(Object.fromEntries(stated)).to.deep.equal(Object.fromEntries(synthesized));
   });
 
   it('keeps every state in a local file of its own by default', () => {
