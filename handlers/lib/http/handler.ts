@@ -20,6 +20,7 @@ export interface ApiRequest {
 export interface ApiResponse {
   readonly status: number;
   readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface HttpOptions {
@@ -78,7 +79,11 @@ export function httpHandler(
 
 function errorResponse(error: unknown, requestId: string): ApiResponse {
   if (error instanceof ApiError) {
-    return { status: error.status, body: { error: { code: error.code, message: error.message } } };
+    return {
+      status: error.status,
+      body: { error: { code: error.code, message: error.message } },
+      headers: error.headers,
+    };
   }
   return {
     status: 500,
@@ -86,7 +91,8 @@ function errorResponse(error: unknown, requestId: string): ApiResponse {
   };
 }
 
-function toResult(response: ApiResponse, headers: Record<string, string>): APIGatewayProxyResult {
+function toResult(response: ApiResponse, cors: Record<string, string>): APIGatewayProxyResult {
+  const headers = { ...cors, ...response.headers };
   if (response.body === undefined) return { statusCode: response.status, headers, body: '' };
   return {
     statusCode: response.status,
