@@ -24,6 +24,8 @@ export interface HandlerFunctionProps {
   readonly timeoutSeconds?: number;
   /** Instances reserved for (and at most running) this function. @default none: the account's shared pool */
   readonly reservedConcurrency?: number;
+  /** X-Ray active tracing, with the two X-Ray actions Lambda needs to send traces. @default false */
+  readonly tracing?: boolean;
 }
 
 /** A bucket that grants S3 access to a role (PrivateBucket is one). */
@@ -102,9 +104,16 @@ export class HandlerFunction extends Construct {
       // JSON: each record's message is the handler's own JSON object (handlers/lib/wiring/log-line.ts), which
       // metric filters can read; Text puts a time, request id and level before it, which no JSON filter parses.
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
+      tracingConfig: props.tracing === true ? { mode: 'Active' } : undefined,
       // The first invocation must find its log group and its permission to write there.
       dependsOn: [this.logGroup, logsPolicy],
     });
+    if (props.tracing === true) {
+      // X-Ray has no resource-level permissions for these two: `*` is the narrowest resource there is.
+      inlinePolicy(this, 'write-traces', this.role, [
+        { effect: 'Allow', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] },
+      ]);
+    }
   }
 
   /**

@@ -60,6 +60,8 @@ export interface RestApiProps {
   readonly invoker: IamRole;
   /** @default 'v1' */
   readonly stageName?: string;
+  /** X-Ray active tracing on the stage. @default false */
+  readonly tracing?: boolean;
 }
 
 /**
@@ -124,6 +126,7 @@ export class RestApi extends Construct {
       deploymentId: deployment.id,
       stageName: this.stageName,
       cacheClusterEnabled: false,
+      xrayTracingEnabled: props.tracing === true,
       accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
       dependsOn: [executionLogs],
     });

@@ -3,6 +3,7 @@ import { routes } from '../handlers/routes';
 import { ALLOWED_ORIGINS, type Limits, limitSettings, type Setting } from '../handlers/settings';
 import { tokenValidity } from '../handlers/token-validity';
 import type { AccountSettings } from '../modules/user-auth';
+import { PRODUCTION_MIN_LOG_RETENTION_DAYS, type SecurityControls } from './security-controls';
 import type { StateBucket } from './state-backend';
 
 /**
@@ -75,6 +76,8 @@ export interface EnvironmentConfig {
   readonly alarmTopicArn?: string;
   /** Accepts a production environment whose alarms reach no one. @default false */
   readonly alarmDestinationWaived?: boolean;
+  /** WAF, tracing, access logs (stacks/security-controls.ts). @default each on in production, off elsewhere */
+  readonly controls?: SecurityControls;
   /**
    * The AWS account (12 digits) this environment belongs to: deploying it with credentials of another
    * account fails, and each account gets its own account stack. Set it on every environment or on none.
@@ -84,7 +87,8 @@ export interface EnvironmentConfig {
   /**
    * Users' accounts: refresh-token lifetime (days, 1..30) and rotation, TOTP MFA, threat protection and
    * an SES sender for invitations and codes (docs/operations.md has each one's cost).
-   * @default 7-day rotating refresh tokens, optional MFA, no threat protection, Cognito's e-mail sender
+   * @default 7-day rotating refresh tokens, optional MFA, threat protection ENFORCED in production and off
+   * elsewhere, Cognito's e-mail sender
    */
   readonly auth?: AccountSettings;
   /**
@@ -130,7 +134,7 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
     // Placeholders, like the origin: the real on-call address (or alarmTopicArn) before the first deploy.
     allowedOrigins: ['https://lockbox.example.com'],
     alarmEmail: 'lockbox-oncall@example.com',
-    logRetentionDays: 90,
+    logRetentionDays: 365,
     throttling: { rateLimit: 100, burstLimit: 200 },
     routeThrottling: {
       'POST /zips': { rateLimit: 10, burstLimit: 20 },
@@ -192,6 +196,11 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   }
   if (!LOG_RETENTION_DAYS.includes(config.logRetentionDays)) {
     throw new Error(`${config.name}: logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  }
+  if (config.production === true && config.logRetentionDays < PRODUCTION_MIN_LOG_RETENTION_DAYS) {
+    throw new Error(
+      `${config.name}: a production environment keeps logs ${PRODUCTION_MIN_LOG_RETENTION_DAYS} days or more (logRetentionDays)`,
+    );
   }
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(config.region)) {
     throw new Error(`${config.name}: "${config.region}" is not an AWS region name`);
@@ -269,4 +278,9 @@ function validateAccountSettings(name: string, auth: AccountSettings): void {
       throw new Error(`${name}: auth.emailSender.fromEmailAddress must end with an e-mail address`);
     }
   }
+}
+
+/** An environment's account settings, threat protection defaulting to ENFORCED in production. */
+export function accountSettings(config: EnvironmentConfig): AccountSettings {
+  return { threatProtection: config.production === true ? 'ENFORCED' : 'OFF', ...config.auth };
 }

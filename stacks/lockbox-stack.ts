@@ -10,20 +10,24 @@ import {
   workers as workerTable,
 } from '../handlers/routes';
 import { IDENTITY_POOL_ID, isReadBy } from '../handlers/settings';
+import { AccessLogBucket } from '../modules/access-log-bucket';
 import { Alarms } from '../modules/alarms';
 import { bundleHandlers, type HandlerBundle } from '../modules/bundle/handler-bundle';
 import { HandlerFunction, type HandlerFunctionProps } from '../modules/handler-function';
 import { PrivateBucket } from '../modules/private-bucket';
 import { RestApi } from '../modules/rest-api';
+import { StageWebAcl } from '../modules/stage-web-acl';
 import { UsageTable } from '../modules/usage-table';
 import { UserAuth } from '../modules/user-auth';
 import {
+  accountSettings,
   type EnvironmentConfig,
   settingVariables,
   undoRetentionDays,
   validateEnvironment,
 } from './environments';
 import { checkFunctionTable } from './function-table';
+import { securityControls, WAF_REQUESTS_PER_IP_PER_5_MINUTES } from './security-controls';
 import { configureStateBackend, type StateBucket } from './state-backend';
 
 export interface LockboxStackProps {
@@ -67,7 +71,12 @@ export class LockboxStack extends TerraformStack {
     });
     configureStateBackend(this, id, config.region, props.stateBucket ?? config.state);
 
-    const auth = new UserAuth(this, 'auth', { namePrefix: prefix, preventDestroy, settings: config.auth });
+    const controls = securityControls(config);
+    const auth = new UserAuth(this, 'auth', {
+      namePrefix: prefix,
+      preventDestroy,
+      settings: accountSettings(config),
+    });
     const storage = new PrivateBucket(this, 'storage', {
       bucketPrefix: `${prefix}-files-`,
       allowedOrigins: config.allowedOrigins,
@@ -84,6 +93,15 @@ export class LockboxStack extends TerraformStack {
       preventDestroy,
     });
 
+    if (controls.accessLogs) {
+      new AccessLogBucket(this, 'access-logs', {
+        bucketPrefix: `${prefix}-access-logs-`,
+        source: storage.bucket,
+        retentionDays: config.logRetentionDays,
+        preventDestroy,
+      });
+    }
+
     const usageTable = new UsageTable(this, 'usage', { tableName: `${prefix}-usage`, preventDestroy });
 
     const bundles = bundleHandlers([...routes, ...workers].map((entry) => entry.handler));
@@ -91,12 +109,13 @@ export class LockboxStack extends TerraformStack {
     const functions = new Construct(this, 'functions');
     const newFunction = (
       handler: string,
-      settings: Omit<HandlerFunctionProps, 'functionName' | 'bundle' | 'logRetentionDays'>,
+      settings: Omit<HandlerFunctionProps, 'functionName' | 'bundle' | 'logRetentionDays' | 'tracing'>,
     ) =>
       new HandlerFunction(functions, handler, {
         functionName: `${prefix}-${handler}`,
         bundle: bundles.get(handler) as HandlerBundle,
         logRetentionDays: config.logRetentionDays,
+        tracing: controls.tracing,
         ...settings,
       });
 
@@ -181,8 +200,16 @@ export class LockboxStack extends TerraformStack {
         ),
       ),
       invoker: auth.authenticatedRole,
+      tracing: controls.tracing,
     });
     api.grantInvoke(auth, auth.authenticatedRole);
+    if (controls.waf) {
+      new StageWebAcl(this, 'waf', {
+        name: `${prefix}-api`,
+        stageArn: api.stage.arn,
+        requestsPerIpPer5Minutes: WAF_REQUESTS_PER_IP_PER_5_MINUTES,
+      });
+    }
 
     const alarms = new Alarms(this, 'alarms', {
       namePrefix: prefix,
