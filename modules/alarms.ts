@@ -14,6 +14,8 @@ export interface AlarmsProps {
   readonly email?: string;
   /** An existing SNS topic every alarm and recovery also goes to. @default none */
   readonly existingTopicArn?: string;
+  /** A customer-managed KMS key that encrypts the topic. @default no encryption at rest of its own */
+  readonly topicKeyArn?: string;
 }
 
 /** What a log line must say to count, and the metric it counts in. */
@@ -48,7 +50,10 @@ export class Alarms extends Construct {
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
     this.namePrefix = props.namePrefix;
-    this.topic = new SnsTopic(this, 'topic', { name: `${props.namePrefix}-alarms` });
+    this.topic = new SnsTopic(this, 'topic', {
+      name: `${props.namePrefix}-alarms`,
+      kmsMasterKeyId: props.topicKeyArn,
+    });
     this.actions = [
       this.topic.arn,
       ...(props.existingTopicArn === undefined ? [] : [props.existingTopicArn]),

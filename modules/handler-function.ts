@@ -26,6 +26,8 @@ export interface HandlerFunctionProps {
   readonly reservedConcurrency?: number;
   /** X-Ray active tracing, with the two X-Ray actions Lambda needs to send traces. @default false */
   readonly tracing?: boolean;
+  /** A customer-managed KMS key that encrypts the log group. @default CloudWatch Logs' own encryption */
+  readonly logKeyArn?: string;
 }
 
 /** A bucket that grants S3 access to a role (PrivateBucket is one). */
@@ -74,6 +76,7 @@ export class HandlerFunction extends Construct {
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logKeyArn,
     });
     this.role = serviceRole(this, 'role', props.functionName, 'lambda.amazonaws.com');
     const logsPolicy = inlinePolicy(this, 'write-logs', this.role, [

@@ -62,6 +62,8 @@ export interface RestApiProps {
   readonly stageName?: string;
   /** X-Ray active tracing on the stage. @default false */
   readonly tracing?: boolean;
+  /** A customer-managed KMS key that encrypts the API's log groups. @default CloudWatch Logs' own */
+  readonly logKeyArn?: string;
 }
 
 /**
@@ -115,11 +117,13 @@ export class RestApi extends Construct {
     const accessLogs = new CloudwatchLogGroup(this, 'access-logs', {
       name: `/aws/apigateway/${props.name}/access`,
       retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logKeyArn,
     });
     // API Gateway would create this group itself, without a retention; owning it sets one.
     const executionLogs = new CloudwatchLogGroup(this, 'execution-logs', {
       name: `API-Gateway-Execution-Logs_${this.api.id}/${this.stageName}`,
       retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logKeyArn,
     });
     this.stage = new ApiGatewayStage(this, 'stage', {
       restApiId: this.api.id,

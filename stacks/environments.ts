@@ -76,7 +76,7 @@ export interface EnvironmentConfig {
   readonly alarmTopicArn?: string;
   /** Accepts a production environment whose alarms reach no one. @default false */
   readonly alarmDestinationWaived?: boolean;
-  /** WAF, tracing, access logs (stacks/security-controls.ts). @default each on in production, off elsewhere */
+  /** WAF, tracing, access logs, a KMS key (stacks/security-controls.ts). @default on in production, off elsewhere */
   readonly controls?: SecurityControls;
   /**
    * The AWS account (12 digits) this environment belongs to: deploying it with credentials of another

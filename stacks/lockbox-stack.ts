@@ -13,6 +13,7 @@ import { IDENTITY_POOL_ID, isReadBy } from '../handlers/settings';
 import { AccessLogBucket } from '../modules/access-log-bucket';
 import { Alarms } from '../modules/alarms';
 import { bundleHandlers, type HandlerBundle } from '../modules/bundle/handler-bundle';
+import { EnvironmentKey } from '../modules/environment-key';
 import { HandlerFunction, type HandlerFunctionProps } from '../modules/handler-function';
 import { PrivateBucket } from '../modules/private-bucket';
 import { RestApi } from '../modules/rest-api';
@@ -72,6 +73,9 @@ export class LockboxStack extends TerraformStack {
     configureStateBackend(this, id, config.region, props.stateBucket ?? config.state);
 
     const controls = securityControls(config);
+    const keyArn = controls.customerManagedKey
+      ? new EnvironmentKey(this, 'key', { namePrefix: prefix, region: config.region, preventDestroy }).key.arn
+      : undefined;
     const auth = new UserAuth(this, 'auth', {
       namePrefix: prefix,
       preventDestroy,
@@ -102,20 +106,28 @@ export class LockboxStack extends TerraformStack {
       });
     }
 
-    const usageTable = new UsageTable(this, 'usage', { tableName: `${prefix}-usage`, preventDestroy });
+    const usageTable = new UsageTable(this, 'usage', {
+      tableName: `${prefix}-usage`,
+      preventDestroy,
+      kmsKeyArn: keyArn,
+    });
 
     const bundles = bundleHandlers([...routes, ...workers].map((entry) => entry.handler));
     // Under a scope of their own, so a handler's name can never clash with another construct's id.
     const functions = new Construct(this, 'functions');
     const newFunction = (
       handler: string,
-      settings: Omit<HandlerFunctionProps, 'functionName' | 'bundle' | 'logRetentionDays' | 'tracing'>,
+      settings: Omit<
+        HandlerFunctionProps,
+        'functionName' | 'bundle' | 'logRetentionDays' | 'tracing' | 'logKeyArn'
+      >,
     ) =>
       new HandlerFunction(functions, handler, {
         functionName: `${prefix}-${handler}`,
         bundle: bundles.get(handler) as HandlerBundle,
         logRetentionDays: config.logRetentionDays,
         tracing: controls.tracing,
+        logKeyArn: keyArn,
         ...settings,
       });
 
@@ -201,6 +213,7 @@ export class LockboxStack extends TerraformStack {
       ),
       invoker: auth.authenticatedRole,
       tracing: controls.tracing,
+      logKeyArn: keyArn,
     });
     api.grantInvoke(auth, auth.authenticatedRole);
     if (controls.waf) {
@@ -215,6 +228,7 @@ export class LockboxStack extends TerraformStack {
       namePrefix: prefix,
       email: config.alarmEmail,
       existingTopicArn: config.alarmTopicArn,
+      topicKeyArn: keyArn,
     });
     alarms.watchApi(api.api.name, api.stageName);
     for (const { route, fn } of apiRoutes) alarms.watchFunction(route.handler, fn.function.functionName);

@@ -10,6 +10,8 @@ export interface SecurityControls {
   readonly tracing?: boolean;
   /** S3 server access logs of the files bucket, delivered to a log bucket of their own. */
   readonly accessLogs?: boolean;
+  /** A customer-managed KMS key for the usage table, the alarm topic and every log group. */
+  readonly customerManagedKey?: boolean;
 }
 
 /** Every control of an environment (its EnvironmentConfig), its default applied. */
@@ -23,6 +25,7 @@ export function securityControls(config: {
     waf: chosen.waf ?? on,
     tracing: chosen.tracing ?? on,
     accessLogs: chosen.accessLogs ?? on,
+    customerManagedKey: chosen.customerManagedKey ?? on,
   };
 }
 

@@ -137,6 +137,59 @@ describe('security controls', () => {
     });
   });
 
+  describe('customer-managed KMS key', () => {
+    it('encrypts the usage table, the alarm topic and every log group in production, rotated yearly', () => {
+      const key = prod.only('aws_kms_key');
+      expect(key).to.include({ enable_key_rotation: true, deletion_window_in_days: 30 });
+      const keyArn = prod.ref('aws_kms_key', 'arn');
+      expect(prod.only('aws_dynamodb_table').server_side_encryption).to.deep.equal({
+        enabled: true,
+        kms_key_arn: keyArn,
+      });
+      expect(prod.only('aws_sns_topic').kms_master_key_id).to.equal(keyArn);
+      const groups = prod.resources('aws_cloudwatch_log_group');
+      expect(groups).to.not.be.empty;
+      for (const [, group] of groups) expect(group.kms_key_id, group.name).to.equal(keyArn);
+    });
+
+    it('lets administrators manage the key but not use it, and each service use it for this environment only', () => {
+      const statements = prod.statements(prod.only('aws_kms_key').policy);
+      const sid = (name: string) => statements.find((s) => s.sid === name);
+      const data = ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'];
+      for (const action of data) expect(sid('AccountAdministers')?.actions).to.not.include(action);
+      expect(sid('DynamoDbTablesOfThisAccount')?.condition).to.deep.include({
+        test: 'StringEquals',
+        variable: 'kms:ViaService',
+        values: ['dynamodb.eu-west-1.amazonaws.com'],
+      });
+      const logs = sid('LogGroupsOfThisEnvironment');
+      expect(logs?.principals).to.deep.equal([
+        { type: 'Service', identifiers: ['logs.eu-west-1.amazonaws.com'] },
+      ]);
+      const context = logs?.condition?.find((c) => c.variable === 'kms:EncryptionContext:aws:logs:arn');
+      expect(context?.test).to.equal('ArnLike');
+      // Every log group of the stack falls under one of the patterns, each `<prefix>*`.
+      const prefixes = (context?.values ?? []).map((arn) => {
+        expect(arn).to.match(/^arn:aws:logs:eu-west-1:\$\{[^}]+\}:log-group:[^*]+\*$/);
+        return arn.slice(arn.indexOf(':log-group:') + ':log-group:'.length, -1);
+      });
+      for (const [, group] of prod.resources('aws_cloudwatch_log_group')) {
+        expect(
+          prefixes.some((prefix) => group.name.startsWith(prefix)),
+          group.name,
+        ).to.equal(true);
+      }
+      expect(sid('AlarmsPublishToTheTopic')?.principals).to.deep.equal([
+        { type: 'Service', identifiers: ['cloudwatch.amazonaws.com'] },
+      ]);
+    });
+
+    it('is off elsewhere: AWS-managed encryption', () => {
+      expect(plain.resources('aws_kms_key')).to.have.length(0);
+      expect(plain.only('aws_dynamodb_table').server_side_encryption).to.deep.equal({ enabled: true });
+    });
+  });
+
   describe('Cognito threat protection and log retention', () => {
     it('enforces threat protection in production (Plus plan) and leaves it off elsewhere by default', () => {
       expect(prod.only('aws_cognito_user_pool')).to.deep.include({
