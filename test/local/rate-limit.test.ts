@@ -1,33 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'chai';
-import { adminClient, newSignedInUser, type SignedInUser } from '../../devtools/local-session';
-import { type ApiCall, type ApiFetch, signedFetch } from '../../devtools/signed-fetch';
+import type { SignedInUser } from '../../devtools/local-session';
+import type { ApiCall } from '../../devtools/signed-fetch';
 import { ZIP_REQUESTS_PER_MINUTE } from '../../handlers/settings';
-import { type LaunchedSystem, launchLocalSystem } from '../../local/launch';
-
-const PASSWORD = 'Correct-Horse-Battery-1!';
+import { launchWithTwoUsers, type TwoUserSystem } from './support/two-users';
 
 // The per-caller rate limit as a browser app meets it: npm start in its own process, signed requests,
 // the deployed handlers' own limiters on the local usage table.
 describe('local system: one user past their rate limit, another unaffected', function () {
   this.timeout(120_000);
-  let dataDir: string;
-  let system: LaunchedSystem;
+  let local: TwoUserSystem;
   let alice: SignedInUser;
   let bob: SignedInUser;
+  const api = (user: SignedInUser) => local.api(user);
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'lockbox-rate-'));
     // The zip route at its default; the others at one a minute, so that a few requests reach it.
-    system = await launchLocalSystem({
-      dataDir,
-      env: { DELETE_REQUESTS_PER_MINUTE: '1', UPLOAD_REQUESTS_PER_MINUTE: '1' },
-    });
-    const admin = adminClient(system.config, system.admin);
-    alice = await newSignedInUser(admin, system.config, 'alice@example.com', PASSWORD);
-    bob = await newSignedInUser(admin, system.config, 'bob@example.com', PASSWORD);
+    local = await launchWithTwoUsers({ DELETE_REQUESTS_PER_MINUTE: '1', UPLOAD_REQUESTS_PER_MINUTE: '1' });
+    ({ alice, bob } = local);
     for (const user of [alice, bob]) {
       const put = await api(user)({ method: 'PUT', path: '/file', query: { key: 'a.txt' }, body: 'a' });
       expect(put.status).to.equal(201);
@@ -35,12 +24,8 @@ describe('local system: one user past their rate limit, another unaffected', fun
   });
 
   after(async () => {
-    expect(await system?.stop()).to.equal(0);
-    await rm(dataDir, { recursive: true, force: true });
+    expect(await local?.stop()).to.equal(0);
   });
-
-  const api = (user: SignedInUser): ApiFetch =>
-    signedFetch(system.config.api_url, system.config.region, user.credentials, 'aws4fetch');
 
   /**
    * `count` copies of `call` at once: the statuses, the Retry-After of each 429 that has one, and how many
