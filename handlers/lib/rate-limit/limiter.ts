@@ -25,12 +25,12 @@ export class RateLimitedError extends TooManyRequestsError {
 /**
  * A token bucket per caller and route, kept in the usage table as the item `rate#<route>` of the caller:
  * it holds `perMinute` requests and refills one every 60 s / perMinute. Its one attribute `fullAt` is the
- * time (ms) at which the bucket is full again, so each request is one conditional update (GCRA, the
- * "generic cell rate algorithm"): a full bucket sets it to now + one interval; a bucket in use adds one
- * interval if that leaves it within a minute of now. DynamoDB has no max(), so a request that finds the
- * bucket in use takes a second update; a refused one takes two and writes nothing. Refused, the caller
- * waits at most one interval, which Retry-After says. `expiresAt` lets DynamoDB's TTL remove buckets that
- * are full again.
+ * time (ms) at which the bucket is full again (GCRA, the "generic cell rate algorithm"), so no read is
+ * needed, only conditional updates: a full bucket sets it to now + one interval (one update, the common
+ * case); a bucket in use adds one interval if that leaves it within a minute of now. DynamoDB has no
+ * max(), so a request inside a burst takes a second update, and a refused one two that write nothing.
+ * Refused, the caller waits at most one interval, which Retry-After says. `expiresAt` lets DynamoDB's
+ * TTL remove buckets that are full again.
  */
 export function rateLimiter(
   store: RateLimitStore,
