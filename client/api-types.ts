@@ -799,11 +799,12 @@ export interface components {
                 "application/json": components["schemas"]["PayloadTooLargeError"];
             };
         };
-        /** @description API Gateway's throttling or quota refused the request before any handler ran, or (`POST /zips`) the caller already has as many zip jobs pending or running as one user may; retry after a short wait, with backoff. */
+        /** @description API Gateway's throttling or quota refused the request before any handler ran; or the caller passed their own rate limit of `POST /zips`, `POST /files/delete` or `POST /uploads` (each route a bucket of a minute's requests per caller, refilled continuously: `ZIP_REQUESTS_PER_MINUTE` 10, `DELETE_REQUESTS_PER_MINUTE` 60, `UPLOAD_REQUESTS_PER_MINUTE` 600 by default), and `Retry-After` says how many seconds to wait; or (`POST /zips`) the caller already has as many zip jobs pending or running as one user may. Retry after `Retry-After` when sent, else after a short wait, with backoff. */
         TooManyRequests: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -854,6 +855,12 @@ export interface components {
         AccessControlAllowOrigin: string;
         /** @description Always includes `Origin`, so that caches keep the answers for different origins apart. */
         Vary: string;
+        /**
+         * @description Seconds to wait before retrying, sent with the caller's own rate limit of `POST /zips`,
+         *     `POST /files/delete` and `POST /uploads`; exposed to browser apps (CORS).
+         * @example 6
+         */
+        RetryAfter: string;
     };
     pathItems: never;
 }

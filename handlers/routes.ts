@@ -96,6 +96,8 @@ export const routes: readonly Route[] = [
     handler: 'delete-files',
     // ListBucket to find a folder's files; DeleteObjects is authorised as s3:DeleteObject per key.
     s3: [{ scope: 'user-files', actions: ['s3:DeleteObject', 's3:ListBucket'] }],
+    // The caller's rate limit (handlers/lib/rate-limit/limiter.ts).
+    usage: ['dynamodb:UpdateItem'],
   },
   {
     method: 'POST',
@@ -163,6 +165,8 @@ export const routes: readonly Route[] = [
       // and the statuses of the jobs holding slots (lib/zip-jobs/slots.ts).
       { scope: 'zips', actions: ['s3:PutObject', 's3:GetObject'] },
     ],
+    // The caller's rate limit (handlers/lib/rate-limit/limiter.ts).
+    usage: ['dynamodb:UpdateItem'],
     // Checks up to 1,000 keys (HeadObject, listings) within the request: CPU scales with memory.
     memoryMiB: 512,
   },

@@ -12,6 +12,10 @@ export interface AlarmsProps {
   readonly namePrefix: string;
   /** An address to mail every alarm and recovery to. @default none: subscribe to the topic yourself */
   readonly email?: string;
+  /** An existing SNS topic every alarm and recovery also goes to. @default none */
+  readonly existingTopicArn?: string;
+  /** A customer-managed KMS key that encrypts the topic. @default no encryption at rest of its own */
+  readonly topicKeyArn?: string;
 }
 
 /** What a log line must say to count, and the metric it counts in. */
@@ -40,11 +44,20 @@ export const DURATION_SHARE_OF_TIMEOUT = 0.8;
 export class Alarms extends Construct {
   readonly topic: SnsTopic;
   private readonly namePrefix: string;
+  /** Where every alarm and recovery goes: the topic, and the existing one if given. */
+  private readonly actions: string[];
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
     this.namePrefix = props.namePrefix;
-    this.topic = new SnsTopic(this, 'topic', { name: `${props.namePrefix}-alarms` });
+    this.topic = new SnsTopic(this, 'topic', {
+      name: `${props.namePrefix}-alarms`,
+      kmsMasterKeyId: props.topicKeyArn,
+    });
+    this.actions = [
+      this.topic.arn,
+      ...(props.existingTopicArn === undefined ? [] : [props.existingTopicArn]),
+    ];
     const account = new DataAwsCallerIdentity(this, 'account');
     const policy = new DataAwsIamPolicyDocument(this, 'topic-policy-document', {
       statement: [
@@ -162,8 +175,8 @@ export class Alarms extends Construct {
       alarmDescription: description,
       period: PERIOD_SECONDS,
       treatMissingData: 'notBreaching',
-      alarmActions: [this.topic.arn],
-      okActions: [this.topic.arn],
+      alarmActions: this.actions,
+      okActions: this.actions,
       ...rest,
     });
   }

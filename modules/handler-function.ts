@@ -24,6 +24,10 @@ export interface HandlerFunctionProps {
   readonly timeoutSeconds?: number;
   /** Instances reserved for (and at most running) this function. @default none: the account's shared pool */
   readonly reservedConcurrency?: number;
+  /** X-Ray active tracing, with the two X-Ray actions Lambda needs to send traces. @default false */
+  readonly tracing?: boolean;
+  /** A customer-managed KMS key that encrypts the log group. @default CloudWatch Logs' own encryption */
+  readonly logKeyArn?: string;
 }
 
 /** A bucket that grants S3 access to a role (PrivateBucket is one). */
@@ -72,6 +76,7 @@ export class HandlerFunction extends Construct {
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logKeyArn,
     });
     this.role = serviceRole(this, 'role', props.functionName, 'lambda.amazonaws.com');
     const logsPolicy = inlinePolicy(this, 'write-logs', this.role, [
@@ -99,10 +104,19 @@ export class HandlerFunction extends Construct {
       timeout: this.timeoutSeconds,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { variables: { ...this.variables } },
-      loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+      // JSON: each record's message is the handler's own JSON object (handlers/lib/wiring/log-line.ts), which
+      // metric filters can read; Text puts a time, request id and level before it, which no JSON filter parses.
+      loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
+      tracingConfig: props.tracing === true ? { mode: 'Active' } : undefined,
       // The first invocation must find its log group and its permission to write there.
       dependsOn: [this.logGroup, logsPolicy],
     });
+    if (props.tracing === true) {
+      // X-Ray has no resource-level permissions for these two: `*` is the narrowest resource there is.
+      inlinePolicy(this, 'write-traces', this.role, [
+        { effect: 'Allow', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] },
+      ]);
+    }
   }
 
   /**

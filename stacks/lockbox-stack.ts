@@ -10,20 +10,25 @@ import {
   workers as workerTable,
 } from '../handlers/routes';
 import { IDENTITY_POOL_ID, isReadBy } from '../handlers/settings';
+import { AccessLogBucket } from '../modules/access-log-bucket';
 import { Alarms } from '../modules/alarms';
 import { bundleHandlers, type HandlerBundle } from '../modules/bundle/handler-bundle';
+import { EnvironmentKey } from '../modules/environment-key';
 import { HandlerFunction, type HandlerFunctionProps } from '../modules/handler-function';
 import { PrivateBucket } from '../modules/private-bucket';
 import { RestApi } from '../modules/rest-api';
+import { StageWebAcl } from '../modules/stage-web-acl';
 import { UsageTable } from '../modules/usage-table';
 import { UserAuth } from '../modules/user-auth';
 import {
+  accountSettings,
   type EnvironmentConfig,
   settingVariables,
   undoRetentionDays,
   validateEnvironment,
 } from './environments';
 import { checkFunctionTable } from './function-table';
+import { securityControls, WAF_REQUESTS_PER_IP_PER_5_MINUTES } from './security-controls';
 import { configureStateBackend, type StateBucket } from './state-backend';
 
 export interface LockboxStackProps {
@@ -67,7 +72,15 @@ export class LockboxStack extends TerraformStack {
     });
     configureStateBackend(this, id, config.region, props.stateBucket ?? config.state);
 
-    const auth = new UserAuth(this, 'auth', { namePrefix: prefix, preventDestroy, settings: config.auth });
+    const controls = securityControls(config);
+    const keyArn = controls.customerManagedKey
+      ? new EnvironmentKey(this, 'key', { namePrefix: prefix, region: config.region, preventDestroy }).key.arn
+      : undefined;
+    const auth = new UserAuth(this, 'auth', {
+      namePrefix: prefix,
+      preventDestroy,
+      settings: accountSettings(config),
+    });
     const storage = new PrivateBucket(this, 'storage', {
       bucketPrefix: `${prefix}-files-`,
       allowedOrigins: config.allowedOrigins,
@@ -84,19 +97,37 @@ export class LockboxStack extends TerraformStack {
       preventDestroy,
     });
 
-    const usageTable = new UsageTable(this, 'usage', { tableName: `${prefix}-usage`, preventDestroy });
+    if (controls.accessLogs) {
+      new AccessLogBucket(this, 'access-logs', {
+        bucketPrefix: `${prefix}-access-logs-`,
+        source: storage.bucket,
+        retentionDays: config.logRetentionDays,
+        preventDestroy,
+      });
+    }
+
+    const usageTable = new UsageTable(this, 'usage', {
+      tableName: `${prefix}-usage`,
+      preventDestroy,
+      kmsKeyArn: keyArn,
+    });
 
     const bundles = bundleHandlers([...routes, ...workers].map((entry) => entry.handler));
     // Under a scope of their own, so a handler's name can never clash with another construct's id.
     const functions = new Construct(this, 'functions');
     const newFunction = (
       handler: string,
-      settings: Omit<HandlerFunctionProps, 'functionName' | 'bundle' | 'logRetentionDays'>,
+      settings: Omit<
+        HandlerFunctionProps,
+        'functionName' | 'bundle' | 'logRetentionDays' | 'tracing' | 'logKeyArn'
+      >,
     ) =>
       new HandlerFunction(functions, handler, {
         functionName: `${prefix}-${handler}`,
         bundle: bundles.get(handler) as HandlerBundle,
         logRetentionDays: config.logRetentionDays,
+        tracing: controls.tracing,
+        logKeyArn: keyArn,
         ...settings,
       });
 
@@ -181,10 +212,24 @@ export class LockboxStack extends TerraformStack {
         ),
       ),
       invoker: auth.authenticatedRole,
+      tracing: controls.tracing,
+      logKeyArn: keyArn,
     });
     api.grantInvoke(auth, auth.authenticatedRole);
+    if (controls.waf) {
+      new StageWebAcl(this, 'waf', {
+        name: `${prefix}-api`,
+        stageArn: api.stage.arn,
+        requestsPerIpPer5Minutes: WAF_REQUESTS_PER_IP_PER_5_MINUTES,
+      });
+    }
 
-    const alarms = new Alarms(this, 'alarms', { namePrefix: prefix, email: config.alarmEmail });
+    const alarms = new Alarms(this, 'alarms', {
+      namePrefix: prefix,
+      email: config.alarmEmail,
+      existingTopicArn: config.alarmTopicArn,
+      topicKeyArn: keyArn,
+    });
     alarms.watchApi(api.api.name, api.stageName);
     for (const { route, fn } of apiRoutes) alarms.watchFunction(route.handler, fn.function.functionName);
     for (const worker of workers) {
@@ -192,9 +237,10 @@ export class LockboxStack extends TerraformStack {
       alarms.watchFunction(worker.handler, fn.function.functionName);
       alarms.watchDuration(worker.handler, fn.function.functionName, fn.timeoutSeconds);
     }
-    // Each worker writes one JSON line per job it ends (handlers/lib/zip-jobs/run.ts, handlers/zip-failed.ts).
+    // Each worker writes one JSON line per job it ends (handlers/lib/zip-jobs/run.ts, handlers/zip-failed.ts),
+    // which Lambda's JSON log format nests as the record's message (handlers/lib/wiring/log-line.ts).
     alarms.watchLogs('zip-jobs-failed', {
-      pattern: '{ $.outcome = "failed" }',
+      pattern: '{ $.message.outcome = "failed" }',
       metricName: 'ZipJobsFailed',
       logGroups: workers
         .filter((worker) => worker.fileEvents !== true)

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { routes, workers } from '../../handlers/routes';
-import type { EnvironmentConfig } from '../../stacks/environments';
-import { environments } from '../../stacks/environments';
+import { type EnvironmentConfig, environments, validateEnvironment } from '../../stacks/environments';
 import { type Block, type Synthesized, synth, synthDev } from './synthesized';
 
 const dev = environments.dev as EnvironmentConfig;
@@ -72,6 +71,32 @@ describe('alarms', () => {
     });
   });
 
+  it('also notifies an existing topic when the environment names one', () => {
+    const onCall = 'arn:aws:sns:eu-west-1:123456789012:on-call';
+    const routed = synth({ config: { ...dev, alarmTopicArn: onCall } });
+    const own = routed.ref('aws_sns_topic', 'arn');
+    for (const [, a] of routed.resources('aws_cloudwatch_metric_alarm')) {
+      expect(a.alarm_actions, a.alarm_name).to.deep.equal([own, onCall]);
+      expect(a.ok_actions, a.alarm_name).to.deep.equal([own, onCall]);
+    }
+  });
+
+  it('refuses a production environment whose alarms reach no one, unless waived', () => {
+    const bare = { ...(environments.prod as EnvironmentConfig), alarmEmail: undefined };
+    expect(() => validateEnvironment(bare)).to.throw(/alarmEmail or alarmTopicArn/);
+    expect(() => validateEnvironment({ ...bare, alarmTopicArn: 'arn:aws:sns:eu-west-1:1:x' })).to.throw(
+      /not an SNS topic ARN/,
+    );
+    for (const destination of [
+      { alarmEmail: 'oncall@example.com' },
+      { alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:on-call' },
+      { alarmDestinationWaived: true },
+    ]) {
+      expect(() => validateEnvironment({ ...bare, ...destination })).to.not.throw();
+    }
+    expect(() => validateEnvironment({ ...dev, alarmEmail: undefined })).to.not.throw();
+  });
+
   it("alarms when more than 5 % of the API's requests answer 5xx in two of three periods", () => {
     expect(alarm('lockbox-dev-api-5xx')).to.deep.include({
       namespace: 'AWS/ApiGateway',
@@ -126,7 +151,7 @@ describe('alarms', () => {
     ]);
     for (const filter of filters) {
       // The field and value of the JSON line handlers/lib/zip-jobs/run.ts and handlers/zip-failed.ts log.
-      expect(filter.pattern).to.equal('{ $.outcome = "failed" }');
+      expect(filter.pattern).to.equal('{ $.message.outcome = "failed" }');
       expect(filter.metric_transformation).to.deep.equal({
         name: 'ZipJobsFailed',
         namespace: 'lockbox-dev',

@@ -53,7 +53,7 @@ describe('undo: bucket versioning and its lifecycle', () => {
   it('removes expired delete markers everywhere, in a rule of its own', () => {
     const markers = rule(stack, 'remove-expired-delete-markers');
     expect(markers.status).to.equal('Enabled');
-    expect(markers.filter).to.deep.equal([{}]);
+    expect(markers.filter).to.deep.equal([{ prefix: '' }]);
     expect(markers.expiration).to.deep.equal([{ expired_object_delete_marker: true }]);
   });
 

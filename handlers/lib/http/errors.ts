@@ -1,5 +1,8 @@
 /** Errors a handler may throw on purpose; each maps to one status and code of the API contract. */
 export class ApiError extends Error {
+  /** Response headers the error sets, e.g. Retry-After. */
+  headers: Readonly<Record<string, string>> = {};
+
   constructor(
     readonly status: number,
     readonly code: string,
