@@ -14,6 +14,7 @@ export type S3Action =
   | 's3:GetObject'
   | 's3:PutObject'
   | 's3:DeleteObject'
+  | 's3:DeleteObjectVersion'
   | 's3:ListBucket'
   | 's3:AbortMultipartUpload'
   | 's3:ListMultipartUploadParts'
@@ -88,7 +89,14 @@ export const routes: readonly Route[] = [
     method: 'DELETE',
     path: '/file',
     handler: 'delete-file',
-    s3: [{ scope: 'user-files', actions: ['s3:DeleteObject'] }],
+    s3: [
+      // ?versionId=: the key's version listing tells a noncurrent version from the current one, which is
+      // then deleted for good (DeleteObject with a version id is s3:DeleteObjectVersion).
+      {
+        scope: 'user-files',
+        actions: ['s3:DeleteObject', 's3:ListBucketVersions', 's3:DeleteObjectVersion'],
+      },
+    ],
   },
   {
     method: 'POST',

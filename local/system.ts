@@ -16,7 +16,8 @@ import { createIdentityPool } from './identity-pool/identity-pool';
 import { type AsyncFunction, AsyncInvoker } from './lambda/async-invoker';
 import { type LambdaHandler, loadHandler } from './lambda/handlers';
 import { matchesFilter, objectCreatedEvent, objectRemovedEvent } from './lambda/s3-notification';
-import { startLocalS3 } from './s3';
+import { localLifecycleRules } from './lifecycle-rules';
+import { type LifecycleReport, startLocalS3 } from './s3';
 import { createLocalSts } from './sts/sts';
 import { createUserPool } from './user-pool/user-pool';
 import { createWebApp } from './web';
@@ -44,6 +45,8 @@ export interface LocalSystem {
   readonly s3Endpoint: string;
   /** Set when this start created the data folder's demo user. */
   readonly demoUser?: { readonly email: string; readonly password: string };
+  /** Runs the bucket's lifecycle rules now (they also run at start and hourly), or as of `now`. */
+  expireNow(now?: number): Promise<Record<string, LifecycleReport>>;
   stop(): Promise<void>;
 }
 
@@ -129,6 +132,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         if (fn !== undefined) invoker.invoke(fn, objectRemovedEvent(object, account.region));
       }
     },
+    // As the stack's bucket runs them, so that expiry frees space here too (reported like S3's events).
+    lifecycle: { rules: { [account.bucket]: localLifecycleRules(account.region) } },
     log,
   });
 
@@ -145,6 +150,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   for (const route of routes) handlerOf(route.handler);
   for (const worker of workers)
     workerFunctions.set(worker.handler, asyncFunction(worker, handlerOf, workers));
+  // Once the recorder is wired, so that what expires while the system was down is counted.
+  await s3.expireNow().catch((error: unknown) => log(`Lifecycle rules failed: ${(error as Error).stack}`));
 
   const userPool = await createUserPool({
     region: account.region,
@@ -226,6 +233,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     webUrl: `${baseUrl}/`,
     s3Endpoint: s3.endpoint,
     ...(demoUser === undefined ? {} : { demoUser }),
+    expireNow: (now) => s3.expireNow(now),
     stop: async () => {
       await Promise.all([close(server), s3.stop(), usageTable.stop()]);
     },

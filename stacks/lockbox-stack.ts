@@ -156,7 +156,8 @@ export class LockboxStack extends TerraformStack {
           ? []
           : [{ id: worker.handler, fn: workerFunction(worker.handler), ...worker.trigger }],
       ),
-      // Every file created or removed in a user's folder (the users' prefix: identity ids start `<region>:`).
+      // Every version created or removed in a user's folder, by a request or by the lifecycle rules (the
+      // users' prefix: identity ids start `<region>:`).
       ...workers
         .filter((worker) => worker.fileEvents === true)
         .map((worker) => ({
@@ -164,7 +165,7 @@ export class LockboxStack extends TerraformStack {
           fn: workerFunction(worker.handler),
           prefix: `${config.region}:`,
           suffix: '',
-          events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'],
+          events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*', 's3:LifecycleExpiration:*'],
         })),
     ]);
 

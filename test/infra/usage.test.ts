@@ -75,7 +75,11 @@ describe('usage table (quotas)', () => {
       (f: { filter_prefix: string }) => f.filter_prefix === 'eu-west-1:',
     );
     expect(recorder).to.have.length(1);
-    expect(recorder[0].events).to.deep.equal(['s3:ObjectCreated:*', 's3:ObjectRemoved:*']);
+    expect(recorder[0].events).to.deep.equal([
+      's3:ObjectCreated:*',
+      's3:ObjectRemoved:*',
+      's3:LifecycleExpiration:*',
+    ]);
     expect(recorder[0].filter_suffix).to.equal('');
   });
 });

@@ -1,10 +1,16 @@
-import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { type LocalDynamoDb, startDynamoDb } from '../../devtools/dynamodb';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
+import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
 import { getUsage } from '../../handlers/get-usage';
 import type { QuotaDeps } from '../../handlers/lib/quotas/deps';
@@ -12,6 +18,7 @@ import { uploadReservationId } from '../../handlers/lib/quotas/lifetimes';
 import { release } from '../../handlers/lib/quotas/reservations';
 import type { CallerDeps, UploadDeps } from '../../handlers/lib/wiring/deps';
 import { putFile } from '../../handlers/put-file';
+import { restoreFiles } from '../../handlers/restore-files';
 import { usageRecorder } from '../../handlers/usage-recorder';
 import { objectCreatedEvent, objectRemovedEvent } from '../../local/lambda/s3-notification';
 import { callRoute } from '../support/call';
@@ -19,18 +26,28 @@ import { IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
 import { BUCKET, type LocalS3Fixture, REGION, startLocalS3Fixture } from '../support/local-s3';
 import { putParts, TEST_LIMITS, testBytes } from '../support/upload-deps';
 
-// The quotas end to end: the handlers on the embedded S3 (it checks presigned signatures and reports
-// every stored or deleted object, with a sequencer, as S3's notifications do) and dynalite; the usage
-// recorder gets each notification as Lambda would. "Settled" = every notification applied.
+// The quotas end to end: the handlers on the embedded S3 (versioned as the stack's bucket, it checks
+// presigned signatures, reports every stored or deleted version with a sequencer as S3's notifications
+// do, and runs the bucket's lifecycle rule when told) and dynalite; the usage recorder gets each
+// notification as Lambda would. "Settled" = every notification applied.
+/** The undo window the test bucket's lifecycle rule keeps noncurrent versions (the stack's default). */
+const UNDO_DAYS = 30;
+
 describe('quotas (embedded S3 + dynalite)', () => {
   let s3: LocalS3Fixture;
   let db: LocalDynamoDb;
   let client: S3Client;
   let deps: UploadDeps;
   const inFlight = new Set<Promise<void>>();
-  const notify = (event: unknown) => {
+  /** While set, notifications wait here instead of reaching the recorder (to deliver them reordered). */
+  let held: unknown[] | undefined;
+  const deliver = (event: unknown) => {
     const applied = record(event).finally(() => inFlight.delete(applied));
     inFlight.add(applied);
+  };
+  const notify = (event: unknown) => {
+    if (held === undefined) deliver(event);
+    else held.push(event);
   };
   let record: (event: unknown) => Promise<void>;
   const settled = async () => {
@@ -41,6 +58,10 @@ describe('quotas (embedded S3 + dynalite)', () => {
     db = await startDynamoDb();
     record = usageRecorder({ dynamodb: db.client, table: db.tableName }, BUCKET, () => {});
     s3 = await startLocalS3Fixture({
+      versionedBuckets: [BUCKET],
+      lifecycle: {
+        rules: { [BUCKET]: [{ prefix: '', noncurrentDays: UNDO_DAYS, abortIncompleteUploadDays: 1 }] },
+      },
       onObjectCreated: (object) => notify(objectCreatedEvent(object, REGION)),
       onObjectRemoved: (object) => notify(objectRemovedEvent(object, REGION)),
     });
@@ -75,15 +96,44 @@ describe('quotas (embedded S3 + dynalite)', () => {
       abort: abortUpload(plain, q.store),
       usage: getUsage(plain, q),
       remove: deleteFiles(plain),
+      removeOne: deleteFile(plain),
+      restore: restoreFiles(plain, q),
     };
   };
   const put = (h: ReturnType<typeof handlers>, user: string, key: string, bytes: Buffer) =>
     callRoute('PUT /file', h.put, user, { query: { key }, body: bytes });
+  const DAY_MS = 24 * 60 * 60 * 1000;
+  /** The bucket's lifecycle pass as S3 would run it a day after the undo window. */
+  const expireAll = () => s3.s3.expireNow(Date.now() + (UNDO_DAYS + 1) * DAY_MS);
+  const versionsOf = async (user: string, key: string) =>
+    (await client.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: `${user}/${key}` })))
+      .Versions ?? [];
   const usageOf = async (h: ReturnType<typeof handlers>, user: string) => {
     await settled();
     return (await callRoute('GET /usage', h.usage, user)).body;
   };
-  /** The folder's real size: ListObjectsV2 over the user's folder. */
+  /** What S3 keeps of the folder: every version's bytes (ListObjectVersions), the current ones', files. */
+  const keptSize = async (user: string) => {
+    let bytes = 0;
+    let keyMarker: string | undefined;
+    let versionIdMarker: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectVersionsCommand({
+          Bucket: BUCKET,
+          Prefix: `${user}/`,
+          KeyMarker: keyMarker,
+          VersionIdMarker: versionIdMarker,
+        }),
+      );
+      for (const version of page.Versions ?? []) bytes += version.Size ?? 0;
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      versionIdMarker = page.NextVersionIdMarker;
+    } while (keyMarker !== undefined);
+    const current = await folderSize(user);
+    return { bytes, currentBytes: current.bytes, versionBytes: bytes - current.bytes, files: current.files };
+  };
+  /** The folder's current files: ListObjectsV2 over the user's folder. */
   const folderSize = async (user: string) => {
     let bytes = 0;
     let files = 0;
@@ -104,10 +154,72 @@ describe('quotas (embedded S3 + dynalite)', () => {
   it('GET /usage: zero for a new user, then what S3 holds, with the quota', async () => {
     const h = handlers(1000);
     const user = identityId();
-    expect(await usageOf(h, user)).to.deep.equal({ bytes: 0, files: 0, quotaBytes: 1000 });
+    const empty = { bytes: 0, currentBytes: 0, versionBytes: 0, files: 0, quotaBytes: 1000 };
+    expect(await usageOf(h, user)).to.deep.equal(empty);
     expect((await put(h, user, 'a.txt', testBytes(300))).status).to.equal(201);
     expect((await put(h, user, 'b/c.txt', testBytes(200))).status).to.equal(201);
-    expect(await usageOf(h, user)).to.deep.equal({ bytes: 500, files: 2, quotaBytes: 1000 });
+    expect(await usageOf(h, user)).to.deep.equal({ ...empty, bytes: 500, currentBytes: 500, files: 2 });
+  });
+
+  it('counts old versions until they go: after "PUT 3 MiB, DELETE" a second 3 MiB is refused in 4 MiB; a version delete or the expiry frees them', async () => {
+    const MiB = 1024 * 1024;
+    const h = handlers(4 * MiB);
+    const user = identityId();
+    expect((await put(h, user, 'big.bin', testBytes(3 * MiB))).status).to.equal(201);
+    expect(
+      (await callRoute('DELETE /file', h.removeOne, user, { query: { key: 'big.bin' } })).status,
+    ).to.equal(204);
+    expect(await usageOf(h, user)).to.deep.equal({
+      bytes: 3 * MiB,
+      currentBytes: 0,
+      versionBytes: 3 * MiB,
+      files: 0,
+      quotaBytes: 4 * MiB,
+    });
+    const refused = await put(h, user, 'again.bin', testBytes(3 * MiB));
+    expect(refused.status).to.equal(409);
+    expect(refused.body.error.code).to.equal('QuotaExceeded');
+    // Deleting the old version frees its bytes at once.
+    const [old] = await versionsOf(user, 'big.bin');
+    const removed = await callRoute('DELETE /file', h.removeOne, user, {
+      query: { key: 'big.bin', versionId: old.VersionId as string },
+    });
+    expect(removed.status).to.equal(204);
+    expect(await usageOf(h, user)).to.deep.include({ bytes: 0, versionBytes: 0 });
+    expect((await put(h, user, 'again.bin', testBytes(3 * MiB))).status).to.equal(201);
+    // An overwrite keeps the old version; the lifecycle rule's expiry frees it, and only it.
+    expect((await put(h, user, 'again.bin', testBytes(MiB, 2))).status).to.equal(201);
+    expect(await usageOf(h, user)).to.deep.include({ bytes: 4 * MiB, versionBytes: 3 * MiB });
+    const report = await expireAll();
+    expect(report[BUCKET].expiredVersions).to.be.greaterThan(0);
+    expect(await usageOf(h, user)).to.deep.equal({ ...(await keptSize(user)), quotaBytes: 4 * MiB });
+    expect(await usageOf(h, user)).to.deep.include({ bytes: MiB, currentBytes: MiB, versionBytes: 0 });
+  });
+
+  it("DELETE /file?versionId=: only a noncurrent version of the caller's own file; anything else a clear 4xx, nothing deleted", async () => {
+    const h = handlers(100_000);
+    const [user, other] = [identityId(), identityId()];
+    await put(h, user, 'doc.txt', testBytes(100, 1));
+    await put(h, user, 'doc.txt', testBytes(200, 2));
+    await put(h, other, 'doc.txt', testBytes(300, 3));
+    await settled();
+    const [current, noncurrent] = await versionsOf(user, 'doc.txt');
+    const [othersVersion] = await versionsOf(other, 'doc.txt');
+    const attempt = (versionId: string, key = 'doc.txt') =>
+      callRoute('DELETE /file', h.removeOne, user, { query: { key, versionId } });
+    const isCurrent = await attempt(current.VersionId as string);
+    expect(isCurrent.status).to.equal(409);
+    expect(isCurrent.body.error.code).to.equal('Conflict');
+    expect((await attempt(othersVersion.VersionId as string)).status).to.equal(404);
+    expect((await attempt(noncurrent.VersionId as string, 'other.txt')).status).to.equal(404);
+    const bad = await attempt('../x?y');
+    expect(bad.status).to.equal(400);
+    expect(bad.body.error.code).to.equal('BadRequest');
+    expect(await versionsOf(user, 'doc.txt')).to.have.length(2);
+    expect(await versionsOf(other, 'doc.txt')).to.have.length(1);
+    expect((await attempt(noncurrent.VersionId as string)).status).to.equal(204);
+    expect((await versionsOf(user, 'doc.txt')).map((v) => v.VersionId)).to.deep.equal([current.VersionId]);
+    expect(await usageOf(h, user)).to.deep.include({ bytes: 200, versionBytes: 0 });
   });
 
   it('PUT /file: refuses a body that would pass the quota with 409 QuotaExceeded, storing nothing', async () => {
@@ -217,6 +329,54 @@ describe('quotas (embedded S3 + dynalite)', () => {
     expect(await usageOf(h, user)).to.deep.include({ bytes: 10_000, files: 4 });
   });
 
+  it('property: random puts, overwrites, deletes, restores, version deletes and expiries, their events duplicated and reordered, end at the ListObjectVersions sum', async function () {
+    this.timeout(300_000);
+    const h = handlers(1_000_000);
+    const op = fc.record({
+      kind: fc.constantFrom('put', 'put', 'delete', 'restore', 'deleteVersion', 'expire'),
+      file: fc.integer({ min: 0, max: 2 }),
+      size: fc.integer({ min: 0, max: 3000 }),
+      pick: fc.nat(),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(op, { minLength: 1, maxLength: 10 }),
+        fc.array(fc.nat()),
+        async (ops, ranks) => {
+          const user = identityId();
+          held = [];
+          for (const o of ops) {
+            const key = `f${o.file}`;
+            const old = (await versionsOf(user, key)).filter((v) => v.IsLatest !== true);
+            const chosen = old.length === 0 ? undefined : old[o.pick % old.length];
+            if (o.kind === 'put') await put(h, user, key, testBytes(o.size, o.pick));
+            else if (o.kind === 'delete')
+              await callRoute('DELETE /file', h.removeOne, user, { query: { key } });
+            else if (o.kind === 'expire') await expireAll();
+            else if (chosen !== undefined && o.kind === 'restore')
+              await callRoute('POST /files/restore', h.restore, user, {
+                body: { items: [{ key, versionId: chosen.VersionId }] },
+              });
+            else if (chosen !== undefined)
+              await callRoute('DELETE /file', h.removeOne, user, {
+                query: { key, versionId: chosen.VersionId as string },
+              });
+          }
+          // Every notification once, half of them twice, in an order of the property's choosing.
+          const events = [...held, ...held.filter((_, i) => i % 2 === 0)];
+          held = undefined;
+          const order = events
+            .map((event, i) => ({ event, rank: ranks[i] ?? i }))
+            .sort((a, b) => a.rank - b.rank);
+          for (const { event } of order) deliver(event);
+          const kept = await keptSize(user);
+          expect(await usageOf(h, user)).to.deep.equal({ ...kept, quotaBytes: 1_000_000 });
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+
   it("counts only the caller's own files: user A's usage never includes B's", async () => {
     const h = handlers(1000);
     const [a, b] = [identityId(), identityId()];
@@ -227,7 +387,8 @@ describe('quotas (embedded S3 + dynalite)', () => {
     // B's deletes (of "A's" key, inside B's own folder) change nothing of A's.
     await callRoute('POST /files/delete', h.remove, b, { body: { keys: ['same-key', `${a}/same-key`] } });
     expect(await usageOf(h, a)).to.deep.include({ bytes: 600, files: 1 });
-    expect(await usageOf(h, b)).to.deep.include({ bytes: 0, files: 0 });
+    // B's own file went (its version stays for undo, still counted).
+    expect(await usageOf(h, b)).to.deep.include({ bytes: 900, currentBytes: 0, files: 0 });
   });
 
   it('property: concurrent puts, overwrites, deletes, folder deletes and uploads by one user leave usage == the folder', async function () {
@@ -266,8 +427,8 @@ describe('quotas (embedded S3 + dynalite)', () => {
           }),
         );
         await settled();
-        const real = await folderSize(user);
-        expect(await usageOf(h, user)).to.deep.equal({ ...real, quotaBytes: 1_000_000 });
+        const kept = await keptSize(user);
+        expect(await usageOf(h, user)).to.deep.equal({ ...kept, quotaBytes: 1_000_000 });
       }),
       { numRuns: 15 },
     );
