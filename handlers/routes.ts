@@ -110,8 +110,9 @@ export const routes: readonly Route[] = [
     path: '/uploads',
     handler: 'create-upload',
     s3: [
-      // CreateMultipartUpload, and the PutObject/UploadPart URLs it signs, are all s3:PutObject.
-      { scope: 'user-files', actions: ['s3:PutObject'] },
+      // CreateMultipartUpload, and the PutObject/UploadPart URLs it signs, are all s3:PutObject; HeadObject
+      // (s3:GetObject) tells a new file (a single PUT URL) from one it replaces (always multipart).
+      { scope: 'user-files', actions: ['s3:PutObject', 's3:GetObject'] },
       // Records a multipart upload's plan (size, part size) for POST /uploads/parts.
       { scope: 'upload-plans', actions: ['s3:PutObject'] },
       // Aborts a multipart upload whose size the quota refused before any URL was signed.

@@ -15,7 +15,7 @@ import { deleteFiles } from '../../handlers/delete-files';
 import { getUsage } from '../../handlers/get-usage';
 import type { QuotaDeps } from '../../handlers/lib/quotas/deps';
 import { uploadReservationId } from '../../handlers/lib/quotas/lifetimes';
-import { release } from '../../handlers/lib/quotas/reservations';
+import { openReservations, readUsageItem, release, reserve } from '../../handlers/lib/quotas/reservations';
 import type { CallerDeps, UploadDeps } from '../../handlers/lib/wiring/deps';
 import { putFile } from '../../handlers/put-file';
 import { restoreFiles } from '../../handlers/restore-files';
@@ -375,6 +375,82 @@ describe('quotas (embedded S3 + dynalite)', () => {
       ),
       { numRuns: 12 },
     );
+  });
+
+  it('30 concurrent overwrites of one key settle every reservation: the caller can then reserve all the rest', async () => {
+    const size = 300 * 1024;
+    const quotaBytes = 40 * size;
+    const h = handlers(quotaBytes);
+    const user = identityId();
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => put(h, user, 'same.bin', testBytes(size, i))),
+    );
+    expect(results.map((r) => r.status)).to.deep.equal(Array(30).fill(201));
+    const usage = await usageOf(h, user);
+    expect(usage).to.deep.include({ bytes: 30 * size, currentBytes: size, files: 1 });
+    const item = await readUsageItem(quota(0).store, user);
+    expect(openReservations(item)).to.deep.equal([]);
+    expect(Number(item?.charged?.N)).to.equal(30 * size);
+    // Nothing held back: exactly the rest of the quota can be reserved, not a byte more.
+    const rest = { s3Key: `${user}/next.bin`, expiresAt: Date.now() + 60_000 };
+    await reserve(quota(0).store, user, quotaBytes, { ...rest, id: 'all', size: quotaBytes - 30 * size });
+    expect(await release(quota(0).store, user, 'all')).to.equal(true);
+    try {
+      await reserve(quota(0).store, user, quotaBytes, {
+        ...rest,
+        id: 'over',
+        size: quotaBytes - 30 * size + 1,
+      });
+      expect.fail('reserved past the quota');
+    } catch (error) {
+      expect((error as Error).name).to.equal('QuotaExceededError');
+    }
+  });
+
+  it('a single-PUT URL stores once; replayed after a delete, once more per delete: the documented bound', async () => {
+    const size = 4_000;
+    const quotaBytes = 10_000;
+    const h = handlers(quotaBytes);
+    const user = identityId();
+    await put(h, user, 'filler.bin', testBytes(quotaBytes - size));
+    const started = await callRoute('POST /uploads', h.create, user, {
+      body: { key: 'u.bin', size, contentType: 'application/octet-stream' },
+    });
+    expect(started.body.type).to.equal('single');
+    const send = () =>
+      fetch(started.body.url, { method: 'PUT', headers: started.body.headers, body: testBytes(size, 9) });
+    expect((await send()).status).to.equal(200);
+    expect(await usageOf(h, user)).to.deep.include({ bytes: quotaBytes });
+    // Replayed while the file exists: S3 refuses it (If-None-Match: *), nothing stored.
+    expect((await send()).status).to.equal(412);
+    expect(await versionsOf(user, 'u.bin')).to.have.length(1);
+    // Over an existing file, POST /uploads gives a multipart upload, which completes once through the API.
+    const over = await callRoute('POST /uploads', h.create, user, {
+      body: { key: 'u.bin', size: 10, contentType: 'application/octet-stream' },
+    });
+    expect(over.status).to.equal(409);
+    expect(over.body.error.code).to.equal('QuotaExceeded');
+    // The issue's case: the file deleted, the URL replayed within its 5 minutes. It stores once per
+    // delete (size × deletes of the key while the URL lives: docs/quotas.md), and counts.
+    await callRoute('DELETE /file', h.removeOne, user, { query: { key: 'u.bin' } });
+    expect((await send()).status).to.equal(200);
+    expect((await send()).status).to.equal(412);
+    const after = await usageOf(h, user);
+    expect(after.bytes).to.equal(quotaBytes + size);
+    expect(after).to.deep.equal({ ...(await keptSize(user)), quotaBytes });
+    expect((await put(h, user, 'more.bin', testBytes(1))).status).to.equal(409);
+  });
+
+  it('over an existing file, POST /uploads is multipart whatever the size', async () => {
+    const h = handlers(100_000);
+    const user = identityId();
+    await put(h, user, 'small.txt', testBytes(10));
+    const started = await callRoute('POST /uploads', h.create, user, {
+      body: { key: 'small.txt', size: 20, contentType: 'text/plain' },
+    });
+    expect(started.status).to.equal(200);
+    expect(started.body.type).to.equal('multipart');
+    expect(started.body.parts).to.have.length(1);
   });
 
   it("counts only the caller's own files: user A's usage never includes B's", async () => {
