@@ -101,11 +101,13 @@ export interface paths {
         put?: never;
         /**
          * Start a presigned upload
-         * @description Returns where to send the file's bytes. Below the multipart threshold: one presigned PUT `url`,
-         *     to be sent with exactly the listed `headers`. Above it: a multipart upload with one presigned URL
-         *     per part of `partSize` bytes (the last part may be shorter); PUT each part, keep each response's
-         *     `ETag` header, then call `POST /uploads/complete` (or `POST /uploads/abort` to give up). The URLs
-         *     sign the declared content type and size, so S3 refuses other or more bytes than declared.
+         * @description Returns where to send the file's bytes. A new file below the multipart threshold: one presigned
+         *     PUT `url`, to be sent with exactly the listed `headers` (`If-None-Match: *` among them: the URL
+         *     creates the file once, a replay is S3's 412). Above the threshold, or over an existing file: a
+         *     multipart upload with one presigned URL per part of `partSize` bytes (the last part may be
+         *     shorter); PUT each part, keep each response's `ETag` header, then call `POST /uploads/complete`
+         *     (or `POST /uploads/abort` to give up). The URLs sign the declared content type and size, so S3
+         *     refuses other or more bytes than declared.
          */
         post: operations["createUpload"];
         delete?: never;
