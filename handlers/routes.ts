@@ -279,6 +279,11 @@ export interface Worker {
   readonly trigger?: { readonly prefix: string; readonly suffix: string };
   /** Invoked asynchronously for every object created or removed in the users' folders. @default false */
   readonly fileEvents?: boolean;
+  /**
+   * Events that fail every attempt (Lambda's default 2 retries over up to 6 hours) go to an SQS queue
+   * `<function>-failed`, which alarms when it holds any. @default false
+   */
+  readonly failureQueue?: boolean;
   /** Exactly the usage-table access the function needs. @default none */
   readonly usage?: readonly UsageAction[];
   /** Async invocation settings: retries, and the worker that receives events that failed them all. */
@@ -328,7 +333,9 @@ export const workers: readonly Worker[] = [
     fileEvents: true,
     timeoutSeconds: USAGE_RECORDER_TIMEOUT_SECONDS,
     // Lambda's default async retries (2, for up to 6 hours): lib/quotas/lifetimes.ts keeps reservations
-    // that long past their last byte; its errors alarm like every function's.
+    // that long past their last byte; an event that failed them all is kept in the failure queue, which
+    // alarms (docs/quotas.md: replay it, or reconcile the user).
+    failureQueue: true,
     memoryMiB: 128,
   },
 ];

@@ -133,6 +133,20 @@ export class Alarms extends Construct {
     });
   }
 
+  /** A queue of failed events (FailureQueue) holds any message: something was not applied. */
+  watchQueue(id: string, queueName: string, description: string): void {
+    this.alarm(id, {
+      description,
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: queueName },
+      statistic: 'Maximum',
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+  }
+
   /** Log lines matching a pattern, counted by metric filters; one such line in a period alarms. */
   watchLogs(id: string, logs: LogPattern): void {
     for (const group of logs.logGroups) {

@@ -9,6 +9,7 @@ import { SESSION_SECONDS } from '../handlers/lib/s3/session-seconds';
 import type { S3Grant, UsageAction } from '../handlers/routes';
 import { BUCKET_NAME, CALLER_ROLE_ARN, USAGE_TABLE_NAME } from '../handlers/settings';
 import { BUNDLE_ENTRY, type HandlerBundle } from './bundle/handler-bundle';
+import type { FailureQueue } from './failure-queue';
 import { inlinePolicy, serviceRole } from './iam';
 
 export interface HandlerFunctionProps {
@@ -172,6 +173,23 @@ export class HandlerFunction extends Construct {
       maximumEventAgeInSeconds: retries.maxEventAgeSeconds,
       destinationConfig: { onFailure: { destination: target.function.arn } },
       dependsOn: [invoke],
+    });
+  }
+
+  /**
+   * Asynchronous events that failed every attempt go to `target`'s queue (Lambda sends them with the
+   * function's role, which may send there and nowhere else).
+   */
+  sendFailuresToQueue(target: FailureQueue, retries: AsyncRetries): void {
+    const send = inlinePolicy(this, 'send-on-failure', this.role, [
+      { effect: 'Allow', actions: ['sqs:SendMessage'], resources: [target.queue.arn] },
+    ]);
+    new LambdaFunctionEventInvokeConfig(this, 'async', {
+      functionName: this.function.functionName,
+      maximumRetryAttempts: retries.maxRetryAttempts,
+      maximumEventAgeInSeconds: retries.maxEventAgeSeconds,
+      destinationConfig: { onFailure: { destination: target.queue.arn } },
+      dependsOn: [send],
     });
   }
 }

@@ -12,6 +12,7 @@ import {
 import { IDENTITY_POOL_ID, isReadBy } from '../handlers/settings';
 import { Alarms } from '../modules/alarms';
 import { bundleHandlers, type HandlerBundle } from '../modules/bundle/handler-bundle';
+import { FailureQueue } from '../modules/failure-queue';
 import { HandlerFunction, type HandlerFunctionProps } from '../modules/handler-function';
 import { PrivateBucket } from '../modules/private-bucket';
 import { RestApi } from '../modules/rest-api';
@@ -35,6 +36,9 @@ export interface LockboxStackProps {
   /** @default the worker table, handlers/routes.ts */
   readonly workers?: readonly Worker[];
 }
+
+/** Lambda's longest wait for an asynchronous event (its default): retries stop after this. */
+const MAX_EVENT_AGE_SECONDS = 6 * 60 * 60;
 
 /** The stack's name for an environment: `lockbox-<env>`, also its folder under cdktf.out/stacks/. */
 export function stackName(config: EnvironmentConfig): string {
@@ -192,6 +196,17 @@ export class LockboxStack extends TerraformStack {
       const fn = workerFunction(worker.handler);
       alarms.watchFunction(worker.handler, fn.function.functionName);
       alarms.watchDuration(worker.handler, fn.function.functionName, fn.timeoutSeconds);
+      if (worker.failureQueue === true) {
+        const failed = new FailureQueue(this, `${worker.handler}-failed`, {
+          queueName: `${prefix}-${worker.handler}-failed`,
+        });
+        fn.sendFailuresToQueue(failed, { maxRetryAttempts: 2, maxEventAgeSeconds: MAX_EVENT_AGE_SECONDS });
+        alarms.watchQueue(
+          `${worker.handler}-failed`,
+          `${prefix}-${worker.handler}-failed`,
+          `Events ${worker.handler} failed to apply after every retry are waiting in its failure queue`,
+        );
+      }
     }
     // Each worker writes one JSON line per job it ends (handlers/lib/zip-jobs/run.ts, handlers/zip-failed.ts).
     alarms.watchLogs('zip-jobs-failed', {

@@ -142,8 +142,10 @@ describe('alarms', () => {
     });
   });
 
-  it('has exactly these alarms: 5xx, errors and throttles per function, duration per worker, failed jobs', () => {
+  it('has exactly these alarms: 5xx, errors and throttles per function, duration per worker, failed jobs, failure queues', () => {
     const functions = routes.length + workers.length;
-    expect(alarms()).to.have.length(1 + 2 * functions + workers.length + 1);
+    const failureQueues = workers.filter((worker) => worker.failureQueue === true).length;
+    expect(failureQueues).to.equal(1);
+    expect(alarms()).to.have.length(1 + 2 * functions + workers.length + 1 + failureQueues);
   });
 });

@@ -82,4 +82,38 @@ describe('usage table (quotas)', () => {
     ]);
     expect(recorder[0].filter_suffix).to.equal('');
   });
+
+  it("keeps the recorder's events that failed every retry in an encrypted SQS queue, which alarms", () => {
+    const queue = stack.only('aws_sqs_queue');
+    expect(queue).to.include({
+      name: 'lockbox-dev-usage-recorder-failed',
+      message_retention_seconds: 1209600,
+      sqs_managed_sse_enabled: true,
+    });
+    const recorder = stack.lambda('lockbox-dev-usage-recorder');
+    const config = stack
+      .resources('aws_lambda_function_event_invoke_config')
+      .map(([, c]) => c)
+      .find((c) => String(c.function_name).includes('usage-recorder'));
+    expect(config?.maximum_retry_attempts).to.equal(2);
+    expect(config?.maximum_event_age_in_seconds).to.equal(21600);
+    expect(config?.destination_config.on_failure.destination).to.equal(stack.ref('aws_sqs_queue', 'arn'));
+    // Its role may send there, and nowhere else.
+    const sends = stack
+      .roleStatements(recorder.role)
+      .filter((statement) => (statement.actions ?? []).some((action: string) => action.startsWith('sqs:')));
+    expect(sends).to.have.length(1);
+    expect(sends[0].actions).to.deep.equal(['sqs:SendMessage']);
+    expect(sends[0].resources).to.deep.equal([stack.ref('aws_sqs_queue', 'arn')]);
+    const alarm = stack
+      .resources('aws_cloudwatch_metric_alarm')
+      .map(([, a]) => a)
+      .find((a) => a.alarm_name === 'lockbox-dev-usage-recorder-failed');
+    expect(alarm).to.include({
+      namespace: 'AWS/SQS',
+      metric_name: 'ApproximateNumberOfMessagesVisible',
+      threshold: 1,
+    });
+    expect(alarm?.dimensions).to.deep.equal({ QueueName: 'lockbox-dev-usage-recorder-failed' });
+  });
 });

@@ -15,7 +15,13 @@ import { deleteFiles } from '../../handlers/delete-files';
 import { getUsage } from '../../handlers/get-usage';
 import type { QuotaDeps } from '../../handlers/lib/quotas/deps';
 import { uploadReservationId } from '../../handlers/lib/quotas/lifetimes';
-import { openReservations, readUsageItem, release, reserve } from '../../handlers/lib/quotas/reservations';
+import {
+  MAX_OPEN_RESERVATIONS,
+  openReservations,
+  readUsageItem,
+  release,
+  reserve,
+} from '../../handlers/lib/quotas/reservations';
 import type { CallerDeps, UploadDeps } from '../../handlers/lib/wiring/deps';
 import { putFile } from '../../handlers/put-file';
 import { restoreFiles } from '../../handlers/restore-files';
@@ -257,6 +263,69 @@ describe('quotas (embedded S3 + dynalite)', () => {
       body: { key: 'other.bin', size: TEST_LIMITS.maxFileBytes - size + 1, contentType: 'text/plain' },
     });
     expect(third.status).to.equal(200);
+  });
+
+  it('POST /uploads/abort frees nothing after a complete, with another key, or for an unknown upload', async () => {
+    const size = TEST_LIMITS.multipartThresholdBytes * 2;
+    const quotaBytes = Math.floor(size * 1.2);
+    const h = handlers(quotaBytes);
+    const user = identityId();
+    const start = (key: string) =>
+      callRoute('POST /uploads', h.create, user, {
+        body: { key, size, contentType: 'application/octet-stream' },
+      });
+    const abort = (key: string, uploadId: string) =>
+      callRoute('POST /uploads/abort', h.abort, user, { body: { key, uploadId } });
+    const charged = async () => Number((await readUsageItem(quota(0).store, user))?.charged?.N ?? 0);
+    const started = await start('big.bin');
+    expect(started.body.type).to.equal('multipart');
+    // Another key, an unknown upload: 204, and the reservation holds.
+    expect((await abort('other.bin', started.body.uploadId)).status).to.equal(204);
+    expect((await abort('big.bin', 'unknown-upload-id')).status).to.equal(204);
+    expect(await charged()).to.equal(size);
+    expect((await start('second.bin')).body.error.code).to.equal('QuotaExceeded');
+    // Completed, then aborted before S3's event is counted: the abort frees nothing.
+    held = [];
+    const parts = await putParts(started.body.parts, started.body.partSize, testBytes(size));
+    const completed = await callRoute('POST /uploads/complete', h.complete, user, {
+      body: { key: 'big.bin', uploadId: started.body.uploadId, parts },
+    });
+    expect(completed.status).to.equal(200);
+    expect((await abort('big.bin', started.body.uploadId)).status).to.equal(204);
+    expect(await charged()).to.equal(size);
+    expect((await start('second.bin')).body.error.code).to.equal('QuotaExceeded');
+    const events = held;
+    held = undefined;
+    for (const event of events) deliver(event);
+    expect(await usageOf(h, user)).to.deep.include({ bytes: size, files: 1 });
+    expect(await charged()).to.equal(size);
+    expect((await start('second.bin')).body.error.code).to.equal('QuotaExceeded');
+  });
+
+  it('POST /uploads: 1,000 reservations of 1 KiB keys answer 409 TooManyUploads past the cap, never a 5xx', async function () {
+    this.timeout(600_000);
+    const h = handlers(1_000_000_000);
+    const user = identityId();
+    // The longest key a user may have: 1024 bytes with the folder.
+    const longKey = (i: number) => `${String(i).padStart(4, '0')}-${'k'.repeat(1024 - user.length - 1 - 5)}`;
+    const statuses: number[] = [];
+    const codes = new Set<string>();
+    for (let batch = 0; batch < 1000; batch += 20) {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          callRoute('POST /uploads', h.create, user, {
+            body: { key: longKey(batch + i), size: 1, contentType: 'text/plain' },
+          }),
+        ),
+      );
+      for (const r of results) {
+        statuses.push(r.status);
+        if (r.status !== 200) codes.add(r.body.error.code);
+      }
+    }
+    expect(statuses.filter((s) => s === 200)).to.have.length(MAX_OPEN_RESERVATIONS);
+    expect(statuses.filter((s) => s === 409)).to.have.length(1000 - MAX_OPEN_RESERVATIONS);
+    expect([...codes]).to.deep.equal(['TooManyUploads']);
   });
 
   it('POST /uploads/complete: completes within the reservation, counts the file once, and frees the room', async () => {

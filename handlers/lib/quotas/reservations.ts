@@ -151,6 +151,18 @@ export async function release(
   });
 }
 
+/** Releases the reservation `id` if it is open and was made for `s3Key`; false otherwise. */
+export async function releaseIfOf(
+  store: UsageStore,
+  identityId: string,
+  id: string,
+  s3Key: string,
+): Promise<boolean> {
+  const open = openReservations(await readUsageItem(store, identityId)).find((r) => r.id === id);
+  if (open === undefined || open.keyHash !== reservationKeyHash(s3Key)) return false;
+  return release(store, identityId, id, open.size);
+}
+
 /** Whether the reservation `id` is still open. */
 export async function isReserved(store: UsageStore, identityId: string, id: string): Promise<boolean> {
   return openReservations(await readUsageItem(store, identityId)).some((r) => r.id === id);
