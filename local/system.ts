@@ -225,6 +225,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     ...account.admin,
     region: account.region,
     s3Endpoint: s3.endpoint,
+    dynamodbEndpoint: usageTable.endpoint,
+    usageTable: usageTable.tableName,
   });
 
   return {
