@@ -43,7 +43,7 @@ export const CALLER_RECORD_GRANT: S3Grant = {
  * Access to the usage table (docs/quotas.md): the whole table, since IAM's dynamodb:LeadingKeys can
  * narrow a grant to the caller's items only for web-identity principals, never for a Lambda role.
  */
-export type UsageAction = 'dynamodb:GetItem' | 'dynamodb:UpdateItem';
+export type UsageAction = 'dynamodb:GetItem' | 'dynamodb:UpdateItem' | 'dynamodb:Scan';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
@@ -284,6 +284,8 @@ export interface Worker {
    * `<function>-failed`, which alarms when it holds any. @default false
    */
   readonly failureQueue?: boolean;
+  /** Invoked on an EventBridge schedule (`rate(1 day)`, a cron expression). @default none */
+  readonly schedule?: string;
   /** Exactly the usage-table access the function needs. @default none */
   readonly usage?: readonly UsageAction[];
   /** Async invocation settings: retries, and the worker that receives events that failed them all. */
@@ -337,5 +339,17 @@ export const workers: readonly Worker[] = [
     // alarms (docs/quotas.md: replay it, or reconcile the user).
     failureQueue: true,
     memoryMiB: 128,
+  },
+  {
+    handler: 'usage-reconciler',
+    // Lists every version in the users' folders (keys and sizes only): it reads no object, and its own
+    // role has it, not a caller role, since it spans every user.
+    s3: [{ scope: 'user-files', actions: ['s3:ListBucketVersions'] }],
+    // Reads each user's usage item; Scans for the users that have one (every user with no file left too).
+    usage: ['dynamodb:GetItem', 'dynamodb:Scan'],
+    schedule: 'rate(1 day)',
+    // Lists the whole of the users' folders: Lambda's longest run (about 15 M versions at 1,000 a page).
+    timeoutSeconds: 900,
+    memoryMiB: 256,
   },
 ];

@@ -23,6 +23,8 @@ export interface LogPattern {
   /** The log groups to watch, each with a fixed construct id (one metric filter each, one metric). */
   readonly logGroups: readonly { readonly id: string; readonly name: string }[];
   readonly description: string;
+  /** What a matching line adds to the metric: a number, or a field of the JSON line (`$.name`). @default '1' */
+  readonly value?: string;
 }
 
 /** Every alarm looks at five-minute periods. */
@@ -155,7 +157,7 @@ export class Alarms extends Construct {
         logGroupName: group.name,
         pattern: logs.pattern,
         // No default value: a metric with no data points costs nothing, and the alarm reads "no data" as fine.
-        metricTransformation: { name: logs.metricName, namespace: this.namePrefix, value: '1' },
+        metricTransformation: { name: logs.metricName, namespace: this.namePrefix, value: logs.value ?? '1' },
       });
     }
     this.alarm(id, {

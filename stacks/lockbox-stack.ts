@@ -16,6 +16,7 @@ import { FailureQueue } from '../modules/failure-queue';
 import { HandlerFunction, type HandlerFunctionProps } from '../modules/handler-function';
 import { PrivateBucket } from '../modules/private-bucket';
 import { RestApi } from '../modules/rest-api';
+import { Schedule } from '../modules/schedule';
 import { UsageTable } from '../modules/usage-table';
 import { UserAuth } from '../modules/user-auth';
 import {
@@ -213,10 +214,28 @@ export class LockboxStack extends TerraformStack {
       pattern: '{ $.outcome = "failed" }',
       metricName: 'ZipJobsFailed',
       logGroups: workers
-        .filter((worker) => worker.fileEvents !== true)
+        .filter((worker) => worker.fileEvents !== true && worker.schedule === undefined)
         .map(({ handler }) => ({ id: handler, name: workerFunction(handler).logGroup.name })),
       description: 'A zip job ended failed (worker or zip-failed log line with outcome "failed")',
     });
+    for (const worker of workers) {
+      if (worker.schedule === undefined) continue;
+      new Schedule(this, `${worker.handler}-schedule`, {
+        name: `${prefix}-${worker.handler}`,
+        expression: worker.schedule,
+        fn: workerFunction(worker.handler),
+      });
+    }
+    // The daily usage check logs one line per run: its users with drift are the UsageDrift metric.
+    if (workerFunctions.has('usage-reconciler')) {
+      alarms.watchLogs('usage-drift', {
+        pattern: '{ $.worker = "usage-reconciler" }',
+        metricName: 'UsageDrift',
+        value: '$.usersWithDrift',
+        logGroups: [{ id: 'usage-reconciler', name: workerFunction('usage-reconciler').logGroup.name }],
+        description: 'The daily usage check found users whose usage differs from what S3 keeps (0 expected)',
+      });
+    }
 
     const outputs: Record<string, string> = {
       region: config.region,

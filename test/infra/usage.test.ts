@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { routes, workers } from '../../handlers/routes';
 import { environments } from '../../stacks/environments';
-import { type Synthesized, synth, synthDev } from './synthesized';
+import { type Block, type Synthesized, synth, synthDev } from './synthesized';
 
 describe('usage table (quotas)', () => {
   let stack: Synthesized;
@@ -51,17 +51,13 @@ describe('usage table (quotas)', () => {
     }
   });
 
-  it('never lets a function scan, query, delete items or write whole items', () => {
-    const actions = stack
-      .resources('aws_lambda_function')
-      .flatMap(([, fn]) => stack.roleStatements(fn.role).flatMap((s) => s.actions ?? []));
-    for (const forbidden of [
-      'dynamodb:Scan',
-      'dynamodb:Query',
-      'dynamodb:DeleteItem',
-      'dynamodb:PutItem',
-      'dynamodb:*',
-    ])
+  it('never lets a function query, delete items or write whole items, nor scan but the daily usage check', () => {
+    const actionsOf = (fn: Block) => stack.roleStatements(fn.role).flatMap((s) => s.actions ?? []);
+    const functions = stack.resources('aws_lambda_function').map(([, fn]) => fn);
+    const scanners = functions.filter((fn) => actionsOf(fn).includes('dynamodb:Scan'));
+    expect(scanners.map((fn) => fn.function_name)).to.deep.equal(['lockbox-dev-usage-reconciler']);
+    const actions = functions.flatMap(actionsOf);
+    for (const forbidden of ['dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:*'])
       expect(actions).to.not.include(forbidden);
   });
 
@@ -115,5 +111,43 @@ describe('usage table (quotas)', () => {
       threshold: 1,
     });
     expect(alarm?.dimensions).to.deep.equal({ QueueName: 'lockbox-dev-usage-recorder-failed' });
+  });
+
+  it('runs the usage check daily on an EventBridge schedule, and alarms on its drift metric', () => {
+    const rule = stack.only('aws_cloudwatch_event_rule');
+    expect(rule).to.include({ name: 'lockbox-dev-usage-reconciler', schedule_expression: 'rate(1 day)' });
+    const target = stack.only('aws_cloudwatch_event_target');
+    expect(target.arn).to.equal(stack.functionRef('lockbox-dev-usage-reconciler', 'arn'));
+    const permission = stack
+      .resources('aws_lambda_permission')
+      .map(([, p]) => p)
+      .find((p) => p.principal === 'events.amazonaws.com');
+    expect(permission?.source_arn).to.equal(stack.ref('aws_cloudwatch_event_rule', 'arn'));
+    expect(permission?.function_name).to.equal(
+      stack.functionRef('lockbox-dev-usage-reconciler', 'function_name'),
+    );
+    // It lists the users' folders' versions, and reads nothing else of S3.
+    const fn = stack.lambda('lockbox-dev-usage-reconciler');
+    const s3Actions = stack
+      .roleStatements(fn.role)
+      .flatMap((s) => s.actions ?? [])
+      .filter((action: string) => action.startsWith('s3:'));
+    expect(s3Actions).to.deep.equal(['s3:ListBucketVersions']);
+    expect(fn.environment.variables.CALLER_ROLE_ARN).to.equal(undefined);
+    const filter = stack
+      .resources('aws_cloudwatch_log_metric_filter')
+      .map(([, f]) => f)
+      .find((f) => f.metric_transformation.name === 'UsageDrift');
+    expect(filter?.pattern).to.equal('{ $.worker = "usage-reconciler" }');
+    expect(filter?.metric_transformation).to.deep.equal({
+      name: 'UsageDrift',
+      namespace: 'lockbox-dev',
+      value: '$.usersWithDrift',
+    });
+    const alarm = stack
+      .resources('aws_cloudwatch_metric_alarm')
+      .map(([, a]) => a)
+      .find((a) => a.alarm_name === 'lockbox-dev-usage-drift');
+    expect(alarm).to.include({ metric_name: 'UsageDrift', statistic: 'Sum', threshold: 1 });
   });
 });

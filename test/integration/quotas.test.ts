@@ -1,3 +1,4 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DeleteObjectCommand,
   ListObjectsV2Command,
@@ -15,6 +16,7 @@ import { deleteFiles } from '../../handlers/delete-files';
 import { getUsage } from '../../handlers/get-usage';
 import type { QuotaDeps } from '../../handlers/lib/quotas/deps';
 import { uploadReservationId } from '../../handlers/lib/quotas/lifetimes';
+import { reconcileUsage } from '../../handlers/lib/quotas/reconcile';
 import {
   MAX_OPEN_RESERVATIONS,
   openReservations,
@@ -25,6 +27,7 @@ import {
 import type { CallerDeps, UploadDeps } from '../../handlers/lib/wiring/deps';
 import { putFile } from '../../handlers/put-file';
 import { restoreFiles } from '../../handlers/restore-files';
+import { usageReconciler } from '../../handlers/usage-reconciler';
 import { usageRecorder } from '../../handlers/usage-recorder';
 import { objectCreatedEvent, objectRemovedEvent } from '../../local/lambda/s3-notification';
 import { callRoute } from '../support/call';
@@ -520,6 +523,42 @@ describe('quotas (embedded S3 + dynalite)', () => {
     expect(started.status).to.equal(200);
     expect(started.body.type).to.equal('multipart');
     expect(started.body.parts).to.have.length(1);
+  });
+
+  it('the daily usage check logs a drift planted in the ledger, and none once it is fixed', async () => {
+    const h = handlers(100_000);
+    const user = identityId();
+    await put(h, user, 'a.txt', testBytes(100));
+    await put(h, user, 'a.txt', testBytes(50));
+    await settled();
+    const store = quota(0).store;
+    await store.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: store.table,
+        Key: { user: { S: user }, item: { S: 'usage' } },
+        UpdateExpression: 'ADD bytes :drift',
+        ExpressionAttributeValues: { ':drift': { N: '-40' } },
+      }),
+    );
+    const lines: string[] = [];
+    const check = usageReconciler({ s3: client, bucket: BUCKET }, store, `${REGION}:`, (line) =>
+      lines.push(line),
+    );
+    await check();
+    const found = JSON.parse(lines[0] as string);
+    expect(found).to.include({ worker: 'usage-reconciler' });
+    expect(found.users).to.include(user);
+    expect(found.usersWithDrift).to.be.at.least(1);
+    const [drift] = await reconcileUsage(store, client, BUCKET, `${user}/`, [user], true);
+    expect(drift).to.deep.equal({
+      identityId: user,
+      recorded: { bytes: 110, currentBytes: 50, files: 1 },
+      kept: { bytes: 150, currentBytes: 50, files: 1 },
+      outcome: 'fixed',
+    });
+    await check();
+    expect(JSON.parse(lines[1] as string).users).to.not.include(user);
+    expect(await usageOf(h, user)).to.deep.include({ bytes: 150, versionBytes: 100 });
   });
 
   it("counts only the caller's own files: user A's usage never includes B's", async () => {
