@@ -575,7 +575,7 @@ describe('quotas (embedded S3 + dynalite)', () => {
     expect(await usageOf(h, b)).to.deep.include({ bytes: 900, currentBytes: 0, files: 0 });
   });
 
-  it('property: concurrent puts, overwrites, deletes, folder deletes and uploads by one user leave usage == the folder', async function () {
+  it('property: concurrent puts, overwrites, deletes, folder deletes and uploads by one user leave usage == what S3 keeps', async function () {
     // Many DynamoDB round trips per run: minutes on a loaded machine, seconds on a quiet one.
     this.timeout(180_000);
     const h = handlers(1_000_000);
