@@ -164,16 +164,7 @@ export class HandlerFunction extends Construct {
    * Lambda invokes a destination with the source function's role.
    */
   sendFailuresTo(target: HandlerFunction, retries: AsyncRetries): void {
-    const invoke = inlinePolicy(this, 'invoke-on-failure', this.role, [
-      { effect: 'Allow', actions: ['lambda:InvokeFunction'], resources: [target.function.arn] },
-    ]);
-    new LambdaFunctionEventInvokeConfig(this, 'async', {
-      functionName: this.function.functionName,
-      maximumRetryAttempts: retries.maxRetryAttempts,
-      maximumEventAgeInSeconds: retries.maxEventAgeSeconds,
-      destinationConfig: { onFailure: { destination: target.function.arn } },
-      dependsOn: [invoke],
-    });
+    this.onFailure('invoke-on-failure', 'lambda:InvokeFunction', target.function.arn, retries);
   }
 
   /**
@@ -181,15 +172,20 @@ export class HandlerFunction extends Construct {
    * function's role, which may send there and nowhere else).
    */
   sendFailuresToQueue(target: FailureQueue, retries: AsyncRetries): void {
-    const send = inlinePolicy(this, 'send-on-failure', this.role, [
-      { effect: 'Allow', actions: ['sqs:SendMessage'], resources: [target.queue.arn] },
+    this.onFailure('send-on-failure', 'sqs:SendMessage', target.queue.arn, retries);
+  }
+
+  /** Lambda's retries of an asynchronous event, then `destination`, which the role may `action` on. */
+  private onFailure(policyId: string, action: string, destination: string, retries: AsyncRetries): void {
+    const allowed = inlinePolicy(this, policyId, this.role, [
+      { effect: 'Allow', actions: [action], resources: [destination] },
     ]);
     new LambdaFunctionEventInvokeConfig(this, 'async', {
       functionName: this.function.functionName,
       maximumRetryAttempts: retries.maxRetryAttempts,
       maximumEventAgeInSeconds: retries.maxEventAgeSeconds,
-      destinationConfig: { onFailure: { destination: target.queue.arn } },
-      dependsOn: [send],
+      destinationConfig: { onFailure: { destination } },
+      dependsOn: [allowed],
     });
   }
 }
