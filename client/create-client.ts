@@ -8,7 +8,7 @@ import { UserPool } from './auth/user-pool';
 import type { LockboxConfig } from './config';
 import { deleteFile, deleteFiles, getFile, listFiles, putFile } from './files';
 import type { LockboxClient } from './lockbox-client';
-import { getUsage, listDeletedFiles, listFileVersions, restoreFiles } from './undo';
+import { deleteFileVersion, getUsage, listDeletedFiles, listFileVersions, restoreFiles } from './undo';
 import { browserXhr, fetchPut, xhrPut } from './uploads/put-bytes';
 import { upload } from './uploads/upload';
 import { getZip, listZips, zip } from './zips';
@@ -58,6 +58,7 @@ export function createLockboxClient(config: LockboxConfig, options: ClientOption
     listDeletedFiles: (options) => listDeletedFiles(api, options),
     listFileVersions: (key) => listFileVersions(api, key),
     restoreFiles: (items) => restoreFiles(api, items),
+    deleteFileVersion: (key, versionId) => deleteFileVersion(api, key, versionId),
     getUsage: () => getUsage(api),
   };
 }

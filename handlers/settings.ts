@@ -230,6 +230,7 @@ export const USAGE_TABLE_NAME = {
     'get-usage',
     'restore-files',
     'usage-recorder',
+    'usage-reconciler',
   ],
 } as const satisfies TextSetting;
 

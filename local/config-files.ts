@@ -26,6 +26,9 @@ export interface AdminFile {
   readonly secretAccessKey: string;
   readonly region: string;
   readonly s3Endpoint: string;
+  /** The usage table (dynalite) and its endpoint, for `usage reconcile`. */
+  readonly dynamodbEndpoint: string;
+  readonly usageTable: string;
 }
 
 export interface ConfigPaths {

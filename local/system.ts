@@ -18,8 +18,9 @@ import { type AsyncFunction, AsyncInvoker } from './lambda/async-invoker';
 import { ConcurrencyLimit } from './lambda/concurrency';
 import { type LambdaHandler, loadHandler } from './lambda/handlers';
 import { matchesFilter, objectCreatedEvent, objectRemovedEvent } from './lambda/s3-notification';
+import { localLifecycleRules } from './lifecycle-rules';
 import { refuseForeignHost } from './loopback-host';
-import { startLocalS3 } from './s3';
+import { type LifecycleReport, startLocalS3 } from './s3';
 import { createLocalSts } from './sts/sts';
 import { createUserPool } from './user-pool/user-pool';
 import { createWebApp } from './web';
@@ -47,6 +48,8 @@ export interface LocalSystem {
   readonly s3Endpoint: string;
   /** Set when this start created the data folder's demo user. */
   readonly demoUser?: DemoUser;
+  /** Runs the bucket's lifecycle rules now (they also run at start and hourly), or as of `now`. */
+  expireNow(now?: number): Promise<Record<string, LifecycleReport>>;
   stop(): Promise<void>;
 }
 
@@ -140,6 +143,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         if (fn !== undefined) invoker.invoke(fn, objectRemovedEvent(object, account.region));
       }
     },
+    // As the stack's bucket runs them, so that expiry frees space here too (reported like S3's events).
+    lifecycle: { rules: { [account.bucket]: localLifecycleRules(account.region) } },
     log,
   });
 
@@ -156,6 +161,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   for (const route of routes) handlerOf(route.handler);
   for (const worker of workers)
     workerFunctions.set(worker.handler, asyncFunction(worker, handlerOf, workers));
+  // Once the recorder is wired, so that what expires while the system was down is counted.
+  await s3.expireNow().catch((error: unknown) => log(`Lifecycle rules failed: ${(error as Error).stack}`));
 
   const userPool = await createUserPool({
     region: account.region,
@@ -234,6 +241,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     ...account.admin,
     region: account.region,
     s3Endpoint: s3.endpoint,
+    dynamodbEndpoint: usageTable.endpoint,
+    usageTable: usageTable.tableName,
   });
 
   return {
@@ -242,6 +251,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     webUrl: `${baseUrl}/`,
     s3Endpoint: s3.endpoint,
     ...(demoUser === undefined ? {} : { demoUser }),
+    expireNow: (now) => s3.expireNow(now),
     stop: async () => {
       await Promise.all([close(server), s3.stop(), usageTable.stop()]);
     },

@@ -27,6 +27,8 @@ export interface LogPattern {
   /** The log groups to watch, each with a fixed construct id (one metric filter each, one metric). */
   readonly logGroups: readonly { readonly id: string; readonly name: string }[];
   readonly description: string;
+  /** What a matching line adds to the metric: a number, or a field of the JSON line (`$.name`). @default '1' */
+  readonly value?: string;
 }
 
 /** Every alarm looks at five-minute periods. */
@@ -146,6 +148,20 @@ export class Alarms extends Construct {
     });
   }
 
+  /** A queue of failed events (FailureQueue) holds any message: something was not applied. */
+  watchQueue(id: string, queueName: string, description: string): void {
+    this.alarm(id, {
+      description,
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: queueName },
+      statistic: 'Maximum',
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+  }
+
   /** Log lines matching a pattern, counted by metric filters; one such line in a period alarms. */
   watchLogs(id: string, logs: LogPattern): void {
     for (const group of logs.logGroups) {
@@ -154,7 +170,7 @@ export class Alarms extends Construct {
         logGroupName: group.name,
         pattern: logs.pattern,
         // No default value: a metric with no data points costs nothing, and the alarm reads "no data" as fine.
-        metricTransformation: { name: logs.metricName, namespace: this.namePrefix, value: '1' },
+        metricTransformation: { name: logs.metricName, namespace: this.namePrefix, value: logs.value ?? '1' },
       });
     }
     this.alarm(id, {

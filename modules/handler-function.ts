@@ -9,6 +9,7 @@ import { SESSION_SECONDS } from '../handlers/lib/s3/session-seconds';
 import type { S3Grant, UsageAction } from '../handlers/routes';
 import { BUCKET_NAME, CALLER_ROLE_ARN, USAGE_TABLE_NAME } from '../handlers/settings';
 import { BUNDLE_ENTRY, type HandlerBundle } from './bundle/handler-bundle';
+import type { FailureQueue } from './failure-queue';
 import { inlinePolicy, serviceRole } from './iam';
 
 export interface HandlerFunctionProps {
@@ -177,15 +178,28 @@ export class HandlerFunction extends Construct {
    * Lambda invokes a destination with the source function's role.
    */
   sendFailuresTo(target: HandlerFunction, retries: AsyncRetries): void {
-    const invoke = inlinePolicy(this, 'invoke-on-failure', this.role, [
-      { effect: 'Allow', actions: ['lambda:InvokeFunction'], resources: [target.function.arn] },
+    this.onFailure('invoke-on-failure', 'lambda:InvokeFunction', target.function.arn, retries);
+  }
+
+  /**
+   * Asynchronous events that failed every attempt go to `target`'s queue (Lambda sends them with the
+   * function's role, which may send there and nowhere else).
+   */
+  sendFailuresToQueue(target: FailureQueue, retries: AsyncRetries): void {
+    this.onFailure('send-on-failure', 'sqs:SendMessage', target.queue.arn, retries);
+  }
+
+  /** Lambda's retries of an asynchronous event, then `destination`, which the role may `action` on. */
+  private onFailure(policyId: string, action: string, destination: string, retries: AsyncRetries): void {
+    const allowed = inlinePolicy(this, policyId, this.role, [
+      { effect: 'Allow', actions: [action], resources: [destination] },
     ]);
     new LambdaFunctionEventInvokeConfig(this, 'async', {
       functionName: this.function.functionName,
       maximumRetryAttempts: retries.maxRetryAttempts,
       maximumEventAgeInSeconds: retries.maxEventAgeSeconds,
-      destinationConfig: { onFailure: { destination: target.function.arn } },
-      dependsOn: [invoke],
+      destinationConfig: { onFailure: { destination } },
+      dependsOn: [allowed],
     });
   }
 }

@@ -60,6 +60,7 @@ const ACTION_TARGET: Readonly<Record<S3Action, 'bucket' | 'object'>> = {
   's3:GetObject': 'object',
   's3:PutObject': 'object',
   's3:DeleteObject': 'object',
+  's3:DeleteObjectVersion': 'object',
   's3:AbortMultipartUpload': 'object',
   's3:ListMultipartUploadParts': 'object',
   's3:ListBucketVersions': 'bucket',

@@ -1,9 +1,11 @@
 import { type SigningCredentials, verifySigV4 } from '../sigv4/verify';
 import type { Verifier } from './auth';
+import { type LifecycleReport, type LifecycleRule, runLifecycle } from './lifecycle';
 import type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
 import { createS3Server, listen } from './server';
 import { Storage } from './storage';
 
+export type { LifecycleReport, LifecycleRule } from './lifecycle';
 export type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
 
 export interface LocalS3Options {
@@ -34,13 +36,26 @@ export interface LocalS3Options {
   readonly onObjectRemoved?: (event: ObjectRemovedEvent) => void | Promise<void>;
   /** One line per request, and the detail of internal errors (never sent to clients). */
   readonly log?: (line: string) => void;
+  /**
+   * Buckets' lifecycle rules, run every `intervalMs` and on expireNow() (the caller runs it once wired,
+   * at start); removals are reported to onObjectRemoved as S3's LifecycleExpiration events. @default none
+   */
+  readonly lifecycle?: {
+    readonly rules: Readonly<Record<string, readonly LifecycleRule[]>>;
+    /** @default one hour */
+    readonly intervalMs?: number;
+  };
 }
 
 export interface LocalS3 {
   /** `http://host:port`, for S3Client's endpoint with forcePathStyle. */
   readonly endpoint: string;
+  /** Runs every bucket's lifecycle rules now, or as of `now` (a test's clock a month ahead). */
+  expireNow(now?: number): Promise<Record<string, LifecycleReport>>;
   stop(): Promise<void>;
 }
+
+const LIFECYCLE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** An embedded, path-style S3 on node:http: every request SigV4-checked, data on disk under dataDir. */
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
@@ -64,10 +79,32 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     log: options.log,
   });
   const endpoint = await listen(server, options.host ?? '127.0.0.1', options.port);
+  const rules = options.lifecycle?.rules ?? {};
+  const removed = (event: ObjectRemovedEvent) => {
+    Promise.resolve(options.onObjectRemoved?.(event)).catch((error: unknown) =>
+      options.log?.(`onObjectRemoved failed for a lifecycle expiry: ${(error as Error).stack ?? error}`),
+    );
+  };
+  const expireNow = async (now = Date.now()) => {
+    const reports: Record<string, LifecycleReport> = {};
+    for (const [bucket, bucketRules] of Object.entries(rules))
+      reports[bucket] = await runLifecycle(storage, bucket, bucketRules, removed, now);
+    return reports;
+  };
+  const expireLogged = () =>
+    expireNow().catch((error: unknown) =>
+      options.log?.(`The lifecycle rules failed: ${(error as Error).stack ?? error}`),
+    );
+  const timer =
+    Object.keys(rules).length === 0
+      ? undefined
+      : setInterval(expireLogged, options.lifecycle?.intervalMs ?? LIFECYCLE_INTERVAL_MS).unref();
   return {
     endpoint,
+    expireNow,
     stop: () =>
       new Promise<void>((resolve, reject) => {
+        clearInterval(timer);
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

@@ -19,12 +19,7 @@ describe('alarms', () => {
     if (found === undefined) throw new Error(`No alarm ${name}`);
     return found;
   };
-  const functionNameRef = (functionName: string) => {
-    const [id] = stack
-      .resources('aws_lambda_function')
-      .find(([, fn]) => fn.function_name === functionName) as [string, Block];
-    return `\${aws_lambda_function.${id}.function_name}`;
-  };
+  const functionNameRef = (functionName: string) => stack.functionRef(functionName, 'function_name');
 
   it('sends every alarm, and its return to OK, to the environment’s topic; no data is no alarm', () => {
     expect(stack.only('aws_sns_topic').name).to.equal('lockbox-dev-alarms');
@@ -143,7 +138,10 @@ describe('alarms', () => {
   });
 
   it('counts the log lines of zip jobs that end failed, from every worker, and alarms on one', () => {
-    const filters = stack.resources('aws_cloudwatch_log_metric_filter').map(([, filter]) => filter);
+    const filters = stack
+      .resources('aws_cloudwatch_log_metric_filter')
+      .map(([, filter]) => filter)
+      .filter((filter) => filter.metric_transformation.name === 'ZipJobsFailed');
     const groups = filters.map((filter) => stack.deref(filter.log_group_name)[1].name);
     expect(groups).to.have.members([
       '/aws/lambda/lockbox-dev-zip-worker',
@@ -167,8 +165,12 @@ describe('alarms', () => {
     });
   });
 
-  it('has exactly these alarms: 5xx, errors and throttles per function, duration per worker, failed jobs', () => {
+  it('has exactly these alarms: 5xx, errors and throttles per function, duration per worker, failed jobs, failure queues', () => {
     const functions = routes.length + workers.length;
-    expect(alarms()).to.have.length(1 + 2 * functions + workers.length + 1);
+    const failureQueues = workers.filter((worker) => worker.failureQueue === true).length;
+    expect(failureQueues).to.equal(1);
+    // The API's 5xx; per function errors and throttles; per worker its duration; failed zip jobs; the
+    // failure queues; the daily usage check's drift.
+    expect(alarms()).to.have.length(1 + 2 * functions + workers.length + 1 + failureQueues + 1);
   });
 });

@@ -2,8 +2,9 @@ import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { type LocalDynamoDb, startDynamoDb } from '../../devtools/dynamodb';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { type JobRef, zipRequestKey, zipStatusKey } from '../../handlers/lib/zip-jobs/keys';
+import { usageReconciler } from '../../handlers/usage-reconciler';
 import { usageRecorder } from '../../handlers/usage-recorder';
 import { zipFailed } from '../../handlers/zip-failed';
 import { zipWorker } from '../../handlers/zip-worker';
@@ -58,7 +59,7 @@ describe('the failed-zip alarm against the workers’ real log events', () => {
 
   before(async () => {
     stack = synthDev();
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
     db = await startDynamoDb();
     await putObject(s3, `${alice}/report.pdf`, Buffer.from('report'));
     await putObject(s3, `${alice}/gone.txt`, Buffer.from('soon gone'));
@@ -126,5 +127,24 @@ describe('the failed-zip alarm against the workers’ real log events', () => {
     for (const pattern of failedJobPatterns().values()) {
       expect(events.map((event) => filterMatches(pattern, event))).to.deep.equal([false, false]);
     }
+  });
+
+  it('counts the daily usage check’s users with drift, and nothing of the zip workers’ lines', async () => {
+    // alice's files were put straight into S3, never recorded: her usage item says 0 bytes.
+    const store = { dynamodb: db.client, table: db.tableName };
+    const check = usageReconciler({ s3: s3.client, bucket: s3.bucket }, store, 'eu-west-1:');
+    const events = await logEvents('usage-reconciler', () => check());
+    const filter = stack
+      .resources('aws_cloudwatch_log_metric_filter')
+      .map(([, block]) => block)
+      .find((block) => block.metric_transformation.name === 'UsageDrift') as Block;
+    expect(events).to.have.length(1);
+    expect(filterMatches(filter.pattern, events[0] as string), events[0]).to.equal(true);
+    // The metric's value: CloudWatch reads it from the same event with the filter's selector.
+    const valuePath = (filter.metric_transformation.value as string).slice(2).split('.');
+    const value = valuePath.reduce((at: Block, field) => at?.[field], JSON.parse(events[0] as string));
+    expect(value).to.be.at.least(1);
+    for (const pattern of failedJobPatterns().values())
+      expect(filterMatches(pattern, events[0] as string)).to.equal(false);
   });
 });

@@ -75,6 +75,16 @@ export class QuotaExceededError extends ApiError {
 }
 
 /**
+ * The caller holds as many uploads in progress (reservations, docs/quotas.md) as one user may: 409, like
+ * QuotaExceeded, since it succeeds once some of them end; never a 5xx (the usage item's size is bounded).
+ */
+export class TooManyUploadsError extends ApiError {
+  constructor(message: string) {
+    super(409, 'TooManyUploads', message);
+  }
+}
+
+/**
  * What a log line may say of an unexpected error: its class and S3 code only ("AccessDenied",
  * "InternalError SlowDown"). SDK messages may carry keys, bucket names and ARNs.
  */
