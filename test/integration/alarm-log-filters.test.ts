@@ -130,7 +130,8 @@ describe('the failed-zip alarm against the workers’ real log events', () => {
   });
 
   it('counts the daily usage check’s users with drift, and nothing of the zip workers’ lines', async () => {
-    // alice's files were put straight into S3, never recorded: her usage item says 0 bytes.
+    // A file put straight into S3, its event never applied: alice's usage item misses its bytes.
+    await putObject(s3, `${alice}/unrecorded.bin`, Buffer.alloc(100));
     const store = { dynamodb: db.client, table: db.tableName };
     const check = usageReconciler({ s3: s3.client, bucket: s3.bucket }, store, 'eu-west-1:');
     const events = await logEvents('usage-reconciler', () => check());
