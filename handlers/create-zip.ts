@@ -2,11 +2,11 @@ import { arrayField, jsonBody } from './lib/http/body';
 import { httpHandler } from './lib/http/handler';
 import { queryParams } from './lib/http/query';
 import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';
-import { archiveFileName } from './lib/zip-jobs/archive-name';
-import { createJob } from './lib/zip-jobs/create';
-import { claimKey, fingerprint, idempotencyKey } from './lib/zip-jobs/idempotency';
-import { MAX_ZIP_KEYS, type ZipLimits, zipCapsFromEnv, zipLimitsFromEnv } from './lib/zip-jobs/limits';
-import type { ZipCaps } from './lib/zip-jobs/slots';
+import { archiveFileName } from './lib/zip/jobs/archive-name';
+import { createJob } from './lib/zip/jobs/create';
+import { claimKey, fingerprint, idempotencyKey } from './lib/zip/jobs/idempotency';
+import { MAX_ZIP_KEYS, type ZipLimits, zipCapsFromEnv, zipLimitsFromEnv } from './lib/zip/jobs/job-limits';
+import type { ZipCaps } from './lib/zip/jobs/job-slots';
 
 /**
  * POST /zips { keys, name? } — checks every key, file and limit, takes one of the caller's job slots,

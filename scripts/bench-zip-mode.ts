@@ -13,8 +13,8 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ObjectKey } from '../handlers/lib/files/keys';
 import { mapConcurrently } from '../handlers/lib/s3/pool';
-import { COPY_CONCURRENCY, zipByCopy } from '../handlers/lib/zip/copy';
-import { zipToS3 } from '../handlers/lib/zip/stream';
+import { COPY_CONCURRENCY, zipByCopy } from '../handlers/lib/zip/copy/copy-zip';
+import { zipToS3 } from '../handlers/lib/zip/yazl-stream/yazl-zip';
 import { type BenchTarget, benchClient, sourceKey } from './bench-zip-client';
 
 /**

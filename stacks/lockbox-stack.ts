@@ -192,7 +192,7 @@ export class LockboxStack extends TerraformStack {
       alarms.watchFunction(worker.handler, fn.function.functionName);
       alarms.watchDuration(worker.handler, fn.function.functionName, fn.timeoutSeconds);
     }
-    // Each worker writes one JSON line per job it ends (handlers/lib/zip-jobs/run.ts, handlers/zip-failed.ts).
+    // Each worker writes one JSON line per job it ends (handlers/lib/zip/jobs/run.ts, handlers/zip-failed.ts).
     alarms.watchLogs('zip-jobs-failed', {
       pattern: '{ $.outcome = "failed" }',
       metricName: 'ZipJobsFailed',

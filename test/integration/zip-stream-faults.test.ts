@@ -14,7 +14,12 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
 import type { ObjectKey } from '../../handlers/lib/files/keys';
-import { type ZipEntry, ZipFailedError, type ZipToS3Options, zipToS3 } from '../../handlers/lib/zip/stream';
+import {
+  type ZipEntry,
+  ZipFailedError,
+  type ZipToS3Options,
+  zipToS3,
+} from '../../handlers/lib/zip/yazl-stream/yazl-zip';
 import { objectKey } from '../support/objects';
 
 type Send = (command: unknown, options?: unknown) => Promise<unknown>;

@@ -8,7 +8,7 @@ import {
   ZipFailedError,
   type ZipProgress,
   zipToS3,
-} from '../../handlers/lib/zip/stream';
+} from '../../handlers/lib/zip/yazl-stream/yazl-zip';
 import { objectKey } from '../support/objects';
 import { unzip } from '../support/unzip';
 

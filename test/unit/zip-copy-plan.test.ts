@@ -12,10 +12,10 @@ import {
   type PlannedPart,
   type PlanSettings,
   partsBound,
-} from '../../handlers/lib/zip/copy-plan';
-import { deflatedSizeBound } from '../../handlers/lib/zip/deflate-bound';
+} from '../../handlers/lib/zip/copy/layout';
+import { deflatedSizeBound } from '../../handlers/lib/zip/format/deflate-bound';
+import { dataDescriptorSize, localHeaderSize } from '../../handlers/lib/zip/format/zip-records';
 import { archiveSizeBound, partSizeFor } from '../../handlers/lib/zip/part-size';
-import { dataDescriptorSize, localHeaderSize } from '../../handlers/lib/zip/records';
 
 const MiB = 1024 * 1024;
 const SETTINGS = { partSize: 8 * MiB, copyPartSize: 64 * MiB, copyFrom: 10 * MiB, forceZip64: false };

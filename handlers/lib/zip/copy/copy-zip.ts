@@ -9,9 +9,22 @@ import {
   UploadPartCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { multipartETag } from '../s3/etag';
-import { headObject } from '../s3/head';
-import { isCompressible } from './compression';
+import { multipartETag } from '../../s3/etag';
+import { headObject } from '../../s3/head';
+import { isCompressible } from '../compression';
+import { centralRecord, dataDescriptor, endRecords, localHeader } from '../format/zip-records';
+import { archiveSizeBound, partSizeFor } from '../part-size';
+import { sourceChecksums } from '../source-checksums';
+import { changedError, readError } from '../yazl-stream/prefetch';
+import {
+  checkEntries,
+  stoppedError,
+  uploadError,
+  type ZipEntry,
+  type ZipToS3Options,
+} from '../yazl-stream/yazl-zip';
+import { ZipFailedError } from '../zip-failure';
+import { DeflatingSource } from './deflating-source';
 import {
   CopyLayout,
   deflatesWhileStreaming,
@@ -21,15 +34,8 @@ import {
   type PlannedEntry,
   type PlannedPart,
   type PlanSettings,
-} from './copy-plan';
-import { DeflatingSource } from './deflating-source';
-import { ZipFailedError } from './errors';
-import { archiveSizeBound, partSizeFor } from './part-size';
-import { changedError, readError } from './prefetch';
-import { centralRecord, dataDescriptor, endRecords, localHeader } from './records';
-import { Slots } from './slots';
-import { sourceChecksums } from './source-checksums';
-import { checkEntries, stoppedError, uploadError, type ZipEntry, type ZipToS3Options } from './stream';
+} from './layout';
+import { Slots } from './semaphore';
 import { StreamCursor } from './stream-cursor';
 
 const MiB = 1024 * 1024;

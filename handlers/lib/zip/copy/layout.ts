@@ -1,6 +1,5 @@
-import { MAX_PART_BYTES, MAX_PARTS, MIN_PART_BYTES } from '../s3/limits';
-import { deflatedSizeBound } from './deflate-bound';
-import { ZipFailedError } from './errors';
+import { MAX_PART_BYTES, MAX_PARTS, MIN_PART_BYTES } from '../../s3/limits';
+import { deflatedSizeBound } from '../format/deflate-bound';
 import {
   centralRecordSize,
   dataDescriptorSize,
@@ -8,7 +7,8 @@ import {
   localHeaderSize,
   needsZip64,
   type RecordEntry,
-} from './records';
+} from '../format/zip-records';
+import { ZipFailedError } from '../zip-failure';
 
 /**
  * How an entry's bytes reach the archive: `copy` — S3 copies them (UploadPartCopy), but for a head that

@@ -1,12 +1,11 @@
 import type { Context } from 'aws-lambda';
-import { errorSummary } from '../http/errors';
-import type { ZipWorkerDeps } from '../wiring/deps';
-import { zipByCopy } from '../zip/copy';
-import { ZipFailedError } from '../zip/errors';
-import type { ZipProgress } from '../zip/stream';
-import type { JobRef } from './keys';
-import { zipArchiveKey } from './keys';
-import { ProgressRecorder } from './progress';
+import { errorSummary } from '../../http/errors';
+import type { ZipWorkerDeps } from '../../wiring/deps';
+import { zipByCopy } from '../copy/copy-zip';
+import type { ZipProgress } from '../yazl-stream/yazl-zip';
+import { ZipFailedError } from '../zip-failure';
+import type { JobRef } from './job-keys';
+import { zipArchiveKey } from './job-keys';
 import {
   failedStatus,
   isStale,
@@ -19,8 +18,9 @@ import {
   readTaggedStatus,
   writeStatus,
   writeStatusIf,
-} from './records';
-import { releaseSlot } from './slots';
+} from './job-records';
+import { releaseSlot } from './job-slots';
+import { ProgressRecorder } from './progress';
 
 /** Time kept back from Lambda's limit to abort the upload and record the failure. */
 export const STOP_MARGIN_MS = 30_000;

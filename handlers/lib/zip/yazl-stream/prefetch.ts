@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import type { ObjectKey } from '../files/keys';
-import { isNotFound } from '../s3/errors';
-import { ZipFailedError } from './errors';
+import type { ObjectKey } from '../../files/keys';
+import { isNotFound } from '../../s3/errors';
+import { ZipFailedError } from '../zip-failure';
 
 export interface PrefetchEntry {
   readonly s3Key: ObjectKey;

@@ -11,19 +11,19 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ZipFile } from 'yazl';
-import type { ObjectKey } from '../files/keys';
-import { type S3CallWatcher, watchedClient } from '../s3/call-watch';
-import { multipartETag } from '../s3/etag';
-import { headObject } from '../s3/head';
-import { isCompressible } from './compression';
-import { ZipFailedError } from './errors';
-import { archiveEntryNames } from './names';
+import type { ObjectKey } from '../../files/keys';
+import { multipartETag } from '../../s3/etag';
+import { headObject } from '../../s3/head';
+import { isCompressible } from '../compression';
+import { archiveEntryNames } from '../names';
+import { archiveSizeBound, partSizeFor } from '../part-size';
+import { ZipFailedError } from '../zip-failure';
+import { type S3CallWatcher, watchedClient } from './call-watch';
 import { giveYazlNativeCrc32 } from './native-crc';
-import { archiveSizeBound, partSizeFor } from './part-size';
 import { ObjectPrefetcher } from './prefetch';
 
-export { ZipFailedError, type ZipFailureStage } from './errors';
-export { archiveEntryNames } from './names';
+export { archiveEntryNames } from '../names';
+export { ZipFailedError, type ZipFailureStage } from '../zip-failure';
 
 export interface ZipEntry {
   readonly s3Key: ObjectKey;
