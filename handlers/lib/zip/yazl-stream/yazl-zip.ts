@@ -11,56 +11,20 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ZipFile } from 'yazl';
-import type { ObjectKey } from '../../files/keys';
-import { multipartETag } from '../../s3/etag';
-import { headObject } from '../../s3/head';
-import { isCompressible } from '../compression';
-import { archiveEntryNames } from '../names';
-import { archiveSizeBound, partSizeFor } from '../part-size';
-import { ZipFailedError } from '../zip-failure';
+import { abortArchive, ownArchiveETag } from '../archive-settlement';
+import { compressRule, type ZipEntry, type ZipResult } from '../contract';
+import { type PlanOptions, planZip, type ZipPlan } from '../planner';
+import { completeError, stoppedError, uploadError, ZipFailedError } from '../zip-failure';
+import { ProgressCounter } from '../zip-progress';
 import { type S3CallWatcher, watchedClient } from './call-watch';
 import { giveYazlNativeCrc32 } from './native-crc';
 import { ObjectPrefetcher } from './prefetch';
 
-export { archiveEntryNames } from '../names';
-export { ZipFailedError, type ZipFailureStage } from '../zip-failure';
-
-export interface ZipEntry {
-  readonly s3Key: ObjectKey;
-  /** The path inside the archive, from archiveEntryNames. */
-  readonly name: string;
-  /** The object's size in bytes, as listed when the job was made; a different size fails the zip. */
-  readonly size: number;
-  /** The date the archive shows for the file. @default the time of zipping */
-  readonly lastModified?: Date;
-}
-
-export interface ZipProgress {
-  readonly filesDone: number;
-  /** Bytes of the source files read into the archive so far. */
-  readonly bytesDone: number;
-}
-
-export interface ZipToS3Options {
-  readonly s3: S3Client;
-  readonly bucket: string;
-  readonly entries: readonly ZipEntry[];
-  /** Where the archive goes, under zip/<identityId>/. */
-  readonly targetKey: ObjectKey;
-  /** Raised by itself when the archive would need more than 10,000 parts. @default 8 MiB */
-  readonly partSizeBytes?: number;
+export interface YazlZipOptions extends PlanOptions {
   /** Parts uploaded at once; memory holds about queueSize + 1 parts. @default 4 */
   readonly queueSize?: number;
   /** Objects opened ahead of the one being written (within 16 MiB of it). @default 8 */
   readonly prefetch?: number;
-  /** Whether to deflate an entry. @default deflate only types that usually shrink (text, csv, json…) */
-  readonly compress?: (entry: ZipEntry) => boolean;
-  /** Called after each file and at least every part's worth of bytes; the caller throttles its writes. */
-  readonly onProgress?: (progress: ZipProgress) => void;
-  /** Stops the zip (e.g. shortly before the Lambda's end): the upload is aborted, nothing is left. */
-  readonly signal?: AbortSignal;
-  /** Writes ZIP64 records even for a small archive (yazl switches by itself above the limits). */
-  readonly forceZip64?: boolean;
 }
 
 giveYazlNativeCrc32();
@@ -70,15 +34,15 @@ const DEFAULT_PREFETCH = 8;
 const PREFETCH_BYTES = 16 * 1024 * 1024;
 
 /**
- * Streams the entries' objects into one zip, written under `targetKey` by one multipart upload, in flat
- * memory whatever the archive's size. Any failure aborts the upload, so that no partial archive is
- * left, and rejects with a ZipFailedError that says which entry or stage failed.
+ * The yazl strategy: streams the entries' objects through yazl (store, or deflate for types that shrink)
+ * into one lib-storage Upload under `targetKey`, in flat memory whatever the archive's size. Any failure
+ * aborts the upload, so that no partial archive is left, and rejects with a ZipFailedError that says
+ * which entry or stage failed. Without a plan, it plans the job itself (planner.ts).
  */
-export async function zipToS3(options: ZipToS3Options): Promise<{ size: number; etag: string }> {
-  checkEntries(options.entries);
+export async function zipToS3(options: YazlZipOptions, plan?: ZipPlan): Promise<ZipResult> {
+  const planned = plan ?? (await planZip({ ...options, strategy: 'yazl' }));
   if (options.signal?.aborted) throw stoppedError(options.signal);
-  const partSize = partSizeFor(archiveSizeBound(options.entries), options.partSizeBytes);
-  return new ArchiveUpload(options, partSize).run();
+  return new ArchiveUpload(options, planned).run();
 }
 
 /** One zip's run: the state that decides what failed and what to clean up. */
@@ -95,15 +59,15 @@ class ArchiveUpload implements S3CallWatcher {
   private completeFailed = false;
   private uploadedBytes = 0;
   private currentName = '';
-  private filesDone = 0;
-  private bytesDone = 0;
-  private nextReportAt = 0;
+  private readonly progress: ProgressCounter;
 
   constructor(
-    private readonly options: ZipToS3Options,
-    private readonly partSize: number,
+    private readonly options: YazlZipOptions,
+    private readonly plan: ZipPlan,
   ) {
     this.s3 = watchedClient(options.s3, this);
+    const sizes = options.entries.map((entry) => entry.size);
+    this.progress = new ProgressCounter(sizes, plan.partSize, options.onProgress);
     // lib-storage reads its Body with `for await`, and a byte stream's iterator first joins all the
     // chunks it holds into a new buffer: one more copy of the whole archive. An object-mode readable
     // side hands yazl's chunks over as they are.
@@ -111,12 +75,14 @@ class ArchiveUpload implements S3CallWatcher {
     // The upload reads `output` and sees its errors; this listener only keeps a late one from crashing.
     this.output.on('error', () => {});
     const limits = { objects: options.prefetch ?? DEFAULT_PREFETCH, bytes: PREFETCH_BYTES };
-    this.prefetcher = new ObjectPrefetcher(options.s3, options.bucket, options.entries, limits, (error) =>
+    // A source HEADed at planning is read in exactly that version (If-Match), as the copy engine reads it.
+    const entries = options.entries.map((entry, index) => ({ ...entry, etag: plan.sources[index]?.etag }));
+    this.prefetcher = new ObjectPrefetcher(options.s3, options.bucket, entries, limits, (error) =>
       this.fail(error),
     );
   }
 
-  async run(): Promise<{ size: number; etag: string }> {
+  async run(): Promise<ZipResult> {
     const { bucket, targetKey, signal } = this.options;
     const stop = () => this.fail(stoppedError(signal));
     signal?.addEventListener('abort', stop, { once: true });
@@ -125,18 +91,19 @@ class ArchiveUpload implements S3CallWatcher {
       const upload = new Upload({
         client: this.s3,
         params: { Bucket: bucket, Key: targetKey, Body: this.output, ContentType: 'application/zip' },
-        partSize: this.partSize,
+        partSize: this.plan.partSize,
         queueSize: this.options.queueSize ?? DEFAULT_QUEUE_SIZE,
         leavePartsOnError: false,
       });
       const { ETag } = await upload.done();
-      return { size: this.uploadedBytes, etag: ETag ?? '' };
+      return this.result(ETag ?? '');
     } catch (error) {
       const reason = this.failure ?? uploadError(error);
       this.prefetcher.close();
-      const etag = this.completeFailed ? await this.ownArchiveETag() : undefined;
-      if (etag) return { size: this.uploadedBytes, etag };
-      await this.abortUpload();
+      const etag = this.completeFailed ? await ownArchiveETag(this.options, this.partETags) : undefined;
+      if (etag) return this.result(etag);
+      // lib-storage aborts by itself, but in the background or not at all when that request failed.
+      if (this.uploadId && !this.uploadAborted) await abortArchive(this.options, this.uploadId);
       throw reason;
     } finally {
       signal?.removeEventListener('abort', stop);
@@ -169,9 +136,7 @@ class ArchiveUpload implements S3CallWatcher {
   onFailure(command: object, error: unknown): void {
     if (command instanceof CompleteMultipartUploadCommand) {
       this.completeFailed = true;
-      this.failure ??= new ZipFailedError('complete', 'Could not finish the archive in storage.', undefined, {
-        cause: error,
-      });
+      this.failure ??= completeError(error);
     } else if (
       command instanceof UploadPartCommand ||
       command instanceof PutObjectCommand ||
@@ -184,7 +149,7 @@ class ArchiveUpload implements S3CallWatcher {
 
   private addEntries(): void {
     const { entries, forceZip64 = false } = this.options;
-    const compress = this.options.compress ?? ((entry: ZipEntry) => isCompressible(entry.name));
+    const compress = compressRule(this.options);
     entries.forEach((entry, index) => {
       const fileOptions = {
         size: entry.size,
@@ -195,41 +160,41 @@ class ArchiveUpload implements S3CallWatcher {
       // yazl asks for each stream when it is that entry's turn; its callback is cb(error, stream).
       this.zip.addReadStreamLazy(entry.name, fileOptions, (cb) => {
         this.prefetcher.take(index).then(
-          (body) => this.stream(entry, body, cb),
+          (body) => this.stream(index, entry, body, cb),
           (error: ZipFailedError) => this.fail(error),
         );
       });
     });
     this.zip.on('error', (error) => {
       const message = `Could not add "${this.currentName}" to the archive.`;
-      this.fail(new ZipFailedError('read', message, this.currentName, { cause: error }));
+      this.fail(new ZipFailedError('source-unreadable', message, this.currentName, { cause: error }));
     });
     this.zip.end({ forceZip64Format: forceZip64, comment: '' });
   }
 
-  private stream(entry: ZipEntry, body: Readable, cb: (error: null, stream: Readable) => void): void {
+  private stream(
+    index: number,
+    entry: ZipEntry,
+    body: Readable,
+    cb: (error: null, stream: Readable) => void,
+  ): void {
     if (this.failure) {
       body.destroy();
       return;
     }
     this.currentName = entry.name;
     cb(null, body);
-    body.on('data', (chunk: Buffer) => this.read(chunk.byteLength));
-    body.on('end', () => {
-      this.filesDone += 1;
-      this.report();
+    body.on('data', (chunk: Buffer) => {
+      this.prefetcher.advance(chunk.byteLength);
+      this.progress.add(index, chunk.byteLength);
     });
+    // An empty file is done when its stream ends.
+    body.on('end', () => this.progress.add(index, 0));
   }
 
-  private read(bytes: number): void {
-    this.prefetcher.advance(bytes);
-    this.bytesDone += bytes;
-    if (this.bytesDone >= this.nextReportAt) this.report();
-  }
-
-  private report(): void {
-    this.nextReportAt = this.bytesDone + this.partSize;
-    this.options.onProgress?.({ filesDone: this.filesDone, bytesDone: this.bytesDone });
+  private result(etag: string): ZipResult {
+    const workerBytes = this.progress.current.bytesDone;
+    return { size: this.uploadedBytes, etag, workerBytes, copiedBytes: 0 };
   }
 
   /** The first failure wins; it stops every read, and ends the archive stream so the upload stops too. */
@@ -241,49 +206,4 @@ class ArchiveUpload implements S3CallWatcher {
     this.output.destroy(error);
     (this.zip.outputStream as Readable).destroy();
   }
-
-  /**
-   * A CompleteMultipartUpload whose answer was lost may still have made the archive. It is this run's
-   * when its ETag is the one this run's parts give: then the zip is done. Any other object at the key
-   * (say, a duplicate run's finished archive) is left alone.
-   */
-  private async ownArchiveETag(): Promise<string | undefined> {
-    const { s3, bucket, targetKey } = this.options;
-    const head = await headObject(s3, bucket, targetKey).catch(() => undefined);
-    const parts = [...this.partETags].sort(([a], [b]) => a - b).map(([, etag]) => etag);
-    return head?.ETag && head.ETag === multipartETag(parts) ? head.ETag : undefined;
-  }
-
-  /** lib-storage aborts by itself, but in the background or not at all when that request failed. */
-  private async abortUpload(): Promise<void> {
-    if (!this.uploadId || this.uploadAborted) return;
-    const { s3, bucket, targetKey } = this.options;
-    const abort = new AbortMultipartUploadCommand({
-      Bucket: bucket,
-      Key: targetKey,
-      UploadId: this.uploadId,
-    });
-    await s3.send(abort).catch(() => {});
-  }
-}
-
-export function checkEntries(entries: readonly ZipEntry[]): void {
-  const safe = archiveEntryNames(entries.map((entry) => entry.name));
-  entries.forEach((entry, index) => {
-    if (safe[index] !== entry.name) {
-      throw new ZipFailedError('input', `Unsafe or duplicate entry name "${entry.name}".`, entry.name);
-    }
-    if (!Number.isSafeInteger(entry.size) || entry.size < 0) {
-      throw new ZipFailedError('input', `Invalid size for "${entry.name}".`, entry.name);
-    }
-  });
-}
-
-export function uploadError(cause: unknown): ZipFailedError {
-  return new ZipFailedError('upload', 'Could not write the archive to storage.', undefined, { cause });
-}
-
-export function stoppedError(signal: AbortSignal | undefined): ZipFailedError {
-  const message = 'The zip was stopped before it finished (out of time).';
-  return new ZipFailedError('stopped', message, undefined, { cause: signal?.reason });
 }
