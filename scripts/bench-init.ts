@@ -1,0 +1,107 @@
+// npm run bench:init: each handler's bundle as the stack deploys it (npm run build's bytes) and its module
+// init, the `require` of the built index.js in a fresh Node process with the function's environment set
+// (every setting it reads, as the stack sets them, plus its process settings), median of 5 runs per
+// handler. Prints a table, then one JSON line { node, runs, handlers: { name: { kb, initMs } } }.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
+import { routes, workers } from '../handlers/routes';
+import { isReadBy, type Setting, settings } from '../handlers/settings';
+import { bundleHandlers } from '../modules/bundle/handler-bundle';
+
+const RUNS = 5;
+const TARGET_INIT_MS = 50;
+const run = promisify(execFile);
+
+/** What the stack would set: a plausible value for each text setting, the default of each limit. */
+const TEXT_VALUES: Record<string, string> = {
+  BUCKET_NAME: 'lockbox-bench-files',
+  ALLOWED_ORIGINS: 'https://app.example.com',
+  USAGE_TABLE_NAME: 'lockbox-bench-usage',
+  IDENTITY_POOL_ID: 'eu-west-1:00000000-0000-4000-8000-000000000000',
+  CALLER_ROLE_ARN: 'arn:aws:iam::123456789012:role/lockbox-bench-caller',
+};
+
+function environmentOf(handler: string, isRoute: boolean, processEnvironment = {}): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    // What Lambda sets for every function.
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'AKIABENCHBENCHBENCH0',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_SESSION_TOKEN: 'bench',
+    ...processEnvironment,
+  };
+  for (const setting of settings.filter((s: Setting) => isReadBy(s, handler, isRoute))) {
+    env[setting.variable] =
+      setting.kind === 'integer' ? String(setting.default) : TEXT_VALUES[setting.variable];
+  }
+  return env;
+}
+
+/** The one file of a deployment zip (modules/bundle/single-file-zip.ts: deflated, sizes in its local header). */
+async function indexJs(zipPath: string): Promise<Buffer> {
+  const zip = await readFile(zipPath);
+  const compressedSize = zip.readUInt32LE(18);
+  const dataStart = 30 + zip.readUInt16LE(26) + zip.readUInt16LE(28);
+  return inflateRawSync(zip.subarray(dataStart, dataStart + compressedSize));
+}
+
+/** Milliseconds the `require` of `file` took, measured inside a fresh process. */
+async function requireMs(file: string, env: Record<string, string>): Promise<number> {
+  const code = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+  const { stdout } = await run(process.execPath, ['-e', code], { env });
+  return Number(stdout);
+}
+
+async function main(): Promise<void> {
+  const entries = [
+    ...routes.map((route) => ({ handler: route.handler, isRoute: true, processEnvironment: {} })),
+    ...workers.map((worker) => ({
+      handler: worker.handler,
+      isRoute: false,
+      processEnvironment: worker.processEnvironment ?? {},
+    })),
+  ];
+  const bundles = bundleHandlers(entries.map((entry) => entry.handler));
+  const dir = await mkdtemp(join(tmpdir(), 'bench-init-'));
+  const results: Record<string, { kb: number; initMs: number }> = {};
+  try {
+    console.log(`handler                   bundle KB  init ms (median of ${RUNS}, Node ${process.version})`);
+    for (const { handler, isRoute, processEnvironment } of entries) {
+      const bundle = bundles.get(handler);
+      if (!bundle) throw new Error(`no bundle for ${handler}`);
+      const file = join(dir, `${handler}.js`);
+      await writeFile(file, await indexJs(bundle.zipPath));
+      const env = environmentOf(handler, isRoute, processEnvironment);
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i++) times.push(await requireMs(file, env));
+      const initMs = [...times].sort((a, b) => a - b)[Math.floor(RUNS / 2)];
+      const kb = Math.round((bundle.bytes / 1024) * 10) / 10;
+      results[handler] = { kb, initMs: Math.round(initMs * 10) / 10 };
+      const verdict = initMs <= TARGET_INIT_MS ? 'ok' : `OVER ${TARGET_INIT_MS} ms`;
+      console.log(
+        `${handler.padEnd(24)} ${kb.toFixed(1).padStart(9)}  ${initMs.toFixed(1).padStart(7)}  ${verdict}`,
+      );
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const load = (await readFile('/proc/loadavg', 'utf8').catch(() => '')).split(' ')[0];
+  console.log(
+    JSON.stringify({
+      node: process.version,
+      runs: RUNS,
+      loadAverage: Number(load) || undefined,
+      handlers: results,
+    }),
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
