@@ -1,4 +1,4 @@
-import { presignDownload } from './lib/files/presign';
+import { presignDownload } from './lib/files/presign-get';
 import { NotFoundError } from './lib/http/errors';
 import { httpHandler } from './lib/http/handler';
 import { queryParams } from './lib/http/query';

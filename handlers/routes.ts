@@ -73,7 +73,7 @@ export const routes: readonly Route[] = [
     method: 'GET',
     path: '/file',
     handler: 'get-file',
-    // HeadObject is s3:GetObject; a missing key then answers 403, which lib/s3/errors.ts reads as absent.
+    // HeadObject is s3:GetObject; a missing key then answers 403, which lib/s3/s3-errors.ts reads as absent.
     s3: [{ scope: 'user-files', actions: ['s3:GetObject'] }],
   },
   {

@@ -1,6 +1,6 @@
 import type { STSClient } from '@aws-sdk/client-sts';
 import { expect } from 'chai';
-import { PRESIGNED_URL_SECONDS } from '../../handlers/lib/files/presign';
+import { PRESIGNED_URL_SECONDS } from '../../handlers/lib/files/presign-get';
 import {
   callerSessions,
   folderPolicy,

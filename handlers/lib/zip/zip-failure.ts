@@ -1,4 +1,4 @@
-import { isNotFound } from '../s3/errors';
+import { isNotFound } from '../s3/s3-errors';
 
 /** Where a zip failed: the job record shows the message, the logs show the cause. */
 export type ZipFailureStage = 'input' | 'read' | 'upload' | 'complete' | 'stopped';
@@ -84,7 +84,7 @@ export function asZipError(error: unknown): ZipFailedError {
   return error instanceof ZipFailedError ? error : uploadError(error);
 }
 
-/** 412: the object changed since the plan (If-Match); a missing one may answer 403 (s3/errors.ts). */
+/** 412: the object changed since the plan (If-Match); a missing one may answer 403 (s3/s3-errors.ts). */
 function isSourceGone(cause: unknown): boolean {
   const status = (cause as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   return status === 412 || isNotFound(cause);
