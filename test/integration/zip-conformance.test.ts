@@ -209,6 +209,17 @@ describe('the zip strategies, one conformance suite (local S3)', () => {
         expect(parts).to.be.at.least(2);
         await expectNothingLeft(job.targetKey);
       });
+
+      it('stops when the signal fires mid-way (out of time): the upload aborted, nothing left', async () => {
+        const stop = new AbortController();
+        serve(async (command) => {
+          if (command instanceof UploadPartCommand) stop.abort();
+        });
+        const job = options(strategy, {});
+        const error = await failure(writeZip({ ...job, partSizeBytes: 5 * MiB, signal: stop.signal }));
+        expect(error).to.include({ reason: 'stopped', stage: 'stopped' });
+        await expectNothingLeft(job.targetKey);
+      });
     });
   }
 

@@ -51,7 +51,14 @@ export async function planZip(options: PlanOptions): Promise<ZipPlan> {
   const copyPartSize = options.copyPartSize ?? COPY_PART_SIZE;
   const partSize = partSizeFor(archiveSizeBound(options.entries), options.partSizeBytes);
   const signal = options.signal ?? new AbortController().signal;
-  const sources = await sourceChecksums({ ...options, copyFrom, abortable: () => ({ abortSignal: signal }) });
+  const sources = await sourceChecksums({
+    ...options,
+    copyFrom,
+    abortable: () => ({ abortSignal: signal }),
+  }).catch((error: unknown) => {
+    // HEADs cancelled by the signal: the job was stopped, not a source unreadable.
+    throw signal.aborted ? stoppedError(signal) : error;
+  });
   const compress = compressRule(options);
   const modes = entryModes(
     options.entries.map((entry, index) => ({
