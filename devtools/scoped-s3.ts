@@ -4,7 +4,7 @@ import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { callerSessions, scopedSessions } from '../handlers/lib/s3/caller-session';
 import { type CallerDeps, callerClients, type ZipWorkerDeps } from '../handlers/lib/wiring/deps';
-import { zipJobScope } from '../handlers/lib/zip-jobs/session';
+import { zipJobScope } from '../handlers/lib/zip/jobs/session';
 import { startLocalS3 } from '../local/s3';
 import { createLocalSts } from '../local/sts/sts';
 

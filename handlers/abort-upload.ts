@@ -1,8 +1,8 @@
 import { s3Key } from './lib/files/keys';
 import { jsonBody } from './lib/http/body';
 import { httpHandler } from './lib/http/handler';
-import { usageStoreFromEnv } from './lib/quotas/deps';
 import { uploadReservationId } from './lib/quotas/lifetimes';
+import { usageStoreFromEnv } from './lib/quotas/quota-deps';
 import { releaseIfOf, type UsageStore } from './lib/quotas/reservations';
 import { abortMultipart } from './lib/uploads/abort';
 import { uploadIdField } from './lib/uploads/fields';

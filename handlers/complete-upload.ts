@@ -1,8 +1,8 @@
 import { s3Key, userKeyOf } from './lib/files/keys';
 import { jsonBody } from './lib/http/body';
 import { httpHandler } from './lib/http/handler';
-import { type QuotaDeps, quotaFromEnv } from './lib/quotas/deps';
 import { EVENT_GRACE_MS, uploadReservationId } from './lib/quotas/lifetimes';
+import { type QuotaDeps, quotaFromEnv } from './lib/quotas/quota-deps';
 import { isReserved, reserve } from './lib/quotas/reservations';
 import { completeMultipart } from './lib/uploads/complete';
 import { completedPartsField, uploadIdField } from './lib/uploads/fields';

@@ -1,21 +1,21 @@
 import { contentTypeField } from './lib/files/content-type';
 import { s3Key } from './lib/files/keys';
-import { PRESIGNED_URL_SECONDS } from './lib/files/presign';
+import { PRESIGNED_URL_SECONDS } from './lib/files/presign-get';
 import { intField, jsonBody } from './lib/http/body';
 import { httpHandler } from './lib/http/handler';
-import { type QuotaDeps, quotaFromEnv } from './lib/quotas/deps';
 import {
   EVENT_GRACE_MS,
   MULTIPART_RESERVATION_MS,
   requestReservationId,
   uploadReservationId,
 } from './lib/quotas/lifetimes';
+import { type QuotaDeps, quotaFromEnv } from './lib/quotas/quota-deps';
 import { reserve } from './lib/quotas/reservations';
 import { type RateLimiter, rateLimiterFromEnv } from './lib/rate-limit/limiter';
 import { uploadClients } from './lib/uploads/clients';
 import { crc32Field } from './lib/uploads/fields';
-import { type UploadLimits, uploadLimitsFromEnv } from './lib/uploads/limits';
 import { startUpload } from './lib/uploads/start';
+import { type UploadLimits, uploadLimitsFromEnv } from './lib/uploads/upload-limits';
 import { type UploadDeps, uploadDepsFromEnv } from './lib/wiring/deps';
 import { UPLOAD_REQUESTS_PER_MINUTE } from './settings';
 

@@ -3,11 +3,11 @@ import { httpHandler } from './lib/http/handler';
 import { queryParams } from './lib/http/query';
 import { type RateLimiter, rateLimiterFromEnv } from './lib/rate-limit/limiter';
 import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';
-import { archiveFileName } from './lib/zip-jobs/archive-name';
-import { createJob } from './lib/zip-jobs/create';
-import { claimKey, fingerprint, idempotencyKey } from './lib/zip-jobs/idempotency';
-import { MAX_ZIP_KEYS, type ZipLimits, zipCapsFromEnv, zipLimitsFromEnv } from './lib/zip-jobs/limits';
-import type { ZipCaps } from './lib/zip-jobs/slots';
+import { archiveFileName } from './lib/zip/jobs/archive-name';
+import { createJob } from './lib/zip/jobs/create';
+import { claimKey, fingerprint, idempotencyKey } from './lib/zip/jobs/idempotency';
+import { MAX_ZIP_KEYS, type ZipLimits, zipCapsFromEnv, zipLimitsFromEnv } from './lib/zip/jobs/job-limits';
+import type { ZipCaps } from './lib/zip/jobs/job-slots';
 import { ZIP_REQUESTS_PER_MINUTE } from './settings';
 
 /**

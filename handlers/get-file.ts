@@ -1,6 +1,6 @@
 import { fileInfo, fileName } from './lib/files/info';
 import { s3Key } from './lib/files/keys';
-import { presignDownload } from './lib/files/presign';
+import { presignDownload } from './lib/files/presign-get';
 import { httpHandler } from './lib/http/handler';
 import { keyParam } from './lib/http/query';
 import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';

@@ -1,6 +1,6 @@
 import { httpHandler } from './lib/http/handler';
 import { queryParams } from './lib/http/query';
-import { type QuotaDeps, quotaFromEnv } from './lib/quotas/deps';
+import { type QuotaDeps, quotaFromEnv } from './lib/quotas/quota-deps';
 import { readUsage } from './lib/quotas/usage';
 import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
 

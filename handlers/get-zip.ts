@@ -1,12 +1,12 @@
-import { presignDownload } from './lib/files/presign';
+import { presignDownload } from './lib/files/presign-get';
 import { NotFoundError } from './lib/http/errors';
 import { httpHandler } from './lib/http/handler';
 import { queryParams } from './lib/http/query';
 import { objectExists } from './lib/s3/head';
 import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
-import { isJobId, type JobRef, zipArchiveKey } from './lib/zip-jobs/keys';
-import { zipQueueTimeoutFromEnv } from './lib/zip-jobs/limits';
-import { failedStatus, isStale, JOB_STOPPED, readStatus } from './lib/zip-jobs/records';
+import { isJobId, type JobRef, zipArchiveKey } from './lib/zip/jobs/job-keys';
+import { zipQueueTimeoutFromEnv } from './lib/zip/jobs/job-limits';
+import { failedStatus, isStale, JOB_STOPPED, readStatus } from './lib/zip/jobs/job-records';
 
 /**
  * GET /zips/{id} — the job's state and progress, and once done a short-lived download URL. The job is

@@ -1,8 +1,8 @@
 import { httpHandler } from './lib/http/handler';
 import { intParam, queryParams } from './lib/http/query';
 import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
-import { zipQueueTimeoutFromEnv } from './lib/zip-jobs/limits';
-import { listJobs } from './lib/zip-jobs/list';
+import { zipQueueTimeoutFromEnv } from './lib/zip/jobs/job-limits';
+import { listJobs } from './lib/zip/jobs/list-jobs';
 
 /** GET /zips?cursor=&limit= — the caller's zip jobs of the last day, newest first. */
 export function listZips(deps: HandlerDeps, queueTimeoutSeconds: number = zipQueueTimeoutFromEnv()) {

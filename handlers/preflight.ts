@@ -11,7 +11,7 @@ export const PREFLIGHT_ALLOWED_HEADERS = [
   'X-Amz-Date',
   'X-Amz-Security-Token',
   'X-Amz-User-Agent',
-  // POST /zips: makes a retry safe (lib/zip-jobs/idempotency.ts).
+  // POST /zips: makes a retry safe (lib/zip/jobs/idempotency.ts).
   'Idempotency-Key',
 ].join(',');
 

@@ -5,8 +5,8 @@ import { bodyBytes } from './lib/http/body';
 import { httpHandler } from './lib/http/handler';
 import { headerValue } from './lib/http/headers';
 import { keyParam } from './lib/http/query';
-import { type QuotaDeps, quotaFromEnv } from './lib/quotas/deps';
 import { holdForWrite } from './lib/quotas/hold';
+import { type QuotaDeps, quotaFromEnv } from './lib/quotas/quota-deps';
 import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';
 
 /**

@@ -74,7 +74,7 @@ export const routes: readonly Route[] = [
     method: 'GET',
     path: '/file',
     handler: 'get-file',
-    // HeadObject is s3:GetObject; a missing key then answers 403, which lib/s3/errors.ts reads as absent.
+    // HeadObject is s3:GetObject; a missing key then answers 403, which lib/s3/s3-errors.ts reads as absent.
     s3: [{ scope: 'user-files', actions: ['s3:GetObject'] }],
   },
   {
@@ -171,7 +171,7 @@ export const routes: readonly Route[] = [
       // ListBucket expands folders; HeadObject (each file's size) is GetObject.
       { scope: 'user-files', actions: ['s3:ListBucket', 's3:GetObject'] },
       // Writes the job; reads and conditionally rewrites the caller's slots and Idempotency-Key records,
-      // and the statuses of the jobs holding slots (lib/zip-jobs/slots.ts).
+      // and the statuses of the jobs holding slots (lib/zip/jobs/job-slots.ts).
       { scope: 'zips', actions: ['s3:PutObject', 's3:GetObject'] },
     ],
     // The caller's rate limit (handlers/lib/rate-limit/limiter.ts).
@@ -272,7 +272,7 @@ export interface Worker {
   readonly s3: readonly S3Grant[];
   /**
    * S3 access the function has only through its caller role (`<function>-caller`), in sessions scoped to
-   * one job's owner (handlers/lib/zip-jobs/session.ts); its own role gets none of it. @default none
+   * one job's owner (handlers/lib/zip/jobs/session.ts); its own role gets none of it. @default none
    */
   readonly callerS3?: readonly S3Grant[];
   readonly timeoutSeconds: number;

@@ -152,7 +152,7 @@ export const ZIP_MAX_BYTES = {
 
 /**
  * Zip jobs one user may have pending or running at once; `POST /zips` answers 429 beyond it. Each is a
- * slot object the job holds until it ends (lib/zip-jobs/slots.ts), and taking one reads them all, so the
+ * slot object the job holds until it ends (lib/zip/jobs/job-slots.ts), and taking one reads them all, so the
  * cap stays small.
  */
 export const ZIP_MAX_ACTIVE_JOBS = {
@@ -168,7 +168,7 @@ export const ZIP_MAX_ACTIVE_JOBS = {
 /**
  * How long a zip job may wait in Lambda's asynchronous queue (the worker's maximum event age) before it
  * is given up and failed; Lambda allows 60..21600 s. Pending jobs older than this (plus a margin) are
- * reported failed and free their slot (lib/zip-jobs/records.ts, isStale).
+ * reported failed and free their slot (lib/zip/jobs/job-records.ts, isStale).
  */
 export const ZIP_QUEUE_TIMEOUT_SECONDS = {
   kind: 'integer',
@@ -259,7 +259,7 @@ export const IDENTITY_POOL_ID = {
  * The role a route assumes, with a session policy naming only the caller's folder, for every S3 call on
  * the caller's files (handlers/lib/s3/caller-session.ts). Each such route has its own role, holding the
  * route's user-files grants; the stack sets it with the role (HandlerFunction.actForCallers). The zip
- * worker has one too, assumed per job (handlers/lib/zip-jobs/session.ts).
+ * worker has one too, assumed per job (handlers/lib/zip/jobs/session.ts).
  */
 export const CALLER_ROLE_ARN = {
   kind: 'text',

@@ -1,4 +1,4 @@
-import { usageStoreFromEnv } from './lib/quotas/deps';
+import { usageStoreFromEnv } from './lib/quotas/quota-deps';
 import { reconcileUsage } from './lib/quotas/reconcile';
 import type { UsageStore } from './lib/quotas/reservations';
 import { type WorkerDeps, workerDepsFromEnv } from './lib/wiring/deps';

@@ -1,6 +1,6 @@
-import { usageStoreFromEnv } from './lib/quotas/deps';
 import { fileEventsOfS3Event } from './lib/quotas/event';
 import { applyFileEvent } from './lib/quotas/ledger';
+import { usageStoreFromEnv } from './lib/quotas/quota-deps';
 import type { UsageStore } from './lib/quotas/reservations';
 import { readText } from './lib/wiring/env';
 import { logLine } from './lib/wiring/log-line';

@@ -1,9 +1,9 @@
 import type { Context } from 'aws-lambda';
 import { type WorkerDeps, workerDepsFromEnv } from './lib/wiring/deps';
 import { logLine } from './lib/wiring/log-line';
-import { jobsOfS3Event } from './lib/zip-jobs/event';
-import { JOB_STOPPED, markFailed, readStatus } from './lib/zip-jobs/records';
-import { releaseSlot } from './lib/zip-jobs/slots';
+import { jobsOfS3Event } from './lib/zip/jobs/job-event';
+import { JOB_STOPPED, markFailed, readStatus } from './lib/zip/jobs/job-records';
+import { releaseSlot } from './lib/zip/jobs/job-slots';
 
 /** What a Lambda on-failure destination delivers: the failed invocation's event and why it failed. */
 export interface FailureDestinationEvent {

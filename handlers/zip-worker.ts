@@ -2,9 +2,9 @@ import type { Context } from 'aws-lambda';
 import { errorSummary } from './lib/http/errors';
 import { type ZipWorkerDeps, zipWorkerDepsFromEnv } from './lib/wiring/deps';
 import { logLine } from './lib/wiring/log-line';
-import { jobsOfS3Event } from './lib/zip-jobs/event';
-import { zipQueueTimeoutFromEnv } from './lib/zip-jobs/limits';
-import { type JobOutcome, runJob } from './lib/zip-jobs/run';
+import { jobsOfS3Event } from './lib/zip/jobs/job-event';
+import { zipQueueTimeoutFromEnv } from './lib/zip/jobs/job-limits';
+import { type JobOutcome, runJob } from './lib/zip/jobs/run';
 
 type WorkerContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
 

@@ -143,7 +143,7 @@ export class HandlerFunction extends Construct {
    * `grants` (a route's user-files grants; the zip worker's archive work), which only this function's
    * role may assume; sets CALLER_ROLE_ARN. The handler assumes it per caller (or per zip job) with a
    * session policy naming only the caller's folder (handlers/lib/s3/caller-session.ts; for a job also its
-   * archive, handlers/lib/zip-jobs/session.ts), so the function's own role needs no access to users'
+   * archive, handlers/lib/zip/jobs/session.ts), so the function's own role needs no access to users'
    * files: a key outside the caller's folder is refused by S3 whatever the handler's code does.
    */
   actForCallers(bucket: GrantingBucket, grants: readonly S3Grant[]): void {

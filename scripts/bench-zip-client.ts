@@ -24,3 +24,16 @@ export function benchClient({ server, endpoint }: BenchTarget): S3Client {
 export function sourceKey(index: number, text = false): string {
   return `bench/${String(index).padStart(5, '0')}.${text ? 'csv' : 'bin'}`;
 }
+
+/** HeadObject answers lose ChecksumCRC32 (--no-crc): every source looks as if uploaded without one. */
+export function hideCrc32(s3: S3Client): void {
+  s3.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName === 'HeadObjectCommand')
+        (result.output as { ChecksumCRC32?: string }).ChecksumCRC32 = undefined;
+      return result;
+    },
+    { step: 'initialize', name: 'hideCrc32' },
+  );
+}

@@ -8,14 +8,16 @@ import {
   CreateMultipartUploadCommand,
   GetObjectCommand,
   type S3Client,
+  UploadPartCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ObjectKey } from '../handlers/lib/files/keys';
+import { MIN_PART_BYTES } from '../handlers/lib/s3/limits';
 import { mapConcurrently } from '../handlers/lib/s3/pool';
-import { COPY_CONCURRENCY, zipByCopy } from '../handlers/lib/zip/copy';
-import { zipToS3 } from '../handlers/lib/zip/stream';
-import { type BenchTarget, benchClient, sourceKey } from './bench-zip-client';
+import { COPY_CONCURRENCY, zipByCopy } from '../handlers/lib/zip/copy/copy-zip';
+import { zipToS3 } from '../handlers/lib/zip/yazl-stream/yazl-zip';
+import { type BenchTarget, benchClient, hideCrc32, sourceKey } from './bench-zip-client';
 
 /**
  * zip: the streaming engine; copy: the copy engine (zipByCopy); raw and s3copy: the floors of any
@@ -36,6 +38,8 @@ export interface ModeRun extends BenchTarget {
   readonly text?: boolean;
   /** HeadObject answers without ChecksumCRC32: to the copy engine, every source has no CRC-32. */
   readonly noCrc?: boolean;
+  /** More sources after the `count` ones: a mixed job. */
+  readonly mix?: { readonly count: number; readonly bytes: number };
 }
 
 export interface ModeResult {
@@ -68,13 +72,23 @@ function upload(s3: S3Client, run: ModeRun, stream: Readable): Promise<unknown> 
 /** (a) The objects one after another, as one stream, through the same Upload settings: no zip at all. */
 async function raw(s3: S3Client, run: ModeRun): Promise<Passed> {
   async function* concatenated() {
-    for (let i = 0; i < run.count; i++) yield* await body(s3, run, i);
+    for (let i = 0; i < sizes(run).length; i++) yield* await body(s3, run, i);
   }
   await upload(s3, run, Readable.from(concatenated(), { objectMode: false }));
-  return { archiveBytes: run.count * run.objectBytes };
+  return { archiveBytes: total(run) };
 }
 
-/** (b) Our engine, with its defaults but the same part size and queue. */
+/** Each source's size: `count` of `objectBytes`, then the mix. */
+function sizes(run: ModeRun): number[] {
+  const mix = run.mix ?? { count: 0, bytes: 0 };
+  return [...Array<number>(run.count).fill(run.objectBytes), ...Array<number>(mix.count).fill(mix.bytes)];
+}
+
+function total(run: ModeRun): number {
+  return sizes(run).reduce((sum, size) => sum + size, 0);
+}
+
+/** (b) The yazl strategy (lib-storage's Upload), with its defaults but the same part size and queue. */
 async function zip(s3: S3Client, run: ModeRun): Promise<Passed> {
   const { bucket, targetKey, partSize, queueSize, forceZip64 } = run;
   const { size } = await zipToS3({
@@ -111,41 +125,51 @@ interface Passed {
 }
 
 /**
- * (e) The least any copy engine can take on this server: every source copied whole into one multipart
- * upload by UploadPartCopy (as many at once as the copy engine runs), then completed. No zip, no byte
- * through this process.
+ * (e) The least any copy engine can take on this server: every source of 5 MiB or more copied whole into
+ * one multipart upload by UploadPartCopy (as many at once as the copy engine runs), the smaller ones read
+ * through this process into one last part (no engine can copy them), then completed. No zip.
  */
 async function s3copy(s3: S3Client, run: ModeRun): Promise<Passed> {
   const target = { Bucket: run.bucket, Key: run.targetKey };
   const { UploadId } = await s3.send(
     new CreateMultipartUploadCommand({ ...target, ChecksumAlgorithm: 'CRC32', ChecksumType: 'FULL_OBJECT' }),
   );
-  const parts = await mapConcurrently(
-    Array.from({ length: run.count }, (_, i) => i),
-    COPY_CONCURRENCY,
-    async (i) => {
-      const { CopyPartResult } = await s3.send(
-        new UploadPartCopyCommand({
-          ...target,
-          UploadId,
-          PartNumber: i + 1,
-          CopySource: `${run.bucket}/${sourceKey(i, run.text)}`,
-        }),
-      );
-      return { PartNumber: i + 1, ETag: CopyPartResult?.ETag };
-    },
-  );
+  const all = sizes(run).map((size, index) => ({ size, index }));
+  const large = all.filter(({ size }) => size >= MIN_PART_BYTES).map(({ index }) => index);
+  const small = all.filter(({ size }) => size < MIN_PART_BYTES).map(({ index }) => index);
+  const parts = await mapConcurrently(large, COPY_CONCURRENCY, async (i) => {
+    const { CopyPartResult } = await s3.send(
+      new UploadPartCopyCommand({
+        ...target,
+        UploadId,
+        PartNumber: large.indexOf(i) + 1,
+        CopySource: `${run.bucket}/${sourceKey(i, run.text)}`,
+      }),
+    );
+    return { PartNumber: large.indexOf(i) + 1, ETag: CopyPartResult?.ETag };
+  });
+  let workerBytes = 0;
+  if (small.length > 0) {
+    const bodies = await mapConcurrently(small, 16, async (i) =>
+      Buffer.concat(await (await body(s3, run, i)).toArray()),
+    );
+    const Body = Buffer.concat(bodies);
+    workerBytes = Body.length;
+    const PartNumber = parts.length + 1;
+    const { ETag } = await s3.send(new UploadPartCommand({ ...target, UploadId, PartNumber, Body }));
+    parts.push({ PartNumber, ETag });
+  }
   await s3.send(
     new CompleteMultipartUploadCommand({ ...target, UploadId, MultipartUpload: { Parts: parts } }),
   );
-  return { workerBytes: 0, archiveBytes: run.count * run.objectBytes };
+  return { workerBytes, archiveBytes: total(run) };
 }
 
 function entriesOf(run: ModeRun) {
-  return Array.from({ length: run.count }, (_, i) => ({
+  return sizes(run).map((size, i) => ({
     s3Key: benchKey(sourceKey(i, run.text)),
     name: sourceKey(i, run.text),
-    size: run.objectBytes,
+    size,
   }));
 }
 
@@ -159,7 +183,7 @@ async function archiver(s3: S3Client, run: ModeRun): Promise<void> {
     run,
     pipeline(archive, new PassThrough(), () => {}),
   );
-  for (let i = 0; i < run.count; i++) {
+  for (let i = 0; i < sizes(run).length; i++) {
     archive.append(await body(s3, run, i), { name: sourceKey(i, run.text) });
     await once(archive, 'entry');
   }
@@ -177,16 +201,7 @@ async function main(): Promise<void> {
     },
     { step: 'finalizeRequest', name: 'countRequests' },
   );
-  if (run.noCrc)
-    s3.middlewareStack.add(
-      (next, context) => async (args) => {
-        const result = await next(args);
-        if (context.commandName === 'HeadObjectCommand')
-          (result.output as { ChecksumCRC32?: string }).ChecksumCRC32 = undefined;
-        return result;
-      },
-      { step: 'initialize', name: 'hideCrc32' },
-    );
+  if (run.noCrc) hideCrc32(s3);
   const startRssMiB = process.memoryUsage.rss() / MiB;
   const startCpu = process.cpuUsage();
   const started = process.hrtime.bigint();
@@ -201,7 +216,7 @@ async function main(): Promise<void> {
     startRssMiB,
     cpuSeconds: (user + system) / 1e6,
     requests,
-    workerBytes: passed?.workerBytes ?? run.count * run.objectBytes,
+    workerBytes: passed?.workerBytes ?? total(run),
     archiveBytes: passed?.archiveBytes,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -4,13 +4,16 @@
 // sizes fit) unless --server aws; --part-size-mib 8 --queue-size 4 (every mode's Upload);
 // --default-process (run the modes without the zip worker's process settings, to compare);
 // --verify (read each size's last zip back: every entry's name, size and CRC-32 must be its source's);
-// --engine copy,stream (compare the two engines instead: time, bytes through the worker, S3 requests,
-// peak RSS).
+// --engine yazl,copy (compare the two zip strategies instead: time, bytes through the worker, S3 requests,
+// peak RSS, and which one the planner picks for these sources, `chosen`; `stream` is yazl's old name;
+// local/s3, which copies ranges and keeps CRC-32s on disk).
+// --mix 2000x20 (with --engine: 2,000 more sources of 20 KiB after the --count ones: a mixed job).
 // --force-zip64 (ZIP64 records for every entry, as the tests force them); --unzip-test (also download the
 // verified archive to a temp file and run Debian's `unzip -t` on it: a second, independent reader).
 // --floors (with --engine: also run the floors, the same bytes without a zip: `raw` through the worker,
-// the least any streaming engine takes, and `s3copy` = UploadPartCopy of every source whole + Complete,
-// the least any copy engine takes on this server; their ratio bounds copyVsStreamSpeedup here).
+// the least any streaming engine takes, and `s3copy` = UploadPartCopy of every source of 5 MiB or more
+// whole, the smaller ones through the worker as one part, + Complete: the least any copy engine takes on
+// this server; their ratio bounds copyVsStreamSpeedup here).
 // --server aws --bucket <scratch bucket> (real S3, default credentials and region; refuses a bucket with
 // any key outside bench/ and zip/bench/; deletes its sources at the end; see scripts/bench-zip-aws.ts).
 // --size-mib may be below 1 (0.01 = 10,486 bytes: sizes are whole bytes); --size-kib 10 instead of
@@ -33,11 +36,12 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs, promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { MIN_PART_BYTES } from '../handlers/lib/s3/limits';
+import type { ObjectKey } from '../handlers/lib/files/keys';
 import { mapConcurrently } from '../handlers/lib/s3/pool';
+import { planZip, type ZipStrategy } from '../handlers/lib/zip/planner';
 import { ZIP_WORKER_PROCESS_ENVIRONMENT } from '../handlers/routes';
 import { awsTarget, removeSources } from './bench-zip-aws';
-import { type BenchServer, type BenchTarget, benchClient, sourceKey } from './bench-zip-client';
+import { type BenchServer, type BenchTarget, benchClient, hideCrc32, sourceKey } from './bench-zip-client';
 import type { Mode, ModeResult, ModeRun } from './bench-zip-mode';
 import { verifyArchive } from './bench-zip-verify';
 
@@ -82,6 +86,7 @@ function options() {
       floors: { type: 'boolean', default: false },
       text: { type: 'boolean', default: false },
       'no-crc': { type: 'boolean', default: false },
+      mix: { type: 'string' },
     },
   });
   const number = (name: keyof typeof values) => {
@@ -93,8 +98,8 @@ function options() {
   if ((values.server === 'aws') !== (values.bucket !== undefined))
     throw new Error('--server aws takes --bucket <scratch bucket>, and only it does');
   const engines = values.engine ? values.engine.split(',') : [];
-  if (engines.some((engine) => engine !== 'copy' && engine !== 'stream'))
-    throw new Error('--engine takes copy, stream or copy,stream');
+  if (engines.some((engine) => !['copy', 'yazl', 'stream'].includes(engine)))
+    throw new Error('--engine takes yazl, copy or yazl,copy');
   if (values['size-mib'] !== undefined && values['size-kib'] !== undefined)
     throw new Error('--size-mib or --size-kib, not both');
   if (values.floors && engines.length === 0) throw new Error('--floors goes with --engine');
@@ -103,9 +108,10 @@ function options() {
   if (!(sizeMiB > 0)) throw new Error('--size-mib must be a positive number');
   // Whole bytes, at least one: 0.01 MiB is 10,486 bytes.
   const objectBytes = Math.max(1, Math.round(sizeMiB * MiB));
-  if (values.floors && objectBytes < MIN_PART_BYTES)
-    throw new Error('--floors copies each source as a multipart part: sources of 5 MiB or more');
   const extra = values.sizes ? values.sizes.split(',').map(Number) : [];
+  const [mixCount, mixKiB] = (values.mix ?? '0x0').split('x').map(Number);
+  if (!(mixCount >= 0 && mixKiB >= 0) || (values.mix && engines.length === 0) || (values.mix && extra.length))
+    throw new Error('--mix <count>x<KiB> goes with --engine, without --sizes');
   if (extra.some((size) => !(size > 0))) throw new Error('--sizes takes archive sizes in MiB: 200,2048');
   // Object counts, so that a fractional size never rounds the count up by one.
   const counts = [
@@ -126,6 +132,7 @@ function options() {
     forceZip64: values['force-zip64'],
     text: values.text,
     noCrc: values['no-crc'],
+    mix: { count: mixCount, bytes: Math.round(mixKiB * 1024) },
     engines: [
       ...engines.map((engine) => (engine === 'copy' ? 'copy' : 'zip') as Mode),
       ...(values.floors ? (['raw', 's3copy'] as const) : []),
@@ -205,11 +212,11 @@ async function verify(
   count: number,
   objectBytes: number,
   crcs: readonly number[],
-  text: boolean,
+  { text, mix }: { text: boolean; mix: { count: number; bytes: number } },
 ): Promise<void> {
-  const expected = Array.from({ length: count }, (_, i) => ({
+  const expected = Array.from({ length: count + mix.count }, (_, i) => ({
     name: sourceKey(i, text),
-    size: objectBytes,
+    size: i < count ? objectBytes : mix.bytes,
     crc32: crcs[i],
   }));
   const { entries, zip64Entries } = await verifyArchive(s3, bucket, key, expected);
@@ -250,9 +257,11 @@ async function main(): Promise<void> {
   let seeded = 0;
   try {
     for (const count of settings.counts) {
-      const totalMiB = (count * objectBytes) / MiB;
+      const { mix } = settings;
+      const totalMiB = (count * objectBytes + mix.count * mix.bytes) / MiB;
       await seed(s3, server.target, seeded, count, objectBytes, crcs, settings.text);
-      seeded = Math.max(seeded, count);
+      await seed(s3, server.target, count, count + mix.count, mix.bytes, crcs, settings.text);
+      seeded = Math.max(seeded, count + mix.count);
       const rounds: Record<Mode, ModeResult>[] = [];
       for (let i = 0; i < settings.runs; i++) {
         const round = {} as Record<Mode, ModeResult>;
@@ -273,11 +282,12 @@ async function main(): Promise<void> {
               forceZip64,
               text,
               noCrc,
+              mix: settings.mix,
             },
             settings.processEnvironment,
           );
           if ((mode === 'zip' || mode === 'copy') && settings.verify && i === settings.runs - 1) {
-            await verify(s3, server.target.bucket, targetKey, count, objectBytes, crcs, settings.text);
+            await verify(s3, server.target.bucket, targetKey, count, objectBytes, crcs, settings);
             if (settings.unzipTest) await unzipTest(s3, server.target.bucket, targetKey);
           }
           await s3.send(new DeleteObjectCommand({ Bucket: server.target.bucket, Key: targetKey }));
@@ -285,7 +295,8 @@ async function main(): Promise<void> {
         rounds.push(round);
       }
       if (settings.engines.length > 0) {
-        engineLines.push(printEngines(rounds, count, objectBytes, settings));
+        const chosen = await plannedStrategy(s3, server.target, count, objectBytes, settings);
+        engineLines.push(printEngines(rounds, count, objectBytes, settings, chosen));
         continue;
       }
       const summary = summarize(rounds, count, totalMiB);
@@ -303,16 +314,42 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(settings.engines.length > 0 ? engineLines[0] : finalLine(summaries)));
 }
 
+/**
+ * The strategy the planner picks for these sources (its HeadObjects, with --no-crc's answers), as the
+ * worker would for a job of them.
+ */
+async function plannedStrategy(
+  s3: S3Client,
+  target: BenchTarget,
+  count: number,
+  objectBytes: number,
+  { text, noCrc, mix }: ReturnType<typeof options>,
+): Promise<ZipStrategy> {
+  if (noCrc) hideCrc32(s3);
+  const entries = Array.from({ length: count + mix.count }, (_, i) => ({
+    s3Key: sourceKey(i, text) as ObjectKey,
+    name: sourceKey(i, text),
+    size: i < count ? objectBytes : mix.bytes,
+  }));
+  const targetKey = 'zip/bench/plan.zip' as ObjectKey;
+  const plan = await planZip({ s3, bucket: target.bucket, entries, targetKey });
+  if (noCrc) s3.middlewareStack.remove('hideCrc32');
+  return plan.strategy;
+}
+
 /** Per engine: time, bytes through the worker, S3 requests, peak RSS (medians); the comparison as JSON. */
 function printEngines(
   rounds: Record<Mode, ModeResult>[],
   count: number,
   objectBytes: number,
   settings: ReturnType<typeof options>,
+  chosen: ZipStrategy,
 ): Record<string, unknown> {
-  const bytes = count * objectBytes;
+  const { mix } = settings;
+  const bytes = count * objectBytes + mix.count * mix.bytes;
+  const mixed = mix.count > 0 ? ` and ${mix.count} of ${mix.bytes} bytes` : '';
   console.log(
-    `\n${(bytes / MiB).toFixed(1)} MiB in ${count} objects of ${objectBytes} bytes, ${settings.server}, ` +
+    `\n${(bytes / MiB).toFixed(1)} MiB in ${count} objects of ${objectBytes} bytes${mixed}, ${settings.server}, ` +
       `${settings.runs} round(s)`,
   );
   console.log('engine   seconds  MiB/s  worker MiB  requests  peak RSS MiB  archive MiB');
@@ -329,36 +366,48 @@ function printEngines(
       archiveBytes: median(rounds.map((r) => r[mode].archiveBytes ?? 0)),
     };
     medians[mode] = m;
-    const name = mode === 'zip' ? 'stream' : mode;
+    const name = mode === 'zip' ? 'yazl' : mode;
     console.log(
       `${name.padEnd(7)}${fixed(m.seconds)}${fixed(bytes / MiB / m.seconds)}${fixed(m.workerBytes / MiB).padStart(11)}` +
         `${String(m.requests).padStart(10)}${fixed(m.rss).padStart(13)}${fixed(m.archiveBytes / MiB).padStart(13)}`,
     );
   }
   const round = (value: number, places = 3) => Math.round(value * 10 ** places) / 10 ** places;
-  const line: Record<string, unknown> = { bytes, count };
+  const files = count + mix.count;
+  const line: Record<string, unknown> = { bytes, count: files, chosen };
+  const chosenMode = chosen === 'copy' ? 'copy' : 'zip';
+  if (medians[chosenMode]) line.workerBytesPerArchiveByte = round(medians[chosenMode].workerBytes / bytes, 4);
   if (medians.copy) {
-    line.workerBytesPerArchiveByte = round(medians.copy.workerBytes / bytes, 4);
-    line.workerMiBPerFile = round(medians.copy.workerBytes / count / MiB);
-    line.requestsPerGiB = round((medians.copy.requests / bytes) * 1024 ** 3, 1);
+    line.copyWorkerMiBPerFile = round(medians.copy.workerBytes / files / MiB);
+    line.copyRequestsPerGiB = round((medians.copy.requests / bytes) * 1024 ** 3, 1);
     line.copySeconds = round(medians.copy.seconds);
     line.copyPeakRssMiB = round(medians.copy.rss, 1);
     line.copyArchiveBytes = medians.copy.archiveBytes;
   }
   if (medians.zip) {
-    line.streamSeconds = round(medians.zip.seconds);
-    line.streamRequestsPerGiB = round((medians.zip.requests / bytes) * 1024 ** 3, 1);
-    line.streamPeakRssMiB = round(medians.zip.rss, 1);
-    line.streamArchiveBytes = medians.zip.archiveBytes;
+    line.yazlSeconds = round(medians.zip.seconds);
+    line.yazlRequestsPerGiB = round((medians.zip.requests / bytes) * 1024 ** 3, 1);
+    line.yazlPeakRssMiB = round(medians.zip.rss, 1);
+    line.yazlArchiveBytes = medians.zip.archiveBytes;
   }
   const ratio = (slower: Mode, faster: Mode) =>
     round(median(rounds.map((r) => r[slower].seconds / r[faster].seconds)), 2);
-  if (medians.copy && medians.zip) line.copyVsStreamSpeedup = ratio('zip', 'copy');
+  if (medians.copy && medians.zip) {
+    line.copyVsYazlSpeedup = ratio('zip', 'copy');
+    // The planner's pick against the clock: it must be the faster one, or within 5 % of it.
+    const other = chosenMode === 'copy' ? 'zip' : 'copy';
+    line.chosenVsOtherSeconds = ratio(chosenMode, other);
+    line.chosenFastestOrWithin5Percent = (line.chosenVsOtherSeconds as number) <= 1.05;
+    console.log(
+      `planner's choice: ${chosen}, ${line.chosenVsOtherSeconds}× the other's time ` +
+        `(target ≤ 1.05: ${line.chosenFastestOrWithin5Percent ? 'met' : 'MISSED'})`,
+    );
+  }
   if (medians.raw && medians.s3copy) {
     // What any copy engine could gain over any streaming engine on this server, and how near each is.
     line.floorSpeedup = ratio('raw', 's3copy');
     if (medians.copy) line.copyShareOfFloor = ratio('s3copy', 'copy');
-    if (medians.zip) line.streamShareOfFloor = ratio('raw', 'zip');
+    if (medians.zip) line.yazlShareOfFloor = ratio('raw', 'zip');
   }
   return line;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { type BuildOptions, buildSync } from 'esbuild';
 import { projectRoot } from '../project-root';
 import { singleFileZip } from './single-file-zip';
 
@@ -20,6 +20,22 @@ export interface HandlerBundle {
 export const BUNDLE_ENTRY = 'index.handler';
 
 const cache = new Map<string, HandlerBundle>();
+
+/** How every handler is bundled (npm run bench:init builds its S3-client floor with the same). */
+export const BUNDLE_OPTIONS = {
+  bundle: true,
+  write: false,
+  minify: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  // The SDK's ES modules tree-shake; its CommonJS builds (esbuild's default for node) do not.
+  mainFields: ['module', 'main'],
+  alias: { '@aws-sdk/credential-provider-node': './modules/bundle/lambda-credentials.ts' },
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'error',
+} as const satisfies BuildOptions;
 
 /**
  * Bundles `handlers/<name>.ts` for each name with esbuild (one build for all, so shared code is parsed
@@ -41,21 +57,10 @@ function build(names: readonly string[]): void {
   const root = projectRoot();
   const outdir = join(root, 'dist', 'handlers');
   const result = buildSync({
+    ...BUNDLE_OPTIONS,
     absWorkingDir: root,
     entryPoints: Object.fromEntries(names.map((name) => [name, join(root, 'handlers', `${name}.ts`)])),
     outdir,
-    bundle: true,
-    write: false,
-    minify: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    // The SDK's ES modules tree-shake; its CommonJS builds (esbuild's default for node) do not.
-    mainFields: ['module', 'main'],
-    alias: { '@aws-sdk/credential-provider-node': './modules/bundle/lambda-credentials.ts' },
-    sourcemap: false,
-    legalComments: 'none',
-    logLevel: 'error',
   });
   mkdirSync(outdir, { recursive: true });
   for (const name of names) {

@@ -148,7 +148,7 @@ describe('alarms', () => {
       '/aws/lambda/lockbox-dev-zip-failed',
     ]);
     for (const filter of filters) {
-      // The field and value of the JSON line handlers/lib/zip-jobs/run.ts and handlers/zip-failed.ts log.
+      // The field and value of the JSON line handlers/lib/zip/jobs/run.ts and handlers/zip-failed.ts log.
       expect(filter.pattern).to.equal('{ $.message.outcome = "failed" }');
       expect(filter.metric_transformation).to.deep.equal({
         name: 'ZipJobsFailed',

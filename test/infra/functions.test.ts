@@ -199,7 +199,7 @@ describe('function settings', () => {
           ? { USAGE_TABLE_NAME: stack.ref('aws_dynamodb_table', 'name') }
           : {}),
         ...processEnvironment(handler),
-        // The worker fails a job that waited too long in its queue (handlers/lib/zip-jobs/records.ts).
+        // The worker fails a job that waited too long in its queue (handlers/lib/zip/jobs/job-records.ts).
         ...(handler === 'zip-worker' ? { ZIP_QUEUE_TIMEOUT_SECONDS: '3600' } : {}),
         // The zip worker's caller role: its archive work runs in a session scoped to the job's owner.
         ...(handler === 'zip-worker' ? { CALLER_ROLE_ARN: fn.environment.variables.CALLER_ROLE_ARN } : {}),

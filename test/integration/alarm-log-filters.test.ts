@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { type LocalDynamoDb, startDynamoDb } from '../../devtools/dynamodb';
 import { type S3Server, startS3Server } from '../../devtools/local-s3';
-import { type JobRef, zipRequestKey, zipStatusKey } from '../../handlers/lib/zip-jobs/keys';
+import { type JobRef, zipRequestKey, zipStatusKey } from '../../handlers/lib/zip/jobs/job-keys';
 import { usageReconciler } from '../../handlers/usage-reconciler';
 import { usageRecorder } from '../../handlers/usage-recorder';
 import { zipFailed } from '../../handlers/zip-failed';

@@ -178,7 +178,7 @@ describe('bad input and S3 faults on the file routes', () => {
       }
     }
 
-    // Not 403: on reads S3 means "absent" by it (lib/s3/errors.ts), which GET /file answers with 404.
+    // Not 403: on reads S3 means "absent" by it (lib/s3/s3-errors.ts), which GET /file answers with 404.
     for (const status of [500, 503]) {
       it(`answers 500 Internal with only a request id (S3 status ${status}), and logs no detail`, async () => {
         sinon.stub(s3.client, 'send').rejects(s3Failure(status));

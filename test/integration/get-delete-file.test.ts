@@ -43,7 +43,7 @@ describe('GET /file and DELETE /file', () => {
   });
 
   it('answers 404 when S3 answers a missing key with 403, as it does to a role that may list only by prefix', async () => {
-    // The tests' key may read anything: answer as S3 does to our prefix-scoped roles (see lib/s3/errors.ts): HEAD a bodiless 403
+    // The tests' key may read anything: answer as S3 does to our prefix-scoped roles (see lib/s3/s3-errors.ts): HEAD a bodiless 403
     // (the SDK names it "Unknown"), the first byte's GET an AccessDenied.
     const forbidden = Object.assign(new Error('Unknown'), {
       name: 'Unknown',

@@ -2,8 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { getZip } from '../../handlers/get-zip';
-import { zipArchiveKey } from '../../handlers/lib/zip-jobs/keys';
-import { JOB_STOPPED, type JobStatus, staleAfterMs, writeStatus } from '../../handlers/lib/zip-jobs/records';
+import { zipArchiveKey } from '../../handlers/lib/zip/jobs/job-keys';
+import {
+  JOB_STOPPED,
+  type JobStatus,
+  staleAfterMs,
+  writeStatus,
+} from '../../handlers/lib/zip/jobs/job-records';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
 import { putObject } from '../support/objects';

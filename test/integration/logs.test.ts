@@ -6,7 +6,7 @@ import { createZip } from '../../handlers/create-zip';
 import { getFile } from '../../handlers/get-file';
 import { getZip } from '../../handlers/get-zip';
 import type { Handler } from '../../handlers/lib/http/handler';
-import { zipRequestKey } from '../../handlers/lib/zip-jobs/keys';
+import { zipRequestKey } from '../../handlers/lib/zip/jobs/job-keys';
 import { listFiles } from '../../handlers/list-files';
 import { putFile } from '../../handlers/put-file';
 import { MAX_PUT_FILE_BYTES } from '../../handlers/settings';

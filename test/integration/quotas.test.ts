@@ -15,8 +15,8 @@ import { createUpload } from '../../handlers/create-upload';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
 import { getUsage } from '../../handlers/get-usage';
-import type { QuotaDeps } from '../../handlers/lib/quotas/deps';
 import { uploadReservationId } from '../../handlers/lib/quotas/lifetimes';
+import type { QuotaDeps } from '../../handlers/lib/quotas/quota-deps';
 import { reconcileUsage } from '../../handlers/lib/quotas/reconcile';
 import {
   MAX_OPEN_RESERVATIONS,

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { BUCKET, type S3Server, startS3Server } from '../../devtools/local-s3';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
-import { quotaFromEnv } from '../../handlers/lib/quotas/deps';
+import { quotaFromEnv } from '../../handlers/lib/quotas/quota-deps';
 import { listDeleted } from '../../handlers/lib/versions/deleted';
 import { listDeletedFiles } from '../../handlers/list-deleted-files';
 import { listFileVersions } from '../../handlers/list-file-versions';

@@ -265,7 +265,7 @@ describe('uploads with bad input', () => {
     const secretText = `arn:aws:s3:::${'lockbox-prod-bucket'}/eu-west-1:secret AccessDenied on bucket ${'lockbox-test'}`;
     const s3Failure = (name: string, httpStatusCode = 403) =>
       Object.assign(new Error(secretText), { name, Code: name, $metadata: { httpStatusCode } });
-    // A 403 on reading an upload's plan means "no plan" (lib/s3/errors.ts): fail those routes otherwise.
+    // A 403 on reading an upload's plan means "no plan" (lib/s3/s3-errors.ts): fail those routes otherwise.
     const slowDown = () => s3Failure('SlowDown', 503);
     const calls = [
       {

@@ -23,9 +23,9 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { crc32Base64 } from '../../handlers/lib/s3/crc32';
-import { type CopyZipOptions, zipByCopy } from '../../handlers/lib/zip/copy';
-import { ZipFailedError } from '../../handlers/lib/zip/errors';
-import type { ZipEntry } from '../../handlers/lib/zip/stream';
+import type { ZipEntry } from '../../handlers/lib/zip/contract';
+import { type CopyZipOptions, zipByCopy } from '../../handlers/lib/zip/copy/copy-zip';
+import { ZipFailedError } from '../../handlers/lib/zip/zip-failure';
 import { objectKey } from '../support/objects';
 import { unzip } from '../support/unzip';
 

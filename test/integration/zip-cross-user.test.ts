@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { zipFolder } from '../../handlers/lib/files/keys';
-import { zipRequestKey } from '../../handlers/lib/zip-jobs/keys';
+import { zipRequestKey } from '../../handlers/lib/zip/jobs/job-keys';
 import { zipWorker } from '../../handlers/zip-worker';
 import { identityId } from '../support/events';
 import { keysUnder, putObject } from '../support/objects';

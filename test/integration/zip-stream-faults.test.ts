@@ -14,7 +14,9 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import type { ObjectKey } from '../../handlers/lib/files/keys';
-import { type ZipEntry, ZipFailedError, type ZipToS3Options, zipToS3 } from '../../handlers/lib/zip/stream';
+import type { ZipEntry } from '../../handlers/lib/zip/contract';
+import { type YazlZipOptions, zipToS3 } from '../../handlers/lib/zip/yazl-stream/yazl-zip';
+import { ZipFailedError } from '../../handlers/lib/zip/zip-failure';
 import { objectKey } from '../support/objects';
 
 type Send = (command: unknown, options?: unknown) => Promise<unknown>;
@@ -63,7 +65,7 @@ describe('zipToS3 when something fails', () => {
     });
   }
 
-  function zip(more: Partial<ZipToS3Options> = {}): Promise<unknown> {
+  function zip(more: Partial<YazlZipOptions> = {}): Promise<unknown> {
     job += 1;
     targetKey = objectKey(`zip/owner/job-${job}.zip`);
     return zipToS3({ s3: s3.client, bucket: s3.bucket, entries, targetKey, partSizeBytes: 5 * MiB, ...more });

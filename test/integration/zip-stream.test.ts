@@ -2,13 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { type S3Server, startS3Server } from '../../devtools/local-s3';
-import {
-  archiveEntryNames,
-  type ZipEntry,
-  ZipFailedError,
-  type ZipProgress,
-  zipToS3,
-} from '../../handlers/lib/zip/stream';
+import type { ZipEntry, ZipProgress } from '../../handlers/lib/zip/contract';
+import { archiveEntryNames } from '../../handlers/lib/zip/names';
+import { zipToS3 } from '../../handlers/lib/zip/yazl-stream/yazl-zip';
+import { ZipFailedError } from '../../handlers/lib/zip/zip-failure';
 import { objectKey } from '../support/objects';
 import { unzip } from '../support/unzip';
 

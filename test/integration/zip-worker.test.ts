@@ -9,9 +9,14 @@ import {
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { type S3Server, startS3Server } from '../../devtools/local-s3';
-import { type JobRef, zipArchiveKey, zipRequestKey, zipStatusKey } from '../../handlers/lib/zip-jobs/keys';
-import { JOB_STOPPED } from '../../handlers/lib/zip-jobs/records';
-import { OUT_OF_TIME } from '../../handlers/lib/zip-jobs/run';
+import {
+  type JobRef,
+  zipArchiveKey,
+  zipRequestKey,
+  zipStatusKey,
+} from '../../handlers/lib/zip/jobs/job-keys';
+import { JOB_STOPPED } from '../../handlers/lib/zip/jobs/job-records';
+import { OUT_OF_TIME } from '../../handlers/lib/zip/jobs/run';
 import { zipFailed } from '../../handlers/zip-failed';
 import { zipWorker } from '../../handlers/zip-worker';
 import { identityId } from '../support/events';

@@ -15,7 +15,7 @@ import { expect } from 'chai';
 import { type ScopedS3, startScopedS3 } from '../../devtools/scoped-s3';
 import { getFile } from '../../handlers/get-file';
 import type { ObjectKey } from '../../handlers/lib/files/keys';
-import { presignDownload } from '../../handlers/lib/files/presign';
+import { presignDownload } from '../../handlers/lib/files/presign-get';
 import { storeFile } from '../../handlers/lib/files/store';
 import { bodyBytes } from '../../handlers/lib/http/body';
 import { httpHandler } from '../../handlers/lib/http/handler';

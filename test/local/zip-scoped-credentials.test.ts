@@ -18,9 +18,14 @@ import { type ScopedS3, startScopedS3 } from '../../devtools/scoped-s3';
 import { createZip } from '../../handlers/create-zip';
 import type { ObjectKey } from '../../handlers/lib/files/keys';
 import type { CallerDeps, ZipWorkerDeps } from '../../handlers/lib/wiring/deps';
-import { type JobRef, zipArchiveKey, zipRequestKey, zipStatusKey } from '../../handlers/lib/zip-jobs/keys';
-import { type JobRequest, readStatus, readTaggedStatus } from '../../handlers/lib/zip-jobs/records';
-import { runRequest } from '../../handlers/lib/zip-jobs/run';
+import {
+  type JobRef,
+  zipArchiveKey,
+  zipRequestKey,
+  zipStatusKey,
+} from '../../handlers/lib/zip/jobs/job-keys';
+import { type JobRequest, readStatus, readTaggedStatus } from '../../handlers/lib/zip/jobs/job-records';
+import { runRequest } from '../../handlers/lib/zip/jobs/run';
 import { zipWorker } from '../../handlers/zip-worker';
 import { callRoute } from '../support/call';
 import { IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';

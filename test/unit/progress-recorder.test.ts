@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ProgressRecorder } from '../../handlers/lib/zip-jobs/progress';
+import { ProgressRecorder } from '../../handlers/lib/zip/jobs/progress';
 
 describe('ProgressRecorder', () => {
   /** A recorder on a fake clock whose writes stay in flight until released. */

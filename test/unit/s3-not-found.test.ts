@@ -1,8 +1,8 @@
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { isNotFound } from '../../handlers/lib/s3/errors';
 import { headObject } from '../../handlers/lib/s3/head';
+import { isNotFound } from '../../handlers/lib/s3/s3-errors';
 import { objectKey } from '../support/objects';
 
 /** An error as @aws-sdk/client-s3 3.1169 throws it: named after S3's code; HEAD's bodiless 403 is "Unknown". */

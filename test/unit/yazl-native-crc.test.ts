@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import bufferCrc32 from 'buffer-crc32';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { giveYazlNativeCrc32 } from '../../handlers/lib/zip/native-crc';
+import { giveYazlNativeCrc32 } from '../../handlers/lib/zip/yazl-stream/native-crc';
 
 describe('giveYazlNativeCrc32', () => {
   const original = bufferCrc32.unsigned;

@@ -2,20 +2,19 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
 import {
-  CopyLayout,
   copyRanges,
   deflatesWhileStreaming,
   type EntryMode,
   entryModes,
   type ModeInput,
   maxHead,
-  type PlannedPart,
   type PlanSettings,
   partsBound,
-} from '../../handlers/lib/zip/copy-plan';
-import { deflatedSizeBound } from '../../handlers/lib/zip/deflate-bound';
+} from '../../handlers/lib/zip/copy/entry-modes';
+import { CopyLayout, layOutEntries, type PlannedPart } from '../../handlers/lib/zip/copy/layout';
+import { deflatedSizeBound } from '../../handlers/lib/zip/format/deflate-bound';
+import { dataDescriptorSize, localHeaderSize } from '../../handlers/lib/zip/format/zip-records';
 import { archiveSizeBound, partSizeFor } from '../../handlers/lib/zip/part-size';
-import { dataDescriptorSize, localHeaderSize } from '../../handlers/lib/zip/records';
 
 const MiB = 1024 * 1024;
 const SETTINGS = { partSize: 8 * MiB, copyPartSize: 64 * MiB, copyFrom: 10 * MiB, forceZip64: false };
@@ -25,10 +24,11 @@ function input(name: string, size: number, crc?: number, compress?: boolean): Mo
 }
 
 /**
- * Lays the inputs out as the copy engine does, each small file's data taking `dataSizes[i]` bytes; a file
- * deflated as it streams takes its `dataSizes[i]` in chunks of `chunk` bytes, as deflate gives them.
+ * Lays the inputs out with the copy engine's own loop (layOutEntries), each small file's data taking
+ * `dataSizes[i]` bytes; a file deflated as it streams takes its `dataSizes[i]` in chunks of `chunk`
+ * bytes, as deflate gives them.
  */
-function layOut(
+async function layOut(
   inputs: ModeInput[],
   settings: PlanSettings = SETTINGS,
   dataSizes?: number[],
@@ -37,28 +37,34 @@ function layOut(
   const modes = entryModes(inputs, settings);
   const layout = new CopyLayout(settings);
   const parts: PlannedPart[] = [];
-  inputs.forEach((file, index) => {
-    if (modes[index] === 'stream' && deflatesWhileStreaming(file)) {
-      const dataSize = dataSizes?.[index] ?? file.size;
-      parts.push(...layout.openEntry({ ...file, mtime: new Date(0) }));
-      for (let at = 0; at < dataSize; at += chunk)
-        parts.push(...layout.append(Math.min(chunk, dataSize - at)));
-      parts.push(...layout.closeEntry());
-      return;
-    }
-    const dataSize = modes[index] === 'buffer' ? (dataSizes?.[index] ?? file.size) : file.size;
-    const deflated = dataSize < file.size;
-    const mode = modes[index];
-    parts.push(...layout.place({ ...file, mtime: new Date(0), mode, dataSize, deflated }));
-  });
-  const end = layout.finish();
-  parts.push(...end.parts);
+  const entries = inputs.map((file) => ({ ...file, mtime: new Date(0), compress: file.compress === true }));
+  const dataSize = (index: number) => dataSizes?.[index] ?? inputs[index].size;
+  const end = await layOutEntries(
+    layout,
+    entries,
+    modes,
+    {
+      whole: async (index) => ({ dataSize: dataSize(index), deflated: dataSize(index) < inputs[index].size }),
+      streamed: async (index, append) => {
+        for (let at = 0; at < dataSize(index); at += chunk)
+          await append(Math.min(chunk, dataSize(index) - at));
+      },
+    },
+    async (done) => {
+      parts.push(...done);
+    },
+  );
   return { modes, entries: layout.entries, parts, archiveSize: end.archiveSize };
 }
 
 /** S3's rules, and that the parts cover the archive and each entry's bytes exactly once. */
-function expectValid(inputs: ModeInput[], settings: PlanSettings, dataSizes?: number[], chunk?: number) {
-  const plan = layOut(inputs, settings, dataSizes, chunk);
+async function expectValid(
+  inputs: ModeInput[],
+  settings: PlanSettings,
+  dataSizes?: number[],
+  chunk?: number,
+) {
+  const plan = await layOut(inputs, settings, dataSizes, chunk);
   expect(plan.parts.map((part) => part.partNumber)).to.deep.equal(plan.parts.map((_, i) => i + 1));
   expect(plan.parts.reduce((sum, part) => sum + part.size, 0)).to.equal(plan.archiveSize);
   for (const part of plan.parts.slice(0, -1))
@@ -129,10 +135,10 @@ describe('CopyLayout', () => {
     ],
   ];
   for (const [title, inputs] of cases) {
-    it(`covers the archive with parts of 5 MiB or more but the last: ${title}`, () => {
-      expectValid(inputs, SETTINGS);
+    it(`covers the archive with parts of 5 MiB or more but the last: ${title}`, async () => {
+      await expectValid(inputs, SETTINGS);
       // Deflated to a tenth: the same rules hold.
-      expectValid(
+      await expectValid(
         inputs,
         SETTINGS,
         inputs.map((file) => Math.floor(file.size / 10)),
@@ -140,45 +146,45 @@ describe('CopyLayout', () => {
     });
   }
 
-  it('copies only files with a CRC-32 from copyFrom on; the rest passes through, CRC-less large ones streamed', () => {
-    const plan = layOut([input('a', 20 * MiB, 1), input('b', 20 * MiB), input('c', 9 * MiB, 1)]);
+  it('copies only files with a CRC-32 from copyFrom on; the rest passes through, CRC-less large ones streamed', async () => {
+    const plan = await layOut([input('a', 20 * MiB, 1), input('b', 20 * MiB), input('c', 9 * MiB, 1)]);
     expect(plan.entries.map((e) => e.mode)).to.deep.equal(['copy', 'stream', 'buffer']);
     expect(plan.entries[0].head).to.equal(MIN_PART_BYTES - 30 - 1);
   });
 
-  it('sizes the head from the deflated bytes: a gap of text that shrinks under 5 MiB is topped up', () => {
+  it('sizes the head from the deflated bytes: a gap of text that shrinks under 5 MiB is topped up', async () => {
     // 6 MiB of text before a copied file: stored, the gap fills its own part (no head); deflated to
     // 1 MiB, a layout planned from the stored sizes would leave a 1 MiB part before the copies.
     const texts = Array.from({ length: 6 }, (_, i) => input(`t${i}.csv`, MiB));
     const inputs = [...texts, input('big.bin', 20 * MiB, 7)];
     const headers = texts.reduce((sum, t) => sum + 30 + t.name.length, 0) + 30 + 'big.bin'.length;
 
-    const stored = expectValid(inputs, SETTINGS);
+    const stored = await expectValid(inputs, SETTINGS);
     expect(stored.entries[6].head).to.equal(0);
     expect(stored.parts[0]).to.include({ kind: 'upload', size: 6 * MiB + headers });
 
-    const deflated = expectValid(inputs, SETTINGS, [...texts.map(() => MiB / 6), 20 * MiB]);
+    const deflated = await expectValid(inputs, SETTINGS, [...texts.map(() => MiB / 6), 20 * MiB]);
     expect(deflated.entries[0].deflated).to.equal(true);
     expect(deflated.entries[6].head).to.equal(MIN_PART_BYTES - MiB - headers);
     expect(deflated.parts[0]).to.include({ kind: 'upload', size: MIN_PART_BYTES });
     expect(deflated.parts[1]).to.include({ kind: 'copy', start: deflated.entries[6].head, end: 20 * MiB });
   });
 
-  it('tops up to exactly 5 MiB when the deflated gap ends one byte under, and adds no head one byte over', () => {
+  it('tops up to exactly 5 MiB when the deflated gap ends one byte under, and adds no head one byte over', async () => {
     const header = (name: string) => 30 + name.length;
     const at = MIN_PART_BYTES - header('a.txt') - header('big');
     const inputs = [input('a.txt', 7 * MiB), input('big', 12 * MiB, 1)];
-    const under = expectValid(inputs, SETTINGS, [at - 1, 12 * MiB]);
+    const under = await expectValid(inputs, SETTINGS, [at - 1, 12 * MiB]);
     expect(under.entries[1].head).to.equal(1);
     expect(under.parts[0].size).to.equal(MIN_PART_BYTES);
-    const over = expectValid(inputs, SETTINGS, [at + 1, 12 * MiB]);
+    const over = await expectValid(inputs, SETTINGS, [at + 1, 12 * MiB]);
     expect(over.entries[1].head).to.equal(0);
     expect(over.parts[0].size).to.equal(MIN_PART_BYTES + 1);
   });
 
-  it('keeps ZIP64 local headers for forced ZIP64 and puts the deflated size in the data pieces', () => {
+  it('keeps ZIP64 local headers for forced ZIP64 and puts the deflated size in the data pieces', async () => {
     const settings = { ...SETTINGS, forceZip64: true };
-    const plan = expectValid([input('a.json', 3 * MiB), input('big', 11 * MiB, 1)], settings, [1000]);
+    const plan = await expectValid([input('a.json', 3 * MiB), input('big', 11 * MiB, 1)], settings, [1000]);
     expect(plan.entries[0]).to.include({ dataSize: 1000, deflated: true, size: 3 * MiB });
     expect(plan.entries[1].head).to.equal(MIN_PART_BYTES - (30 + 6 + 20) - 1000 - (30 + 3 + 20));
   });
@@ -191,7 +197,7 @@ describe('CopyLayout', () => {
     expect(new Set(entryModes(many.slice(0, 4000), settings))).to.deep.equal(new Set(['copy']));
   });
 
-  it('keeps every rule for any sizes, CRC-32s and deflated sizes (fast-check)', () => {
+  it('keeps every rule for any sizes, CRC-32s and deflated sizes (fast-check)', async () => {
     const size = fc.oneof(
       fc.integer({ min: 0, max: 70_000 }),
       fc.integer({ min: MIN_PART_BYTES - 100, max: MIN_PART_BYTES + 100 }),
@@ -213,12 +219,12 @@ describe('CopyLayout', () => {
       copyFrom: fc.constantFrom(6 * MiB, 10 * MiB, 16 * MiB),
       forceZip64: fc.boolean(),
     });
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(file, { minLength: 1, maxLength: 40 }),
         settings,
         fc.constantFrom(1, 4096, 65_536, 1_000_003),
-        (files, chosen, chunk) => {
+        async (files, chosen, chunk) => {
           const inputs = files.map((f, i) =>
             input(`${i}`.padEnd(f.nameLength, 'x'), f.size, f.crc, f.compress),
           );
@@ -230,7 +236,7 @@ describe('CopyLayout', () => {
           );
           // One-byte chunks only for small archives: the layout's work is per chunk.
           const bytes = dataSizes.reduce((sum, size) => sum + size, 0);
-          expectValid(inputs, chosen, dataSizes, chunk === 1 && bytes > 2 * MiB ? 4096 : chunk);
+          await expectValid(inputs, chosen, dataSizes, chunk === 1 && bytes > 2 * MiB ? 4096 : chunk);
         },
       ),
       { numRuns: 2000 },
@@ -239,7 +245,7 @@ describe('CopyLayout', () => {
 });
 
 describe('CopyLayout, files deflated as they stream', () => {
-  it('takes the data in chunks, cut at the part size, with the descriptor after and the real size recorded', () => {
+  it('takes the data in chunks, cut at the part size, with the descriptor after and the real size recorded', async () => {
     const inputs = [
       input('a.txt', 1000),
       input('rows.csv', 40 * MiB, undefined, true),
@@ -247,7 +253,7 @@ describe('CopyLayout, files deflated as they stream', () => {
     ];
     // 40 MiB of CSV deflated to 9 MiB + 5 bytes, given in uneven chunks.
     const deflated = 9 * MiB + 5;
-    const plan = expectValid(inputs, SETTINGS, [1000, deflated, 20 * MiB], 12_345);
+    const plan = await expectValid(inputs, SETTINGS, [1000, deflated, 20 * MiB], 12_345);
     expect(plan.modes).to.deep.equal(['buffer', 'stream', 'copy']);
     expect(plan.entries[1]).to.include({
       deflated: true,
@@ -265,11 +271,11 @@ describe('CopyLayout, files deflated as they stream', () => {
     expect(plan.parts[2]).to.include({ kind: 'copy', start: plan.entries[2].head, end: 20 * MiB });
   });
 
-  it('stays within partsBound when deflate grows a file to its worst case', () => {
+  it('stays within partsBound when deflate grows a file to its worst case', async () => {
     // 15 MiB − 2,000 bytes stored fills 3 parts of 5 MiB; grown by deflate's worst case (≈ 4.7 KiB), 4.
     const settings = { ...SETTINGS, partSize: MIN_PART_BYTES };
     const inputs = [input('rows.csv', 15 * MiB - 2000, undefined, true)];
-    const plan = expectValid(inputs, settings, [deflatedSizeBound(15 * MiB - 2000)]);
+    const plan = await expectValid(inputs, settings, [deflatedSizeBound(15 * MiB - 2000)]);
     expect(plan.parts.length).to.equal(4);
     expect(partsBound(inputs, plan.modes, settings)).to.equal(4);
     // Counted as stored, the bound would be short of it.
@@ -303,10 +309,10 @@ describe('deflatesWhileStreaming', () => {
 });
 
 describe('partsBound', () => {
-  it('is what the worst case (every file stored, every head full) needs, or more', () => {
+  it('is what the worst case (every file stored, every head full) needs, or more', async () => {
     const inputs = [input('a', 30 * MiB, 1), input('b', 100), input('c', 20 * MiB, 2)];
     const modes: EntryMode[] = ['copy', 'buffer', 'copy'];
-    expect(layOut(inputs).parts.length).to.equal(5);
+    expect((await layOut(inputs)).parts.length).to.equal(5);
     expect(partsBound(inputs, modes, SETTINGS)).to.be.within(5, 6);
   });
 });

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createDeflateRaw, deflateRawSync } from 'node:zlib';
 import { expect } from 'chai';
-import { deflatedSizeBound } from '../../handlers/lib/zip/deflate-bound';
+import { deflatedSizeBound } from '../../handlers/lib/zip/format/deflate-bound';
 
 /** Deflates `data` as the copy engine does: a stream, fed `chunk` bytes at a time. */
 async function streamDeflatedSize(data: Buffer, chunk: number): Promise<number> {

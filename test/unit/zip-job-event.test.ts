@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { jobsOfS3Event } from '../../handlers/lib/zip-jobs/event';
-import { zipRequestKey } from '../../handlers/lib/zip-jobs/keys';
+import { jobsOfS3Event } from '../../handlers/lib/zip/jobs/job-event';
+import { zipRequestKey } from '../../handlers/lib/zip/jobs/job-keys';
 import { identityId } from '../support/events';
 import { s3Event } from '../support/zip-jobs';
 

@@ -7,7 +7,7 @@ import {
   zipArchiveKey,
   zipRequestKey,
   zipStatusKey,
-} from '../../handlers/lib/zip-jobs/keys';
+} from '../../handlers/lib/zip/jobs/job-keys';
 import { identityId } from '../support/events';
 
 describe('zip job keys', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { archiveFileName, DEFAULT_ZIP_NAME } from '../../handlers/lib/zip-jobs/archive-name';
+import { archiveFileName, DEFAULT_ZIP_NAME } from '../../handlers/lib/zip/jobs/archive-name';
 
 describe('archiveFileName', () => {
   it('defaults to files.zip', () => {

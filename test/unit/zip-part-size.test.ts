@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { MAX_PARTS } from '../../handlers/lib/s3/limits';
-import { ZipFailedError } from '../../handlers/lib/zip/errors';
 import { archiveSizeBound, partSizeFor } from '../../handlers/lib/zip/part-size';
+import { ZipFailedError } from '../../handlers/lib/zip/zip-failure';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

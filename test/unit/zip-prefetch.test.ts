@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { ObjectPrefetcher, type PrefetchEntry } from '../../handlers/lib/zip/prefetch';
+import { ObjectPrefetcher, type PrefetchEntry } from '../../handlers/lib/zip/yazl-stream/prefetch';
 import { objectKey } from '../support/objects';
 
 const MiB = 1024 * 1024;

@@ -12,7 +12,7 @@ declare const builtByKeys: unique symbol;
 /**
  * An S3 key or prefix that this module built or checked. Every function that sends a user's key to S3
  * takes this type, so the compiler refuses a plain string there: only the functions below make one
- * (zip-jobs/keys.ts builds a job's keys with zipFolder and keyIn, from a checked identity and job id).
+ * (zip/jobs/job-keys.ts builds a job's keys with zipFolder and keyIn, from a checked identity and job id).
  */
 export type ObjectKey = string & { readonly [builtByKeys]: true };
 

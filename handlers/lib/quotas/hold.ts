@@ -1,6 +1,6 @@
 import type { ObjectKey } from '../files/keys';
-import type { QuotaDeps } from './deps';
 import { EVENT_GRACE_MS, requestReservationId } from './lifetimes';
+import type { QuotaDeps } from './quota-deps';
 import { release, reserve } from './reservations';
 
 /** Gives back a hold whose write failed; never throws (a lapsed reservation frees itself anyway). */

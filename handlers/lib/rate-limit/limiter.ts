@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { IntegerSetting } from '../../settings';
 import { TooManyRequestsError } from '../http/errors';
-import { usageStoreFromEnv } from '../quotas/deps';
+import { usageStoreFromEnv } from '../quotas/quota-deps';
 import { n, updateIf } from '../quotas/table';
 import { readInteger } from '../wiring/env';
 

@@ -1,5 +1,5 @@
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
-import { PRESIGNED_URL_SECONDS } from '../files/presign';
+import { PRESIGNED_URL_SECONDS } from '../files/presign-get';
 import { SESSION_SECONDS } from './session-seconds';
 
 /** Temporary credentials of one caller's session. */

@@ -1,7 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectKey } from '../files/keys';
-import { isNotFound } from './errors';
 import { jsonObject } from './json-object';
+import { isNotFound } from './s3-errors';
 
 /**
  * S3's conditional writes, the compare-and-swap that the zip caps and idempotency records rest on:

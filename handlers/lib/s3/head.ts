@@ -5,7 +5,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { ObjectKey } from '../files/keys';
-import { isBodilessForbidden, isNotFound } from './errors';
+import { isBodilessForbidden, isNotFound } from './s3-errors';
 
 /**
  * An object's metadata, or undefined when it does not exist (S3's 404, or the AccessDenied it gives our

@@ -1,6 +1,6 @@
 import { AbortMultipartUploadCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectKey } from '../files/keys';
-import { isNoSuchUpload } from './errors';
+import { isNoSuchUpload } from './upload-errors';
 
 /**
  * Aborts the multipart upload `uploadId` of `key`: true when S3 aborted it (it was open, for this key),

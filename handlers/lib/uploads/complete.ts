@@ -1,8 +1,8 @@
 import { CompleteMultipartUploadCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectKey } from '../files/keys';
 import { unquoteEtag } from '../s3/etag';
-import { multipartError } from './errors';
 import type { CompletedPart } from './fields';
+import { multipartError } from './upload-errors';
 
 export interface CompletedUpload {
   readonly size: number;

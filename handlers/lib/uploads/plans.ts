@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { keyIn, type ObjectKey, uploadPlanFolder } from '../files/keys';
 import { isIdentityId } from '../http/identity';
-import { isNotFound } from '../s3/errors';
 import { putJson } from '../s3/json-object';
 import { MAX_PART_BYTES, MIN_PART_BYTES } from '../s3/limits';
+import { isNotFound } from '../s3/s3-errors';
 
 /**
  * The plan of a multipart upload (its key, declared size and part size), which POST /uploads records

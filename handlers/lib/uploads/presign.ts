@@ -1,8 +1,8 @@
 import { PutObjectCommand, type S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ObjectKey } from '../files/keys';
-import { expiresAt, PRESIGNED_URL_SECONDS } from '../files/presign';
-import type { PlannedPart } from './limits';
+import { expiresAt, PRESIGNED_URL_SECONDS } from '../files/presign-get';
+import type { PlannedPart } from './upload-limits';
 
 /**
  * The presigner never signs content-type unless told (content-length it signs when set). Naming them here

@@ -1,10 +1,10 @@
 import type { ObjectKey } from '../files/keys';
 import { BadRequestError } from '../http/errors';
 import type { UploadClients } from './clients';
-import { noSuchUploadError } from './errors';
-import { cutIntoParts } from './limits';
 import { readPlan } from './plans';
 import { presignParts, signingNow, urlsExpireAt } from './presign';
+import { noSuchUploadError } from './upload-errors';
+import { cutIntoParts } from './upload-limits';
 import { expectOpenUpload } from './uploaded-parts';
 
 export interface ResignRequest {

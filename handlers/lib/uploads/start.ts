@@ -3,9 +3,9 @@ import type { ObjectKey } from '../files/keys';
 import { PayloadTooLargeError } from '../http/errors';
 import { objectExists } from '../s3/head';
 import type { UploadClients } from './clients';
-import { planParts, type UploadLimits } from './limits';
 import { writePlan } from './plans';
 import { presignParts, presignPut, signingNow, urlsExpireAt } from './presign';
+import { planParts, type UploadLimits } from './upload-limits';
 
 export interface UploadRequest {
   readonly identityId: string;

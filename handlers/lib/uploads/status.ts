@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ObjectKey } from '../files/keys';
-import { noSuchUploadError } from './errors';
 import { readPlan } from './plans';
+import { noSuchUploadError } from './upload-errors';
 import { listUploadedParts, type UploadedPart } from './uploaded-parts';
 
 export interface UploadStatus {

@@ -6,8 +6,8 @@ import type { HttpOptions } from '../http/handler';
 import { isIdentityId } from '../http/identity';
 import { type CallerCredentials, callerSessions, scopedSessions } from '../s3/caller-session';
 import { createS3Client } from '../s3/client';
-import type { JobRef } from '../zip-jobs/keys';
-import { zipJobScope } from '../zip-jobs/session';
+import type { JobRef } from '../zip/jobs/job-keys';
+import { zipJobScope } from '../zip/jobs/session';
 import { readList, readText } from './env';
 
 /**
@@ -27,7 +27,7 @@ export interface WorkerDeps {
 /**
  * The zip worker. A job's archive work (reading the sources, writing the archive) must go through
  * `s3ForJob(job)`: credentials of a session whose policy names only the owner's folder and the job's
- * archive (lib/zip-jobs/session.ts), so that a source key outside the owner's folder is refused by S3
+ * archive (lib/zip/jobs/session.ts), so that a source key outside the owner's folder is refused by S3
  * itself. `s3` keeps the function's own role for the job's records and slot; it has no access to users'
  * files.
  */

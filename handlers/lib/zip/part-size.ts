@@ -1,6 +1,6 @@
 import { MAX_PART_BYTES, MAX_PARTS, MIN_PART_BYTES } from '../s3/limits';
-import { deflatedSizeBound } from './deflate-bound';
-import { ZipFailedError } from './errors';
+import { deflatedSizeBound } from './format/deflate-bound';
+import { ZipFailedError } from './zip-failure';
 
 const MiB = 1024 * 1024;
 /** Parts of 8 MiB: 4 in flight keep S3 busy, and stay under every local server's request limit. */

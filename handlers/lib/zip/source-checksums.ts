@@ -2,8 +2,8 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { combinedCrc32, isCompositeCrc32 } from '../s3/composite-crc32';
 import { crc32OfBase64 } from '../s3/crc32';
 import { mapConcurrently } from '../s3/pool';
-import { changedError, readError } from './prefetch';
-import type { ZipEntry } from './stream';
+import type { ZipEntry } from './contract';
+import { changedError, readError } from './zip-failure';
 
 /** HeadObjects in flight while planning. */
 const HEAD_CONCURRENCY = 16;

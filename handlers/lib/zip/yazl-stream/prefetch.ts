@@ -1,13 +1,14 @@
 import { Readable } from 'node:stream';
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import type { ObjectKey } from '../files/keys';
-import { isNotFound } from '../s3/errors';
-import { ZipFailedError } from './errors';
+import type { ObjectKey } from '../../files/keys';
+import { changedError, readError, ZipFailedError } from '../zip-failure';
 
 export interface PrefetchEntry {
   readonly s3Key: ObjectKey;
   readonly name: string;
   readonly size: number;
+  /** The version read at planning: GetObject asks for exactly it (If-Match; 412 = changed since). */
+  readonly etag?: string;
 }
 
 export interface PrefetchLimits {
@@ -83,12 +84,16 @@ export class ObjectPrefetcher {
   }
 
   private async request(entry: PrefetchEntry): Promise<Readable> {
-    if (this.closed) throw new ZipFailedError('read', `Could not read "${entry.name}".`, entry.name);
+    if (this.closed)
+      throw new ZipFailedError('source-unreadable', `Could not read "${entry.name}".`, entry.name);
     let response: GetObjectCommandOutput;
     try {
-      response = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: entry.s3Key }), {
-        abortSignal: this.requests.signal,
-      });
+      response = await this.s3.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: entry.s3Key, IfMatch: entry.etag }),
+        {
+          abortSignal: this.requests.signal,
+        },
+      );
     } catch (error) {
       throw readError(entry, error);
     }
@@ -107,16 +112,4 @@ export class ObjectPrefetcher {
     }
     return body;
   }
-}
-
-export function readError(entry: PrefetchEntry, cause: unknown): ZipFailedError {
-  const status = (cause as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  // 412: the object changed since the request (If-Match); a missing one may answer 403 AccessDenied (s3/errors.ts).
-  if (status === 412 || isNotFound(cause)) return changedError(entry, cause);
-  return new ZipFailedError('read', `Could not read "${entry.name}".`, entry.name, { cause });
-}
-
-export function changedError(entry: PrefetchEntry, cause: unknown): ZipFailedError {
-  const message = `"${entry.name}" was deleted or changed after the zip was requested.`;
-  return new ZipFailedError('read', message, entry.name, { cause });
 }

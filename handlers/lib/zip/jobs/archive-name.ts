@@ -1,4 +1,4 @@
-import { BadRequestError } from '../http/errors';
+import { BadRequestError } from '../../http/errors';
 
 export const DEFAULT_ZIP_NAME = 'files.zip';
 const MAX_NAME_BYTES = 255;

@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { BadRequestError, ConflictError } from '../http/errors';
-import { headerValue } from '../http/headers';
-import { getTaggedJson, putJsonIf } from '../s3/conditional';
-import { objectExists } from '../s3/head';
-import { isJobId, zipIdempotencyKey, zipRequestKey } from './keys';
+import { BadRequestError, ConflictError } from '../../http/errors';
+import { headerValue } from '../../http/headers';
+import { getTaggedJson, putJsonIf } from '../../s3/conditional';
+import { objectExists } from '../../s3/head';
+import { isJobId, zipIdempotencyKey, zipRequestKey } from './job-keys';
 
 /**
  * `Idempotency-Key` on POST /zips, after Stripe's: the same key from the same user within 24 hours

@@ -1,6 +1,6 @@
-import { userFolder } from '../files/keys';
-import type { SessionScope } from '../s3/caller-session';
-import { type JobRef, zipArchiveKey } from './keys';
+import { userFolder } from '../../files/keys';
+import type { SessionScope } from '../../s3/caller-session';
+import { type JobRef, zipArchiveKey } from './job-keys';
 
 /**
  * The session policy of a zip job's session of the worker's caller role: whatever the role allows, only

@@ -1,5 +1,5 @@
-import { keyIn, type ObjectKey, zipFolder } from '../files/keys';
-import { isIdentityId } from '../http/identity';
+import { keyIn, type ObjectKey, zipFolder } from '../../files/keys';
+import { isIdentityId } from '../../http/identity';
 
 /**
  * The S3 keys of a zip job, all under the owner's zip folder "zip/<identityId>/<jobId>/". The job id is

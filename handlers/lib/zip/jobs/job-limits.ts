@@ -1,6 +1,11 @@
-import { ZIP_MAX_ACTIVE_JOBS, ZIP_MAX_BYTES, ZIP_MAX_FILES, ZIP_QUEUE_TIMEOUT_SECONDS } from '../../settings';
-import { readInteger } from '../wiring/env';
-import type { ZipCaps } from './slots';
+import {
+  ZIP_MAX_ACTIVE_JOBS,
+  ZIP_MAX_BYTES,
+  ZIP_MAX_FILES,
+  ZIP_QUEUE_TIMEOUT_SECONDS,
+} from '../../../settings';
+import { readInteger } from '../../wiring/env';
+import type { ZipCaps } from './job-slots';
 
 /** What one zip job may hold; POST /zips refuses more before any byte is zipped. */
 export interface ZipLimits {

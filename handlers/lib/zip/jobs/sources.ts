@@ -1,10 +1,10 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { type ObjectKey, s3Key } from '../files/keys';
-import { NotFoundError, PayloadTooLargeError, TooManyFilesError } from '../http/errors';
-import { headObject } from '../s3/head';
-import { folderPages } from '../s3/pages';
-import { mapConcurrently } from '../s3/pool';
-import type { ZipLimits } from './limits';
+import { type ObjectKey, s3Key } from '../../files/keys';
+import { NotFoundError, PayloadTooLargeError, TooManyFilesError } from '../../http/errors';
+import { headObject } from '../../s3/head';
+import { folderPages } from '../../s3/pages';
+import { mapConcurrently } from '../../s3/pool';
+import type { ZipLimits } from './job-limits';
 
 /** A file to zip, before entry names are made unique. */
 export interface ZipSource {

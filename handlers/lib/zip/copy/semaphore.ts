@@ -1,5 +1,5 @@
 /** A counting semaphore: at most `free` holders at once, the others waiting in turn. */
-export class Slots {
+export class Semaphore {
   private waiting: (() => void)[] = [];
   constructor(private free: number) {}
   async take(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { S3Event } from 'aws-lambda';
-import { type JobRef, jobOfRequestKey } from './keys';
+import { type JobRef, jobOfRequestKey } from './job-keys';
 
 export interface JobsOfEvent {
   readonly jobs: JobRef[];

@@ -1,9 +1,9 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { listPage } from '../files/cursor';
-import { keyIn, keyUnder } from '../files/keys';
-import { mapConcurrently } from '../s3/pool';
-import { isJobId, type JobRef, zipIndexFolder } from './keys';
-import { failedStatus, isStale, JOB_STOPPED, type JobState, readStatus } from './records';
+import { listPage } from '../../files/cursor';
+import { keyIn, keyUnder } from '../../files/keys';
+import { mapConcurrently } from '../../s3/pool';
+import { isJobId, type JobRef, zipIndexFolder } from './job-keys';
+import { failedStatus, isStale, JOB_STOPPED, type JobState, readStatus } from './job-records';
 
 /**
  * The caller's jobs for GET /zips, newest first. S3 lists keys in ascending order only, so each job gets

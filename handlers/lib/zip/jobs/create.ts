@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { TooManyRequestsError } from '../http/errors';
-import { archiveEntryNames } from '../zip/names';
-import type { JobRef } from './keys';
-import type { ZipLimits } from './limits';
-import { indexJob } from './list';
-import { createRequest, writeStatusIf } from './records';
-import { releaseSlot, takeSlot, type ZipCaps } from './slots';
+import { TooManyRequestsError } from '../../http/errors';
+import { archiveEntryNames } from '../names';
+import type { JobRef } from './job-keys';
+import type { ZipLimits } from './job-limits';
+import { createRequest, writeStatusIf } from './job-records';
+import { releaseSlot, takeSlot, type ZipCaps } from './job-slots';
+import { indexJob } from './list-jobs';
 import { resolveSources } from './sources';
 
 export interface NewJob {

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { getTaggedJson, putJsonIf, type WriteCondition } from '../s3/conditional';
-import { isJobId, type JobRef, zipSlotKey } from './keys';
-import { failedStatus, isStale, JOB_STOPPED, readTaggedStatus, writeStatusIf } from './records';
+import { getTaggedJson, putJsonIf, type WriteCondition } from '../../s3/conditional';
+import { isJobId, type JobRef, zipSlotKey } from './job-keys';
+import { failedStatus, isStale, JOB_STOPPED, readTaggedStatus, writeStatusIf } from './job-records';
 
 /**
  * The per-user cap on unfinished zip jobs: `cap` slot objects `zip/<identityId>/slots/<n>.json`, each

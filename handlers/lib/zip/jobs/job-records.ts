@@ -1,10 +1,10 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { ZIP_WORKER_TIMEOUT_SECONDS } from '../../routes';
-import { type ObjectKey, userFolder } from '../files/keys';
-import { getTaggedJson, putJsonIf, type WriteCondition } from '../s3/conditional';
-import { isNotFound } from '../s3/errors';
-import { putJson } from '../s3/json-object';
-import { type JobRef, zipRequestKey, zipStatusKey } from './keys';
+import { ZIP_WORKER_TIMEOUT_SECONDS } from '../../../routes';
+import { type ObjectKey, userFolder } from '../../files/keys';
+import { getTaggedJson, putJsonIf, type WriteCondition } from '../../s3/conditional';
+import { putJson } from '../../s3/json-object';
+import { isNotFound } from '../../s3/s3-errors';
+import { type JobRef, zipRequestKey, zipStatusKey } from './job-keys';
 
 /**
  * The two JSON records of a zip job in S3: request.json (what to zip, written once by POST /zips) and

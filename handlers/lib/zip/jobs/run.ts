@@ -1,12 +1,12 @@
 import type { Context } from 'aws-lambda';
-import { errorSummary } from '../http/errors';
-import type { ZipWorkerDeps } from '../wiring/deps';
-import { zipByCopy } from '../zip/copy';
-import { ZipFailedError } from '../zip/errors';
-import type { ZipProgress } from '../zip/stream';
-import type { JobRef } from './keys';
-import { zipArchiveKey } from './keys';
-import { ProgressRecorder } from './progress';
+import { errorSummary } from '../../http/errors';
+import type { ZipWorkerDeps } from '../../wiring/deps';
+import type { ZipProgress } from '../contract';
+import type { ZipStrategy } from '../planner';
+import { writeZip } from '../write-zip';
+import { ZipFailedError } from '../zip-failure';
+import type { JobRef } from './job-keys';
+import { zipArchiveKey } from './job-keys';
 import {
   failedStatus,
   isStale,
@@ -19,8 +19,9 @@ import {
   readTaggedStatus,
   writeStatus,
   writeStatusIf,
-} from './records';
-import { releaseSlot } from './slots';
+} from './job-records';
+import { releaseSlot } from './job-slots';
+import { ProgressRecorder } from './progress';
 
 /** Time kept back from Lambda's limit to abort the upload and record the failure. */
 export const STOP_MARGIN_MS = 30_000;
@@ -48,6 +49,8 @@ export interface JobOutcome {
   readonly archiveBytes?: number;
   /** Source bytes S3 copied into the archive, without passing through the worker. */
   readonly copiedBytes?: number;
+  /** Which strategy wrote the archive (planner.ts): yazl through lib-storage, or the copy engine. */
+  readonly strategy?: ZipStrategy;
 }
 
 /**
@@ -122,10 +125,9 @@ export async function runRequest(
     Math.max(0, context.getRemainingTimeInMillis() - STOP_MARGIN_MS),
   );
   try {
-    // The copy engine: S3 copies every large file with a known CRC-32 (UploadPartCopy); small files,
-    // heads and files without a usable CRC-32 pass through the worker; small files of text types are
-    // deflated, everything else is stored.
-    const archive = await zipByCopy({
+    // Planned once, then written by yazl (no file to copy) or by the copy engine (S3 copies every large
+    // file with a known CRC-32): planner.ts.
+    const archive = await writeZip({
       s3: deps.s3ForJob(job),
       bucket,
       targetKey: zipArchiveKey(job),
@@ -154,6 +156,7 @@ export async function runRequest(
       ...counts(status, latest),
       archiveBytes: archive.size,
       copiedBytes: archive.copiedBytes,
+      strategy: archive.strategy,
     });
   } catch (error) {
     if (!(error instanceof ZipFailedError)) throw error;
