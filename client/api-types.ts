@@ -297,6 +297,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/files/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy a file or a folder
+         * @description Copies a file to another key, or every file under a folder (`from` ends in `/`) to the same relative
+         *     keys under another folder (`to` ends in `/`; `""` is the root), server-side, inside the caller's
+         *     folder. Nothing is replaced unless `overwrite` is true: a file that exists at `to`, or a folder `to`
+         *     that holds any file, is a 409 `Conflict` before anything is copied (and a file written there in the
+         *     meantime is still not replaced: it is reported in `errors` with code `Conflict`). Each file's bytes
+         *     are held in the caller's quota before it is copied; one that does not fit is reported with code
+         *     `QuotaExceeded` (a single file: 409 `QuotaExceeded`). Up to 100 files and 1 GiB are copied within
+         *     the request (200); anything larger becomes a background job (202), polled at `GET /transfers/{id}`.
+         */
+        post: operations["copyFiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move or rename a file or a folder
+         * @description As `POST /files/copy`, then each source file is deleted once its copy exists: a rename is a move
+         *     within the same folder. The bucket is versioned, so a moved file's old key can be restored for the
+         *     undo window. A move adds no bytes and holds none of the quota. A file that could not be copied
+         *     stays where it was; one copied but not removed is reported in `errors`.
+         */
+        post: operations["moveFiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transfers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a background copy's or move's status
+         * @description The state and progress of a copy or move that `POST /files/copy` or `/files/move` answered with
+         *     202. A job whose worker stopped without a trace is reported `failed`; asking again finishes what is
+         *     left. Another user's job is a 404. Jobs are kept for a day.
+         */
+        get: operations["getTransfer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/usage": {
         parameters: {
             query?: never;
@@ -599,6 +671,47 @@ export interface components {
             /** @description Why the job failed, for people. */
             error: components["schemas"]["ErrorMessage"];
         };
+        TransferRequest: {
+            /** @description A file, or a folder ending in `/` (not the root). */
+            from: components["schemas"]["AnyKey"];
+            /** @description A file for a file; for a folder, a folder ending in `/`, or `""` for the root. */
+            to: string;
+            /**
+             * @description Replace files that exist at the destination. Otherwise such a request is a 409.
+             * @default false
+             */
+            overwrite?: boolean;
+        };
+        TransferResult: {
+            /** @constant */
+            status: "done";
+            /** @enum {unknown} */
+            operation: "copy" | "move";
+            from: string;
+            to: string;
+            filesDone: components["schemas"]["FileCount"];
+            bytesDone: components["schemas"]["Size"];
+            filesFailed: components["schemas"]["FileCount"];
+            /** @description The first 100 files that were not copied or moved, each with why. */
+            errors: components["schemas"]["KeyError"][];
+        };
+        /** @description A background copy or move. */
+        Transfer: {
+            id: components["schemas"]["ZipJobId"];
+            /** @enum {unknown} */
+            status: "pending" | "running" | "done" | "failed";
+            /** @enum {unknown} */
+            operation: "copy" | "move";
+            from: string;
+            to: string;
+            filesDone: components["schemas"]["FileCount"];
+            bytesDone: components["schemas"]["Size"];
+            filesFailed: components["schemas"]["FileCount"];
+            /** @description The first 100 files that were not copied or moved, each with why. */
+            errors: components["schemas"]["KeyError"][];
+            /** @description Why a `failed` job stopped, for people. */
+            error?: components["schemas"]["ErrorMessage"];
+        };
         FileCount: number;
         /** @description An S3 version id, opaque; `null` names a version written before versioning was on. */
         VersionId: string;
@@ -665,6 +778,53 @@ export interface components {
         };
     };
     responses: {
+        /** @description Done within the request; `errors` lists the files of a folder that were not. */
+        TransferDone: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                Vary: components["headers"]["Vary"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "done",
+                 *       "operation": "copy",
+                 *       "from": "photos/2024/",
+                 *       "to": "archive/2024/",
+                 *       "filesDone": 12,
+                 *       "bytesDone": 48213004,
+                 *       "filesFailed": 0,
+                 *       "errors": []
+                 *     }
+                 */
+                "application/json": components["schemas"]["TransferResult"];
+            };
+        };
+        /** @description Too large for one request; recorded as a job that starts shortly. */
+        TransferStarted: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                Vary: components["headers"]["Vary"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "id": "5b7f3a4e-9c1d-4e2f-8a6b-0c9d8e7f6a5b",
+                 *       "status": "pending",
+                 *       "operation": "move",
+                 *       "from": "photos/",
+                 *       "to": "archive/photos/",
+                 *       "filesDone": 0,
+                 *       "bytesDone": 0,
+                 *       "filesFailed": 0,
+                 *       "errors": []
+                 *     }
+                 */
+                "application/json": components["schemas"]["Transfer"];
+            };
+        };
         /** @description Done; no body. */
         NoContent: {
             headers: {
@@ -1583,6 +1743,109 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    copyFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "from": "photos/2024/",
+                 *       "to": "archive/2024/"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TransferRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["TransferDone"];
+            202: components["responses"]["TransferStarted"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    moveFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "from": "notes/todo.txt",
+                 *       "to": "notes/done.txt"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TransferRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["TransferDone"];
+            202: components["responses"]["TransferStarted"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The `id` of the 202; any other value, another user's job included, is a 404. */
+                id: components["schemas"]["ZipJobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5b7f3a4e-9c1d-4e2f-8a6b-0c9d8e7f6a5b",
+                     *       "status": "running",
+                     *       "operation": "move",
+                     *       "from": "photos/",
+                     *       "to": "archive/photos/",
+                     *       "filesDone": 2000,
+                     *       "bytesDone": 8053063680,
+                     *       "filesFailed": 0,
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };

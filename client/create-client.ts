@@ -8,6 +8,7 @@ import { UserPool } from './auth/user-pool';
 import type { LockboxConfig } from './config';
 import { deleteFile, deleteFiles, getFile, listFiles, putFile } from './files';
 import type { LockboxClient } from './lockbox-client';
+import { getTransfer, transfer } from './transfers';
 import { getUsage, listDeletedFiles, listFileVersions, restoreFiles } from './undo';
 import { browserXhr, fetchPut, xhrPut } from './uploads/put-bytes';
 import { upload } from './uploads/upload';
@@ -59,5 +60,8 @@ export function createLockboxClient(config: LockboxConfig, options: ClientOption
     listFileVersions: (key) => listFileVersions(api, key),
     restoreFiles: (items) => restoreFiles(api, items),
     getUsage: () => getUsage(api),
+    copy: (from, to, transferOptions) => transfer(api, 'copy', from, to, transferOptions),
+    move: (from, to, transferOptions) => transfer(api, 'move', from, to, transferOptions),
+    getTransfer: (id) => getTransfer(api, id),
   };
 }
