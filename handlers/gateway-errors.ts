@@ -98,6 +98,7 @@ export type GatewayHeaderValue = { readonly text: string } | { readonly requestH
  */
 export const GATEWAY_RESPONSE_HEADERS: Readonly<Record<string, GatewayHeaderValue>> = {
   'Access-Control-Allow-Origin': { requestHeader: 'Origin' },
-  'Access-Control-Expose-Headers': { text: 'x-amzn-RequestId' },
+  // x-amzn-ErrorType is API Gateway's own on these (e.g. ExpiredTokenException): readable too.
+  'Access-Control-Expose-Headers': { text: 'x-amzn-RequestId, x-amzn-ErrorType' },
   Vary: { text: 'Origin' },
 };

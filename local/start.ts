@@ -85,6 +85,7 @@ async function main(): Promise<void> {
   out(`  Identity pool      ${system.config.identity_pool_endpoint}`);
   out(`  S3                 ${system.s3Endpoint}  (bucket ${system.config.bucket_name})`);
   out(`  Frontend config    ${shown(system.paths.config)}`);
+  out(`  Amplify config     ${shown(system.paths.amplifyConfig)}`);
   out(`  Admin credentials  ${shown(system.paths.admin)}`);
   out(
     `  Data               ${shown(dataDir)}  (handler logs: ${shown(join(dataDir, DATA_ENTRIES.lambdaLog))})`,

@@ -282,7 +282,7 @@ describe('RestApi', () => {
       for (const [type, response] of responses()) {
         expect(response.response_parameters, type).to.deep.equal({
           'gatewayresponse.header.Access-Control-Allow-Origin': 'method.request.header.Origin',
-          'gatewayresponse.header.Access-Control-Expose-Headers': "'x-amzn-RequestId'",
+          'gatewayresponse.header.Access-Control-Expose-Headers': "'x-amzn-RequestId, x-amzn-ErrorType'",
           'gatewayresponse.header.Vary': "'Origin'",
         });
       }

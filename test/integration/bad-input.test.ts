@@ -69,6 +69,8 @@ describe('bad input and S3 faults on the file routes', () => {
     expect(body.error.code, label).to.be.a('string');
     expect(body.error.message, label).to.be.a('string');
     expect(res.headers?.['Access-Control-Allow-Origin'], label).to.equal(ORIGIN);
+    // Where Amplify and the AWS SDKs read an error's type.
+    expect(res.headers?.['x-amzn-ErrorType'], label).to.equal(body.error.code);
     return { status: res.statusCode, code: body.error.code };
   }
 
@@ -226,6 +228,7 @@ describe('bad input and S3 faults on the file routes', () => {
             error: { code: 'Internal', message: 'Internal error. Request id: test-request-id' },
           });
           expect(res.headers?.['Access-Control-Allow-Origin'], route).to.equal(ORIGIN);
+          expect(res.headers?.['x-amzn-ErrorType'], route).to.equal('Internal');
         }
         expect(logs).to.have.length(requests.length);
         for (const line of logs) expectNoLeak('log', line);

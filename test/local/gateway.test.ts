@@ -234,7 +234,9 @@ describe('API gateway stand-in', () => {
         const response = await fetch(url('/files'), { headers: { Origin: origin } });
         expect(response.status, origin).to.equal(403);
         expect(response.headers.get('access-control-allow-origin'), origin).to.equal(origin);
-        expect(response.headers.get('access-control-expose-headers')).to.equal('x-amzn-RequestId');
+        expect(response.headers.get('access-control-expose-headers')).to.equal(
+          'x-amzn-RequestId, x-amzn-ErrorType',
+        );
       }
     });
 

@@ -9,8 +9,9 @@ export function corsHeaders(
   const origin = headerValue(event, 'origin');
   if (origin !== undefined && allowedOrigins.includes(origin)) {
     headers['Access-Control-Allow-Origin'] = origin;
-    // The request id lets a browser app quote it in a bug report; scripts see only exposed headers.
-    headers['Access-Control-Expose-Headers'] = 'ETag, x-amzn-RequestId';
+    // The request id lets a browser app quote it in a bug report, the error type names an error's code
+    // (handler.ts); scripts see only exposed headers.
+    headers['Access-Control-Expose-Headers'] = 'ETag, x-amzn-RequestId, x-amzn-ErrorType';
   }
   return headers;
 }
