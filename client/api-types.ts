@@ -20,7 +20,12 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (GET, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightFiles"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -52,7 +57,12 @@ export interface paths {
          * @description Deletes the file at `key`. Deleting a key that does not exist succeeds too, so a retry is harmless.
          */
         delete: operations["deleteFile"];
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (GET, PUT, DELETE, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightFile"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -73,7 +83,12 @@ export interface paths {
          */
         post: operations["deleteFiles"];
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (POST, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightFilesDelete"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -104,7 +119,12 @@ export interface paths {
          */
         post: operations["createUpload"];
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (GET, POST, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightUploads"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -128,7 +148,12 @@ export interface paths {
          */
         post: operations["signUploadParts"];
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (POST, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightUploadsParts"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -149,7 +174,12 @@ export interface paths {
          */
         post: operations["completeUpload"];
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (POST, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightUploadsComplete"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -170,7 +200,12 @@ export interface paths {
          */
         post: operations["abortUpload"];
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (POST, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightUploadsAbort"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -199,7 +234,12 @@ export interface paths {
          */
         post: operations["createZip"];
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (GET, POST, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightZips"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -220,7 +260,12 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (GET, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightZipsId"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -244,7 +289,12 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (GET, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightFilesDeleted"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -267,7 +317,12 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (GET, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightFileVersions"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -292,7 +347,12 @@ export interface paths {
          */
         post: operations["restoreFiles"];
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (POST, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightFilesRestore"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -319,7 +379,12 @@ export interface paths {
          */
         post: operations["copyFiles"];
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (POST, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightFilesCopy"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -342,7 +407,12 @@ export interface paths {
          */
         post: operations["moveFiles"];
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (POST, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightFilesMove"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -364,7 +434,12 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (GET, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightTransfersId"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -386,7 +461,12 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (GET, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightUsage"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -783,6 +863,8 @@ export interface components {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                 [name: string]: unknown;
             };
             content: {
@@ -806,6 +888,8 @@ export interface components {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                 [name: string]: unknown;
             };
             content: {
@@ -825,11 +909,32 @@ export interface components {
                 "application/json": components["schemas"]["Transfer"];
             };
         };
+        /**
+         * @description The browser may send the request. `Access-Control-Allow-Origin` is the request's `Origin` when it
+         *     is one of the configured origins (the first configured origin otherwise, which the browser then
+         *     refuses); no body.
+         */
+        Preflight: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                /** @description The path's methods and OPTIONS, e.g. `GET,PUT,DELETE,OPTIONS`. */
+                "Access-Control-Allow-Methods": string;
+                /** @description The headers a SigV4-signed request carries, and the API's own. */
+                "Access-Control-Allow-Headers": "Authorization,Content-Type,X-Amz-Content-Sha256,X-Amz-Date,X-Amz-Security-Token,X-Amz-User-Agent,Idempotency-Key";
+                /** @description Seconds the browser may reuse the answer. */
+                "Access-Control-Max-Age": "600";
+                Vary: components["headers"]["Vary"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description Done; no body. */
         NoContent: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                 [name: string]: unknown;
             };
             content?: never;
@@ -843,6 +948,9 @@ export interface components {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
                 [name: string]: unknown;
             };
             content: {
@@ -857,11 +965,21 @@ export interface components {
                 "application/json": components["schemas"]["BadRequestError"];
             };
         };
-        /** @description The request carries no valid caller identity. */
+        /**
+         * @description API Gateway refused the request before any handler ran, or the handler found no valid caller
+         *     identity. `Unauthorized`: not signed (or no route serves the method and path), a malformed
+         *     `Authorization`, a signature that does not match or is dated more than 5 minutes off, expired
+         *     credentials, or a caller the API's resource policy does not admit. `BadRequest`: credentials API
+         *     Gateway does not know (an access key or session token it never issued), with API Gateway's message.
+         *     `x-amzn-ErrorType` names API Gateway's own type.
+         */
         Unauthorized: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
                 [name: string]: unknown;
             };
             content: {
@@ -873,7 +991,7 @@ export interface components {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["UnauthorizedError"];
+                "application/json": components["schemas"]["UnauthorizedError"] | components["schemas"]["BadRequestError"];
             };
         };
         /** @description No such file, upload or job in the caller's folder (another user's is not found either). */
@@ -881,6 +999,9 @@ export interface components {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
                 [name: string]: unknown;
             };
             content: {
@@ -904,6 +1025,9 @@ export interface components {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
                 [name: string]: unknown;
             };
             content: {
@@ -926,6 +1050,9 @@ export interface components {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
                 [name: string]: unknown;
             };
             content: {
@@ -940,11 +1067,18 @@ export interface components {
                 "application/json": components["schemas"]["QuotaExceededError"];
             };
         };
-        /** @description The body, the file or the zip is larger than the configured limit. */
+        /**
+         * @description The body, the file or the zip is larger than the configured limit; or (API Gateway's own) the request
+         *     is larger than the 10 MB API Gateway accepts, or than the 6 MB a Lambda invocation takes once
+         *     base64-encoded.
+         */
         PayloadTooLarge: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
                 [name: string]: unknown;
             };
             content: {
@@ -964,6 +1098,9 @@ export interface components {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
                 [name: string]: unknown;
             };
             content: {
@@ -983,6 +1120,59 @@ export interface components {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "Internal",
+                 *         "message": "Internal error. Request id: 0f8e1c2d-3b4a-5968-7a6b-5c4d3e2f1a0b"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["InternalError"];
+            };
+        };
+        /**
+         * @description API Gateway's answer when the route's function failed (it threw, ran out of memory or time within
+         *     Lambda, or answered something that is not a proxy result): `Internal`, naming only the request id.
+         */
+        BadGateway: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "Internal",
+                 *         "message": "Internal error. Request id: 0f8e1c2d-3b4a-5968-7a6b-5c4d3e2f1a0b"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["InternalError"];
+            };
+        };
+        /**
+         * @description API Gateway stopped waiting for the route's function after its 29-second integration timeout (the
+         *     function may still finish): `Internal`, naming only the request id. Retry what is safe to retry.
+         */
+        GatewayTimeout: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
                 [name: string]: unknown;
             };
             content: {
@@ -1009,9 +1199,27 @@ export interface components {
     headers: {
         /**
          * @description The request's `Origin` when it is one of the configured origins, absent otherwise. API Gateway's
-         *     own errors (a bad signature, throttling) carry the first configured origin.
+         *     own errors (a bad signature, throttling) copy the request's `Origin`, whatever it is, so that
+         *     every allowed origin can read them (they carry no data; docs/infrastructure.md).
          */
         AccessControlAllowOrigin: string;
+        /**
+         * @description API Gateway's id of the request (locally the gateway's), on every answer: quote it in a bug report;
+         *     a 500's message names the same id.
+         */
+        XAmznRequestId: string;
+        /**
+         * @description With an allowed origin, the headers a browser script may read: `ETag, x-amzn-RequestId,
+         *     x-amzn-ErrorType` on the handlers' answers, `x-amzn-RequestId, x-amzn-ErrorType` on API Gateway's own.
+         */
+        AccessControlExposeHeaders: string;
+        /**
+         * @description On an error: the error's `code` (as in the body) for the handlers' answers, so that AWS clients
+         *     (Amplify's `ApiError.name`) name the error by it; on API Gateway's own refusals, API Gateway's type
+         *     (`MissingAuthenticationTokenException`, `IncompleteSignatureException`, `InvalidSignatureException`,
+         *     `UnrecognizedClientException`, `ExpiredTokenException`, …), the body's `code` being the lockbox code.
+         */
+        XAmznErrorType: string;
         /** @description Always includes `Origin`, so that caches keep the answers for different origins apart. */
         Vary: string;
     };
@@ -1043,6 +1251,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1069,6 +1279,21 @@ export interface operations {
             403: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getFile: {
@@ -1091,6 +1316,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1113,6 +1340,8 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     putFile: {
@@ -1140,6 +1369,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1159,6 +1390,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     deleteFile: {
@@ -1181,6 +1414,21 @@ export interface operations {
             403: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     deleteFiles: {
@@ -1209,6 +1457,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1235,6 +1485,21 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightFilesDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getUpload: {
@@ -1259,6 +1524,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1285,6 +1552,8 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     createUpload: {
@@ -1312,6 +1581,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1324,6 +1595,21 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightUploads: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     signUploadParts: {
@@ -1354,6 +1640,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1382,6 +1670,21 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightUploadsParts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     completeUpload: {
@@ -1422,6 +1725,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1442,6 +1747,21 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightUploadsComplete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     abortUpload: {
@@ -1469,6 +1789,21 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightUploadsAbort: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listZips: {
@@ -1490,6 +1825,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1513,6 +1850,8 @@ export interface operations {
             403: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     createZip: {
@@ -1550,6 +1889,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1569,6 +1910,21 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightZips: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getZip: {
@@ -1588,6 +1944,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1599,6 +1957,24 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightZipsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Any value; the preflight does not look at it. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listDeletedFiles: {
@@ -1625,6 +2001,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1647,6 +2025,21 @@ export interface operations {
             403: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightFilesDeleted: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listFileVersions: {
@@ -1669,6 +2062,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1692,6 +2087,21 @@ export interface operations {
             403: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightFileVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     restoreFiles: {
@@ -1722,6 +2132,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1745,6 +2157,21 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightFilesRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     copyFiles: {
@@ -1775,6 +2202,21 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightFilesCopy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     moveFiles: {
@@ -1805,6 +2247,21 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightFilesMove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getTransfer: {
@@ -1824,6 +2281,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1848,6 +2307,24 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightTransfersId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Any value; the preflight does not look at it. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getUsage: {
@@ -1864,6 +2341,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1881,6 +2360,21 @@ export interface operations {
             403: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
 }
