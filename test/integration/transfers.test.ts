@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import type { S3Server } from '../../devtools/s3-servers';
@@ -166,8 +167,11 @@ describe('POST /files/copy and /files/move, GET /transfers/{id}', () => {
 
     // A run with under a minute left stops after its first page and starts the next run.
     const first = await runWorker(user, id, 10_000);
-    expect(first[0]).to.deep.include({ outcome: 'continued', filesDone: count });
-    expect((await poll()).body).to.deep.include({ status: 'running', filesDone: count });
+    expect(first[0].outcome).to.equal('continued');
+    const firstPage = first[0].filesDone;
+    expect(firstPage).to.be.within(1, count - 1);
+    expect((await poll()).body).to.deep.include({ status: 'running', filesDone: firstPage });
+    expect(await keysUnder(s3, `${user}/many/`)).to.have.length(count - firstPage);
     const second = await runWorker(user, id);
     expect(second[0]).to.deep.include({ outcome: 'done', filesDone: count });
     const done = await poll();
@@ -181,6 +185,44 @@ describe('POST /files/copy and /files/move, GET /transfers/{id}', () => {
     expect(await keysUnder(s3, `${user}/moved/`)).to.deep.equal(names.map((name) => `${user}/moved/${name}`));
     // A repeated event for an ended job changes nothing.
     expect((await runWorker(user, id))[0]).to.deep.include({ outcome: 'skipped' });
+  });
+
+  it("fails a forged job record that names another user's files, and touches none of them", async () => {
+    const alice = identityId();
+    const bob = identityId();
+    await putObject(s3, `${bob}/secret.txt`, 'bob secret');
+    const forge = async (from: string) => {
+      const jobId = randomUUID();
+      const folder = `transfers/${alice}/${jobId}`;
+      const status = {
+        status: 'pending',
+        operation: 'move',
+        from,
+        to: 'stolen.txt',
+        filesDone: 0,
+        bytesDone: 0,
+      };
+      await putObject(
+        s3,
+        `${folder}/status.json`,
+        JSON.stringify({ ...status, updatedAt: new Date().toISOString() }),
+      );
+      await putObject(
+        s3,
+        `${folder}/request.json`,
+        JSON.stringify({ operation: 'move', from, to: 'stolen.txt', overwrite: true }),
+      );
+      return (await runWorker(alice, jobId))[0];
+    };
+    // A key that leaves the owner's folder is refused before any copy; one that spells Bob's folder
+    // literally is a key of Alice's own folder, where there is no such file.
+    expect(await forge(`../${bob}/secret.txt`)).to.deep.include({
+      outcome: 'failed',
+      reason: 'malformed request',
+    });
+    expect(await forge(`${bob}/secret.txt`)).to.deep.include({ outcome: 'refused' });
+    expect(await keysUnder(s3, `${bob}/`)).to.deep.equal([`${bob}/secret.txt`]);
+    expect(await keysUnder(s3, `${alice}/`)).to.deep.equal([]);
   });
 
   it("answers 404 for another user's transfer, a malformed id and an unknown one", async () => {

@@ -36,6 +36,11 @@ export const NO_PROGRESS: TransferProgress = { filesDone: 0, bytesDone: 0, files
 export const MAX_REPORTED_ERRORS = 100;
 /** Copies at once: S3 copies server-side, so this bounds open connections, not bytes. */
 const PARALLEL_COPIES = 8;
+/**
+ * Files per page, and so between two progress records: small enough that a worker run checks its time
+ * left often (a page of 5 GiB copies takes minutes), large enough to keep listings few.
+ */
+const PAGE_FILES = 100;
 const EXISTS = 'A file exists at the destination: ask again with "overwrite": true to replace it.';
 
 /**
@@ -83,7 +88,7 @@ export async function transferFolder(
   pageDone: (progress: TransferProgress) => Promise<boolean> = async () => true,
 ): Promise<{ progress: TransferProgress; complete: boolean }> {
   let current = progress;
-  for await (const page of folderPages(target.s3, target.bucket, keys.from, undefined, progress.after)) {
+  for await (const page of folderPages(target.s3, target.bucket, keys.from, PAGE_FILES, progress.after)) {
     const failures = await mapConcurrently(page, PARALLEL_COPIES, (object) =>
       copyListed(target, object, keys, overwrite),
     );
