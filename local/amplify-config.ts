@@ -1,11 +1,16 @@
-import type { FrontendConfig } from './config-files';
-
-/** The frontend config's fields the Amplify config is built from (a stack's outputs have no endpoints). */
-export type AmplifySource = Pick<
-  FrontendConfig,
-  'region' | 'user_pool_id' | 'user_pool_client_id' | 'identity_pool_id' | 'api_url'
-> &
-  Partial<Pick<FrontendConfig, 'user_pool_endpoint' | 'identity_pool_endpoint'>>;
+/**
+ * The frontend config's fields the Amplify config is built from (config-files.ts, FrontendConfig; a
+ * stack's outputs have no Cognito endpoints).
+ */
+export interface AmplifySource {
+  readonly region: string;
+  readonly user_pool_id: string;
+  readonly user_pool_client_id: string;
+  readonly identity_pool_id: string;
+  readonly api_url: string;
+  readonly user_pool_endpoint?: string;
+  readonly identity_pool_endpoint?: string;
+}
 
 /** The REST API's name in the Amplify config: `get({ apiName: 'lockbox', path: '/files' })`. */
 export const AMPLIFY_API_NAME = 'lockbox';
