@@ -20,7 +20,12 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (GET, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightFiles"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -57,7 +62,12 @@ export interface paths {
          *     user's version id included), 409 `Conflict` for the file's current version.
          */
         delete: operations["deleteFile"];
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (GET, PUT, DELETE, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightFile"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -78,7 +88,12 @@ export interface paths {
          */
         post: operations["deleteFiles"];
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (POST, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightFilesDelete"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -111,7 +126,12 @@ export interface paths {
          */
         post: operations["createUpload"];
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (GET, POST, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightUploads"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -135,7 +155,12 @@ export interface paths {
          */
         post: operations["signUploadParts"];
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (POST, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightUploadsParts"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -156,7 +181,12 @@ export interface paths {
          */
         post: operations["completeUpload"];
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (POST, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightUploadsComplete"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -177,7 +207,12 @@ export interface paths {
          */
         post: operations["abortUpload"];
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (POST, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightUploadsAbort"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -206,7 +241,12 @@ export interface paths {
          */
         post: operations["createZip"];
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (GET, POST, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightZips"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -227,7 +267,12 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (GET, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightZipsId"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -251,7 +296,12 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (GET, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightFilesDeleted"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -274,7 +324,12 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (GET, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightFileVersions"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -299,7 +354,99 @@ export interface paths {
          */
         post: operations["restoreFiles"];
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (POST, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightFilesRestore"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy a file or a folder
+         * @description Copies a file to another key, or every file under a folder (`from` ends in `/`) to the same relative
+         *     keys under another folder (`to` ends in `/`; `""` is the root), server-side, inside the caller's
+         *     folder. Nothing is replaced unless `overwrite` is true: a file that exists at `to`, or a folder `to`
+         *     that holds any file, is a 409 `Conflict` before anything is copied (and a file written there in the
+         *     meantime is still not replaced: it is reported in `errors` with code `Conflict`). Each file's bytes
+         *     are held in the caller's quota before it is copied; one that does not fit is reported with code
+         *     `QuotaExceeded` (a single file: 409 `QuotaExceeded`). Up to 100 files and 1 GiB are copied within
+         *     the request (200); anything larger becomes a background job (202), polled at `GET /transfers/{id}`.
+         */
+        post: operations["copyFiles"];
+        delete?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (POST, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightFilesCopy"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move or rename a file or a folder
+         * @description As `POST /files/copy`, then each source file is deleted once its copy exists: a rename is a move
+         *     within the same folder. The bucket is versioned, so a moved file's old key can be restored for the
+         *     undo window. A move adds no bytes and holds none of the quota. A file that could not be copied
+         *     stays where it was; one copied but not removed is reported in `errors`.
+         */
+        post: operations["moveFiles"];
+        delete?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (POST, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightFilesMove"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transfers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a background copy's or move's status
+         * @description The state and progress of a copy or move that `POST /files/copy` or `/files/move` answered with
+         *     202. A job whose worker stopped without a trace is reported `failed`; asking again finishes what is
+         *     left. Another user's job is a 404. Jobs are kept for a day.
+         */
+        get: operations["getTransfer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (GET, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightTransfersId"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -322,7 +469,12 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
+        /**
+         * CORS preflight
+         * @description Answered by API Gateway itself (a mock integration), unsigned: the methods of this path
+         *     (GET, OPTIONS), the headers a signed request may carry and a max age of 600 s.
+         */
+        options: operations["preflightUsage"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -618,6 +770,47 @@ export interface components {
             /** @description Why the job failed, for people. */
             error: components["schemas"]["ErrorMessage"];
         };
+        TransferRequest: {
+            /** @description A file, or a folder ending in `/` (not the root). */
+            from: components["schemas"]["AnyKey"];
+            /** @description A file for a file; for a folder, a folder ending in `/`, or `""` for the root. */
+            to: string;
+            /**
+             * @description Replace files that exist at the destination. Otherwise such a request is a 409.
+             * @default false
+             */
+            overwrite?: boolean;
+        };
+        TransferResult: {
+            /** @constant */
+            status: "done";
+            /** @enum {unknown} */
+            operation: "copy" | "move";
+            from: string;
+            to: string;
+            filesDone: components["schemas"]["FileCount"];
+            bytesDone: components["schemas"]["Size"];
+            filesFailed: components["schemas"]["FileCount"];
+            /** @description The first 100 files that were not copied or moved, each with why. */
+            errors: components["schemas"]["KeyError"][];
+        };
+        /** @description A background copy or move. */
+        Transfer: {
+            id: components["schemas"]["ZipJobId"];
+            /** @enum {unknown} */
+            status: "pending" | "running" | "done" | "failed";
+            /** @enum {unknown} */
+            operation: "copy" | "move";
+            from: string;
+            to: string;
+            filesDone: components["schemas"]["FileCount"];
+            bytesDone: components["schemas"]["Size"];
+            filesFailed: components["schemas"]["FileCount"];
+            /** @description The first 100 files that were not copied or moved, each with why. */
+            errors: components["schemas"]["KeyError"][];
+            /** @description Why a `failed` job stopped, for people. */
+            error?: components["schemas"]["ErrorMessage"];
+        };
         FileCount: number;
         /** @description An S3 version id, opaque; `null` names a version written before versioning was on. */
         VersionId: string;
@@ -684,11 +877,83 @@ export interface components {
         };
     };
     responses: {
+        /** @description Done within the request; `errors` lists the files of a folder that were not. */
+        TransferDone: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "done",
+                 *       "operation": "copy",
+                 *       "from": "photos/2024/",
+                 *       "to": "archive/2024/",
+                 *       "filesDone": 12,
+                 *       "bytesDone": 48213004,
+                 *       "filesFailed": 0,
+                 *       "errors": []
+                 *     }
+                 */
+                "application/json": components["schemas"]["TransferResult"];
+            };
+        };
+        /** @description Too large for one request; recorded as a job that starts shortly. */
+        TransferStarted: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "id": "5b7f3a4e-9c1d-4e2f-8a6b-0c9d8e7f6a5b",
+                 *       "status": "pending",
+                 *       "operation": "move",
+                 *       "from": "photos/",
+                 *       "to": "archive/photos/",
+                 *       "filesDone": 0,
+                 *       "bytesDone": 0,
+                 *       "filesFailed": 0,
+                 *       "errors": []
+                 *     }
+                 */
+                "application/json": components["schemas"]["Transfer"];
+            };
+        };
+        /**
+         * @description The browser may send the request. `Access-Control-Allow-Origin` is the request's `Origin` when it
+         *     is one of the configured origins (the first configured origin otherwise, which the browser then
+         *     refuses); no body.
+         */
+        Preflight: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                /** @description The path's methods and OPTIONS, e.g. `GET,PUT,DELETE,OPTIONS`. */
+                "Access-Control-Allow-Methods": string;
+                /** @description The headers a SigV4-signed request carries, and the API's own. */
+                "Access-Control-Allow-Headers": "Authorization,Content-Type,X-Amz-Content-Sha256,X-Amz-Date,X-Amz-Security-Token,X-Amz-User-Agent,Idempotency-Key";
+                /** @description Seconds the browser may reuse the answer. */
+                "Access-Control-Max-Age": "600";
+                Vary: components["headers"]["Vary"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description Done; no body. */
         NoContent: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                 [name: string]: unknown;
             };
             content?: never;
@@ -702,6 +967,9 @@ export interface components {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
                 [name: string]: unknown;
             };
             content: {
@@ -716,11 +984,21 @@ export interface components {
                 "application/json": components["schemas"]["BadRequestError"];
             };
         };
-        /** @description The request carries no valid caller identity. */
+        /**
+         * @description API Gateway refused the request before any handler ran, or the handler found no valid caller
+         *     identity. `Unauthorized`: not signed (or no route serves the method and path), a malformed
+         *     `Authorization`, a signature that does not match or is dated more than 5 minutes off, expired
+         *     credentials, or a caller the API's resource policy does not admit. `BadRequest`: credentials API
+         *     Gateway does not know (an access key or session token it never issued), with API Gateway's message.
+         *     `x-amzn-ErrorType` names API Gateway's own type.
+         */
         Unauthorized: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
                 [name: string]: unknown;
             };
             content: {
@@ -732,7 +1010,7 @@ export interface components {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["UnauthorizedError"];
+                "application/json": components["schemas"]["UnauthorizedError"] | components["schemas"]["BadRequestError"];
             };
         };
         /** @description No such file, upload or job in the caller's folder (another user's is not found either). */
@@ -740,6 +1018,9 @@ export interface components {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
                 [name: string]: unknown;
             };
             content: {
@@ -763,6 +1044,9 @@ export interface components {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
                 [name: string]: unknown;
             };
             content: {
@@ -787,6 +1071,9 @@ export interface components {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
                 [name: string]: unknown;
             };
             content: {
@@ -801,11 +1088,18 @@ export interface components {
                 "application/json": components["schemas"]["QuotaExceededError"];
             };
         };
-        /** @description The body, the file or the zip is larger than the configured limit. */
+        /**
+         * @description The body, the file or the zip is larger than the configured limit; or (API Gateway's own) the request
+         *     is larger than the 10 MB API Gateway accepts, or than the 6 MB a Lambda invocation takes once
+         *     base64-encoded.
+         */
         PayloadTooLarge: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
                 [name: string]: unknown;
             };
             content: {
@@ -826,6 +1120,9 @@ export interface components {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
                 "Retry-After": components["headers"]["RetryAfter"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
                 [name: string]: unknown;
             };
             content: {
@@ -845,6 +1142,59 @@ export interface components {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "Internal",
+                 *         "message": "Internal error. Request id: 0f8e1c2d-3b4a-5968-7a6b-5c4d3e2f1a0b"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["InternalError"];
+            };
+        };
+        /**
+         * @description API Gateway's answer when the route's function failed (it threw, ran out of memory or time within
+         *     Lambda, or answered something that is not a proxy result): `Internal`, naming only the request id.
+         */
+        BadGateway: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "Internal",
+                 *         "message": "Internal error. Request id: 0f8e1c2d-3b4a-5968-7a6b-5c4d3e2f1a0b"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["InternalError"];
+            };
+        };
+        /**
+         * @description API Gateway stopped waiting for the route's function after its 29-second integration timeout (the
+         *     function may still finish): `Internal`, naming only the request id. Retry what is safe to retry.
+         */
+        GatewayTimeout: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                Vary: components["headers"]["Vary"];
+                "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                "x-amzn-ErrorType": components["headers"]["XAmznErrorType"];
                 [name: string]: unknown;
             };
             content: {
@@ -871,9 +1221,27 @@ export interface components {
     headers: {
         /**
          * @description The request's `Origin` when it is one of the configured origins, absent otherwise. API Gateway's
-         *     own errors (a bad signature, throttling) carry the first configured origin.
+         *     own errors (a bad signature, throttling) copy the request's `Origin`, whatever it is, so that
+         *     every allowed origin can read them (they carry no data; docs/infrastructure.md).
          */
         AccessControlAllowOrigin: string;
+        /**
+         * @description API Gateway's id of the request (locally the gateway's), on every answer: quote it in a bug report;
+         *     a 500's message names the same id.
+         */
+        XAmznRequestId: string;
+        /**
+         * @description With an allowed origin, the headers a browser script may read: `ETag, x-amzn-RequestId,
+         *     x-amzn-ErrorType` on the handlers' answers, `x-amzn-RequestId, x-amzn-ErrorType` on API Gateway's own.
+         */
+        AccessControlExposeHeaders: string;
+        /**
+         * @description On an error: the error's `code` (as in the body) for the handlers' answers, so that AWS clients
+         *     (Amplify's `ApiError.name`) name the error by it; on API Gateway's own refusals, API Gateway's type
+         *     (`MissingAuthenticationTokenException`, `IncompleteSignatureException`, `InvalidSignatureException`,
+         *     `UnrecognizedClientException`, `ExpiredTokenException`, …), the body's `code` being the lockbox code.
+         */
+        XAmznErrorType: string;
         /** @description Always includes `Origin`, so that caches keep the answers for different origins apart. */
         Vary: string;
         /**
@@ -911,6 +1279,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -937,6 +1307,21 @@ export interface operations {
             403: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getFile: {
@@ -959,6 +1344,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -981,6 +1368,8 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     putFile: {
@@ -1008,6 +1397,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1027,6 +1418,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     deleteFile: {
@@ -1053,6 +1446,21 @@ export interface operations {
             409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     deleteFiles: {
@@ -1081,6 +1489,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1107,6 +1517,21 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightFilesDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getUpload: {
@@ -1131,6 +1556,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1157,6 +1584,8 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     createUpload: {
@@ -1184,6 +1613,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1196,6 +1627,21 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightUploads: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     signUploadParts: {
@@ -1226,6 +1672,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1254,6 +1702,21 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightUploadsParts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     completeUpload: {
@@ -1294,6 +1757,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1314,6 +1779,21 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightUploadsComplete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     abortUpload: {
@@ -1341,6 +1821,21 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightUploadsAbort: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listZips: {
@@ -1362,6 +1857,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1385,6 +1882,8 @@ export interface operations {
             403: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     createZip: {
@@ -1422,6 +1921,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1441,6 +1942,21 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightZips: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getZip: {
@@ -1460,6 +1976,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1471,6 +1989,24 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightZipsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Any value; the preflight does not look at it. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listDeletedFiles: {
@@ -1497,6 +2033,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1519,6 +2057,21 @@ export interface operations {
             403: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightFilesDeleted: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listFileVersions: {
@@ -1541,6 +2094,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1564,6 +2119,21 @@ export interface operations {
             403: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightFileVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     restoreFiles: {
@@ -1594,6 +2164,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1617,6 +2189,174 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightFilesRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    copyFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "from": "photos/2024/",
+                 *       "to": "archive/2024/"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TransferRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["TransferDone"];
+            202: components["responses"]["TransferStarted"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightFilesCopy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    moveFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "from": "notes/todo.txt",
+                 *       "to": "notes/done.txt"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TransferRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["TransferDone"];
+            202: components["responses"]["TransferStarted"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightFilesMove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The `id` of the 202; any other value, another user's job included, is a 404. */
+                id: components["schemas"]["ZipJobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5b7f3a4e-9c1d-4e2f-8a6b-0c9d8e7f6a5b",
+                     *       "status": "running",
+                     *       "operation": "move",
+                     *       "from": "photos/",
+                     *       "to": "archive/photos/",
+                     *       "filesDone": 2000,
+                     *       "bytesDone": 8053063680,
+                     *       "filesFailed": 0,
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightTransfersId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Any value; the preflight does not look at it. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getUsage: {
@@ -1633,6 +2373,8 @@ export interface operations {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     Vary: components["headers"]["Vary"];
+                    "x-amzn-RequestId": components["headers"]["XAmznRequestId"];
+                    "Access-Control-Expose-Headers": components["headers"]["AccessControlExposeHeaders"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1652,6 +2394,21 @@ export interface operations {
             403: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    preflightUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
 }

@@ -8,6 +8,7 @@ import { UserPool } from './auth/user-pool';
 import type { LockboxConfig } from './config';
 import { deleteFile, deleteFiles, getFile, listFiles, putFile } from './files';
 import type { LockboxClient } from './lockbox-client';
+import { getTransfer, transfer } from './transfers';
 import { deleteFileVersion, getUsage, listDeletedFiles, listFileVersions, restoreFiles } from './undo';
 import { browserXhr, fetchPut, xhrPut } from './uploads/put-bytes';
 import { upload } from './uploads/upload';
@@ -60,5 +61,8 @@ export function createLockboxClient(config: LockboxConfig, options: ClientOption
     restoreFiles: (items) => restoreFiles(api, items),
     deleteFileVersion: (key, versionId) => deleteFileVersion(api, key, versionId),
     getUsage: () => getUsage(api),
+    copy: (from, to, transferOptions) => transfer(api, 'copy', from, to, transferOptions),
+    move: (from, to, transferOptions) => transfer(api, 'move', from, to, transferOptions),
+    getTransfer: (id) => getTransfer(api, id),
   };
 }

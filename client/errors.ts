@@ -18,6 +18,8 @@ export type LockboxErrorCode =
   | 'UploadFailed'
   /** The zip job ended as `failed`; the message says why. */
   | 'ZipFailed'
+  /** A background copy or move ended as `failed`; the message says why. */
+  | 'TransferFailed'
   /** An answer the client cannot read (not the contract's shape). */
   | 'BadResponse'
   | `${string}Exception`;

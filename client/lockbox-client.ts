@@ -16,6 +16,8 @@ export type DeletedFilesPage = Schemas['DeletedFilesPage'];
 export type FileVersions = Schemas['FileVersions'];
 export type RestoreFilesResult = Schemas['RestoreFilesResult'];
 export type Usage = Schemas['Usage'];
+export type TransferResult = Schemas['TransferResult'];
+export type Transfer = Schemas['Transfer'];
 export type ErrorCode = Schemas['ErrorCode'];
 
 /** What a sign-in step ends in: signed in, or a challenge the user must answer to go on. */
@@ -116,6 +118,15 @@ export interface ListZipsOptions {
   readonly limit?: number;
 }
 
+export interface TransferOptions {
+  /** Replace files that exist at the destination; otherwise such a copy or move is a 409 `Conflict`. */
+  readonly overwrite?: boolean;
+  /** Told of a background job's progress at each poll. */
+  readonly onProgress?: (job: Transfer) => void;
+  /** Stops waiting (a background job itself runs on). */
+  readonly signal?: AbortSignal;
+}
+
 /** A Blob (File included) in the browser or Node, or bytes. */
 export type UploadBody = Blob | Uint8Array;
 
@@ -147,4 +158,13 @@ export interface LockboxClient {
   deleteFileVersion(key: string, versionId: string): Promise<void>;
   /** The user's stored bytes (current and old versions) and files, and the quota they count against. */
   getUsage(): Promise<Usage>;
+  /**
+   * Copies a file to another key, or a folder (`from` ending in `/`) to another folder (`""` is the root);
+   * waits for a background job when the copy is large. `errors` lists a folder's files that failed.
+   */
+  copy(from: string, to: string, options?: TransferOptions): Promise<TransferResult | Transfer>;
+  /** As copy(), removing each source once copied: a rename is a move within the same folder. */
+  move(from: string, to: string, options?: TransferOptions): Promise<TransferResult | Transfer>;
+  /** A background copy's or move's state (the `id` a large copy or move started). */
+  getTransfer(id: string): Promise<Transfer>;
 }

@@ -84,15 +84,21 @@ export function gatewayErrorBody(error: GatewayError): string {
   return JSON.stringify({ error: { code: error.code, message: error.message } });
 }
 
+/** A gateway response header's value: fixed text, or a copy of one of the request's headers. */
+export type GatewayHeaderValue = { readonly text: string } | { readonly requestHeader: string };
+
 /**
- * The headers of every gateway response: CORS for the first allowed origin. A gateway response can only
- * carry a static header or copy a request header (its templates are not evaluated for headers), and
- * copying Origin would open these responses to every site.
+ * The headers of every gateway response. Access-Control-Allow-Origin copies the request's Origin, whatever
+ * it is: a gateway response can only carry fixed text or copy a request header (it has no condition), and
+ * fixed text would name one origin, so that on every other allowed origin a refusal (an expired signature,
+ * throttling) would reach the app as a network error. Copying is safe here: these answers carry no data of
+ * anyone's (fixed messages, the request id, API Gateway's words on the request itself), and the API has no
+ * ambient credentials (no cookie: every request is SigV4-signed by the app), so another site learns nothing
+ * it could not learn by calling the API itself. The handlers' own answers still name allowed origins only.
  */
-export function gatewayResponseHeaders(primaryOrigin: string): Readonly<Record<string, string>> {
-  return {
-    'Access-Control-Allow-Origin': primaryOrigin,
-    'Access-Control-Expose-Headers': 'x-amzn-RequestId',
-    Vary: 'Origin',
-  };
-}
+export const GATEWAY_RESPONSE_HEADERS: Readonly<Record<string, GatewayHeaderValue>> = {
+  'Access-Control-Allow-Origin': { requestHeader: 'Origin' },
+  // x-amzn-ErrorType is API Gateway's own on these (e.g. ExpiredTokenException): readable too.
+  'Access-Control-Expose-Headers': { text: 'x-amzn-RequestId, x-amzn-ErrorType' },
+  Vary: { text: 'Origin' },
+};

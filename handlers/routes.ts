@@ -6,9 +6,10 @@ import type { Limits } from './settings';
 
 /**
  * Where in the bucket a grant applies: users' own folders, the zip area, the plans of multipart uploads
- * (lib/uploads/plans.ts), or the users' records (`users/`).
+ * (lib/uploads/plans.ts), the users' records (`users/`), or the records of copy and move jobs
+ * (`transfers/`, lib/transfers/jobs.ts).
  */
-export type S3Scope = 'user-files' | 'zips' | 'upload-plans' | 'user-records';
+export type S3Scope = 'user-files' | 'zips' | 'upload-plans' | 'user-records' | 'transfers';
 
 export type S3Action =
   | 's3:GetObject'
@@ -215,6 +216,39 @@ export const routes: readonly Route[] = [
     timeoutSeconds: 29,
   },
   {
+    method: 'POST',
+    path: '/files/copy',
+    handler: 'copy-files',
+    s3: [
+      // HeadObject (GetObject) checks a file and its destination; ListBucket a folder and whether its
+      // destination is empty; CopyObject reads its source (GetObject) and writes (PutObject). Copies above
+      // INLINE_MAX_BYTES, which alone need a multipart copy, are the worker's.
+      { scope: 'user-files', actions: ['s3:GetObject', 's3:ListBucket', 's3:PutObject'] },
+      // Records a background job (status, then the request that starts the worker).
+      { scope: 'transfers', actions: ['s3:PutObject'] },
+    ],
+    // Holds each copy's bytes in the caller's quota before S3 copies it.
+    usage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    timeoutSeconds: 29,
+  },
+  {
+    method: 'POST',
+    path: '/files/move',
+    handler: 'move-files',
+    s3: [
+      // As POST /files/copy, and DeleteObject(s) of each copied source. A move adds no bytes: no quota.
+      { scope: 'user-files', actions: ['s3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:DeleteObject'] },
+      { scope: 'transfers', actions: ['s3:PutObject'] },
+    ],
+    timeoutSeconds: 29,
+  },
+  {
+    method: 'GET',
+    path: '/transfers/{id}',
+    handler: 'get-transfer',
+    s3: [{ scope: 'transfers', actions: ['s3:GetObject'] }],
+  },
+  {
     method: 'GET',
     path: '/zips',
     handler: 'list-zips',
@@ -235,6 +269,9 @@ export const routes: readonly Route[] = [
  * done, which must outlast any run that may still retry it (handlers/lib/quotas/ledger.ts).
  */
 export const USAGE_RECORDER_TIMEOUT_SECONDS = 60;
+
+/** A transfer worker run; one that nears it records its progress and starts the next (lib/transfers). */
+export const TRANSFER_WORKER_TIMEOUT_SECONDS = 900;
 
 /** Lambda's longest run; the worker stops its upload 30 s before it to record the failure. */
 export const ZIP_WORKER_TIMEOUT_SECONDS = 900;
@@ -330,6 +367,31 @@ export const workers: readonly Worker[] = [
     s3: [{ scope: 'zips', actions: ['s3:GetObject', 's3:PutObject'] }],
     timeoutSeconds: 30,
     memoryMiB: 128,
+  },
+  {
+    handler: 'transfer-worker',
+    // Reads the job's request and status, writes its status, and the request again to start a next run.
+    s3: [{ scope: 'transfers', actions: ['s3:GetObject', 's3:PutObject'] }],
+    // The copies, in a session scoped to the job owner's folder (the routes' caller session): listing,
+    // HeadObject and CopyObject's read (GetObject), the writes (PutObject; above 5 GiB a multipart copy,
+    // aborted on failure) and a move's deletes.
+    callerS3: [
+      {
+        scope: 'user-files',
+        actions: [
+          's3:ListBucket',
+          's3:GetObject',
+          's3:PutObject',
+          's3:AbortMultipartUpload',
+          's3:DeleteObject',
+        ],
+      },
+    ],
+    // A copy holds each file's bytes in the owner's quota before S3 copies it.
+    usage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    timeoutSeconds: TRANSFER_WORKER_TIMEOUT_SECONDS,
+    memoryMiB: 256,
+    trigger: { prefix: 'transfers/', suffix: 'request.json' },
   },
   {
     handler: 'usage-recorder',

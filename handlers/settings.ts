@@ -229,6 +229,8 @@ export const USAGE_TABLE_NAME = {
     'abort-upload',
     'get-usage',
     'restore-files',
+    'copy-files',
+    'transfer-worker',
     'usage-recorder',
     'usage-reconciler',
   ],
@@ -242,7 +244,15 @@ export const QUOTA_BYTES = {
   default: GiB_10,
   min: 1,
   max: ANY_SIZE,
-  readBy: ['put-file', 'create-upload', 'complete-upload', 'get-usage', 'restore-files'],
+  readBy: [
+    'put-file',
+    'create-upload',
+    'complete-upload',
+    'get-usage',
+    'restore-files',
+    'copy-files',
+    'transfer-worker',
+  ],
 } as const satisfies IntegerSetting;
 
 /**
@@ -279,7 +289,10 @@ export const CALLER_ROLE_ARN = {
     'list-deleted-files',
     'list-file-versions',
     'restore-files',
+    'copy-files',
+    'move-files',
     'zip-worker',
+    'transfer-worker',
   ],
 } as const satisfies TextSetting;
 

@@ -22,26 +22,18 @@ const EXPOSED_HEADERS = 'x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * Serves a Cognito stand-in to browsers: CORS for the allowed origins (a preflight, and the headers the
- * clients read on every answer), the body read whole, and one log line per call naming the operation.
+ * Serves a Cognito stand-in to browsers as Cognito serves its APIs: CORS for every origin (`*`: Cognito
+ * has no origin setting, and a user pool client is public), a preflight that allows the headers asked for
+ * (or those the SDKs send), the body read whole, and one log line per call naming the operation.
  */
-export function cognitoEndpoint(
-  service: string,
-  handle: JsonServiceHandler,
-  allowedOrigins: readonly string[],
-  log: (line: string) => void,
-) {
+export function cognitoEndpoint(service: string, handle: JsonServiceHandler, log: (line: string) => void) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const origin = req.headers.origin;
-    if (origin !== undefined && allowedOrigins.includes(origin)) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
-      res.setHeader('Vary', 'Origin');
-    }
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
         'Access-Control-Allow-Methods': 'POST, OPTIONS',
-        'Access-Control-Allow-Headers': REQUEST_HEADERS,
+        'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? REQUEST_HEADERS,
         'Access-Control-Max-Age': '600',
       });
       res.end();

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { amplifyConfig } from './amplify-config';
 import { DATA_ENTRIES } from './data-dir';
 import { writeJsonFile } from './json-file';
 
@@ -33,12 +34,19 @@ export interface AdminFile {
 
 export interface ConfigPaths {
   readonly config: string;
+  /** The same config as the object `Amplify.configure` takes (amplify-config.ts). */
+  readonly amplifyConfig: string;
   readonly admin: string;
 }
 
 export function writeConfigFiles(dataDir: string, config: FrontendConfig, admin: AdminFile): ConfigPaths {
-  const paths = { config: join(dataDir, DATA_ENTRIES.config), admin: join(dataDir, DATA_ENTRIES.admin) };
+  const paths = {
+    config: join(dataDir, DATA_ENTRIES.config),
+    amplifyConfig: join(dataDir, DATA_ENTRIES.amplifyConfig),
+    admin: join(dataDir, DATA_ENTRIES.admin),
+  };
   writeJsonFile(paths.config, config);
+  writeJsonFile(paths.amplifyConfig, amplifyConfig(config));
   writeJsonFile(paths.admin, admin);
   return paths;
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 export const DATA_ENTRIES = {
   account: 'account.json',
   config: 'config.json',
+  amplifyConfig: 'amplify-config.json',
   admin: 'admin.json',
   lambdaLog: 'lambda.log',
   s3: 's3',

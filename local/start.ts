@@ -1,7 +1,8 @@
 // npm start: the whole system on this machine (see README, "Local mode").
 // Settings: LOCKBOX_PORT (default 4280; 0 = any free port; S3 listens on the next port, or any free one),
 // LOCKBOX_DATA (default .lockbox/), LOCKBOX_CREDENTIALS_SECONDS (the identity credentials' lifetime,
-// default 3600). `npm start -- --reset` starts from an empty data folder.
+// default 3600), LOCKBOX_ORIGINS (browser origins allowed besides the local system and the common dev
+// servers, comma-separated). `npm start -- --reset` starts from an empty data folder.
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
@@ -9,12 +10,15 @@ import { format } from 'node:util';
 import { DATA_ENTRIES, resetDataDir } from './data-dir';
 import { demoUserPath } from './demo-user';
 import { READY_LINE } from './launch';
+import { parseOrigins } from './origins';
 import { startLocalSystem } from './system';
 
 const USAGE = `Usage: npm start [-- --reset]
 
 Runs lockbox on this machine: the API (signed like API Gateway), Cognito stand-ins, an embedded S3 and
-the example app. Settings: LOCKBOX_PORT (default 4280, 0 = any free port), LOCKBOX_DATA (default .lockbox).
+the example app. Settings: LOCKBOX_PORT (default 4280, 0 = any free port), LOCKBOX_DATA (default .lockbox),
+LOCKBOX_ORIGINS (more browser origins, comma-separated; localhost and 127.0.0.1 on 5173, 4173 and 3000
+are allowed already).
   --reset   delete the data folder's users, sessions and files first
   --help    this text`;
 
@@ -35,6 +39,14 @@ function credentialsSeconds(value: string | undefined): number | undefined {
     throw new UsageError(`LOCKBOX_CREDENTIALS_SECONDS must be 1..43200, not "${value}".`);
   }
   return seconds;
+}
+
+function origins(value: string | undefined): string[] {
+  try {
+    return parseOrigins(value);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 class UsageError extends Error {}
@@ -66,6 +78,7 @@ async function main(): Promise<void> {
     s3Port: mainPort === 0 ? 0 : mainPort + 1,
     dataDir,
     credentialsSeconds: credentialsSeconds(process.env.LOCKBOX_CREDENTIALS_SECONDS),
+    origins: origins(process.env.LOCKBOX_ORIGINS),
     log: out,
   });
   const shown = (path: string) => relative(process.cwd(), path) || '.';
@@ -77,6 +90,7 @@ async function main(): Promise<void> {
   out(`  Identity pool      ${system.config.identity_pool_endpoint}`);
   out(`  S3                 ${system.s3Endpoint}  (bucket ${system.config.bucket_name})`);
   out(`  Frontend config    ${shown(system.paths.config)}`);
+  out(`  Amplify config     ${shown(system.paths.amplifyConfig)}`);
   out(`  Admin credentials  ${shown(system.paths.admin)}`);
   out(
     `  Data               ${shown(dataDir)}  (handler logs: ${shown(join(dataDir, DATA_ENTRIES.lambdaLog))})`,

@@ -20,6 +20,7 @@ import { type LambdaHandler, loadHandler } from './lambda/handlers';
 import { matchesFilter, objectCreatedEvent, objectRemovedEvent } from './lambda/s3-notification';
 import { localLifecycleRules } from './lifecycle-rules';
 import { refuseForeignHost } from './loopback-host';
+import { localOrigins } from './origins';
 import { type LifecycleReport, startLocalS3 } from './s3';
 import { createLocalSts } from './sts/sts';
 import { createUserPool } from './user-pool/user-pool';
@@ -37,6 +38,8 @@ export interface LocalSystemOptions {
   readonly region?: string;
   /** The identity pool's credentials lifetime. @default 3600 */
   readonly credentialsSeconds?: number;
+  /** Browser origins allowed besides the defaults (local/origins.ts); LOCKBOX_ORIGINS. @default none */
+  readonly origins?: readonly string[];
   /** One line per request and per background event. */
   readonly log: (line: string) => void;
 }
@@ -91,7 +94,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   });
   const port = await listen(server, host, options.port);
   const baseUrl = `http://${host}:${port}`;
-  const allowedOrigins = [baseUrl, `http://localhost:${port}`, 'http://localhost:5173'];
+  const allowedOrigins = localOrigins(baseUrl, port, options.origins);
 
   // The caller role: AssumeRole'd per caller with a folder-scoped session policy (by the zip worker per job,
   // with the job's policy), which the local S3 enforces (in AWS each route and the zip worker have their
@@ -199,11 +202,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     log,
     concurrency: new ConcurrencyLimit(CONCURRENCY, MAX_WAIT_MS),
   });
-  const userPoolEndpoint = cognitoEndpoint('cognito-idp', userPool.handle, allowedOrigins, log);
+  const userPoolEndpoint = cognitoEndpoint('cognito-idp', userPool.handle, log);
   const identityPoolEndpoint = cognitoEndpoint(
     'cognito-identity',
     async (req, body, res) => identityPool.handle(req, body, res),
-    allowedOrigins,
     log,
   );
   const jwksPath = `/${account.userPoolId}/.well-known/jwks.json`;

@@ -21,8 +21,8 @@ export interface PrivateBucketProps {
   readonly allowedOrigins: readonly string[];
   /**
    * The key prefix each grant scope covers, e.g. `{ 'user-files': 'eu-west-1:', zips: 'zip/',
-   * 'upload-plans': 'uploads/', 'user-records': 'users/' }`. Upload plans expire a day after the uploads
-   * they describe are aborted.
+   * 'upload-plans': 'uploads/', 'user-records': 'users/', transfers: 'transfers/' }`. Upload plans expire
+   * a day after the uploads they describe are aborted; transfer records a day after they are written.
    */
   readonly scopePrefixes: Readonly<Record<S3Scope, string>>;
   /** Key prefix whose objects expire after zipExpirationDays. @default 'zip/' */
@@ -134,6 +134,14 @@ export class PrivateBucket extends Construct {
           status: 'Enabled',
           filter: [{ prefix: props.scopePrefixes['upload-plans'] }],
           expiration: [{ days: abortIncompleteUploadDays + 1 }],
+          noncurrentVersionExpiration: serviceVersions,
+        },
+        {
+          // A copy or move job's records: its status is polled while it runs, then is of no use.
+          id: 'expire-transfers',
+          status: 'Enabled',
+          filter: [{ prefix: props.scopePrefixes.transfers }],
+          expiration: [{ days: 1 }],
           noncurrentVersionExpiration: serviceVersions,
         },
         {

@@ -16,7 +16,7 @@ import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Fn, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { GATEWAY_ERRORS, gatewayErrorBody, gatewayResponseHeaders } from '../handlers/gateway-errors';
+import { GATEWAY_ERRORS, GATEWAY_RESPONSE_HEADERS, gatewayErrorBody } from '../handlers/gateway-errors';
 import {
   PREFLIGHT_ALLOWED_HEADERS,
   PREFLIGHT_MAX_AGE_SECONDS,
@@ -88,8 +88,7 @@ export class RestApi extends Construct {
 
   constructor(scope: Construct, id: string, props: RestApiProps) {
     super(scope, id);
-    const [primaryOrigin] = props.allowedOrigins;
-    if (primaryOrigin === undefined) throw new Error('RestApi needs at least one allowed origin');
+    if (props.allowedOrigins.length === 0) throw new Error('RestApi needs at least one allowed origin');
     this.stageName = props.stageName ?? 'v1';
     this.routes = props.routes.map(({ route }) => route);
     this.api = new ApiGatewayRestApi(this, 'api', {
@@ -104,7 +103,7 @@ export class RestApi extends Construct {
     for (const [path, methods] of groupByPath(this.routes)) {
       this.addPreflight(path, methods, props.allowedOrigins);
     }
-    this.addGatewayResponses(primaryOrigin);
+    this.addGatewayResponses();
     this.addResourcePolicy(props.invoker);
 
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
@@ -351,15 +350,15 @@ export class RestApi extends Construct {
   }
 
   /**
-   * API Gateway's own errors (bad signature, throttling, …) in the contract's error shape (see
-   * handlers/gateway-errors.ts), with CORS headers for the first allowed origin so that the browser lets
-   * the app read them. The handlers echo each allowed origin.
+   * API Gateway's own errors (bad signature, throttling, …) in the contract's error shape, with CORS
+   * headers that copy the request's Origin so that the browser lets the app read them on every allowed
+   * origin (handlers/gateway-errors.ts says why that is safe). The handlers echo allowed origins only.
    */
-  private addGatewayResponses(primaryOrigin: string): void {
+  private addGatewayResponses(): void {
     const responseParameters = Object.fromEntries(
-      Object.entries(gatewayResponseHeaders(primaryOrigin)).map(([name, value]) => [
+      Object.entries(GATEWAY_RESPONSE_HEADERS).map(([name, value]) => [
         `gatewayresponse.header.${name}`,
-        `'${value}'`,
+        'text' in value ? `'${value.text}'` : `method.request.header.${value.requestHeader}`,
       ]),
     );
     for (const error of GATEWAY_ERRORS) {

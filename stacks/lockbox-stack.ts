@@ -91,12 +91,13 @@ export class LockboxStack extends TerraformStack {
       allowedOrigins: config.allowedOrigins,
       // Users' folders are `<identity id>/` and identity ids start with `<region>:`; zips live under zip/,
       // multipart upload plans under uploads/ (uploadPlanFolder, handlers/lib/files/keys.ts), the records of
-      // which folder is whose under users/.
+      // which folder is whose under users/, copy and move jobs under transfers/ (transfersFolder).
       scopePrefixes: {
         'user-files': `${config.region}:`,
         zips: 'zip/',
         'upload-plans': 'uploads/',
         'user-records': USER_RECORDS_PREFIX,
+        transfers: 'transfers/',
       },
       noncurrentVersionDays: undoRetentionDays(config),
       preventDestroy,
@@ -260,9 +261,18 @@ export class LockboxStack extends TerraformStack {
       pattern: '{ $.message.outcome = "failed" }',
       metricName: 'ZipJobsFailed',
       logGroups: workers
-        .filter((worker) => worker.fileEvents !== true && worker.schedule === undefined)
+        .filter((worker) => worker.handler.startsWith('zip-'))
         .map(({ handler }) => ({ id: handler, name: workerFunction(handler).logGroup.name })),
       description: 'A zip job ended failed (worker or zip-failed log line with outcome "failed")',
+    });
+    // The transfer worker logs a job the caller's own request made impossible as "refused", not "failed".
+    alarms.watchLogs('transfer-jobs-failed', {
+      pattern: '{ $.message.outcome = "failed" }',
+      metricName: 'TransferJobsFailed',
+      logGroups: workers
+        .filter((worker) => worker.handler === 'transfer-worker')
+        .map(({ handler }) => ({ id: handler, name: workerFunction(handler).logGroup.name })),
+      description: 'A copy or move job ended failed (transfer worker log line with outcome "failed")',
     });
     for (const worker of workers) {
       if (worker.schedule === undefined) continue;

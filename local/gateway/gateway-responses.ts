@@ -1,5 +1,8 @@
-import { GATEWAY_ERRORS, gatewayErrorBody, gatewayResponseHeaders } from '../../handlers/gateway-errors';
+import { GATEWAY_ERRORS, GATEWAY_RESPONSE_HEADERS, gatewayErrorBody } from '../../handlers/gateway-errors';
 import type { Refusal } from './refusals';
+
+/** One of the request's headers by name, whatever its case; undefined when absent. */
+export type RequestHeaders = (name: string) => string | undefined;
 
 /** An HTTP answer: status, [name, value] header pairs, body. */
 export interface Reply {
@@ -11,10 +14,11 @@ export interface Reply {
 /**
  * A refusal as the stack's gateway responses shape it: the type's own response, or else DEFAULT_4XX /
  * DEFAULT_5XX by status class; its status when it sets one; its template (the contract's error body) with
- * API Gateway's message and the request id filled in; its headers (CORS for the first allowed origin);
- * and API Gateway's `x-amzn-ErrorType`.
+ * API Gateway's message and the request id filled in; its headers (CORS that copies the request's Origin;
+ * none when it has none, as API Gateway omits a header mapped from an absent one); and API Gateway's
+ * `x-amzn-ErrorType`.
  */
-export function gatewayReply(refusal: Refusal, requestId: string, primaryOrigin: string): Reply {
+export function gatewayReply(refusal: Refusal, requestId: string, request: RequestHeaders): Reply {
   const fallback = refusal.status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX';
   const response =
     GATEWAY_ERRORS.find((error) => error.responseType === refusal.responseType) ??
@@ -26,7 +30,10 @@ export function gatewayReply(refusal: Refusal, requestId: string, primaryOrigin:
   return {
     status: response.statusCode === undefined ? refusal.status : Number(response.statusCode),
     headers: [
-      ...Object.entries(gatewayResponseHeaders(primaryOrigin)),
+      ...Object.entries(GATEWAY_RESPONSE_HEADERS).flatMap(([name, value]): [string, string][] => {
+        const text = 'text' in value ? value.text : request(value.requestHeader);
+        return text === undefined ? [] : [[name, text]];
+      }),
       ['Content-Type', 'application/json'],
       ['x-amzn-ErrorType', refusal.errorType],
     ],

@@ -73,14 +73,14 @@ interface Outcome {
 export function createGateway(options: GatewayOptions): Gateway {
   const { stage, routes, registry, log } = options;
   const now = options.now ?? Date.now;
-  const { primary } = checkedOrigins(options.allowedOrigins);
+  checkedOrigins(options.allowedOrigins);
   const stagePrefix = `/${stage}/`;
 
   async function respond(req: IncomingMessage, requestId: string): Promise<Outcome | undefined> {
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
     const refuse = (refusal: Refusal, route = '-'): Outcome => ({
-      reply: gatewayReply(refusal, requestId, primary),
+      reply: gatewayReply(refusal, requestId, (name) => header(req, name)),
       route,
     });
     if (!url.startsWith(stagePrefix)) return { reply: FORBIDDEN, route: '-' };
@@ -158,7 +158,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       } catch (error) {
         // A fault of the stand-in itself (e.g. resolveHandler): API Gateway's own 500, never its text.
         log(`${req.method} - gateway fault: ${describe(error)}`);
-        outcome = { reply: gatewayReply(GATEWAY_FAULT, requestId, primary), route: '-', close: true };
+        outcome = {
+          reply: gatewayReply(GATEWAY_FAULT, requestId, (name) => header(req, name)),
+          route: '-',
+          close: true,
+        };
       }
       if (outcome === undefined) return;
       const { reply, route, close } = outcome;
@@ -196,7 +200,7 @@ function splitOnce(value: string, separator: string): [string, string] {
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
+  const value = req.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[value.length - 1] : value;
 }
 

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { amplifyConfig } from '../../local/amplify-config';
 import type { TargetSpec } from './target';
 import { openTarget, type Target } from './target';
 import { type ReconcileReport, reconcileUsers } from './usage';
@@ -37,7 +38,8 @@ Commands:
   users reset-password EMAIL              the password stops working; Cognito mails a reset code
   usage reconcile (EMAIL | --all) [--fix] recompute usage from S3's versions, print each drift; --fix
                                           writes S3's truth (exit 1 while a drift is left)
-  config                                  print the frontend config (JSON)`;
+  config [--format amplify]               print the frontend config (JSON), or the object
+                                          Amplify.configure takes (aws-amplify v6)`;
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -51,6 +53,8 @@ interface Parsed {
   readonly target: TargetSpec;
   readonly words: string[];
   readonly flags: Set<string>;
+  /** `--format`'s value, for `config`. */
+  readonly format?: string;
 }
 
 const FLAGS = new Set(['--print-password', '--json', '--purge', '--yes', '--all', '--fix']);
@@ -61,6 +65,7 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
   let local = false;
   let stack: string | undefined;
   let outputsFile: string | undefined;
+  let format: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const value = () => {
@@ -71,6 +76,7 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
     if (arg === '--local') local = true;
     else if (arg === '--stack') stack = value();
     else if (arg === '--outputs') outputsFile = value();
+    else if (arg === '--format') format = value();
     else if (FLAGS.has(arg)) flags.add(arg);
     else if (arg.startsWith('--')) throw new UsageError(`Unknown option: ${arg}`);
     else words.push(arg);
@@ -80,7 +86,7 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
   const target: TargetSpec = local
     ? { kind: 'local', dataDir: resolve(env.LOCKBOX_DATA || '.lockbox') }
     : { kind: 'stack', stack: stack as string, ...(outputsFile === undefined ? {} : { outputsFile }) };
-  return { target, words, flags };
+  return { target, words, flags, ...(format === undefined ? {} : { format }) };
 }
 
 /** Runs one command; resolves with the process's exit code (0 done, 1 failed, 2 usage). */
@@ -111,7 +117,7 @@ export async function runAdmin(argv: readonly string[], io: CliIo): Promise<numb
 type Command = (target: Target, io: CliIo) => Promise<void>;
 
 /** Checks the words and flags before the target is opened, so a typo costs no AWS call. */
-function command({ words, flags }: Parsed): Command {
+function command({ words, flags, format }: Parsed): Command {
   const [group, name, email, ...extra] = words;
   const allow = (...allowed: string[]) => {
     for (const flag of flags)
@@ -121,9 +127,12 @@ function command({ words, flags }: Parsed): Command {
     if (email === undefined || extra.length > 0) throw new UsageError(`users ${name} takes one EMAIL.`);
     return checkEmail(email);
   };
+  if (format !== undefined && (group !== 'config' || format !== 'amplify'))
+    throw new UsageError(`--format ${format}: only "config --format amplify" exists.`);
   if (group === 'config' && words.length === 1) {
     allow();
-    return async (target, io) => io.out(JSON.stringify(target.config, null, 2));
+    const shown = (config: Target['config']) => (format === 'amplify' ? amplifyConfig(config) : config);
+    return async (target, io) => io.out(JSON.stringify(shown(target.config), null, 2));
   }
   if (group === 'usage' && name === 'reconcile') {
     allow('--all', '--fix');

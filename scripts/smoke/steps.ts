@@ -203,6 +203,29 @@ export async function runSmoke(target: Target, report: (result: StepResult) => v
       },
     },
     {
+      name: 'POST /files/copy and POST /files/move (rename)',
+      run: async () => {
+        const copy = `${folder}copy.txt`;
+        const copied = await expectStatus(
+          await call('POST', '/files/copy', { body: JSON.stringify({ from: small, to: copy }) }),
+          200,
+          'POST /files/copy',
+        );
+        const moved = await expectStatus(
+          await call('POST', '/files/move', {
+            body: JSON.stringify({ from: copy, to: `${folder}renamed.txt` }),
+          }),
+          200,
+          'POST /files/move',
+        );
+        if (copied.filesDone !== 1 || moved.filesDone !== 1)
+          throw new Error(`copy then move: ${JSON.stringify([copied, moved])}`);
+        // The folder keeps the files the later steps count.
+        const removed = await call('DELETE', '/file', { query: { key: `${folder}renamed.txt` } });
+        await expectStatus(removed, 204, 'DELETE /file');
+      },
+    },
+    {
       name: 'DELETE /file',
       run: async () => {
         await expectStatus(await call('DELETE', '/file', { query: { key: small } }), 204, 'DELETE /file');

@@ -261,6 +261,39 @@ describe('client/ against the local system: sign-in, every route, typed errors',
     });
   });
 
+  describe('copy and move (rename), through the gateway and, for a large folder, the transfer worker', () => {
+    it('renames a file, copies a folder, refuses to overwrite unless asked', async () => {
+      await client.putFile('moves/a.txt', 'a', 'text/plain');
+      await client.putFile(`moves/dir/${ODD_KEY}`, 'odd');
+      const renamed = await client.move('moves/a.txt', 'moves/b.txt');
+      expect(renamed).to.include({ status: 'done', filesDone: 1, bytesDone: 1 });
+      expect((await client.getFile('moves/b.txt')).contentType).to.equal('text/plain');
+      expect(isLockboxError(await failure(client.getFile('moves/a.txt')), 'NotFound')).to.equal(true);
+
+      expect(await client.copy('moves/dir/', 'moves/copy/')).to.include({ status: 'done', filesDone: 1 });
+      expect((await client.listFiles({ prefix: 'moves/copy/' })).files.map((f) => f.key)).to.deep.equal([
+        `moves/copy/${ODD_KEY}`,
+      ]);
+      const conflict = await failure(client.copy('moves/b.txt', `moves/copy/${ODD_KEY}`));
+      expect(conflict).to.include({ code: 'Conflict', status: 409 });
+      await client.copy('moves/b.txt', `moves/copy/${ODD_KEY}`, { overwrite: true });
+      expect(await (await fetch((await client.getFile(`moves/copy/${ODD_KEY}`)).url)).text()).to.equal('a');
+    });
+
+    it('moves a folder of 101 files as a background job, polled until done', async () => {
+      const names = Array.from({ length: 101 }, (_, i) => `big/${String(i).padStart(3, '0')}.txt`);
+      for (const name of names) await client.putFile(name, name);
+      const seen: string[] = [];
+      const job = await client.move('big/', 'moved/big/', { onProgress: (p) => seen.push(p.status) });
+      expect(job).to.include({ status: 'done', filesDone: 101, filesFailed: 0 });
+      expect('id' in job && (await client.getTransfer(job.id)).status).to.equal('done');
+      expect(seen[0]).to.equal('pending');
+      expect((await client.listFiles({ prefix: 'big/' })).files).to.deep.equal([]);
+      const moved = await client.listFiles({ prefix: 'moved/big/', limit: 1000 });
+      expect(moved.files.map((f) => f.key)).to.deep.equal(names.map((name) => `moved/${name}`));
+    });
+  });
+
   describe('errors, one typed class', () => {
     it('InvalidKey (400), NotFound (404), PayloadTooLarge (413), with status and request id', async () => {
       const invalid = await failure(client.getFile('../escape.txt'));

@@ -51,9 +51,9 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { expect } from 'chai';
 import { CREDENTIALS, ORIGIN, startS3Server } from '../../devtools/local-s3';
+import { copySource } from '../../handlers/lib/files/copy';
 import type { ObjectKey } from '../../handlers/lib/files/keys';
 import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
-import { versionCopySource } from '../../handlers/lib/versions/copy-source';
 import { type ConformanceServer, startFauxqs } from './fauxqs';
 
 /** An SDK call's result, or "<status> <S3 error name>" when S3 refuses it. */
@@ -389,7 +389,7 @@ describe('S3 conformance: local/s3 and fauxqs answer our S3 calls alike', () => 
           new CopyObjectCommand({
             Bucket,
             Key,
-            CopySource: versionCopySource(Bucket, Key as ObjectKey, first.VersionId ?? ''),
+            CopySource: copySource(Bucket, Key as ObjectKey, first.VersionId ?? ''),
           }),
         ),
       );

@@ -137,40 +137,46 @@ describe('alarms', () => {
     expect(alarm('lockbox-dev-zip-failed-duration').threshold).to.equal(24_000);
   });
 
-  it('counts the log lines of zip jobs that end failed, from every worker, and alarms on one', () => {
-    const filters = stack
-      .resources('aws_cloudwatch_log_metric_filter')
-      .map(([, filter]) => filter)
-      .filter((filter) => filter.metric_transformation.name === 'ZipJobsFailed');
-    const groups = filters.map((filter) => stack.deref(filter.log_group_name)[1].name);
-    expect(groups).to.have.members([
-      '/aws/lambda/lockbox-dev-zip-worker',
-      '/aws/lambda/lockbox-dev-zip-failed',
-    ]);
-    for (const filter of filters) {
-      // The field and value of the JSON line handlers/lib/zip/jobs/run.ts and handlers/zip-failed.ts log.
-      expect(filter.pattern).to.equal('{ $.message.outcome = "failed" }');
-      expect(filter.metric_transformation).to.deep.equal({
-        name: 'ZipJobsFailed',
+  const jobAlarms: [string, string, string[]][] = [
+    ['zip-jobs-failed', 'ZipJobsFailed', ['zip-worker', 'zip-failed']],
+    // A transfer the caller's own request made impossible is logged "refused" (lib/transfers/job-run.ts).
+    ['transfer-jobs-failed', 'TransferJobsFailed', ['transfer-worker']],
+  ];
+  for (const [id, metric, handlers] of jobAlarms) {
+    it(`counts the log lines of ${id.replace('-failed', '')} that end failed, from their workers, and alarms on one`, () => {
+      const filters = stack
+        .resources('aws_cloudwatch_log_metric_filter')
+        .map(([, filter]) => filter)
+        .filter((filter) => filter.metric_transformation.name === metric);
+      const groups = filters.map((filter) => stack.deref(filter.log_group_name)[1].name);
+      expect(groups).to.have.members(handlers.map((handler) => `/aws/lambda/lockbox-dev-${handler}`));
+      for (const filter of filters) {
+        // The field and value of the JSON line the workers log (zip/jobs/run.ts, zip-failed.ts, transfers/job-run.ts), nested as message.
+        expect(filter.pattern).to.equal('{ $.message.outcome = "failed" }');
+        expect(filter.metric_transformation).to.deep.equal({
+          name: metric,
+          namespace: 'lockbox-dev',
+          value: '1',
+        });
+      }
+      expect(alarm(`lockbox-dev-${id}`)).to.deep.include({
         namespace: 'lockbox-dev',
-        value: '1',
+        metric_name: metric,
+        statistic: 'Sum',
+        comparison_operator: 'GreaterThanOrEqualToThreshold',
+        threshold: 1,
       });
-    }
-    expect(alarm('lockbox-dev-zip-jobs-failed')).to.deep.include({
-      namespace: 'lockbox-dev',
-      metric_name: 'ZipJobsFailed',
-      statistic: 'Sum',
-      comparison_operator: 'GreaterThanOrEqualToThreshold',
-      threshold: 1,
     });
-  });
+  }
 
   it('has exactly these alarms: 5xx, errors and throttles per function, duration per worker, failed jobs, failure queues', () => {
     const functions = routes.length + workers.length;
     const failureQueues = workers.filter((worker) => worker.failureQueue === true).length;
     expect(failureQueues).to.equal(1);
-    // The API's 5xx; per function errors and throttles; per worker its duration; failed zip jobs; the
-    // failure queues; the daily usage check's drift.
-    expect(alarms()).to.have.length(1 + 2 * functions + workers.length + 1 + failureQueues + 1);
+    // The API's 5xx; per function errors and throttles; per worker its duration; failed zip and transfer
+    // jobs; the failure queues; the daily usage check's drift.
+    expect(alarms()).to.have.length(
+      1 + 2 * functions + workers.length + jobAlarms.length + failureQueues + 1,
+    );
   });
 });

@@ -212,7 +212,7 @@ describe('RestApi', () => {
     expect(sources).to.include(`${executionArn}/v1/GET/zips/*`);
   });
 
-  it('puts CORS headers for the configured origin on API Gateway 4XX and 5XX responses', () => {
+  it("puts CORS headers that copy the request's Origin on API Gateway 4XX and 5XX responses", () => {
     const responses = new Map(
       stack.resources('aws_api_gateway_gateway_response').map(([, r]) => [r.response_type, r]),
     );
@@ -220,7 +220,7 @@ describe('RestApi', () => {
       const params = responses.get(type)?.response_parameters;
       expect(params, type).to.not.equal(undefined);
       expect(params['gatewayresponse.header.Access-Control-Allow-Origin']).to.equal(
-        `'${dev.allowedOrigins[0]}'`,
+        'method.request.header.Origin',
       );
       expect(params['gatewayresponse.header.Vary']).to.equal("'Origin'");
       expect(
@@ -284,11 +284,11 @@ describe('RestApi', () => {
       );
     });
 
-    it('puts CORS headers for the configured origin on every one', () => {
+    it("puts CORS headers that copy the request's Origin on every one (readable by every allowed origin)", () => {
       for (const [type, response] of responses()) {
         expect(response.response_parameters, type).to.deep.equal({
-          'gatewayresponse.header.Access-Control-Allow-Origin': `'${dev.allowedOrigins[0]}'`,
-          'gatewayresponse.header.Access-Control-Expose-Headers': "'x-amzn-RequestId'",
+          'gatewayresponse.header.Access-Control-Allow-Origin': 'method.request.header.Origin',
+          'gatewayresponse.header.Access-Control-Expose-Headers': "'x-amzn-RequestId, x-amzn-ErrorType'",
           'gatewayresponse.header.Vary': "'Origin'",
         });
       }

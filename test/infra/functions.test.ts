@@ -23,6 +23,7 @@ const SCOPE_PREFIX = {
   zips: 'zip/',
   'upload-plans': 'uploads/',
   'user-records': 'users/',
+  transfers: 'transfers/',
 } as const;
 
 for (const [tableName, table, synthesize] of [
@@ -203,6 +204,14 @@ describe('function settings', () => {
         ...(handler === 'zip-worker' ? { ZIP_QUEUE_TIMEOUT_SECONDS: '3600' } : {}),
         // The zip worker's caller role: its archive work runs in a session scoped to the job's owner.
         ...(handler === 'zip-worker' ? { CALLER_ROLE_ARN: fn.environment.variables.CALLER_ROLE_ARN } : {}),
+        // The transfer worker copies in the owner's caller session and holds each copy in their quota.
+        ...(handler === 'transfer-worker'
+          ? {
+              CALLER_ROLE_ARN: fn.environment.variables.CALLER_ROLE_ARN,
+              USAGE_TABLE_NAME: stack.ref('aws_dynamodb_table', 'name'),
+              QUOTA_BYTES: '10737418240',
+            }
+          : {}),
       });
     }
   });

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { BUCKET, type S3Server, startS3Server } from '../../devtools/local-s3';
+import { copyFiles } from '../../handlers/copy-files';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
 import { getFile } from '../../handlers/get-file';
@@ -11,6 +12,7 @@ import type { Handler } from '../../handlers/lib/http/handler';
 import { listDeletedFiles } from '../../handlers/list-deleted-files';
 import { listFileVersions } from '../../handlers/list-file-versions';
 import { listFiles } from '../../handlers/list-files';
+import { moveFiles } from '../../handlers/move-files';
 import { putFile } from '../../handlers/put-file';
 import { restoreFiles } from '../../handlers/restore-files';
 import { contractChecked } from '../support/contract-handler';
@@ -36,6 +38,8 @@ describe('bad input and S3 faults on the file routes', () => {
       'POST /files/delete': () => deleteFiles(deps()),
       'GET /files': () => listFiles(deps()),
       'GET /usage': () => getUsage(deps()),
+      'POST /files/copy': () => copyFiles(deps()),
+      'POST /files/move': () => moveFiles(deps()),
     });
   });
   after(() => s3.stop());
@@ -64,6 +68,8 @@ describe('bad input and S3 faults on the file routes', () => {
     expect(body.error.code, label).to.be.a('string');
     expect(body.error.message, label).to.be.a('string');
     expect(res.headers?.['Access-Control-Allow-Origin'], label).to.equal(ORIGIN);
+    // Where Amplify and the AWS SDKs read an error's type.
+    expect(res.headers?.['x-amzn-ErrorType'], label).to.equal(body.error.code);
     return { status: res.statusCode, code: body.error.code };
   }
 
@@ -115,6 +121,42 @@ describe('bad input and S3 faults on the file routes', () => {
     await expectClientError('GET /files', { query: { limit: 'ten' } });
     await expectClientError('GET /files', { query: { verbose: '1' } });
     expect(await expectClientError('GET /usage', { query: { identityId: user } })).to.deep.equal(badRequest);
+  });
+
+  it('answers malformed copies and moves with 400 before any S3 call', async () => {
+    const spy = sinon.spy(s3.client, 'send');
+    const badRequest = { status: 400, code: 'BadRequest' };
+    const invalidKey = { status: 400, code: 'InvalidKey' };
+    const cases: [object, typeof badRequest][] = [
+      [{}, badRequest],
+      [{ from: 'a.txt' }, badRequest],
+      [{ to: 'b.txt' }, badRequest],
+      [{ from: 1, to: 'b.txt' }, badRequest],
+      [{ from: 'a.txt', to: ['b.txt'] }, badRequest],
+      [{ from: 'a.txt', to: 'b.txt', overwrite: 'yes' }, badRequest],
+      [{ from: 'a.txt', to: 'b.txt', force: true }, badRequest],
+      [{ from: 'a.txt', to: 'a.txt' }, badRequest],
+      [{ from: 'dir/', to: 'dir/' }, badRequest],
+      [{ from: 'dir/', to: 'dir/sub/' }, badRequest],
+      [{ from: '', to: 'dir/' }, invalidKey],
+      [{ from: 'dir/', to: 'file.txt' }, invalidKey],
+      [{ from: 'a.txt', to: 'dir/' }, invalidKey],
+      [{ from: 'a.txt', to: '' }, invalidKey],
+      [{ from: '../a.txt', to: 'b.txt' }, invalidKey],
+      [{ from: 'a.txt', to: '/b.txt' }, invalidKey],
+      [{ from: 'a.txt', to: `${'x/'.repeat(600)}b.txt` }, invalidKey],
+    ];
+    for (const route of ['POST /files/copy', 'POST /files/move']) {
+      for (const [body, expected] of cases)
+        expect(
+          await expectClientError(route, { body }),
+          `${route} ${JSON.stringify(body).slice(0, 60)}`,
+        ).to.deep.equal(expected);
+      for (const body of ['', '{', '[]', 'null'])
+        expect(await expectClientError(route, { body })).to.deep.equal(badRequest);
+      await expectClientError(route, { query: { overwrite: 'true' }, body: { from: 'a.txt', to: 'b.txt' } });
+    }
+    expect(spy.callCount).to.equal(0);
   });
 
   it('answers bad keys with 400 InvalidKey on every route', async () => {
@@ -195,6 +237,7 @@ describe('bad input and S3 faults on the file routes', () => {
             error: { code: 'Internal', message: 'Internal error. Request id: test-request-id' },
           });
           expect(res.headers?.['Access-Control-Allow-Origin'], route).to.equal(ORIGIN);
+          expect(res.headers?.['x-amzn-ErrorType'], route).to.equal('Internal');
         }
         expect(logs).to.have.length(requests.length);
         for (const line of logs) expectNoLeak('log', line);

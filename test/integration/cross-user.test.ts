@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { BUCKET, type S3Server, startS3Server } from '../../devtools/local-s3';
+import { copyFiles } from '../../handlers/copy-files';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
 import { getFile } from '../../handlers/get-file';
@@ -7,6 +8,7 @@ import { getUsage } from '../../handlers/get-usage';
 import { listDeletedFiles } from '../../handlers/list-deleted-files';
 import { listFileVersions } from '../../handlers/list-file-versions';
 import { listFiles } from '../../handlers/list-files';
+import { moveFiles } from '../../handlers/move-files';
 import { putFile } from '../../handlers/put-file';
 import { restoreFiles } from '../../handlers/restore-files';
 import { MAX_PUT_FILE_BYTES } from '../../handlers/settings';
@@ -233,5 +235,63 @@ describe("cross-user undo: B cannot list, see the versions of, or restore A's fi
     expect(again.body.items).to.have.length(2);
     const deleted = await callRoute('GET /files/deleted', listDeletedFiles(testDeps(s3)), alice);
     expect(deleted.body.items).to.have.length(1);
+  });
+});
+
+// local/s3: B's copies and moves, whatever keys they name, neither read nor change A's files.
+describe("cross-user transfers: B cannot copy, move or overwrite A's files", () => {
+  let s3: S3Server;
+  const alice = identityId();
+  const bob = identityId();
+  const aliceFiles = { [`${alice}/secret.txt`]: 'alice secret', [`${alice}/docs/plan.txt`]: 'alice plan' };
+
+  before(async () => {
+    s3 = await startS3Server({ versionedBuckets: [BUCKET] });
+    for (const [key, body] of Object.entries(aliceFiles)) await putObject(s3, key, body);
+    await putObject(s3, `${bob}/mine.txt`, 'bob');
+    await putObject(s3, `${bob}/folder/mine.txt`, 'bob');
+  });
+  after(() => s3.stop());
+
+  const tricks = (path: string) => [
+    `${alice}/${path}`,
+    `../${alice}/${path}`,
+    `%2e%2e/${alice}/${path}`,
+    `\uff0e\uff0e/${alice}/${path}`,
+    `..\\${alice}\\${path}`,
+    `zip/../${alice}/${path}`,
+  ];
+
+  it("copies and moves none of A's files into B's folder, and writes none over A's", async () => {
+    const routes = {
+      'POST /files/copy': copyFiles(testDeps(s3)),
+      'POST /files/move': moveFiles(testDeps(s3)),
+    };
+    const bodies = [
+      ...tricks('secret.txt').flatMap((from) => [
+        { from, to: 'stolen.txt' },
+        { from: 'mine.txt', to: from, overwrite: true },
+      ]),
+      ...tricks('docs/').flatMap((from) => [
+        { from, to: 'stolen/' },
+        { from: 'folder/', to: from, overwrite: true },
+      ]),
+    ];
+    for (const [route, handler] of Object.entries(routes)) {
+      for (const body of bodies) {
+        const res = await callRoute(route, handler, bob, { body });
+        // A key that spells A's folder literally ("eu-west-1:…/secret.txt") is a key of B's own folder:
+        // missing there as a source (404), and written there as a destination (200).
+        expect(res.status, `${route} ${JSON.stringify(body)}`).to.be.oneOf([200, 400, 404]);
+      }
+    }
+    for (const [key, body] of Object.entries(aliceFiles))
+      expect((await getObject(s3, key)).bytes.toString()).to.equal(body);
+    const everyKey = await keysUnder(s3, '');
+    expect(everyKey.filter((key) => !key.startsWith(`${bob}/`))).to.deep.equal(
+      Object.keys(aliceFiles).sort(),
+    );
+    for (const key of everyKey.filter((key) => key.startsWith(`${bob}/`)))
+      expect((await getObject(s3, key)).bytes.toString(), key).to.equal('bob');
   });
 });

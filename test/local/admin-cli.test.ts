@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
@@ -72,10 +72,24 @@ describe('admin CLI against the local system', function () {
     return (page.Contents ?? []).map((object) => object.Key as string);
   }
 
-  it('config prints the frontend config', async () => {
+  it('config prints the frontend config; --format amplify the amplify-config.json npm start wrote', async () => {
     const result = await admin('config');
     expect(result.code).to.equal(0);
     expect(JSON.parse(result.out)).to.deep.equal(system.config);
+    const amplify = await admin('config --format amplify');
+    expect(amplify.code).to.equal(0);
+    const written = JSON.parse(await readFile(join(dataDir, 'amplify-config.json'), 'utf8'));
+    expect(JSON.parse(amplify.out)).to.deep.equal(written);
+    expect(written.Auth.Cognito).to.include({
+      userPoolId: system.config.user_pool_id,
+      userPoolEndpoint: system.config.user_pool_endpoint,
+      identityPoolEndpoint: system.config.identity_pool_endpoint,
+    });
+    expect(written.API.REST.lockbox).to.deep.equal({
+      endpoint: system.config.api_url,
+      region: system.config.region,
+      service: 'execute-api',
+    });
   });
 
   it('creates a user who signs in with the printed password; show has no folder until the first API call', async () => {

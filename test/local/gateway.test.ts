@@ -213,7 +213,8 @@ describe('API gateway stand-in', () => {
     async function expectRefused(response: Response, status: number, errorType: string, error: object) {
       expect(response.status).to.equal(status);
       expect(response.headers.get('x-amzn-errortype')).to.equal(errorType);
-      expect(response.headers.get('access-control-allow-origin')).to.equal(ORIGINS[0]);
+      // No Origin sent, none copied (the stack maps the request's Origin: see the test below).
+      expect(response.headers.get('access-control-allow-origin')).to.equal(null);
       expect(response.headers.get('vary')).to.equal('Origin');
       expect(await response.json()).to.deep.equal({ error });
       expect(gw.events).to.have.length(0);
@@ -230,6 +231,17 @@ describe('API gateway stand-in', () => {
       code: 'BadRequest',
       message: 'The security token included in the request is invalid.',
     };
+
+    it("copies the request's Origin onto a refusal, so that every allowed origin can read it", async () => {
+      for (const origin of [...ORIGINS, 'https://elsewhere.example']) {
+        const response = await fetch(url('/files'), { headers: { Origin: origin } });
+        expect(response.status, origin).to.equal(403);
+        expect(response.headers.get('access-control-allow-origin'), origin).to.equal(origin);
+        expect(response.headers.get('access-control-expose-headers')).to.equal(
+          'x-amzn-RequestId, x-amzn-ErrorType',
+        );
+      }
+    });
 
     it('an unsigned request', async () => {
       await expectRefused(await fetch(url('/files')), 403, 'MissingAuthenticationTokenException', notSigned);
@@ -384,7 +396,6 @@ describe('API gateway stand-in', () => {
     const internal = async (response: Response) => {
       const requestId = response.headers.get('x-amzn-requestid');
       expect(response.status).to.equal(502);
-      expect(response.headers.get('access-control-allow-origin')).to.equal(ORIGINS[0]);
       expect(await response.json()).to.deep.equal({
         error: { code: 'Internal', message: `Internal error. Request id: ${requestId}` },
       });

@@ -14,13 +14,13 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { expect } from 'chai';
 import { type ScopedS3, startScopedS3 } from '../../devtools/scoped-s3';
 import { getFile } from '../../handlers/get-file';
+import { copySource } from '../../handlers/lib/files/copy';
 import type { ObjectKey } from '../../handlers/lib/files/keys';
 import { presignDownload } from '../../handlers/lib/files/presign-get';
 import { storeFile } from '../../handlers/lib/files/store';
 import { bodyBytes } from '../../handlers/lib/http/body';
 import { httpHandler } from '../../handlers/lib/http/handler';
 import { keyParam } from '../../handlers/lib/http/query';
-import { versionCopySource } from '../../handlers/lib/versions/copy-source';
 import { restoreVersions } from '../../handlers/lib/versions/restore';
 import type { CallerDeps } from '../../handlers/lib/wiring/deps';
 import { listDeletedFiles } from '../../handlers/list-deleted-files';
@@ -172,7 +172,7 @@ describe('folder-scoped credentials (local STS + the signature-checking local S3
       await s3Code(s3.send(new GetObjectCommand({ Bucket, Key: bobsSecret, VersionId: bobsOld.VersionId }))),
     ).to.equal('403 AccessDenied');
     // A copy into the caller's folder from another folder's version: S3 authorizes the source as well.
-    const CopySource = versionCopySource(Bucket, bobsSecret as ObjectKey, bobsOld.VersionId as string);
+    const CopySource = copySource(Bucket, bobsSecret as ObjectKey, bobsOld.VersionId as string);
     expect(
       await s3Code(s3.send(new CopyObjectCommand({ Bucket, Key: `${alice}/stolen`, CopySource }))),
     ).to.equal('403 AccessDenied');

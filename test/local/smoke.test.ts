@@ -73,6 +73,7 @@ describe('smoke test against the local system', function () {
       'POST /uploads/abort',
       'POST /zips',
       'GET /zips/{id}',
+      'POST /files/copy and POST /files/move',
       'DELETE /file',
       'POST /files/delete',
       'users delete --purge',
@@ -87,7 +88,7 @@ describe('smoke test against the local system', function () {
     const { code, stdout } = await smokeProcess(dataDir);
     expect(code, stdout).to.equal(0);
     const steps = stdout.split('\n').filter((line) => /^(ok|FAIL|skip) /.test(line));
-    expect(steps).to.have.length(13);
+    expect(steps).to.have.length(14);
     for (const line of steps) expect(line).to.match(/^ok +\d+ ms {2}\S/);
     expect(stdout).to.match(/^passed in \d+\.\d s$/m);
   });
@@ -108,7 +109,7 @@ describe('smoke test against the local system', function () {
         .split('\n')
         .filter((line) => /^(ok|FAIL|skip) /.test(line))
         .map((line) => line.slice(0, 4).trim());
-      expect(outcomes).to.deep.equal(['ok', 'ok', 'FAIL', ...Array(9).fill('skip'), 'ok']);
+      expect(outcomes).to.deep.equal(['ok', 'ok', 'FAIL', ...Array(10).fill('skip'), 'ok']);
       expect(stdout).to.match(/^FAIL +\d+ ms {2}PUT \/file\n {7}\S/m);
       expect(stdout).to.match(/^FAILED in /m);
       expect(await users()).to.deep.equal([]);

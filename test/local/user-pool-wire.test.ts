@@ -31,8 +31,26 @@ describe('user pool stand-in wire format', () => {
     expect(response.headers.get('x-amzn-requestid')).to.match(/^[0-9a-f-]{36}$/);
   });
 
+  it('refuses SignUp as Cognito does for a pool where only administrators create users', async () => {
+    const refused = await callRaw(up.endpoint, 'SignUp', {
+      ClientId: CLIENT_ID,
+      Username: 'self@example.com',
+      Password: 'Correct-Horse-Battery-1!',
+    });
+    expect(refused.status).to.equal(400);
+    expect(refused.json).to.deep.equal({
+      __type: 'NotAuthorizedException',
+      message: 'SignUp is not permitted for this user pool.',
+    });
+    expect(refused.headers.get('x-amzn-errortype')).to.equal('NotAuthorizedException:');
+    const unknownClient = await callRaw(up.endpoint, 'SignUp', { ClientId: 'not-our-client', Username: 'a' });
+    expect(unknownClient.json.__type).to.equal('ResourceNotFoundException');
+  });
+
   it('answers an operation it does not implement, and a body that is not a JSON object', async () => {
-    expect((await callRaw(up.endpoint, 'SignUp', {})).json.__type).to.equal('UnknownOperationException');
+    expect((await callRaw(up.endpoint, 'AddCustomAttributes', {})).json.__type).to.equal(
+      'UnknownOperationException',
+    );
     expect((await callRaw(up.endpoint, 'GetUser', '[1]')).json.__type).to.equal('SerializationException');
     expect((await callRaw(up.endpoint, 'GetUser', '{')).json.__type).to.equal('SerializationException');
   });

@@ -52,12 +52,31 @@ const zipDone = { ...zipProgress, status: 'done', filesDone: 3, size: 4096, url:
 describe('docs/openapi.yaml', () => {
   describe('routes', () => {
     it('lists exactly the routes of the route table', () => {
-      const documented = contractRoutes().map((route) => `${route.method} ${route.path}`);
+      const documented = contractRoutes()
+        .filter((route) => route.method !== 'OPTIONS')
+        .map((route) => `${route.method} ${route.path}`);
       const table = routes.map((route) => `${route.method} ${route.path}`);
       expect({
         onlyInTable: table.filter((route) => !documented.includes(route)),
         onlyInDocument: documented.filter((route) => !table.includes(route)),
       }).to.deep.equal({ onlyInTable: [], onlyInDocument: [] });
+    });
+
+    it('documents the preflight of every path: 204, or a throttle', () => {
+      const paths = new Set(routes.map((route) => route.path));
+      const preflights = contractRoutes().filter((route) => route.method === 'OPTIONS');
+      expect(preflights.map((route) => route.path).sort()).to.deep.equal([...paths].sort());
+      for (const route of preflights) expect(route.statuses, route.path).to.have.members([204, 429]);
+    });
+
+    it("documents on every route the statuses API Gateway's own answers and the handlers' wrapper give", () => {
+      for (const route of contractRoutes().filter((r) => r.method !== 'OPTIONS')) {
+        const id = `${route.method} ${route.path}`;
+        // A refused signature or identity (403), throttling (429), the handler's 500, a failed function
+        // (502), the integration timeout (504); a body above API Gateway's 10 MB (413) where there is a body.
+        expect(route.statuses, id).to.include.members([403, 429, 500, 502, 504]);
+        if (route.method === 'POST' || route.method === 'PUT') expect(route.statuses, id).to.include(413);
+      }
     });
   });
 
@@ -67,7 +86,9 @@ describe('docs/openapi.yaml', () => {
       const responses = contractRoutes().flatMap((route) =>
         route.statuses.map((status) => responseValidator(route.method, route.path, status)),
       );
-      expect(responses.filter((validator) => validator === null)).to.have.length(2); // the two 204s
+      const preflights = new Set(routes.map((route) => route.path)).size;
+      // The two 204s of routes, and every path's preflight.
+      expect(responses.filter((validator) => validator === null)).to.have.length(2 + preflights);
       expect(responses.length).to.be.greaterThan(40);
     });
 

@@ -33,6 +33,11 @@ export function zipFolder(identityId: string): ObjectKey {
   return `zip/${identityId}/` as ObjectKey;
 }
 
+/** The S3 prefix under which a user's copy and move jobs are recorded (lib/transfers/jobs.ts). */
+export function transfersFolder(identityId: string): ObjectKey {
+  return `transfers/${identityId}/` as ObjectKey;
+}
+
 /** The S3 prefix under which the plans of a user's multipart uploads live (lib/uploads/plans.ts). */
 export function uploadPlanFolder(identityId: string): ObjectKey {
   return `uploads/${identityId}/` as ObjectKey;

@@ -73,7 +73,10 @@ export function httpHandler(
         ...(recordFailure === undefined ? {} : { userRecordError: errorSummary(recordFailure) }),
       }),
     );
-    return toResult(response, corsHeaders(event, options.allowedOrigins));
+    const headers = corsHeaders(event, options.allowedOrigins);
+    const code = errorCodeOf(response);
+    // The code where AWS clients look for an error's type (Amplify's ApiError.name, the SDKs' parsers).
+    return toResult(response, code === undefined ? headers : { ...headers, 'x-amzn-ErrorType': code });
   };
 }
 
@@ -89,6 +92,11 @@ function errorResponse(error: unknown, requestId: string): ApiResponse {
     status: 500,
     body: { error: { code: 'Internal', message: `Internal error. Request id: ${requestId}` } },
   };
+}
+
+function errorCodeOf(response: ApiResponse): string | undefined {
+  if (response.status < 400) return undefined;
+  return (response.body as { error?: { code?: string } } | undefined)?.error?.code;
 }
 
 function toResult(response: ApiResponse, cors: Record<string, string>): APIGatewayProxyResult {

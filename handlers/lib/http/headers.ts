@@ -10,8 +10,8 @@ export function corsHeaders(
   if (origin !== undefined && allowedOrigins.includes(origin)) {
     headers['Access-Control-Allow-Origin'] = origin;
     // The request id lets a browser app quote it in a bug report, Retry-After says when a 429 may be
-    // retried; scripts see only exposed headers.
-    headers['Access-Control-Expose-Headers'] = 'ETag, Retry-After, x-amzn-RequestId';
+    // retried, the error type names an error's code (handler.ts); scripts see only exposed headers.
+    headers['Access-Control-Expose-Headers'] = 'ETag, Retry-After, x-amzn-RequestId, x-amzn-ErrorType';
   }
   return headers;
 }

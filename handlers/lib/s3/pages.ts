@@ -12,15 +12,17 @@ export interface ListedObject {
 /**
  * Every object under `prefix`, at any depth, one S3 page at a time (at most `pageSize` objects each).
  * Pages follow on from the last key seen (StartAfter), not an opaque cursor, so the caller may delete a
- * page's objects before asking for the next one. A key that is not below `prefix` is left out.
+ * page's objects before asking for the next one, or resume after a key handled earlier (`startAfter`). A
+ * key that is not below `prefix` is left out.
  */
 export async function* folderPages(
   s3: S3Client,
   bucket: string,
   prefix: ObjectKey,
   pageSize = MAX_KEYS_PER_CALL,
+  after?: string,
 ): AsyncGenerator<ListedObject[]> {
-  let startAfter: string | undefined;
+  let startAfter = after;
   for (;;) {
     const page = await s3.send(
       new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: pageSize, StartAfter: startAfter }),

@@ -1,9 +1,9 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { copyObject } from '../files/copy';
 import type { ObjectKey } from '../files/keys';
 import { QuotaExceededError } from '../http/errors';
 import type { ReleaseHold } from '../quotas/hold';
 import { mapConcurrently } from '../s3/pool';
-import { copyVersion } from './copy-version';
 
 export interface RestoreItem {
   /** The user key, as the caller sent it. */
@@ -60,7 +60,7 @@ async function restoreOne(
     const version = await versionInfo(s3, bucket, item);
     const releaseHold = await hold(item.objectKey, version.size);
     try {
-      await copyVersion(s3, bucket, item.objectKey, versionId, version);
+      await copyObject(s3, bucket, { key: item.objectKey, versionId, ...version }, item.objectKey);
     } catch (error) {
       await releaseHold();
       throw error;

@@ -35,6 +35,14 @@ export interface ZipWorkerDeps extends WorkerDeps {
   readonly s3ForJob: (job: JobRef) => S3Client;
 }
 
+/**
+ * The transfer worker: a job's copies go through `s3ForCaller(owner)`, the same folder-scoped session a
+ * route has; `s3` keeps the function's own role for the job's records.
+ */
+export interface TransferWorkerDeps extends WorkerDeps {
+  readonly s3ForCaller: (identityId: string) => S3Client;
+}
+
 /** A route's handler. */
 export interface HandlerDeps {
   readonly s3: S3Client;
@@ -80,6 +88,11 @@ export function zipWorkerDepsFromEnv(): ZipWorkerDeps {
         credentials: () => credentialsFor(zipJobScope(deps.bucket, job)),
       }),
   };
+}
+
+export function transferWorkerDepsFromEnv(): TransferWorkerDeps {
+  const deps = workerDepsFromEnv();
+  return { ...deps, s3ForCaller: callerClients(callerCredentialsFromEnv(deps.bucket), {}) };
 }
 
 export function depsFromEnv(): HandlerDeps {

@@ -15,6 +15,7 @@ import { initiateAuth } from './initiate-auth';
 import { listUsers } from './list-users';
 import { getTokensFromRefreshToken, revokeToken } from './refresh-tokens';
 import { respondToAuthChallenge } from './respond-to-auth-challenge';
+import { signUp } from './sign-up';
 import { changePassword, getUser, globalSignOut } from './signed-in-user';
 
 export interface Operation {
@@ -35,6 +36,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   GlobalSignOut: user(globalSignOut),
   ForgotPassword: user(forgotPassword),
   ConfirmForgotPassword: user(confirmForgotPassword),
+  SignUp: user(signUp),
   AdminCreateUser: admin(adminCreateUser),
   AdminSetUserPassword: admin(adminSetUserPassword),
   AdminGetUser: admin(adminGetUser),

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { bytes, type CliIo, runAdmin } from '../../../scripts/admin/cli';
 import { latestSignIn } from '../../../scripts/admin/users';
@@ -49,12 +52,55 @@ describe('admin CLI: arguments', () => {
       [['--local', 'users', 'show', 'a@b.c', 'd@e.f'], /^users show takes one EMAIL/],
       [['--local', 'users', 'list', 'a@b.c'], /^users list takes no argument/],
       [['--local', 'users', 'create', 'not-an-email'], /^Not an email address: not-an-email/],
+      [['--local', 'config', '--format', 'yaml'], /^--format yaml: only "config --format amplify" exists/],
+      [
+        ['--local', 'users', 'list', '--format', 'amplify'],
+        /^--format amplify: only "config --format amplify"/,
+      ],
+      [['--local', 'config', '--format'], /^--format needs a value/],
     ];
     for (const [argv, message] of refusals) {
       const result = await admin(...argv);
       expect(result.code, argv.join(' ')).to.equal(2);
       expect(result.err, argv.join(' ')).to.match(message);
     }
+  });
+
+  it("prints a deployed stack's config for Amplify.configure from its outputs, with no AWS call", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lockbox-outputs-'));
+    const outputs = join(dir, 'outputs.json');
+    const stack = {
+      region: 'eu-west-1',
+      user_pool_id: 'eu-west-1_AbC123',
+      user_pool_client_id: 'client123',
+      identity_pool_id: 'eu-west-1:00000000-0000-4000-8000-000000000001',
+      api_url: 'https://abc.execute-api.eu-west-1.amazonaws.com/v1',
+      bucket_name: 'lockbox-dev-files-x',
+    };
+    await writeFile(outputs, JSON.stringify({ 'lockbox-dev': stack }));
+    const result = await admin(
+      '--stack',
+      'lockbox-dev',
+      '--outputs',
+      outputs,
+      'config',
+      '--format',
+      'amplify',
+    );
+    await rm(dir, { recursive: true });
+    expect(result.code, result.err).to.equal(0);
+    expect(JSON.parse(result.out)).to.deep.equal({
+      Auth: {
+        Cognito: {
+          userPoolId: stack.user_pool_id,
+          userPoolClientId: stack.user_pool_client_id,
+          identityPoolId: stack.identity_pool_id,
+          allowGuestAccess: false,
+          loginWith: { email: true },
+        },
+      },
+      API: { REST: { lockbox: { endpoint: stack.api_url, region: 'eu-west-1', service: 'execute-api' } } },
+    });
   });
 
   it('says how to start the local system when it has no config files (exit 1)', async () => {

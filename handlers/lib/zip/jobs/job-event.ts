@@ -8,11 +8,16 @@ export interface JobsOfEvent {
 }
 
 /**
- * The zip jobs that an S3 notification announces. Only the creation of a request record in our bucket
- * counts: a key that POST /zips cannot have written ("zip/<identity id>/<uuid>/request.json") is refused
- * before any S3 call, so a stray or forged event cannot point the worker at anything else.
+ * The jobs that an S3 notification announces (zip jobs, or with `jobOfKey` another kind). Only the
+ * creation of a request record in our bucket counts: a key that POST /zips cannot have written
+ * ("zip/<identity id>/<uuid>/request.json") is refused before any S3 call, so a stray or forged event
+ * cannot point the worker at anything else.
  */
-export function jobsOfS3Event(event: unknown, bucket: string): JobsOfEvent {
+export function jobsOfS3Event(
+  event: unknown,
+  bucket: string,
+  jobOfKey: (key: string) => JobRef | undefined = jobOfRequestKey,
+): JobsOfEvent {
   const records = (event as Partial<S3Event> | undefined)?.Records;
   const jobs: JobRef[] = [];
   let refused = 0;
@@ -22,7 +27,7 @@ export function jobsOfS3Event(event: unknown, bucket: string): JobsOfEvent {
       record.eventName.startsWith('ObjectCreated:') &&
       record.s3?.bucket?.name === bucket &&
       typeof record.s3?.object?.key === 'string'
-        ? jobOfRequestKey(decodeEventKey(record.s3.object.key))
+        ? jobOfKey(decodeEventKey(record.s3.object.key))
         : undefined;
     if (job === undefined) refused++;
     else jobs.push(job);

@@ -1,0 +1,44 @@
+/**
+ * The frontend config's fields the Amplify config is built from (config-files.ts, FrontendConfig; a
+ * stack's outputs have no Cognito endpoints).
+ */
+export interface AmplifySource {
+  readonly region: string;
+  readonly user_pool_id: string;
+  readonly user_pool_client_id: string;
+  readonly identity_pool_id: string;
+  readonly api_url: string;
+  readonly user_pool_endpoint?: string;
+  readonly identity_pool_endpoint?: string;
+}
+
+/** The REST API's name in the Amplify config: `get({ apiName: 'lockbox', path: '/files' })`. */
+export const AMPLIFY_API_NAME = 'lockbox';
+
+/**
+ * The object `Amplify.configure` takes (aws-amplify v6): the user pool and identity pool, sign-in with
+ * email, no guest access, and the API as a REST API that Amplify signs with SigV4 (`execute-api`) using
+ * the identity pool's credentials. A local system's config adds its Cognito endpoints.
+ */
+export function amplifyConfig(config: AmplifySource) {
+  return {
+    Auth: {
+      Cognito: {
+        userPoolId: config.user_pool_id,
+        userPoolClientId: config.user_pool_client_id,
+        identityPoolId: config.identity_pool_id,
+        allowGuestAccess: false,
+        loginWith: { email: true },
+        ...(config.user_pool_endpoint === undefined ? {} : { userPoolEndpoint: config.user_pool_endpoint }),
+        ...(config.identity_pool_endpoint === undefined
+          ? {}
+          : { identityPoolEndpoint: config.identity_pool_endpoint }),
+      },
+    },
+    API: {
+      REST: {
+        [AMPLIFY_API_NAME]: { endpoint: config.api_url, region: config.region, service: 'execute-api' },
+      },
+    },
+  };
+}
