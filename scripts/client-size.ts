@@ -9,7 +9,7 @@ const TARGET_BYTES = 40 * 1024;
 
 async function main(): Promise<void> {
   const result = await build({
-    entryPoints: ['client/index.ts'],
+    entryPoints: ['packages/client/index.ts'],
     bundle: true,
     minify: true,
     format: 'esm',

@@ -3,9 +3,9 @@
  * JSON in and out, every failure a LockboxError with the API's code, the status and the request id.
  */
 import { AwsClient } from 'aws4fetch';
-import type { AwsCredentials } from './auth/identity-pool';
-import { LockboxError } from './errors';
-import { send } from './http';
+import type { AwsCredentials } from './auth/identity-pool.js';
+import { LockboxError } from './errors.js';
+import { send } from './http.js';
 
 export interface ApiRequest {
   readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE';

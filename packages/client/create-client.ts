@@ -1,17 +1,17 @@
 /** Wires the client together from the frontend config: Cognito, the session, the signed API, uploads. */
-import { createApi } from './api';
-import { createAuth } from './auth/auth';
-import { IdentityPool } from './auth/identity-pool';
-import { Session } from './auth/session';
-import { defaultStorage, type SessionStorage } from './auth/storage';
-import { UserPool } from './auth/user-pool';
-import type { LockboxConfig } from './config';
-import { deleteFile, deleteFiles, getFile, listFiles, putFile } from './files';
-import type { LockboxClient } from './lockbox-client';
-import { getUsage, listDeletedFiles, listFileVersions, restoreFiles } from './undo';
-import { browserXhr, fetchPut, xhrPut } from './uploads/put-bytes';
-import { upload } from './uploads/upload';
-import { getZip, listZips, zip } from './zips';
+import { createApi } from './api.js';
+import { createAuth } from './auth/auth.js';
+import { IdentityPool } from './auth/identity-pool.js';
+import { Session } from './auth/session.js';
+import { defaultStorage, type SessionStorage } from './auth/storage.js';
+import { UserPool } from './auth/user-pool.js';
+import type { LockboxConfig } from './config.js';
+import { deleteFile, deleteFiles, getFile, listFiles, putFile } from './files.js';
+import type { LockboxClient } from './lockbox-client.js';
+import { getUsage, listDeletedFiles, listFileVersions, restoreFiles } from './undo.js';
+import { browserXhr, fetchPut, xhrPut } from './uploads/put-bytes.js';
+import { upload } from './uploads/upload.js';
+import { getZip, listZips, zip } from './zips.js';
 
 export interface ClientOptions {
   /** Where the session is kept: localStorage in a browser, memory in Node by default. */

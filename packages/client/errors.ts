@@ -1,4 +1,4 @@
-import type { components } from './api-types';
+import type { components } from './api-types.js';
 
 /**
  * Every failure the client reports, one class: the API's own codes (from docs/openapi.yaml), Cognito's

@@ -1,6 +1,6 @@
 /** The files routes as typed methods; request and response types come from docs/openapi.yaml. */
-import type { ApiCall } from './api';
-import type { components } from './api-types';
+import type { ApiCall } from './api.js';
+import type { components } from './api-types.js';
 import type {
   DeleteFilesResult,
   FileDownload,
@@ -8,7 +8,7 @@ import type {
   ListFilesOptions,
   StoredFile,
   UploadBody,
-} from './lockbox-client';
+} from './lockbox-client.js';
 
 export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 

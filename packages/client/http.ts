@@ -1,5 +1,5 @@
 /** fetch with the client's error rules: no answer is `NetworkError`, a fired signal is `Aborted`. */
-import { abortedError, LockboxError } from './errors';
+import { abortedError, LockboxError } from './errors.js';
 
 export async function send(
   fetchImpl: typeof fetch,

@@ -4,11 +4,11 @@
  * (aws4fetch), uploads of any size and zip downloads. No framework; see docs/client.md.
  */
 
-export type { SessionStorage } from './auth/storage';
-export { memoryStorage } from './auth/storage';
-export type { LockboxConfig } from './config';
-export { type ClientOptions, createLockboxClient } from './create-client';
-export { isLockboxError, LockboxError, type LockboxErrorCode } from './errors';
+export type { SessionStorage } from './auth/storage.js';
+export { memoryStorage } from './auth/storage.js';
+export type { LockboxConfig } from './config.js';
+export { type ClientOptions, createLockboxClient } from './create-client.js';
+export { isLockboxError, LockboxError, type LockboxErrorCode } from './errors.js';
 export type {
   Auth,
   CurrentUser,
@@ -36,4 +36,4 @@ export type {
   ZipJobPage,
   ZipOptions,
   ZipProgress,
-} from './lockbox-client';
+} from './lockbox-client.js';

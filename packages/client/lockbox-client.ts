@@ -1,5 +1,5 @@
 /** The client's public shape: what `createLockboxClient` returns, and the types of its arguments and answers. */
-import type { components } from './api-types';
+import type { components } from './api-types.js';
 
 type Schemas = components['schemas'];
 export type FolderPage = Schemas['FolderPage'];

@@ -1,4 +1,4 @@
-import { abortedError, throwIfAborted } from './errors';
+import { abortedError, throwIfAborted } from './errors.js';
 
 /** setTimeout as a promise that a signal cuts short (rejecting with `Aborted`). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -1,6 +1,6 @@
 /** Undo and usage: deleted files, a file's versions, restoring them, and the quota they count against. */
-import type { ApiCall } from './api';
-import type { components } from './api-types';
+import type { ApiCall } from './api.js';
+import type { components } from './api-types.js';
 import type {
   DeletedFilesPage,
   FileVersions,
@@ -8,7 +8,7 @@ import type {
   RestoreFilesResult,
   RestoreItem,
   Usage,
-} from './lockbox-client';
+} from './lockbox-client.js';
 
 export function listDeletedFiles(api: ApiCall, options: ListDeletedOptions = {}): Promise<DeletedFilesPage> {
   return api<DeletedFilesPage>({ method: 'GET', path: '/files/deleted', query: { ...options } });

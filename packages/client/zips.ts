@@ -1,7 +1,7 @@
 /** Zip jobs: start one, poll it with backoff until it is done, answer its download URL. */
-import type { ApiCall } from './api';
-import type { components } from './api-types';
-import { LockboxError } from './errors';
+import type { ApiCall } from './api.js';
+import type { components } from './api-types.js';
+import { LockboxError } from './errors.js';
 import type {
   ListZipsOptions,
   ZipJob,
@@ -9,8 +9,8 @@ import type {
   ZipJobDone,
   ZipJobPage,
   ZipOptions,
-} from './lockbox-client';
-import { sleep } from './sleep';
+} from './lockbox-client.js';
+import { sleep } from './sleep.js';
 
 /** First poll after 250 ms, then ×1.5 up to 5 s: quick for small zips, light on the API for long ones. */
 const FIRST_POLL_MS = 250;

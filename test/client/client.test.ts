@@ -2,15 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { adminClient, createUser } from '../../devtools/local-session';
+import { type LaunchedSystem, launchLocalSystem } from '../../local/launch';
 import {
   createLockboxClient,
   isLockboxError,
   type LockboxClient,
   LockboxError,
   memoryStorage,
-} from '../../client';
-import { adminClient, createUser } from '../../devtools/local-session';
-import { type LaunchedSystem, launchLocalSystem } from '../../local/launch';
+} from '../../packages/client';
 import { unzip } from '../support/unzip';
 
 const PASSWORD = 'Correct-Horse-Battery-1!';

@@ -1,18 +1,18 @@
 import { expect } from 'chai';
 import {
-  clientKeyHex,
-  newClientKey,
-  passwordClaimSignature,
-  passwordExponent,
-  srpTimestamp,
-} from '../../client/auth/srp';
-import {
   claimIsValid,
   parseClientKey,
   serverKeyHex,
   startHandshake,
   verifierFor,
 } from '../../local/user-pool/srp';
+import {
+  clientKeyHex,
+  newClientKey,
+  passwordClaimSignature,
+  passwordExponent,
+  srpTimestamp,
+} from '../../packages/client/auth/srp';
 
 describe('client SRP (BigInt + WebCrypto)', () => {
   it('derives x as the fact sheet gives it (known answer)', async () => {

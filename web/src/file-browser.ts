@@ -1,4 +1,4 @@
-import type { FileEntry, LockboxClient } from '../../client';
+import type { FileEntry, LockboxClient } from '../../packages/client';
 import { confirmDialog } from './confirm';
 import { formatBytes, formatDate, h } from './dom';
 import { startDownload } from './download';

@@ -1,4 +1,9 @@
-import { type CurrentUser, createLockboxClient, type LockboxClient, type LockboxConfig } from '../../client';
+import {
+  type CurrentUser,
+  createLockboxClient,
+  type LockboxClient,
+  type LockboxConfig,
+} from '../../packages/client';
 import { byId, h } from './dom';
 import { renderFileBrowser } from './file-browser';
 import { announce, describeError } from './notices';

@@ -1,4 +1,4 @@
-import { isLockboxError } from '../../client';
+import { isLockboxError } from '../../packages/client';
 import { byId, h } from './dom';
 
 /** Says `message` to screen readers through the page's polite live region. */

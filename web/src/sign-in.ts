@@ -1,4 +1,4 @@
-import type { CurrentUser, LockboxClient, SignInResult } from '../../client';
+import type { CurrentUser, LockboxClient, SignInResult } from '../../packages/client';
 import { h } from './dom';
 import { errorBox } from './notices';
 

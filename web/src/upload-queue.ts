@@ -1,4 +1,4 @@
-import { isLockboxError, type LockboxClient } from '../../client';
+import { isLockboxError, type LockboxClient } from '../../packages/client';
 import { formatBytes, h } from './dom';
 import { announce, describeError } from './notices';
 import type { PendingUpload, PendingUploads } from './pending-uploads';

@@ -1,4 +1,4 @@
-import type { LockboxClient } from '../../client';
+import type { LockboxClient } from '../../packages/client';
 import { formatBytes, h } from './dom';
 import { startDownload } from './download';
 import { announce, describeError } from './notices';

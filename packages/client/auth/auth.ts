@@ -1,8 +1,8 @@
 /** The app-facing sign-in flow: SRP, then whichever challenge the pool asks for, then a session. */
-import { LockboxError } from '../errors';
-import type { Auth, SignInResult } from '../lockbox-client';
-import type { Session } from './session';
-import type { AuthStep, UserPool } from './user-pool';
+import { LockboxError } from '../errors.js';
+import type { Auth, SignInResult } from '../lockbox-client.js';
+import type { Session } from './session.js';
+import type { AuthStep, UserPool } from './user-pool.js';
 
 export function createAuth(userPool: UserPool, session: Session): Auth {
   async function next(step: AuthStep): Promise<SignInResult> {

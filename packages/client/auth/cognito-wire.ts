@@ -2,8 +2,8 @@
  * Cognito's JSON 1.1 wire, unsigned (sign-in and identity calls need no AWS credentials): one POST per
  * operation, errors as `{ "__type", "message" }` with the request id in `x-amzn-RequestId`.
  */
-import { LockboxError } from '../errors';
-import { send } from '../http';
+import { LockboxError } from '../errors.js';
+import { send } from '../http.js';
 
 export type CognitoService = 'AWSCognitoIdentityProviderService' | 'AWSCognitoIdentityService';
 

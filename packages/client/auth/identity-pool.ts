@@ -1,6 +1,6 @@
 /** The identity pool's two calls: the user's identity id, and temporary AWS credentials for it. */
-import { identityPoolEndpoint, type LockboxConfig, loginsKey } from '../config';
-import { cognitoCall } from './cognito-wire';
+import { identityPoolEndpoint, type LockboxConfig, loginsKey } from '../config.js';
+import { cognitoCall } from './cognito-wire.js';
 
 export interface AwsCredentials {
   readonly accessKeyId: string;

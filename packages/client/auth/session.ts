@@ -3,12 +3,12 @@
  * minutes before it expires (one renewal at a time, however many requests ask). The refresh token and
  * the identity id survive a reload in the storage; nothing else is stored.
  */
-import { LockboxError } from '../errors';
-import type { CurrentUser } from '../lockbox-client';
-import { type IdClaims, readIdToken } from './id-token';
-import type { AwsCredentials, IdentityPool } from './identity-pool';
-import type { SessionStorage } from './storage';
-import type { Tokens, UserPool } from './user-pool';
+import { LockboxError } from '../errors.js';
+import type { CurrentUser } from '../lockbox-client.js';
+import { type IdClaims, readIdToken } from './id-token.js';
+import type { AwsCredentials, IdentityPool } from './identity-pool.js';
+import type { SessionStorage } from './storage.js';
+import type { Tokens, UserPool } from './user-pool.js';
 
 /** Renew this long before expiry: more than SigV4's 5-minute clock skew, and room for a slow request. */
 export const RENEW_BEFORE_MS = 5 * 60 * 1000;

@@ -1,6 +1,6 @@
 /** The user pool's operations the app needs, as plain JSON 1.1 calls (no Amplify, no SDK: size). */
-import { type LockboxConfig, userPoolEndpoint } from '../config';
-import { cognitoCall } from './cognito-wire';
+import { type LockboxConfig, userPoolEndpoint } from '../config.js';
+import { cognitoCall } from './cognito-wire.js';
 import {
   clientKeyHex,
   newClientKey,
@@ -8,7 +8,7 @@ import {
   type SrpIdentity,
   srpTimestamp,
   type VerifierChallenge,
-} from './srp';
+} from './srp.js';
 
 export interface Tokens {
   readonly idToken: string;

@@ -1,6 +1,6 @@
 /** An open multipart upload's two helper routes: fresh part URLs, and where the upload stands. */
-import type { ApiCall } from '../api';
-import type { components } from '../api-types';
+import type { ApiCall } from '../api.js';
+import type { components } from '../api-types.js';
 
 export type SignedParts = components['schemas']['SignedParts'];
 export type UploadProgress = components['schemas']['UploadProgress'];

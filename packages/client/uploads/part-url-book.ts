@@ -4,9 +4,9 @@
  * request at a time, however many parts ask). S3's answer decides what expired, not the device's clock,
  * which may be minutes off the server's.
  */
-import type { ApiCall } from '../api';
-import { signParts } from './open-upload';
-import type { Target } from './put-with-retries';
+import type { ApiCall } from '../api.js';
+import { signParts } from './open-upload.js';
+import type { Target } from './put-with-retries.js';
 
 /**
  * Parts signed per request (the route takes up to 100): URLs live 5 minutes, and 20 parts of 16 MiB take

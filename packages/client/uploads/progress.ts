@@ -1,5 +1,5 @@
 /** Byte progress of one upload: what its parts (or its single PUT) have sent so far, in total. */
-import type { Progress } from '../lockbox-client';
+import type { Progress } from '../lockbox-client.js';
 
 export class ProgressMeter {
   private readonly sent = new Map<number, number>();

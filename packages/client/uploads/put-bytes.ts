@@ -2,7 +2,7 @@
  * One PUT of bytes to a presigned S3 URL, with upload progress: XMLHttpRequest in a browser (the only way
  * to see bytes leave), fetch elsewhere (progress at the end of the PUT).
  */
-import { abortedError, LockboxError } from '../errors';
+import { abortedError, LockboxError } from '../errors.js';
 
 export interface PutAnswer {
   readonly status: number;

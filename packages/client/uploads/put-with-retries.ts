@@ -2,10 +2,10 @@
  * PUTs one body (a whole file or one part) to a presigned URL until S3 takes it: a network failure or an
  * S3 5xx is retried with backoff, an expired URL is re-signed and sent again, anything else is final.
  */
-import { LockboxError, throwIfAborted } from '../errors';
-import { sleep } from '../sleep';
-import type { PutBytes } from './put-bytes';
-import { s3ErrorOf, verdictOf } from './s3-answer';
+import { LockboxError, throwIfAborted } from '../errors.js';
+import { sleep } from '../sleep.js';
+import type { PutBytes } from './put-bytes.js';
+import { s3ErrorOf, verdictOf } from './s3-answer.js';
 
 /** A part may fail three times and still get through on the fourth try. */
 export const MAX_ATTEMPTS = 4;

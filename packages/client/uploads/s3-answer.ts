@@ -1,5 +1,5 @@
 /** How an upload reads S3's answer to a presigned PUT: done, worth another try, re-sign, or refused. */
-import type { PutAnswer } from './put-bytes';
+import type { PutAnswer } from './put-bytes.js';
 
 export type Verdict = 'ok' | 'retry' | 'expired' | 'refused';
 

@@ -4,18 +4,18 @@
  * retried and re-signed on its own; a cancelled upload is aborted on S3, a failed one is kept for
  * resuming when the caller took its id, else aborted.
  */
-import type { ApiCall } from '../api';
-import type { components } from '../api-types';
-import { abortedError, LockboxError, throwIfAborted } from '../errors';
-import { DEFAULT_CONTENT_TYPE } from '../files';
-import type { StoredFile, UploadBody, UploadOptions, UploadPlan } from '../lockbox-client';
-import { crc32Base64 } from './crc32';
-import { uploadProgress } from './open-upload';
-import { forEachBounded } from './parallel';
-import { PartUrlBook } from './part-url-book';
-import { ProgressMeter } from './progress';
-import type { PutBytes } from './put-bytes';
-import { putWithRetries, type Target } from './put-with-retries';
+import type { ApiCall } from '../api.js';
+import type { components } from '../api-types.js';
+import { abortedError, LockboxError, throwIfAborted } from '../errors.js';
+import { DEFAULT_CONTENT_TYPE } from '../files.js';
+import type { StoredFile, UploadBody, UploadOptions, UploadPlan } from '../lockbox-client.js';
+import { crc32Base64 } from './crc32.js';
+import { uploadProgress } from './open-upload.js';
+import { forEachBounded } from './parallel.js';
+import { PartUrlBook } from './part-url-book.js';
+import { ProgressMeter } from './progress.js';
+import type { PutBytes } from './put-bytes.js';
+import { putWithRetries, type Target } from './put-with-retries.js';
 
 export interface UploadDeps {
   readonly api: ApiCall;
