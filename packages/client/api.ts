@@ -4,6 +4,7 @@
  */
 import { AwsClient } from 'aws4fetch';
 import type { AwsCredentials } from './auth/identity-pool.js';
+import type { Bytes } from './bytes.js';
 import { LockboxError } from './errors.js';
 import { send } from './http.js';
 
@@ -14,7 +15,7 @@ export interface ApiRequest {
   readonly query?: Readonly<Record<string, string | number | undefined>>;
   readonly json?: unknown;
   /** Raw bytes (PUT /file), signed as they are. */
-  readonly body?: Uint8Array<ArrayBuffer> | string;
+  readonly body?: Bytes | string;
   readonly contentType?: string;
   /** Further headers, signed with the rest (e.g. POST /zips's Idempotency-Key). */
   readonly headers?: Readonly<Record<string, string>>;

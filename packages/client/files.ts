@@ -1,6 +1,7 @@
 /** The files routes as typed methods; request and response types come from docs/openapi.yaml. */
 import type { ApiCall } from './api.js';
 import type { components } from './api-types.js';
+import type { Bytes } from './bytes.js';
 import type {
   DeleteFilesResult,
   FileDownload,
@@ -33,7 +34,7 @@ export async function putFile(
     method: 'PUT',
     path: '/file',
     query: { key },
-    body: bytes as Uint8Array<ArrayBuffer> | string,
+    body: bytes as Bytes | string,
     contentType,
   });
 }

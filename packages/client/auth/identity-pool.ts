@@ -22,10 +22,13 @@ interface CredentialsAnswer {
 }
 
 export class IdentityPool {
-  constructor(
-    private readonly config: LockboxConfig,
-    private readonly fetchImpl: typeof fetch,
-  ) {}
+  private readonly config: LockboxConfig;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(config: LockboxConfig, fetchImpl: typeof fetch) {
+    this.config = config;
+    this.fetchImpl = fetchImpl;
+  }
 
   private call<T>(operation: string, input: object): Promise<T> {
     return cognitoCall<T>(

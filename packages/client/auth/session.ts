@@ -25,13 +25,22 @@ export class Session {
   private renewing: Promise<Live> | undefined;
   private readonly refreshTokenItem: string;
 
+  private readonly userPool: UserPool;
+  private readonly identityPool: IdentityPool;
+  private readonly storage: SessionStorage;
+  private readonly now: () => number;
+
   constructor(
-    private readonly userPool: UserPool,
-    private readonly identityPool: IdentityPool,
-    private readonly storage: SessionStorage,
-    private readonly now: () => number,
+    userPool: UserPool,
+    identityPool: IdentityPool,
+    storage: SessionStorage,
+    now: () => number,
     clientId: string,
   ) {
+    this.userPool = userPool;
+    this.identityPool = identityPool;
+    this.storage = storage;
+    this.now = now;
     this.refreshTokenItem = `lockbox.${clientId}.refreshToken`;
   }
 

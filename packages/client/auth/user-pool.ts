@@ -39,11 +39,15 @@ interface AuthAnswer {
 }
 
 export class UserPool {
-  constructor(
-    private readonly config: LockboxConfig,
-    private readonly fetchImpl: typeof fetch,
-    private readonly now: () => number,
-  ) {}
+  private readonly config: LockboxConfig;
+  private readonly fetchImpl: typeof fetch;
+  private readonly now: () => number;
+
+  constructor(config: LockboxConfig, fetchImpl: typeof fetch, now: () => number) {
+    this.config = config;
+    this.fetchImpl = fetchImpl;
+    this.now = now;
+  }
 
   private call<T>(operation: string, input: object): Promise<T> {
     return cognitoCall<T>(

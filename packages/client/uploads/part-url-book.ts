@@ -18,14 +18,26 @@ export class PartUrlBook {
   private readonly urls = new Map<number, string>();
   private signing: Promise<void> | undefined;
 
+  private readonly api: ApiCall;
+  private readonly key: string;
+  private readonly uploadId: string;
+  /** The parts not yet sent; re-signing covers only these. */
+  private readonly pending: () => readonly number[];
+  private readonly signal: AbortSignal;
+
   constructor(
-    private readonly api: ApiCall,
-    private readonly key: string,
-    private readonly uploadId: string,
-    /** The parts not yet sent; re-signing covers only these. */
-    private readonly pending: () => readonly number[],
-    private readonly signal: AbortSignal,
-  ) {}
+    api: ApiCall,
+    key: string,
+    uploadId: string,
+    pending: () => readonly number[],
+    signal: AbortSignal,
+  ) {
+    this.api = api;
+    this.key = key;
+    this.uploadId = uploadId;
+    this.pending = pending;
+    this.signal = signal;
+  }
 
   add(parts: readonly { partNumber: number; url: string }[]): void {
     for (const { partNumber, url } of parts) this.urls.set(partNumber, url);

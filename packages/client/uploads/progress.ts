@@ -5,10 +5,13 @@ export class ProgressMeter {
   private readonly sent = new Map<number, number>();
   private loaded = 0;
 
-  constructor(
-    private readonly total: number,
-    private readonly report: ((progress: Progress) => void) | undefined,
-  ) {}
+  private readonly total: number;
+  private readonly report: ((progress: Progress) => void) | undefined;
+
+  constructor(total: number, report: ((progress: Progress) => void) | undefined) {
+    this.total = total;
+    this.report = report;
+  }
 
   /** The parts S3 already holds (a resumed upload), reported once. */
   startWith(parts: readonly (readonly [number, number])[]): void {

@@ -2,6 +2,7 @@
  * One PUT of bytes to a presigned S3 URL, with upload progress: XMLHttpRequest in a browser (the only way
  * to see bytes leave), fetch elsewhere (progress at the end of the PUT).
  */
+import type { Bytes } from '../bytes.js';
 import { abortedError, LockboxError } from '../errors.js';
 
 export interface PutAnswer {
@@ -12,13 +13,15 @@ export interface PutAnswer {
 
 export type PutBytes = (
   url: string,
-  body: Blob | Uint8Array<ArrayBuffer>,
+  body: PutBody,
   headers: Readonly<Record<string, string>>,
   onProgress: (loaded: number) => void,
   signal: AbortSignal,
 ) => Promise<PutAnswer>;
 
-function sizeOf(body: Blob | Uint8Array): number {
+export type PutBody = Blob | Bytes;
+
+function sizeOf(body: PutBody): number {
   return body instanceof Uint8Array ? body.byteLength : body.size;
 }
 

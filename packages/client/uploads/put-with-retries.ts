@@ -4,7 +4,7 @@
  */
 import { LockboxError, throwIfAborted } from '../errors.js';
 import { sleep } from '../sleep.js';
-import type { PutBytes } from './put-bytes.js';
+import type { PutBody, PutBytes } from './put-bytes.js';
 import { s3ErrorOf, verdictOf } from './s3-answer.js';
 
 /** A part may fail three times and still get through on the fourth try. */
@@ -19,7 +19,7 @@ export interface Target {
 }
 
 export interface PutJob {
-  readonly body: Blob | Uint8Array<ArrayBuffer>;
+  readonly body: PutBody;
   readonly label: string;
   /** The URL to use; `expired` is the one S3 just refused as expired (get a fresh one). */
   target(expired: Target | undefined): Promise<Target>;

@@ -14,7 +14,7 @@ import { uploadProgress } from './open-upload.js';
 import { forEachBounded } from './parallel.js';
 import { PartUrlBook } from './part-url-book.js';
 import { ProgressMeter } from './progress.js';
-import type { PutBytes } from './put-bytes.js';
+import type { PutBody, PutBytes } from './put-bytes.js';
 import { putWithRetries, type Target } from './put-with-retries.js';
 
 export interface UploadDeps {
@@ -23,14 +23,12 @@ export interface UploadDeps {
   readonly partConcurrency: number;
 }
 
-type Bytes = Blob | Uint8Array<ArrayBuffer>;
-
 function sizeOf(body: UploadBody): number {
   return body instanceof Uint8Array ? body.byteLength : body.size;
 }
 
-function slice(body: UploadBody, start: number, end: number): Bytes {
-  return (body instanceof Uint8Array ? body.subarray(start, end) : body.slice(start, end)) as Bytes;
+function slice(body: UploadBody, start: number, end: number): PutBody {
+  return (body instanceof Uint8Array ? body.subarray(start, end) : body.slice(start, end)) as PutBody;
 }
 
 const unquoted = (etag: string) => etag.replace(/^"|"$/g, '');
@@ -116,7 +114,7 @@ async function single(
   };
   const etag = await putWithRetries(
     deps.put,
-    { body: body as Bytes, label: 'the file', target, onProgress: (n) => progress.update(0, n) },
+    { body: body as PutBody, label: 'the file', target, onProgress: (n) => progress.update(0, n) },
     signal,
   );
   return { key, size: sizeOf(body), etag: unquoted(etag) };
