@@ -1,0 +1,12 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  plugins: [react()],
+  // Relative asset URLs: the build runs from any path of any static host.
+  base: './',
+  // One React for the app and @lockbox/react, however the packages are linked (npm workspaces here).
+  resolve: { dedupe: ['react', 'react-dom'] },
+  // `npm run dev`: the app's settings come from the local system that `npm start` runs (its default port).
+  server: { proxy: { '/config.json': 'http://127.0.0.1:4280' } },
+});
