@@ -7,6 +7,7 @@ export default defineConfig({
   base: './',
   // One React for the app and @lockbox/react, however the packages are linked (npm workspaces here).
   resolve: { dedupe: ['react', 'react-dom'] },
-  // `npm run dev`: the app's settings come from the local system that `npm start` runs (its default port).
-  server: { proxy: { '/config.json': 'http://127.0.0.1:4280' } },
+  // `npm run dev`: the app's settings come from the local system that `npm start` runs (its default port;
+  // LOCKBOX_URL names another).
+  server: { proxy: { '/config.json': process.env.LOCKBOX_URL ?? 'http://127.0.0.1:4280' } },
 });
