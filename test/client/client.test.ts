@@ -27,7 +27,7 @@ async function failure(promise: Promise<unknown>): Promise<LockboxError> {
   throw new Error('expected a LockboxError');
 }
 
-describe('client/ against the local system: sign-in, every route, typed errors', function () {
+describe('@lockbox/client against the local system: sign-in, every route, typed errors', function () {
   this.timeout(120_000);
   let dataDir: string;
   let system: LaunchedSystem;

@@ -36,7 +36,7 @@ async function failure(promise: Promise<unknown>): Promise<LockboxError> {
   throw new Error('expected a LockboxError');
 }
 
-describe('client/ upload() against the local system (5 MiB parts)', function () {
+describe('@lockbox/client upload() against the local system (5 MiB parts)', function () {
   this.timeout(120_000);
   let dataDir: string;
   let system: LaunchedSystem;
