@@ -213,7 +213,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   };
 
   const demoUser =
-    created && userPool.ensureUser(DEMO_USER.email, DEMO_USER.password).created ? DEMO_USER : undefined;
+    created && (await userPool.ensureUser(DEMO_USER.email, DEMO_USER.password)).created
+      ? DEMO_USER
+      : undefined;
   const paths = writeConfigFiles(options.dataDir, config, {
     ...account.admin,
     region: account.region,

@@ -1,11 +1,11 @@
 // npm run bench: the zip engine against a raw copy and archiver, on a real local S3 server.
 // Flags: --count 40 --size-mib 5 (the objects); --sizes 2048[,…] (more archive sizes in MiB, to show
-// that memory stays flat); --runs 3 (rounds of all modes; medians); --server fauxqs|s3rver (s3rver keeps
-// objects on disk: use it for GiB sizes); --part-size-mib 8 --queue-size 4 (every mode's Upload);
+// that memory stays flat); --runs 3 (rounds of all modes; medians); the S3 is local/s3 (on disk, so GiB
+// sizes fit) unless --server aws; --part-size-mib 8 --queue-size 4 (every mode's Upload);
 // --default-process (run the modes without the zip worker's process settings, to compare);
 // --verify (read each size's last zip back: every entry's name, size and CRC-32 must be its source's);
 // --engine copy,stream (compare the two engines instead: time, bytes through the worker, S3 requests,
-// peak RSS; --server local runs the embedded S3, which copies ranges and keeps CRC-32s on disk).
+// peak RSS).
 // --force-zip64 (ZIP64 records for every entry, as the tests force them); --unzip-test (also download the
 // verified archive to a temp file and run Debian's `unzip -t` on it: a second, independent reader).
 // --floors (with --engine: also run the floors, the same bytes without a zip: `raw` through the worker,
@@ -70,7 +70,7 @@ function options() {
       'size-kib': { type: 'string' },
       sizes: { type: 'string', default: '' },
       runs: { type: 'string', default: '3' },
-      server: { type: 'string', default: 'fauxqs' },
+      server: { type: 'string', default: 'local' },
       bucket: { type: 'string' },
       'part-size-mib': { type: 'string', default: '8' },
       'queue-size': { type: 'string', default: '4' },
@@ -89,8 +89,7 @@ function options() {
     if (!(value > 0)) throw new Error(`--${name} must be a positive number`);
     return value;
   };
-  if (!['fauxqs', 's3rver', 'local', 'aws'].includes(values.server))
-    throw new Error('--server is fauxqs, s3rver, local or aws');
+  if (!['local', 'aws'].includes(values.server)) throw new Error('--server is local (the default) or aws');
   if ((values.server === 'aws') !== (values.bucket !== undefined))
     throw new Error('--server aws takes --bucket <scratch bucket>, and only it does');
   const engines = values.engine ? values.engine.split(',') : [];
@@ -143,7 +142,7 @@ async function startServer(
     const target = await awsTarget(s3, scratchBucket as string).finally(() => s3.destroy());
     return { target, stop: () => {} };
   }
-  const child = spawn(process.execPath, ['--require', TSX, join(__dirname, 'bench-zip-server.ts'), server], {
+  const child = spawn(process.execPath, ['--require', TSX, join(__dirname, 'bench-zip-server.ts')], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
   });

@@ -50,7 +50,7 @@ export function createHandler(pool: Pool, checkAdmin: AdminCheck) {
           throw new CognitoError(type, verdict.message, status);
         }
       }
-      const output = operation.run(pool, parseInput(body));
+      const output = await operation.run(pool, parseInput(body));
       send(res, 200, requestId, output);
       pool.log(`user-pool: ${name} 200`);
     } catch (error) {

@@ -44,7 +44,10 @@ export interface UserPool {
    * Creates a confirmed user with a permanent password and a verified email, unless a user with that email
    * exists already (then it is left alone: its owner may have changed the password). For the demo user.
    */
-  ensureUser(email: string, password: string): { readonly username: string; readonly created: boolean };
+  ensureUser(
+    email: string,
+    password: string,
+  ): Promise<{ readonly username: string; readonly created: boolean }>;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -94,11 +97,12 @@ export async function createUserPool(options: UserPoolOptions): Promise<UserPool
     handle,
     jwks: () => ({ keys: [keys.id.jwk, keys.access.jwk] }),
     issuer,
-    ensureUser(email, password) {
+    async ensureUser(email, password) {
+      if (pool.store.find(email) === undefined) checkPassword(password, pool.policy);
+      const username = randomUUID();
+      const verifier = await createVerifier({ poolName, userId: username }, password);
       const existing = pool.store.find(email);
       if (existing !== undefined) return { username: existing.username, created: false };
-      checkPassword(password, pool.policy);
-      const username = randomUUID();
       const at = now();
       pool.store.add({
         username,
@@ -106,7 +110,7 @@ export async function createUserPool(options: UserPoolOptions): Promise<UserPool
         emailVerified: true,
         status: 'CONFIRMED',
         enabled: true,
-        ...createVerifier({ poolName, userId: username }, password),
+        ...verifier,
         createdAt: at,
         updatedAt: at,
       });

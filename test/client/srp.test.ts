@@ -10,9 +10,9 @@ import {
   clientKeyHex,
   newClientKey,
   passwordClaimSignature,
-  passwordExponent,
   srpTimestamp,
 } from '../../packages/client/auth/srp';
+import { passwordExponent } from '../../packages/client/auth/srp-math';
 
 describe('client SRP (BigInt + WebCrypto)', () => {
   it('derives x as the fact sheet gives it (known answer)', async () => {
@@ -30,18 +30,18 @@ describe('client SRP (BigInt + WebCrypto)', () => {
   });
 
   it('proves the password to the local pool on 20 handshakes in a row, and fails with a wrong one', async () => {
-    // Padding slips pass only some handshakes (LOCAL-MODE.md): many in a row catch them.
+    // Padding slips pass only some handshakes (docs/local-mode.md): many in a row catch them.
     const identity = { poolName: 'Xy12ab', userId: '7d1c4e0a-5b7f-4c3d-9e2f-0a1b2c3d4e5f' };
     let valid = 0;
     for (let i = 0; i < 20; i++) {
       const salt = crypto
         .getRandomValues(new Uint8Array(16))
         .reduce((s, b) => s + b.toString(16).padStart(2, '0'), '');
-      const { verifier } = verifierFor(identity, 'Correct-Horse-1!', salt);
+      const { verifier } = await verifierFor(identity, 'Correct-Horse-1!', salt);
       const key = newClientKey();
       const A = parseClientKey(clientKeyHex(key));
       if (A === undefined) throw new Error('the pool refused SRP_A');
-      const handshake = startHandshake(A, verifier);
+      const handshake = await startHandshake(A, verifier);
       const secretBlock = Buffer.from(crypto.getRandomValues(new Uint8Array(48)));
       const challenge = {
         SALT: salt,
@@ -51,7 +51,7 @@ describe('client SRP (BigInt + WebCrypto)', () => {
       const timestamp = srpTimestamp(new Date());
       const password = i === 19 ? 'Wrong-Horse-1!' : 'Correct-Horse-1!';
       const signature = await passwordClaimSignature(identity, password, key, challenge, timestamp);
-      if (claimIsValid(identity, verifier, handshake, { secretBlock, timestamp, signature })) valid++;
+      if (await claimIsValid(identity, verifier, handshake, { secretBlock, timestamp, signature })) valid++;
     }
     expect(valid).to.equal(19);
   });

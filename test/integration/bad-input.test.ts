@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { BUCKET, type S3Server, startS3Server } from '../../devtools/local-s3';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
 import { getFile } from '../../handlers/get-file';
@@ -17,9 +17,8 @@ import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, type EventParams, identityId, ORIGIN } from '../support/events';
 import { putObject } from '../support/objects';
-import { startVersionedS3 } from '../support/versioned-s3';
 
-// fauxqs: a plain, fast S3; the faults here are injected with sinon, not asked of the server.
+// local/s3; the faults here are injected with sinon, not asked of the server.
 describe('bad input and S3 faults on the file routes', () => {
   let s3: S3Server;
   const user = identityId();
@@ -27,7 +26,7 @@ describe('bad input and S3 faults on the file routes', () => {
   const routes: Record<string, (s3: S3Server) => Handler> = {};
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
     await putObject(s3, `${user}/a.txt`, 'a');
     const deps = () => testDeps(s3, s3.client, (line) => logs.push(line));
     Object.assign(routes, {
@@ -232,7 +231,7 @@ describe('bad input and S3 faults on the file routes', () => {
   });
 });
 
-// The undo routes, on the versioned embedded S3: every refusal is a 4xx before S3, every S3 fault a clean 500.
+// The undo routes, on local/s3 with versioning on: every refusal is a 4xx before S3, every S3 fault a clean 500.
 describe('bad input and S3 faults on the undo routes', () => {
   let s3: S3Server;
   const user = identityId();
@@ -240,7 +239,7 @@ describe('bad input and S3 faults on the undo routes', () => {
   const undoRoutes: Record<string, () => Handler> = {};
 
   before(async () => {
-    s3 = await startVersionedS3();
+    s3 = await startS3Server({ versionedBuckets: [BUCKET] });
     const deps = () => testDeps(s3, s3.client, (line) => logs.push(line));
     Object.assign(undoRoutes, {
       'GET /files/deleted': () => listDeletedFiles(deps()),

@@ -3,21 +3,21 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { BUCKET, type S3Server, startS3Server } from '../../devtools/local-s3';
 import { callerRecorder } from '../../handlers/lib/http/caller-record';
 import { httpHandler } from '../../handlers/lib/http/handler';
 import { apiEvent, context, IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
-import { BUCKET, type LocalS3Fixture, startLocalS3Fixture } from '../support/local-s3';
 
 /**
  * The API's record of which folder is whose (`users/<sub>.json`), written by the HTTP wrapper. Against
- * the embedded S3 (local/s3), which honours If-None-Match: * as S3 does (412 on an existing key).
+ * local/s3, which honours If-None-Match: * as S3 does (412 on an existing key).
  */
 describe('caller record (users/<sub>.json), written by the HTTP wrapper', () => {
-  let fixture: LocalS3Fixture;
+  let fixture: S3Server;
   let s3: S3Client;
   before(async () => {
-    fixture = await startLocalS3Fixture();
-    s3 = fixture.client();
+    fixture = await startS3Server();
+    s3 = fixture.client;
   });
   after(() => fixture.stop());
 

@@ -1,7 +1,7 @@
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { zipFolder } from '../../handlers/lib/files/keys';
 import { zipArchiveKey, zipRequestKey, zipStatusKey } from '../../handlers/lib/zip-jobs/keys';
 import { MAX_ZIP_KEYS } from '../../handlers/lib/zip-jobs/limits';
@@ -9,14 +9,14 @@ import { identityId } from '../support/events';
 import { keysUnder, objectExists, putObject } from '../support/objects';
 import { getText, zipApi } from '../support/zip-jobs';
 
-// fauxqs: its listing pages like S3's (the folder test needs more than one page of 1,000 keys).
+// local/s3: its listing pages like S3's (the folder test needs more than one page of 1,000 keys).
 describe('POST /zips on a real S3 server', () => {
   let s3: S3Server;
   let api: ReturnType<typeof zipApi>;
   const alice = identityId();
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
     api = zipApi(s3, { maxFiles: 5, maxBytes: 100 });
     await putObject(s3, `${alice}/a.txt`, 'alpha');
     await putObject(s3, `${alice}/docs/b.txt`, 'bravo!');
@@ -129,7 +129,7 @@ describe('POST /zips with a folder of more than one listing page', () => {
   const count = 1005;
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
     const keys = Array.from({ length: count }, (_, i) => `${bob}/logs/${String(i).padStart(4, '0')}.log`);
     for (let i = 0; i < keys.length; i += 50) {
       await Promise.all(keys.slice(i, i + 50).map((key) => putObject(s3, key, 'l')));

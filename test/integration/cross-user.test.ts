@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type S3Server, startS3rver } from '../../devtools/s3-servers';
+import { BUCKET, type S3Server, startS3Server } from '../../devtools/local-s3';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
 import { getFile } from '../../handlers/get-file';
@@ -14,9 +14,8 @@ import { callRoute } from '../support/call';
 import { testDeps } from '../support/deps';
 import { identityId } from '../support/events';
 import { getObject, keysUnder, putObject } from '../support/objects';
-import { startVersionedS3 } from '../support/versioned-s3';
 
-// s3rver: it verifies presigned URLs, so a URL that B edits to point at A's file is really refused.
+// local/s3: it verifies presigned URLs, so a URL that B edits to point at A's file is really refused.
 describe("cross-user: B cannot read, list, overwrite or delete A's files", () => {
   let s3: S3Server;
   const alice = identityId();
@@ -62,7 +61,7 @@ describe("cross-user: B cannot read, list, overwrite or delete A's files", () =>
   }
 
   before(async () => {
-    s3 = await startS3rver();
+    s3 = await startS3Server();
     for (const [key, body] of Object.entries(aliceObjects)) await putObject(s3, key, body);
     await putObject(s3, `${bob}/mine.txt`, 'bob');
   });
@@ -154,7 +153,7 @@ describe("cross-user: B cannot read, list, overwrite or delete A's files", () =>
   });
 });
 
-// local/s3 with versioning (s3rver has none): A's deleted and overwritten files stay out of B's reach.
+// local/s3 with versioning on: A's deleted and overwritten files stay out of B's reach.
 describe("cross-user undo: B cannot list, see the versions of, or restore A's files", () => {
   let s3: S3Server;
   const alice = identityId();
@@ -162,7 +161,7 @@ describe("cross-user undo: B cannot list, see the versions of, or restore A's fi
   const aliceVersions: string[] = [];
 
   before(async () => {
-    s3 = await startVersionedS3();
+    s3 = await startS3Server({ versionedBuckets: [BUCKET] });
     for (const body of ['alice v1', 'alice v2']) await putObject(s3, `${alice}/docs/plan.txt`, body);
     await putObject(s3, `${alice}/gone.txt`, 'alice gone');
     await callRoute('DELETE /file', deleteFile(testDeps(s3)), alice, { query: { key: 'gone.txt' } });

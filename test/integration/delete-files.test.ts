@@ -1,7 +1,7 @@
 import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { deleteFiles } from '../../handlers/delete-files';
 import { deleteKeys } from '../../handlers/lib/files/delete';
 import { contractChecked } from '../support/contract-handler';
@@ -9,12 +9,12 @@ import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
 import { keysUnder, putObject } from '../support/objects';
 
-// fauxqs: DeleteObjects and prefix listings (paged with StartAfter) behave as on S3, odd characters included.
+// local/s3: DeleteObjects and prefix listings (paged with StartAfter) behave as on S3, odd characters included.
 describe('POST /files/delete', () => {
   let s3: S3Server;
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
   });
   after(() => s3.stop());
   afterEach(() => sinon.restore());

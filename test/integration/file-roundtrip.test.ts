@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type S3Server, startS3rver } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { deleteFile } from '../../handlers/delete-file';
 import { getFile } from '../../handlers/get-file';
 import { listFiles } from '../../handlers/list-files';
@@ -9,7 +9,7 @@ import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
 
-// s3rver: it verifies presigned URLs (a tampered one is a 403) and honours response-content-disposition,
+// local/s3: it verifies presigned URLs (a tampered one is a 403) and honours response-content-disposition,
 // which is what the downloaded file's name depends on.
 describe('a file through the API: PUT, list, GET, download, DELETE', () => {
   let s3: S3Server;
@@ -17,7 +17,7 @@ describe('a file through the API: PUT, list, GET, download, DELETE', () => {
   const bytes = Buffer.from([0, 1, 2, 253, 254, 255, ...Buffer.from('lockbox')]);
 
   before(async () => {
-    s3 = await startS3rver();
+    s3 = await startS3Server();
   });
   after(() => s3.stop());
 

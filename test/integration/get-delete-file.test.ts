@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { deleteFile } from '../../handlers/delete-file';
 import { getFile } from '../../handlers/get-file';
 import { callRoute } from '../support/call';
@@ -9,15 +9,15 @@ import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
 import { keysUnder, putObject } from '../support/objects';
 
-// fauxqs: HeadObject, DeleteObject and keys with odd characters behave as on S3; no presigned URL is
-// fetched here (file-roundtrip.test.ts does that on s3rver, which verifies them).
+// local/s3: HeadObject, DeleteObject and keys with odd characters behave as on S3; no presigned URL is
+// fetched here (file-roundtrip.test.ts does that).
 describe('GET /file and DELETE /file', () => {
   let s3: S3Server;
   const user = identityId();
   const oddKey = 'odd/a b+c&d?e%f#g 日本.txt';
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
     for (const key of [oddKey, 'keep/a', 'keep/a/b', 'keep/ab']) await putObject(s3, `${user}/${key}`, 'abc');
   });
   after(() => s3.stop());
@@ -43,7 +43,7 @@ describe('GET /file and DELETE /file', () => {
   });
 
   it('answers 404 when S3 answers a missing key with 403, as it does to a role that may list only by prefix', async () => {
-    // fauxqs evaluates no IAM: answer as S3 does to our roles (see lib/s3/errors.ts): HEAD a bodiless 403
+    // The tests' key may read anything: answer as S3 does to our prefix-scoped roles (see lib/s3/errors.ts): HEAD a bodiless 403
     // (the SDK names it "Unknown"), the first byte's GET an AccessDenied.
     const forbidden = Object.assign(new Error('Unknown'), {
       name: 'Unknown',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { type S3Server, startFauxqs, startS3rver } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { getZip } from '../../handlers/get-zip';
 import { zipArchiveKey } from '../../handlers/lib/zip-jobs/keys';
 import { JOB_STOPPED, type JobStatus, staleAfterMs, writeStatus } from '../../handlers/lib/zip-jobs/records';
@@ -45,8 +45,8 @@ async function getJob(s3: S3Server, caller: string, id: string, now = started) {
   return { status: res.statusCode, body: JSON.parse(res.body) };
 }
 
-// fauxqs. It does not check signatures nor honour response-content-disposition: here the URL is checked for
-// the object it serves and the name it asks for; the describe below checks both on s3rver.
+// local/s3. Here the URL is checked for the object it serves and the name it asks for; the describe below
+// checks what a browser gets from it and that an edited URL is refused.
 describe('GET /zips/{id} on a real S3 server', () => {
   let s3: S3Server;
   const alice = identityId();
@@ -55,7 +55,7 @@ describe('GET /zips/{id} on a real S3 server', () => {
   const get = (caller: string, id: string, now = started) => getJob(s3, caller, id, now);
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
   });
   after(() => s3.stop());
 
@@ -130,9 +130,9 @@ describe('GET /zips/{id} on a real S3 server', () => {
   });
 });
 
-// s3rver: it verifies presigned signatures (a URL edited to name another key is a 403) and honours
+// local/s3 verifies presigned signatures (a URL edited to name another key is a 403) and honours
 // response-content-disposition, so the downloaded file's name is the one a browser would save.
-describe('GET /zips/{id}: the download URL on a server that verifies signatures (s3rver)', () => {
+describe('GET /zips/{id}: the download URL on a server that verifies signatures', () => {
   let s3: S3Server;
   const alice = identityId();
   const bob = identityId();
@@ -148,7 +148,7 @@ describe('GET /zips/{id}: the download URL on a server that verifies signatures 
   }
 
   before(async () => {
-    s3 = await startS3rver();
+    s3 = await startS3Server();
   });
   after(() => s3.stop());
 

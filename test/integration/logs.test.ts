@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { createUpload } from '../../handlers/create-upload';
 import { createZip } from '../../handlers/create-zip';
 import { getFile } from '../../handlers/get-file';
@@ -16,7 +16,7 @@ import { apiEvent, type EventParams, IDENTITY_POOL_ID, identityId, ORIGIN } from
 import { TEST_LIMITS, uploadDeps } from '../support/upload-deps';
 import { s3Event, workerContext } from '../support/zip-jobs';
 
-// fauxqs: the round trip needs a working S3, not signature checks; what is checked here is the log.
+// local/s3: the round trip needs a working S3; what is checked here is the log.
 describe('structured logs of a round trip: upload, download URL, zip', () => {
   let s3: S3Server;
   const logs: string[] = [];
@@ -26,7 +26,7 @@ describe('structured logs of a round trip: upload, download URL, zip', () => {
   const viaUrl = `notes ${randomUUID()}`;
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
   });
   after(() => s3.stop());
 

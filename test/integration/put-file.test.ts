@@ -1,7 +1,7 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { putFile } from '../../handlers/put-file';
 import { MAX_PUT_FILE_BYTES } from '../../handlers/settings';
 import { contractChecked } from '../support/contract-handler';
@@ -9,13 +9,13 @@ import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
 import { getObject } from '../support/objects';
 
-// fauxqs: stores bodies as sent (the SDK's default checksums included) and keeps odd characters in keys.
+// local/s3: stores bodies as sent (the SDK's default checksums included) and keeps odd characters in keys.
 describe('PUT /file', () => {
   let s3: S3Server;
   const user = identityId();
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
   });
   after(() => s3.stop());
   afterEach(() => sinon.restore());

@@ -2,6 +2,7 @@ import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-s
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { type LocalDynamoDb, startDynamoDb } from '../../devtools/dynamodb';
+import { BUCKET, REGION, type S3Server, startS3Server } from '../../devtools/local-s3';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
@@ -16,14 +17,13 @@ import { usageRecorder } from '../../handlers/usage-recorder';
 import { objectCreatedEvent, objectRemovedEvent } from '../../local/lambda/s3-notification';
 import { callRoute } from '../support/call';
 import { IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
-import { BUCKET, type LocalS3Fixture, REGION, startLocalS3Fixture } from '../support/local-s3';
 import { putParts, TEST_LIMITS, testBytes } from '../support/upload-deps';
 
-// The quotas end to end: the handlers on the embedded S3 (it checks presigned signatures and reports
+// The quotas end to end: the handlers on local/s3 (it checks presigned signatures and reports
 // every stored or deleted object, with a sequencer, as S3's notifications do) and dynalite; the usage
 // recorder gets each notification as Lambda would. "Settled" = every notification applied.
-describe('quotas (embedded S3 + dynalite)', () => {
-  let s3: LocalS3Fixture;
+describe('quotas (local/s3 + dynalite)', () => {
+  let s3: S3Server;
   let db: LocalDynamoDb;
   let client: S3Client;
   let deps: UploadDeps;
@@ -40,13 +40,13 @@ describe('quotas (embedded S3 + dynalite)', () => {
   before(async () => {
     db = await startDynamoDb();
     record = usageRecorder({ dynamodb: db.client, table: db.tableName }, BUCKET, () => {});
-    s3 = await startLocalS3Fixture({
+    s3 = await startS3Server({
       onObjectCreated: (object) => notify(objectCreatedEvent(object, REGION)),
       onObjectRemoved: (object) => notify(objectRemovedEvent(object, REGION)),
     });
-    client = s3.client();
+    client = s3.client;
     const http = { allowedOrigins: [ORIGIN], identityPoolId: IDENTITY_POOL_ID, log: () => {} };
-    const presigner = s3.client({ requestChecksumCalculation: 'WHEN_REQUIRED' });
+    const presigner = s3.newClient({ requestChecksumCalculation: 'WHEN_REQUIRED' });
     deps = {
       s3: client,
       s3ForCaller: () => client,

@@ -2,15 +2,15 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
+import { BUCKET, CREDENTIALS, REGION, type S3Server, startS3Server } from '../../devtools/local-s3';
 import { getFile } from '../../handlers/get-file';
 import { readPlan } from '../../handlers/lib/uploads/plans';
 import { callRoute } from '../support/call';
 import { IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
-import { BUCKET, CREDENTIALS, type LocalS3Fixture, REGION, startLocalS3Fixture } from '../support/local-s3';
 import { objectKey } from '../support/objects';
 
 /**
- * In front of the embedded S3: answers a missing object as S3 answers a role that may not list the
+ * In front of local/s3: answers a missing object as S3 answers a role that may not list the
  * bucket — HEAD a 403 without a body, GET a 403 AccessDenied — and passes everything else through as is
  * (headers too, so the signature still checks).
  */
@@ -39,7 +39,7 @@ async function withoutListBucket(upstream: string): Promise<{ endpoint: string; 
 }
 
 describe('S3 403s: only AccessDenied on a key we may read is "absent"', () => {
-  let local: LocalS3Fixture;
+  let local: S3Server;
   let proxy: { endpoint: string; server: Server };
   const user = identityId();
   const lines: string[] = [];
@@ -58,9 +58,9 @@ describe('S3 403s: only AccessDenied on a key we may read is "absent"', () => {
     new S3Client({ endpoint, region: REGION, forcePathStyle: true, credentials, maxAttempts: 1 });
 
   before(async () => {
-    local = await startLocalS3Fixture();
-    proxy = await withoutListBucket(local.s3.endpoint);
-    await local.client().send(
+    local = await startS3Server();
+    proxy = await withoutListBucket(local.endpoint);
+    await local.client.send(
       new PutObjectCommand({
         Bucket: BUCKET,
         Key: `${user}/here.txt`,
@@ -77,7 +77,7 @@ describe('S3 403s: only AccessDenied on a key we may read is "absent"', () => {
   });
 
   it("HeadObject's 403 has no body: @aws-sdk/client-s3 names it Unknown, whatever S3 meant", async () => {
-    const wrongSecret = client(local.s3.endpoint, { ...CREDENTIALS, secretAccessKey: 'wrong' });
+    const wrongSecret = client(local.endpoint, { ...CREDENTIALS, secretAccessKey: 'wrong' });
     const missingKey = client(proxy.endpoint);
     for (const s3 of [wrongSecret, missingKey]) {
       const error = await s3
@@ -110,7 +110,7 @@ describe('S3 403s: only AccessDenied on a key we may read is "absent"', () => {
     ['an unknown access key', { accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'x' }, 'InvalidAccessKeyId'],
   ] as const) {
     it(`GET /file answers 500 and logs ${code} for ${what}, naming no key or bucket`, async () => {
-      const s3 = client(local.s3.endpoint, credentials);
+      const s3 = client(local.endpoint, credentials);
       for (const key of ['gone.txt', 'here.txt']) {
         lines.length = 0;
         const res = await callRoute('GET /file', getFile(deps(s3)), user, { query: { key } });

@@ -1,6 +1,6 @@
 import { DeleteObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import type { S3Server } from '../../devtools/s3-servers';
+import { BUCKET, type S3Server, startS3Server } from '../../devtools/local-s3';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
 import { quotaFromEnv } from '../../handlers/lib/quotas/deps';
@@ -12,14 +12,13 @@ import { callRoute } from '../support/call';
 import { testDeps } from '../support/deps';
 import { identityId } from '../support/events';
 import { getObject, keysUnder, putObject } from '../support/objects';
-import { startVersionedS3 } from '../support/versioned-s3';
 
 // local/s3 (signature-checking) with versioning on: deletes leave markers, overwrites keep versions.
 describe('undo: GET /files/deleted, GET /file/versions, POST /files/restore', () => {
   let s3: S3Server;
 
   before(async () => {
-    s3 = await startVersionedS3();
+    s3 = await startS3Server({ versionedBuckets: [BUCKET] });
   });
   after(() => s3.stop());
 
@@ -206,7 +205,7 @@ describe('listDeleted across S3 listing pages', () => {
   let s3: S3Server;
 
   before(async () => {
-    s3 = await startVersionedS3();
+    s3 = await startS3Server({ versionedBuckets: [BUCKET] });
   });
   after(() => s3.stop());
 

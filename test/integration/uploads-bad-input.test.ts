@@ -2,7 +2,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
@@ -154,15 +154,15 @@ const badListQueries: Pick<EventParams, 'query'>[] = [
   })),
 ];
 
-// fauxqs: a real server, although none of these requests should reach it (a spy counts S3 calls).
-describe('uploads with bad input (fauxqs)', () => {
+// local/s3: a real server, although none of these requests should reach it (a spy counts S3 calls).
+describe('uploads with bad input', () => {
   let s3: S3Server;
   let deps: UploadDeps;
   let logs: string[];
   const user = identityId();
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
   });
   after(() => s3.stop());
   beforeEach(() => {

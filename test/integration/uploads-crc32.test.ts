@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { type S3Server, startEmbeddedS3 } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
 import type { Handler } from '../../handlers/lib/http/handler';
@@ -13,7 +13,7 @@ import { apiEvent, context, identityId } from '../support/events';
 import { objectExists } from '../support/objects';
 import { putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-deps';
 
-// The embedded S3 (local/s3): it checks signatures and x-amz-checksum-* values, as S3 does.
+// local/s3: it checks signatures and x-amz-checksum-* values, as S3 does.
 describe('upload checksums: every new file gets a CRC-32 in S3 (local S3)', () => {
   let s3: S3Server;
   let create: Handler;
@@ -21,7 +21,7 @@ describe('upload checksums: every new file gets a CRC-32 in S3 (local S3)', () =
   const user = identityId();
 
   before(async () => {
-    s3 = await startEmbeddedS3();
+    s3 = await startS3Server();
     const deps = uploadDeps(s3);
     create = contractChecked('POST /uploads', createUpload(deps, TEST_LIMITS));
     complete = contractChecked('POST /uploads/complete', completeUpload(deps));

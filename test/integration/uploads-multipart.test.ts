@@ -1,6 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
@@ -10,9 +10,9 @@ import { callRoute } from '../support/call';
 import { identityId } from '../support/events';
 import { putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-deps';
 
-// fauxqs: it implements AbortMultipartUpload (s3rver answers 405) and checks part etags on completion.
-// It does not check signatures: the presigned-URL checks are in uploads-presigned.test.ts (s3rver).
-describe('multipart uploads: complete and abort (fauxqs)', () => {
+// local/s3: it implements AbortMultipartUpload and checks part etags on completion. The presigned-URL
+// checks are in uploads-presigned.test.ts.
+describe('multipart uploads: complete and abort', () => {
   let s3: S3Server;
   let create: Handler;
   let complete: Handler;
@@ -22,7 +22,7 @@ describe('multipart uploads: complete and abort (fauxqs)', () => {
   const bytes = testBytes(size, 3);
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
     const deps = uploadDeps(s3);
     create = createUpload(deps, TEST_LIMITS);
     complete = completeUpload(deps);

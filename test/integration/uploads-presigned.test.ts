@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type S3Server, startS3rver } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
 import type { Handler } from '../../handlers/lib/http/handler';
@@ -9,16 +9,16 @@ import { apiEvent, context, identityId } from '../support/events';
 import { getObject, objectExists } from '../support/objects';
 import { putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-deps';
 
-// s3rver: it verifies presigned signatures, which is what proves that a body of another length or content
-// type than declared is refused (fauxqs would accept anything).
-describe('POST /uploads and /uploads/complete with presigned URLs (s3rver)', () => {
+// local/s3: it verifies presigned signatures, which is what proves that a body of another length or content
+// type than declared is refused.
+describe('POST /uploads and /uploads/complete with presigned URLs', () => {
   let s3: S3Server;
   let create: Handler;
   let complete: Handler;
   const user = identityId();
 
   before(async () => {
-    s3 = await startS3rver();
+    s3 = await startS3Server();
     const deps = uploadDeps(s3);
     create = contractChecked('POST /uploads', createUpload(deps, TEST_LIMITS));
     complete = contractChecked('POST /uploads/complete', completeUpload(deps));

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type S3Server, startEmbeddedS3 } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
 import type { Handler } from '../../handlers/lib/http/handler';
@@ -11,9 +11,9 @@ import { identityId } from '../support/events';
 import { getObject } from '../support/objects';
 import { type PartUrl, putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-deps';
 
-// The embedded S3: it has ListParts and binds an upload id to its key as real S3 does (fauxqs has
-// neither), so Bob's attempts meet the same refusals they would in AWS.
-describe('resuming uploads across users (embedded S3)', () => {
+// local/s3: it has ListParts and binds an upload id to its key as real S3 does, so Bob's attempts meet
+// the same refusals they would in AWS.
+describe('resuming uploads across users', () => {
   let s3: S3Server;
   let create: Handler;
   let sign: Handler;
@@ -25,7 +25,7 @@ describe('resuming uploads across users (embedded S3)', () => {
   const aliceBytes = testBytes(size, 1);
 
   before(async () => {
-    s3 = await startEmbeddedS3();
+    s3 = await startS3Server();
     const deps = uploadDeps(s3);
     create = createUpload(deps, TEST_LIMITS);
     sign = signUploadParts(deps);

@@ -1,6 +1,6 @@
 import { CreateMultipartUploadCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { type S3Server, startEmbeddedS3 } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
@@ -15,10 +15,9 @@ import { identityId } from '../support/events';
 import { getObject, keysUnder, objectKey } from '../support/objects';
 import { type PartUrl, putParts, TEST_LIMITS, testBytes, uploadDeps } from '../support/upload-deps';
 
-// The embedded S3 of local mode: it implements ListParts and abort, binds an upload id to its key as S3
+// local/s3: it implements ListParts and abort, binds an upload id to its key as S3
 // does, and checks presigned signatures (so a re-signed URL's content-length is proven, not assumed).
-// fauxqs has no ListParts; s3rver neither ListParts nor abort.
-describe('resuming a multipart upload: GET /uploads and POST /uploads/parts (embedded S3)', () => {
+describe('resuming a multipart upload: GET /uploads and POST /uploads/parts', () => {
   let s3: S3Server;
   let create: Handler;
   let sign: Handler;
@@ -31,7 +30,7 @@ describe('resuming a multipart upload: GET /uploads and POST /uploads/parts (emb
   const bytes = testBytes(size, 5);
 
   before(async () => {
-    s3 = await startEmbeddedS3();
+    s3 = await startS3Server();
     const deps = uploadDeps(s3);
     create = createUpload(deps, TEST_LIMITS);
     sign = signUploadParts(deps);

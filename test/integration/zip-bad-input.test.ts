@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { createZip } from '../../handlers/create-zip';
 import { getZip } from '../../handlers/get-zip';
 import { MAX_JSON_BODY_BYTES } from '../../handlers/lib/http/body';
@@ -11,7 +11,7 @@ import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, type EventParams, IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
 import { putObject } from '../support/objects';
 
-// fauxqs: a plain, fast S3; the faults here are injected with sinon, not asked of the server.
+// local/s3; the faults here are injected with sinon, not asked of the server.
 describe('bad input and S3 faults on the zip routes', () => {
   let s3: S3Server;
   let logs: string[];
@@ -20,7 +20,7 @@ describe('bad input and S3 faults on the zip routes', () => {
   const jobId = randomUUID();
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
     await putObject(s3, `${user}/a.txt`, 'a');
   });
   after(() => s3.stop());

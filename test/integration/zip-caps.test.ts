@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { type S3Server, startEmbeddedS3 } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { ATTEMPT_TIMEOUT_MS, fingerprint } from '../../handlers/lib/zip-jobs/idempotency';
 import { zipIdempotencyKey, zipRequestKey, zipSlotKey } from '../../handlers/lib/zip-jobs/keys';
 import { readStatus, writeStatus } from '../../handlers/lib/zip-jobs/records';
@@ -21,7 +21,7 @@ describe('per-user zip caps on a real S3 server', () => {
   const files = ['a.txt', 'b.txt'];
 
   before(async () => {
-    s3 = await startEmbeddedS3();
+    s3 = await startS3Server();
     api = zipApi(s3, undefined, caps);
   });
   after(() => s3.stop());
@@ -153,7 +153,7 @@ describe('per-user zip caps on a real S3 server', () => {
 describe('the worker against a POST /zips that fails a stale job', () => {
   let s3: S3Server;
   before(async () => {
-    s3 = await startEmbeddedS3();
+    s3 = await startS3Server();
   });
   after(() => s3.stop());
 
@@ -203,7 +203,7 @@ describe('Idempotency-Key on POST /zips', () => {
   const bob = identityId();
 
   before(async () => {
-    s3 = await startEmbeddedS3();
+    s3 = await startS3Server();
     api = zipApi(s3, undefined, { maxActiveJobs: 5, queueTimeoutSeconds: 3600 });
     for (const user of [alice, bob]) {
       await putObject(s3, `${user}/a.txt`, 'alpha');
@@ -304,7 +304,7 @@ describe('GET /zips', () => {
   const ids: string[] = [];
 
   before(async () => {
-    s3 = await startEmbeddedS3();
+    s3 = await startS3Server();
     api = zipApi(s3, undefined, { maxActiveJobs: 10, queueTimeoutSeconds: 3600 });
     await putObject(s3, `${alice}/a.txt`, 'alpha');
     await putObject(s3, `${bob}/b.txt`, 'bravo');

@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type S3Server, startEmbeddedS3 } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { crc32Base64 } from '../../handlers/lib/s3/crc32';
 import { type CopyZipOptions, zipByCopy } from '../../handlers/lib/zip/copy';
 import { ZipFailedError } from '../../handlers/lib/zip/errors';
@@ -68,8 +68,7 @@ async function readArchive(s3: S3Server, key: string): Promise<Buffer> {
 
 // local/s3: it streams objects to disk, checks signatures and the copy rules (ranges only of sources
 // over 5 MB, If-Match), and keeps a CRC-32 for every object. Files "without" one are made by hiding
-// it from HeadObject, as S3 does for a file stored with CRC64NVME only. (fauxqs refuses bodies over
-// 11 MiB, too small for these sources.)
+// it from HeadObject, as S3 does for a file stored with CRC64NVME only.
 describe('zipByCopy (local S3)', () => {
   let s3: S3Server;
   let plain: S3Client;
@@ -79,7 +78,7 @@ describe('zipByCopy (local S3)', () => {
 
   before(async function () {
     this.timeout(120_000);
-    s3 = await startEmbeddedS3();
+    s3 = await startS3Server();
     plain = s3.newClient({ requestChecksumCalculation: 'WHEN_REQUIRED' });
     const files: [string, number, boolean][] = [
       ['small/a.txt', 1000, true],

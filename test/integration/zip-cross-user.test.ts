@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type S3Server, startEmbeddedS3, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { zipFolder } from '../../handlers/lib/files/keys';
 import { zipRequestKey } from '../../handlers/lib/zip-jobs/keys';
 import { zipWorker } from '../../handlers/zip-worker';
@@ -7,7 +7,7 @@ import { identityId } from '../support/events';
 import { keysUnder, putObject } from '../support/objects';
 import { s3Event, workerContext, zipApi } from '../support/zip-jobs';
 
-// fauxqs: listing and the engine's multipart upload behave as on S3.
+// local/s3: listing and the engine's multipart upload behave as on S3.
 describe('zip jobs between two users', () => {
   let s3: S3Server;
   let api: ReturnType<typeof zipApi>;
@@ -16,7 +16,7 @@ describe('zip jobs between two users', () => {
   let alicesJob: string;
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
     api = zipApi(s3);
     await putObject(s3, `${alice}/secret.txt`, 'alice only');
     await putObject(s3, `${alice}/private/plan.txt`, 'alice only');
@@ -59,7 +59,7 @@ describe('zip jobs between two users', () => {
   });
 });
 
-// local/s3: Idempotency-Key records rest on conditional writes, which fauxqs and s3rver ignore.
+// Idempotency-Key records rest on conditional writes, which local/s3 decides as S3 does.
 describe('zip job listings and Idempotency-Keys between two users', () => {
   let s3: S3Server;
   let api: ReturnType<typeof zipApi>;
@@ -67,7 +67,7 @@ describe('zip job listings and Idempotency-Keys between two users', () => {
   const bob = identityId();
 
   before(async () => {
-    s3 = await startEmbeddedS3();
+    s3 = await startS3Server();
     api = zipApi(s3);
     await putObject(s3, `${alice}/secret.txt`, 'alice only');
     await putObject(s3, `${bob}/own.txt`, 'bob');

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import type { ObjectKey } from '../../handlers/lib/files/keys';
 import { type ZipEntry, ZipFailedError, type ZipToS3Options, zipToS3 } from '../../handlers/lib/zip/stream';
 import { objectKey } from '../support/objects';
@@ -22,7 +22,7 @@ type Fault = (command: unknown, send: () => Promise<unknown>, signal?: AbortSign
 
 const MiB = 1024 * 1024;
 
-// fauxqs: it answers AbortMultipartUpload, so "a later UploadPart fails with NoSuchUpload" shows the abort.
+// local/s3: it answers AbortMultipartUpload, so "a later UploadPart fails with NoSuchUpload" shows the abort.
 // Three 4 MiB files with 5 MiB parts: every fault below hits after the multipart upload has started.
 describe('zipToS3 when something fails', () => {
   let s3: S3Server;
@@ -33,7 +33,7 @@ describe('zipToS3 when something fails', () => {
   let uploadId: Promise<string>;
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
     entries = [];
     for (const name of ['one.bin', 'two.bin', 'three.bin']) {
       const s3Key = objectKey(`owner/${name}`);

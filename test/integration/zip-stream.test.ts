@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import {
   archiveEntryNames,
   type ZipEntry,
@@ -14,7 +14,7 @@ import { unzip } from '../support/unzip';
 
 const MiB = 1024 * 1024;
 
-// fauxqs: it takes the SDK's streamed multipart bodies and answers AbortMultipartUpload like S3.
+// local/s3: it takes the SDK's streamed multipart bodies and answers AbortMultipartUpload like S3.
 describe('zipToS3 on a real S3 server', () => {
   let s3: S3Server;
   const sources = new Map<string, Buffer>();
@@ -34,7 +34,7 @@ describe('zipToS3 on a real S3 server', () => {
   }
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
   });
   after(() => s3.stop());
 

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type S3Server, startFauxqs } from '../../devtools/s3-servers';
+import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { type JobRef, zipArchiveKey, zipRequestKey, zipStatusKey } from '../../handlers/lib/zip-jobs/keys';
 import { JOB_STOPPED } from '../../handlers/lib/zip-jobs/records';
 import { OUT_OF_TIME } from '../../handlers/lib/zip-jobs/run';
@@ -19,7 +19,7 @@ import { objectExists, putObject } from '../support/objects';
 import { unzip } from '../support/unzip';
 import { getText, s3Event, workerContext, zipApi } from '../support/zip-jobs';
 
-// fauxqs: it takes the engine's streamed multipart bodies and aborts uploads like S3.
+// local/s3: it takes the engine's streamed multipart bodies and aborts uploads like S3.
 describe('the zip worker on a real S3 server', () => {
   let s3: S3Server;
   let api: ReturnType<typeof zipApi>;
@@ -45,7 +45,7 @@ describe('the zip worker on a real S3 server', () => {
     worker(s3Event(s3.bucket, zipRequestKey(job)), context);
 
   before(async () => {
-    s3 = await startFauxqs();
+    s3 = await startS3Server();
     api = zipApi(s3);
     worker = zipWorker({
       s3: s3.client,

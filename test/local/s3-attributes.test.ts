@@ -10,19 +10,20 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
+import { BUCKET, type S3Server, startS3Server } from '../../devtools/local-s3';
 import { crc32Base64 } from '../../handlers/lib/s3/crc32';
-import { BUCKET, type LocalS3Fixture, s3Code, startLocalS3Fixture } from '../support/local-s3';
+import { s3Code } from '../support/s3-code';
 
 const MiB = 1024 ** 2;
 
 describe('local S3: COMPOSITE multipart checksums and GetObjectAttributes', () => {
-  let fixture: LocalS3Fixture;
+  let fixture: S3Server;
   let s3: S3Client;
   const parts = [randomBytes(5 * MiB), randomBytes(5 * MiB), randomBytes(1234)];
 
   before(async () => {
-    fixture = await startLocalS3Fixture();
-    s3 = fixture.client();
+    fixture = await startS3Server();
+    s3 = fixture.client;
   });
   after(() => fixture.stop());
 

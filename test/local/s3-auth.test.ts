@@ -10,17 +10,10 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { expect } from 'chai';
+import { BUCKET, CREDENTIALS, ORIGIN, REGION, type S3Server, startS3Server } from '../../devtools/local-s3';
 import { NodeSha256 } from '../../local/sigv4/sha256';
 import type { SigningCredentials } from '../../local/sigv4/verify';
-import {
-  BUCKET,
-  CREDENTIALS,
-  type LocalS3Fixture,
-  ORIGIN,
-  REGION,
-  s3Code,
-  startLocalS3Fixture,
-} from '../support/local-s3';
+import { s3Code } from '../support/s3-code';
 
 const MiB = 1024 ** 2;
 const EXPIRED: SigningCredentials = { accessKeyId: 'ASIAEXPIRED', secretAccessKey: 's', expiresAt: 1 };
@@ -39,15 +32,15 @@ async function errorCode(response: Response): Promise<string> {
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 describe('local S3: signatures, presigned URLs and CORS', () => {
-  let fixture: LocalS3Fixture;
+  let fixture: S3Server;
   let s3: S3Client;
   let presigner: S3Client;
 
   before(async () => {
-    fixture = await startLocalS3Fixture({ lookup: (id) => KEYS.find((key) => key.accessKeyId === id) });
-    s3 = fixture.client();
+    fixture = await startS3Server({ lookup: (id) => KEYS.find((key) => key.accessKeyId === id) });
+    s3 = fixture.client;
     // As handlers/lib/presign-upload.ts needs it: no checksum of the (empty) body at presign time.
-    presigner = fixture.client({ requestChecksumCalculation: 'WHEN_REQUIRED' });
+    presigner = fixture.newClient({ requestChecksumCalculation: 'WHEN_REQUIRED' });
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'docs/a file.txt', Body: 'hello' }));
   });
   after(() => fixture.stop());
@@ -87,23 +80,23 @@ describe('local S3: signatures, presigned URLs and CORS', () => {
     const longer = (await getUrl()).replace('X-Amz-Expires=300', 'X-Amz-Expires=301');
     expect(await errorCode(await fetch(longer))).to.equal('403 SignatureDoesNotMatch');
 
-    const wrongSecret = fixture.client({ credentials: { ...CREDENTIALS, secretAccessKey: 'wrong' } });
+    const wrongSecret = fixture.newClient({ credentials: { ...CREDENTIALS, secretAccessKey: 'wrong' } });
     expect(await errorCode(await fetch(await getUrl({}, wrongSecret)))).to.equal('403 SignatureDoesNotMatch');
-    const unknown = fixture.client({ credentials: { accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'x' } });
+    const unknown = fixture.newClient({ credentials: { accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'x' } });
     expect(await errorCode(await fetch(await getUrl({}, unknown)))).to.equal('403 InvalidAccessKeyId');
   });
 
   it('checks header signatures: unsigned, wrong secret, skewed clock, expired or wrong session token', async () => {
-    const url = `${fixture.s3.endpoint}/${BUCKET}/docs/a%20file.txt`;
+    const url = `${fixture.endpoint}/${BUCKET}/docs/a%20file.txt`;
     expect(await errorCode(await fetch(url))).to.equal('403 AccessDenied');
     const get = new GetObjectCommand({ Bucket: BUCKET, Key: 'docs/a file.txt' });
-    const wrong = fixture.client({ credentials: { ...CREDENTIALS, secretAccessKey: 'wrong' } });
+    const wrong = fixture.newClient({ credentials: { ...CREDENTIALS, secretAccessKey: 'wrong' } });
     expect(await s3Code(wrong.send(get))).to.equal('403 SignatureDoesNotMatch');
-    expect(await s3Code(fixture.client({ credentials: EXPIRED }).send(get))).to.equal('400 ExpiredToken');
-    const badToken = fixture.client({ credentials: { ...TEMPORARY, sessionToken: 'other' } });
+    expect(await s3Code(fixture.newClient({ credentials: EXPIRED }).send(get))).to.equal('400 ExpiredToken');
+    const badToken = fixture.newClient({ credentials: { ...TEMPORARY, sessionToken: 'other' } });
     expect(await s3Code(badToken.send(get))).to.equal('400 InvalidToken');
     expect(
-      await (await fixture.client({ credentials: TEMPORARY }).send(get)).Body?.transformToString(),
+      await (await fixture.newClient({ credentials: TEMPORARY }).send(get)).Body?.transformToString(),
     ).to.equal('hello');
 
     const signed = await signedRequest(
@@ -124,7 +117,7 @@ describe('local S3: signatures, presigned URLs and CORS', () => {
     headers: Record<string, string>,
     signingDate = new Date(),
   ) {
-    const host = new URL(fixture.s3.endpoint).host;
+    const host = new URL(fixture.endpoint).host;
     const signer = new SignatureV4({
       service: 's3',
       region: REGION,
@@ -149,9 +142,9 @@ describe('local S3: signatures, presigned URLs and CORS', () => {
 
   it('checks the bytes against a signed x-amz-content-sha256 (XAmzContentSHA256Mismatch)', async () => {
     const init = await signedRequest('PUT', '/sha', sha256('abc'), { 'content-length': '3' });
-    const good = await fetch(`${fixture.s3.endpoint}/${BUCKET}/sha`, { ...init, body: 'abc' });
+    const good = await fetch(`${fixture.endpoint}/${BUCKET}/sha`, { ...init, body: 'abc' });
     expect(good.status).to.equal(200);
-    const bad = await fetch(`${fixture.s3.endpoint}/${BUCKET}/sha`, { ...init, body: 'abd' });
+    const bad = await fetch(`${fixture.endpoint}/${BUCKET}/sha`, { ...init, body: 'abd' });
     expect(await errorCode(bad)).to.equal('400 XAmzContentSHA256Mismatch');
   });
 
@@ -188,7 +181,7 @@ describe('local S3: signatures, presigned URLs and CORS', () => {
       }
       return Buffer.concat(framed);
     };
-    const url = `${fixture.s3.endpoint}/${BUCKET}/chunked`;
+    const url = `${fixture.endpoint}/${BUCKET}/chunked`;
     const good = await fetch(url, { ...seed, body: await frame(false) });
     expect(good.status).to.equal(200);
     const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'chunked' }));
@@ -253,7 +246,7 @@ describe('local S3: signatures, presigned URLs and CORS', () => {
 
   it('answers CORS preflights for allowed origins and methods only, without a signature', async () => {
     const preflight = (origin: string, method: string) =>
-      fetch(`${fixture.s3.endpoint}/${BUCKET}/up/x`, {
+      fetch(`${fixture.endpoint}/${BUCKET}/up/x`, {
         method: 'OPTIONS',
         headers: {
           Origin: origin,
@@ -272,7 +265,7 @@ describe('local S3: signatures, presigned URLs and CORS', () => {
 
   it('answers NotImplemented for what this server does not do', async () => {
     const signed = await signedRequest('GET', '/docs/a%20file.txt', sha256(''), {});
-    const response = await fetch(`${fixture.s3.endpoint}/${BUCKET}/docs/a%20file.txt?acl`, signed);
+    const response = await fetch(`${fixture.endpoint}/${BUCKET}/docs/a%20file.txt?acl`, signed);
     expect(await errorCode(response)).to.equal('501 NotImplemented');
   });
 });

@@ -1,6 +1,6 @@
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { BUCKET, type LocalS3Fixture, startLocalS3Fixture } from '../support/local-s3';
+import { BUCKET, type S3Server, startS3Server } from '../../devtools/local-s3';
 
 /** Sorted as S3 sorts: by UTF-8 bytes (U+FF5E sorts before U+1F600, unlike JavaScript's string order). */
 const KEYS = [
@@ -16,12 +16,12 @@ const KEYS = [
 ];
 
 describe('local S3: ListObjectsV2', () => {
-  let fixture: LocalS3Fixture;
+  let fixture: S3Server;
   let s3: S3Client;
 
   before(async () => {
-    fixture = await startLocalS3Fixture();
-    s3 = fixture.client();
+    fixture = await startS3Server();
+    s3 = fixture.client;
     for (const key of [...KEYS].reverse())
       await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: key }));
   });

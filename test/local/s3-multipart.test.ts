@@ -14,17 +14,18 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { expect } from 'chai';
-import { BUCKET, type LocalS3Fixture, s3Code, startLocalS3Fixture } from '../support/local-s3';
+import { BUCKET, type S3Server, startS3Server } from '../../devtools/local-s3';
+import { s3Code } from '../support/s3-code';
 
 const MiB = 1024 ** 2;
 
 describe('local S3: multipart uploads', () => {
-  let fixture: LocalS3Fixture;
+  let fixture: S3Server;
   let s3: S3Client;
 
   before(async () => {
-    fixture = await startLocalS3Fixture();
-    s3 = fixture.client();
+    fixture = await startS3Server();
+    s3 = fixture.client;
   });
   after(() => fixture.stop());
 

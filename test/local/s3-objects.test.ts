@@ -9,24 +9,25 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
+import { BUCKET, type S3Server, startS3Server } from '../../devtools/local-s3';
 import type { ObjectCreatedEvent } from '../../local/s3';
-import { BUCKET, type LocalS3Fixture, s3Code, startLocalS3Fixture } from '../support/local-s3';
+import { s3Code } from '../support/s3-code';
 
 /** Keys with every character the issue names, plus non-ASCII and an emoji (a surrogate pair). */
 const ODD_KEYS = ['dir/with space.txt', "dir/+%&?#'()*!~:.bin", 'dir/ünïcødé/日本語.txt', 'dir/emoji 😀.txt'];
 
 describe('local S3: objects (S3Client against the embedded server)', () => {
-  let fixture: LocalS3Fixture;
+  let fixture: S3Server;
   let s3: S3Client;
   const created: ObjectCreatedEvent[] = [];
 
   before(async () => {
-    fixture = await startLocalS3Fixture({
+    fixture = await startS3Server({
       onObjectCreated: (event) => {
         created.push(event);
       },
     });
-    s3 = fixture.client();
+    s3 = fixture.client;
   });
   after(() => fixture.stop());
 
@@ -53,7 +54,7 @@ describe('local S3: objects (S3Client against the embedded server)', () => {
   });
 
   it('takes stream bodies with the SDK default checksums (aws-chunked, CRC32 trailer) and WHEN_REQUIRED', async () => {
-    const whenRequired = fixture.client({ requestChecksumCalculation: 'WHEN_REQUIRED' });
+    const whenRequired = fixture.newClient({ requestChecksumCalculation: 'WHEN_REQUIRED' });
     const payloadModes: unknown[] = [];
     for (const client of [s3, whenRequired]) {
       client.middlewareStack.add(

@@ -11,20 +11,21 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
+import { BUCKET, type S3Server, startS3Server } from '../../devtools/local-s3';
 import { crc32Base64 } from '../../handlers/lib/s3/crc32';
-import { BUCKET, type LocalS3Fixture, s3Code, startLocalS3Fixture } from '../support/local-s3';
+import { s3Code } from '../support/s3-code';
 
 const MiB = 1024 ** 2;
 
 describe('local S3: UploadPartCopy', () => {
-  let fixture: LocalS3Fixture;
+  let fixture: S3Server;
   let s3: S3Client;
   const source = randomBytes(6 * MiB + 17);
   let sourceETag: string;
 
   before(async () => {
-    fixture = await startLocalS3Fixture();
-    s3 = fixture.client();
+    fixture = await startS3Server();
+    s3 = fixture.client;
     ({ ETag: sourceETag = '' } = await s3.send(
       new PutObjectCommand({ Bucket: BUCKET, Key: 'src/big', Body: source }),
     ));

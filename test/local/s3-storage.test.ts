@@ -9,13 +9,13 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { BUCKET, startLocalS3Fixture } from '../support/local-s3';
+import { BUCKET, startS3Server } from '../../devtools/local-s3';
 
 describe('local S3: storage on disk', () => {
   it('keeps objects and uploads in progress across a restart, and drops leftovers of a crash', async () => {
-    const fixture = await startLocalS3Fixture();
+    const fixture = await startS3Server();
     try {
-      let s3 = fixture.client();
+      let s3 = fixture.client;
       await s3.send(
         new PutObjectCommand({ Bucket: BUCKET, Key: 'kept/ü.txt', Body: 'kept', ContentType: 'text/plain' }),
       );
@@ -31,7 +31,7 @@ describe('local S3: storage on disk', () => {
       await writeFile(join(fixture.dataDir, 'tmp', 'half'), 'x');
 
       await fixture.restart();
-      s3 = fixture.client();
+      s3 = fixture.client;
       const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'kept/ü.txt' }));
       expect(await got.Body?.transformToString()).to.equal('kept');
       expect(got.ContentType).to.equal('text/plain');

@@ -17,17 +17,18 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { BUCKET, type LocalS3Fixture, s3Code, startLocalS3Fixture } from '../support/local-s3';
+import { BUCKET, type S3Server, startS3Server } from '../../devtools/local-s3';
+import { s3Code } from '../support/s3-code';
 
 const MiB = 1024 ** 2;
 
 describe('local S3: bucket versioning', () => {
-  let fixture: LocalS3Fixture;
+  let fixture: S3Server;
   let s3: S3Client;
 
   beforeEach(async () => {
-    fixture = await startLocalS3Fixture({ versionedBuckets: [BUCKET] });
-    s3 = fixture.client();
+    fixture = await startS3Server({ versionedBuckets: [BUCKET] });
+    s3 = fixture.client;
   });
   afterEach(() => fixture.stop());
 
@@ -50,7 +51,7 @@ describe('local S3: bucket versioning', () => {
     );
     expect((await s3.send(new GetBucketVersioningCommand({ Bucket: BUCKET }))).Status).to.equal('Suspended');
     await fixture.restart();
-    s3 = fixture.client();
+    s3 = fixture.client;
     // A bucket named at start is turned on again, as the stack keeps it on.
     expect((await s3.send(new GetBucketVersioningCommand({ Bucket: BUCKET }))).Status).to.equal('Enabled');
   });
@@ -230,7 +231,7 @@ describe('local S3: bucket versioning', () => {
     await writeFile(join(meta, 'legacy.json'), JSON.stringify({ ...legacy, key: 'legacy.txt' }));
 
     await fixture.restart();
-    s3 = fixture.client();
+    s3 = fixture.client;
     expect(await read('r.txt', first)).to.equal('first');
     expect(await s3Code(read('r.txt'))).to.equal('404 NoSuchKey');
     expect(await read('legacy.txt', 'null')).to.equal('first');
@@ -240,9 +241,9 @@ describe('local S3: bucket versioning', () => {
 
 describe('local S3: a bucket without versioning', () => {
   it('answers with no version ids and deletes for good, as before versioning existed', async () => {
-    const fixture = await startLocalS3Fixture();
+    const fixture = await startS3Server();
     try {
-      const s3 = fixture.client();
+      const s3 = fixture.client;
       const written = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'u.txt', Body: 'u' }));
       expect(written.VersionId).to.equal(undefined);
       expect((await s3.send(new GetBucketVersioningCommand({ Bucket: BUCKET }))).Status).to.equal(undefined);

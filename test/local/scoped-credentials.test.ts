@@ -29,7 +29,7 @@ import { putFile } from '../../handlers/put-file';
 import { restoreFiles } from '../../handlers/restore-files';
 import { callRoute } from '../support/call';
 import { apiEvent, context, IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
-import { s3Code } from '../support/local-s3';
+import { s3Code } from '../support/s3-code';
 
 describe('folder-scoped credentials (local STS + the signature-checking local S3)', () => {
   let system: ScopedS3;

@@ -102,9 +102,9 @@ describe('user pool stand-in wire format', () => {
   });
 
   it('creates the demo user once (ensureUser), confirmed and able to sign in', async () => {
-    const created = up.pool.ensureUser('demo@example.com', 'Demo-User-Pass-1');
+    const created = await up.pool.ensureUser('demo@example.com', 'Demo-User-Pass-1');
     expect(created.created).to.equal(true);
-    expect(up.pool.ensureUser('DEMO@example.com', 'Other-Demo-Pass-1')).to.deep.equal({
+    expect(await up.pool.ensureUser('DEMO@example.com', 'Other-Demo-Pass-1')).to.deep.equal({
       username: created.username,
       created: false,
     });

@@ -24,7 +24,7 @@ import { runRequest } from '../../handlers/lib/zip-jobs/run';
 import { zipWorker } from '../../handlers/zip-worker';
 import { callRoute } from '../support/call';
 import { IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
-import { s3Code } from '../support/local-s3';
+import { s3Code } from '../support/s3-code';
 import { unzip } from '../support/unzip';
 import { s3Event, workerContext } from '../support/zip-jobs';
 

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { S3Server } from '../../devtools/s3-servers';
+import type { S3Server } from '../../devtools/local-s3';
 import type { CallerDeps } from '../../handlers/lib/wiring/deps';
 import { IDENTITY_POOL_ID, ORIGIN } from './events';
 

@@ -4,7 +4,7 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import type { S3Server } from '../../devtools/s3-servers';
+import type { S3Server } from '../../devtools/local-s3';
 import type { ObjectKey } from '../../handlers/lib/files/keys';
 
 /** Writes one object straight to the test server, bypassing the handlers. */

@@ -1,5 +1,5 @@
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import type { S3Server } from '../../devtools/s3-servers';
+import type { S3Server } from '../../devtools/local-s3';
 import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
 import type { UploadLimits } from '../../handlers/lib/uploads/limits';
 import type { UploadDeps } from '../../handlers/lib/wiring/deps';

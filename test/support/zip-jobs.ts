@@ -1,6 +1,6 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
-import type { S3Server } from '../../devtools/s3-servers';
+import type { S3Server } from '../../devtools/local-s3';
 import { createZip } from '../../handlers/create-zip';
 import { getZip } from '../../handlers/get-zip';
 import type { ZipLimits } from '../../handlers/lib/zip-jobs/limits';

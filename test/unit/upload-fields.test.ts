@@ -7,10 +7,11 @@ import {
 } from '../../handlers/lib/uploads/fields';
 
 describe('uploadIdField', () => {
-  it("accepts S3's, s3rver's and fauxqs's upload ids", () => {
+  it("accepts S3's upload ids, local/s3's (base64url) and other servers' opaque hex or UUID ids", () => {
     for (const id of [
       'VXBsb2FkIElEIGZvciA2aWWpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA',
       'exampleJZ3f0mYk8G.Xy_A-b~c==',
+      'q3J9xq_Zr-0aB1cD2eF3gH4iJ5kL6mN7',
       '3f1c2d4e5a6b7c8d9e0f1a2b3c4d5e6f',
       '0f8e5c1a-8d1b-4a53-9f0c-2b7f2f3a9e11',
     ]) {

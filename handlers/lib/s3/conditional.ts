@@ -7,8 +7,8 @@ import { jsonObject } from './json-object';
  * S3's conditional writes, the compare-and-swap that the zip caps and idempotency records rest on:
  * `If-None-Match: *` creates an object only if the key is free, `If-Match: <etag>` replaces it only if it
  * is still the version that was read. S3 decides each under the key's own lock, so of two racing writers
- * exactly one wins. Supported by S3 since August (create) and November (replace) 2024, and by local/s3;
- * fauxqs and s3rver accept the headers and ignore them, so the tests of these guarantees run on local/s3.
+ * exactly one wins. Supported by S3 since August (create) and November (replace) 2024, and by local/s3,
+ * which the tests run on (fauxqs accepts the headers and ignores them: test/conformance/s3.test.ts).
  */
 export type WriteCondition = { readonly ifNoneMatch: '*' } | { readonly ifMatch: string };
 

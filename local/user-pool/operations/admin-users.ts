@@ -15,7 +15,7 @@ import {
   srpIdentity,
   userAttributes,
 } from '../pool';
-import { createVerifier } from '../srp';
+import { createVerifier, type PasswordVerifier } from '../srp';
 import type { StoredUser } from '../store';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -51,8 +51,7 @@ export function userType(user: StoredUser): UserType {
 }
 
 /** A temporary password: the user must choose their own at first sign-in, within the policy's days. */
-function setTemporaryPassword(pool: Pool, user: StoredUser, password: string): void {
-  const { salt, verifier } = createVerifier(srpIdentity(pool, user.username), password);
+function setTemporaryPassword(pool: Pool, user: StoredUser, { salt, verifier }: PasswordVerifier): void {
   user.salt = salt;
   user.verifier = verifier;
   user.status = 'FORCE_CHANGE_PASSWORD';
@@ -81,7 +80,7 @@ function readAttributes(input: Input): NewUserAttributes {
   return { email, emailVerified };
 }
 
-export function adminCreateUser(pool: Pool, input: Input): object {
+export async function adminCreateUser(pool: Pool, input: Input): Promise<object> {
   requirePool(pool, requiredString(input, 'UserPoolId', 55));
   const username = requiredString(input, 'Username', 128);
   const given = optionalString(input, 'TemporaryPassword', 256);
@@ -92,15 +91,21 @@ export function adminCreateUser(pool: Pool, input: Input): object {
   const attributes = readAttributes(input);
   if (given !== undefined) checkPassword(given, pool.policy);
   const password = given ?? generateTemporaryPassword(pool.policy);
+  // The verifier is derived from the user's id before the store is read: no await between reading the
+  // store and writing it, so two requests for one email cannot both pass the checks below.
+  const resent = action === 'RESEND' ? pool.store.find(username)?.username : undefined;
+  const userId = resent ?? randomUUID();
+  const temporary = await createVerifier(srpIdentity(pool, userId), password);
   const now = pool.now();
   const existing = pool.store.find(username);
 
   if (action === 'RESEND') {
-    if (existing === undefined) throw new CognitoError('UserNotFoundException', 'User does not exist.');
+    if (existing?.username !== userId)
+      throw new CognitoError('UserNotFoundException', 'User does not exist.');
     if (existing.status !== 'FORCE_CHANGE_PASSWORD') {
       throw new CognitoError('UnsupportedUserStateException', 'User is not in FORCE_CHANGE_PASSWORD state');
     }
-    pool.store.update(existing, (u) => setTemporaryPassword(pool, u, password), now);
+    pool.store.update(existing, (u) => setTemporaryPassword(pool, u, temporary), now);
     logInvitation(pool, existing.email, password);
     return { User: userType(existing) };
   }
@@ -113,7 +118,7 @@ export function adminCreateUser(pool: Pool, input: Input): object {
     throw new CognitoError('UsernameExistsException', 'An account with the given email already exists.');
   }
   const user: StoredUser = {
-    username: randomUUID(),
+    username: userId,
     email: username,
     emailVerified: attributes.emailVerified,
     status: 'FORCE_CHANGE_PASSWORD',
@@ -123,7 +128,7 @@ export function adminCreateUser(pool: Pool, input: Input): object {
     createdAt: now,
     updatedAt: now,
   };
-  setTemporaryPassword(pool, user, password);
+  setTemporaryPassword(pool, user, temporary);
   pool.store.add(user);
   if (action !== 'SUPPRESS') logInvitation(pool, user.email, password);
   return { User: userType(user) };
@@ -140,22 +145,25 @@ function logInvitation(pool: Pool, email: string, temporaryPassword: string): vo
   );
 }
 
-export function adminSetUserPassword(pool: Pool, input: Input): object {
-  const user = namedUser(pool, input);
+export async function adminSetUserPassword(pool: Pool, input: Input): Promise<object> {
   const password = requiredString(input, 'Password', 256);
   const permanent = optionalBoolean(input, 'Permanent') ?? false;
   checkPassword(password, pool.policy);
+  const named = namedUser(pool, input);
+  const next = await createVerifier(srpIdentity(pool, named.username), password);
+  const user = namedUser(pool, input);
+  if (user.username !== named.username)
+    throw new CognitoError('UserNotFoundException', 'User does not exist.');
   pool.store.update(
     user,
     (u) => {
       if (permanent) {
-        const { salt, verifier } = createVerifier(srpIdentity(pool, u.username), password);
-        u.salt = salt;
-        u.verifier = verifier;
+        u.salt = next.salt;
+        u.verifier = next.verifier;
         u.status = 'CONFIRMED';
         u.temporaryPasswordExpiresAt = undefined;
       } else {
-        setTemporaryPassword(pool, u, password);
+        setTemporaryPassword(pool, u, next);
       }
       u.resetCode = undefined;
     },

@@ -61,7 +61,7 @@ export function sendResetCode(pool: Pool, user: StoredUser, change?: (user: Stor
   pool.log(`user-pool: password reset code for ${user.email}: ${code}`);
 }
 
-export function confirmForgotPassword(pool: Pool, input: Input): object {
+export async function confirmForgotPassword(pool: Pool, input: Input): Promise<object> {
   requireClient(pool, requiredString(input, 'ClientId', 128));
   const name = requiredString(input, 'Username', 128);
   const code = requiredString(input, 'ConfirmationCode', 2048);
@@ -75,8 +75,12 @@ export function confirmForgotPassword(pool: Pool, input: Input): object {
     'Invalid code provided, please request a code again.',
   );
   checkPassword(password, pool.policy);
+  const found = pool.store.find(name);
+  if (found === undefined || !found.enabled) throw mismatch;
+  // Derived first, so that the code is checked and spent with no await in between.
+  const { salt, verifier } = await createVerifier(srpIdentity(pool, found.username), password);
   const user = pool.store.find(name);
-  if (user === undefined || !user.enabled) throw mismatch;
+  if (user?.username !== found.username || !user.enabled) throw mismatch;
   const now = pool.now();
   const stored = user.resetCode;
   if (stored === undefined || stored.expiresAt <= now || stored.attemptsLeft <= 0) throw expired;
@@ -91,7 +95,6 @@ export function confirmForgotPassword(pool: Pool, input: Input): object {
     );
     throw mismatch;
   }
-  const { salt, verifier } = createVerifier(srpIdentity(pool, user.username), password);
   pool.store.update(
     user,
     (u) => {

@@ -19,7 +19,7 @@ import { changePassword, getUser, globalSignOut } from './signed-in-user';
 
 export interface Operation {
   readonly admin: boolean;
-  readonly run: (pool: Pool, input: Input) => object;
+  readonly run: (pool: Pool, input: Input) => object | Promise<object>;
 }
 
 const user = (run: Operation['run']): Operation => ({ admin: false, run });

@@ -19,7 +19,7 @@ const AUTH_FLOWS = [
   'USER_AUTH',
 ];
 
-export function initiateAuth(pool: Pool, input: Input): object {
+export async function initiateAuth(pool: Pool, input: Input): Promise<object> {
   const flow = requiredString(input, 'AuthFlow');
   const clientId = requiredString(input, 'ClientId', 128);
   const parameters = stringMap(input, 'AuthParameters');
@@ -36,7 +36,7 @@ export function initiateAuth(pool: Pool, input: Input): object {
   throw invalidParameter(`${flow} flow not enabled for this client`);
 }
 
-function startSrp(pool: Pool, parameters: Readonly<Record<string, string>>): object {
+async function startSrp(pool: Pool, parameters: Readonly<Record<string, string>>): Promise<object> {
   const { USERNAME: name, SRP_A: srpA } = parameters;
   if (name === undefined) throw invalidParameter('Missing required parameter USERNAME');
   if (srpA === undefined) throw invalidParameter('Missing required parameter SRP_A');
@@ -56,7 +56,11 @@ function startSrp(pool: Pool, parameters: Readonly<Record<string, string>>): obj
       .update(`salt:${name.toLowerCase()}`)
       .digest('hex')
       .slice(0, 32);
-    ({ verifier } = verifierFor(srpIdentity(pool, challengeUsername), randomBytes(32).toString('hex'), salt));
+    ({ verifier } = await verifierFor(
+      srpIdentity(pool, challengeUsername),
+      randomBytes(32).toString('hex'),
+      salt,
+    ));
   } else {
     requireEnabled(user);
     if (user.status === 'RESET_REQUIRED') {
@@ -73,7 +77,7 @@ function startSrp(pool: Pool, parameters: Readonly<Record<string, string>>): obj
     ({ salt, verifier } = user);
   }
   const identity = srpIdentity(pool, challengeUsername);
-  const handshake = startHandshake(A, verifier);
+  const handshake = await startHandshake(A, verifier);
   const secretBlock = pool.challenges.verifiers.put(
     { username, challengeUsername, identity, verifier, handshake },
     now,

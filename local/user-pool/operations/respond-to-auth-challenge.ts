@@ -13,7 +13,7 @@ function expiredSession(): CognitoError {
   return new CognitoError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
 }
 
-export function respondToAuthChallenge(pool: Pool, input: Input): object {
+export async function respondToAuthChallenge(pool: Pool, input: Input): Promise<object> {
   const clientId = requiredString(input, 'ClientId', 128);
   const challenge = requiredString(input, 'ChallengeName');
   const responses = stringMap(input, 'ChallengeResponses');
@@ -32,7 +32,7 @@ export function respondToAuthChallenge(pool: Pool, input: Input): object {
   throw invalidParameter(`Unsupported challenge: ${challenge}`);
 }
 
-function verifyPassword(pool: Pool, required: (name: string) => string): object {
+async function verifyPassword(pool: Pool, required: (name: string) => string): Promise<object> {
   const username = required('USERNAME');
   const secretBlock = required('PASSWORD_CLAIM_SECRET_BLOCK');
   const timestamp = required('TIMESTAMP');
@@ -41,11 +41,11 @@ function verifyPassword(pool: Pool, required: (name: string) => string): object 
   const now = pool.now();
   const pending = pool.challenges.verifiers.take(secretBlock, now);
   if (pending === undefined) throw expiredSession();
+  const claim = { secretBlock: Buffer.from(secretBlock, 'base64'), timestamp, signature };
+  const proven = await claimIsValid(pending.identity, pending.verifier, pending.handshake, claim);
   const user = pool.store.find(username);
   if (pending.username === undefined || user?.username !== pending.username) throw incorrectCredentials();
-  const claim = { secretBlock: Buffer.from(secretBlock, 'base64'), timestamp, signature };
-  if (!claimIsValid(pending.identity, pending.verifier, pending.handshake, claim))
-    throw incorrectCredentials();
+  if (!proven) throw incorrectCredentials();
   requireEnabled(user);
   if (user.status === 'FORCE_CHANGE_PASSWORD') {
     return {
@@ -61,12 +61,12 @@ function verifyPassword(pool: Pool, required: (name: string) => string): object 
   return { AuthenticationResult: signIn(pool, user), ChallengeParameters: {} };
 }
 
-function setNewPassword(
+async function setNewPassword(
   pool: Pool,
   session: string,
   responses: Readonly<Record<string, string>>,
   required: (name: string) => string,
-): object {
+): Promise<object> {
   const username = required('USERNAME');
   const password = required('NEW_PASSWORD');
   for (const name of Object.keys(responses)) {
@@ -77,10 +77,10 @@ function setNewPassword(
   checkPassword(password, pool.policy);
   const pending = pool.challenges.newPasswords.take(session, pool.now());
   if (pending === undefined) throw expiredSession();
+  const { salt, verifier } = await createVerifier(srpIdentity(pool, pending.username), password);
   const user = pool.store.find(username);
   if (user === undefined || user.username !== pending.username) throw expiredSession();
   requireEnabled(user);
-  const { salt, verifier } = createVerifier(srpIdentity(pool, user.username), password);
   pool.store.update(
     user,
     (u) => {

@@ -13,15 +13,17 @@ export function getUser(pool: Pool, input: Input): object {
   return { Username: user.username, UserAttributes: userAttributes(user) };
 }
 
-export function changePassword(pool: Pool, input: Input): object {
+export async function changePassword(pool: Pool, input: Input): Promise<object> {
   const accessToken = requiredString(input, 'AccessToken', TOKEN_MAX);
   const previous = requiredString(input, 'PreviousPassword', PASSWORD_MAX);
   const proposed = requiredString(input, 'ProposedPassword', PASSWORD_MAX);
-  const user = userOfAccessToken(pool, accessToken);
-  const identity = srpIdentity(pool, user.username);
-  if (!verifierMatches(identity, previous, user)) throw incorrectCredentials();
+  const signedIn = userOfAccessToken(pool, accessToken);
+  const identity = srpIdentity(pool, signedIn.username);
+  if (!(await verifierMatches(identity, previous, signedIn))) throw incorrectCredentials();
   checkPassword(proposed, pool.policy);
-  const { salt, verifier } = createVerifier(identity, proposed);
+  const { salt, verifier } = await createVerifier(identity, proposed);
+  // Read again after the awaits: the token may have been revoked meanwhile.
+  const user = userOfAccessToken(pool, accessToken);
   pool.store.update(
     user,
     (u) => {
