@@ -48,7 +48,8 @@ export function usePaged<P>(
           error: undefined,
         }));
       } catch (error) {
-        if (mine === ticket.current) setState((s) => ({ ...s, loading: false, error }));
+        if (mine !== ticket.current) return;
+        setState((s) => ({ key, pages: s.key === key ? s.pages : [], loading: false, error }));
       }
     },
     [key],
@@ -64,7 +65,8 @@ export function usePaged<P>(
   const cursor = last === undefined ? undefined : (cursorOf(last) ?? undefined);
   return {
     pages,
-    loading: state.loading,
+    // A new key is loading from its first render on, before the effect asks for its first page.
+    loading: state.loading || state.key !== key,
     error: state.error,
     hasMore: cursor !== undefined,
     loadMore: () => {

@@ -294,4 +294,26 @@ describe('the React app in Chromium (npm start in its own process, a fresh user)
     await page.getByText('This folder is empty').waitFor();
     await shot('all-deleted');
   });
+
+  it('signs out, resets a forgotten password with the mailed code, and signs in with the new one', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await page.getByText(`We sent a code to ${email}.`).waitFor();
+    const code = new RegExp(`password reset code for ${email.replace(/\./g, '\\.')}: (\\d{6})`).exec(
+      system.output(),
+    )?.[1];
+    expect(code, system.output().slice(-2000)).to.be.a('string');
+    await page.getByLabel('Code').fill(code ?? '');
+    await page.getByLabel('New password', { exact: true }).fill(`${NEW_PASSWORD}2`);
+    await shot('reset-password');
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await page.getByText('Your password is changed: sign in with the new one.').waitFor();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(`${NEW_PASSWORD}2`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Upload files' }).waitFor();
+    expect(await page.locator('#account-email').textContent()).to.equal(email);
+  });
 });

@@ -35,7 +35,6 @@ export function SignIn() {
         onSubmit={async (data) => {
           const done = await auth.resetPassword(data.code ?? '', data.password ?? '');
           if (done) setNotice('Your password is changed: sign in with the new one.');
-          setForgotten(false);
           return done;
         }}
         onCancel={auth.cancel}
@@ -51,7 +50,12 @@ export function SignIn() {
         title="Reset your password"
         submit="Send code"
         hint="We send a code to your email address."
-        onSubmit={(data) => auth.forgotPassword(data.email?.trim() ?? '')}
+        onSubmit={async (data) => {
+          const sent = await auth.forgotPassword(data.email?.trim() ?? '');
+          // From here on useAuth() holds the step (reset-password), and Cancel there leads to sign-in.
+          if (sent) setForgotten(false);
+          return sent;
+        }}
         onCancel={() => setForgotten(false)}
       >
         <Field label="Email" name="email" type="email" autoComplete="username" />
