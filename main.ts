@@ -1,6 +1,7 @@
 import { App } from 'cdktf';
 import { addLockboxStacks } from './stacks/app';
 import { environmentConfig, environments } from './stacks/environments';
+import { tuneSynthProcess } from './stacks/synth-process';
 
 /**
  * Synthesizes every stack: one per environment of stacks/environments.ts (`lockbox-<env>`) and one per
@@ -11,6 +12,7 @@ const stateOverride = process.env.LOCKBOX_STATE_BUCKET
   ? { bucket: process.env.LOCKBOX_STATE_BUCKET, region: process.env.LOCKBOX_STATE_REGION || undefined }
   : undefined;
 
+tuneSynthProcess();
 const app = new App({ outdir: 'cdktf.out' });
 addLockboxStacks(app, { environments: Object.keys(environments).map(environmentConfig), stateOverride });
 app.synth();

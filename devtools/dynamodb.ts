@@ -1,6 +1,8 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { USAGE_TABLE_KEY_SCHEMA } from '../handlers/lib/quotas/table';
+import { refuseForeignHost } from '../local/loopback-host';
 
 /**
  * dynalite, an npm implementation of DynamoDB's API, on 127.0.0.1: what the tests and `npm start` use for
@@ -15,7 +17,7 @@ export interface LocalDynamoDb {
   stop(): Promise<void>;
 }
 
-interface DynaliteServer {
+interface DynaliteServer extends Pick<Server, 'listeners' | 'removeAllListeners' | 'on'> {
   listen(port: number, host: string, callback: (error?: Error) => void): void;
   address(): AddressInfo;
   close(callback: (error?: Error) => void): void;
@@ -32,6 +34,12 @@ export async function startDynamoDb(
 ): Promise<LocalDynamoDb> {
   const dynalite = require('dynalite') as (options: object) => DynaliteServer;
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: options.path });
+  // Like every local server, answers only to 127.0.0.1 or localhost (local/loopback-host.ts).
+  const [answer] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!refuseForeignHost(req, res)) answer(req, res);
+  });
   await new Promise<void>((resolve, reject) =>
     server.listen(0, '127.0.0.1', (error) => (error ? reject(error) : resolve())),
   );

@@ -32,6 +32,8 @@ export interface S3Server {
   newClient(config?: S3ClientConfig): S3Client;
   /** Stops the server and starts it again on the same port and data folder, as after a crash. */
   restart(): Promise<void>;
+  /** Runs the buckets' lifecycle rules now, or as of `now` (local/s3's expireNow). */
+  expireNow(now?: number): ReturnType<LocalS3['expireNow']>;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startS3Server(overrides: Partial<LocalS3Options> = {}): Pr
     dataDir,
     client: clients.newClient(),
     newClient: clients.newClient,
+    expireNow: (now) => server.expireNow(now),
     async restart() {
       await server.stop();
       server = await startLocalS3({ ...options, port: Number(new URL(endpoint).port) });

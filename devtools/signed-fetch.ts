@@ -17,6 +17,14 @@ export interface ApiCall {
 
 export type ApiFetch = (call: ApiCall) => Promise<Response>;
 
+export interface SignedFetchOptions {
+  /**
+   * aws4fetch's retries of a 5xx or 429 answer (its own default: 10, with backoff), which hide failures
+   * from a benchmark; the smithy path never retries.
+   */
+  readonly retries?: number;
+}
+
 /** RFC 3986, as SigV4 encodes a query value: encodeURIComponent leaves !'()* alone. */
 export function rfc3986(value: string): string {
   return encodeURIComponent(value).replace(
@@ -38,14 +46,20 @@ export function signedFetch(
   region: string,
   credentials: AwsCredentialIdentity,
   signer: SignerName,
+  options: SignedFetchOptions = {},
 ): ApiFetch {
   return signer === 'aws4fetch'
-    ? aws4fetchApi(apiUrl, region, credentials)
+    ? aws4fetchApi(apiUrl, region, credentials, options.retries)
     : smithyApi(apiUrl, region, credentials);
 }
 
-function aws4fetchApi(apiUrl: string, region: string, credentials: AwsCredentialIdentity): ApiFetch {
-  const client = new AwsClient({ ...credentials, service: 'execute-api', region });
+function aws4fetchApi(
+  apiUrl: string,
+  region: string,
+  credentials: AwsCredentialIdentity,
+  retries: number | undefined,
+): ApiFetch {
+  const client = new AwsClient({ ...credentials, service: 'execute-api', region, retries });
   return (call) =>
     client.fetch(apiUrlOf(apiUrl, call).toString(), {
       method: call.method,

@@ -11,23 +11,28 @@ import {
   uploadReservationId,
 } from './lib/quotas/lifetimes';
 import { reserve } from './lib/quotas/reservations';
+import { type RateLimiter, rateLimiterFromEnv } from './lib/rate-limit/limiter';
 import { uploadClients } from './lib/uploads/clients';
 import { crc32Field } from './lib/uploads/fields';
 import { type UploadLimits, uploadLimitsFromEnv } from './lib/uploads/limits';
 import { startUpload } from './lib/uploads/start';
 import { type UploadDeps, uploadDepsFromEnv } from './lib/wiring/deps';
+import { UPLOAD_REQUESTS_PER_MINUTE } from './settings';
 
 /**
  * POST /uploads { key, size, contentType, crc32? } — presigned URL(s) to upload one file straight to S3.
  * The declared size is reserved within the caller's quota until S3's event counts the file, the upload is
- * aborted, or the reservation lapses after the URL (or the multipart upload) could last.
+ * aborted, or the reservation lapses after the URL (or the multipart upload) could last. The caller's
+ * rate limit comes first (`rateLimit`; the deployed handler always has one).
  */
 export function createUpload(
   deps: UploadDeps,
   limits: UploadLimits = uploadLimitsFromEnv(),
   quota: QuotaDeps = quotaFromEnv(),
+  rateLimit?: RateLimiter,
 ) {
   return httpHandler('POST /uploads', deps.http, async ({ event, identityId }) => {
+    await rateLimit?.(identityId);
     const body = jsonBody(event, ['key', 'size', 'contentType', 'crc32']);
     const request = {
       identityId,
@@ -50,4 +55,9 @@ export function createUpload(
   });
 }
 
-export const handler = createUpload(uploadDepsFromEnv());
+export const handler = createUpload(
+  uploadDepsFromEnv(),
+  uploadLimitsFromEnv(),
+  quotaFromEnv(),
+  rateLimiterFromEnv('POST /uploads', UPLOAD_REQUESTS_PER_MINUTE),
+);

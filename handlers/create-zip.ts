@@ -1,24 +1,29 @@
 import { arrayField, jsonBody } from './lib/http/body';
 import { httpHandler } from './lib/http/handler';
 import { queryParams } from './lib/http/query';
+import { type RateLimiter, rateLimiterFromEnv } from './lib/rate-limit/limiter';
 import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';
 import { archiveFileName } from './lib/zip-jobs/archive-name';
 import { createJob } from './lib/zip-jobs/create';
 import { claimKey, fingerprint, idempotencyKey } from './lib/zip-jobs/idempotency';
 import { MAX_ZIP_KEYS, type ZipLimits, zipCapsFromEnv, zipLimitsFromEnv } from './lib/zip-jobs/limits';
 import type { ZipCaps } from './lib/zip-jobs/slots';
+import { ZIP_REQUESTS_PER_MINUTE } from './settings';
 
 /**
  * POST /zips { keys, name? } — checks every key, file and limit, takes one of the caller's job slots,
  * records the job and answers 202 at once; the worker, started by the request record's creation, does the
- * zipping. With an Idempotency-Key, a repeat of the request answers with the same job.
+ * zipping. With an Idempotency-Key, a repeat of the request answers with the same job. The caller's
+ * rate limit comes first, before any other work (`rateLimit`; the deployed handler always has one).
  */
 export function createZip(
   deps: CallerDeps,
   limits: ZipLimits = zipLimitsFromEnv(),
   caps: ZipCaps = zipCapsFromEnv(),
+  rateLimit?: RateLimiter,
 ) {
   return httpHandler('POST /zips', deps.http, async ({ event, identityId }) => {
+    await rateLimit?.(identityId);
     queryParams(event, []);
     const key = idempotencyKey(event);
     const body = jsonBody(event, ['keys', 'name']);
@@ -49,4 +54,9 @@ export function createZip(
   });
 }
 
-export const handler = createZip(callerDepsFromEnv());
+export const handler = createZip(
+  callerDepsFromEnv(),
+  zipLimitsFromEnv(),
+  zipCapsFromEnv(),
+  rateLimiterFromEnv('POST /zips', ZIP_REQUESTS_PER_MINUTE),
+);

@@ -14,6 +14,7 @@ export type S3Action =
   | 's3:GetObject'
   | 's3:PutObject'
   | 's3:DeleteObject'
+  | 's3:DeleteObjectVersion'
   | 's3:ListBucket'
   | 's3:AbortMultipartUpload'
   | 's3:ListMultipartUploadParts'
@@ -42,7 +43,7 @@ export const CALLER_RECORD_GRANT: S3Grant = {
  * Access to the usage table (docs/quotas.md): the whole table, since IAM's dynamodb:LeadingKeys can
  * narrow a grant to the caller's items only for web-identity principals, never for a Lambda role.
  */
-export type UsageAction = 'dynamodb:GetItem' | 'dynamodb:UpdateItem';
+export type UsageAction = 'dynamodb:GetItem' | 'dynamodb:UpdateItem' | 'dynamodb:Scan';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
@@ -88,7 +89,14 @@ export const routes: readonly Route[] = [
     method: 'DELETE',
     path: '/file',
     handler: 'delete-file',
-    s3: [{ scope: 'user-files', actions: ['s3:DeleteObject'] }],
+    s3: [
+      // ?versionId=: the key's version listing tells a noncurrent version from the current one, which is
+      // then deleted for good (DeleteObject with a version id is s3:DeleteObjectVersion).
+      {
+        scope: 'user-files',
+        actions: ['s3:DeleteObject', 's3:ListBucketVersions', 's3:DeleteObjectVersion'],
+      },
+    ],
   },
   {
     method: 'POST',
@@ -96,14 +104,17 @@ export const routes: readonly Route[] = [
     handler: 'delete-files',
     // ListBucket to find a folder's files; DeleteObjects is authorised as s3:DeleteObject per key.
     s3: [{ scope: 'user-files', actions: ['s3:DeleteObject', 's3:ListBucket'] }],
+    // The caller's rate limit (handlers/lib/rate-limit/limiter.ts).
+    usage: ['dynamodb:UpdateItem'],
   },
   {
     method: 'POST',
     path: '/uploads',
     handler: 'create-upload',
     s3: [
-      // CreateMultipartUpload, and the PutObject/UploadPart URLs it signs, are all s3:PutObject.
-      { scope: 'user-files', actions: ['s3:PutObject'] },
+      // CreateMultipartUpload, and the PutObject/UploadPart URLs it signs, are all s3:PutObject; HeadObject
+      // (s3:GetObject) tells a new file (a single PUT URL) from one it replaces (always multipart).
+      { scope: 'user-files', actions: ['s3:PutObject', 's3:GetObject'] },
       // Records a multipart upload's plan (size, part size) for POST /uploads/parts.
       { scope: 'upload-plans', actions: ['s3:PutObject'] },
       // Aborts a multipart upload whose size the quota refused before any URL was signed.
@@ -163,6 +174,8 @@ export const routes: readonly Route[] = [
       // and the statuses of the jobs holding slots (lib/zip-jobs/slots.ts).
       { scope: 'zips', actions: ['s3:PutObject', 's3:GetObject'] },
     ],
+    // The caller's rate limit (handlers/lib/rate-limit/limiter.ts).
+    usage: ['dynamodb:UpdateItem'],
     // Checks up to 1,000 keys (HeadObject, listings) within the request: CPU scales with memory.
     memoryMiB: 512,
   },
@@ -270,6 +283,13 @@ export interface Worker {
   readonly trigger?: { readonly prefix: string; readonly suffix: string };
   /** Invoked asynchronously for every object created or removed in the users' folders. @default false */
   readonly fileEvents?: boolean;
+  /**
+   * Events that fail every attempt (Lambda's default 2 retries over up to 6 hours) go to an SQS queue
+   * `<function>-failed`, which alarms when it holds any. @default false
+   */
+  readonly failureQueue?: boolean;
+  /** Invoked on an EventBridge schedule (`rate(1 day)`, a cron expression). @default none */
+  readonly schedule?: string;
   /** Exactly the usage-table access the function needs. @default none */
   readonly usage?: readonly UsageAction[];
   /** Async invocation settings: retries, and the worker that receives events that failed them all. */
@@ -319,7 +339,21 @@ export const workers: readonly Worker[] = [
     fileEvents: true,
     timeoutSeconds: USAGE_RECORDER_TIMEOUT_SECONDS,
     // Lambda's default async retries (2, for up to 6 hours): lib/quotas/lifetimes.ts keeps reservations
-    // that long past their last byte; its errors alarm like every function's.
+    // that long past their last byte; an event that failed them all is kept in the failure queue, which
+    // alarms (docs/quotas.md: replay it, or reconcile the user).
+    failureQueue: true,
     memoryMiB: 128,
+  },
+  {
+    handler: 'usage-reconciler',
+    // Lists every version in the users' folders (keys and sizes only): it reads no object, and its own
+    // role has it, not a caller role, since it spans every user.
+    s3: [{ scope: 'user-files', actions: ['s3:ListBucketVersions'] }],
+    // Reads each user's usage item; Scans for the users that have one (every user with no file left too).
+    usage: ['dynamodb:GetItem', 'dynamodb:Scan'],
+    schedule: 'rate(1 day)',
+    // Lists the whole of the users' folders: Lambda's longest run (about 15 M versions at 1,000 a page).
+    timeoutSeconds: 900,
+    memoryMiB: 256,
   },
 ];

@@ -180,6 +180,42 @@ export const ZIP_QUEUE_TIMEOUT_SECONDS = {
   readBy: ['create-zip', 'get-zip', 'list-zips', 'zip-worker'],
 } as const satisfies IntegerSetting;
 
+/**
+ * Per-caller rate limits of the expensive routes (handlers/lib/rate-limit/limiter.ts): requests per
+ * minute, each caller's bucket holding a minute's worth; beyond it the route answers 429 with
+ * Retry-After. Independent of API Gateway's throttles, which count all callers together.
+ */
+export const ZIP_REQUESTS_PER_MINUTE = {
+  kind: 'integer',
+  variable: 'ZIP_REQUESTS_PER_MINUTE',
+  limit: 'zipRequestsPerMinute',
+  default: 10,
+  min: 1,
+  max: 600,
+  readBy: ['create-zip'],
+} as const satisfies IntegerSetting;
+
+export const DELETE_REQUESTS_PER_MINUTE = {
+  kind: 'integer',
+  variable: 'DELETE_REQUESTS_PER_MINUTE',
+  limit: 'deleteRequestsPerMinute',
+  default: 60,
+  min: 1,
+  max: 6000,
+  readBy: ['delete-files'],
+} as const satisfies IntegerSetting;
+
+/** One per file uploaded: a folder of small files is many requests, hence the higher default. */
+export const UPLOAD_REQUESTS_PER_MINUTE = {
+  kind: 'integer',
+  variable: 'UPLOAD_REQUESTS_PER_MINUTE',
+  limit: 'uploadRequestsPerMinute',
+  default: 600,
+  min: 1,
+  max: 60_000,
+  readBy: ['create-upload'],
+} as const satisfies IntegerSetting;
+
 /** The DynamoDB table of users' usage (docs/quotas.md); set together with the table's grant. */
 export const USAGE_TABLE_NAME = {
   kind: 'text',
@@ -187,11 +223,14 @@ export const USAGE_TABLE_NAME = {
   readBy: [
     'put-file',
     'create-upload',
+    'create-zip',
+    'delete-files',
     'complete-upload',
     'abort-upload',
     'get-usage',
     'restore-files',
     'usage-recorder',
+    'usage-reconciler',
   ],
 } as const satisfies TextSetting;
 
@@ -255,6 +294,9 @@ export const limitSettings = [
   ZIP_MAX_ACTIVE_JOBS,
   ZIP_QUEUE_TIMEOUT_SECONDS,
   QUOTA_BYTES,
+  ZIP_REQUESTS_PER_MINUTE,
+  DELETE_REQUESTS_PER_MINUTE,
+  UPLOAD_REQUESTS_PER_MINUTE,
 ] as const;
 
 /** Every setting: listed, not spread from limitSettings, since a spread would stay in every bundle. */
@@ -271,6 +313,9 @@ export const settings: readonly Setting[] = [
   ZIP_QUEUE_TIMEOUT_SECONDS,
   USAGE_TABLE_NAME,
   QUOTA_BYTES,
+  ZIP_REQUESTS_PER_MINUTE,
+  DELETE_REQUESTS_PER_MINUTE,
+  UPLOAD_REQUESTS_PER_MINUTE,
   IDENTITY_POOL_ID,
   CALLER_ROLE_ARN,
 ];

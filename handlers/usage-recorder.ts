@@ -3,6 +3,7 @@ import { fileEventsOfS3Event } from './lib/quotas/event';
 import { applyFileEvent } from './lib/quotas/ledger';
 import type { UsageStore } from './lib/quotas/reservations';
 import { readText } from './lib/wiring/env';
+import { logLine } from './lib/wiring/log-line';
 import { BUCKET_NAME } from './settings';
 
 /**
@@ -10,7 +11,7 @@ import { BUCKET_NAME } from './settings';
  * applies each to the owner's usage (lib/quotas/ledger.ts), exactly once and in each key's order. A
  * failure throws, so Lambda retries the whole event; applying one again is a no-op.
  */
-export function usageRecorder(store: UsageStore, bucket: string, log: (line: string) => void = console.log) {
+export function usageRecorder(store: UsageStore, bucket: string, log: (line: string) => void = logLine) {
   return async (event: unknown): Promise<void> => {
     const { events, refused } = fileEventsOfS3Event(event, bucket);
     let applied = 0;

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { type WorkerDeps, workerDepsFromEnv } from './lib/wiring/deps';
+import { logLine } from './lib/wiring/log-line';
 import { jobsOfS3Event } from './lib/zip-jobs/event';
 import { JOB_STOPPED, markFailed, readStatus } from './lib/zip-jobs/records';
 import { releaseSlot } from './lib/zip-jobs/slots';
@@ -16,7 +17,7 @@ export interface FailureDestinationEvent {
  * so that no job stays `running` forever, and frees its slot. One JSON log line per job says which it did and why.
  */
 export function zipFailed(deps: WorkerDeps) {
-  const log = deps.log ?? console.log;
+  const log = deps.log ?? logLine;
   return async (event: FailureDestinationEvent, context: Pick<Context, 'awsRequestId'>): Promise<void> => {
     const { jobs, refused } = jobsOfS3Event(event?.requestPayload, deps.bucket);
     const why = {

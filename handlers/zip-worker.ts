@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { errorSummary } from './lib/http/errors';
 import { type ZipWorkerDeps, zipWorkerDepsFromEnv } from './lib/wiring/deps';
+import { logLine } from './lib/wiring/log-line';
 import { jobsOfS3Event } from './lib/zip-jobs/event';
 import { zipQueueTimeoutFromEnv } from './lib/zip-jobs/limits';
 import { type JobOutcome, runJob } from './lib/zip-jobs/run';
@@ -23,7 +24,7 @@ export interface ZipWorkerOptions {
  * key, a URL, the bucket or an SDK message.
  */
 export function zipWorker(deps: ZipWorkerDeps, options: ZipWorkerOptions = {}) {
-  const log = deps.log ?? console.log;
+  const log = deps.log ?? logLine;
   const queueTimeoutSeconds = options.queueTimeoutSeconds ?? zipQueueTimeoutFromEnv();
   return async (event: unknown, context: WorkerContext): Promise<void> => {
     const { jobs, refused } = jobsOfS3Event(event, deps.bucket);

@@ -26,6 +26,9 @@ export interface AdminFile {
   readonly secretAccessKey: string;
   readonly region: string;
   readonly s3Endpoint: string;
+  /** The usage table (dynalite) and its endpoint, for `usage reconcile`. */
+  readonly dynamodbEndpoint: string;
+  readonly usageTable: string;
 }
 
 export interface ConfigPaths {
@@ -35,7 +38,7 @@ export interface ConfigPaths {
 
 export function writeConfigFiles(dataDir: string, config: FrontendConfig, admin: AdminFile): ConfigPaths {
   const paths = { config: join(dataDir, DATA_ENTRIES.config), admin: join(dataDir, DATA_ENTRIES.admin) };
-  writeJsonFile(paths.config, config, 0o644);
+  writeJsonFile(paths.config, config);
   writeJsonFile(paths.admin, admin);
   return paths;
 }

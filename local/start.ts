@@ -2,11 +2,12 @@
 // Settings: LOCKBOX_PORT (default 4280; 0 = any free port; S3 listens on the next port, or any free one),
 // LOCKBOX_DATA (default .lockbox/), LOCKBOX_CREDENTIALS_SECONDS (the identity credentials' lifetime,
 // default 3600). `npm start -- --reset` starts from an empty data folder.
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { format } from 'node:util';
 import { DATA_ENTRIES, resetDataDir } from './data-dir';
+import { demoUserPath } from './demo-user';
 import { READY_LINE } from './launch';
 import { startLocalSystem } from './system';
 
@@ -48,12 +49,16 @@ async function main(): Promise<void> {
   if (unknown.length > 0) throw new UsageError(`Unknown argument: ${unknown[0]}\n\n${USAGE}`);
   const dataDir = resolve(process.env.LOCKBOX_DATA || '.lockbox');
   const mainPort = port(process.env.LOCKBOX_PORT);
-  await mkdir(dataDir, { recursive: true });
+  // The folder holds credentials, signing keys and users' files: only this user may read what is made
+  // here (folders 0700, files 0600), whatever the shell's umask.
+  process.umask(0o077);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const openToOthers = (await stat(dataDir)).mode & 0o077;
   if (args.includes('--reset')) await resetDataDir(dataDir);
 
   const out = (line: string) => process.stdout.write(`${line}\n`);
   // Handlers log one JSON line per request with console.log; in AWS that goes to CloudWatch, here to a file.
-  const lambdaLog = createWriteStream(join(dataDir, DATA_ENTRIES.lambdaLog), { flags: 'a' });
+  const lambdaLog = createWriteStream(join(dataDir, DATA_ENTRIES.lambdaLog), { flags: 'a', mode: 0o600 });
   console.log = (...items: unknown[]) => lambdaLog.write(`${format(...items)}\n`);
 
   const system = await startLocalSystem({
@@ -78,6 +83,11 @@ async function main(): Promise<void> {
   );
   if (system.demoUser !== undefined) {
     out(`  Demo user          ${system.demoUser.email}  password ${system.demoUser.password}`);
+  } else if (existsSync(demoUserPath(dataDir))) {
+    out(`  Demo user          password in ${shown(demoUserPath(dataDir))}`);
+  }
+  if (openToOthers !== 0) {
+    out(`  Warning            ${shown(dataDir)} can be read by other users: chmod 700 ${shown(dataDir)}`);
   }
   out('');
   out(`${READY_LINE} Ctrl-C stops it.`);

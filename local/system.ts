@@ -8,15 +8,19 @@ import { cognitoEndpoint } from './cognito-endpoint';
 import { type ConfigPaths, type FrontendConfig, writeConfigFiles } from './config-files';
 import { createCredentialRegistry } from './credentials/registry';
 import { DATA_ENTRIES } from './data-dir';
+import { createDemoUser, type DemoUser } from './demo-user';
 import { LOCAL_ACCOUNT_ID } from './gateway/caller-identity';
 import { createGateway } from './gateway/gateway';
 import type { ProxyHandler } from './gateway/invoke-route';
 import { sendJson } from './http-helpers';
 import { createIdentityPool } from './identity-pool/identity-pool';
 import { type AsyncFunction, AsyncInvoker } from './lambda/async-invoker';
+import { ConcurrencyLimit } from './lambda/concurrency';
 import { type LambdaHandler, loadHandler } from './lambda/handlers';
 import { matchesFilter, objectCreatedEvent, objectRemovedEvent } from './lambda/s3-notification';
-import { startLocalS3 } from './s3';
+import { localLifecycleRules } from './lifecycle-rules';
+import { refuseForeignHost } from './loopback-host';
+import { type LifecycleReport, startLocalS3 } from './s3';
 import { createLocalSts } from './sts/sts';
 import { createUserPool } from './user-pool/user-pool';
 import { createWebApp } from './web';
@@ -43,7 +47,9 @@ export interface LocalSystem {
   readonly webUrl: string;
   readonly s3Endpoint: string;
   /** Set when this start created the data folder's demo user. */
-  readonly demoUser?: { readonly email: string; readonly password: string };
+  readonly demoUser?: DemoUser;
+  /** Runs the bucket's lifecycle rules now (they also run at start and hourly), or as of `now`. */
+  expireNow(now?: number): Promise<Record<string, LifecycleReport>>;
   stop(): Promise<void>;
 }
 
@@ -51,7 +57,14 @@ export interface LocalSystem {
 export const STAGE = 'local';
 /** The caller role of local mode (CALLER_ROLE_ARN), in the local account. */
 const CALLER_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/lockbox-local-caller`;
-const DEMO_USER = { email: 'demo@lockbox.local', password: 'Demo-Password-1!' };
+/**
+ * API functions running at once (local/lambda/concurrency.ts): below the SDK's 50 sockets per client, and
+ * enough to keep the core busy while some wait on the disk. A request waits at most a minute for one, then
+ * gets API Gateway's throttle answer (429 with Retry-After): on a loaded machine 200 clients wait 15–20 s
+ * (bench:api at 10 requests/s), and only a system that stays that far behind should refuse.
+ */
+const CONCURRENCY = 16;
+const MAX_WAIT_MS = 60_000;
 /** Retries of a failed zip worker; AWS waits about 1 and 2 minutes. */
 const RETRY_DELAYS_MS = [1000, 2000];
 
@@ -68,6 +81,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   // The origins depend on the port, so listen first and serve once everything is wired.
   let serve: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   const server = createServer((req, res) => {
+    if (refuseForeignHost(req, res)) return log(`${req.method} - 421 (Host is not this server)`);
     if (serve === undefined) return sendJson(res, 503, { message: 'Starting' });
     serve(req, res).catch((error) => {
       log(`Internal error of the local system: ${error?.stack ?? error}`);
@@ -129,6 +143,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         if (fn !== undefined) invoker.invoke(fn, objectRemovedEvent(object, account.region));
       }
     },
+    // As the stack's bucket runs them, so that expiry frees space here too (reported like S3's events).
+    lifecycle: { rules: { [account.bucket]: localLifecycleRules(account.region) } },
     log,
   });
 
@@ -145,6 +161,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   for (const route of routes) handlerOf(route.handler);
   for (const worker of workers)
     workerFunctions.set(worker.handler, asyncFunction(worker, handlerOf, workers));
+  // Once the recorder is wired, so that what expires while the system was down is counted.
+  await s3.expireNow().catch((error: unknown) => log(`Lifecycle rules failed: ${(error as Error).stack}`));
 
   const userPool = await createUserPool({
     region: account.region,
@@ -179,6 +197,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     registry,
     allowedOrigins,
     log,
+    concurrency: new ConcurrencyLimit(CONCURRENCY, MAX_WAIT_MS),
   });
   const userPoolEndpoint = cognitoEndpoint('cognito-idp', userPool.handle, allowedOrigins, log);
   const identityPoolEndpoint = cognitoEndpoint(
@@ -212,14 +231,18 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     sendJson(res, 404, { message: 'Not found' });
   };
 
+  // Only with a fresh account: a data folder from before demo-user.json keeps the user it has.
+  const newDemoUser = created ? createDemoUser(options.dataDir) : undefined;
   const demoUser =
-    created && (await userPool.ensureUser(DEMO_USER.email, DEMO_USER.password)).created
-      ? DEMO_USER
+    newDemoUser !== undefined && (await userPool.ensureUser(newDemoUser.email, newDemoUser.password)).created
+      ? newDemoUser
       : undefined;
   const paths = writeConfigFiles(options.dataDir, config, {
     ...account.admin,
     region: account.region,
     s3Endpoint: s3.endpoint,
+    dynamodbEndpoint: usageTable.endpoint,
+    usageTable: usageTable.tableName,
   });
 
   return {
@@ -228,6 +251,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     webUrl: `${baseUrl}/`,
     s3Endpoint: s3.endpoint,
     ...(demoUser === undefined ? {} : { demoUser }),
+    expireNow: (now) => s3.expireNow(now),
     stop: async () => {
       await Promise.all([close(server), s3.stop(), usageTable.stop()]);
     },

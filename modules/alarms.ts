@@ -12,6 +12,10 @@ export interface AlarmsProps {
   readonly namePrefix: string;
   /** An address to mail every alarm and recovery to. @default none: subscribe to the topic yourself */
   readonly email?: string;
+  /** An existing SNS topic every alarm and recovery also goes to. @default none */
+  readonly existingTopicArn?: string;
+  /** A customer-managed KMS key that encrypts the topic. @default no encryption at rest of its own */
+  readonly topicKeyArn?: string;
 }
 
 /** What a log line must say to count, and the metric it counts in. */
@@ -23,6 +27,8 @@ export interface LogPattern {
   /** The log groups to watch, each with a fixed construct id (one metric filter each, one metric). */
   readonly logGroups: readonly { readonly id: string; readonly name: string }[];
   readonly description: string;
+  /** What a matching line adds to the metric: a number, or a field of the JSON line (`$.name`). @default '1' */
+  readonly value?: string;
 }
 
 /** Every alarm looks at five-minute periods. */
@@ -40,11 +46,20 @@ export const DURATION_SHARE_OF_TIMEOUT = 0.8;
 export class Alarms extends Construct {
   readonly topic: SnsTopic;
   private readonly namePrefix: string;
+  /** Where every alarm and recovery goes: the topic, and the existing one if given. */
+  private readonly actions: string[];
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
     this.namePrefix = props.namePrefix;
-    this.topic = new SnsTopic(this, 'topic', { name: `${props.namePrefix}-alarms` });
+    this.topic = new SnsTopic(this, 'topic', {
+      name: `${props.namePrefix}-alarms`,
+      kmsMasterKeyId: props.topicKeyArn,
+    });
+    this.actions = [
+      this.topic.arn,
+      ...(props.existingTopicArn === undefined ? [] : [props.existingTopicArn]),
+    ];
     const account = new DataAwsCallerIdentity(this, 'account');
     const policy = new DataAwsIamPolicyDocument(this, 'topic-policy-document', {
       statement: [
@@ -133,6 +148,20 @@ export class Alarms extends Construct {
     });
   }
 
+  /** A queue of failed events (FailureQueue) holds any message: something was not applied. */
+  watchQueue(id: string, queueName: string, description: string): void {
+    this.alarm(id, {
+      description,
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: queueName },
+      statistic: 'Maximum',
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+  }
+
   /** Log lines matching a pattern, counted by metric filters; one such line in a period alarms. */
   watchLogs(id: string, logs: LogPattern): void {
     for (const group of logs.logGroups) {
@@ -141,7 +170,7 @@ export class Alarms extends Construct {
         logGroupName: group.name,
         pattern: logs.pattern,
         // No default value: a metric with no data points costs nothing, and the alarm reads "no data" as fine.
-        metricTransformation: { name: logs.metricName, namespace: this.namePrefix, value: '1' },
+        metricTransformation: { name: logs.metricName, namespace: this.namePrefix, value: logs.value ?? '1' },
       });
     }
     this.alarm(id, {
@@ -162,8 +191,8 @@ export class Alarms extends Construct {
       alarmDescription: description,
       period: PERIOD_SECONDS,
       treatMissingData: 'notBreaching',
-      alarmActions: [this.topic.arn],
-      okActions: [this.topic.arn],
+      alarmActions: this.actions,
+      okActions: this.actions,
       ...rest,
     });
   }

@@ -9,6 +9,7 @@ import { SESSION_SECONDS } from '../handlers/lib/s3/session-seconds';
 import type { S3Grant, UsageAction } from '../handlers/routes';
 import { BUCKET_NAME, CALLER_ROLE_ARN, USAGE_TABLE_NAME } from '../handlers/settings';
 import { BUNDLE_ENTRY, type HandlerBundle } from './bundle/handler-bundle';
+import type { FailureQueue } from './failure-queue';
 import { inlinePolicy, serviceRole } from './iam';
 
 export interface HandlerFunctionProps {
@@ -24,6 +25,10 @@ export interface HandlerFunctionProps {
   readonly timeoutSeconds?: number;
   /** Instances reserved for (and at most running) this function. @default none: the account's shared pool */
   readonly reservedConcurrency?: number;
+  /** X-Ray active tracing, with the two X-Ray actions Lambda needs to send traces. @default false */
+  readonly tracing?: boolean;
+  /** A customer-managed KMS key that encrypts the log group. @default CloudWatch Logs' own encryption */
+  readonly logKeyArn?: string;
 }
 
 /** A bucket that grants S3 access to a role (PrivateBucket is one). */
@@ -72,6 +77,7 @@ export class HandlerFunction extends Construct {
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logKeyArn,
     });
     this.role = serviceRole(this, 'role', props.functionName, 'lambda.amazonaws.com');
     const logsPolicy = inlinePolicy(this, 'write-logs', this.role, [
@@ -99,10 +105,19 @@ export class HandlerFunction extends Construct {
       timeout: this.timeoutSeconds,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { variables: { ...this.variables } },
-      loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+      // JSON: each record's message is the handler's own JSON object (handlers/lib/wiring/log-line.ts), which
+      // metric filters can read; Text puts a time, request id and level before it, which no JSON filter parses.
+      loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
+      tracingConfig: props.tracing === true ? { mode: 'Active' } : undefined,
       // The first invocation must find its log group and its permission to write there.
       dependsOn: [this.logGroup, logsPolicy],
     });
+    if (props.tracing === true) {
+      // X-Ray has no resource-level permissions for these two: `*` is the narrowest resource there is.
+      inlinePolicy(this, 'write-traces', this.role, [
+        { effect: 'Allow', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] },
+      ]);
+    }
   }
 
   /**
@@ -163,15 +178,28 @@ export class HandlerFunction extends Construct {
    * Lambda invokes a destination with the source function's role.
    */
   sendFailuresTo(target: HandlerFunction, retries: AsyncRetries): void {
-    const invoke = inlinePolicy(this, 'invoke-on-failure', this.role, [
-      { effect: 'Allow', actions: ['lambda:InvokeFunction'], resources: [target.function.arn] },
+    this.onFailure('invoke-on-failure', 'lambda:InvokeFunction', target.function.arn, retries);
+  }
+
+  /**
+   * Asynchronous events that failed every attempt go to `target`'s queue (Lambda sends them with the
+   * function's role, which may send there and nowhere else).
+   */
+  sendFailuresToQueue(target: FailureQueue, retries: AsyncRetries): void {
+    this.onFailure('send-on-failure', 'sqs:SendMessage', target.queue.arn, retries);
+  }
+
+  /** Lambda's retries of an asynchronous event, then `destination`, which the role may `action` on. */
+  private onFailure(policyId: string, action: string, destination: string, retries: AsyncRetries): void {
+    const allowed = inlinePolicy(this, policyId, this.role, [
+      { effect: 'Allow', actions: [action], resources: [destination] },
     ]);
     new LambdaFunctionEventInvokeConfig(this, 'async', {
       functionName: this.function.functionName,
       maximumRetryAttempts: retries.maxRetryAttempts,
       maximumEventAgeInSeconds: retries.maxEventAgeSeconds,
-      destinationConfig: { onFailure: { destination: target.function.arn } },
-      dependsOn: [invoke],
+      destinationConfig: { onFailure: { destination } },
+      dependsOn: [allowed],
     });
   }
 }

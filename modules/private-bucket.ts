@@ -7,13 +7,11 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cors-configuration';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import type { S3Action, S3Grant, S3Scope } from '../handlers/routes';
+import { lockDownBucket, tlsOnlyStatements } from './bucket-baseline';
 import { inlinePolicy, type PolicyStatement } from './iam';
 
 export interface PrivateBucketProps {
@@ -62,6 +60,7 @@ const ACTION_TARGET: Readonly<Record<S3Action, 'bucket' | 'object'>> = {
   's3:GetObject': 'object',
   's3:PutObject': 'object',
   's3:DeleteObject': 'object',
+  's3:DeleteObjectVersion': 'object',
   's3:AbortMultipartUpload': 'object',
   's3:ListMultipartUploadParts': 'object',
   's3:ListBucketVersions': 'bucket',
@@ -100,41 +99,9 @@ export class PrivateBucket extends Construct {
       lifecycle: { preventDestroy },
     });
     const bucket = this.bucket.id;
-    new S3BucketPublicAccessBlock(this, 'public-access-block', {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, 'ownership', {
-      bucket,
-      rule: { objectOwnership: 'BucketOwnerEnforced' },
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
-      bucket,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
-    });
+    lockDownBucket(this, this.bucket);
     const tlsOnly = new DataAwsIamPolicyDocument(this, 'policy-document', {
-      statement: [
-        {
-          sid: 'DenyInsecureTransport',
-          effect: 'Deny',
-          principals: [{ type: '*', identifiers: ['*'] }],
-          // A deny covers every action, including ones S3 adds later; no allow here uses a wildcard.
-          actions: ['s3:*'],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-        },
-        {
-          sid: 'DenyOutdatedTls',
-          effect: 'Deny',
-          principals: [{ type: '*', identifiers: ['*'] }],
-          actions: ['s3:*'],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          condition: [{ test: 'NumericLessThan', variable: 's3:TlsVersion', values: ['1.2'] }],
-        },
-      ],
+      statement: tlsOnlyStatements(this.bucket),
     });
     new S3BucketPolicy(this, 'policy', { bucket, policy: tlsOnly.json });
     const versioning = new S3BucketVersioningA(this, 'versioning', {
@@ -150,7 +117,7 @@ export class PrivateBucket extends Construct {
         {
           id: 'abort-incomplete-multipart-uploads',
           status: 'Enabled',
-          filter: [{}],
+          filter: [{ prefix: '' }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: abortIncompleteUploadDays }],
         },
         {
@@ -187,7 +154,7 @@ export class PrivateBucket extends Construct {
           // expires current versions by age may not also name markers, hence a bucket-wide rule of its own.
           id: 'remove-expired-delete-markers',
           status: 'Enabled',
-          filter: [{}],
+          filter: [{ prefix: '' }],
           expiration: [{ expiredObjectDeleteMarker: true }],
         },
       ],

@@ -60,6 +60,10 @@ export interface RestApiProps {
   readonly invoker: IamRole;
   /** @default 'v1' */
   readonly stageName?: string;
+  /** X-Ray active tracing on the stage. @default false */
+  readonly tracing?: boolean;
+  /** A customer-managed KMS key that encrypts the API's log groups. @default CloudWatch Logs' own */
+  readonly logKeyArn?: string;
 }
 
 /**
@@ -113,17 +117,20 @@ export class RestApi extends Construct {
     const accessLogs = new CloudwatchLogGroup(this, 'access-logs', {
       name: `/aws/apigateway/${props.name}/access`,
       retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logKeyArn,
     });
     // API Gateway would create this group itself, without a retention; owning it sets one.
     const executionLogs = new CloudwatchLogGroup(this, 'execution-logs', {
       name: `API-Gateway-Execution-Logs_${this.api.id}/${this.stageName}`,
       retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logKeyArn,
     });
     this.stage = new ApiGatewayStage(this, 'stage', {
       restApiId: this.api.id,
       deploymentId: deployment.id,
       stageName: this.stageName,
       cacheClusterEnabled: false,
+      xrayTracingEnabled: props.tracing === true,
       accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
       dependsOn: [executionLogs],
     });
@@ -147,7 +154,7 @@ export class RestApi extends Construct {
       const route = this.routes.find((r) => `${r.method} ${r.path}` === name);
       if (route === undefined) throw new Error(`routeThrottling: "${name}" is not a route`);
       const id = `method-settings-${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+/g, '-')}`;
-      methodSettings(id, `${route.path.slice(1)}/${route.method}`, throttle);
+      methodSettings(id, methodSettingsPath(route), throttle);
     }
   }
 
@@ -181,6 +188,10 @@ export class RestApi extends Construct {
    *   policy allows it explicitly (AWS, "How API Gateway resource policies affect authorization workflow").
    * A separate resource (not the API's `policy` argument), so it can name the API's full ARNs without a
    * cycle; the stage serves a policy change only once redeployed, hence the deployment's trigger.
+   * The role is named in conditions only, never as a `Principal`: API Gateway resolves a principal when
+   * the policy is put, and a role created seconds earlier in the same apply may not be visible yet (IAM is
+   * eventually consistent, the provider does not retry; terraform-provider-aws #29392). A condition is
+   * not resolved, so the first apply needs no sleep (and no `time` provider).
    */
   private addResourcePolicy(invoker: IamRole): void {
     const routes = this.routes.map((route) => this.routeArn(route));
@@ -191,9 +202,10 @@ export class RestApi extends Construct {
         {
           sid: 'SignedInUsers',
           effect: 'Allow',
-          principals: [{ type: 'AWS', identifiers: [invoker.arn] }],
+          principals: anyone,
           actions: ['execute-api:Invoke'],
           resources: routes,
+          condition: [{ test: 'ArnEquals', variable: 'aws:PrincipalArn', values: [invoker.arn] }],
         },
         {
           sid: 'NoOtherPrincipal',
@@ -215,6 +227,7 @@ export class RestApi extends Construct {
     const policy = new ApiGatewayRestApiPolicy(this, 'resource-policy', {
       restApiId: this.api.id,
       policy: document.json,
+      dependsOn: [invoker],
     });
     this.deployed.push(policy);
     this.triggers.push(policy.policy);
@@ -386,6 +399,16 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
   responseLength: '$context.responseLength',
   integrationLatency: '$context.integrationLatency',
 });
+
+/**
+ * The key API Gateway files a method's settings under: the resource path with every `/` written `~1`
+ * (the leading one included), then `/` and the method: `POST /files/delete` → `~1files~1delete/POST`.
+ * The provider passes it through unchanged and AWS accepts any other form without applying it
+ * (terraform-provider-aws #9738), so the route would run at the stage's limits.
+ */
+function methodSettingsPath(route: Route): string {
+  return `${route.path.replaceAll('/', '~1')}/${route.method}`;
+}
 
 /** A construct id for a path: `/zips/{id}` → `zips-id`. Fixed per route, never a token. */
 function pathId(path: string): string {

@@ -9,6 +9,8 @@ export interface UsageTableProps {
   readonly tableName: string;
   /** Deletion protection and Terraform's prevent_destroy, as the bucket's. @default true */
   readonly preventDestroy?: boolean;
+  /** A customer-managed KMS key instead of the AWS-managed `aws/dynamodb`. @default aws/dynamodb */
+  readonly kmsKeyArn?: string;
 }
 
 /**
@@ -32,7 +34,7 @@ export class UsageTable extends Construct {
         name: a.AttributeName,
         type: a.AttributeType,
       })),
-      serverSideEncryption: { enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
       pointInTimeRecovery: { enabled: true },
       deletionProtectionEnabled: preventDestroy,
       ttl: { attributeName: USAGE_TABLE_TTL_ATTRIBUTE, enabled: true },

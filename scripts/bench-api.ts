@@ -1,7 +1,9 @@
 // npm run bench:api: N concurrent signed clients for T seconds against the local system (`npm start`, in
 // a process of its own on free ports), on a mixed workload: list 40 %, get 30 %, small put 20 %,
-// delete 10 %. Flags: --clients 50 --seconds 10 --users 10 (clients share the users' credentials).
-// Prints requests/s, p50/p99 latency, errors (must be 0) and the gateway's own time per request
+// delete 10 %. Flags: --clients 50 --seconds 10 --users 10 (clients share the users' credentials),
+// --no-retries (aws4fetch otherwise retries a 5xx or 429 up to 10 times, which hides them).
+// Prints requests/s, p50/p99 latency, errors (must be 0) by kind (the unexpected status, or `network`
+// for a request that got no answer) and the gateway's own time per request
 // (signature check, event building, response mapping: the Server-Timing header's `gateway` entry)
 // against the handler's (`handler`, the time calling the handler directly takes); the last line is one
 // JSON object with those figures. Traffic goes to 127.0.0.1 only, and every loop ends at the deadline.
@@ -27,6 +29,8 @@ interface Sample {
   readonly operation: Operation;
   readonly ms: number;
   readonly ok: boolean;
+  /** The status, or `network` when the request got no answer. */
+  readonly outcome: string;
   readonly gatewayMs?: number;
   readonly handlerMs?: number;
 }
@@ -37,6 +41,7 @@ function options() {
       clients: { type: 'string', default: '50' },
       seconds: { type: 'string', default: '10' },
       users: { type: 'string', default: '10' },
+      'no-retries': { type: 'boolean', default: false },
     },
   });
   const positive = (name: keyof typeof values) => {
@@ -44,7 +49,12 @@ function options() {
     if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
     return value;
   };
-  return { clients: positive('clients'), seconds: positive('seconds'), users: positive('users') };
+  return {
+    clients: positive('clients'),
+    seconds: positive('seconds'),
+    users: positive('users'),
+    retries: values['no-retries'] ? 0 : undefined,
+  };
 }
 
 function pick(random: number): Operation {
@@ -80,14 +90,27 @@ async function client(api: ApiFetch, id: number, deadline: number, samples: Samp
           ? ''
           : keys[Math.floor(Math.random() * keys.length)];
     const started = performance.now();
-    const response = await api(request(operation, key, id));
-    await response.arrayBuffer();
+    let response: Response;
+    try {
+      response = await api(request(operation, key, id));
+      await response.arrayBuffer();
+    } catch {
+      samples.push({ operation, ms: performance.now() - started, ok: false, outcome: 'network' });
+      continue;
+    }
     const ms = performance.now() - started;
     const ok = response.status === EXPECTED[operation];
     if (ok && operation === 'put') keys.push(key);
     if (ok && operation === 'delete') keys.splice(keys.indexOf(key), 1);
     const timing = serverTiming(response.headers.get('server-timing'));
-    samples.push({ operation, ms, ok, gatewayMs: timing.gateway, handlerMs: timing.handler });
+    samples.push({
+      operation,
+      ms,
+      ok,
+      outcome: String(response.status),
+      gatewayMs: timing.gateway,
+      handlerMs: timing.handler,
+    });
   }
 }
 
@@ -116,10 +139,17 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** `['put 502', 'put 502', 'get network']` → { 'put 502': 2, 'get network': 1 } */
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
+
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
 async function main(): Promise<void> {
-  const { clients, seconds, users } = options();
+  const { clients, seconds, users, retries } = options();
   const dataDir = await mkdtemp(join(tmpdir(), 'lockbox-bench-api-'));
   const system = await launchLocalSystem({ dataDir });
   try {
@@ -131,10 +161,10 @@ async function main(): Promise<void> {
       );
     }
     const apis = signedIn.map((user) =>
-      signedFetch(system.config.api_url, system.config.region, user.credentials, 'aws4fetch'),
+      signedFetch(system.config.api_url, system.config.region, user.credentials, 'aws4fetch', { retries }),
     );
     console.log(
-      `${clients} clients, ${signedIn.length} users, ${seconds} s against ${system.config.api_url}`,
+      `${clients} clients, ${signedIn.length} users, ${seconds} s against ${system.config.api_url}${retries === 0 ? ', no retries' : ''}`,
     );
     const samples: Sample[] = [];
     const started = performance.now();
@@ -155,6 +185,7 @@ async function main(): Promise<void> {
       p50Ms: round(percentile(latencies, 50)),
       p99Ms: round(percentile(latencies, 99)),
       errors: samples.filter((s) => !s.ok).length,
+      errorsByKind: countBy(samples.filter((s) => !s.ok).map((s) => `${s.operation} ${s.outcome}`)),
       gatewayP50Ms: round(percentile(gateway, 50), 3),
       gatewayP99Ms: round(percentile(gateway, 99), 3),
       handlerP50Ms: round(percentile(handler, 50), 3),
@@ -167,7 +198,7 @@ async function main(): Promise<void> {
       );
     }
     console.log(
-      `${result.requestsPerSecond} requests/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.errors} errors; gateway ${result.gatewayP50Ms} ms (p50) per request vs handler ${result.handlerP50Ms} ms`,
+      `${result.requestsPerSecond} requests/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.errors} errors${result.errors > 0 ? ` (${JSON.stringify(result.errorsByKind)})` : ''}; gateway ${result.gatewayP50Ms} ms (p50) per request vs handler ${result.handlerP50Ms} ms`,
     );
     console.log(JSON.stringify(result));
     if (result.errors > 0) process.exitCode = 1;

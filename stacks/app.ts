@@ -25,7 +25,9 @@ export interface LockboxStacks {
 /**
  * Every stack of the app, in one synth: one per environment and one per account and region those
  * environments use, which each environment stack depends on. An account stack keeps its state where the
- * first environment (in table order) of its account and region keeps its own.
+ * first environment (in table order) of its account and region keeps its own. State is all local or all
+ * in S3: a stack whose state stayed on one machine while the others' is shared would start empty from CI
+ * or a second clone, and its first apply would fail on names that already exist.
  */
 export function addLockboxStacks(app: App, props: LockboxAppProps): LockboxStacks {
   const { environments: configs, stateOverride, routes, workers } = props;
@@ -36,6 +38,7 @@ export function addLockboxStacks(app: App, props: LockboxAppProps): LockboxStack
       `accountId is set on some environments but not on ${unnamed.join(', ')}: set it on all or none`,
     );
   }
+  if (stateOverride === undefined) checkStateIsShared(configs);
   const accounts = new Map<string, AccountStack>();
   const environments = new Map<string, LockboxStack>();
   for (const config of configs) {
@@ -56,4 +59,15 @@ export function addLockboxStacks(app: App, props: LockboxAppProps): LockboxStack
     environments.set(config.name, stack);
   }
   return { environments, accounts };
+}
+
+/** Fails when some environments keep their state in S3 and others in a local file. */
+function checkStateIsShared(configs: readonly EnvironmentConfig[]): void {
+  const local = configs.filter((config) => config.state === undefined).map((config) => config.name);
+  if (local.length === 0 || local.length === configs.length) return;
+  throw new Error(
+    `state is set on some environments but not on ${local.join(', ')}, whose state (and their account ` +
+      "stack's) would stay in a local file: set LOCKBOX_STATE_BUCKET to move every stack's state to one " +
+      'bucket, or set state on every environment',
+  );
 }

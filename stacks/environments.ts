@@ -3,6 +3,7 @@ import { routes } from '../handlers/routes';
 import { ALLOWED_ORIGINS, type Limits, limitSettings, type Setting } from '../handlers/settings';
 import { tokenValidity } from '../handlers/token-validity';
 import type { AccountSettings } from '../modules/user-auth';
+import { PRODUCTION_MIN_LOG_RETENTION_DAYS, type SecurityControls } from './security-controls';
 import type { StateBucket } from './state-backend';
 
 /**
@@ -61,8 +62,22 @@ export interface EnvironmentConfig {
    * LOCKBOX_STATE_BUCKET variable overrides it for every stack). @default a local file at the project root
    */
   readonly state?: StateBucket;
+  /**
+   * A production environment: the security controls below default on, and the synth refuses it without
+   * an alarm destination (alarmEmail or alarmTopicArn, or alarmDestinationWaived). @default false
+   */
+  readonly production?: boolean;
   /** The address the alarms' SNS topic mails (AWS asks it to confirm once). @default no subscription */
   readonly alarmEmail?: string;
+  /**
+   * An existing SNS topic (the on-call team's) that every alarm also notifies; its policy must let this
+   * account's CloudWatch alarms publish. @default none
+   */
+  readonly alarmTopicArn?: string;
+  /** Accepts a production environment whose alarms reach no one. @default false */
+  readonly alarmDestinationWaived?: boolean;
+  /** WAF, tracing, access logs, a KMS key (stacks/security-controls.ts). @default on in production, off elsewhere */
+  readonly controls?: SecurityControls;
   /**
    * The AWS account (12 digits) this environment belongs to: deploying it with credentials of another
    * account fails, and each account gets its own account stack. Set it on every environment or on none.
@@ -72,7 +87,8 @@ export interface EnvironmentConfig {
   /**
    * Users' accounts: refresh-token lifetime (days, 1..30) and rotation, TOTP MFA, threat protection and
    * an SES sender for invitations and codes (docs/operations.md has each one's cost).
-   * @default 7-day rotating refresh tokens, optional MFA, no threat protection, Cognito's e-mail sender
+   * @default 7-day rotating refresh tokens, optional MFA, threat protection ENFORCED in production and off
+   * elsewhere, Cognito's e-mail sender
    */
   readonly auth?: AccountSettings;
   /**
@@ -113,9 +129,12 @@ export const environments: Readonly<Record<string, EnvironmentConfig>> = {
   },
   prod: {
     name: 'prod',
+    production: true,
     region: 'eu-west-1',
+    // Placeholders, like the origin: the real on-call address (or alarmTopicArn) before the first deploy.
     allowedOrigins: ['https://lockbox.example.com'],
-    logRetentionDays: 90,
+    alarmEmail: 'lockbox-oncall@example.com',
+    logRetentionDays: 365,
     throttling: { rateLimit: 100, burstLimit: 200 },
     routeThrottling: {
       'POST /zips': { rateLimit: 10, burstLimit: 20 },
@@ -178,6 +197,11 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   if (!LOG_RETENTION_DAYS.includes(config.logRetentionDays)) {
     throw new Error(`${config.name}: logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
   }
+  if (config.production === true && config.logRetentionDays < PRODUCTION_MIN_LOG_RETENTION_DAYS) {
+    throw new Error(
+      `${config.name}: a production environment keeps logs ${PRODUCTION_MIN_LOG_RETENTION_DAYS} days or more (logRetentionDays)`,
+    );
+  }
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(config.region)) {
     throw new Error(`${config.name}: "${config.region}" is not an AWS region name`);
   }
@@ -185,6 +209,18 @@ export function validateEnvironment(config: EnvironmentConfig): void {
     throw new Error(`${config.name}: accountId must be 12 digits`);
   }
   validateAccountSettings(config.name, config.auth ?? {});
+  if (
+    config.alarmTopicArn !== undefined &&
+    !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/.test(config.alarmTopicArn)
+  ) {
+    throw new Error(`${config.name}: alarmTopicArn "${config.alarmTopicArn}" is not an SNS topic ARN`);
+  }
+  const alarmsReachSomeone = config.alarmEmail !== undefined || config.alarmTopicArn !== undefined;
+  if (config.production === true && !alarmsReachSomeone && config.alarmDestinationWaived !== true) {
+    throw new Error(
+      `${config.name}: a production environment's alarms need a destination: set alarmEmail or alarmTopicArn (or alarmDestinationWaived: true)`,
+    );
+  }
   // Enough to catch a typo; AWS sends a confirmation mail that proves the rest.
   if (config.alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(config.alarmEmail)) {
     throw new Error(`${config.name}: alarmEmail "${config.alarmEmail}" is not an e-mail address`);
@@ -242,4 +278,9 @@ function validateAccountSettings(name: string, auth: AccountSettings): void {
       throw new Error(`${name}: auth.emailSender.fromEmailAddress must end with an e-mail address`);
     }
   }
+}
+
+/** An environment's account settings, threat protection defaulting to ENFORCED in production. */
+export function accountSettings(config: EnvironmentConfig): AccountSettings {
+  return { threatProtection: config.production === true ? 'ENFORCED' : 'OFF', ...config.auth };
 }

@@ -10,20 +10,27 @@ import {
   workers as workerTable,
 } from '../handlers/routes';
 import { IDENTITY_POOL_ID, isReadBy } from '../handlers/settings';
+import { AccessLogBucket } from '../modules/access-log-bucket';
 import { Alarms } from '../modules/alarms';
 import { bundleHandlers, type HandlerBundle } from '../modules/bundle/handler-bundle';
+import { EnvironmentKey } from '../modules/environment-key';
+import { FailureQueue } from '../modules/failure-queue';
 import { HandlerFunction, type HandlerFunctionProps } from '../modules/handler-function';
 import { PrivateBucket } from '../modules/private-bucket';
 import { RestApi } from '../modules/rest-api';
+import { Schedule } from '../modules/schedule';
+import { StageWebAcl } from '../modules/stage-web-acl';
 import { UsageTable } from '../modules/usage-table';
 import { UserAuth } from '../modules/user-auth';
 import {
+  accountSettings,
   type EnvironmentConfig,
   settingVariables,
   undoRetentionDays,
   validateEnvironment,
 } from './environments';
 import { checkFunctionTable } from './function-table';
+import { securityControls, WAF_REQUESTS_PER_IP_PER_5_MINUTES } from './security-controls';
 import { configureStateBackend, type StateBucket } from './state-backend';
 
 export interface LockboxStackProps {
@@ -35,6 +42,9 @@ export interface LockboxStackProps {
   /** @default the worker table, handlers/routes.ts */
   readonly workers?: readonly Worker[];
 }
+
+/** Lambda's longest wait for an asynchronous event (its default): retries stop after this. */
+const MAX_EVENT_AGE_SECONDS = 6 * 60 * 60;
 
 /** The stack's name for an environment: `lockbox-<env>`, also its folder under cdktf.out/stacks/. */
 export function stackName(config: EnvironmentConfig): string {
@@ -67,7 +77,15 @@ export class LockboxStack extends TerraformStack {
     });
     configureStateBackend(this, id, config.region, props.stateBucket ?? config.state);
 
-    const auth = new UserAuth(this, 'auth', { namePrefix: prefix, preventDestroy, settings: config.auth });
+    const controls = securityControls(config);
+    const keyArn = controls.customerManagedKey
+      ? new EnvironmentKey(this, 'key', { namePrefix: prefix, region: config.region, preventDestroy }).key.arn
+      : undefined;
+    const auth = new UserAuth(this, 'auth', {
+      namePrefix: prefix,
+      preventDestroy,
+      settings: accountSettings(config),
+    });
     const storage = new PrivateBucket(this, 'storage', {
       bucketPrefix: `${prefix}-files-`,
       allowedOrigins: config.allowedOrigins,
@@ -84,19 +102,37 @@ export class LockboxStack extends TerraformStack {
       preventDestroy,
     });
 
-    const usageTable = new UsageTable(this, 'usage', { tableName: `${prefix}-usage`, preventDestroy });
+    if (controls.accessLogs) {
+      new AccessLogBucket(this, 'access-logs', {
+        bucketPrefix: `${prefix}-access-logs-`,
+        source: storage.bucket,
+        retentionDays: config.logRetentionDays,
+        preventDestroy,
+      });
+    }
+
+    const usageTable = new UsageTable(this, 'usage', {
+      tableName: `${prefix}-usage`,
+      preventDestroy,
+      kmsKeyArn: keyArn,
+    });
 
     const bundles = bundleHandlers([...routes, ...workers].map((entry) => entry.handler));
     // Under a scope of their own, so a handler's name can never clash with another construct's id.
     const functions = new Construct(this, 'functions');
     const newFunction = (
       handler: string,
-      settings: Omit<HandlerFunctionProps, 'functionName' | 'bundle' | 'logRetentionDays'>,
+      settings: Omit<
+        HandlerFunctionProps,
+        'functionName' | 'bundle' | 'logRetentionDays' | 'tracing' | 'logKeyArn'
+      >,
     ) =>
       new HandlerFunction(functions, handler, {
         functionName: `${prefix}-${handler}`,
         bundle: bundles.get(handler) as HandlerBundle,
         logRetentionDays: config.logRetentionDays,
+        tracing: controls.tracing,
+        logKeyArn: keyArn,
         ...settings,
       });
 
@@ -156,7 +192,8 @@ export class LockboxStack extends TerraformStack {
           ? []
           : [{ id: worker.handler, fn: workerFunction(worker.handler), ...worker.trigger }],
       ),
-      // Every file created or removed in a user's folder (the users' prefix: identity ids start `<region>:`).
+      // Every version created or removed in a user's folder, by a request or by the lifecycle rules (the
+      // users' prefix: identity ids start `<region>:`).
       ...workers
         .filter((worker) => worker.fileEvents === true)
         .map((worker) => ({
@@ -164,7 +201,7 @@ export class LockboxStack extends TerraformStack {
           fn: workerFunction(worker.handler),
           prefix: `${config.region}:`,
           suffix: '',
-          events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'],
+          events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*', 's3:LifecycleExpiration:*'],
         })),
     ]);
 
@@ -181,26 +218,70 @@ export class LockboxStack extends TerraformStack {
         ),
       ),
       invoker: auth.authenticatedRole,
+      tracing: controls.tracing,
+      logKeyArn: keyArn,
     });
     api.grantInvoke(auth, auth.authenticatedRole);
+    if (controls.waf) {
+      new StageWebAcl(this, 'waf', {
+        name: `${prefix}-api`,
+        stageArn: api.stage.arn,
+        requestsPerIpPer5Minutes: WAF_REQUESTS_PER_IP_PER_5_MINUTES,
+      });
+    }
 
-    const alarms = new Alarms(this, 'alarms', { namePrefix: prefix, email: config.alarmEmail });
+    const alarms = new Alarms(this, 'alarms', {
+      namePrefix: prefix,
+      email: config.alarmEmail,
+      existingTopicArn: config.alarmTopicArn,
+      topicKeyArn: keyArn,
+    });
     alarms.watchApi(api.api.name, api.stageName);
     for (const { route, fn } of apiRoutes) alarms.watchFunction(route.handler, fn.function.functionName);
     for (const worker of workers) {
       const fn = workerFunction(worker.handler);
       alarms.watchFunction(worker.handler, fn.function.functionName);
       alarms.watchDuration(worker.handler, fn.function.functionName, fn.timeoutSeconds);
+      if (worker.failureQueue === true) {
+        const failed = new FailureQueue(this, `${worker.handler}-failed`, {
+          queueName: `${prefix}-${worker.handler}-failed`,
+        });
+        fn.sendFailuresToQueue(failed, { maxRetryAttempts: 2, maxEventAgeSeconds: MAX_EVENT_AGE_SECONDS });
+        alarms.watchQueue(
+          `${worker.handler}-failed`,
+          `${prefix}-${worker.handler}-failed`,
+          `Events ${worker.handler} failed to apply after every retry are waiting in its failure queue`,
+        );
+      }
     }
-    // Each worker writes one JSON line per job it ends (handlers/lib/zip-jobs/run.ts, handlers/zip-failed.ts).
+    // Each worker writes one JSON line per job it ends (handlers/lib/zip-jobs/run.ts, handlers/zip-failed.ts),
+    // which Lambda's JSON log format nests as the record's message (handlers/lib/wiring/log-line.ts).
     alarms.watchLogs('zip-jobs-failed', {
-      pattern: '{ $.outcome = "failed" }',
+      pattern: '{ $.message.outcome = "failed" }',
       metricName: 'ZipJobsFailed',
       logGroups: workers
-        .filter((worker) => worker.fileEvents !== true)
+        .filter((worker) => worker.fileEvents !== true && worker.schedule === undefined)
         .map(({ handler }) => ({ id: handler, name: workerFunction(handler).logGroup.name })),
       description: 'A zip job ended failed (worker or zip-failed log line with outcome "failed")',
     });
+    for (const worker of workers) {
+      if (worker.schedule === undefined) continue;
+      new Schedule(this, `${worker.handler}-schedule`, {
+        name: `${prefix}-${worker.handler}`,
+        expression: worker.schedule,
+        fn: workerFunction(worker.handler),
+      });
+    }
+    // The daily usage check logs one line per run: its users with drift are the UsageDrift metric.
+    if (workerFunctions.has('usage-reconciler')) {
+      alarms.watchLogs('usage-drift', {
+        pattern: '{ $.message.worker = "usage-reconciler" }',
+        metricName: 'UsageDrift',
+        value: '$.message.usersWithDrift',
+        logGroups: [{ id: 'usage-reconciler', name: workerFunction('usage-reconciler').logGroup.name }],
+        description: 'The daily usage check found users whose usage differs from what S3 keeps (0 expected)',
+      });
+    }
 
     const outputs: Record<string, string> = {
       region: config.region,

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkedOrigins } from '../../handlers/preflight';
 import type { Route } from '../../handlers/routes';
 import type { CredentialRegistry } from '../credentials/registry';
+import type { ConcurrencyLimit } from '../lambda/concurrency';
 import { verifySigV4 } from '../sigv4/verify';
 import { callerIdentity } from './caller-identity';
 import { gatewayReply, type Reply } from './gateway-responses';
@@ -11,7 +12,15 @@ import { preflightReply } from './preflight';
 import { proxyEvent } from './proxy-event';
 import { proxyReply } from './proxy-result';
 import { readBody } from './read-body';
-import { GATEWAY_FAULT, LAMBDA_FAILED, NO_ROUTE, type Refusal, sigV4Refusal, TOO_LARGE } from './refusals';
+import {
+  GATEWAY_FAULT,
+  LAMBDA_FAILED,
+  NO_ROUTE,
+  type Refusal,
+  sigV4Refusal,
+  THROTTLED,
+  TOO_LARGE,
+} from './refusals';
 import { matchRoute } from './route-match';
 
 export interface GatewayOptions {
@@ -30,6 +39,8 @@ export interface GatewayOptions {
   readonly log: (line: string) => void;
   /** @default Date.now */
   readonly now?: () => number;
+  /** How many functions may run at once; a request waits for a slot, then is throttled. @default no bound */
+  readonly concurrency?: ConcurrencyLimit;
 }
 
 export interface Gateway {
@@ -47,6 +58,8 @@ interface Outcome {
   readonly close?: boolean;
   /** Milliseconds spent reading the client's body and running the function: the rest is the gateway's own. */
   readonly readMs?: number;
+  /** Milliseconds waiting for a free function instance (local/lambda/concurrency.ts). */
+  readonly waitMs?: number;
   readonly functionMs?: number;
 }
 
@@ -112,8 +125,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       sourceIp,
       localPort: req.socket.localPort ?? 0,
     });
+    const waitStarted = performance.now();
+    const release = options.concurrency === undefined ? () => {} : await options.concurrency.acquire();
+    const waitMs = performance.now() - waitStarted;
+    if (release === undefined) {
+      const { reply } = refuse(THROTTLED, route.path);
+      return { reply: { ...reply, headers: [...reply.headers, ['Retry-After', '1']] }, route: route.path };
+    }
     const invokeStarted = performance.now();
-    const invocation = await invokeRoute(route, options.resolveHandler(route), event);
+    const invocation = await invokeRoute(route, options.resolveHandler(route), event).finally(release);
     const functionMs = performance.now() - invokeStarted;
     if (!invocation.ok) {
       if (invocation.error !== undefined)
@@ -125,7 +145,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       log(`${method} ${route.path} function failed: malformed Lambda proxy response`);
       return refuse(LAMBDA_FAILED, route.path);
     }
-    return { reply, route: route.path, readMs, functionMs };
+    return { reply, route: route.path, readMs, waitMs, functionMs };
   }
 
   return {
@@ -145,10 +165,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       const headers: (readonly [string, string])[] = [...reply.headers, ['x-amzn-RequestId', requestId]];
       if (outcome.functionMs !== undefined) {
         // Local only (API Gateway sends no such header): what the gateway itself costs, for npm run bench:api.
-        const gatewayMs = performance.now() - started - (outcome.readMs ?? 0) - outcome.functionMs;
+        const waitMs = outcome.waitMs ?? 0;
+        const gatewayMs = performance.now() - started - (outcome.readMs ?? 0) - waitMs - outcome.functionMs;
         headers.push([
           'Server-Timing',
-          `gateway;dur=${gatewayMs.toFixed(3)}, handler;dur=${outcome.functionMs.toFixed(3)}`,
+          `gateway;dur=${gatewayMs.toFixed(3)}, wait;dur=${waitMs.toFixed(3)}, handler;dur=${outcome.functionMs.toFixed(3)}`,
         ]);
       }
       if (close) headers.push(['Connection', 'close']);

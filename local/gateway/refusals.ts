@@ -73,3 +73,11 @@ export const GATEWAY_FAULT: Refusal = {
   errorType: 'InternalServerErrorException',
   message: 'Internal server error',
 };
+
+/** No function instance was free in time (local/lambda/concurrency.ts): API Gateway's throttle answer. */
+export const THROTTLED: Refusal = {
+  responseType: 'THROTTLED',
+  status: 429,
+  errorType: 'TooManyRequestsException',
+  message: 'Too Many Requests',
+};

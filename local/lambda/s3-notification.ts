@@ -24,19 +24,24 @@ export function objectCreatedEvent(object: CreatedObject, region: string, now = 
   return objectEvent('ObjectCreated:Put', object, region, now);
 }
 
-/** The event S3 sends a Lambda for one deleted object (size 0 and no ETag: S3 names neither). */
+/**
+ * The event S3 sends a Lambda for one deleted object or version, by a request or by the bucket's lifecycle
+ * rules (size 0 and no ETag: S3 names neither).
+ */
 export function objectRemovedEvent(
   object: {
     readonly bucket: string;
     readonly key: string;
     readonly versionId?: string;
     readonly deleteMarker?: boolean;
+    readonly lifecycle?: boolean;
     readonly sequencer?: string;
   },
   region: string,
   now = new Date(),
 ): S3Event {
-  const name = object.deleteMarker ? 'ObjectRemoved:DeleteMarkerCreated' : 'ObjectRemoved:Delete';
+  const source = object.lifecycle ? 'LifecycleExpiration' : 'ObjectRemoved';
+  const name = `${source}:${object.deleteMarker ? 'DeleteMarkerCreated' : 'Delete'}`;
   return objectEvent(name, { ...object, size: 0, etag: '' }, region, now);
 }
 

@@ -49,3 +49,10 @@ export const entityTooLarge = (maxSize: number) =>
   new S3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', {
     MaxSizeAllowed: String(maxSize),
   });
+/** A body that stopped arriving; the server closes the connection after this answer. */
+export const requestTimeout = () =>
+  new S3Error(
+    400,
+    'RequestTimeout',
+    'Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.',
+  );

@@ -1,9 +1,11 @@
 import { type SigningCredentials, verifySigV4 } from '../sigv4/verify';
 import type { Verifier } from './auth';
+import { type LifecycleReport, type LifecycleRule, runLifecycle } from './lifecycle';
 import type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
 import { createS3Server, listen } from './server';
 import { Storage } from './storage';
 
+export type { LifecycleReport, LifecycleRule } from './lifecycle';
 export type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
 
 export interface LocalS3Options {
@@ -23,6 +25,8 @@ export interface LocalS3Options {
   readonly lookup: (accessKeyId: string) => SigningCredentials | undefined;
   /** Browser origins (scheme://host[:port]) allowed by CORS; never `*`. */
   readonly allowedOrigins: readonly string[];
+  /** A request body that sends nothing for this long is cut (S3's RequestTimeout). @default 20 s, as S3 */
+  readonly idleBodyTimeoutMs?: number;
   /**
    * Called after PutObject, CompleteMultipartUpload or CopyObject stored an object, once the answer is on
    * its way (like S3's notification); a failure is logged, never sent to the client.
@@ -32,13 +36,26 @@ export interface LocalS3Options {
   readonly onObjectRemoved?: (event: ObjectRemovedEvent) => void | Promise<void>;
   /** One line per request, and the detail of internal errors (never sent to clients). */
   readonly log?: (line: string) => void;
+  /**
+   * Buckets' lifecycle rules, run every `intervalMs` and on expireNow() (the caller runs it once wired,
+   * at start); removals are reported to onObjectRemoved as S3's LifecycleExpiration events. @default none
+   */
+  readonly lifecycle?: {
+    readonly rules: Readonly<Record<string, readonly LifecycleRule[]>>;
+    /** @default one hour */
+    readonly intervalMs?: number;
+  };
 }
 
 export interface LocalS3 {
   /** `http://host:port`, for S3Client's endpoint with forcePathStyle. */
   readonly endpoint: string;
+  /** Runs every bucket's lifecycle rules now, or as of `now` (a test's clock a month ahead). */
+  expireNow(now?: number): Promise<Record<string, LifecycleReport>>;
   stop(): Promise<void>;
 }
+
+const LIFECYCLE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** An embedded, path-style S3 on node:http: every request SigV4-checked, data on disk under dataDir. */
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
@@ -56,15 +73,38 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     verify,
     isKnownKey: (accessKeyId) => options.lookup(accessKeyId) !== undefined,
     allowedOrigins: options.allowedOrigins,
+    idleBodyTimeoutMs: options.idleBodyTimeoutMs,
     onObjectCreated: options.onObjectCreated,
     onObjectRemoved: options.onObjectRemoved,
     log: options.log,
   });
   const endpoint = await listen(server, options.host ?? '127.0.0.1', options.port);
+  const rules = options.lifecycle?.rules ?? {};
+  const removed = (event: ObjectRemovedEvent) => {
+    Promise.resolve(options.onObjectRemoved?.(event)).catch((error: unknown) =>
+      options.log?.(`onObjectRemoved failed for a lifecycle expiry: ${(error as Error).stack ?? error}`),
+    );
+  };
+  const expireNow = async (now = Date.now()) => {
+    const reports: Record<string, LifecycleReport> = {};
+    for (const [bucket, bucketRules] of Object.entries(rules))
+      reports[bucket] = await runLifecycle(storage, bucket, bucketRules, removed, now);
+    return reports;
+  };
+  const expireLogged = () =>
+    expireNow().catch((error: unknown) =>
+      options.log?.(`The lifecycle rules failed: ${(error as Error).stack ?? error}`),
+    );
+  const timer =
+    Object.keys(rules).length === 0
+      ? undefined
+      : setInterval(expireLogged, options.lifecycle?.intervalMs ?? LIFECYCLE_INTERVAL_MS).unref();
   return {
     endpoint,
+    expireNow,
     stop: () =>
       new Promise<void>((resolve, reject) => {
+        clearInterval(timer);
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

@@ -21,7 +21,7 @@ import { receiveText, receiveToFile } from './receive';
 import { headerOf, type S3Request } from './request';
 import { isoTime, sendEmpty, sendXml } from './responses';
 import type { PartMeta, UploadMeta } from './upload-store';
-import { versionHeader } from './versions';
+import { createdVersion, versionHeader } from './versions';
 import { childrenOf, hasRoot } from './xml';
 
 const MIN_PART_SIZE = 5 * 1024 ** 2;
@@ -286,7 +286,7 @@ export async function completeMultipartUpload(request: S3Request): Promise<void>
     await uploads.remove(upload.uploadId);
     return committed;
   });
-  request.objectCreated({ bucket, key, size: meta.size, etag: meta.etag });
+  request.objectCreated({ bucket, key, ...createdVersion(storage.bucket(bucket).objects, meta) });
   const version = versionHeader(storage.bucket(bucket).objects, meta);
   for (const [name, value] of Object.entries(version)) request.res.setHeader(name, value);
   sendXml(request.res, 200, 'CompleteMultipartUploadResult', {

@@ -13,7 +13,7 @@ import { isDeleteMarker, type ObjectMeta, type ObjectStore } from './object-stor
 import { receiveText, receiveToFile } from './receive';
 import { headerOf, type S3Request } from './request';
 import { isoTime, sendEmpty, sendXml } from './responses';
-import { checkedVersionId, readableVersion, versionHeader } from './versions';
+import { checkedVersionId, createdVersion, readableVersion, versionHeader } from './versions';
 import { childrenOf, hasRoot, textOf } from './xml';
 
 /** S3's limit for one PUT (and one part). */
@@ -49,7 +49,7 @@ export async function putObject(request: S3Request): Promise<void> {
     },
     check,
   );
-  request.objectCreated({ bucket, key, size: meta.size, etag: meta.etag });
+  request.objectCreated({ bucket, key, ...createdVersion(storage.bucket(bucket).objects, meta) });
   const checksums = request.payload.checksum ? checksumHeaders(meta) : {};
   const version = versionHeader(storage.bucket(bucket).objects, meta);
   sendEmpty(request.res, 200, { ETag: meta.etag, ...checksums, ...version });
@@ -275,8 +275,8 @@ export async function copyObject(request: S3Request): Promise<void> {
     },
     check,
   );
-  request.objectCreated({ bucket: request.bucket, key: request.key, size: meta.size, etag: meta.etag });
   const targetObjects = request.storage.bucket(request.bucket).objects;
+  request.objectCreated({ bucket: request.bucket, key: request.key, ...createdVersion(targetObjects, meta) });
   const versions = {
     ...versionHeader(targetObjects, meta),
     ...(source.versionId === undefined ? {} : { 'x-amz-copy-source-version-id': opened.meta.versionId }),

@@ -10,7 +10,7 @@ import {
   headerOfAlgorithm,
   newChecksum,
 } from './checksums';
-import { entityTooLarge, invalidArgument, notImplemented, S3Error } from './errors';
+import { entityTooLarge, invalidArgument, notImplemented, requestTimeout, S3Error } from './errors';
 
 /** How the payload of one request is framed and what it must match, from its headers and its auth. */
 export interface PayloadSpec {
@@ -159,6 +159,7 @@ export async function receivePayload(
   spec: PayloadSpec,
   sink: Writable,
   maxSize: number,
+  idleTimeoutMs: number,
 ): Promise<ReceivedPayload> {
   if (spec.declaredLength !== undefined && spec.declaredLength > maxSize) throw entityTooLarge(maxSize);
   const meter = new PayloadMeter(spec, maxSize);
@@ -169,13 +170,24 @@ export async function receivePayload(
   const onClose = () => {
     if (!req.complete) source.destroy(new Error('The client closed the request before its body ended'));
   };
+  // As S3 (after about 20 s): a body that stops arriving is cut, so a stalled client cannot hold a
+  // connection and a temp file for ever.
+  let idle: NodeJS.Timeout | undefined;
+  const restartIdleTimer = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => source.destroy(requestTimeout()), idleTimeoutMs);
+  };
   req.once('close', onClose);
+  req.on('data', restartIdleTimer);
+  restartIdleTimer();
   req.pipe(source);
   try {
     await (decoder ? pipeline(source, decoder, meter, sink) : pipeline(source, meter, sink));
   } finally {
+    clearTimeout(idle);
     req.unpipe(source);
     req.off('close', onClose);
+    req.off('data', restartIdleTimer);
   }
 
   if (spec.sha256 && meter.sha256?.digest('hex') !== spec.sha256) {

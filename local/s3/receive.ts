@@ -17,6 +17,7 @@ export async function receiveToFile(
       request.payload,
       createWriteStream(path, { flags: 'wx' }),
       maxSize,
+      request.idleBodyTimeoutMs,
     );
     return { path, payload };
   } catch (error) {
@@ -34,6 +35,6 @@ export async function receiveText(request: S3Request, maxSize: number): Promise<
       callback();
     },
   });
-  await receivePayload(request.req, request.payload, sink, maxSize);
+  await receivePayload(request.req, request.payload, sink, maxSize, request.idleBodyTimeoutMs);
   return Buffer.concat(chunks).toString('utf8');
 }

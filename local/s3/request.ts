@@ -9,6 +9,8 @@ export interface ObjectCreatedEvent {
   readonly size: number;
   /** Quoted, as S3 reports it. */
   readonly etag: string;
+  /** The version stored, once the bucket is versioned. */
+  readonly versionId?: string;
   /** Orders the events of one key, as S3's sequencer (set by the server when the object is stored). */
   readonly sequencer?: string;
 }
@@ -21,6 +23,8 @@ export interface ObjectRemovedEvent {
   readonly versionId?: string;
   /** A delete marker was created (S3's ObjectRemoved:DeleteMarkerCreated). @default false */
   readonly deleteMarker?: boolean;
+  /** Removed by the bucket's lifecycle rules (S3's LifecycleExpiration:Delete). @default false */
+  readonly lifecycle?: boolean;
   readonly sequencer?: string;
 }
 
@@ -37,6 +41,8 @@ export interface S3Request {
   readonly headers: IncomingHttpHeaders;
   /** How to read and check the body, as its headers and its signature say. */
   readonly payload: PayloadSpec;
+  /** A body that sends nothing for this long is cut with RequestTimeout. */
+  readonly idleBodyTimeoutMs: number;
   /** Whether the credentials' session policy allows an access (always, without a session policy). */
   readonly isAllowed: (access: S3Access) => boolean;
   readonly storage: Storage;

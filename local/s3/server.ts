@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { refuseForeignHost } from '../loopback-host';
 import { requiredAccess } from './access';
 import { authenticate, type Verifier } from './auth';
 import { answerPreflight, corsHeaders } from './cors';
@@ -16,11 +17,15 @@ export interface ServerOptions {
   readonly verify: Verifier;
   readonly isKnownKey: (accessKeyId: string) => boolean;
   readonly allowedOrigins: readonly string[];
+  /** A request body that sends nothing for this long is cut (S3's RequestTimeout). @default 20 s, as S3 */
+  readonly idleBodyTimeoutMs?: number;
   readonly onObjectCreated?: (event: ObjectCreatedEvent) => void | Promise<void>;
   readonly onObjectRemoved?: (event: ObjectRemovedEvent) => void | Promise<void>;
   readonly log?: (line: string) => void;
 }
 
+/** How long S3 waits for more of a request's body before RequestTimeout: about 20 s. */
+const IDLE_BODY_TIMEOUT_MS = 20_000;
 /** The largest refused body read to its end before answering: S3's largest presigned part here is 16 MiB. */
 const MAX_DRAINED_BYTES = 32 * 1024 * 1024;
 
@@ -68,13 +73,14 @@ export function createS3Server(options: ServerOptions): Server {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === 'OPTIONS') return answerPreflight(req, res, origins);
     const target = parseTarget(req.url ?? '/');
+    const headers = withHoistedHeaders(req.headers, target.query);
+    // Auth first, as S3: an unsigned request learns nothing, not even which operations exist.
+    const { payload, credentials } = await authenticate(req, headers, options.verify, options.isKnownKey);
     const operation = operationFor(
       req.method ?? 'GET',
       target,
       req.headers['x-amz-copy-source'] !== undefined,
     );
-    const headers = withHoistedHeaders(req.headers, target.query);
-    const { payload, credentials } = await authenticate(req, headers, options.verify, options.isKnownKey);
     const policy = credentials.sessionPolicy;
     const isAllowed = (access: S3Access) => policy === undefined || isPolicyAllowed(policy, access);
     if (!requiredAccess(req.method ?? 'GET', target, headers).every(isAllowed)) throw accessDenied();
@@ -85,6 +91,7 @@ export function createS3Server(options: ServerOptions): Server {
       ...target,
       headers,
       payload,
+      idleBodyTimeoutMs: options.idleBodyTimeoutMs ?? IDLE_BODY_TIMEOUT_MS,
       isAllowed,
       storage: options.storage,
       objectCreated,
@@ -93,6 +100,7 @@ export function createS3Server(options: ServerOptions): Server {
   }
 
   const server = createServer((req, res) => {
+    if (refuseForeignHost(req, res)) return log(`${req.method} s3 421 (Host is not this server)`);
     const started = Date.now();
     const requestId = randomBytes(8).toString('hex').toUpperCase();
     res.setHeader('x-amz-request-id', requestId);
@@ -112,7 +120,8 @@ export function createS3Server(options: ServerOptions): Server {
         // A body refused before it was read (an aborted upload's part, a bad signature): read and drop a
         // small one so that the client gets the answer, not a reset connection; close on a large one.
         if (!req.complete) {
-          if (Number(req.headers['content-length'] ?? Number.POSITIVE_INFINITY) <= MAX_DRAINED_BYTES) {
+          const length = Number(req.headers['content-length'] ?? Number.POSITIVE_INFINITY);
+          if (s3Error.code !== 'RequestTimeout' && length <= MAX_DRAINED_BYTES) {
             await drain(req);
           } else {
             res.setHeader('Connection', 'close');

@@ -60,6 +60,18 @@ export function versionHeader(objects: ObjectStore, version: Version): Record<st
   return objects.versioning === undefined ? {} : { 'x-amz-version-id': version.versionId };
 }
 
+/** What S3's ObjectCreated event says of a stored version: its size, ETag and, once versioned, its id. */
+export function createdVersion(
+  objects: ObjectStore,
+  meta: ObjectMeta,
+): { size: number; etag: string; versionId?: string } {
+  return {
+    size: meta.size,
+    etag: meta.etag,
+    ...(objects.versioning === undefined ? {} : { versionId: meta.versionId }),
+  };
+}
+
 export async function putBucketVersioning(request: S3Request): Promise<void> {
   const xml = await receiveText(request, MAX_VERSIONING_BODY);
   const status = hasRoot(xml, 'VersioningConfiguration') ? textOf(xml, 'Status') : undefined;

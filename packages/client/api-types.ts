@@ -48,8 +48,13 @@ export interface paths {
         put: operations["putFile"];
         post?: never;
         /**
-         * Delete a file
-         * @description Deletes the file at `key`. Deleting a key that does not exist succeeds too, so a retry is harmless.
+         * Delete a file, or one of its old versions
+         * @description Without `versionId`: deletes the file at `key`; its versions stay for undo (and keep counting in
+         *     the quota until they expire). Deleting a key that does not exist succeeds too, so a retry is harmless.
+         *
+         *     With `versionId`: deletes that noncurrent version of the file for good and frees its bytes in the
+         *     quota (`GET /usage`, `versionBytes`). 404 when the caller's file has no such version (another
+         *     user's version id included), 409 `Conflict` for the file's current version.
          */
         delete: operations["deleteFile"];
         options?: never;
@@ -96,11 +101,13 @@ export interface paths {
         put?: never;
         /**
          * Start a presigned upload
-         * @description Returns where to send the file's bytes. Below the multipart threshold: one presigned PUT `url`,
-         *     to be sent with exactly the listed `headers`. Above it: a multipart upload with one presigned URL
-         *     per part of `partSize` bytes (the last part may be shorter); PUT each part, keep each response's
-         *     `ETag` header, then call `POST /uploads/complete` (or `POST /uploads/abort` to give up). The URLs
-         *     sign the declared content type and size, so S3 refuses other or more bytes than declared.
+         * @description Returns where to send the file's bytes. A new file below the multipart threshold: one presigned
+         *     PUT `url`, to be sent with exactly the listed `headers` (`If-None-Match: *` among them: the URL
+         *     creates the file once, a replay is S3's 412). Above the threshold, or over an existing file: a
+         *     multipart upload with one presigned URL per part of `partSize` bytes (the last part may be
+         *     shorter); PUT each part, keep each response's `ETag` header, then call `POST /uploads/complete`
+         *     (or `POST /uploads/abort` to give up). The URLs sign the declared content type and size, so S3
+         *     refuses other or more bytes than declared.
          */
         post: operations["createUpload"];
         delete?: never;
@@ -306,7 +313,8 @@ export interface paths {
         };
         /**
          * The caller's storage use and quota
-         * @description The bytes and number of the caller's files and the quota they count against (docs/quotas.md).
+         * @description The bytes and number of the caller's files and the quota they count against (docs/quotas.md):
+         *     `bytes` is everything S3 keeps, current and old versions (`currentBytes` + `versionBytes`).
          *     Usage follows S3's object events, so a file stored a moment ago may show a second or so later;
          *     uploads in progress are not in `bytes` but hold room in the quota until they end.
          */
@@ -341,7 +349,7 @@ export interface components {
          */
         PresignedUrl: string;
         /** @enum {string} */
-        ErrorCode: "BadRequest" | "InvalidKey" | "Unauthorized" | "NotFound" | "PayloadTooLarge" | "TooManyFiles" | "Conflict" | "TooManyRequests" | "Internal" | "QuotaExceeded";
+        ErrorCode: "BadRequest" | "InvalidKey" | "Unauthorized" | "NotFound" | "PayloadTooLarge" | "TooManyFiles" | "Conflict" | "TooManyRequests" | "Internal" | "QuotaExceeded" | "TooManyUploads";
         /** @description For people; never a stack trace, bucket name, ARN or another user's data. */
         ErrorMessage: string;
         /** @description A request that breaks the contract. */
@@ -369,7 +377,7 @@ export interface components {
         ConflictError: {
             error: {
                 /** @enum {unknown} */
-                code: "Conflict" | "QuotaExceeded";
+                code: "Conflict" | "QuotaExceeded" | "TooManyUploads";
                 message: components["schemas"]["ErrorMessage"];
             };
         };
@@ -382,13 +390,24 @@ export interface components {
         };
         QuotaExceededError: {
             error: {
-                /** @constant */
-                code: "QuotaExceeded";
+                /** @enum {unknown} */
+                code: "QuotaExceeded" | "TooManyUploads";
                 message: components["schemas"]["ErrorMessage"];
             };
         };
         Usage: {
+            /**
+             * @description What counts against the quota: every byte S3 keeps of the caller's files, the current
+             *     versions and the old (noncurrent) ones, until the bucket's undo window expires them.
+             */
             bytes: components["schemas"]["Size"];
+            /** @description The files' current versions. */
+            currentBytes: components["schemas"]["Size"];
+            /**
+             * @description Old versions kept for undo (overwritten or deleted files): `bytes - currentBytes`. Deleting
+             *     a version (`DELETE /file?key=&versionId=`) frees its bytes at once.
+             */
+            versionBytes: components["schemas"]["Size"];
             /** @description How many files the caller has. */
             files: number;
             /** @description The most bytes the caller's files may take together. */
@@ -759,8 +778,10 @@ export interface components {
             };
         };
         /**
-         * @description The file (or the declared size of an upload) would take the caller past their storage quota;
-         *     uploads in progress count until they end. Succeeds once files are deleted (docs/quotas.md).
+         * @description `QuotaExceeded`: the file (or the declared size of an upload) would take the caller past their
+         *     storage quota; old versions and uploads in progress count. Succeeds once files or old versions
+         *     are deleted (docs/quotas.md). `TooManyUploads`: the caller has as many uploads in progress as one
+         *     user may (500); succeeds once some end.
          */
         QuotaExceeded: {
             headers: {
@@ -799,11 +820,12 @@ export interface components {
                 "application/json": components["schemas"]["PayloadTooLargeError"];
             };
         };
-        /** @description API Gateway's throttling or quota refused the request before any handler ran, or (`POST /zips`) the caller already has as many zip jobs pending or running as one user may; retry after a short wait, with backoff. */
+        /** @description API Gateway's throttling or quota refused the request before any handler ran; or the caller passed their own rate limit of `POST /zips`, `POST /files/delete` or `POST /uploads` (each route a bucket of a minute's requests per caller, refilled continuously: `ZIP_REQUESTS_PER_MINUTE` 10, `DELETE_REQUESTS_PER_MINUTE` 60, `UPLOAD_REQUESTS_PER_MINUTE` 600 by default), and `Retry-After` says how many seconds to wait; or (`POST /zips`) the caller already has as many zip jobs pending or running as one user may. Retry after `Retry-After` when sent, else after a short wait, with backoff. */
         TooManyRequests: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 Vary: components["headers"]["Vary"];
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -854,6 +876,12 @@ export interface components {
         AccessControlAllowOrigin: string;
         /** @description Always includes `Origin`, so that caches keep the answers for different origins apart. */
         Vary: string;
+        /**
+         * @description Seconds to wait before retrying, sent with the caller's own rate limit of `POST /zips`,
+         *     `POST /files/delete` and `POST /uploads`; exposed to browser apps (CORS).
+         * @example 6
+         */
+        RetryAfter: string;
     };
     pathItems: never;
 }
@@ -1009,6 +1037,8 @@ export interface operations {
                  * @example photos/beach.jpg
                  */
                 key: components["parameters"]["FileKey"];
+                /** @description A noncurrent version of the file, from `GET /file/versions` or `GET /files/deleted`. */
+                versionId?: components["schemas"]["VersionId"];
             };
             header?: never;
             path?: never;
@@ -1019,6 +1049,8 @@ export interface operations {
             204: components["responses"]["NoContent"];
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
@@ -1607,6 +1639,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "bytes": 73400320,
+                     *       "currentBytes": 62914560,
+                     *       "versionBytes": 10485760,
                      *       "files": 12,
                      *       "quotaBytes": 10737418240
                      *     }

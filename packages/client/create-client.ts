@@ -8,7 +8,7 @@ import { UserPool } from './auth/user-pool.js';
 import type { LockboxConfig } from './config.js';
 import { deleteFile, deleteFiles, getFile, listFiles, putFile } from './files.js';
 import type { LockboxClient } from './lockbox-client.js';
-import { getUsage, listDeletedFiles, listFileVersions, restoreFiles } from './undo.js';
+import { deleteFileVersion, getUsage, listDeletedFiles, listFileVersions, restoreFiles } from './undo.js';
 import { browserXhr, fetchPut, xhrPut } from './uploads/put-bytes.js';
 import { upload } from './uploads/upload.js';
 import { getZip, listZips, zip } from './zips.js';
@@ -58,6 +58,7 @@ export function createLockboxClient(config: LockboxConfig, options: ClientOption
     listDeletedFiles: (options) => listDeletedFiles(api, options),
     listFileVersions: (key) => listFileVersions(api, key),
     restoreFiles: (items) => restoreFiles(api, items),
+    deleteFileVersion: (key, versionId) => deleteFileVersion(api, key, versionId),
     getUsage: () => getUsage(api),
   };
 }

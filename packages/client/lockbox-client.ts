@@ -140,6 +140,11 @@ export interface LockboxClient {
   listFileVersions(key: string): Promise<FileVersions>;
   /** Makes each version its file's current content again (≤ 100 per call); one result per item. */
   restoreFiles(items: readonly RestoreItem[]): Promise<RestoreFilesResult>;
-  /** The user's stored bytes and files, and the quota they count against. */
+  /**
+   * Deletes one old (noncurrent) version of a file for good, freeing its bytes in the quota; the current
+   * version is refused (`Conflict`), an unknown one is `NotFound`.
+   */
+  deleteFileVersion(key: string, versionId: string): Promise<void>;
+  /** The user's stored bytes (current and old versions) and files, and the quota they count against. */
   getUsage(): Promise<Usage>;
 }

@@ -1,4 +1,7 @@
-/** Undo and usage: deleted files, a file's versions, restoring them, and the quota they count against. */
+/**
+ * Undo and usage: deleted files, a file's versions, restoring or deleting them, and the quota they count
+ * against.
+ */
 import type { ApiCall } from './api.js';
 import type { components } from './api-types.js';
 import type {
@@ -23,6 +26,10 @@ export function restoreFiles(api: ApiCall, items: readonly RestoreItem[]): Promi
     items: items.map(({ key, versionId }) => ({ key, versionId })),
   };
   return api<RestoreFilesResult>({ method: 'POST', path: '/files/restore', json });
+}
+
+export async function deleteFileVersion(api: ApiCall, key: string, versionId: string): Promise<void> {
+  await api<undefined>({ method: 'DELETE', path: '/file', query: { key, versionId } });
 }
 
 export function getUsage(api: ApiCall): Promise<Usage> {

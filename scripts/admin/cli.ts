@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { TargetSpec } from './target';
 import { openTarget, type Target } from './target';
+import { type ReconcileReport, reconcileUsers } from './usage';
 import {
   checkEmail,
   createUser,
@@ -34,6 +35,8 @@ Commands:
                                           and record, after you type the email (--yes: no question)
   users resend EMAIL                      mail a new temporary password (user not signed in yet)
   users reset-password EMAIL              the password stops working; Cognito mails a reset code
+  usage reconcile (EMAIL | --all) [--fix] recompute usage from S3's versions, print each drift; --fix
+                                          writes S3's truth (exit 1 while a drift is left)
   config                                  print the frontend config (JSON)`;
 
 export interface CliIo {
@@ -50,7 +53,7 @@ interface Parsed {
   readonly flags: Set<string>;
 }
 
-const FLAGS = new Set(['--print-password', '--json', '--purge', '--yes']);
+const FLAGS = new Set(['--print-password', '--json', '--purge', '--yes', '--all', '--fix']);
 
 function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
   const words: string[] = [];
@@ -121,6 +124,14 @@ function command({ words, flags }: Parsed): Command {
   if (group === 'config' && words.length === 1) {
     allow();
     return async (target, io) => io.out(JSON.stringify(target.config, null, 2));
+  }
+  if (group === 'usage' && name === 'reconcile') {
+    allow('--all', '--fix');
+    const all = flags.has('--all');
+    if (all === (email !== undefined) || extra.length > 0)
+      throw new UsageError('usage reconcile takes one EMAIL or --all.');
+    const who = all ? 'all' : { email: checkEmail(email as string) };
+    return async (target, io) => printReconcile(await reconcileUsers(target, who, flags.has('--fix')), io);
   }
   if (group !== 'users') throw new UsageError(`Unknown command: ${words.join(' ') || '(none)'}`);
   switch (name) {
@@ -211,6 +222,24 @@ function command({ words, flags }: Parsed): Command {
 }
 
 const when = (date: Date | undefined) => date?.toISOString() ?? '-';
+
+/** One line per drifted user; throws (exit 1) while a drift is left unfixed. */
+function printReconcile(report: ReconcileReport, io: CliIo): void {
+  for (const { identityId, recorded, kept, outcome } of report.drifts) {
+    const drift = recorded.bytes - kept.bytes;
+    io.out(
+      `${identityId}: recorded ${recorded.bytes} bytes (current ${recorded.currentBytes}, ${recorded.files} file(s)), ` +
+        `S3 keeps ${kept.bytes} (current ${kept.currentBytes}, ${kept.files} file(s)): drift ${drift >= 0 ? '+' : ''}${drift} bytes` +
+        (outcome === 'fixed' ? ', fixed' : outcome === 'busy' ? ', changing now: check again' : ''),
+    );
+  }
+  const left = report.drifts.filter((d) => d.outcome !== 'fixed').length;
+  io.out(`${report.scope}: ${report.drifts.length} drift(s), ${report.drifts.length - left} fixed.`);
+  if (left > 0)
+    throw new Error(
+      `${left} user(s) drifted${report.drifts.some((d) => d.outcome === 'busy') ? ' or were changing' : ''}: run again (with --fix).`,
+    );
+}
 
 function printTable(users: readonly UserSummary[], io: CliIo): void {
   const rows = users.map((u) => [u.email, u.enabled ? u.status : `${u.status} (disabled)`, when(u.created)]);

@@ -11,7 +11,10 @@ import type { FrontendConfig } from '../../local/config-files';
  * the SDKs find the regional endpoints themselves.
  */
 export type StackConfig = Omit<FrontendConfig, CognitoEndpoint> &
-  Partial<Pick<FrontendConfig, CognitoEndpoint>>;
+  Partial<Pick<FrontendConfig, CognitoEndpoint>> & {
+    /** The usage table (quotas), for `usage reconcile`; absent from stacks deployed before it. */
+    readonly usage_table_name?: string;
+  };
 
 type CognitoEndpoint = 'user_pool_endpoint' | 'identity_pool_endpoint';
 
@@ -45,6 +48,12 @@ export function parseStackOutputs(json: unknown, stack: string): StackConfig {
     }
     config[name] = value;
   }
+  const table = outputs.usage_table_name;
+  const tableName =
+    typeof table === 'object' && table !== null && 'value' in table
+      ? (table as { value: unknown }).value
+      : table;
+  if (typeof tableName === 'string' && tableName !== '') config.usage_table_name = tableName;
   return config as unknown as StackConfig;
 }
 

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { UsageStore } from '../../handlers/lib/quotas/reservations';
 import type { AdminFile, FrontendConfig } from '../../local/config-files';
 import { DATA_ENTRIES } from '../../local/data-dir';
 import { parseStackOutputs, readStackOutputs, type StackConfig } from './stack-outputs';
@@ -14,6 +16,8 @@ export interface Target {
   readonly cognito: CognitoIdentityProviderClient;
   /** Reads users' records and usage, and deletes a purged user's objects. */
   readonly s3: S3Client;
+  /** The quotas' usage table (`usage reconcile`); undefined when the target names none. */
+  readonly usage?: UsageStore;
   close(): void;
 }
 
@@ -54,6 +58,17 @@ export async function localTarget(dataDir: string): Promise<Target> {
       credentials,
     }),
     new S3Client({ region: admin.region, endpoint: admin.s3Endpoint, forcePathStyle: true, credentials }),
+    // An admin.json written before the quotas names no table.
+    admin.usageTable === undefined
+      ? undefined
+      : {
+          dynamodb: new DynamoDBClient({
+            region: admin.region,
+            endpoint: admin.dynamodbEndpoint,
+            credentials,
+          }),
+          table: admin.usageTable,
+        },
   );
 }
 
@@ -64,6 +79,9 @@ export function stackTarget(stack: string, config: StackConfig): Target {
     config,
     new CognitoIdentityProviderClient({ region: config.region }),
     new S3Client({ region: config.region }),
+    config.usage_table_name === undefined
+      ? undefined
+      : { dynamodb: new DynamoDBClient({ region: config.region }), table: config.usage_table_name },
   );
 }
 
@@ -72,15 +90,18 @@ function withClients(
   config: StackConfig,
   cognito: CognitoIdentityProviderClient,
   s3: S3Client,
+  usage: UsageStore | undefined,
 ): Target {
   return {
     name,
     config,
     cognito,
     s3,
+    ...(usage === undefined ? {} : { usage }),
     close: () => {
       cognito.destroy();
       s3.destroy();
+      usage?.dynamodb.destroy();
     },
   };
 }

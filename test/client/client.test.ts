@@ -243,6 +243,21 @@ describe('@lockbox/client against the local system: sign-in, every route, typed 
       expect(usage).to.include({ quotaBytes: 10 * 1024 ** 3 });
       expect(usage.bytes).to.be.at.least(item.size);
       expect(usage.files).to.be.at.least(1);
+      expect(usage.currentBytes + usage.versionBytes).to.equal(usage.bytes);
+    });
+
+    it('deleteFileVersion deletes an old version for good; the current one is Conflict', async () => {
+      const [current, ...old] = (await client.listFileVersions(key)).items;
+      expect(old.length).to.be.at.least(1);
+      await client.deleteFileVersion(key, old[0].versionId);
+      const left = (await client.listFileVersions(key)).items.map((version) => version.versionId);
+      expect(left).to.include(current.versionId).and.not.include(old[0].versionId);
+      try {
+        await client.deleteFileVersion(key, current.versionId);
+        expect.fail('deleted the current version');
+      } catch (error) {
+        expect(isLockboxError(error, 'Conflict')).to.equal(true);
+      }
     });
   });
 

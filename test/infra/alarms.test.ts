@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { routes, workers } from '../../handlers/routes';
-import type { EnvironmentConfig } from '../../stacks/environments';
-import { environments } from '../../stacks/environments';
+import { type EnvironmentConfig, environments, validateEnvironment } from '../../stacks/environments';
 import { type Block, type Synthesized, synth, synthDev } from './synthesized';
 
 const dev = environments.dev as EnvironmentConfig;
@@ -20,12 +19,7 @@ describe('alarms', () => {
     if (found === undefined) throw new Error(`No alarm ${name}`);
     return found;
   };
-  const functionNameRef = (functionName: string) => {
-    const [id] = stack
-      .resources('aws_lambda_function')
-      .find(([, fn]) => fn.function_name === functionName) as [string, Block];
-    return `\${aws_lambda_function.${id}.function_name}`;
-  };
+  const functionNameRef = (functionName: string) => stack.functionRef(functionName, 'function_name');
 
   it('sends every alarm, and its return to OK, to the environment’s topic; no data is no alarm', () => {
     expect(stack.only('aws_sns_topic').name).to.equal('lockbox-dev-alarms');
@@ -70,6 +64,32 @@ describe('alarms', () => {
       protocol: 'email',
       endpoint: 'ops@example.com',
     });
+  });
+
+  it('also notifies an existing topic when the environment names one', () => {
+    const onCall = 'arn:aws:sns:eu-west-1:123456789012:on-call';
+    const routed = synth({ config: { ...dev, alarmTopicArn: onCall } });
+    const own = routed.ref('aws_sns_topic', 'arn');
+    for (const [, a] of routed.resources('aws_cloudwatch_metric_alarm')) {
+      expect(a.alarm_actions, a.alarm_name).to.deep.equal([own, onCall]);
+      expect(a.ok_actions, a.alarm_name).to.deep.equal([own, onCall]);
+    }
+  });
+
+  it('refuses a production environment whose alarms reach no one, unless waived', () => {
+    const bare = { ...(environments.prod as EnvironmentConfig), alarmEmail: undefined };
+    expect(() => validateEnvironment(bare)).to.throw(/alarmEmail or alarmTopicArn/);
+    expect(() => validateEnvironment({ ...bare, alarmTopicArn: 'arn:aws:sns:eu-west-1:1:x' })).to.throw(
+      /not an SNS topic ARN/,
+    );
+    for (const destination of [
+      { alarmEmail: 'oncall@example.com' },
+      { alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:on-call' },
+      { alarmDestinationWaived: true },
+    ]) {
+      expect(() => validateEnvironment({ ...bare, ...destination })).to.not.throw();
+    }
+    expect(() => validateEnvironment({ ...dev, alarmEmail: undefined })).to.not.throw();
   });
 
   it("alarms when more than 5 % of the API's requests answer 5xx in two of three periods", () => {
@@ -118,7 +138,10 @@ describe('alarms', () => {
   });
 
   it('counts the log lines of zip jobs that end failed, from every worker, and alarms on one', () => {
-    const filters = stack.resources('aws_cloudwatch_log_metric_filter').map(([, filter]) => filter);
+    const filters = stack
+      .resources('aws_cloudwatch_log_metric_filter')
+      .map(([, filter]) => filter)
+      .filter((filter) => filter.metric_transformation.name === 'ZipJobsFailed');
     const groups = filters.map((filter) => stack.deref(filter.log_group_name)[1].name);
     expect(groups).to.have.members([
       '/aws/lambda/lockbox-dev-zip-worker',
@@ -126,7 +149,7 @@ describe('alarms', () => {
     ]);
     for (const filter of filters) {
       // The field and value of the JSON line handlers/lib/zip-jobs/run.ts and handlers/zip-failed.ts log.
-      expect(filter.pattern).to.equal('{ $.outcome = "failed" }');
+      expect(filter.pattern).to.equal('{ $.message.outcome = "failed" }');
       expect(filter.metric_transformation).to.deep.equal({
         name: 'ZipJobsFailed',
         namespace: 'lockbox-dev',
@@ -142,8 +165,12 @@ describe('alarms', () => {
     });
   });
 
-  it('has exactly these alarms: 5xx, errors and throttles per function, duration per worker, failed jobs', () => {
+  it('has exactly these alarms: 5xx, errors and throttles per function, duration per worker, failed jobs, failure queues', () => {
     const functions = routes.length + workers.length;
-    expect(alarms()).to.have.length(1 + 2 * functions + workers.length + 1);
+    const failureQueues = workers.filter((worker) => worker.failureQueue === true).length;
+    expect(failureQueues).to.equal(1);
+    // The API's 5xx; per function errors and throttles; per worker its duration; failed zip jobs; the
+    // failure queues; the daily usage check's drift.
+    expect(alarms()).to.have.length(1 + 2 * functions + workers.length + 1 + failureQueues + 1);
   });
 });

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
+import { projectRoot } from '../../modules/project-root';
 import { type EnvironmentConfig, environmentConfig, environments } from '../../stacks/environments';
 import { type Synthesized, type SynthesizedApp, synthStacks } from './synthesized';
 
@@ -80,6 +83,28 @@ describe('the app: every stack in one synth', () => {
     }
   });
 
+  it('has the sizes docs/operations.md states: resources and alarms of each stack', () => {
+    const doc = readFileSync(join(projectRoot(), 'docs/operations.md'), 'utf8');
+    const stated = new Map(
+      [...doc.matchAll(/^\| `(lockbox-[a-z0-9-]+)` +\| (\d+) +\| (\d+) +\|$/gm)].map(
+        ([, name, resources, alarms]) => [name, { resources: Number(resources), alarms: Number(alarms) }],
+      ),
+    );
+    const synthesized = new Map(
+      [...app.stacks].map(([name, stack]) => [
+        name,
+        {
+          resources: Object.values(stack.json.resource ?? {}).reduce<number>(
+            (sum, byName) => sum + Object.keys(byName as object).length,
+            0,
+          ),
+          alarms: stack.resources('aws_cloudwatch_metric_alarm').length,
+        },
+      ]),
+    );
+    expect(Object.fromEntries(stated)).to.deep.equal(Object.fromEntries(synthesized));
+  });
+
   it('keeps every state in a local file of its own by default', () => {
     for (const [name, stack] of app.stacks) {
       expect(stack.json.terraform.backend, name).to.deep.equal({
@@ -126,8 +151,12 @@ describe('the app: account stacks follow the environments', () => {
   });
 
   it("keeps an account stack's state with its first environment's, and moves all with the override", () => {
-    const state = { bucket: 'acme-tf-state' };
-    const own = synthStacks({ environments: [{ ...dev, state }, prod] });
+    const own = synthStacks({
+      environments: [
+        { ...dev, state: { bucket: 'acme-tf-state' } },
+        { ...prod, state: { bucket: 'acme-prod-state' } },
+      ],
+    });
     expect(own.only('lockbox-account-eu-west-1').json.terraform.backend.s3).to.deep.equal({
       bucket: 'acme-tf-state',
       key: 'lockbox/lockbox-account-eu-west-1/terraform.tfstate',
@@ -135,9 +164,9 @@ describe('the app: account stacks follow the environments', () => {
       encrypt: true,
       use_lockfile: true,
     });
-    expect(own.only('lockbox-prod').json.terraform.backend).to.have.key('local');
+    expect(own.only('lockbox-prod').json.terraform.backend.s3.bucket).to.equal('acme-prod-state');
     const overridden = synthStacks({
-      environments: [{ ...dev, state }, prod],
+      environments: [{ ...dev, state: { bucket: 'acme-tf-state' } }, prod],
       stateOverride: { bucket: 'platform' },
     });
     for (const [name, stack] of overridden.stacks) {
@@ -145,6 +174,29 @@ describe('the app: account stacks follow the environments', () => {
         bucket: 'platform',
         key: `lockbox/${name}/terraform.tfstate`,
       });
+    }
+  });
+
+  // From CI or a second clone, a stack whose state stayed in a local file starts empty and its apply
+  // fails on names that exist (the account stack's logging role first).
+  it('keeps no stack in local state while another uses S3, or refuses to synth naming LOCKBOX_STATE_BUCKET', () => {
+    const state = { bucket: 'acme-tf-state' };
+    for (const environments of [
+      [dev, { ...prod, state }],
+      [{ ...dev, state }, prod],
+    ]) {
+      const names = environments.map((config) => `${config.name}: ${config.state?.bucket ?? 'local'}`);
+      let app: SynthesizedApp | undefined;
+      try {
+        app = synthStacks({ environments });
+      } catch (error) {
+        expect((error as Error).message, names.join(', ')).to.match(/LOCKBOX_STATE_BUCKET/);
+        continue;
+      }
+      const kinds = [...app.stacks].map(
+        ([name, stack]) => `${name}: ${Object.keys(stack.json.terraform.backend)}`,
+      );
+      expect(new Set(kinds.map((kind) => kind.split(': ')[1])).size, kinds.join(', ')).to.equal(1);
     }
   });
 });

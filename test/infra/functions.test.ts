@@ -195,7 +195,7 @@ describe('function settings', () => {
       const fn = stack.lambda(`lockbox-dev-${handler}`);
       expect(fn.environment.variables).to.deep.equal({
         BUCKET_NAME: stack.ref('aws_s3_bucket', 'bucket'),
-        ...(handler === 'usage-recorder'
+        ...(handler === 'usage-recorder' || handler === 'usage-reconciler'
           ? { USAGE_TABLE_NAME: stack.ref('aws_dynamodb_table', 'name') }
           : {}),
         ...processEnvironment(handler),

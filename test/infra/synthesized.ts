@@ -84,6 +84,13 @@ export class Synthesized {
     return found[1];
   }
 
+  /** `${aws_lambda_function.<id>.attr}` of the Lambda function with this name. */
+  functionRef(functionName: string, attribute: string): string {
+    const found = this.resources('aws_lambda_function').find(([, fn]) => fn.function_name === functionName);
+    if (found === undefined) throw new Error(`No function ${functionName}`);
+    return `\${aws_lambda_function.${found[0]}.${attribute}}`;
+  }
+
   /** `${type.name.attr}` for the one resource of `type`. */
   ref(type: string, attribute: string): string {
     const all = this.resources(type);

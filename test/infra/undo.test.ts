@@ -53,7 +53,7 @@ describe('undo: bucket versioning and its lifecycle', () => {
   it('removes expired delete markers everywhere, in a rule of its own', () => {
     const markers = rule(stack, 'remove-expired-delete-markers');
     expect(markers.status).to.equal('Enabled');
-    expect(markers.filter).to.deep.equal([{}]);
+    expect(markers.filter).to.deep.equal([{ prefix: '' }]);
     expect(markers.expiration).to.deep.equal([{ expired_object_delete_marker: true }]);
   });
 
@@ -69,8 +69,8 @@ describe('undo: bucket versioning and its lifecycle', () => {
     }
   });
 
-  it('grants version reads and version listings only to the undo routes, and never a version delete', () => {
-    const versionActions = ['s3:GetObjectVersion', 's3:ListBucketVersions'];
+  it('grants version reads and listings only to the undo routes, and version deletes only to DELETE /file', () => {
+    const versionActions = ['s3:GetObjectVersion', 's3:ListBucketVersions', 's3:DeleteObjectVersion'];
     // The function's own role and its caller role (the folder-scoped sessions', which alone reach files).
     const rolesOf = (handler: string) => {
       const fn = stack.lambda(`lockbox-dev-${handler}`);
@@ -85,6 +85,8 @@ describe('undo: bucket versioning and its lifecycle', () => {
       'list-deleted-files': ['s3:ListBucketVersions'],
       'list-file-versions': ['s3:ListBucketVersions'],
       'restore-files': ['s3:GetObjectVersion'],
+      // DELETE /file?versionId=: finds the version in the key's listing, then deletes it.
+      'delete-file': ['s3:DeleteObjectVersion', 's3:ListBucketVersions'],
     };
     for (const { handler } of routes) {
       const ownActions = stack
@@ -95,7 +97,6 @@ describe('undo: bucket versioning and its lifecycle', () => {
         handler,
       ).to.deep.equal([]);
       const actions = granted(handler);
-      expect(actions, handler).to.not.include('s3:DeleteObjectVersion');
       expect(
         actions.filter((action) => versionActions.includes(action)),
         handler,

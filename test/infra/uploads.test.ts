@@ -59,6 +59,8 @@ describe('upload functions: S3 access', () => {
     expect(s3Grants('create-upload')).to.deep.equal([`s3:PutObject on ${bucketArn}/uploads/*`, callerRecord]);
     expect(s3Grants('create-upload', 'caller')).to.deep.equal([
       `s3:AbortMultipartUpload on ${bucketArn}/eu-west-1:*`,
+      // HeadObject: a new file gets a single PUT URL, one it replaces a multipart upload.
+      `s3:GetObject on ${bucketArn}/eu-west-1:*`,
       `s3:PutObject on ${bucketArn}/eu-west-1:*`,
     ]);
     const functions = stack.resources('aws_lambda_function').map(([, fn]) => fn.function_name as string);

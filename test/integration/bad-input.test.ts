@@ -100,6 +100,16 @@ describe('bad input and S3 faults on the file routes', () => {
       expect(await expectClientError(route, {}, noQuery)).to.deep.equal(badRequest);
       expect(await expectClientError(route, { query: { key: 'b' } }, repeated)).to.deep.equal(badRequest);
     }
+    // DELETE /file's optional versionId: once, and an id S3 could have issued.
+    for (const versionId of ['', 'a'.repeat(1025), 'v?x=1', 'v\u0000', 'v w'])
+      expect(await expectClientError('DELETE /file', { query: { key: 'a.txt', versionId } })).to.deep.equal(
+        badRequest,
+      );
+    expect(
+      await expectClientError('DELETE /file', { query: { key: 'a.txt', versionId: 'v1' } }, (e) =>
+        Object.assign(e, { multiValueQueryStringParameters: { versionId: ['v1', 'v2'] } }),
+      ),
+    ).to.deep.equal(badRequest);
     await expectClientError('POST /files/delete', { query: { dryRun: 'true' }, body: { keys: ['a.txt'] } });
     await expectClientError('GET /files', { query: { limit: '0' } });
     await expectClientError('GET /files', { query: { limit: 'ten' } });

@@ -216,4 +216,22 @@ describe("cross-user undo: B cannot list, see the versions of, or restore A's fi
     expect((await getObject(s3, `${bob}/docs/plan.txt`)).bytes.toString()).to.equal('bob');
     expect(await keysUnder(s3, `${alice}/`)).to.deep.equal([`${alice}/docs/plan.txt`]);
   });
+
+  it("deletes none of A's versions with DELETE /file?versionId=, under B's key names or A's", async () => {
+    for (const versionId of aliceVersions) {
+      for (const key of ['docs/plan.txt', 'gone.txt', `${alice}/gone.txt`, `../${alice}/gone.txt`]) {
+        const res = await callRoute('DELETE /file', deleteFile(testDeps(s3)), bob, {
+          query: { key, versionId },
+        });
+        expect([400, 404], `${key} ${res.status}`).to.include(res.status);
+        expect(JSON.stringify(res.body), key).not.to.include(alice);
+      }
+    }
+    const again = await callRoute('GET /file/versions', listFileVersions(testDeps(s3)), alice, {
+      query: { key: 'docs/plan.txt' },
+    });
+    expect(again.body.items).to.have.length(2);
+    const deleted = await callRoute('GET /files/deleted', listDeletedFiles(testDeps(s3)), alice);
+    expect(deleted.body.items).to.have.length(1);
+  });
 });

@@ -62,9 +62,13 @@ describe('upload checksums: every new file gets a CRC-32 in S3 (local S3)', () =
       crc32: checksum,
     });
     expect(status).to.equal(200);
-    expect(body.headers).to.deep.equal({ 'Content-Type': 'image/png', 'x-amz-checksum-crc32': checksum });
+    expect(body.headers).to.deep.equal({
+      'Content-Type': 'image/png',
+      'If-None-Match': '*',
+      'x-amz-checksum-crc32': checksum,
+    });
     expect(new URL(body.url).searchParams.get('X-Amz-SignedHeaders')).to.equal(
-      'content-length;content-type;host;x-amz-checksum-crc32',
+      'content-length;content-type;host;if-none-match;x-amz-checksum-crc32',
     );
     const other = Buffer.from(bytes);
     other[500] ^= 1;
@@ -73,7 +77,7 @@ describe('upload checksums: every new file gets a CRC-32 in S3 (local S3)', () =
     expect(await wrong.text()).to.contain('BadDigest');
     const withoutHeader = await fetch(body.url, {
       method: 'PUT',
-      headers: { 'Content-Type': 'image/png' },
+      headers: { 'Content-Type': 'image/png', 'If-None-Match': '*' },
       body: bytes,
     });
     expect(withoutHeader.status).to.equal(403);

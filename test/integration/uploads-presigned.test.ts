@@ -36,14 +36,14 @@ describe('POST /uploads and /uploads/complete with presigned URLs', () => {
   describe('a single presigned PUT', () => {
     const bytes = testBytes(1000);
 
-    it('signs content-length and content-type, and no checksum, for a few minutes', async () => {
+    it('signs content-length, content-type and If-None-Match, and no checksum, for a few minutes', async () => {
       const { status, body } = await startUpload({ key: 'a.bin', size: 1000, contentType: 'image/png' });
       expect(status).to.equal(200);
       expect(body).to.have.keys(['type', 'url', 'method', 'headers', 'expiresAt']);
       expect(body).to.include({ type: 'single', method: 'PUT' });
-      expect(body.headers).to.deep.equal({ 'Content-Type': 'image/png' });
+      expect(body.headers).to.deep.equal({ 'Content-Type': 'image/png', 'If-None-Match': '*' });
       const query = new URL(body.url).searchParams;
-      expect(query.get('X-Amz-SignedHeaders')).to.equal('content-length;content-type;host');
+      expect(query.get('X-Amz-SignedHeaders')).to.equal('content-length;content-type;host;if-none-match');
       expect(query.get('X-Amz-Expires')).to.equal('300');
       expect([...query.keys()].filter((name) => /checksum/i.test(name))).to.deep.equal([]);
       const signed = String(query.get('X-Amz-Date')).replace(

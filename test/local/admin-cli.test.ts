@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { identityCredentials, signIn } from '../../devtools/local-session';
@@ -207,5 +208,51 @@ describe('admin CLI against the local system', function () {
     expect(result.questions).to.deep.equal([]);
     expect(result.out).to.include(`Their files stay in ${identityId}/.`);
     expect(await bucketKeys()).to.deep.equal(keysBefore);
+  });
+
+  it("usage reconcile finds a drift planted in the usage table, and --fix writes S3's truth", async () => {
+    const temporary = await created('ula@example.com');
+    const { api, identityId } = await signedIn('ula@example.com', temporary);
+    expect(
+      (await api({ method: 'PUT', path: '/file', query: { key: 'r.txt' }, body: 'r'.repeat(300) })).status,
+    ).to.equal(201);
+    expect(
+      (await api({ method: 'PUT', path: '/file', query: { key: 'r.txt' }, body: 'r'.repeat(200) })).status,
+    ).to.equal(201);
+    const usage = async () =>
+      (await (await api({ method: 'GET', path: '/usage' })).json()) as { bytes: number };
+    // S3's events reach the recorder a moment after the answers.
+    for (let i = 0; i < 100 && (await usage()).bytes !== 500; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await usage()).to.deep.include({ bytes: 500, currentBytes: 200, versionBytes: 300, files: 1 });
+    const before = await admin('usage reconcile ula@example.com');
+    expect(before.code, before.err).to.equal(0);
+    expect(before.out).to.include('0 drift(s)');
+    // The drift: the ledger says 12,345 bytes more than S3 keeps.
+    await target.usage?.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: target.usage.table,
+        Key: { user: { S: identityId }, item: { S: 'usage' } },
+        UpdateExpression: 'ADD bytes :drift',
+        ExpressionAttributeValues: { ':drift': { N: '12345' } },
+      }),
+    );
+    const found = await admin('usage reconcile ula@example.com');
+    expect(found.code).to.equal(1);
+    expect(found.out).to.include(
+      `${identityId}: recorded 12845 bytes (current 200, 1 file(s)), S3 keeps 500`,
+    );
+    expect(found.out).to.include('drift +12345 bytes');
+    expect((await usage()).bytes).to.equal(12845);
+    const fixed = await admin('usage reconcile --all --fix');
+    expect(fixed.code, fixed.out + fixed.err).to.equal(0);
+    expect(fixed.out).to.include(`${identityId}: recorded 12845 bytes`);
+    expect(fixed.out).to.match(/drift \+12345 bytes, fixed/);
+    expect(await usage()).to.deep.include({ bytes: 500, currentBytes: 200, versionBytes: 300, files: 1 });
+    const after = await admin('usage reconcile --all');
+    expect(after.code, after.out).to.equal(0);
+    expect(after.out).to.include('every user: 0 drift(s)');
+    expect((await admin('usage reconcile ula@example.com --purge')).code).to.equal(2);
+    expect((await admin('usage reconcile --all ula@example.com')).code).to.equal(2);
   });
 });

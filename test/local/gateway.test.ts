@@ -3,6 +3,7 @@ import { AwsClient } from 'aws4fetch';
 import { expect } from 'chai';
 import type { IssuedCredentials } from '../../local/credentials/registry';
 import { timedOutRefusal } from '../../local/gateway/invoke-route';
+import { ConcurrencyLimit } from '../../local/lambda/concurrency';
 import { LambdaTimeoutError } from '../../local/lambda/context';
 import { answerOk, type GatewayHarness, ORIGINS, STAGE, startGateway } from './support/gateway-harness';
 import { REGION } from './support/id-tokens';
@@ -159,7 +160,9 @@ describe('API gateway stand-in', () => {
     it('says in Server-Timing how long the gateway and the function took (local only)', async () => {
       const response = await aws().fetch(url('/files'));
       const timing = response.headers.get('server-timing') ?? '';
-      const match = /^gateway;dur=(\d+\.\d{3}), handler;dur=(\d+\.\d{3})$/.exec(timing);
+      const match = /^gateway;dur=(\d+\.\d{3}), wait;dur=(\d+\.\d{3}), handler;dur=(\d+\.\d{3})$/.exec(
+        timing,
+      );
       expect(match, timing).to.not.equal(null);
       expect(Number(match?.[1])).to.be.at.least(0);
     });
@@ -437,6 +440,53 @@ describe('API gateway stand-in', () => {
       });
     });
 
+    describe('with at most one function running at once', () => {
+      let limit: ConcurrencyLimit;
+      let finishFirst: () => void;
+      /** One slot; the first call holds it until the test lets it finish, later calls answer at once. */
+      async function holdTheSlot(maxWaitMs: number) {
+        await gw.close();
+        limit = new ConcurrencyLimit(1, maxWaitMs);
+        gw = await startGateway({ concurrency: limit });
+        const released = new Promise<void>((resolve) => {
+          finishFirst = resolve;
+        });
+        gw.behaviour = async (event, context) => {
+          gw.behaviour = answerOk;
+          await released;
+          return answerOk(event, context);
+        };
+        const first = aws().fetch(url('/files'));
+        await until(() => gw.events.length === 1);
+        return { first }; // not the promise itself, which an async function would wait for
+      }
+
+      it('runs a waiting request once the slot frees, its function after the first one', async () => {
+        const { first } = await holdTheSlot(60_000);
+        const second = aws().fetch(url('/files?second=1'));
+        await until(() => limit.queued === 1);
+        expect(gw.events).to.have.length(1);
+        finishFirst();
+        expect((await first).status).to.equal(200);
+        expect((await second).status).to.equal(200);
+        expect(gw.events.map((event) => event.queryStringParameters)).to.deep.equal([null, { second: '1' }]);
+      });
+
+      it('throttles a request that waited too long: 429 TooManyRequests with Retry-After', async () => {
+        const { first } = await holdTheSlot(200);
+        const throttled = await aws().fetch(url('/files'));
+        finishFirst();
+        expect(throttled.status).to.equal(429);
+        expect(throttled.headers.get('retry-after')).to.equal('1');
+        expect(throttled.headers.get('x-amzn-errortype')).to.equal('TooManyRequestsException');
+        expect(((await throttled.json()) as { error: { code: string } }).error.code).to.equal(
+          'TooManyRequests',
+        );
+        expect((await first).status).to.equal(200);
+        expect(gw.events).to.have.length(1);
+      });
+    });
+
     it('answers 504 when API Gateway’s 29 s integration timeout comes first', () => {
       expect(timedOutRefusal(new LambdaTimeoutError(29), 29)).to.include({
         responseType: 'INTEGRATION_TIMEOUT',
@@ -468,3 +518,8 @@ describe('API gateway stand-in', () => {
     }
   });
 });
+
+/** Resolves once `condition` holds, checking every 10 ms. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}

@@ -116,6 +116,7 @@ describe('local S3: signatures, presigned URLs and CORS', () => {
     contentSha256: string,
     headers: Record<string, string>,
     signingDate = new Date(),
+    query: Record<string, string> = {},
   ) {
     const host = new URL(fixture.endpoint).host;
     const signer = new SignatureV4({
@@ -132,7 +133,7 @@ describe('local S3: signatures, presigned URLs and CORS', () => {
         hostname: host.split(':')[0],
         port: Number(host.split(':')[1]),
         path: `/${BUCKET}${path}`,
-        query: {},
+        query,
         headers: { host, 'x-amz-content-sha256': contentSha256, ...headers },
       },
       { signingDate },
@@ -263,9 +264,15 @@ describe('local S3: signatures, presigned URLs and CORS', () => {
     expect(await errorCode(await preflight(ORIGIN, 'PATCH'))).to.equal('403 AccessForbidden');
   });
 
-  it('answers NotImplemented for what this server does not do', async () => {
-    const signed = await signedRequest('GET', '/docs/a%20file.txt', sha256(''), {});
-    const response = await fetch(`${fixture.endpoint}/${BUCKET}/docs/a%20file.txt?acl`, signed);
+  it('answers NotImplemented for what this server does not do, once the request is signed', async () => {
+    const signed = await signedRequest('GET', '/docs/a%20file.txt', sha256(''), {}, new Date(), { acl: '' });
+    const response = await fetch(`${fixture.endpoint}/${BUCKET}/docs/a%20file.txt?acl=`, signed);
     expect(await errorCode(response)).to.equal('501 NotImplemented');
+  });
+
+  it('checks auth before it looks at the operation: unsigned, anything is AccessDenied', async () => {
+    for (const path of [`/${BUCKET}`, `/${BUCKET}/docs/a%20file.txt?acl`, '/', `/${BUCKET}?policy`]) {
+      expect(await errorCode(await fetch(`${fixture.endpoint}${path}`)), path).to.equal('403 AccessDenied');
+    }
   });
 });

@@ -19,6 +19,7 @@ import type { LocalAccount } from '../../local/account';
 import { type LaunchedSystem, launchLocalSystem } from '../../local/launch';
 import { NodeSha256 } from '../../local/sigv4/sha256';
 import { unzip } from '../support/unzip';
+import { launchWithTwoUsers, PASSWORD, type TwoUserSystem } from './support/two-users';
 
 const MiB = 1024 * 1024;
 /** Response bodies as the test reads them; the contract test suites check their shapes. */
@@ -26,30 +27,25 @@ const MiB = 1024 * 1024;
 const loose = (value: unknown): any => value;
 /** Every character that signers, API Gateway and S3 disagree on, and some that are not ASCII. */
 const ODD_NAME = "a b:(c)'+%#&=~*!-Ünïcødé ß.txt";
-const PASSWORD = 'Correct-Horse-Battery-1!';
 
 describe('local system, end to end (npm start in its own process, as a browser app uses it)', function () {
   this.timeout(120_000);
+  let local: TwoUserSystem;
   let dataDir: string;
   let system: LaunchedSystem;
   let alice: SignedInUser;
   let bob: SignedInUser;
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'lockbox-local-'));
-    system = await launchLocalSystem({ dataDir });
-    const admin = adminClient(system.config, system.admin);
-    alice = await newSignedInUser(admin, system.config, 'alice@example.com', PASSWORD);
-    bob = await newSignedInUser(admin, system.config, 'bob@example.com', PASSWORD);
+    local = await launchWithTwoUsers();
+    ({ dataDir, system, alice, bob } = local);
   });
 
   after(async () => {
-    expect(await system?.stop()).to.equal(0);
-    await rm(dataDir, { recursive: true, force: true });
+    expect(await local?.stop()).to.equal(0);
   });
 
-  const api = (user: SignedInUser, signer: SignerName = 'aws4fetch'): ApiFetch =>
-    signedFetch(system.config.api_url, system.config.region, user.credentials, signer);
+  const api = (user: SignedInUser, signer: SignerName = 'aws4fetch'): ApiFetch => local.api(user, signer);
 
   it('writes the frontend config with the stack outputs and the Cognito endpoints', async () => {
     expect(Object.keys(system.config).sort()).to.deep.equal(
@@ -65,7 +61,14 @@ describe('local system, end to end (npm start in its own process, as a browser a
       ].sort(),
     );
     expect(system.config.api_url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/local$/);
-    expect(system.admin).to.have.keys('accessKeyId', 'secretAccessKey', 'region', 's3Endpoint');
+    expect(system.admin).to.have.keys(
+      'accessKeyId',
+      'secretAccessKey',
+      'region',
+      's3Endpoint',
+      'dynamodbEndpoint',
+      'usageTable',
+    );
   });
 
   it('gives each signed-in user their own identity, the same at every sign-in', async () => {

@@ -18,8 +18,11 @@ async function refreshTokenOf(up: TestUserPool, email: string): Promise<string> 
 
 describe('user pool stand-in: refresh-token rotation and user-existence errors, as the stack configures them', () => {
   let up: TestUserPool;
-  let clock = Date.now();
+  let clock = 0;
   before(async () => {
+    // Read when the suite starts, not when mocha loads the file: a long run would start the pool's clock
+    // more than SigV4's 5 minutes behind the real one that signs the admin calls.
+    clock = Date.now();
     up = await startUserPool({
       now: () => clock,
       refreshTokenRotation: { enabled: true, retryGraceSeconds: GRACE_SECONDS },

@@ -45,6 +45,7 @@ describe('caller sessions', () => {
             's3:GetObjectVersion',
             's3:PutObject',
             's3:DeleteObject',
+            's3:DeleteObjectVersion',
             's3:AbortMultipartUpload',
             's3:ListMultipartUploadParts',
           ],

@@ -1,5 +1,8 @@
 /** Errors a handler may throw on purpose; each maps to one status and code of the API contract. */
 export class ApiError extends Error {
+  /** Response headers the error sets, e.g. Retry-After. */
+  headers: Readonly<Record<string, string>> = {};
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -68,6 +71,16 @@ export class TooManyRequestsError extends ApiError {
 export class QuotaExceededError extends ApiError {
   constructor(message: string) {
     super(409, 'QuotaExceeded', message);
+  }
+}
+
+/**
+ * The caller holds as many uploads in progress (reservations, docs/quotas.md) as one user may: 409, like
+ * QuotaExceeded, since it succeeds once some of them end; never a 5xx (the usage item's size is bounded).
+ */
+export class TooManyUploadsError extends ApiError {
+  constructor(message: string) {
+    super(409, 'TooManyUploads', message);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { logLine } from '../wiring/log-line';
 import type { CallerRecorder } from './caller-record';
 import { ApiError, errorSummary } from './errors';
 import { corsHeaders } from './headers';
@@ -19,6 +20,7 @@ export interface ApiRequest {
 export interface ApiResponse {
   readonly status: number;
   readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface HttpOptions {
@@ -26,7 +28,7 @@ export interface HttpOptions {
   readonly allowedOrigins: readonly string[];
   /** This stack's identity pool: only its authenticated identities are served (identity.ts). */
   readonly identityPoolId: string;
-  /** Where the one log line per request goes. @default console.log */
+  /** Where the one log line per request goes. @default logLine */
   readonly log?: (line: string) => void;
   /** Records the caller's sub → identity id (caller-record.ts); depsFromEnv sets it. @default none */
   readonly recordCaller?: CallerRecorder;
@@ -42,7 +44,7 @@ export function httpHandler(
   options: HttpOptions,
   logic: (req: ApiRequest) => Promise<ApiResponse>,
 ): Handler {
-  const log = options.log ?? console.log;
+  const log = options.log ?? logLine;
   return async (event, context) => {
     const started = performance.now();
     const requestId = context.awsRequestId;
@@ -77,7 +79,11 @@ export function httpHandler(
 
 function errorResponse(error: unknown, requestId: string): ApiResponse {
   if (error instanceof ApiError) {
-    return { status: error.status, body: { error: { code: error.code, message: error.message } } };
+    return {
+      status: error.status,
+      body: { error: { code: error.code, message: error.message } },
+      headers: error.headers,
+    };
   }
   return {
     status: 500,
@@ -85,7 +91,8 @@ function errorResponse(error: unknown, requestId: string): ApiResponse {
   };
 }
 
-function toResult(response: ApiResponse, headers: Record<string, string>): APIGatewayProxyResult {
+function toResult(response: ApiResponse, cors: Record<string, string>): APIGatewayProxyResult {
+  const headers = { ...cors, ...response.headers };
   if (response.body === undefined) return { statusCode: response.status, headers, body: '' };
   return {
     statusCode: response.status,

@@ -9,8 +9,9 @@ export function corsHeaders(
   const origin = headerValue(event, 'origin');
   if (origin !== undefined && allowedOrigins.includes(origin)) {
     headers['Access-Control-Allow-Origin'] = origin;
-    // The request id lets a browser app quote it in a bug report; scripts see only exposed headers.
-    headers['Access-Control-Expose-Headers'] = 'ETag, x-amzn-RequestId';
+    // The request id lets a browser app quote it in a bug report, Retry-After says when a 429 may be
+    // retried; scripts see only exposed headers.
+    headers['Access-Control-Expose-Headers'] = 'ETag, Retry-After, x-amzn-RequestId';
   }
   return headers;
 }

@@ -10,7 +10,7 @@ export interface FileEventsOf {
 }
 
 /**
- * The file events an S3 notification announces: objects created or removed in a user's folder
+ * The file events an S3 notification announces: versions created or removed in a user's folder
  * ("<identity id>/…") of our bucket. Anything else is refused before any write.
  */
 export function fileEventsOfS3Event(event: unknown, bucket: string): FileEventsOf {
@@ -33,25 +33,29 @@ function fileEventOf(record: Partial<S3EventRecord>, bucket: string): FileEvent 
   const identityId = s3Key.slice(0, s3Key.indexOf('/'));
   if (!isIdentityId(identityId) || s3Key.length === identityId.length + 1) return undefined;
   const name = String(record.eventName ?? '');
+  // Without versioning S3 names no version: the object is its key's `null` version.
   const versionId =
-    typeof object.versionId === 'string' && object.versionId !== 'null' ? object.versionId : undefined;
+    typeof object.versionId === 'string' && object.versionId !== '' ? object.versionId : 'null';
+  const base = { identityId, s3Key, sequencer: object.sequencer, versionId, size: 0 };
   if (name.startsWith('ObjectCreated:')) {
     if (!Number.isSafeInteger(object.size) || object.size < 0) return undefined;
-    return { identityId, s3Key, kind: 'created', size: object.size, sequencer: object.sequencer, versionId };
+    return { ...base, kind: 'created', size: object.size };
   }
-  if (name === 'ObjectRemoved:Delete' || name === 'ObjectRemoved:DeleteMarkerCreated') {
-    return {
-      identityId,
-      s3Key,
-      kind: 'removed',
-      size: 0,
-      sequencer: object.sequencer,
-      versionId,
-      versionDelete: name === 'ObjectRemoved:Delete' && versionId !== undefined,
-    };
-  }
-  return undefined;
+  const kind = REMOVAL_KINDS[name];
+  return kind === undefined ? undefined : { ...base, kind };
 }
+
+/**
+ * S3's removal events: a delete marker added (by a delete, or by a lifecycle rule expiring a current
+ * version), or one version (or marker) removed for good (a delete naming its version id, a noncurrent
+ * version or an expired delete marker removed by the bucket's lifecycle rules).
+ */
+const REMOVAL_KINDS: Readonly<Record<string, 'marker' | 'removed'>> = {
+  'ObjectRemoved:DeleteMarkerCreated': 'marker',
+  'LifecycleExpiration:DeleteMarkerCreated': 'marker',
+  'ObjectRemoved:Delete': 'removed',
+  'LifecycleExpiration:Delete': 'removed',
+};
 
 /** S3 event keys are URL-encoded with "+" for a space; a malformed escape yields no key. */
 function decodeEventKey(key: string): string {

@@ -1,6 +1,5 @@
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { openReservations, readUsageItem, type UsageStore } from './reservations';
-import { compareSequencers } from './sequencer';
+import { openReservations, readUsageItem, reservationKeyHash, type UsageStore } from './reservations';
 import {
   APPLYING_PREFIX,
   fileHash,
@@ -14,14 +13,25 @@ import {
   updateIf,
   usageItemKey,
 } from './table';
+import {
+  applyToVersion,
+  pruned,
+  totalsOf,
+  type Versions,
+  versionName,
+  versionsOfItem,
+  versionsToItem,
+} from './versions';
 
 /**
- * Applies S3's object events to a user's usage, exactly once and in each key's order, with single-item
- * conditional writes only (dynalite has no transactions). Per key, the file item is the journal:
- * 1. the file item records the event's sequencer, the new size and a `pending` change (the size delta,
- *    the file-count delta, the reservation the event releases), unless a later event is already recorded;
+ * Applies S3's object events to a user's usage, exactly once each, with single-item conditional writes
+ * only (dynalite has no transactions). Per key, the file item holds the key's versions (versions.ts) and
+ * a revision number, and is the journal:
+ * 1. the file item records the versions with the event applied, the next revision and a `pending` change
+ *    (the bytes, current bytes and file-count deltas, the reservation the event fills), conditional on
+ *    the revision read and no `pending`;
  * 2. the usage item applies the pending change and, in the same write, sets a mark `d_<hash of key and
- *    sequencer>` that no other write of this change can pass, so it is applied once;
+ *    revision>` that no other write of this change can pass, so it is applied once;
  * 3. the file item drops `pending`, then the mark is stamped done;
  * 4. done marks older than MARK_KEEP_MS are swept: by then no run that saw the change pending is alive
  *    (MARK_KEEP_MS exceeds the recorder's timeout), so none can try step 2 again.
@@ -31,31 +41,32 @@ import {
 export interface FileEvent {
   readonly identityId: string;
   readonly s3Key: string;
-  /** Created (any ObjectCreated) or removed (ObjectRemoved:Delete or DeleteMarkerCreated). */
-  readonly kind: 'created' | 'removed';
-  /** The object's size (created only). */
+  /**
+   * A version created (any ObjectCreated), a delete marker created (ObjectRemoved:DeleteMarkerCreated),
+   * or a version removed for good (ObjectRemoved:Delete of a version id, LifecycleExpiration:Delete).
+   */
+  readonly kind: 'created' | 'marker' | 'removed';
+  /** The version's size (created only). */
   readonly size: number;
   readonly sequencer: string;
-  /** With versioning: the version created or deleted; a deleted non-current version changes no usage. */
-  readonly versionId?: string;
-  /** True for a permanent delete of one version (not a delete marker). */
-  readonly versionDelete?: boolean;
+  /** The version the event is about; `null` for an object written without versioning (as S3 names it). */
+  readonly versionId: string;
 }
 
-/** How long a removed file's tombstone is kept, so that a late, older event cannot bring it back. */
-const TOMBSTONE_SECONDS = 2 * 24 * 3600;
 const MAX_ATTEMPTS = 50;
 /** How long a done mark is kept: more than the usage recorder's timeout (USAGE_RECORDER_TIMEOUT_SECONDS). */
 export const MARK_KEEP_MS = 5 * 60 * 1000;
 
 interface Pending {
-  readonly seq: string;
+  readonly rev: number;
   readonly bytes: number;
+  readonly currentBytes: number;
   readonly files: number;
   readonly reservation?: { readonly id: string; readonly size: number };
 }
 
-export type Outcome = 'applied' | 'stale';
+/** `applied` changed the ledger; `duplicate` was an event of a version already applied. */
+export type Outcome = 'applied' | 'duplicate';
 
 export async function applyFileEvent(
   store: UsageStore,
@@ -64,6 +75,8 @@ export async function applyFileEvent(
 ): Promise<Outcome> {
   const hash = fileHash(event.s3Key);
   const key = fileItemKey(event.identityId, event.s3Key);
+  const nowSeconds = Math.floor(now / 1000);
+  const name = versionName(event.versionId);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const file = await getItem(store.dynamodb, store.table, key);
     const pending = file?.pending?.M;
@@ -71,21 +84,23 @@ export async function applyFileEvent(
       await finish(store, event.identityId, hash, readPending(pending));
       continue;
     }
-    const lastSeq = textOf(file, 'seq');
-    if (lastSeq !== undefined && compareSequencers(lastSeq, event.sequencer) >= 0) return 'stale';
-    const present = file?.present?.BOOL === true;
-    if (isNonCurrentVersionDelete(event, file, present)) return 'stale';
-    const oldSize = present ? numberOf(file, 'size') : 0;
-    const change: Pending =
-      event.kind === 'created'
-        ? {
-            seq: event.sequencer,
-            bytes: event.size - oldSize,
-            files: present ? 0 : 1,
-            reservation: await reservationFor(store, event),
-          }
-        : { seq: event.sequencer, bytes: -oldSize, files: present ? -1 : 0 };
-    if (await recordPending(store, key, event, change, lastSeq, now)) {
+    const versions = versionsOfItem(file?.versions?.M);
+    const state = applyToVersion(versions[name], event, event.sequencer, nowSeconds);
+    if (state === undefined) return 'duplicate';
+    const next = pruned({ ...versions, [name]: state }, nowSeconds);
+    const before = totalsOf(versions);
+    const after = totalsOf(next);
+    const rev = numberOf(file, 'rev');
+    const change: Pending = {
+      rev: rev + 1,
+      bytes: after.bytes - before.bytes,
+      currentBytes: after.currentBytes - before.currentBytes,
+      files: after.files - before.files,
+      // Every created version fills its write's reservation, even one already removed when its event
+      // comes: the write happened, so its hold has done its job.
+      reservation: event.kind === 'created' ? await reservationFor(store, event) : undefined,
+    };
+    if (await recordPending(store, key, next, change, file?.rev === undefined ? undefined : rev)) {
       await finish(store, event.identityId, hash, change);
       return 'applied';
     }
@@ -93,17 +108,11 @@ export async function applyFileEvent(
   throw new Error('Usage event not applied: too much contention on one file');
 }
 
-/** Deleting a version other than the current one (versioning) leaves the file as it is. */
-function isNonCurrentVersionDelete(event: FileEvent, file: Item | undefined, present: boolean): boolean {
-  if (event.kind !== 'removed' || event.versionDelete !== true || !present) return false;
-  const current = textOf(file, 'versionId');
-  return current !== undefined && event.versionId !== undefined && current !== event.versionId;
-}
-
-/** The open reservation the created file fills: of its key, the same size, else the smallest larger. */
+/** The open reservation the created version fills: of its key, the same size, else the smallest larger. */
 async function reservationFor(store: UsageStore, event: FileEvent): Promise<Pending['reservation']> {
+  const keyHash = reservationKeyHash(event.s3Key);
   const candidates = openReservations(await readUsageItem(store, event.identityId))
-    .filter((r) => r.s3Key === event.s3Key && r.size >= event.size)
+    .filter((r) => r.keyHash === keyHash && r.size >= event.size)
     .sort((a, b) => a.size - b.size || a.id.localeCompare(b.id));
   const chosen = candidates.find((r) => r.size === event.size) ?? candidates[0];
   return chosen === undefined ? undefined : { id: chosen.id, size: chosen.size };
@@ -112,31 +121,22 @@ async function reservationFor(store: UsageStore, event: FileEvent): Promise<Pend
 async function recordPending(
   store: UsageStore,
   key: Item,
-  event: FileEvent,
+  versions: Versions,
   change: Pending,
-  lastSeq: string | undefined,
-  now: number,
+  lastRev: number | undefined,
 ): Promise<boolean> {
-  const created = event.kind === 'created';
-  const values: Item = {
-    ':seq': s(event.sequencer),
-    ':size': n(created ? event.size : 0),
-    ':present': { BOOL: created },
-    ':pending': { M: pendingItem(change) },
-    ':version': s(event.versionId ?? ''),
-    ...(lastSeq === undefined ? {} : { ':lastSeq': s(lastSeq) }),
-    ...(created ? {} : { ':expires': n(Math.floor(now / 1000) + TOMBSTONE_SECONDS) }),
-  };
   return updateIf(store, {
     Key: key,
-    UpdateExpression:
-      'SET #seq = :seq, #size = :size, present = :present, pending = :pending, versionId = :version' +
-      (created ? ' REMOVE expiresAt' : ', expiresAt = :expires'),
+    UpdateExpression: 'SET versions = :versions, rev = :rev, pending = :pending',
     ConditionExpression:
       'attribute_not_exists(pending) AND ' +
-      (lastSeq === undefined ? 'attribute_not_exists(#seq)' : '#seq = :lastSeq'),
-    ExpressionAttributeNames: { '#seq': 'seq', '#size': 'size' },
-    ExpressionAttributeValues: values,
+      (lastRev === undefined ? 'attribute_not_exists(rev)' : 'rev = :lastRev'),
+    ExpressionAttributeValues: {
+      ':versions': { M: versionsToItem(versions) },
+      ':rev': n(change.rev),
+      ':pending': { M: pendingItem(change) },
+      ...(lastRev === undefined ? {} : { ':lastRev': n(lastRev) }),
+    },
   });
 }
 
@@ -145,7 +145,7 @@ async function finish(store: UsageStore, identityId: string, hash: string, chang
   if (!(await applyToUsage(store, identityId, hash, change, change.reservation))) {
     const usage = await readUsageItem(store, identityId);
     // Not applied yet, so the reservation went first (lapsed, or an abort): apply without it.
-    if (usage?.[markName(hash, change.seq)] === undefined) {
+    if (usage?.[markName(hash, change.rev)] === undefined) {
       if (!(await applyToUsage(store, identityId, hash, change, undefined))) {
         throw new Error('Usage event: the usage item changed under a mark it did not set');
       }
@@ -154,17 +154,16 @@ async function finish(store: UsageStore, identityId: string, hash: string, chang
   await updateIf(store, {
     Key: { user: { S: identityId }, item: { S: `file#${hash}` } },
     UpdateExpression: 'REMOVE pending',
-    ConditionExpression: 'pending.#seq = :seq',
-    ExpressionAttributeNames: { '#seq': 'seq' },
-    ExpressionAttributeValues: { ':seq': s(change.seq) },
+    ConditionExpression: 'pending.rev = :rev',
+    ExpressionAttributeValues: { ':rev': n(change.rev) },
   });
-  await stampDone(store, identityId, markName(hash, change.seq));
+  await stampDone(store, identityId, markName(hash, change.rev));
   await sweepMarks(store, identityId);
 }
 
-/** The mark of one change: a file's key hash and the event's sequencer, hashed to a short name. */
-function markName(hash: string, seq: string): string {
-  return APPLYING_PREFIX + fileHash(`${hash}:${seq.toUpperCase()}`).slice(0, 32);
+/** The mark of one change: a file's key hash and the change's revision, hashed to a short name. */
+function markName(hash: string, rev: number): string {
+  return APPLYING_PREFIX + fileHash(`${hash}:${rev}`).slice(0, 32);
 }
 
 async function applyToUsage(
@@ -175,18 +174,20 @@ async function applyToUsage(
   reservation: Pending['reservation'],
 ): Promise<boolean> {
   const names: Record<string, string> = {
-    '#d': markName(hash, change.seq),
+    '#d': markName(hash, change.rev),
     '#bytes': 'bytes',
+    '#current': 'currentBytes',
     '#files': 'files',
     '#charged': 'charged',
   };
   const values: Item = {
     ':mark': { M: { at: n(Date.now()), done: { BOOL: false } } },
     ':bytes': n(change.bytes),
+    ':current': n(change.currentBytes),
     ':files': n(change.files),
     ':charged': n(change.bytes - (reservation?.size ?? 0)),
   };
-  let update = 'SET #d = :mark ADD #bytes :bytes, #files :files, #charged :charged';
+  let update = 'SET #d = :mark ADD #bytes :bytes, #current :current, #files :files, #charged :charged';
   let condition = 'attribute_not_exists(#d)';
   if (reservation !== undefined) {
     Object.assign(names, {
@@ -241,8 +242,9 @@ async function sweepMarks(store: UsageStore, identityId: string, now = Date.now(
 
 function pendingItem(change: Pending): Item {
   return {
-    seq: s(change.seq),
+    rev: n(change.rev),
     bytes: n(change.bytes),
+    currentBytes: n(change.currentBytes),
     files: n(change.files),
     ...(change.reservation === undefined
       ? {}
@@ -253,8 +255,9 @@ function pendingItem(change: Pending): Item {
 function readPending(item: Item): Pending {
   const id = textOf(item, 'reservationId');
   return {
-    seq: textOf(item, 'seq') ?? '',
+    rev: numberOf(item, 'rev'),
     bytes: numberOf(item, 'bytes'),
+    currentBytes: numberOf(item, 'currentBytes'),
     files: numberOf(item, 'files'),
     reservation: id === undefined ? undefined : { id, size: numberOf(item, 'reservationSize') },
   };

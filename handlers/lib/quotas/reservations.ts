@@ -1,6 +1,16 @@
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { QuotaExceededError } from '../http/errors';
-import { type Item, n, numberOf, RESERVATION_PREFIX, s, textOf, updateIf, usageItemKey } from './table';
+import { QuotaExceededError, TooManyUploadsError } from '../http/errors';
+import {
+  fileHash,
+  type Item,
+  n,
+  numberOf,
+  RESERVATION_PREFIX,
+  s,
+  textOf,
+  updateIf,
+  usageItemKey,
+} from './table';
 
 /**
  * Reservations: bytes a request may still write. The quota check counts them with the stored bytes, so
@@ -10,8 +20,12 @@ import { type Item, n, numberOf, RESERVATION_PREFIX, s, textOf, updateIf, usageI
  * so the usage item keeps `charged` (= bytes + reserved) and the check is `charged <= quota - size`.
  */
 
-/** More open reservations than this would bring the usage item near DynamoDB's 400 KB item limit. */
-export const MAX_OPEN_RESERVATIONS = 1000;
+/**
+ * The most reservations one user may hold open: about 110 bytes each (a 34-byte name, a 32-character key
+ * hash, size and expiry), so at most ~55 KB of the usage item, far from DynamoDB's 400 KB item limit
+ * whatever the keys' length. Past it a reservation answers 409 TooManyUploads.
+ */
+export const MAX_OPEN_RESERVATIONS = 500;
 
 export interface UsageStore {
   readonly dynamodb: DynamoDBClient;
@@ -28,7 +42,20 @@ export interface Reservation {
   readonly expiresAt: number;
 }
 
-/** Reserves `size` bytes, or throws QuotaExceeded when stored + reserved + size would pass `quotaBytes`. */
+/** An open reservation as the usage item keeps it: its key only as a fixed-size hash. */
+export interface OpenReservation extends Omit<Reservation, 's3Key'> {
+  readonly keyHash: string;
+}
+
+/** The key's hash a reservation keeps: 32 hex characters whatever the key's length (up to 1 KiB). */
+export function reservationKeyHash(s3Key: string): string {
+  return fileHash(s3Key).slice(0, 32);
+}
+
+/**
+ * Reserves `size` bytes; throws QuotaExceeded when stored + reserved + size would pass `quotaBytes`, or
+ * TooManyUploads when the user already holds MAX_OPEN_RESERVATIONS.
+ */
 export async function reserve(
   store: UsageStore,
   identityId: string,
@@ -44,6 +71,12 @@ export async function reserve(
     (await tryReserve(store, identityId, quotaBytes, reservation))
   )
     return;
+  const item = await readUsageItem(store, identityId);
+  if (numberOf(item, 'reservationCount') >= MAX_OPEN_RESERVATIONS) {
+    throw new TooManyUploadsError(
+      `You have ${MAX_OPEN_RESERVATIONS} uploads in progress, as many as one user may: finish or abort some first.`,
+    );
+  }
   throw quotaExceeded(quotaBytes);
 }
 
@@ -72,7 +105,11 @@ async function tryReserve(
     },
     ExpressionAttributeValues: {
       ':r': {
-        M: { size: n(reservation.size), key: s(reservation.s3Key), expiresAt: n(reservation.expiresAt) },
+        M: {
+          size: n(reservation.size),
+          k: s(reservationKeyHash(reservation.s3Key)),
+          expiresAt: n(reservation.expiresAt),
+        },
       },
       ':size': n(reservation.size),
       ':one': n(1),
@@ -114,6 +151,18 @@ export async function release(
   });
 }
 
+/** Releases the reservation `id` if it is open and was made for `s3Key`; false otherwise. */
+export async function releaseIfOf(
+  store: UsageStore,
+  identityId: string,
+  id: string,
+  s3Key: string,
+): Promise<boolean> {
+  const open = openReservations(await readUsageItem(store, identityId)).find((r) => r.id === id);
+  if (open === undefined || open.keyHash !== reservationKeyHash(s3Key)) return false;
+  return release(store, identityId, id, open.size);
+}
+
 /** Whether the reservation `id` is still open. */
 export async function isReserved(store: UsageStore, identityId: string, id: string): Promise<boolean> {
   return openReservations(await readUsageItem(store, identityId)).some((r) => r.id === id);
@@ -137,12 +186,12 @@ export async function readUsageItem(store: UsageStore, identityId: string): Prom
   return got.Item;
 }
 
-export function openReservations(item: Item | undefined): Reservation[] {
+export function openReservations(item: Item | undefined): OpenReservation[] {
   return Object.entries(item ?? {})
     .filter(([name, value]) => name.startsWith(RESERVATION_PREFIX) && value.M !== undefined)
     .map(([name, value]) => ({
       id: name.slice(RESERVATION_PREFIX.length),
-      s3Key: textOf(value.M, 'key') ?? '',
+      keyHash: textOf(value.M, 'k') ?? '',
       size: numberOf(value.M, 'size'),
       expiresAt: numberOf(value.M, 'expiresAt'),
     }));

@@ -37,6 +37,7 @@ export function folderPolicy(bucket: string, identityId: string): string {
           's3:GetObjectVersion',
           's3:PutObject',
           's3:DeleteObject',
+          's3:DeleteObjectVersion',
           's3:AbortMultipartUpload',
           's3:ListMultipartUploadParts',
         ],

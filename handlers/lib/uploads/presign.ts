@@ -6,9 +6,15 @@ import type { PlannedPart } from './limits';
 
 /**
  * The presigner never signs content-type unless told (content-length it signs when set). Naming them here
- * puts them in X-Amz-SignedHeaders, so S3 refuses a body of another length or type than declared.
+ * puts them in X-Amz-SignedHeaders, so S3 refuses a body of another length or type than declared, and
+ * a PUT without `If-None-Match: *` (which makes the URL store at most once while the file exists).
  */
-const PUT_SIGNED_HEADERS = new Set(['content-length', 'content-type', 'x-amz-checksum-crc32']);
+const PUT_SIGNED_HEADERS = new Set([
+  'content-length',
+  'content-type',
+  'x-amz-checksum-crc32',
+  'if-none-match',
+]);
 /** Sent as a header, not hoisted into the URL, so that it is plainly one of the headers the client sends. */
 const PUT_UNHOISTED_HEADERS = new Set(['x-amz-checksum-crc32']);
 /**
@@ -30,6 +36,8 @@ export function urlsExpireAt(signingDate: Date): string {
 /**
  * A presigned PUT for exactly one S3 key, `size` bytes of `contentType`, and with `crc32` (base64) the
  * bytes with exactly that CRC-32: S3 refuses others (BadDigest) and keeps it as the object's checksum.
+ * It creates the file only (`If-None-Match: *`, signed): once it stored, a replay is S3's 412
+ * PreconditionFailed for as long as the file exists (docs/quotas.md, "Presigned URLs replayed").
  * `s3` must not add checksums (requestChecksumCalculation 'WHEN_REQUIRED'): a checksum computed now
  * would be the empty body's.
  */
@@ -45,6 +53,7 @@ export async function presignPut(
     ContentLength: file.size,
     ContentType: file.contentType,
     ChecksumCRC32: file.crc32,
+    IfNoneMatch: '*',
   });
   return getSignedUrl(s3, command, {
     expiresIn: PRESIGNED_URL_SECONDS,

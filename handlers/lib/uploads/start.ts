@@ -1,6 +1,7 @@
 import { AbortMultipartUploadCommand, CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import type { ObjectKey } from '../files/keys';
 import { PayloadTooLargeError } from '../http/errors';
+import { objectExists } from '../s3/head';
 import type { UploadClients } from './clients';
 import { planParts, type UploadLimits } from './limits';
 import { writePlan } from './plans';
@@ -40,9 +41,11 @@ export interface MultipartUpload {
 export type ReserveUpload = (uploadId: string | undefined) => Promise<void>;
 
 /**
- * Starts an upload of `size` bytes straight to S3: one presigned PUT up to the multipart threshold,
- * otherwise a multipart upload (its content type and CRC-32 checksum type fixed now, its plan recorded
- * for re-signing) with one presigned URL per part.
+ * Starts an upload of `size` bytes straight to S3: one presigned PUT of a new file up to the multipart
+ * threshold, otherwise a multipart upload (its content type and CRC-32 checksum type fixed now, its plan
+ * recorded for re-signing) with one presigned URL per part. An existing file is always replaced by a
+ * multipart upload: its completion goes through POST /uploads/complete once, whereas a single PUT URL
+ * replayed over an existing file would store a version each time (docs/quotas.md).
  */
 export async function startUpload(
   deps: UploadClients,
@@ -55,7 +58,7 @@ export async function startUpload(
     throw new PayloadTooLargeError(`A file may be at most ${limits.maxFileBytes} bytes.`);
   }
   const signingDate = signingNow();
-  if (request.size <= limits.multipartThresholdBytes) {
+  if (request.size <= limits.multipartThresholdBytes && !(await objectExists(files, bucket, request.s3Key))) {
     await reserve(undefined);
     return {
       type: 'single',
@@ -63,6 +66,7 @@ export async function startUpload(
       method: 'PUT',
       headers: {
         'Content-Type': request.contentType,
+        'If-None-Match': '*',
         ...(request.crc32 === undefined ? {} : { 'x-amz-checksum-crc32': request.crc32 }),
       },
       expiresAt: urlsExpireAt(signingDate),

@@ -20,7 +20,7 @@ import { readList, readText } from './env';
 export interface WorkerDeps {
   readonly s3: S3Client;
   readonly bucket: string;
-  /** Where the one JSON log line per job goes. @default console.log */
+  /** Where the one JSON log line per job goes. @default logLine */
   readonly log?: (line: string) => void;
 }
 

@@ -4,6 +4,7 @@ import { type Route, routes } from '../../../handlers/routes';
 import { createCredentialRegistry, type IssuedCredentials } from '../../../local/credentials/registry';
 import { createGateway } from '../../../local/gateway/gateway';
 import type { ProxyHandler } from '../../../local/gateway/invoke-route';
+import type { ConcurrencyLimit } from '../../../local/lambda/concurrency';
 import { REGION, USER_POOL_ID } from './id-tokens';
 import { type Listening, listen } from './listen';
 
@@ -42,7 +43,10 @@ export const answerOk: ProxyHandler = async () => ({
   body: '{"ok":true}',
 });
 
-export async function startGateway(): Promise<GatewayHarness> {
+/** `concurrency` bounds the functions running at once, as local mode does. */
+export async function startGateway(
+  options: { concurrency?: ConcurrencyLimit } = {},
+): Promise<GatewayHarness> {
   const registry = createCredentialRegistry();
   const identityId = `${REGION}:${randomUUID()}`;
   const issue = (expiresAt = Date.now() + 3600_000): IssuedCredentials => {
@@ -84,6 +88,7 @@ export async function startGateway(): Promise<GatewayHarness> {
     allowedOrigins: ORIGINS,
     log: (line) => logLines.push(line),
     now: () => Date.now() + harness.clockOffsetMs,
+    ...options,
   });
   const server = await listen((req, res) => void gateway.handle(req, res));
   return Object.assign(harness, {

@@ -1,0 +1,119 @@
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { Construct } from 'constructs';
+
+export interface EnvironmentKeyProps {
+  /** `lockbox-<env>`: the alias (`alias/<prefix>`) and the log groups the key may encrypt. */
+  readonly namePrefix: string;
+  readonly region: string;
+  /** Refuse `destroy` (data encrypted under a deleted key is lost). @default true */
+  readonly preventDestroy?: boolean;
+}
+
+/** What the account's administrators may do with the key through IAM: manage it, never use it. */
+const ADMINISTRATION = [
+  'kms:DescribeKey',
+  'kms:GetKeyPolicy',
+  'kms:PutKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:EnableKeyRotation',
+  'kms:ListResourceTags',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateKeyDescription',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:ListGrants',
+  'kms:RevokeGrant',
+  'kms:CreateAlias',
+  'kms:DeleteAlias',
+  'kms:UpdateAlias',
+];
+
+const ENCRYPT_DECRYPT = [
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:DescribeKey',
+];
+
+/**
+ * A customer-managed KMS key for an environment's usage table, alarm topic and log groups, rotated
+ * yearly. Its policy names each user: the account's administrators manage it (through their IAM
+ * policies) but cannot use it directly; DynamoDB uses it for this account's tables (the grant it creates
+ * when the table is created); CloudWatch Logs only for this environment's log groups (and API Gateway's
+ * execution logs); CloudWatch alarms to publish to the encrypted topic. The files bucket stays on SSE-S3:
+ * SSE-KMS would need kms actions in every folder-scoped session policy and every presigned URL's signer
+ * (docs/operations.md, "Security controls").
+ */
+export class EnvironmentKey extends Construct {
+  readonly key: KmsKey;
+
+  constructor(scope: Construct, id: string, props: EnvironmentKeyProps) {
+    super(scope, id);
+    const preventDestroy = props.preventDestroy ?? true;
+    const account = new DataAwsCallerIdentity(this, 'account');
+    const root = [{ type: 'AWS', identifiers: [`arn:aws:iam::${account.accountId}:root`] }];
+    const logGroups = [
+      `/aws/lambda/${props.namePrefix}-*`,
+      `/aws/apigateway/${props.namePrefix}-*`,
+      // Named after the API's id, which the key cannot reference (the API depends on the log groups).
+      'API-Gateway-Execution-Logs_*',
+    ].map((name) => `arn:aws:logs:${props.region}:${account.accountId}:log-group:${name}`);
+    const policy = new DataAwsIamPolicyDocument(this, 'policy-document', {
+      statement: [
+        {
+          sid: 'AccountAdministers',
+          effect: 'Allow',
+          principals: root,
+          actions: ADMINISTRATION,
+          resources: ['*'],
+        },
+        {
+          sid: 'DynamoDbTablesOfThisAccount',
+          effect: 'Allow',
+          principals: root,
+          actions: [...ENCRYPT_DECRYPT, 'kms:CreateGrant'],
+          resources: ['*'],
+          condition: [
+            {
+              test: 'StringEquals',
+              variable: 'kms:ViaService',
+              values: [`dynamodb.${props.region}.amazonaws.com`],
+            },
+            { test: 'StringEquals', variable: 'kms:CallerAccount', values: [account.accountId] },
+          ],
+        },
+        {
+          sid: 'LogGroupsOfThisEnvironment',
+          effect: 'Allow',
+          principals: [{ type: 'Service', identifiers: [`logs.${props.region}.amazonaws.com`] }],
+          actions: ENCRYPT_DECRYPT,
+          resources: ['*'],
+          condition: [{ test: 'ArnLike', variable: 'kms:EncryptionContext:aws:logs:arn', values: logGroups }],
+        },
+        {
+          sid: 'AlarmsPublishToTheTopic',
+          effect: 'Allow',
+          principals: [{ type: 'Service', identifiers: ['cloudwatch.amazonaws.com'] }],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+        },
+      ],
+    });
+    // In a key policy, "*" as the resource means this key.
+    this.key = new KmsKey(this, 'key', {
+      description: `${props.namePrefix}: usage table, alarm topic and log groups`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policy.json,
+      lifecycle: { preventDestroy },
+    });
+    new KmsAlias(this, 'alias', { name: `alias/${props.namePrefix}`, targetKeyId: this.key.keyId });
+  }
+}
