@@ -10,7 +10,7 @@ import {
   type LockboxClient,
   LockboxError,
   memoryStorage,
-} from '../../packages/client';
+} from '../../packages/client/index';
 import { unzip } from '../support/unzip';
 
 const PASSWORD = 'Correct-Horse-Battery-1!';

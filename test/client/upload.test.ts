@@ -15,7 +15,7 @@ import {
   LockboxError,
   memoryStorage,
   type Progress,
-} from '../../packages/client';
+} from '../../packages/client/index';
 import { crc32Base64 as clientCrc32Base64 } from '../../packages/client/uploads/crc32';
 
 const MiB = 1024 * 1024;
