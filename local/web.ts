@@ -1,6 +1,7 @@
+import { readdir, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname } from 'node:path';
-import { buildWebApp, type WebFile } from '../web/build';
+import { extname, join } from 'node:path';
+import { buildWebApp, WEB_ROOT, type WebFile } from '../scripts/web/build';
 import type { FrontendConfig } from './config-files';
 
 export interface WebAppOptions {
@@ -18,20 +19,34 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
 };
 
+/** What the built app is made of: the app's sources, and the packages' builds it imports. */
+const SOURCES = [
+  join(WEB_ROOT, 'src'),
+  join(WEB_ROOT, 'index.html'),
+  join(WEB_ROOT, 'vite.config.ts'),
+].concat(['client', 'react'].map((name) => join(WEB_ROOT, '..', 'packages', name, 'dist')));
+
 /**
- * The example app (web/) at `/`, and `/config.json` from the system's frontend config, the file a
+ * The React app (web/) at `/`, and `/config.json` from the system's frontend config, the file a
  * deployment puts beside the app from `npx cdktf output`. Files are looked up by exact name in the built
- * set, never on disk, so no path can reach outside it. Loading `/` rebuilds the app (esbuild, about
- * 0.1 s), so an edit to web/ shows on the next reload.
+ * set, never on disk, so no path can reach outside it. The app is built by Vite in memory at the first
+ * request (2 to 3 s); loading `/` builds it again when a source changed since, so an edit under web/src
+ * shows on the next reload.
  */
 export function createWebApp(options: WebAppOptions): WebAppHandler {
   const configFile = Buffer.from(`${JSON.stringify(options.config, null, 2)}\n`);
   const policy = contentSecurityPolicy(options.connectOrigins);
   let files: Promise<Map<string, Uint8Array>> | undefined;
-  const rebuild = () => {
-    files = buildWebApp().then((built: WebFile[]) => new Map(built.map((file) => [file.name, file.body])));
+  let builtFrom = -1;
+  const current = async () => {
+    const changed = await newestChange(SOURCES);
+    if (files === undefined || changed !== builtFrom) {
+      builtFrom = changed;
+      files = buildWebApp().then((built: WebFile[]) => new Map(built.map((file) => [file.name, file.body])));
+    }
     return files;
   };
 
@@ -40,10 +55,10 @@ export function createWebApp(options: WebAppOptions): WebAppHandler {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/config.json') return send(req, res, 'config.json', configFile, policy);
     const name = path === '/' ? 'index.html' : path.slice(1);
-    if (!/^[a-z-]+\.(html|js|css)$/.test(name)) return false;
+    if (!/^(assets\/)?[\w-]+\.(html|js|css|svg)$/.test(name)) return false;
     let built: Map<string, Uint8Array>;
     try {
-      built = await (path === '/' || files === undefined ? rebuild() : files);
+      built = await (path === '/' || files === undefined ? current() : files);
     } catch (error) {
       files = undefined;
       options.log(`The example app did not build: ${(error as Error).message}`);
@@ -54,6 +69,20 @@ export function createWebApp(options: WebAppOptions): WebAppHandler {
     const body = built.get(name);
     return body === undefined ? false : send(req, res, name, body, policy);
   };
+}
+
+/** The latest modification time (ms) of any file under the paths; 0 for a path that does not exist. */
+async function newestChange(paths: readonly string[]): Promise<number> {
+  const times = await Promise.all(
+    paths.map(async (path): Promise<number> => {
+      const info = await stat(path).catch(() => undefined);
+      if (info === undefined) return 0;
+      if (!info.isDirectory()) return info.mtimeMs;
+      const entries = await readdir(path);
+      return Math.max(info.mtimeMs, await newestChange(entries.map((entry) => join(path, entry))));
+    }),
+  );
+  return Math.max(0, ...times);
 }
 
 function send(

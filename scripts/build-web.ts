@@ -1,11 +1,11 @@
-// npm run build:web [-- --outputs <cdktf outputs file> [--stack <name>]]: the example app as static files
+// npm run build:web [-- --outputs <cdktf outputs file> [--stack <name>]]: the React app as static files
 // in web/dist/, for any static host. With --outputs it also writes web/dist/config.json from the stack's
 // outputs (`npx cdktf output lockbox-dev --outputs-file outputs.json`). See docs/example-app.md.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildWebApp } from '../web/build';
-import { configOfOutputs } from '../web/deploy-config';
+import { buildWebApp } from './web/build';
+import { configOfOutputs } from './web/deploy-config';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { outputs: { type: 'string' }, stack: { type: 'string' } } });
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   for (const file of await buildWebApp()) {
+    await mkdir(dirname(join(outdir, file.name)), { recursive: true });
     await writeFile(join(outdir, file.name), file.body);
     console.log(`web/dist/${file.name}  ${(file.body.byteLength / 1024).toFixed(1)} KiB`);
   }

@@ -1,6 +1,6 @@
 /**
  * Cognito's SRP-6a, server side: the verifier a password leaves behind and the proof that a client knew
- * it. The math is the client's own (client/auth/srp-math.ts), so the two sides share every formula and
+ * it. The math is the client's own (packages/client/auth/srp-math.ts), so the two sides share every formula and
  * padding rule; facts in docs/local-mode.md ("SRP as Cognito does it").
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -14,9 +14,9 @@ import {
   passwordVerifier,
   type SrpIdentity,
   scrambler,
-} from '../../client/auth/srp-math';
+} from '../../packages/client/auth/srp-math';
 
-export type { SrpIdentity } from '../../client/auth/srp-math';
+export type { SrpIdentity } from '../../packages/client/auth/srp-math';
 
 /** What the pool keeps instead of a password. */
 export interface PasswordVerifier {

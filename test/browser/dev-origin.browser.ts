@@ -18,7 +18,7 @@ const NEW_PASSWORD = 'Correct-Horse-Battery-1!';
 /** The client bundled for the page, as a dev server would serve it: `window.Lockbox`. */
 async function clientBundle(): Promise<string> {
   const result = await build({
-    entryPoints: [join(__dirname, '..', '..', 'client', 'index.ts')],
+    entryPoints: [join(__dirname, '..', '..', 'packages', 'client', 'index.ts')],
     bundle: true,
     format: 'iife',
     globalName: 'Lockbox',
@@ -69,7 +69,7 @@ describe(`a page on ${DEV_ORIGIN} against npm start (CORS of the gateway, S3 and
     const result = await page.evaluate(
       async ({ config, email, temporary, password }) => {
         const { createLockboxClient, memoryStorage } = (
-          globalThis as unknown as { Lockbox: typeof import('../../client') }
+          globalThis as unknown as { Lockbox: typeof import('../../packages/client/index.js') }
         ).Lockbox;
         const lockbox = createLockboxClient(config, { storage: memoryStorage() });
         let signIn = await lockbox.auth.signIn(email, temporary);

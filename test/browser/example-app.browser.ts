@@ -14,7 +14,7 @@ const MiB = 1024 * 1024;
 const RESULTS = join(__dirname, '..', '..', 'test-results');
 const NEW_PASSWORD = 'Correct-Horse-Battery-1!';
 const SMALL_TEXT = 'A small file, dropped on the page.\n';
-/** Whether the app keeps an upload to resume (web/src/pending-uploads.ts). */
+/** Whether the app keeps an upload to resume (packages/react/pending-uploads.ts). */
 const PENDING_UPLOADS_STORED =
   "Object.keys(localStorage).some((name) => name.startsWith('lockbox.pending-uploads.'))";
 
@@ -31,7 +31,7 @@ function partPutOf(request: Request): PartPut | undefined {
   return { file: decodeURIComponent(url.pathname.split('/').pop() ?? ''), partNumber: Number(partNumber) };
 }
 
-describe('the example app in Chromium (npm start in its own process, a fresh user)', () => {
+describe('the React app in Chromium (npm start in its own process, a fresh user)', () => {
   let dataDir: string;
   let filesDir: string;
   let system: LaunchedSystem;
@@ -200,6 +200,17 @@ describe('the example app in Chromium (npm start in its own process, a fresh use
     await row('small.txt').waitFor();
   });
 
+  it('shows the bytes stored against the quota once S3 has counted them', async () => {
+    const stored = SMALL_TEXT.length + 80 * MiB + 'photo a\n'.length + 'photo c, one folder down\n'.length;
+    await page.locator(`.usage[data-bytes="${stored}"]`).waitFor();
+    const meter = page.getByRole('meter', { name: 'Storage used' });
+    expect(Number(await meter.getAttribute('value'))).to.equal(stored);
+    const quota = Number(await meter.getAttribute('max'));
+    expect(quota).to.be.greaterThan(stored);
+    expect(await page.locator('.usage-text').textContent()).to.match(/^80 MiB of .+ used$/);
+    await shot('usage');
+  });
+
   it('downloads files with the bytes that were uploaded', async () => {
     const big = await downloaded(() => page.getByRole('button', { name: 'Download big.bin' }).click());
     expect(big.equals(await readFile(files.big))).to.equal(true);
@@ -236,7 +247,7 @@ describe('the example app in Chromium (npm start in its own process, a fresh use
     expect(byName.get('photos/b/c.txt')?.toString()).to.equal('photo c, one folder down\n');
   });
 
-  it('deletes a file after confirming, and then everything selected', async () => {
+  it('deletes a file after confirming, undoes it, deletes it again and restores it from Deleted files', async () => {
     await page.getByRole('button', { name: 'Delete small.txt' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete small.txt?' });
     await dialog.waitFor();
@@ -247,19 +258,62 @@ describe('the example app in Chromium (npm start in its own process, a fresh use
     await page.getByRole('button', { name: 'Delete small.txt' }).click();
     await dialog.getByRole('button', { name: 'Delete' }).click();
     await row('small.txt').waitFor({ state: 'detached' });
+    await page.locator('.notice').getByText('Deleted small.txt.').waitFor();
+    await shot('deleted-with-undo');
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await row('small.txt').waitFor();
+    await shot('undone');
 
+    await page.getByRole('button', { name: 'Delete small.txt' }).click();
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await row('small.txt').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Deleted files' }).click();
+    const restore = page.getByRole('button', { name: 'Restore small.txt' });
+    await restore.waitFor();
+    await shot('deleted-files');
+    await restore.click();
+    await row('small.txt').waitFor();
+    await restore.waitFor({ state: 'detached' });
+    await shot('restored');
+    const small = await downloaded(() => page.getByRole('button', { name: 'Download small.txt' }).click());
+    expect(small.toString()).to.equal(SMALL_TEXT);
+  });
+
+  it('deletes everything selected', async () => {
     await page.getByRole('checkbox', { name: 'Select all' }).check();
     await page
       .getByRole('toolbar', { name: 'Selected items' })
       .getByRole('button', { name: 'Delete' })
       .click();
     await page
-      .getByRole('dialog', { name: 'Delete 3 items?' })
+      .getByRole('dialog', { name: 'Delete 4 items?' })
       .getByRole('button', { name: 'Delete' })
       .click();
     await page.getByText('This folder is empty').waitFor();
     await page.reload();
     await page.getByText('This folder is empty').waitFor();
     await shot('all-deleted');
+  });
+
+  it('signs out, resets a forgotten password with the mailed code, and signs in with the new one', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await page.getByText(`We sent a code to ${email}.`).waitFor();
+    const code = new RegExp(`password reset code for ${email.replace(/\./g, '\\.')}: (\\d{6})`).exec(
+      system.output(),
+    )?.[1];
+    expect(code, system.output().slice(-2000)).to.be.a('string');
+    await page.getByLabel('Code').fill(code ?? '');
+    await page.getByLabel('New password', { exact: true }).fill(`${NEW_PASSWORD}2`);
+    await shot('reset-password');
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await page.getByText('Your password is changed: sign in with the new one.').waitFor();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(`${NEW_PASSWORD}2`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Upload files' }).waitFor();
+    expect(await page.locator('#account-email').textContent()).to.equal(email);
   });
 });

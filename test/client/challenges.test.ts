@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createLockboxClient, type LockboxConfig, LockboxError } from '../../client';
+import { createLockboxClient, type LockboxConfig, LockboxError } from '../../packages/client/index';
 
 /**
  * The sign-in challenges the local pool does not issue (it has no MFA), answered by a scripted pool: what

@@ -2,15 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { adminClient, createUser } from '../../devtools/local-session';
+import { type LaunchedSystem, launchLocalSystem } from '../../local/launch';
 import {
   createLockboxClient,
   isLockboxError,
   type LockboxClient,
   LockboxError,
   memoryStorage,
-} from '../../client';
-import { adminClient, createUser } from '../../devtools/local-session';
-import { type LaunchedSystem, launchLocalSystem } from '../../local/launch';
+} from '../../packages/client/index';
 import { unzip } from '../support/unzip';
 
 const PASSWORD = 'Correct-Horse-Battery-1!';
@@ -27,7 +27,7 @@ async function failure(promise: Promise<unknown>): Promise<LockboxError> {
   throw new Error('expected a LockboxError');
 }
 
-describe('client/ against the local system: sign-in, every route, typed errors', function () {
+describe('@lockbox/client against the local system: sign-in, every route, typed errors', function () {
   this.timeout(120_000);
   let dataDir: string;
   let system: LaunchedSystem;

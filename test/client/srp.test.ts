@@ -1,6 +1,4 @@
 import { expect } from 'chai';
-import { clientKeyHex, newClientKey, passwordClaimSignature, srpTimestamp } from '../../client/auth/srp';
-import { passwordExponent } from '../../client/auth/srp-math';
 import {
   claimIsValid,
   parseClientKey,
@@ -8,6 +6,13 @@ import {
   startHandshake,
   verifierFor,
 } from '../../local/user-pool/srp';
+import {
+  clientKeyHex,
+  newClientKey,
+  passwordClaimSignature,
+  srpTimestamp,
+} from '../../packages/client/auth/srp';
+import { passwordExponent } from '../../packages/client/auth/srp-math';
 
 describe('client SRP (BigInt + WebCrypto)', () => {
   it('derives x as the fact sheet gives it (known answer)', async () => {

@@ -5,18 +5,18 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
+import { adminClient, createUser } from '../../devtools/local-session';
+import { crc32Base64 } from '../../handlers/lib/s3/crc32';
+import type { LocalAccount } from '../../local/account';
+import { type LaunchedSystem, launchLocalSystem } from '../../local/launch';
 import {
   createLockboxClient,
   type LockboxClient,
   LockboxError,
   memoryStorage,
   type Progress,
-} from '../../client';
-import { crc32Base64 as clientCrc32Base64 } from '../../client/uploads/crc32';
-import { adminClient, createUser } from '../../devtools/local-session';
-import { crc32Base64 } from '../../handlers/lib/s3/crc32';
-import type { LocalAccount } from '../../local/account';
-import { type LaunchedSystem, launchLocalSystem } from '../../local/launch';
+} from '../../packages/client/index';
+import { crc32Base64 as clientCrc32Base64 } from '../../packages/client/uploads/crc32';
 
 const MiB = 1024 * 1024;
 const PASSWORD = 'Correct-Horse-Battery-1!';
@@ -36,7 +36,7 @@ async function failure(promise: Promise<unknown>): Promise<LockboxError> {
   throw new Error('expected a LockboxError');
 }
 
-describe('client/ upload() against the local system (5 MiB parts)', function () {
+describe('@lockbox/client upload() against the local system (5 MiB parts)', function () {
   this.timeout(120_000);
   let dataDir: string;
   let system: LaunchedSystem;

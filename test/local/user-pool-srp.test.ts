@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { hashOf, multiplier, padHex, passwordExponent } from '../../client/auth/srp-math';
 import { verifierFor, verifierMatches } from '../../local/user-pool/srp';
+import { hashOf, multiplier, padHex, passwordExponent } from '../../packages/client/auth/srp-math';
 
 describe('user pool SRP', () => {
   it('pads hex as the Cognito clients do: even length, 00 before a set top bit', async () => {

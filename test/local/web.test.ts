@@ -15,9 +15,13 @@ const CONFIG: FrontendConfig = {
   identity_pool_endpoint: 'http://127.0.0.1:4280/cognito-identity',
 };
 
-describe('local/web: the example app at / and its config', () => {
+describe('local/web: the React app at / (built by Vite) and its config', function () {
+  // The first request builds the app (2 to 3 s, longer on a loaded machine).
+  this.timeout(60_000);
   let server: Server;
   let base: string;
+  /** The built script's path, from the page. */
+  let scriptPath = '';
   const logs: string[] = [];
 
   before(async () => {
@@ -40,17 +44,23 @@ describe('local/web: the example app at / and its config', () => {
     expect(page.status).to.equal(200);
     expect(page.headers.get('content-type')).to.equal('text/html; charset=utf-8');
     const html = await page.text();
-    expect(html).to.include('<script type="module" src="app.js">');
+    const script = /<script type="module" crossorigin src="\.\/(assets\/index-[\w-]+\.js)">/.exec(html)?.[1];
+    const stylesheet = /<link rel="stylesheet" crossorigin href="\.\/(assets\/index-[\w-]+\.css)">/.exec(
+      html,
+    )?.[1];
+    expect(script, html).to.be.a('string');
+    expect(stylesheet, html).to.be.a('string');
     const policy = page.headers.get('content-security-policy') ?? '';
     expect(policy).to.include("script-src 'self'");
     expect(policy).to.include("connect-src 'self' http://127.0.0.1:4281");
     expect(page.headers.get('x-content-type-options')).to.equal('nosniff');
 
-    const script = await fetch(`${base}/app.js`);
-    expect(script.headers.get('content-type')).to.equal('text/javascript; charset=utf-8');
-    expect((await script.text()).length).to.be.greaterThan(1000);
-    const styles = await fetch(`${base}/styles.css?v=1`);
+    const code = await fetch(`${base}/${script}`);
+    expect(code.headers.get('content-type')).to.equal('text/javascript; charset=utf-8');
+    expect((await code.text()).length).to.be.greaterThan(1000);
+    const styles = await fetch(`${base}/${stylesheet}?v=1`);
     expect(styles.headers.get('content-type')).to.equal('text/css; charset=utf-8');
+    scriptPath = `/${script}`;
     expect(logs).to.deep.equal([]);
   });
 
@@ -67,13 +77,17 @@ describe('local/web: the example app at / and its config', () => {
       '/build.ts',
       '/../package.json',
       '/%2e%2e/package.json',
-      '/src/app.js',
+      '/src/main.tsx',
+      '/src/App.tsx',
+      '/vite.config.ts',
+      '/assets/../package.json',
+      '/assets/x/../../package.json',
       '/x',
     ]) {
       expect((await fetch(`${base}${path}`)).status, path).to.equal(404);
     }
     expect((await fetch(`${base}/`, { method: 'POST' })).status).to.equal(404);
-    const head = await fetch(`${base}/app.js`, { method: 'HEAD' });
+    const head = await fetch(`${base}${scriptPath}`, { method: 'HEAD' });
     expect(head.status).to.equal(200);
     expect(Number(head.headers.get('content-length'))).to.be.greaterThan(1000);
   });

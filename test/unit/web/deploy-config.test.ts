@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { configOfOutputs } from '../../../web/deploy-config';
+import { configOfOutputs } from '../../../scripts/web/deploy-config';
 
 const OUTPUTS = {
   region: 'eu-west-1',
