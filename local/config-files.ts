@@ -18,14 +18,16 @@ export interface FrontendConfig {
 }
 
 /**
- * The operator's credentials, as the AWS SDK takes them: the user pool's admin calls and the S3 (the
- * admin CLI reads users' records and files there, at `s3Endpoint`, path-style).
+ * The operator's credentials, as the AWS SDK takes them: the user pool's and identity pool's admin calls
+ * and the S3 (the admin CLI reads users' records and files there, at `s3Endpoint`, path-style); and the
+ * usage table (dynalite, which takes any credentials), where `users delete --purge` deletes a user's items.
  */
 export interface AdminFile {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly region: string;
   readonly s3Endpoint: string;
+  readonly usageTable: { readonly endpoint: string; readonly tableName: string };
 }
 
 export interface ConfigPaths {

@@ -164,6 +164,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       poolId: account.userPoolId,
       jwks: () => userPool.jwks(),
     },
+    adminCredentials: account.admin,
     registry,
     dataDir: join(options.dataDir, DATA_ENTRIES.identityPool),
     ...(options.credentialsSeconds === undefined
@@ -218,6 +219,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     ...account.admin,
     region: account.region,
     s3Endpoint: s3.endpoint,
+    usageTable: { endpoint: usageTable.endpoint, tableName: usageTable.tableName },
   });
 
   return {

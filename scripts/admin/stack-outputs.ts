@@ -15,6 +15,9 @@ export type StackConfig = Omit<FrontendConfig, CognitoEndpoint> &
 
 type CognitoEndpoint = 'user_pool_endpoint' | 'identity_pool_endpoint';
 
+/** The frontend's config and what only the operator needs: the usage table, which a purge empties. */
+export type StackOutputs = StackConfig & { readonly usage_table_name: string };
+
 const REQUIRED = [
   'region',
   'user_pool_id',
@@ -22,13 +25,14 @@ const REQUIRED = [
   'identity_pool_id',
   'api_url',
   'bucket_name',
+  'usage_table_name',
 ] as const;
 
 /**
  * The stack's outputs from either file shape: `cdktf output <stack> --outputs-file` writes
  * `{ "<stack>": { "<name>": value } }`, `terraform output -json` writes `{ "<name>": { "value": value } }`.
  */
-export function parseStackOutputs(json: unknown, stack: string): StackConfig {
+export function parseStackOutputs(json: unknown, stack: string): StackOutputs {
   if (typeof json !== 'object' || json === null) throw new Error('Stack outputs: not a JSON object');
   const byStack = (json as Record<string, unknown>)[stack];
   const outputs = (typeof byStack === 'object' && byStack !== null ? byStack : json) as Record<
@@ -45,11 +49,11 @@ export function parseStackOutputs(json: unknown, stack: string): StackConfig {
     }
     config[name] = value;
   }
-  return config as unknown as StackConfig;
+  return config as unknown as StackOutputs;
 }
 
 /** Runs `npx cdktf output <stack> --outputs-file <temp>` (needs Terraform and the stack's state). */
-export async function readStackOutputs(stack: string): Promise<StackConfig> {
+export async function readStackOutputs(stack: string): Promise<StackOutputs> {
   if (!/^[A-Za-z0-9_-]+$/.test(stack)) throw new Error(`Not a stack name: ${stack}`);
   const dir = await mkdtemp(join(tmpdir(), 'lockbox-outputs-'));
   try {
