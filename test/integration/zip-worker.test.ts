@@ -48,7 +48,6 @@ describe('the zip worker on a real S3 server', () => {
     s3 = await startFauxqs();
     api = zipApi(s3);
     worker = zipWorker({
-      s3: s3.client,
       s3ForJob: () => s3.client,
       bucket: s3.bucket,
       log: (line) => logs.push(line),
@@ -86,7 +85,7 @@ describe('the zip worker on a real S3 server', () => {
     const job = await newJob(['report.pdf', 'photos/', 'empty.txt']);
     const send = sinon.spy(s3.client, 'send');
     const eager = zipWorker(
-      { s3: s3.client, s3ForJob: () => s3.client, bucket: s3.bucket, log: () => {} },
+      { s3ForJob: () => s3.client, bucket: s3.bucket, log: () => {} },
       { progressIntervalMs: 0 },
     );
 
@@ -263,7 +262,11 @@ describe('the zip worker on a real S3 server', () => {
       await putObject(s3, zipStatusKey(job), JSON.stringify({ ...status, status: 'running', filesDone: 0 }));
 
       const lines: string[] = [];
-      const handler = zipFailed({ s3: s3.client, bucket: s3.bucket, log: (line) => lines.push(line) });
+      const handler = zipFailed({
+        s3ForJob: () => s3.client,
+        bucket: s3.bucket,
+        log: (line) => lines.push(line),
+      });
       await handler(destinationEvent(job), workerContext());
 
       expect((await api.get(alice, job.jobId)).body).to.include({ status: 'failed', error: JOB_STOPPED });
@@ -283,7 +286,11 @@ describe('the zip worker on a real S3 server', () => {
       const job = await newJob(['report.pdf']);
       await runWorker(job);
       const lines: string[] = [];
-      const handler = zipFailed({ s3: s3.client, bucket: s3.bucket, log: (line) => lines.push(line) });
+      const handler = zipFailed({
+        s3ForJob: () => s3.client,
+        bucket: s3.bucket,
+        log: (line) => lines.push(line),
+      });
       await handler(destinationEvent(job), workerContext());
       expect((await api.get(alice, job.jobId)).body.status).to.equal('done');
       expect(lines.map((line) => JSON.parse(line).outcome)).to.deep.equal(['skipped']);

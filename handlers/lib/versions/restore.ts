@@ -2,6 +2,8 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectKey } from '../files/keys';
 import { QuotaExceededError } from '../http/errors';
 import type { ReleaseHold } from '../quotas/hold';
+import { provesVersionAbsent } from '../s3/absent';
+import { isForbidden } from '../s3/errors';
 import { mapConcurrently } from '../s3/pool';
 import { copyVersion } from './copy-version';
 
@@ -31,7 +33,8 @@ const PARALLEL_RESTORES = 8;
  * Brings each version back as its key's current version (items in order; a key named twice is restored
  * twice, the later item winning). A version that does not exist, is a delete marker or belongs to
  * another key is `notFound`; one whose bytes do not fit in the caller's quota is `quotaExceeded` (nothing
- * copied); any other failure is `failed` for that item only, never thrown.
+ * copied); a refusal (S3's 403 on a version its listing shows) is thrown and fails the request; any other
+ * failure is `failed` for that item only.
  */
 export async function restoreVersions(
   s3: S3Client,
@@ -68,7 +71,12 @@ async function restoreOne(
     return { key, versionId, status: 'restored', size: version.size };
   } catch (error) {
     if (error instanceof QuotaExceededError) return { key, versionId, status: 'quotaExceeded' };
-    return { key, versionId, status: isAbsentVersion(error) ? 'notFound' : 'failed' };
+    if (isAbsentVersion(error) || (await provesVersionAbsent(s3, bucket, item.objectKey, versionId, error))) {
+      return { key, versionId, status: 'notFound' };
+    }
+    // A refusal fails the request (500 with its request id, in the 5XX alarm), never reads as absent.
+    if (isForbidden(error)) throw error;
+    return { key, versionId, status: 'failed' };
   }
 }
 
@@ -102,17 +110,10 @@ async function versionInfo(
 
 /**
  * Codes S3 gives for a version that is not there: NoSuchKey/NoSuchVersion, MethodNotAllowed for a delete
- * marker named by its id, InvalidArgument for an id S3 never issued, and AccessDenied, which S3 answers a
- * role that may not list the bucket (every key here is in the caller's folder, which the role may read).
+ * marker named by its id, InvalidArgument for an id S3 never issued. A 403 is "absent" only when the key's
+ * version listing proves it (s3/absent.ts); otherwise it is a refusal.
  */
-const ABSENT = new Set([
-  'NoSuchKey',
-  'NoSuchVersion',
-  'NotFound',
-  'MethodNotAllowed',
-  'InvalidArgument',
-  'AccessDenied',
-]);
+const ABSENT = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound', 'MethodNotAllowed', 'InvalidArgument']);
 
 function isAbsentVersion(error: unknown): boolean {
   return (

@@ -111,7 +111,7 @@ export class ObjectPrefetcher {
 
 export function readError(entry: PrefetchEntry, cause: unknown): ZipFailedError {
   const status = (cause as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  // 412: the object changed since the request (If-Match); a missing one may answer 403 AccessDenied (s3/errors.ts).
+  // 412: the object changed since the request (If-Match); 404: it was deleted (s3/errors.ts).
   if (status === 412 || isNotFound(cause)) return changedError(entry, cause);
   return new ZipFailedError('read', `Could not read "${entry.name}".`, entry.name, { cause });
 }
