@@ -197,12 +197,9 @@ export const routes: readonly Route[] = [
     handler: 'restore-files',
     s3: [
       // Reading a version's first byte (its size, and S3's code if it is absent) and copying from it are
-      // s3:GetObjectVersion; CopyObject, and above 5 GiB CreateMultipartUpload/UploadPartCopy/Complete, are
-      // s3:PutObject; a failed multipart copy is aborted. ListBucketVersions proves a 403 a missing version.
-      {
-        scope: 'user-files',
-        actions: ['s3:GetObjectVersion', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListBucketVersions'],
-      },
+      // s3:GetObjectVersion; CopyObject (versions up to 5 GiB only) is s3:PutObject. ListBucketVersions
+      // proves a 403 a missing version.
+      { scope: 'user-files', actions: ['s3:GetObjectVersion', 's3:PutObject', 's3:ListBucketVersions'] },
     ],
     // Holds each restore's bytes in the caller's quota before the copy, as PUT /file does.
     usage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],

@@ -190,6 +190,7 @@ describe('folder-scoped credentials (local STS + the signature-checking local S3
       Bucket,
       [{ key: 'secret.txt', objectKey: bobsSecret as ObjectKey, versionId: bobsOld.VersionId as string }],
       async () => async () => {},
+      { maxBytes: 1024, startBy: Date.now() + 60_000 },
     ).catch((error: Error) => error);
     expect((buggy as Error).name).to.equal('AccessDenied');
     expect(await read(bobsSecret)).to.equal('bob only');

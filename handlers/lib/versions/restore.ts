@@ -20,7 +20,7 @@ export type RestoreResult =
   | {
       readonly key: string;
       readonly versionId: string;
-      readonly status: 'notFound' | 'quotaExceeded' | 'failed';
+      readonly status: 'notFound' | 'quotaExceeded' | 'tooLarge' | 'failed';
     };
 
 /** Holds a restore's bytes in the caller's quota before the copy (quotas/hold.ts, holdForWrite). */
@@ -29,11 +29,21 @@ export type HoldQuota = (objectKey: ObjectKey, size: number) => Promise<ReleaseH
 /** Restores at once; S3 copies server-side, so this bounds the function's open connections, not bytes. */
 const PARALLEL_RESTORES = 8;
 
+export interface RestoreLimits {
+  /** The largest version restored: S3's CopyObject limit (5 GiB) in the handler; larger ones are `tooLarge`. */
+  readonly maxBytes: number;
+  /**
+   * Epoch ms after which no item starts (it is `failed`, to be retried), so that the request answers
+   * before API Gateway's 29 s whatever the number of items.
+   */
+  readonly startBy: number;
+}
+
 /**
  * Brings each version back as its key's current version (items in order; a key named twice is restored
  * twice, the later item winning). A version that does not exist, is a delete marker or belongs to
- * another key is `notFound`; one whose bytes do not fit in the caller's quota is `quotaExceeded` (nothing
- * copied); a refusal (S3's 403 on a version its listing shows) is thrown and fails the request; any other
+ * another key is `notFound`; one whose bytes do not fit in the caller's quota is `quotaExceeded`, one
+ * above `limits.maxBytes` `tooLarge` (nothing copied); one not started by `limits.startBy` `failed`; a refusal (S3's 403 on a version its listing shows) is thrown and fails the request; any other
  * failure is `failed` for that item only.
  */
 export async function restoreVersions(
@@ -41,13 +51,14 @@ export async function restoreVersions(
   bucket: string,
   items: readonly RestoreItem[],
   hold: HoldQuota,
+  limits: RestoreLimits,
 ): Promise<RestoreResult[]> {
   const byKey = new Map<string, RestoreItem[]>();
   for (const item of items) byKey.set(item.objectKey, [...(byKey.get(item.objectKey) ?? []), item]);
   // Different keys run side by side; the items of one key run in order.
   const results = new Map<RestoreItem, RestoreResult>();
   await mapConcurrently([...byKey.values()], PARALLEL_RESTORES, async (sameKey) => {
-    for (const item of sameKey) results.set(item, await restoreOne(s3, bucket, item, hold));
+    for (const item of sameKey) results.set(item, await restoreOne(s3, bucket, item, hold, limits));
   });
   return items.map((item) => results.get(item) as RestoreResult);
 }
@@ -57,13 +68,16 @@ async function restoreOne(
   bucket: string,
   item: RestoreItem,
   hold: HoldQuota,
+  limits: RestoreLimits,
 ): Promise<RestoreResult> {
   const { key, versionId } = item;
+  if (Date.now() > limits.startBy) return { key, versionId, status: 'failed' };
   try {
     const version = await versionInfo(s3, bucket, item);
+    if (version.size > limits.maxBytes) return { key, versionId, status: 'tooLarge' };
     const releaseHold = await hold(item.objectKey, version.size);
     try {
-      await copyVersion(s3, bucket, item.objectKey, versionId, version);
+      await copyVersion(s3, bucket, item.objectKey, versionId);
     } catch (error) {
       await releaseHold();
       throw error;
@@ -81,15 +95,10 @@ async function restoreOne(
 }
 
 /**
- * The version's size and content type, from its first byte: a GET, not a HEAD, so that a refusal comes
- * with S3's error code (a HEAD's 403 has no body and could not tell a missing version from a denial).
- * An empty version has no first byte (416 InvalidRange).
+ * The version's size, from its first byte: a GET, not a HEAD, so that a refusal comes with S3's error
+ * code (a HEAD's 403 has no body). An empty version has no first byte (416 InvalidRange).
  */
-async function versionInfo(
-  s3: S3Client,
-  bucket: string,
-  item: RestoreItem,
-): Promise<{ size: number; contentType?: string }> {
+async function versionInfo(s3: S3Client, bucket: string, item: RestoreItem): Promise<{ size: number }> {
   try {
     const first = await s3.send(
       new GetObjectCommand({
@@ -100,8 +109,7 @@ async function versionInfo(
       }),
     );
     await first.Body?.transformToByteArray();
-    const size = Number(/\/(\d+)$/.exec(first.ContentRange ?? '')?.[1] ?? first.ContentLength ?? 0);
-    return { size, contentType: first.ContentType };
+    return { size: Number(/\/(\d+)$/.exec(first.ContentRange ?? '')?.[1] ?? first.ContentLength ?? 0) };
   } catch (error) {
     if ((error as { name?: unknown }).name === 'InvalidRange') return { size: 0 };
     throw error;
