@@ -14,6 +14,7 @@ export const DATA_ENTRIES = {
   userPool: 'user-pool',
   identityPool: 'identity-pool',
   usageTable: 'usage-table',
+  outbox: 'outbox',
 } as const;
 
 export async function resetDataDir(dataDir: string): Promise<void> {

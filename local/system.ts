@@ -15,6 +15,8 @@ import { sendJson } from './http-helpers';
 import { createIdentityPool } from './identity-pool/identity-pool';
 import { type AsyncFunction, AsyncInvoker } from './lambda/async-invoker';
 import { type LambdaHandler, loadHandler } from './lambda/handlers';
+import { abortOrphanArchiveUploads } from './lambda/orphan-uploads';
+import { Outbox } from './lambda/outbox';
 import { matchesFilter, objectCreatedEvent, objectRemovedEvent } from './lambda/s3-notification';
 import { startLocalS3 } from './s3';
 import { createLocalSts } from './sts/sts';
@@ -88,7 +90,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     assumers: (id) => (id === account.functionRole.accessKeyId ? account.functionRole : undefined),
     log,
   });
-  const invoker = new AsyncInvoker({ retryDelaysMs: RETRY_DELAYS_MS, log });
+  // S3's notifications and the workers' retries and failure destinations, kept in the data folder until
+  // they end, so that a crash loses none (local/lambda/outbox.ts).
+  const invoker = new AsyncInvoker({
+    retryDelaysMs: RETRY_DELAYS_MS,
+    log,
+    outbox: new Outbox(join(options.dataDir, DATA_ENTRIES.outbox)),
+  });
   const workerFunctions = new Map<string, AsyncFunction>();
   // The quotas' usage table (dynalite, its LevelDB store in the data folder), and the users' folders'
   // object events for the usage recorder, as the stack's notification sends them (prefix `<region>:`).
@@ -145,6 +153,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   for (const route of routes) handlerOf(route.handler);
   for (const worker of workers)
     workerFunctions.set(worker.handler, asyncFunction(worker, handlerOf, workers));
+  // What the last process left unfinished: its zip archives' uploads go, its invocations run again.
+  const aborted = await abortOrphanArchiveUploads({
+    endpoint: s3.endpoint,
+    region: account.region,
+    credentials: account.functionRole,
+    bucket: account.bucket,
+  });
+  const resumed = invoker.resume((name) => workerFunctions.get(name));
+  if (aborted + resumed > 0) {
+    log(`Recovered: ${resumed} unfinished invocation(s) delivered again, ${aborted} zip upload(s) aborted`);
+  }
 
   const userPool = await createUserPool({
     region: account.region,

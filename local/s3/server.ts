@@ -40,8 +40,10 @@ const internalError = () =>
 export function createS3Server(options: ServerOptions): Server {
   const origins = new Set(options.allowedOrigins);
   const log = options.log ?? (() => {});
-  // After the answer, as S3's notifications come, and never failing the request that stored the object.
-  // Like S3's sequencer: taken when the object is stored, so a later change of a key has a greater one.
+  // Handed to the listener at once, before the answer: it may record the event durably (local mode's
+  // outbox), so that an answered write never loses its notification. A listener's failure is logged and
+  // never fails the request that stored the object. Like S3's sequencer: taken when the object is
+  // stored, so a later change of a key has a greater one.
   let lastSequence = 0;
   const sequencer = () => {
     lastSequence = Math.max(lastSequence + 1, Date.now() * 1000);
@@ -52,13 +54,13 @@ export function createS3Server(options: ServerOptions): Server {
     listener: ((event: E) => void | Promise<void>) | undefined,
     event: E,
   ) => {
-    setImmediate(() => {
-      Promise.resolve()
-        .then(() => listener?.(event))
-        .catch((error: unknown) => {
-          log(`${name} failed for ${event.bucket}/${event.key}: ${(error as Error).stack ?? error}`);
-        });
-    });
+    const failed = (error: unknown) =>
+      log(`${name} failed for ${event.bucket}/${event.key}: ${(error as Error).stack ?? error}`);
+    try {
+      Promise.resolve(listener?.(event)).catch(failed);
+    } catch (error) {
+      failed(error);
+    }
   };
   const objectCreated = (event: ObjectCreatedEvent) =>
     notify('onObjectCreated', options.onObjectCreated, { ...event, sequencer: sequencer() });
