@@ -1,3 +1,4 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_ENTRIES } from './data-dir';
 import { writeJsonFile } from './json-file';
@@ -37,7 +38,21 @@ export interface ConfigPaths {
 
 export function writeConfigFiles(dataDir: string, config: FrontendConfig, admin: AdminFile): ConfigPaths {
   const paths = { config: join(dataDir, DATA_ENTRIES.config), admin: join(dataDir, DATA_ENTRIES.admin) };
-  writeJsonFile(paths.config, config, 0o644);
-  writeJsonFile(paths.admin, admin);
+  rewrite(paths.config, config, 0o644);
+  rewrite(paths.admin, admin, 0o600);
   return paths;
+}
+
+/**
+ * Both files are written anew at every start. On a full disk there is no room for writeJsonFile's
+ * temporary copy, but the old file's room is enough for the new one (same keys, other ports).
+ */
+function rewrite(path: string, value: unknown, mode: number): void {
+  try {
+    writeJsonFile(path, value, mode);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+    rmSync(path, { force: true });
+    writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`, { mode });
+  }
 }

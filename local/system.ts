@@ -8,6 +8,7 @@ import { cognitoEndpoint } from './cognito-endpoint';
 import { type ConfigPaths, type FrontendConfig, writeConfigFiles } from './config-files';
 import { createCredentialRegistry } from './credentials/registry';
 import { DATA_ENTRIES } from './data-dir';
+import { FULL_DISK_MESSAGE, isDiskFull } from './full-disk';
 import { LOCAL_ACCOUNT_ID } from './gateway/caller-identity';
 import { createGateway } from './gateway/gateway';
 import type { ProxyHandler } from './gateway/invoke-route';
@@ -20,6 +21,7 @@ import { Outbox } from './lambda/outbox';
 import { matchesFilter, objectCreatedEvent, objectRemovedEvent } from './lambda/s3-notification';
 import { startLocalS3 } from './s3';
 import { createLocalSts } from './sts/sts';
+import { unavailableUsageTable } from './unavailable-table';
 import { createUserPool } from './user-pool/user-pool';
 import { createWebApp } from './web';
 
@@ -100,7 +102,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const workerFunctions = new Map<string, AsyncFunction>();
   // The quotas' usage table (dynalite, its LevelDB store in the data folder), and the users' folders'
   // object events for the usage recorder, as the stack's notification sends them (prefix `<region>:`).
-  const usageTable = await startDynamoDb({ path: join(options.dataDir, DATA_ENTRIES.usageTable) });
+  // LevelDB writes when it opens, which a full disk refuses (dynalite then throws "Database is closed"
+  // where nothing catches it): on a full disk the system starts without the table.
+  const diskFull = isDiskFull(options.dataDir);
+  if (diskFull) log(`Usage table unavailable: ${FULL_DISK_MESSAGE}`);
+  const usageTable = diskFull
+    ? await unavailableUsageTable('lockbox-usage')
+    : await startDynamoDb({ path: join(options.dataDir, DATA_ENTRIES.usageTable) });
   const fileEventWorkers = workers.filter((worker) => worker.fileEvents === true);
   const isUserFile = (bucket: string, key: string) =>
     bucket === account.bucket && key.startsWith(`${account.region}:`);
@@ -223,7 +231,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
   serve = async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path === `/${STAGE}` || path.startsWith(`/${STAGE}/`)) return gateway.handle(req, res);
+    if (path === `/${STAGE}` || path.startsWith(`/${STAGE}/`)) {
+      if (isWrite(req.method) && isDiskFull(options.dataDir)) return refuseFullDisk(req, res, allowedOrigins);
+      return gateway.handle(req, res);
+    }
     if (path === '/cognito-idp' || path === '/cognito-idp/') return userPoolEndpoint(req, res);
     if (path === '/cognito-identity' || path === '/cognito-identity/') return identityPoolEndpoint(req, res);
     if (path === '/sts' || path === '/sts/') return sts.handle(req, res);
@@ -296,6 +307,21 @@ function asyncFunction(
     maxRetryAttempts: worker.async?.maxRetryAttempts ?? 0,
     ...(onFailure === undefined ? {} : { onFailure: asyncFunction(onFailure, handlerOf, all) }),
   };
+}
+
+function isWrite(method: string | undefined): boolean {
+  return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
+}
+
+/** 507, in the API's error shape, readable by an allowed browser origin (full-disk.ts). */
+function refuseFullDisk(req: IncomingMessage, res: ServerResponse, allowedOrigins: readonly string[]): void {
+  const origin = req.headers.origin;
+  const cors: Record<string, string> =
+    origin !== undefined && allowedOrigins.includes(origin)
+      ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' }
+      : {};
+  req.resume();
+  sendJson(res, 507, { error: { code: 'InsufficientStorage', message: FULL_DISK_MESSAGE } }, cors);
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {

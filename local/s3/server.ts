@@ -36,6 +36,10 @@ function drain(req: IncomingMessage): Promise<void> {
 const internalError = () =>
   new S3Error(500, 'InternalError', 'We encountered an internal error. Please try again.');
 
+/** A write that the disk had no room for (ENOSPC): 507, which S3 never sends, with what to do. */
+const insufficientStorage = () =>
+  new S3Error(507, 'InsufficientStorage', "The local S3's data folder is full: free disk space, then retry.");
+
 /** The HTTP server: CORS, routing, auth, then one operation; every failure becomes S3's XML error. */
 export function createS3Server(options: ServerOptions): Server {
   const origins = new Set(options.allowedOrigins);
@@ -103,9 +107,15 @@ export function createS3Server(options: ServerOptions): Server {
       res.setHeader(name, value as string);
     handle(req, res)
       .catch(async (error: unknown) => {
-        const s3Error = error instanceof S3Error ? error : internalError();
+        const s3Error =
+          error instanceof S3Error
+            ? error
+            : (error as NodeJS.ErrnoException)?.code === 'ENOSPC'
+              ? insufficientStorage()
+              : internalError();
         // The stack, never the URL: its path is a user's key and its query may hold a session token.
-        if (!(error instanceof S3Error))
+        if (s3Error.status === 507) log(`${requestId} ${req.method} s3: ${s3Error.message}`);
+        else if (!(error instanceof S3Error))
           log(`${requestId} ${req.method} s3: ${(error as Error).stack ?? error}`);
         if (res.headersSent) {
           res.destroy();
