@@ -169,8 +169,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     bucket: account.bucket,
   });
   const resumed = invoker.resume((name) => workerFunctions.get(name));
-  if (aborted + resumed > 0) {
-    log(`Recovered: ${resumed} unfinished invocation(s) delivered again, ${aborted} zip upload(s) aborted`);
+  const notified = s3.notifyUnnotified();
+  if (aborted + resumed + notified > 0) {
+    log(
+      `Recovered: ${resumed} unfinished invocation(s) delivered again, ${notified} stored object(s) notified, ${aborted} zip upload(s) aborted`,
+    );
   }
 
   const userPool = await createUserPool({

@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { type SigningCredentials, verifySigV4 } from '../sigv4/verify';
 import type { Verifier } from './auth';
+import { CreationJournal } from './creation-journal';
 import type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
 import { createS3Server, listen } from './server';
 import { Storage } from './storage';
@@ -24,8 +26,9 @@ export interface LocalS3Options {
   /** Browser origins (scheme://host[:port]) allowed by CORS; never `*`. */
   readonly allowedOrigins: readonly string[];
   /**
-   * Called after PutObject, CompleteMultipartUpload or CopyObject stored an object, once the answer is on
-   * its way (like S3's notification); a failure is logged, never sent to the client.
+   * Called after PutObject, CompleteMultipartUpload or CopyObject stored an object, before the answer
+   * (so that a listener can record it durably; it should be quick); a failure is logged, never sent to
+   * the client.
    */
   readonly onObjectCreated?: (event: ObjectCreatedEvent) => void | Promise<void>;
   /** Called after DeleteObject or DeleteObjects removed a key (whether or not it existed, as S3 does). */
@@ -37,6 +40,11 @@ export interface LocalS3Options {
 export interface LocalS3 {
   /** `http://host:port`, for S3Client's endpoint with forcePathStyle. */
   readonly endpoint: string;
+  /**
+   * Notifies the objects a killed process stored but did not notify (creation-journal.ts); call it once
+   * the listeners are ready. Returns how many.
+   */
+  notifyUnnotified(): number;
   stop(): Promise<void>;
 }
 
@@ -51,18 +59,37 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       uriEscapePath: false,
       allowPresigned: true,
     });
-  const server = createS3Server({
+  const journal = new CreationJournal(join(options.dataDir, 'journal'));
+  const { server, objectCreated } = createS3Server({
     storage,
     verify,
     isKnownKey: (accessKeyId) => options.lookup(accessKeyId) !== undefined,
     allowedOrigins: options.allowedOrigins,
     onObjectCreated: options.onObjectCreated,
     onObjectRemoved: options.onObjectRemoved,
+    journal,
     log: options.log,
   });
   const endpoint = await listen(server, options.host ?? '127.0.0.1', options.port);
   return {
     endpoint,
+    notifyUnnotified: () => {
+      let notified = 0;
+      for (const { intent, end } of journal.leftovers()) {
+        // Stored after all: the current version is the one the intent named (its ETag, written since).
+        const current = storage.bucket(intent.bucket).objects.get(intent.key);
+        const stored =
+          current !== undefined &&
+          current.etag === intent.etag &&
+          current.lastModified >= Math.floor(intent.at / 1000) * 1000;
+        if (current !== undefined && stored) {
+          objectCreated({ bucket: intent.bucket, key: intent.key, size: current.size, etag: current.etag });
+          notified++;
+        }
+        end();
+      }
+      return notified;
+    },
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

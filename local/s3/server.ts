@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { requiredAccess } from './access';
 import { authenticate, type Verifier } from './auth';
 import { answerPreflight, corsHeaders } from './cors';
+import type { CreationJournal } from './creation-journal';
 import { S3Error } from './errors';
 import type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
 import { sendError } from './responses';
@@ -18,7 +19,15 @@ export interface ServerOptions {
   readonly allowedOrigins: readonly string[];
   readonly onObjectCreated?: (event: ObjectCreatedEvent) => void | Promise<void>;
   readonly onObjectRemoved?: (event: ObjectRemovedEvent) => void | Promise<void>;
+  /** Where intents to store an object are journaled until notified (creation-journal.ts). @default none */
+  readonly journal?: CreationJournal;
   readonly log?: (line: string) => void;
+}
+
+/** The server, and its notification of a created object (index.ts notifies the journal's leftovers). */
+export interface S3Server {
+  readonly server: Server;
+  readonly objectCreated: (event: ObjectCreatedEvent) => void;
 }
 
 /** The largest refused body read to its end before answering: S3's largest presigned part here is 16 MiB. */
@@ -41,7 +50,7 @@ const insufficientStorage = () =>
   new S3Error(507, 'InsufficientStorage', "The local S3's data folder is full: free disk space, then retry.");
 
 /** The HTTP server: CORS, routing, auth, then one operation; every failure becomes S3's XML error. */
-export function createS3Server(options: ServerOptions): Server {
+export function createS3Server(options: ServerOptions): S3Server {
   const origins = new Set(options.allowedOrigins);
   const log = options.log ?? (() => {});
   // Handed to the listener at once, before the answer: it may record the event durably (local mode's
@@ -95,6 +104,7 @@ export function createS3Server(options: ServerOptions): Server {
       storage: options.storage,
       objectCreated,
       objectRemoved,
+      beginCreate: (intent) => options.journal?.begin(intent) ?? (() => {}),
     });
   }
 
@@ -137,7 +147,7 @@ export function createS3Server(options: ServerOptions): Server {
   });
   // Node cuts a request after 5 minutes by default: a large upload over a slow link may take longer.
   server.requestTimeout = 0;
-  return server;
+  return { server, objectCreated };
 }
 
 /** Listens on host:port (0 = a free port) and resolves with the endpoint URL. */

@@ -180,7 +180,8 @@ describe('undo: GET /files/deleted, GET /file/versions, POST /files/restore', ()
     expect((await versions(user, 'folder/')).status).to.equal(400);
   });
 
-  it('holds each restore in the quota: a version that does not fit is quotaExceeded and not copied', async () => {
+  /** A user whose big.txt (12 bytes) and small.txt (4) were deleted, and the versions to restore. */
+  async function deletedBigAndSmall() {
     const user = identityId();
     await putObject(s3, `${user}/big.txt`, 'twelve bytes');
     await putObject(s3, `${user}/small.txt`, 'tiny');
@@ -188,6 +189,11 @@ describe('undo: GET /files/deleted, GET /file/versions, POST /files/restore', ()
       body: { keys: ['big.txt', 'small.txt'] },
     });
     const deleted = (await listDeleted(user)).body.items as { key: string; versionId: string }[];
+    return { user, deleted };
+  }
+
+  it('holds each restore in the quota: a version that does not fit is quotaExceeded and not copied', async () => {
+    const { user, deleted } = await deletedBigAndSmall();
     const items = deleted.map(({ key, versionId }) => ({ key, versionId }));
     // The run's usage table (test/setup.ts), with a quota of 10 bytes for this user.
     const restoreWithin10 = restoreFiles(testDeps(s3), { ...quotaFromEnv(), quotaBytes: 10 });
@@ -204,13 +210,7 @@ describe('undo: GET /files/deleted, GET /file/versions, POST /files/restore', ()
 
   // The handler's limits are S3's 5 GiB and 15 s (restore-files.ts); smaller ones here, on real versions.
   it('refuses a version above the size limit as tooLarge, and starts no item after the start window', async () => {
-    const user = identityId();
-    await putObject(s3, `${user}/big.txt`, 'twelve bytes');
-    await putObject(s3, `${user}/small.txt`, 'tiny');
-    await callRoute('POST /files/delete', deleteFiles(testDeps(s3)), user, {
-      body: { keys: ['big.txt', 'small.txt'] },
-    });
-    const deleted = (await listDeleted(user)).body.items as { key: string; versionId: string }[];
+    const { user, deleted } = await deletedBigAndSmall();
     const items = deleted.map(({ key, versionId }) => ({
       key,
       versionId,
