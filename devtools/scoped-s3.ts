@@ -22,7 +22,7 @@ export interface ScopedS3 {
   readonly functionClient: S3Client;
   /** Deps whose `s3ForCaller` goes through STS sessions, and `s3` is the functions' role. */
   callerDeps(http: CallerDeps['http']): CallerDeps;
-  /** The zip worker's deps: `s3ForJob` goes through a job's STS session, `s3` is the functions' role. */
+  /** The zip worker's deps: `s3ForJob` goes through a job's STS session. */
   zipWorkerDeps(log: (line: string) => void): ZipWorkerDeps;
   /** AssumeRole calls answered so far. */
   assumeRoleCalls(): number;
@@ -83,7 +83,6 @@ export async function startScopedS3(dataDir: string): Promise<ScopedS3> {
       clients.push(stsClient);
       const credentialsFor = scopedSessions({ sts: stsClient, roleArn: ROLE_ARN });
       return {
-        s3: functionClient,
         bucket: BUCKET,
         log,
         s3ForJob: (job) => {

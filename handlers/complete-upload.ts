@@ -23,8 +23,7 @@ export function completeUpload(deps: CallerDeps, quota: QuotaDeps = quotaFromEnv
     const id = uploadReservationId(uploadId);
     if (!(await isReserved(quota.store, identityId, id))) {
       // No plan: not the caller's upload of this key, which S3's NoSuchUpload below answers (404).
-      // The plans (uploads/) are the function role's own.
-      const plan = await readPlan(deps.s3, deps.bucket, identityId, key, uploadId);
+      const plan = await readPlan(deps.s3ForCaller(identityId), deps.bucket, identityId, key, uploadId);
       if (plan !== undefined) {
         await reserve(quota.store, identityId, quota.quotaBytes, {
           id,

@@ -30,21 +30,17 @@ export function createZip(
     const keys = arrayField(body.keys, 'keys', 1, MAX_ZIP_KEYS);
     const name = archiveFileName(body.name);
     const accepted = (jobId: string) => ({ status: 202, body: { id: jobId, status: 'pending' } });
+    // The caller's session reaches both the files it checks and the zip area it records the job in.
     const files = deps.s3ForCaller(identityId);
+    const records = { s3: files, bucket: deps.bucket };
     if (key === undefined) {
-      const job = await createJob(deps, files, identityId, { keys, name }, limits, caps);
+      const job = await createJob(records, files, identityId, { keys, name }, limits, caps);
       return accepted(job.jobId);
     }
-    const claim = await claimKey(
-      deps.s3,
-      deps.bucket,
-      identityId,
-      key,
-      fingerprint([keys, body.name ?? null]),
-    );
+    const claim = await claimKey(files, deps.bucket, identityId, key, fingerprint([keys, body.name ?? null]));
     if (claim.kind === 'replay') return accepted(claim.jobId);
     try {
-      await createJob(deps, files, identityId, { keys, name, jobId: claim.jobId }, limits, caps);
+      await createJob(records, files, identityId, { keys, name, jobId: claim.jobId }, limits, caps);
     } catch (error) {
       // Best effort: a key left claimed frees itself once the attempt is a minute old.
       await claim.release().catch(() => {});

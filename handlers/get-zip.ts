@@ -3,7 +3,7 @@ import { NotFoundError } from './lib/http/errors';
 import { httpHandler } from './lib/http/handler';
 import { queryParams } from './lib/http/query';
 import { objectExists } from './lib/s3/head';
-import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
+import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';
 import { isJobId, type JobRef, zipArchiveKey } from './lib/zip/jobs/job-keys';
 import { zipQueueTimeoutFromEnv } from './lib/zip/jobs/job-limits';
 import { failedStatus, isStale, JOB_STOPPED, readStatus } from './lib/zip/jobs/job-records';
@@ -14,7 +14,7 @@ import { failedStatus, isStale, JOB_STOPPED, readStatus } from './lib/zip/jobs/j
  * are the same 404.
  */
 export function getZip(
-  deps: HandlerDeps,
+  deps: CallerDeps,
   now: () => number = Date.now,
   queueTimeoutSeconds: number = zipQueueTimeoutFromEnv(),
 ) {
@@ -23,7 +23,9 @@ export function getZip(
     const jobId = event.pathParameters?.id;
     if (!isJobId(jobId)) throw notFound();
     const job: JobRef = { identityId, jobId };
-    const stored = await readStatus(deps.s3, deps.bucket, job);
+    // The caller's session: it reaches only their own zip area, whatever the job id names.
+    const s3 = deps.s3ForCaller(identityId);
+    const stored = await readStatus(s3, deps.bucket, job);
     if (stored === undefined) throw notFound();
     // A job that stopped moving lost its worker, even if no failure handler could record it.
     const status = isStale(stored, queueTimeoutSeconds, now())
@@ -41,8 +43,8 @@ export function getZip(
     };
     if (status.status !== 'done') return { status: 200, body };
     // The lifecycle rule may expire the archive a moment before its status record.
-    if (!(await objectExists(deps.s3, deps.bucket, zipArchiveKey(job)))) throw notFound();
-    const download = await presignDownload(deps.s3, deps.bucket, zipArchiveKey(job), status.name);
+    if (!(await objectExists(s3, deps.bucket, zipArchiveKey(job)))) throw notFound();
+    const download = await presignDownload(s3, deps.bucket, zipArchiveKey(job), status.name);
     return { status: 200, body: { ...body, url: download.url, expiresAt: download.expiresAt } };
   });
 }
@@ -51,4 +53,4 @@ function notFound(): NotFoundError {
   return new NotFoundError('Zip job not found.');
 }
 
-export const handler = getZip(depsFromEnv());
+export const handler = getZip(callerDepsFromEnv());

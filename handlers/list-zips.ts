@@ -1,14 +1,14 @@
 import { httpHandler } from './lib/http/handler';
 import { intParam, queryParams } from './lib/http/query';
-import { depsFromEnv, type HandlerDeps } from './lib/wiring/deps';
+import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';
 import { zipQueueTimeoutFromEnv } from './lib/zip/jobs/job-limits';
 import { listJobs } from './lib/zip/jobs/list-jobs';
 
 /** GET /zips?cursor=&limit= — the caller's zip jobs of the last day, newest first. */
-export function listZips(deps: HandlerDeps, queueTimeoutSeconds: number = zipQueueTimeoutFromEnv()) {
+export function listZips(deps: CallerDeps, queueTimeoutSeconds: number = zipQueueTimeoutFromEnv()) {
   return httpHandler('GET /zips', deps.http, async ({ event, identityId }) => {
     const query = queryParams(event, ['cursor', 'limit']);
-    const page = await listJobs(deps.s3, deps.bucket, identityId, {
+    const page = await listJobs(deps.s3ForCaller(identityId), deps.bucket, identityId, {
       cursor: query.cursor,
       limit: intParam(query.limit, 'limit', 20, 1, 100),
       queueTimeoutSeconds,
@@ -17,4 +17,4 @@ export function listZips(deps: HandlerDeps, queueTimeoutSeconds: number = zipQue
   });
 }
 
-export const handler = listZips(depsFromEnv());
+export const handler = listZips(callerDepsFromEnv());

@@ -5,21 +5,29 @@ import { httpHandler } from './lib/http/handler';
 import { queryParams } from './lib/http/query';
 import { holdForWrite } from './lib/quotas/hold';
 import { type QuotaDeps, quotaFromEnv } from './lib/quotas/quota-deps';
+import { MAX_SINGLE_PUT_BYTES } from './lib/s3/limits';
 import { restoreVersions } from './lib/versions/restore';
 import { checkVersionId } from './lib/versions/version-id';
 import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';
 
-/** The most versions one request restores: each may be a copy of up to 5 GiB within the 29 s API limit. */
+/** The most versions one request restores. */
 export const MAX_RESTORE_ITEMS = 100;
+
+/**
+ * No item starts later than this after the request arrived: a CopyObject started then still has the
+ * rest of the function's 29 s (routes.ts) before API Gateway's limit; later items are `failed` (retry).
+ */
+export const RESTORE_START_WINDOW_MS = 15_000;
 
 /**
  * POST /files/restore { items: [{ key, versionId }] } — each version becomes its file's current version
  * again; reported per item as restored (with its size), notFound, quotaExceeded (its bytes are held in
- * the caller's quota before the copy, as PUT /file's are) or failed. Any malformed item refuses the whole
+ * the caller's quota before the copy, as PUT /file's are), tooLarge (above 5 GiB) or failed. Any malformed item refuses the whole
  * request before a copy is made.
  */
 export function restoreFiles(deps: CallerDeps, quota: QuotaDeps = quotaFromEnv()) {
   return httpHandler('POST /files/restore', deps.http, async ({ event, identityId }) => {
+    const started = Date.now();
     queryParams(event, []);
     const body = jsonBody(event, ['items']);
     const items = arrayField(body.items, 'items', 1, MAX_RESTORE_ITEMS).map((item, i) => {
@@ -36,10 +44,10 @@ export function restoreFiles(deps: CallerDeps, quota: QuotaDeps = quotaFromEnv()
       };
     });
     const hold = (objectKey: ObjectKey, size: number) => holdForWrite(quota, identityId, objectKey, size);
-    return {
-      status: 200,
-      body: { items: await restoreVersions(deps.s3ForCaller(identityId), deps.bucket, items, hold) },
-    };
+    // A version above CopyObject's 5 GiB is refused, not copied in parts that could outlast the 29 s.
+    const limits = { maxBytes: MAX_SINGLE_PUT_BYTES, startBy: started + RESTORE_START_WINDOW_MS };
+    const results = await restoreVersions(deps.s3ForCaller(identityId), deps.bucket, items, hold, limits);
+    return { status: 200, body: { items: results } };
   });
 }
 

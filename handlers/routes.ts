@@ -54,7 +54,11 @@ export interface Route {
   readonly path: string;
   /** The handler file `handlers/<handler>.ts`, which exports `handler(event, context)`. */
   readonly handler: string;
-  /** Exactly the S3 access the handler needs; its function's role is allowed this and nothing else. */
+  /**
+   * Exactly the S3 access the handler needs. Grants on users' files, the zip area and upload plans go to
+   * its caller role (used only in sessions scoped to the caller's own prefixes); its function's role gets
+   * only the user-records grants (and CALLER_RECORD_GRANT).
+   */
   readonly s3: readonly S3Grant[];
   /** For a handler that needs more than the default memory (and so CPU). @default 256 */
   readonly memoryMiB?: number;
@@ -75,8 +79,8 @@ export const routes: readonly Route[] = [
     method: 'GET',
     path: '/file',
     handler: 'get-file',
-    // HeadObject is s3:GetObject; a missing key then answers 403, which lib/s3/s3-errors.ts reads as absent.
-    s3: [{ scope: 'user-files', actions: ['s3:GetObject'] }],
+    // HeadObject is s3:GetObject; ListBucket proves S3's 403 a missing key (lib/s3/absent.ts).
+    s3: [{ scope: 'user-files', actions: ['s3:GetObject', 's3:ListBucket'] }],
   },
   {
     method: 'PUT',
@@ -130,8 +134,8 @@ export const routes: readonly Route[] = [
     s3: [
       // The UploadPart URLs it signs are s3:PutObject; ListParts checks that the upload is open.
       { scope: 'user-files', actions: ['s3:PutObject', 's3:ListMultipartUploadParts'] },
-      // Reads the upload's plan: the size each part URL signs.
-      { scope: 'upload-plans', actions: ['s3:GetObject'] },
+      // Reads the upload's plan: the size each part URL signs (ListBucket proves a 403 a missing plan).
+      { scope: 'upload-plans', actions: ['s3:GetObject', 's3:ListBucket'] },
     ],
   },
   {
@@ -140,8 +144,8 @@ export const routes: readonly Route[] = [
     handler: 'list-upload-parts',
     s3: [
       { scope: 'user-files', actions: ['s3:ListMultipartUploadParts'] },
-      // Reads the upload's plan: its size and part size.
-      { scope: 'upload-plans', actions: ['s3:GetObject'] },
+      // Reads the upload's plan: its size and part size (ListBucket proves a 403 a missing plan).
+      { scope: 'upload-plans', actions: ['s3:GetObject', 's3:ListBucket'] },
     ],
   },
   {
@@ -150,9 +154,9 @@ export const routes: readonly Route[] = [
     handler: 'complete-upload',
     // CompleteMultipartUpload is s3:PutObject; the HeadObject that reports the size is s3:GetObject.
     s3: [
-      { scope: 'user-files', actions: ['s3:PutObject', 's3:GetObject'] },
-      // The plan's size, reserved again if the upload's reservation lapsed.
-      { scope: 'upload-plans', actions: ['s3:GetObject'] },
+      { scope: 'user-files', actions: ['s3:PutObject', 's3:GetObject', 's3:ListBucket'] },
+      // The plan's size, reserved again if the upload's reservation lapsed (ListBucket proves a 403 a missing plan).
+      { scope: 'upload-plans', actions: ['s3:GetObject', 's3:ListBucket'] },
     ],
     usage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   },
@@ -172,8 +176,8 @@ export const routes: readonly Route[] = [
       // ListBucket expands folders; HeadObject (each file's size) is GetObject.
       { scope: 'user-files', actions: ['s3:ListBucket', 's3:GetObject'] },
       // Writes the job; reads and conditionally rewrites the caller's slots and Idempotency-Key records,
-      // and the statuses of the jobs holding slots (lib/zip/jobs/job-slots.ts).
-      { scope: 'zips', actions: ['s3:PutObject', 's3:GetObject'] },
+      // and the statuses of the jobs holding slots (lib/zip/jobs/job-slots.ts); ListBucket proves a 403 a missing one.
+      { scope: 'zips', actions: ['s3:PutObject', 's3:GetObject', 's3:ListBucket'] },
     ],
     // The caller's rate limit (handlers/lib/rate-limit/limiter.ts).
     usage: ['dynamodb:UpdateItem'],
@@ -185,8 +189,8 @@ export const routes: readonly Route[] = [
     path: '/zips/{id}',
     handler: 'get-zip',
     s3: [
-      // GetObject reads status.json and signs the archive's URL.
-      { scope: 'zips', actions: ['s3:GetObject'] },
+      // GetObject reads status.json and signs the archive's URL; ListBucket proves a 403 an unknown job.
+      { scope: 'zips', actions: ['s3:GetObject', 's3:ListBucket'] },
     ],
   },
   {
@@ -207,9 +211,9 @@ export const routes: readonly Route[] = [
     handler: 'restore-files',
     s3: [
       // Reading a version's first byte (its size, and S3's code if it is absent) and copying from it are
-      // s3:GetObjectVersion; CopyObject, and above 5 GiB CreateMultipartUpload/UploadPartCopy/Complete, are
-      // s3:PutObject; a failed multipart copy is aborted.
-      { scope: 'user-files', actions: ['s3:GetObjectVersion', 's3:PutObject', 's3:AbortMultipartUpload'] },
+      // s3:GetObjectVersion; CopyObject (versions up to 5 GiB only) is s3:PutObject. ListBucketVersions
+      // proves a 403 a missing version.
+      { scope: 'user-files', actions: ['s3:GetObjectVersion', 's3:PutObject', 's3:ListBucketVersions'] },
     ],
     // Holds each restore's bytes in the caller's quota before the copy, as PUT /file does.
     usage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
@@ -344,16 +348,20 @@ export interface Worker {
 export const workers: readonly Worker[] = [
   {
     handler: 'zip-worker',
-    // Reads request/status and the job's slot, writes status and slot.
-    s3: [{ scope: 'zips', actions: ['s3:GetObject', 's3:PutObject'] }],
-    // The archive work, in a session scoped to the job's owner folder and the job's archive.
+    // Nothing on its own role: every call is in a session scoped to the job's owner (folder, zip area)
+    // and the job's archive.
+    s3: [],
     callerS3: [
-      // Reads the sources; GetObjectAttributes lists the part CRCs of a source with a COMPOSITE checksum.
-      { scope: 'user-files', actions: ['s3:GetObject', 's3:GetObjectAttributes'] },
-      // Writes the archive (a multipart upload whose UploadPartCopy reads a source in the same request;
-      // aborted on failure; a lost Complete answer is settled by reading the archive's ETag, never by
-      // deleting).
-      { scope: 'zips', actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'] },
+      // Reads the sources; GetObjectAttributes lists the part CRCs of a source with a COMPOSITE checksum;
+      // ListBucket proves a 403 a source deleted since the request.
+      { scope: 'user-files', actions: ['s3:GetObject', 's3:GetObjectAttributes', 's3:ListBucket'] },
+      // Reads request/status and the job's slot, writes status and slot; writes the archive (a multipart
+      // upload whose UploadPartCopy reads a source in the same request; aborted on failure; a lost
+      // Complete answer is settled by reading the archive's ETag, never by deleting).
+      {
+        scope: 'zips',
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListBucket'],
+      },
     ],
     timeoutSeconds: ZIP_WORKER_TIMEOUT_SECONDS,
     memoryMiB: ZIP_WORKER_MEMORY_MIB,
@@ -363,8 +371,10 @@ export const workers: readonly Worker[] = [
   },
   {
     handler: 'zip-failed',
-    // Reads the status and marks the job failed; reads and frees its slot.
-    s3: [{ scope: 'zips', actions: ['s3:GetObject', 's3:PutObject'] }],
+    s3: [],
+    // Reads the status and marks the job failed; reads and frees its slot: in a session scoped to the
+    // job's owner, as the worker's.
+    callerS3: [{ scope: 'zips', actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'] }],
     timeoutSeconds: 30,
     memoryMiB: 128,
   },

@@ -266,10 +266,11 @@ export const IDENTITY_POOL_ID = {
 } as const satisfies TextSetting;
 
 /**
- * The role a route assumes, with a session policy naming only the caller's folder, for every S3 call on
- * the caller's files (handlers/lib/s3/caller-session.ts). Each such route has its own role, holding the
- * route's user-files grants; the stack sets it with the role (HandlerFunction.actForCallers). The zip
- * worker has one too, assumed per job (handlers/lib/zip/jobs/session.ts).
+ * The role a route assumes, with a session policy naming only the caller's own prefixes, for every S3
+ * call on the caller's files, zip area and upload plans (handlers/lib/s3/caller-session.ts). Each such
+ * route has its own role, holding the route's grants there; the stack sets it with the role
+ * (HandlerFunction.actForCallers). The zip worker and zip-failed have one too, assumed per job
+ * (handlers/lib/zip/jobs/session.ts).
  */
 export const CALLER_ROLE_ARN = {
   kind: 'text',
@@ -286,12 +287,15 @@ export const CALLER_ROLE_ARN = {
     'complete-upload',
     'abort-upload',
     'create-zip',
+    'get-zip',
     'list-deleted-files',
     'list-file-versions',
     'restore-files',
     'copy-files',
     'move-files',
+    'list-zips',
     'zip-worker',
+    'zip-failed',
     'transfer-worker',
   ],
 } as const satisfies TextSetting;

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { type WorkerDeps, workerDepsFromEnv } from './lib/wiring/deps';
+import { type ZipWorkerDeps, zipWorkerDepsFromEnv } from './lib/wiring/deps';
 import { logLine } from './lib/wiring/log-line';
 import { jobsOfS3Event } from './lib/zip/jobs/job-event';
 import { JOB_STOPPED, markFailed, readStatus } from './lib/zip/jobs/job-records';
@@ -16,7 +16,7 @@ export interface FailureDestinationEvent {
  * on every attempt (or the event aged out). It marks the job failed, unless it had finished after all,
  * so that no job stays `running` forever, and frees its slot. One JSON log line per job says which it did and why.
  */
-export function zipFailed(deps: WorkerDeps) {
+export function zipFailed(deps: ZipWorkerDeps) {
   const log = deps.log ?? logLine;
   return async (event: FailureDestinationEvent, context: Pick<Context, 'awsRequestId'>): Promise<void> => {
     const { jobs, refused } = jobsOfS3Event(event?.requestPayload, deps.bucket);
@@ -29,10 +29,12 @@ export function zipFailed(deps: WorkerDeps) {
       log(JSON.stringify({ requestId: context.awsRequestId, refusedRecords: refused, ...why }));
     for (const job of jobs) {
       const started = performance.now();
-      const failed = await markFailed(deps.s3, deps.bucket, job, JOB_STOPPED);
+      // The job's session: its owner's zip area only (this function's caller role grants nothing else).
+      const s3 = deps.s3ForJob(job);
+      const failed = await markFailed(s3, deps.bucket, job, JOB_STOPPED);
       // The job has ended either way: free its slot, unless a new job has taken it already.
-      const slot = (failed ?? (await readStatus(deps.s3, deps.bucket, job)))?.slot;
-      if (slot !== undefined) await releaseSlot(deps.s3, deps.bucket, job, slot);
+      const slot = (failed ?? (await readStatus(s3, deps.bucket, job)))?.slot;
+      if (slot !== undefined) await releaseSlot(s3, deps.bucket, job, slot);
       log(
         JSON.stringify({
           requestId: context.awsRequestId,
@@ -53,4 +55,4 @@ export function zipFailed(deps: WorkerDeps) {
   };
 }
 
-export const handler = zipFailed(workerDepsFromEnv());
+export const handler = zipFailed(zipWorkerDepsFromEnv());

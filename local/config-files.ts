@@ -1,3 +1,4 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { amplifyConfig } from './amplify-config';
 import { DATA_ENTRIES } from './data-dir';
@@ -19,17 +20,16 @@ export interface FrontendConfig {
 }
 
 /**
- * The operator's credentials, as the AWS SDK takes them: the user pool's admin calls and the S3 (the
- * admin CLI reads users' records and files there, at `s3Endpoint`, path-style).
+ * The operator's credentials, as the AWS SDK takes them: the user pool's and identity pool's admin calls
+ * and the S3 (the admin CLI reads users' records and files there, at `s3Endpoint`, path-style); and the
+ * usage table (dynalite, which takes any credentials), where `users delete --purge` deletes a user's items.
  */
 export interface AdminFile {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly region: string;
   readonly s3Endpoint: string;
-  /** The usage table (dynalite) and its endpoint, for `usage reconcile`. */
-  readonly dynamodbEndpoint: string;
-  readonly usageTable: string;
+  readonly usageTable: { readonly endpoint: string; readonly tableName: string };
 }
 
 export interface ConfigPaths {
@@ -45,8 +45,22 @@ export function writeConfigFiles(dataDir: string, config: FrontendConfig, admin:
     amplifyConfig: join(dataDir, DATA_ENTRIES.amplifyConfig),
     admin: join(dataDir, DATA_ENTRIES.admin),
   };
-  writeJsonFile(paths.config, config);
-  writeJsonFile(paths.amplifyConfig, amplifyConfig(config));
-  writeJsonFile(paths.admin, admin);
+  rewrite(paths.config, config);
+  rewrite(paths.amplifyConfig, amplifyConfig(config));
+  rewrite(paths.admin, admin);
   return paths;
+}
+
+/**
+ * These files are written anew at every start. On a full disk there is no room for writeJsonFile's
+ * temporary copy, but the old file's room is enough for the new one (same keys, other ports).
+ */
+function rewrite(path: string, value: unknown, mode = 0o600): void {
+  try {
+    writeJsonFile(path, value, mode);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+    rmSync(path, { force: true });
+    writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`, { mode });
+  }
 }

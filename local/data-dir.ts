@@ -16,6 +16,7 @@ export const DATA_ENTRIES = {
   identityPool: 'identity-pool',
   usageTable: 'usage-table',
   demoUser: 'demo-user.json',
+  outbox: 'outbox',
 } as const;
 
 export async function resetDataDir(dataDir: string): Promise<void> {

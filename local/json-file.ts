@@ -1,5 +1,5 @@
 /** A JSON document on disk, replaced atomically (write a temporary file, then rename over the old one). */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** The parsed file, or undefined when it does not exist yet. */
@@ -22,6 +22,11 @@ export function readJsonFile(path: string): unknown {
 export function writeJsonFile(path: string, value: unknown, mode = 0o600): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode });
+  try {
+    writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode });
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
   renameSync(temporary, path);
 }

@@ -21,6 +21,8 @@ export interface LaunchedSystem {
   output(): string;
   /** Ctrl-C, as a user stops it; resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL to its whole process group, as a crash or `kill -9`: nothing runs after it. */
+  crash(): Promise<void>;
 }
 
 /**
@@ -45,6 +47,8 @@ export async function launchLocalSystem(options: LaunchOptions): Promise<Launche
         LOCKBOX_DATA: options.dataDir,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, which crash() kills whole.
+      detached: true,
     },
   );
   let output = '';
@@ -59,7 +63,7 @@ export async function launchLocalSystem(options: LaunchOptions): Promise<Launche
     readJson<FrontendConfig>(join(options.dataDir, 'config.json')),
     readJson<AdminFile>(join(options.dataDir, 'admin.json')),
   ]);
-  return { config, admin, output: () => output, stop: () => stop(child) };
+  return { config, admin, output: () => output, stop: () => stop(child), crash: () => crash(child) };
 }
 
 function ready(child: ChildProcess, output: () => string): Promise<void> {
@@ -78,7 +82,7 @@ function ready(child: ChildProcess, output: () => string): Promise<void> {
 }
 
 function stop(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
     child.once('exit', (code) => {
@@ -86,6 +90,14 @@ function stop(child: ChildProcess): Promise<number | null> {
       resolve(code);
     });
     child.kill('SIGINT');
+  });
+}
+
+function crash(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    process.kill(-(child.pid as number), 'SIGKILL');
   });
 }
 

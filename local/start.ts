@@ -9,6 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { format } from 'node:util';
 import { DATA_ENTRIES, resetDataDir } from './data-dir';
 import { demoUserPath } from './demo-user';
+import { FULL_DISK_MESSAGE, isDiskFull, isNoSpaceError } from './full-disk';
 import { READY_LINE } from './launch';
 import { parseOrigins } from './origins';
 import { startLocalSystem } from './system';
@@ -66,12 +67,28 @@ async function main(): Promise<void> {
   process.umask(0o077);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const openToOthers = (await stat(dataDir)).mode & 0o077;
+  const out = (line: string) => process.stdout.write(`${line}\n`);
   if (args.includes('--reset')) await resetDataDir(dataDir);
 
-  const out = (line: string) => process.stdout.write(`${line}\n`);
   // Handlers log one JSON line per request with console.log; in AWS that goes to CloudWatch, here to a file.
+  // A failed write (a full disk) drops the lines and says so once; the system goes on.
   const lambdaLog = createWriteStream(join(dataDir, DATA_ENTRIES.lambdaLog), { flags: 'a', mode: 0o600 });
-  console.log = (...items: unknown[]) => lambdaLog.write(`${format(...items)}\n`);
+  lambdaLog.on('error', (error: NodeJS.ErrnoException) =>
+    out(`lambda.log: ${error.code ?? error.name}: handler log lines are dropped until the next start`),
+  );
+  console.log = (...items: unknown[]) => {
+    if (!lambdaLog.destroyed) lambdaLog.write(`${format(...items)}\n`);
+  };
+  // dynalite throws a full disk's error from a callback, where nothing catches it (ENOSPC, then "Database
+  // is closed"): the local system says so and keeps serving (reads work; writes are refused while the
+  // disk is full, see full-disk.ts).
+  process.on('uncaughtException', (error) => {
+    if (!isNoSpaceError(error) && !isDiskFull(dataDir)) {
+      process.stderr.write(`${error.stack ?? error}\n`);
+      process.exit(1);
+    }
+    out(`Disk full (${error.message.slice(0, 200)}): ${FULL_DISK_MESSAGE}`);
+  });
 
   const system = await startLocalSystem({
     port: mainPort,

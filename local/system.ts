@@ -9,6 +9,7 @@ import { type ConfigPaths, type FrontendConfig, writeConfigFiles } from './confi
 import { createCredentialRegistry } from './credentials/registry';
 import { DATA_ENTRIES } from './data-dir';
 import { createDemoUser, type DemoUser } from './demo-user';
+import { FULL_DISK_MESSAGE, isDiskFull } from './full-disk';
 import { LOCAL_ACCOUNT_ID } from './gateway/caller-identity';
 import { createGateway } from './gateway/gateway';
 import type { ProxyHandler } from './gateway/invoke-route';
@@ -17,12 +18,15 @@ import { createIdentityPool } from './identity-pool/identity-pool';
 import { type AsyncFunction, AsyncInvoker } from './lambda/async-invoker';
 import { ConcurrencyLimit } from './lambda/concurrency';
 import { type LambdaHandler, loadHandler } from './lambda/handlers';
+import { abortOrphanArchiveUploads } from './lambda/orphan-uploads';
+import { Outbox } from './lambda/outbox';
 import { matchesFilter, objectCreatedEvent, objectRemovedEvent } from './lambda/s3-notification';
 import { localLifecycleRules } from './lifecycle-rules';
 import { refuseForeignHost } from './loopback-host';
 import { localOrigins } from './origins';
 import { type LifecycleReport, startLocalS3 } from './s3';
 import { createLocalSts } from './sts/sts';
+import { unavailableUsageTable } from './unavailable-table';
 import { createUserPool } from './user-pool/user-pool';
 import { createWebApp } from './web';
 
@@ -105,11 +109,23 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     assumers: (id) => (id === account.functionRole.accessKeyId ? account.functionRole : undefined),
     log,
   });
-  const invoker = new AsyncInvoker({ retryDelaysMs: RETRY_DELAYS_MS, log });
+  // S3's notifications and the workers' retries and failure destinations, kept in the data folder until
+  // they end, so that a crash loses none (local/lambda/outbox.ts).
+  const invoker = new AsyncInvoker({
+    retryDelaysMs: RETRY_DELAYS_MS,
+    log,
+    outbox: new Outbox(join(options.dataDir, DATA_ENTRIES.outbox)),
+  });
   const workerFunctions = new Map<string, AsyncFunction>();
   // The quotas' usage table (dynalite, its LevelDB store in the data folder), and the users' folders'
   // object events for the usage recorder, as the stack's notification sends them (prefix `<region>:`).
-  const usageTable = await startDynamoDb({ path: join(options.dataDir, DATA_ENTRIES.usageTable) });
+  // LevelDB writes when it opens, which a full disk refuses (dynalite then throws "Database is closed"
+  // where nothing catches it): on a full disk the system starts without the table.
+  const diskFull = isDiskFull(options.dataDir);
+  if (diskFull) log(`Usage table unavailable: ${FULL_DISK_MESSAGE}`);
+  const usageTable = diskFull
+    ? await unavailableUsageTable('lockbox-usage')
+    : await startDynamoDb({ path: join(options.dataDir, DATA_ENTRIES.usageTable) });
   const fileEventWorkers = workers.filter((worker) => worker.fileEvents === true);
   const isUserFile = (bucket: string, key: string) =>
     bucket === account.bucket && key.startsWith(`${account.region}:`);
@@ -164,6 +180,20 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   for (const route of routes) handlerOf(route.handler);
   for (const worker of workers)
     workerFunctions.set(worker.handler, asyncFunction(worker, handlerOf, workers));
+  // What the last process left unfinished: its zip archives' uploads go, its invocations run again.
+  const aborted = await abortOrphanArchiveUploads({
+    endpoint: s3.endpoint,
+    region: account.region,
+    credentials: account.functionRole,
+    bucket: account.bucket,
+  });
+  const resumed = invoker.resume((name) => workerFunctions.get(name));
+  const notified = s3.notifyUnnotified();
+  if (aborted + resumed + notified > 0) {
+    log(
+      `Recovered: ${resumed} unfinished invocation(s) delivered again, ${notified} stored object(s) notified, ${aborted} zip upload(s) aborted`,
+    );
+  }
   // Once the recorder is wired, so that what expires while the system was down is counted.
   await s3.expireNow().catch((error: unknown) => log(`Lifecycle rules failed: ${(error as Error).stack}`));
 
@@ -185,6 +215,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       poolId: account.userPoolId,
       jwks: () => userPool.jwks(),
     },
+    adminCredentials: account.admin,
     registry,
     dataDir: join(options.dataDir, DATA_ENTRIES.identityPool),
     ...(options.credentialsSeconds === undefined
@@ -224,7 +255,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
   serve = async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path === `/${STAGE}` || path.startsWith(`/${STAGE}/`)) return gateway.handle(req, res);
+    if (path === `/${STAGE}` || path.startsWith(`/${STAGE}/`)) {
+      if (isWrite(req.method) && isDiskFull(options.dataDir)) return refuseFullDisk(req, res, allowedOrigins);
+      return gateway.handle(req, res);
+    }
     if (path === '/cognito-idp' || path === '/cognito-idp/') return userPoolEndpoint(req, res);
     if (path === '/cognito-identity' || path === '/cognito-identity/') return identityPoolEndpoint(req, res);
     if (path === '/sts' || path === '/sts/') return sts.handle(req, res);
@@ -243,8 +277,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     ...account.admin,
     region: account.region,
     s3Endpoint: s3.endpoint,
-    dynamodbEndpoint: usageTable.endpoint,
-    usageTable: usageTable.tableName,
+    usageTable: { endpoint: usageTable.endpoint, tableName: usageTable.tableName },
   });
 
   return {
@@ -303,6 +336,21 @@ function asyncFunction(
     maxRetryAttempts: worker.async?.maxRetryAttempts ?? 0,
     ...(onFailure === undefined ? {} : { onFailure: asyncFunction(onFailure, handlerOf, all) }),
   };
+}
+
+function isWrite(method: string | undefined): boolean {
+  return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
+}
+
+/** 507, in the API's error shape, readable by an allowed browser origin (full-disk.ts). */
+function refuseFullDisk(req: IncomingMessage, res: ServerResponse, allowedOrigins: readonly string[]): void {
+  const origin = req.headers.origin;
+  const cors: Record<string, string> =
+    origin !== undefined && allowedOrigins.includes(origin)
+      ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' }
+      : {};
+  req.resume();
+  sendJson(res, 507, { error: { code: 'InsufficientStorage', message: FULL_DISK_MESSAGE } }, cors);
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {

@@ -155,9 +155,10 @@ export class LockboxStack extends TerraformStack {
         memorySize: route.memoryMiB,
         timeoutSeconds: route.timeoutSeconds,
       });
-      // The caller's files only through a session scoped to the caller's folder (docs/security.md).
-      const callerGrants = route.s3.filter((grant) => grant.scope === 'user-files');
-      const ownGrants = route.s3.filter((grant) => grant.scope !== 'user-files');
+      // The caller's files, zip area and upload plans only through a session scoped to the caller's own
+      // prefixes there (docs/security.md); the function's role keeps only the caller record.
+      const callerGrants = route.s3.filter((grant) => grant.scope !== 'user-records');
+      const ownGrants = route.s3.filter((grant) => grant.scope === 'user-records');
       fn.useBucket(storage, [...ownGrants, CALLER_RECORD_GRANT]);
       if (callerGrants.length > 0) fn.actForCallers(storage, callerGrants);
       if (route.usage !== undefined) fn.useUsageTable(usageTable, route.usage);

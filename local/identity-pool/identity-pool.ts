@@ -1,17 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CredentialRegistry } from '../credentials/registry';
+import { type SigningCredentials, verifySigV4 } from '../sigv4/verify';
+import { SIGV4_ERRORS } from '../user-pool/handler';
 import { type UserPoolTrust, verifyIdToken } from './id-token';
 import { openIdentityStore } from './identity-store';
 import { IdentityPoolError, sendError, sendResult } from './json-protocol';
 import { newAccessKeyId, newSecretAccessKey, newSessionToken } from './new-credentials';
-import { getCredentialsInput, getIdInput, type Logins, parseBody } from './requests';
+import { deleteIdentitiesInput, getCredentialsInput, getIdInput, type Logins, parseBody } from './requests';
 
 export interface IdentityPoolOptions {
   readonly region: string;
   /** `<region>:<uuid>`, as Cognito's. */
   readonly identityPoolId: string;
   readonly userPool: UserPoolTrust;
+  /** The local administrator's credentials: DeleteIdentities must be SigV4-signed with them, as in AWS. */
+  readonly adminCredentials: SigningCredentials;
   /** Where issued credentials go; the gateway looks keys up in it. */
   readonly registry: CredentialRegistry;
   /** Where identities and issued credentials are kept across restarts. */
@@ -25,8 +29,8 @@ export interface IdentityPoolOptions {
 }
 
 export interface IdentityPool {
-  /** Answers one POST (JSON 1.1, unsigned as in AWS) whose body the caller has read. */
-  handle(req: IncomingMessage, body: Buffer, res: ServerResponse): void;
+  /** Answers one POST (JSON 1.1; unsigned as in AWS, but for the admin call) whose body the caller has read. */
+  handle(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void>;
 }
 
 const TARGET_PREFIX = 'AWSCognitoIdentityService.';
@@ -34,7 +38,8 @@ const TARGET_PREFIX = 'AWSCognitoIdentityService.';
 /**
  * The Cognito identity pool stand-in: the two calls a signed-in browser makes, `GetId` and
  * `GetCredentialsForIdentity` (enhanced flow), for the one user pool and app client the stack's pool
- * trusts. No guests: the stack's pool allows no unauthenticated identities.
+ * trusts, and the operator's `DeleteIdentities` (the admin CLI's purge). No guests: the stack's pool
+ * allows no unauthenticated identities.
  */
 export function createIdentityPool(options: IdentityPoolOptions): IdentityPool {
   const { region, identityPoolId, userPool, registry } = options;
@@ -116,22 +121,55 @@ export function createIdentityPool(options: IdentityPoolOptions): IdentityPool {
     };
   }
 
+  /**
+   * Removes identities from the pool, as Cognito does: a later sign-in of the same user gets a new id.
+   * Credentials already issued stay valid until they expire (Cognito cannot revoke them either). An id
+   * the pool does not hold is no error.
+   */
+  function deleteIdentities(body: Record<string, unknown>): unknown {
+    for (const identityId of deleteIdentitiesInput(body)) store.deleteIdentity(identityId);
+    return { UnprocessedIdentityIds: [] };
+  }
+
   const operations = new Map<string, (body: Record<string, unknown>) => unknown>([
     ['GetId', getId],
     ['GetCredentialsForIdentity', getCredentialsForIdentity],
+    ['DeleteIdentities', deleteIdentities],
   ]);
+  /** Operations that need AWS developer credentials: here the local administrator's. */
+  const adminOperations = new Set(['DeleteIdentities']);
+  const admin = options.adminCredentials;
+  const checkAdmin = (req: IncomingMessage, body: Buffer) =>
+    verifySigV4(
+      { method: req.method ?? 'POST', url: req.url ?? '/', rawHeaders: req.rawHeaders, body },
+      {
+        service: 'cognito-identity',
+        region,
+        lookup: (accessKeyId) => (accessKeyId === admin.accessKeyId ? admin : undefined),
+        uriEscapePath: true,
+        now,
+      },
+    );
 
   return {
-    handle(req, body, res) {
+    async handle(req, body, res) {
       const requestId = randomUUID();
       try {
         const target = req.headers['x-amz-target'];
-        const operation =
+        const name =
           req.method === 'POST' && typeof target === 'string' && target.startsWith(TARGET_PREFIX)
-            ? operations.get(target.slice(TARGET_PREFIX.length))
-            : undefined;
+            ? target.slice(TARGET_PREFIX.length)
+            : '';
+        const operation = operations.get(name);
         if (operation === undefined) {
           throw new IdentityPoolError('UnknownOperationException', 'Unknown operation.');
+        }
+        if (adminOperations.has(name)) {
+          const verdict = await checkAdmin(req, body);
+          if (!verdict.ok) {
+            const [type, status] = SIGV4_ERRORS[verdict.reason];
+            throw new IdentityPoolError(type, verdict.message, status);
+          }
         }
         sendResult(res, requestId, operation(parseBody(body)));
       } catch (error) {

@@ -19,6 +19,8 @@ export interface IdentityStore {
   identityIdFor(sub: string): string;
   /** The `sub` an identity id belongs to, if it exists. */
   subOf(identityId: string): string | undefined;
+  /** Forgets an identity (DeleteIdentities); its issued credentials stay until they expire. */
+  deleteIdentity(identityId: string): void;
   /** Adds issued credentials to the registry and keeps them across restarts. */
   recordCredentials(credentials: IssuedCredentials): void;
 }
@@ -61,6 +63,13 @@ export function openIdentityStore(options: {
       return identityId;
     },
     subOf: (identityId) => subs.get(identityId),
+    deleteIdentity(identityId) {
+      const sub = subs.get(identityId);
+      if (sub === undefined) return;
+      subs.delete(identityId);
+      identities.delete(sub);
+      save();
+    },
     recordCredentials(credentials) {
       registry.add(credentials);
       registry.prune(now() - KEEP_EXPIRED_MS);

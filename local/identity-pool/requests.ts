@@ -38,6 +38,20 @@ export function getCredentialsInput(body: Record<string, unknown>): GetCredentia
   return { identityId: id(body.IdentityId, 'identityId'), logins: logins(body.Logins) };
 }
 
+/** DeleteIdentities' `IdentityIdsToDelete`: 1..60 identity ids. */
+export function deleteIdentitiesInput(body: Record<string, unknown>): string[] {
+  const ids = body.IdentityIdsToDelete;
+  if (!Array.isArray(ids)) throw serialization('IdentityIdsToDelete must be a list.');
+  if (ids.length < 1 || ids.length > 60) {
+    throw new IdentityPoolError(
+      'ValidationException',
+      "1 validation error detected: Value at 'identityIdsToDelete' failed to satisfy constraint: " +
+        'Member must have length between 1 and 60',
+    );
+  }
+  return ids.map((value) => id(value, 'identityIdsToDelete.member'));
+}
+
 function id(value: unknown, member: string): string {
   if (typeof value === 'string' && value.length <= ID_MAX_LENGTH && ID_PATTERN.test(value)) return value;
   if (value !== undefined && typeof value !== 'string') throw serialization(`${member} must be a string.`);

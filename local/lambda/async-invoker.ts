@@ -1,5 +1,6 @@
 import { invocationContext, withTimeout } from './context';
 import type { LambdaHandler } from './handlers';
+import type { Outbox } from './outbox';
 
 /** A function invoked asynchronously (an S3 notification, an on-failure destination). */
 export interface AsyncFunction {
@@ -16,11 +17,15 @@ export interface AsyncInvokerOptions {
   /** The wait before each retry. Lambda waits about 1 then 2 minutes; locally seconds are enough. */
   readonly retryDelaysMs: readonly number[];
   readonly log: (line: string) => void;
+  /** Where each invocation is kept until it ends, so that a crash loses none (outbox.ts). @default none */
+  readonly outbox?: Outbox;
 }
 
 /**
  * Lambda's asynchronous invocation: the caller does not wait; a thrown error or a timeout is retried
- * `maxRetryAttempts` times, then the on-failure destination receives the event and the last error.
+ * `maxRetryAttempts` times, then the on-failure destination receives the event and the last error. With
+ * an outbox, `invoke` records the invocation before it returns (and throws if it cannot), and `resume`
+ * delivers again what a killed process had not finished.
  */
 export class AsyncInvoker {
   private readonly running = new Set<Promise<void>>();
@@ -28,7 +33,34 @@ export class AsyncInvoker {
   constructor(private readonly options: AsyncInvokerOptions) {}
 
   invoke(fn: AsyncFunction, event: unknown): void {
-    const run = this.attempt(fn, event).finally(() => this.running.delete(run));
+    this.start(fn, event, this.options.outbox?.add(fn.name, event));
+  }
+
+  /** Starts again every invocation the outbox holds (call once, at start); returns how many. */
+  resume(functionNamed: (name: string) => AsyncFunction | undefined): number {
+    const outbox = this.options.outbox;
+    if (outbox === undefined) return 0;
+    const { invocations, unreadable } = outbox.pending();
+    if (unreadable > 0) this.options.log(`outbox: dropped ${unreadable} unreadable invocation(s)`);
+    let resumed = 0;
+    for (const { id, functionName, event } of invocations) {
+      const fn = functionNamed(functionName);
+      if (fn === undefined) {
+        this.options.log(`outbox: no function ${functionName}, invocation dropped`);
+        outbox.remove(id);
+        continue;
+      }
+      this.start(fn, event, id);
+      resumed++;
+    }
+    return resumed;
+  }
+
+  private start(fn: AsyncFunction, event: unknown, outboxId: string | undefined): void {
+    const run = this.attempt(fn, event).finally(() => {
+      if (outboxId !== undefined) this.options.outbox?.remove(outboxId);
+      this.running.delete(run);
+    });
     this.running.add(run);
   }
 
@@ -51,6 +83,7 @@ export class AsyncInvoker {
         this.options.log(`${fn.name} failed (attempt ${attempt + 1}): ${errorName(error)}`);
       }
     }
+    // Recorded before this invocation's own record is removed (start's finally).
     if (fn.onFailure !== undefined) {
       this.invoke(fn.onFailure, failureRecord(fn, event, lastError, fn.maxRetryAttempts + 1));
     }

@@ -1,9 +1,12 @@
+import { join } from 'node:path';
 import { type SigningCredentials, verifySigV4 } from '../sigv4/verify';
 import type { Verifier } from './auth';
+import { CreationJournal } from './creation-journal';
 import { type LifecycleReport, type LifecycleRule, runLifecycle } from './lifecycle';
 import type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
 import { createS3Server, listen } from './server';
 import { Storage } from './storage';
+import { createdVersion } from './versions';
 
 export type { LifecycleReport, LifecycleRule } from './lifecycle';
 export type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
@@ -28,8 +31,9 @@ export interface LocalS3Options {
   /** A request body that sends nothing for this long is cut (S3's RequestTimeout). @default 20 s, as S3 */
   readonly idleBodyTimeoutMs?: number;
   /**
-   * Called after PutObject, CompleteMultipartUpload or CopyObject stored an object, once the answer is on
-   * its way (like S3's notification); a failure is logged, never sent to the client.
+   * Called after PutObject, CompleteMultipartUpload or CopyObject stored an object, before the answer
+   * (so that a listener can record it durably; it should be quick); a failure is logged, never sent to
+   * the client.
    */
   readonly onObjectCreated?: (event: ObjectCreatedEvent) => void | Promise<void>;
   /** Called after DeleteObject or DeleteObjects removed a key (whether or not it existed, as S3 does). */
@@ -52,6 +56,11 @@ export interface LocalS3 {
   readonly endpoint: string;
   /** Runs every bucket's lifecycle rules now, or as of `now` (a test's clock a month ahead). */
   expireNow(now?: number): Promise<Record<string, LifecycleReport>>;
+  /**
+   * Notifies the objects a killed process stored but did not notify (creation-journal.ts); call it once
+   * the listeners are ready. Returns how many.
+   */
+  notifyUnnotified(): number;
   stop(): Promise<void>;
 }
 
@@ -68,7 +77,8 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       uriEscapePath: false,
       allowPresigned: true,
     });
-  const server = createS3Server({
+  const journal = new CreationJournal(join(options.dataDir, 'journal'));
+  const { server, objectCreated } = createS3Server({
     storage,
     verify,
     isKnownKey: (accessKeyId) => options.lookup(accessKeyId) !== undefined,
@@ -76,6 +86,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     idleBodyTimeoutMs: options.idleBodyTimeoutMs,
     onObjectCreated: options.onObjectCreated,
     onObjectRemoved: options.onObjectRemoved,
+    journal,
     log: options.log,
   });
   const endpoint = await listen(server, options.host ?? '127.0.0.1', options.port);
@@ -102,6 +113,24 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   return {
     endpoint,
     expireNow,
+    notifyUnnotified: () => {
+      let notified = 0;
+      for (const { intent, end } of journal.leftovers()) {
+        // Stored after all: the current version is the one the intent named (its ETag, written since).
+        const current = storage.bucket(intent.bucket).objects.get(intent.key);
+        const stored =
+          current !== undefined &&
+          current.etag === intent.etag &&
+          current.lastModified >= Math.floor(intent.at / 1000) * 1000;
+        if (current !== undefined && stored) {
+          const objects = storage.bucket(intent.bucket).objects;
+          objectCreated({ bucket: intent.bucket, key: intent.key, ...createdVersion(objects, current) });
+          notified++;
+        }
+        end();
+      }
+      return notified;
+    },
     stop: () =>
       new Promise<void>((resolve, reject) => {
         clearInterval(timer);

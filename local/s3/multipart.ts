@@ -15,13 +15,13 @@ import { invalidArgument, malformedXml, notImplemented, S3Error } from './errors
 import { tempPath } from './files';
 import { objectAttributes } from './object-headers';
 import type { ObjectMeta } from './object-store';
-import { MAX_UPLOAD_SIZE } from './objects';
+import { commitAndNotify, MAX_UPLOAD_SIZE } from './objects';
 import { uploadPartCopy } from './part-copy';
 import { receiveText, receiveToFile } from './receive';
 import { headerOf, type S3Request } from './request';
 import { isoTime, sendEmpty, sendXml } from './responses';
 import type { PartMeta, UploadMeta } from './upload-store';
-import { createdVersion, versionHeader } from './versions';
+import { versionHeader } from './versions';
 import { childrenOf, hasRoot } from './xml';
 
 const MIN_PART_SIZE = 5 * 1024 ** 2;
@@ -269,24 +269,27 @@ export async function completeMultipartUpload(request: S3Request): Promise<void>
       await rm(path, { force: true });
       throw error;
     }
-    const committed = await storage.bucket(bucket).objects.commit(
-      key,
-      path,
-      {
-        contentType: upload.contentType,
-        headers: upload.headers,
-        metadata: upload.metadata,
-        size: parts.reduce((sum, part) => sum + part.size, 0),
-        etag: `"${etags.digest('hex')}-${parts.length}"`,
-        lastModified: Math.floor(Date.now() / 1000) * 1000,
-        ...finalChecksums(upload, parts, objectCrc32(parts)),
-      },
-      check,
+    const size = parts.reduce((sum, part) => sum + part.size, 0);
+    const etag = `"${etags.digest('hex')}-${parts.length}"`;
+    const committed = await commitAndNotify(request, { bucket, key, etag, size }, () =>
+      storage.bucket(bucket).objects.commit(
+        key,
+        path,
+        {
+          contentType: upload.contentType,
+          headers: upload.headers,
+          metadata: upload.metadata,
+          size,
+          etag,
+          lastModified: Math.floor(Date.now() / 1000) * 1000,
+          ...finalChecksums(upload, parts, objectCrc32(parts)),
+        },
+        check,
+      ),
     );
     await uploads.remove(upload.uploadId);
     return committed;
   });
-  request.objectCreated({ bucket, key, ...createdVersion(storage.bucket(bucket).objects, meta) });
   const version = versionHeader(storage.bucket(bucket).objects, meta);
   for (const [name, value] of Object.entries(version)) request.res.setHeader(name, value);
   sendXml(request.res, 200, 'CompleteMultipartUploadResult', {

@@ -33,23 +33,49 @@ export function checksumHeaders(meta: ObjectMeta): Record<string, string> {
   return headers;
 }
 
+/**
+ * Commits an object with its intent journaled, then hands its notification on and ends the intent in the
+ * same synchronous step: a process killed in between leaves the intent, which the next start turns into
+ * the notification (creation-journal.ts).
+ */
+export async function commitAndNotify(
+  request: S3Request,
+  intent: { bucket: string; key: string; etag: string; size: number },
+  commit: () => Promise<ObjectMeta>,
+): Promise<ObjectMeta> {
+  const end = request.beginCreate(intent);
+  let meta: ObjectMeta;
+  try {
+    meta = await commit();
+  } catch (error) {
+    end();
+    throw error;
+  }
+  const objects = request.storage.bucket(intent.bucket).objects;
+  request.objectCreated({ bucket: intent.bucket, key: intent.key, ...createdVersion(objects, meta) });
+  end();
+  return meta;
+}
+
 export async function putObject(request: S3Request): Promise<void> {
   const check = writeConditions(request);
   const { bucket, key, storage } = request;
   const { path, payload } = await receiveToFile(request, MAX_UPLOAD_SIZE);
-  const meta = await storage.bucket(bucket).objects.commit(
-    key,
-    path,
-    {
-      ...objectAttributes(request),
-      size: payload.size,
-      etag: `"${payload.md5.toString('hex')}"`,
-      lastModified: secondsOnly(Date.now()),
-      checksums: payload.checksums,
-    },
-    check,
+  const etag = `"${payload.md5.toString('hex')}"`;
+  const meta = await commitAndNotify(request, { bucket, key, etag, size: payload.size }, () =>
+    storage.bucket(bucket).objects.commit(
+      key,
+      path,
+      {
+        ...objectAttributes(request),
+        size: payload.size,
+        etag,
+        lastModified: secondsOnly(Date.now()),
+        checksums: payload.checksums,
+      },
+      check,
+    ),
   );
-  request.objectCreated({ bucket, key, ...createdVersion(storage.bucket(bucket).objects, meta) });
   const checksums = request.payload.checksum ? checksumHeaders(meta) : {};
   const version = versionHeader(storage.bucket(bucket).objects, meta);
   sendEmpty(request.res, 200, { ETag: meta.etag, ...checksums, ...version });
@@ -261,22 +287,25 @@ export async function copyObject(request: S3Request): Promise<void> {
   }
   const replace = headerOf(request, 'x-amz-metadata-directive') === 'REPLACE';
   const attributes = replace ? objectAttributes(request) : opened.meta;
-  const meta = await request.storage.bucket(request.bucket).objects.commit(
-    request.key,
-    path,
-    {
-      contentType: attributes.contentType,
-      headers: attributes.headers,
-      metadata: attributes.metadata,
-      size: opened.meta.size,
-      etag: `"${md5.digest('hex')}"`,
-      lastModified: secondsOnly(Date.now()),
-      checksums: { CRC32: crc32.digest() },
-    },
-    check,
+  const etag = `"${md5.digest('hex')}"`;
+  const intent = { bucket: request.bucket, key: request.key, etag, size: opened.meta.size };
+  const meta = await commitAndNotify(request, intent, () =>
+    request.storage.bucket(request.bucket).objects.commit(
+      request.key,
+      path,
+      {
+        contentType: attributes.contentType,
+        headers: attributes.headers,
+        metadata: attributes.metadata,
+        size: opened.meta.size,
+        etag,
+        lastModified: secondsOnly(Date.now()),
+        checksums: { CRC32: crc32.digest() },
+      },
+      check,
+    ),
   );
   const targetObjects = request.storage.bucket(request.bucket).objects;
-  request.objectCreated({ bucket: request.bucket, key: request.key, ...createdVersion(targetObjects, meta) });
   const versions = {
     ...versionHeader(targetObjects, meta),
     ...(source.versionId === undefined ? {} : { 'x-amz-copy-source-version-id': opened.meta.versionId }),

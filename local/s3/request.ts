@@ -47,6 +47,11 @@ export interface S3Request {
   readonly isAllowed: (access: S3Access) => boolean;
   readonly storage: Storage;
   readonly objectCreated: (event: ObjectCreatedEvent) => void;
+  /**
+   * Before an object is committed: records that it is about to be (creation-journal.ts); the returned
+   * function is called right after objectCreated, or when the commit failed.
+   */
+  readonly beginCreate: (intent: { bucket: string; key: string; etag: string; size: number }) => () => void;
   readonly objectRemoved: (event: ObjectRemovedEvent) => void;
 }
 

@@ -5,6 +5,7 @@ import { refuseForeignHost } from '../loopback-host';
 import { requiredAccess } from './access';
 import { authenticate, type Verifier } from './auth';
 import { answerPreflight, corsHeaders } from './cors';
+import type { CreationJournal } from './creation-journal';
 import { S3Error } from './errors';
 import type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
 import { sendError } from './responses';
@@ -21,11 +22,20 @@ export interface ServerOptions {
   readonly idleBodyTimeoutMs?: number;
   readonly onObjectCreated?: (event: ObjectCreatedEvent) => void | Promise<void>;
   readonly onObjectRemoved?: (event: ObjectRemovedEvent) => void | Promise<void>;
+  /** Where intents to store an object are journaled until notified (creation-journal.ts). @default none */
+  readonly journal?: CreationJournal;
   readonly log?: (line: string) => void;
 }
 
 /** How long S3 waits for more of a request's body before RequestTimeout: about 20 s. */
 const IDLE_BODY_TIMEOUT_MS = 20_000;
+
+/** The server, and its notification of a created object (index.ts notifies the journal's leftovers). */
+export interface S3Server {
+  readonly server: Server;
+  readonly objectCreated: (event: ObjectCreatedEvent) => void;
+}
+
 /** The largest refused body read to its end before answering: S3's largest presigned part here is 16 MiB. */
 const MAX_DRAINED_BYTES = 32 * 1024 * 1024;
 
@@ -41,12 +51,18 @@ function drain(req: IncomingMessage): Promise<void> {
 const internalError = () =>
   new S3Error(500, 'InternalError', 'We encountered an internal error. Please try again.');
 
+/** A write that the disk had no room for (ENOSPC): 507, which S3 never sends, with what to do. */
+const insufficientStorage = () =>
+  new S3Error(507, 'InsufficientStorage', "The local S3's data folder is full: free disk space, then retry.");
+
 /** The HTTP server: CORS, routing, auth, then one operation; every failure becomes S3's XML error. */
-export function createS3Server(options: ServerOptions): Server {
+export function createS3Server(options: ServerOptions): S3Server {
   const origins = new Set(options.allowedOrigins);
   const log = options.log ?? (() => {});
-  // After the answer, as S3's notifications come, and never failing the request that stored the object.
-  // Like S3's sequencer: taken when the object is stored, so a later change of a key has a greater one.
+  // Handed to the listener at once, before the answer: it may record the event durably (local mode's
+  // outbox), so that an answered write never loses its notification. A listener's failure is logged and
+  // never fails the request that stored the object. Like S3's sequencer: taken when the object is
+  // stored, so a later change of a key has a greater one.
   let lastSequence = 0;
   const sequencer = () => {
     lastSequence = Math.max(lastSequence + 1, Date.now() * 1000);
@@ -57,13 +73,13 @@ export function createS3Server(options: ServerOptions): Server {
     listener: ((event: E) => void | Promise<void>) | undefined,
     event: E,
   ) => {
-    setImmediate(() => {
-      Promise.resolve()
-        .then(() => listener?.(event))
-        .catch((error: unknown) => {
-          log(`${name} failed for ${event.bucket}/${event.key}: ${(error as Error).stack ?? error}`);
-        });
-    });
+    const failed = (error: unknown) =>
+      log(`${name} failed for ${event.bucket}/${event.key}: ${(error as Error).stack ?? error}`);
+    try {
+      Promise.resolve(listener?.(event)).catch(failed);
+    } catch (error) {
+      failed(error);
+    }
   };
   const objectCreated = (event: ObjectCreatedEvent) =>
     notify('onObjectCreated', options.onObjectCreated, { ...event, sequencer: sequencer() });
@@ -96,6 +112,7 @@ export function createS3Server(options: ServerOptions): Server {
       storage: options.storage,
       objectCreated,
       objectRemoved,
+      beginCreate: (intent) => options.journal?.begin(intent) ?? (() => {}),
     });
   }
 
@@ -109,9 +126,15 @@ export function createS3Server(options: ServerOptions): Server {
       res.setHeader(name, value as string);
     handle(req, res)
       .catch(async (error: unknown) => {
-        const s3Error = error instanceof S3Error ? error : internalError();
+        const s3Error =
+          error instanceof S3Error
+            ? error
+            : (error as NodeJS.ErrnoException)?.code === 'ENOSPC'
+              ? insufficientStorage()
+              : internalError();
         // The stack, never the URL: its path is a user's key and its query may hold a session token.
-        if (!(error instanceof S3Error))
+        if (s3Error.status === 507) log(`${requestId} ${req.method} s3: ${s3Error.message}`);
+        else if (!(error instanceof S3Error))
           log(`${requestId} ${req.method} s3: ${(error as Error).stack ?? error}`);
         if (res.headersSent) {
           res.destroy();
@@ -134,7 +157,7 @@ export function createS3Server(options: ServerOptions): Server {
   });
   // Node cuts a request after 5 minutes by default: a large upload over a slow link may take longer.
   server.requestTimeout = 0;
-  return server;
+  return { server, objectCreated };
 }
 
 /** Listens on host:port (0 = a free port) and resolves with the endpoint URL. */

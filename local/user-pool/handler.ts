@@ -14,8 +14,8 @@ const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
 export type AdminCheck = (req: RawRequest) => Promise<VerifyResult<unknown>>;
 
-/** How a JSON-protocol service names each SigV4 failure. */
-const SIGV4_ERRORS: Readonly<Record<SigV4Failure, [CognitoErrorType, number]>> = {
+/** How a JSON-protocol service (Cognito's two) names each SigV4 failure. */
+export const SIGV4_ERRORS: Readonly<Record<SigV4Failure, [CognitoErrorType, number]>> = {
   MissingAuthenticationToken: ['MissingAuthenticationTokenException', 403],
   IncompleteSignature: ['IncompleteSignatureException', 403],
   SignatureExpired: ['InvalidSignatureException', 400],

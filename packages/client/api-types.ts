@@ -350,7 +350,9 @@ export interface paths {
          *     or a delete marker) is `notFound`, and a failure of one item is `failed` without stopping the
          *     others. A malformed item refuses the whole request. Restored bytes count as new storage: each item's
          *     bytes are held in the caller's quota before its copy, and an item that does not fit is
-         *     `quotaExceeded`.
+         *     `quotaExceeded`. A version above 5 GiB is `tooLarge`: it is refused, not copied (a copy that large
+         *     could outlast the gateway's 29 s). Items not started within 15 s of the request are `failed`, so
+         *     the answer always comes in time: send them again.
          */
         post: operations["restoreFiles"];
         delete?: never;
@@ -856,10 +858,10 @@ export interface components {
                 key: string;
                 versionId: string;
                 /**
-                 * @description `notFound`: no such version of this key in the caller's folder; `quotaExceeded`: its bytes do not fit in the caller's quota (GET /usage), nothing was copied; `failed`: try again.
+                 * @description `notFound`: no such version of this key in the caller's folder; `quotaExceeded`: its bytes do not fit in the caller's quota (GET /usage), nothing was copied; `tooLarge`: the version is above 5 GiB, which this route does not restore (docs/files.md), nothing was copied; `failed`: try again.
                  * @enum {unknown}
                  */
-                status: "notFound" | "quotaExceeded" | "failed";
+                status: "notFound" | "quotaExceeded" | "tooLarge" | "failed";
             })[];
         };
         ZipJobSummary: {

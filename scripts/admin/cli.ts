@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { amplifyConfig } from '../../local/amplify-config';
+import type { PurgeReport } from './purge';
 import type { TargetSpec } from './target';
 import { openTarget, type Target } from './target';
 import { type ReconcileReport, reconcileUsers } from './usage';
@@ -32,8 +33,9 @@ Commands:
   users list [--json]                     every user: email, status, created
   users show EMAIL [--json]               status, dates, last sign-in, folder (identity id), files, bytes
   users disable EMAIL | enable EMAIL      stop (and sign out) or allow sign-in
-  users delete EMAIL [--purge [--yes]]    delete the user; --purge also deletes their files, zip jobs
-                                          and record, after you type the email (--yes: no question)
+  users delete EMAIL [--purge [--yes]]    delete the user; --purge also erases every version of their
+                                          files, their zip jobs, uploads, usage, record and identity,
+                                          after you type the email (--yes: no question); safe to rerun
   users resend EMAIL                      mail a new temporary password (user not signed in yet)
   users reset-password EMAIL              the password stops working; Cognito mails a reset code
   usage reconcile (EMAIL | --all) [--fix] recompute usage from S3's versions, print each drift; --fix
@@ -194,19 +196,19 @@ function command({ words, flags, format }: Parsed): Command {
       return async (target, io) => {
         if (purge && !flags.has('--yes')) {
           const answer = await io.ask(
-            `This deletes ${address} and all of their files and zip jobs in ${target.name}; it cannot be undone.\nType the email to confirm: `,
+            `This deletes ${address} and all of their files (every version), zip jobs and uploads in ${target.name}; it cannot be undone.\nType the email to confirm: `,
           );
           if (answer.trim() !== address) throw new Error('Not confirmed: nothing was deleted.');
         }
         const report = await deleteUser(target, address, { purge });
+        if (report.user === undefined) {
+          io.out(`${address} is not in ${target.name}: nothing to remove (an earlier purge ended).`);
+          return;
+        }
+        if (report.purged !== undefined) printPurge(io, report.purged);
         io.out(`Deleted ${report.user.email} from ${target.name}.`);
         if (report.identityId === undefined) io.out('No folder: the user never signed in.');
         else if (report.purged === undefined) io.out(`Their files stay in ${report.identityId}/.`);
-        else {
-          io.out(
-            `Deleted ${report.purged.objectsDeleted} object(s) and aborted ${report.purged.uploadsAborted} upload(s) of ${report.identityId}.`,
-          );
-        }
       };
     }
     case 'resend': {
@@ -293,4 +295,15 @@ export function bytes(count: number): string {
     unit++;
   }
   return unit === 0 ? `${count} bytes` : `${value.toFixed(1)} ${units[unit]} (${count} bytes)`;
+}
+
+/** One line per thing a purge removed, counted, so that a second run shows it removed nothing. */
+function printPurge(io: CliIo, purged: PurgeReport): void {
+  for (const area of purged.areas) {
+    io.out(`Erased ${area.prefix}: ${area.versions} version(s), ${area.deleteMarkers} delete marker(s).`);
+  }
+  io.out(`Aborted ${purged.uploadsAborted} unfinished upload(s).`);
+  if (purged.identityDeleted === undefined) return;
+  io.out(`Deleted ${purged.usageItems} usage table item(s) of ${purged.identityDeleted}.`);
+  io.out(`Deleted identity ${purged.identityDeleted} from the identity pool.`);
 }

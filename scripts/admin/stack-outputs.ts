@@ -11,12 +11,12 @@ import type { FrontendConfig } from '../../local/config-files';
  * the SDKs find the regional endpoints themselves.
  */
 export type StackConfig = Omit<FrontendConfig, CognitoEndpoint> &
-  Partial<Pick<FrontendConfig, CognitoEndpoint>> & {
-    /** The usage table (quotas), for `usage reconcile`; absent from stacks deployed before it. */
-    readonly usage_table_name?: string;
-  };
+  Partial<Pick<FrontendConfig, CognitoEndpoint>>;
 
 type CognitoEndpoint = 'user_pool_endpoint' | 'identity_pool_endpoint';
+
+/** The frontend's config and what only the operator needs: the usage table (purge, `usage reconcile`). */
+export type StackOutputs = StackConfig & { readonly usage_table_name: string };
 
 const REQUIRED = [
   'region',
@@ -25,13 +25,14 @@ const REQUIRED = [
   'identity_pool_id',
   'api_url',
   'bucket_name',
+  'usage_table_name',
 ] as const;
 
 /**
  * The stack's outputs from either file shape: `cdktf output <stack> --outputs-file` writes
  * `{ "<stack>": { "<name>": value } }`, `terraform output -json` writes `{ "<name>": { "value": value } }`.
  */
-export function parseStackOutputs(json: unknown, stack: string): StackConfig {
+export function parseStackOutputs(json: unknown, stack: string): StackOutputs {
   if (typeof json !== 'object' || json === null) throw new Error('Stack outputs: not a JSON object');
   const byStack = (json as Record<string, unknown>)[stack];
   const outputs = (typeof byStack === 'object' && byStack !== null ? byStack : json) as Record<
@@ -48,17 +49,11 @@ export function parseStackOutputs(json: unknown, stack: string): StackConfig {
     }
     config[name] = value;
   }
-  const table = outputs.usage_table_name;
-  const tableName =
-    typeof table === 'object' && table !== null && 'value' in table
-      ? (table as { value: unknown }).value
-      : table;
-  if (typeof tableName === 'string' && tableName !== '') config.usage_table_name = tableName;
-  return config as unknown as StackConfig;
+  return config as unknown as StackOutputs;
 }
 
 /** Runs `npx cdktf output <stack> --outputs-file <temp>` (needs Terraform and the stack's state). */
-export async function readStackOutputs(stack: string): Promise<StackConfig> {
+export async function readStackOutputs(stack: string): Promise<StackOutputs> {
   if (!/^[A-Za-z0-9_-]+$/.test(stack)) throw new Error(`Not a stack name: ${stack}`);
   const dir = await mkdtemp(join(tmpdir(), 'lockbox-outputs-'));
   try {

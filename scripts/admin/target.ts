@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { UsageStore } from '../../handlers/lib/quotas/reservations';
 import type { AdminFile, FrontendConfig } from '../../local/config-files';
 import { DATA_ENTRIES } from '../../local/data-dir';
 import { parseStackOutputs, readStackOutputs, type StackConfig } from './stack-outputs';
@@ -12,12 +12,15 @@ import { parseStackOutputs, readStackOutputs, type StackConfig } from './stack-o
 export interface Target {
   /** For messages: "stack lockbox-dev" or "local system in .lockbox". */
   readonly name: string;
+  /** The frontend config (`config` prints it). */
   readonly config: StackConfig;
   readonly cognito: CognitoIdentityProviderClient;
+  /** The identity pool: a purge deletes the user's identity. */
+  readonly identities: CognitoIdentityClient;
   /** Reads users' records and usage, and deletes a purged user's objects. */
   readonly s3: S3Client;
-  /** The quotas' usage table (`usage reconcile`); undefined when the target names none. */
-  readonly usage?: UsageStore;
+  /** The usage table: a purge deletes the user's items. */
+  readonly usageTable: { readonly dynamodb: DynamoDBClient; readonly table: string };
   close(): void;
 }
 
@@ -28,11 +31,11 @@ export type TargetSpec =
 
 export async function openTarget(spec: TargetSpec): Promise<Target> {
   if (spec.kind === 'local') return localTarget(spec.dataDir);
-  const config =
+  const { usage_table_name, ...config } =
     spec.outputsFile === undefined
       ? await readStackOutputs(spec.stack)
       : parseStackOutputs(JSON.parse(await readFile(spec.outputsFile, 'utf8')), spec.stack);
-  return stackTarget(spec.stack, config);
+  return stackTarget(spec.stack, config, usage_table_name);
 }
 
 /** A running (or stopped) `npm start`: its config.json and the operator credentials of its admin.json. */
@@ -49,59 +52,43 @@ export async function localTarget(dataDir: string): Promise<Target> {
   const config = await read<FrontendConfig>(DATA_ENTRIES.config);
   const admin = await read<AdminFile>(DATA_ENTRIES.admin);
   const credentials = { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey };
-  return withClients(
-    `local system in ${dataDir}`,
-    config,
-    new CognitoIdentityProviderClient({
-      region: admin.region,
-      endpoint: config.user_pool_endpoint,
-      credentials,
-    }),
-    new S3Client({ region: admin.region, endpoint: admin.s3Endpoint, forcePathStyle: true, credentials }),
-    // An admin.json written before the quotas names no table.
-    admin.usageTable === undefined
-      ? undefined
-      : {
-          dynamodb: new DynamoDBClient({
-            region: admin.region,
-            endpoint: admin.dynamodbEndpoint,
-            credentials,
-          }),
-          table: admin.usageTable,
-        },
-  );
+  const region = admin.region;
+  return withClients(`local system in ${dataDir}`, config, {
+    cognito: new CognitoIdentityProviderClient({ region, endpoint: config.user_pool_endpoint, credentials }),
+    identities: new CognitoIdentityClient({ region, endpoint: config.identity_pool_endpoint, credentials }),
+    s3: new S3Client({ region, endpoint: admin.s3Endpoint, forcePathStyle: true, credentials }),
+    usageTable: {
+      dynamodb: new DynamoDBClient({ region, endpoint: admin.usageTable.endpoint, credentials }),
+      table: admin.usageTable.tableName,
+    },
+  });
 }
 
 /** A deployed stack, with AWS credentials from the SDK's default chain (environment, profile, SSO, role). */
-export function stackTarget(stack: string, config: StackConfig): Target {
-  return withClients(
-    `stack ${stack}`,
-    config,
-    new CognitoIdentityProviderClient({ region: config.region }),
-    new S3Client({ region: config.region }),
-    config.usage_table_name === undefined
-      ? undefined
-      : { dynamodb: new DynamoDBClient({ region: config.region }), table: config.usage_table_name },
-  );
+export function stackTarget(stack: string, config: StackConfig, usageTableName: string): Target {
+  const region = config.region;
+  return withClients(`stack ${stack}`, config, {
+    cognito: new CognitoIdentityProviderClient({ region }),
+    identities: new CognitoIdentityClient({ region }),
+    s3: new S3Client({ region }),
+    usageTable: { dynamodb: new DynamoDBClient({ region }), table: usageTableName },
+  });
 }
 
 function withClients(
   name: string,
   config: StackConfig,
-  cognito: CognitoIdentityProviderClient,
-  s3: S3Client,
-  usage: UsageStore | undefined,
+  clients: Pick<Target, 'cognito' | 'identities' | 's3' | 'usageTable'>,
 ): Target {
   return {
     name,
     config,
-    cognito,
-    s3,
-    ...(usage === undefined ? {} : { usage }),
+    ...clients,
     close: () => {
-      cognito.destroy();
-      s3.destroy();
-      usage?.dynamodb.destroy();
+      clients.cognito.destroy();
+      clients.identities.destroy();
+      clients.s3.destroy();
+      clients.usageTable.dynamodb.destroy();
     },
   };
 }

@@ -18,15 +18,11 @@ export async function reconcileUsers(
   who: { readonly email: string } | 'all',
   fix: boolean,
 ): Promise<ReconcileReport> {
-  if (target.usage === undefined)
-    throw new Error(
-      `${target.name} names no usage table (deploy the stack, or start the local system, again).`,
-    );
   const bucket = target.config.bucket_name;
   if (who === 'all') {
     // Every user's folder starts with the region (identity ids are `<region>:<uuid>`).
     const drifts = await reconcileUsage(
-      target.usage,
+      target.usageTable,
       target.s3,
       bucket,
       `${target.config.region}:`,
@@ -39,6 +35,13 @@ export async function reconcileUsers(
   const record = await readFolderRecord(target.s3, bucket, user.sub);
   if (record === undefined) return { scope: `${who.email} (no folder: never signed in)`, drifts: [] };
   const { identityId } = record;
-  const drifts = await reconcileUsage(target.usage, target.s3, bucket, `${identityId}/`, [identityId], fix);
+  const drifts = await reconcileUsage(
+    target.usageTable,
+    target.s3,
+    bucket,
+    `${identityId}/`,
+    [identityId],
+    fix,
+  );
   return { scope: `${who.email} (${identityId})`, drifts };
 }

@@ -1,19 +1,5 @@
-import {
-  AbortMultipartUploadCommand,
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  type GetObjectCommandOutput,
-  ListMultipartUploadsCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import {
-  type ObjectKey,
-  uploadPlanFolder,
-  userFolder,
-  userRecordKey,
-  zipFolder,
-} from '../../handlers/lib/files/keys';
+import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { type ObjectKey, userFolder, userRecordKey, zipFolder } from '../../handlers/lib/files/keys';
 import type { UserRecord } from '../../handlers/lib/http/caller-record';
 import { isIdentityId } from '../../handlers/lib/http/identity';
 import { folderPages } from '../../handlers/lib/s3/pages';
@@ -76,77 +62,4 @@ async function usageUnder(s3: S3Client, bucket: string, prefix: ObjectKey): Prom
     for (const object of page) bytes += object.size;
   }
   return { objects, bytes };
-}
-
-export interface PurgeReport {
-  readonly objectsDeleted: number;
-  readonly uploadsAborted: number;
-}
-
-/**
- * Deletes everything of a user in the bucket: their files, their zip jobs and archives, unfinished
- * multipart uploads under both, their upload plans, then the record. The record goes last, so a purge that fails halfway
- * can be run again.
- */
-export async function purgeUserData(
-  s3: S3Client,
-  bucket: string,
-  sub: string,
-  record: FolderRecord | undefined,
-): Promise<PurgeReport> {
-  let objectsDeleted = 0;
-  let uploadsAborted = 0;
-  if (record !== undefined) {
-    for (const prefix of [userFolder(record.identityId), zipFolder(record.identityId)]) {
-      uploadsAborted += await abortUploads(s3, bucket, prefix);
-      objectsDeleted += await deleteUnder(s3, bucket, prefix);
-    }
-    // After the aborts: a plan says what an upload may still receive.
-    objectsDeleted += await deleteUnder(s3, bucket, uploadPlanFolder(record.identityId));
-  }
-  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: userRecordKey(sub) }));
-  return { objectsDeleted, uploadsAborted };
-}
-
-async function deleteUnder(s3: S3Client, bucket: string, prefix: ObjectKey): Promise<number> {
-  let deleted = 0;
-  for await (const page of folderPages(s3, bucket, prefix)) {
-    const answer = await s3.send(
-      new DeleteObjectsCommand({
-        Bucket: bucket,
-        Delete: { Objects: page.map((object) => ({ Key: object.key })), Quiet: true },
-      }),
-    );
-    if ((answer.Errors ?? []).length > 0) {
-      throw new Error(`S3 did not delete ${answer.Errors?.length} object(s) under ${prefix}: run it again`);
-    }
-    deleted += page.length;
-  }
-  return deleted;
-}
-
-async function abortUploads(s3: S3Client, bucket: string, prefix: ObjectKey): Promise<number> {
-  let aborted = 0;
-  let keyMarker: string | undefined;
-  let uploadIdMarker: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListMultipartUploadsCommand({
-        Bucket: bucket,
-        Prefix: prefix,
-        KeyMarker: keyMarker,
-        UploadIdMarker: uploadIdMarker,
-      }),
-    );
-    for (const upload of page.Uploads ?? []) {
-      if (!upload.Key?.startsWith(prefix)) continue;
-      await s3.send(
-        new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }),
-      );
-      aborted++;
-    }
-    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-    uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
-  } while (keyMarker !== undefined);
-  return aborted;
 }

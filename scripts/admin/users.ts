@@ -11,15 +11,9 @@ import {
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { generateTemporaryPassword } from '../../local/user-pool/password-rules';
+import { type PurgeOptions, type PurgeReport, purgeUserData } from './purge';
 import type { Target } from './target';
-import {
-  type FolderRecord,
-  type PurgeReport,
-  purgeUserData,
-  readFolderRecord,
-  type Usage,
-  usageOf,
-} from './user-data';
+import { type FolderRecord, readFolderRecord, type Usage, usageOf } from './user-data';
 
 /**
  * The admin CLI's operations (`lockbox-admin users …`) as functions, which the CLI prints and the smoke
@@ -200,30 +194,36 @@ export async function resetPassword(target: Target, email: string): Promise<void
 }
 
 export interface DeleteReport {
-  readonly user: UserSummary;
+  /** Undefined when a purge found no such user: an earlier purge ended, and nothing was left to remove. */
+  readonly user: UserSummary | undefined;
   /** The user's folder (kept without `purge`); undefined when the user never signed in. */
   readonly identityId: string | undefined;
-  /** Set with `purge`: what was deleted from the bucket. */
+  /** Set with `purge`: what was removed. */
   readonly purged?: PurgeReport;
 }
 
 /**
  * Deletes the user from the pool; with `purge`, first disables them (no new sign-in, refresh tokens
- * revoked), then deletes their files, zip jobs and record. Identity credentials already issued stay
- * valid until they expire (at most an hour): Cognito cannot revoke them.
+ * revoked), then erases their data (purge.ts). Identity credentials already issued stay valid until they
+ * expire (at most an hour): Cognito cannot revoke them. A purge of a user who is no longer in the pool
+ * succeeds and removes nothing: the user goes last, so an earlier purge got to the end.
  */
 export async function deleteUser(
   target: Target,
   email: string,
-  options: { readonly purge: boolean },
+  options: { readonly purge: boolean } & PurgeOptions,
 ): Promise<DeleteReport> {
-  const user = await getUser(target, email);
+  let user: UserSummary;
+  try {
+    user = await getUser(target, email);
+  } catch (error) {
+    if (!options.purge || (error as Error).name !== 'UserNotFoundException') throw error;
+    return { user: undefined, identityId: undefined };
+  }
   const input = { UserPoolId: target.config.user_pool_id, Username: email };
   if (options.purge) await target.cognito.send(new AdminDisableUserCommand(input));
   const record = await readFolderRecord(target.s3, target.config.bucket_name, user.sub);
-  const purged = options.purge
-    ? await purgeUserData(target.s3, target.config.bucket_name, user.sub, record)
-    : undefined;
+  const purged = options.purge ? await purgeUserData(target, user.sub, record, options) : undefined;
   await target.cognito.send(new AdminDeleteUserCommand(input));
   return { user, identityId: record?.identityId, ...(purged === undefined ? {} : { purged }) };
 }

@@ -97,9 +97,9 @@ for (const [tableName, table, synthesize] of [
           .filter((s) => s.actions?.some((a) => a.startsWith('s3:')));
         const granted = s3.flatMap((s) => (s.actions ?? []).flatMap((a) => grantsOf(s, a)));
         // Every route's function also records its callers (create-only); the workers serve no caller.
-        // A route reaches users' files only through its caller role (below), never with its own.
+        // A route reaches users' files, zip area and upload plans only through its caller role (below).
         const grants = isRoute(route)
-          ? [...route.s3.filter((g) => g.scope !== 'user-files'), CALLER_RECORD_GRANT]
+          ? [...route.s3.filter((g) => g.scope === 'user-records'), CALLER_RECORD_GRANT]
           : route.s3;
         const expected = expectedGrants(bucketArn, grants);
         expect(granted, route.handler).to.have.members(expected);
@@ -108,11 +108,33 @@ for (const [tableName, table, synthesize] of [
       }
     });
 
-    it("gives each function that reaches users' files a caller role with exactly those grants, assumable by its function alone", () => {
+    it("gives no function role S3 access to the zip area, upload plans or users' files: only its caller role has it", () => {
       const bucketArn = stack.ref('aws_s3_bucket', 'arn');
-      // A route's user-files grants, a worker's callerS3 (the zip worker's archive work).
+      for (const entry of [...table, ...workers]) {
+        const granted = stack
+          .roleStatements(stack.lambda(`lockbox-dev-${entry.handler}`).role)
+          .filter((s) => s.actions?.some((a) => a.startsWith('s3:')))
+          .flatMap((s) => (s.actions ?? []).flatMap((a) => grantsOf(s, a)));
+        for (const prefix of ['zip/', 'uploads/', 'eu-west-1:']) {
+          expect(
+            granted.filter(
+              (grant) => grant.includes(`${bucketArn}/${prefix}`) || grant.includes(` ${prefix}*`),
+            ),
+            `${entry.handler} ${prefix}`,
+          ).to.deep.equal([]);
+        }
+        expect(
+          granted.filter((grant) => grant.includes(`on ${bucketArn} `)),
+          entry.handler,
+        ).to.deep.equal([]);
+      }
+    });
+
+    it("gives each function that reaches users' data a caller role with exactly those grants, assumable by its function alone", () => {
+      const bucketArn = stack.ref('aws_s3_bucket', 'arn');
+      // A route's grants but the records', a worker's callerS3 (the zip jobs' work).
       const callerGrantsOf = (entry: Route | (typeof workers)[number]) =>
-        'method' in entry ? entry.s3.filter((g) => g.scope === 'user-files') : (entry.callerS3 ?? []);
+        'method' in entry ? entry.s3.filter((g) => g.scope !== 'user-records') : (entry.callerS3 ?? []);
       for (const route of [...table, ...workers]) {
         const fn = stack.lambda(`lockbox-dev-${route.handler}`);
         const callerGrants = callerGrantsOf(route);
@@ -202,8 +224,10 @@ describe('function settings', () => {
         ...processEnvironment(handler),
         // The worker fails a job that waited too long in its queue (handlers/lib/zip/jobs/job-records.ts).
         ...(handler === 'zip-worker' ? { ZIP_QUEUE_TIMEOUT_SECONDS: '3600' } : {}),
-        // The zip worker's caller role: its archive work runs in a session scoped to the job's owner.
-        ...(handler === 'zip-worker' ? { CALLER_ROLE_ARN: fn.environment.variables.CALLER_ROLE_ARN } : {}),
+        // The zip jobs' caller roles: every call runs in a session scoped to the job's owner.
+        ...(handler === 'zip-worker' || handler === 'zip-failed'
+          ? { CALLER_ROLE_ARN: fn.environment.variables.CALLER_ROLE_ARN }
+          : {}),
         // The transfer worker copies in the owner's caller session and holds each copy in their quota.
         ...(handler === 'transfer-worker'
           ? {

@@ -41,6 +41,8 @@ describe('zip workers', () => {
       expect(onUserFiles(callerStatements).flatMap((s) => s.actions)).to.have.members([
         's3:GetObject',
         's3:GetObjectAttributes',
+        // Only to prove a 403 a deleted source: the job's session may list the owner's folder.
+        's3:ListBucket',
       ]);
       // The job's session policy narrows this to the owner's folder and the job's archive (session.ts).
       const [, role] = stack.deref(callerRole());
@@ -48,7 +50,7 @@ describe('zip workers', () => {
     });
 
     it('writes and aborts only under zip/, and deletes nothing', () => {
-      for (const statements of [s3Statements(worker()), s3Of(stack.roleStatements(callerRole()))]) {
+      for (const statements of [s3Of(stack.roleStatements(callerRole()))]) {
         const actions = statements.flatMap((s) => s.actions ?? []);
         expect(actions).not.to.include('s3:DeleteObject');
         const writes = ['s3:PutObject', 's3:AbortMultipartUpload'];
@@ -58,18 +60,17 @@ describe('zip workers', () => {
       }
     });
 
-    it('writes job records with its own role, the archive only with its caller role', () => {
-      expect(s3Statements(worker()).flatMap((s) => s.actions)).to.have.members([
-        's3:GetObject',
-        's3:PutObject',
-      ]);
-      const onZips = s3Of(stack.roleStatements(callerRole())).filter((s) =>
-        s.resources?.includes(`${bucketArn}/zip/*`),
+    it('has no S3 access of its own: job records and archive only through its caller role, per job', () => {
+      expect(s3Statements(worker())).to.deep.equal([]);
+      const onZips = s3Of(stack.roleStatements(callerRole())).filter(
+        (s) =>
+          s.resources?.includes(`${bucketArn}/zip/*`) || s.condition?.some((c) => c.values.includes('zip/*')),
       );
       expect(onZips.flatMap((s) => s.actions)).to.have.members([
         's3:GetObject',
         's3:PutObject',
         's3:AbortMultipartUpload',
+        's3:ListBucket',
       ]);
     });
 
@@ -103,9 +104,19 @@ describe('zip workers', () => {
     });
   });
 
-  it('lets zip-failed only read and write job records under zip/', () => {
-    const statements = s3Statements(failed());
-    expect(statements.flatMap((s) => s.actions)).to.have.members(['s3:GetObject', 's3:PutObject']);
+  it('lets zip-failed only read and write job records under zip/, through its caller role', () => {
+    expect(s3Statements(failed())).to.deep.equal([]);
+    const callerRole = failed().environment.variables.CALLER_ROLE_ARN as string;
+    const [, role] = stack.deref(callerRole);
+    expect(role.name).to.equal('lockbox-dev-zip-failed-caller');
+    const statements = stack
+      .roleStatements(callerRole)
+      .filter((s) => s.actions?.some((a) => a.startsWith('s3:')));
+    expect(statements.flatMap((s) => s.actions)).to.have.members([
+      's3:GetObject',
+      's3:PutObject',
+      's3:ListBucket',
+    ]);
     for (const statement of statements) {
       const scoped =
         statement.resources?.every((r) => r === `${bucketArn}/zip/*`) ||

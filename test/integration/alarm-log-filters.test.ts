@@ -80,7 +80,7 @@ describe('the failed-zip alarm against the workers’ real log events', () => {
     const done = await newJob(['report.pdf']);
     const failed = await newJob(['gone.txt']);
     await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: `${alice}/gone.txt` }));
-    const worker = zipWorker({ s3: s3.client, s3ForJob: () => s3.client, bucket: s3.bucket });
+    const worker = zipWorker({ s3ForJob: () => s3.client, bucket: s3.bucket });
     const workerEvents = await logEvents('zip-worker', async () => {
       await worker(s3Event(s3.bucket, zipRequestKey(done)), workerContext());
       await worker(s3Event(s3.bucket, zipRequestKey(failed)), workerContext());
@@ -90,7 +90,7 @@ describe('the failed-zip alarm against the workers’ real log events', () => {
     const running = await newJob(['report.pdf']);
     const status = JSON.parse(await getText(s3.client, s3.bucket, zipStatusKey(running)));
     await putObject(s3, zipStatusKey(running), JSON.stringify({ ...status, status: 'running' }));
-    const onFailure = zipFailed({ s3: s3.client, bucket: s3.bucket });
+    const onFailure = zipFailed({ s3ForJob: () => s3.client, bucket: s3.bucket });
     const failedEvents = await logEvents('zip-failed', () =>
       onFailure(
         {

@@ -42,30 +42,30 @@ describe('GET /file and DELETE /file', () => {
     }
   });
 
-  it('answers 404 when S3 answers a missing key with 403, as it does to a role that may list only by prefix', async () => {
-    // The tests' key may read anything: answer as S3 does to our prefix-scoped roles (see lib/s3/s3-errors.ts): HEAD a bodiless 403
-    // (the SDK names it "Unknown"), the first byte's GET an AccessDenied.
+  it("answers 404 after HEAD's bodiless 403 only when a listing of the key lacks it; 500 when it shows it", async () => {
+    // The tests' key may read anything: HEAD answers a bodiless 403 (the SDK names it "Unknown"), as S3 may for a
+    // missing key; then the listing decides.
     const forbidden = Object.assign(new Error('Unknown'), {
       name: 'Unknown',
       $metadata: { httpStatusCode: 403 },
     });
-    const denied = Object.assign(new Error('Access Denied'), {
-      name: 'AccessDenied',
-      Code: 'AccessDenied',
-      $metadata: { httpStatusCode: 403 },
-    });
-    const send = sinon.stub(s3.client, 'send');
-    send.onFirstCall().rejects(forbidden);
-    send.onSecondCall().rejects(denied);
-    try {
-      const res = await callRoute('GET /file', getFile(testDeps(s3)), user, {
-        query: { key: 'missing.txt' },
-      });
-      expect(res.status).to.equal(404);
-      expect(res.body.error.code).to.equal('NotFound');
-      expect(send.callCount).to.equal(2);
-    } finally {
-      send.restore();
+    for (const [listed, status] of [
+      [[], 404],
+      [[{ Key: `${user}/missing.txt` }], 500],
+    ] as const) {
+      const send = sinon.stub(s3.client, 'send');
+      send.onFirstCall().rejects(forbidden);
+      send.onSecondCall().resolves({ Contents: [...listed] });
+      try {
+        const res = await callRoute('GET /file', getFile(testDeps(s3)), user, {
+          query: { key: 'missing.txt' },
+        });
+        expect(res.status).to.equal(status);
+        expect(res.body.error.code).to.equal(status === 404 ? 'NotFound' : 'Internal');
+        expect(send.secondCall.args[0].constructor.name).to.equal('ListObjectsV2Command');
+      } finally {
+        send.restore();
+      }
     }
   });
 

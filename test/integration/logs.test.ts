@@ -66,7 +66,7 @@ describe('structured logs of a round trip: upload, download URL, zip', () => {
     await call('GET /files', listFiles(deps), { query: { prefix: 'private/' } });
     const { id } = await call('POST /zips', createZip(deps), { body: { keys: ['private/'] } });
     const workerRequestId = randomUUID();
-    await zipWorker({ s3: s3.client, s3ForJob: () => s3.client, bucket: s3.bucket, log })(
+    await zipWorker({ s3ForJob: () => s3.client, bucket: s3.bucket, log })(
       s3Event(s3.bucket, zipRequestKey({ identityId: user, jobId: id })),
       { ...workerContext(), awsRequestId: workerRequestId },
     );

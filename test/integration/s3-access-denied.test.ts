@@ -4,23 +4,28 @@ import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s
 import { expect } from 'chai';
 import { BUCKET, CREDENTIALS, REGION, type S3Server, startS3Server } from '../../devtools/local-s3';
 import { getFile } from '../../handlers/get-file';
-import { readPlan } from '../../handlers/lib/uploads/plans';
+import { readPlan, writePlan } from '../../handlers/lib/uploads/plans';
 import { callRoute } from '../support/call';
 import { IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
 import { objectKey } from '../support/objects';
 
 /**
- * In front of local/s3: answers a missing object as S3 answers a role that may not list the
- * bucket — HEAD a 403 without a body, GET a 403 AccessDenied — and passes everything else through as is
- * (headers too, so the signature still checks).
+ * In front of local/s3: answers a missing object as S3 may answer a role that it does not let
+ * list there — HEAD a 403 without a body, GET a 403 AccessDenied —, refuses the same way any object
+ * whose path holds one of `refused` (a policy that grants less than the code needs), and passes
+ * everything else through as is (headers too, so the signature still checks).
  */
-async function withoutListBucket(upstream: string): Promise<{ endpoint: string; server: Server }> {
+async function withoutListBucket(
+  upstream: string,
+  refused: readonly string[],
+): Promise<{ endpoint: string; server: Server }> {
   const target = new URL(upstream);
   const server = createServer((req, res) => {
     const forward = request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
-        if (answer.statusCode !== 404) {
+        const path = decodeURIComponent((req.url ?? '').split('?')[0]);
+        if (answer.statusCode !== 404 && !refused.some((part) => path.includes(part))) {
           res.writeHead(answer.statusCode ?? 500, answer.headers);
           answer.pipe(res);
           return;
@@ -38,9 +43,11 @@ async function withoutListBucket(upstream: string): Promise<{ endpoint: string; 
   return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-describe('S3 403s: only AccessDenied on a key we may read is "absent"', () => {
+describe('S3 403s: "absent" only when a listing proves it, else a 500 with a request id', () => {
   let local: S3Server;
   let proxy: { endpoint: string; server: Server };
+  /** Paths the proxy refuses although the object exists. */
+  const refused = ['denied.txt'];
   const user = identityId();
   const lines: string[] = [];
 
@@ -59,7 +66,7 @@ describe('S3 403s: only AccessDenied on a key we may read is "absent"', () => {
 
   before(async () => {
     local = await startS3Server();
-    proxy = await withoutListBucket(local.endpoint);
+    proxy = await withoutListBucket(local.endpoint, refused);
     await local.client.send(
       new PutObjectCommand({
         Bucket: BUCKET,
@@ -67,6 +74,7 @@ describe('S3 403s: only AccessDenied on a key we may read is "absent"', () => {
         Body: 'abc',
       }),
     );
+    await local.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${user}/denied.txt`, Body: 'no' }));
   });
   after(async () => {
     proxy.server.close();
@@ -89,20 +97,36 @@ describe('S3 403s: only AccessDenied on a key we may read is "absent"', () => {
     }
   });
 
-  it('GET /file answers 404 for a missing key that S3 answers with 403, and 200 for a present one', async () => {
+  it('GET /file answers 404 for a key S3 answers 403 that its listing lacks, 500 for one it shows; 200 for a present one', async () => {
     const s3 = client(proxy.endpoint);
     const missing = await callRoute('GET /file', getFile(deps(s3)), user, { query: { key: 'gone.txt' } });
     expect(missing.status).to.equal(404);
     expect(missing.body.error.code).to.equal('NotFound');
+    lines.length = 0;
+    const refused = await callRoute('GET /file', getFile(deps(s3)), user, { query: { key: 'denied.txt' } });
+    expect(refused.status).to.equal(500);
+    expect(refused.body.error).to.deep.equal({
+      code: 'Internal',
+      message: `Internal error. Request id: ${JSON.parse(lines[0]).requestId}`,
+    });
+    expect(JSON.parse(lines[0])).to.include({ status: 500 });
     const present = await callRoute('GET /file', getFile(deps(s3)), user, { query: { key: 'here.txt' } });
     expect(present.status).to.equal(200);
     expect(present.body.size).to.equal(3);
   });
 
-  it('a GetObject of a missing record through the same 403 reads as absent', async () => {
-    expect(
-      await readPlan(client(proxy.endpoint), BUCKET, user, objectKey(`${user}/x`), 'no-such-upload'),
-    ).to.equal(undefined);
+  it('a GetObject of a record answered 403: absent when the listing lacks it, AccessDenied thrown when it shows it', async () => {
+    const s3 = client(proxy.endpoint);
+    const key = objectKey(`${user}/x`);
+    expect(await readPlan(s3, BUCKET, user, key, 'no-such-upload')).to.equal(undefined);
+    await writePlan(local.client, BUCKET, user, key, 'denied-upload', { size: 1, partSize: 1 });
+    refused.push('uploads/');
+    try {
+      const error = await readPlan(s3, BUCKET, user, key, 'denied-upload').catch((e: unknown) => e as Error);
+      expect((error as Error).name).to.equal('AccessDenied');
+    } finally {
+      refused.pop();
+    }
   });
 
   for (const [what, credentials, code] of [

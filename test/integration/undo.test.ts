@@ -5,13 +5,14 @@ import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
 import { quotaFromEnv } from '../../handlers/lib/quotas/quota-deps';
 import { listDeleted } from '../../handlers/lib/versions/deleted';
+import { restoreVersions } from '../../handlers/lib/versions/restore';
 import { listDeletedFiles } from '../../handlers/list-deleted-files';
 import { listFileVersions } from '../../handlers/list-file-versions';
 import { restoreFiles } from '../../handlers/restore-files';
 import { callRoute } from '../support/call';
 import { testDeps } from '../support/deps';
 import { identityId } from '../support/events';
-import { getObject, keysUnder, putObject } from '../support/objects';
+import { getObject, keysUnder, objectKey, putObject } from '../support/objects';
 
 // local/s3 (signature-checking) with versioning on: deletes leave markers, overwrites keep versions.
 describe('undo: GET /files/deleted, GET /file/versions, POST /files/restore', () => {
@@ -178,7 +179,8 @@ describe('undo: GET /files/deleted, GET /file/versions, POST /files/restore', ()
     expect((await versions(user, 'folder/')).status).to.equal(400);
   });
 
-  it('holds each restore in the quota: a version that does not fit is quotaExceeded and not copied', async () => {
+  /** A user whose big.txt (12 bytes) and small.txt (4) were deleted, and the versions to restore. */
+  async function deletedBigAndSmall() {
     const user = identityId();
     await putObject(s3, `${user}/big.txt`, 'twelve bytes');
     await putObject(s3, `${user}/small.txt`, 'tiny');
@@ -186,6 +188,11 @@ describe('undo: GET /files/deleted, GET /file/versions, POST /files/restore', ()
       body: { keys: ['big.txt', 'small.txt'] },
     });
     const deleted = (await listDeleted(user)).body.items as { key: string; versionId: string }[];
+    return { user, deleted };
+  }
+
+  it('holds each restore in the quota: a version that does not fit is quotaExceeded and not copied', async () => {
+    const { user, deleted } = await deletedBigAndSmall();
     const items = deleted.map(({ key, versionId }) => ({ key, versionId }));
     // The run's usage table (test/setup.ts), with a quota of 10 bytes for this user.
     const restoreWithin10 = restoreFiles(testDeps(s3), { ...quotaFromEnv(), quotaBytes: 10 });
@@ -197,6 +204,38 @@ describe('undo: GET /files/deleted, GET /file/versions, POST /files/restore', ()
       ['big.txt', 'quotaExceeded'],
       ['small.txt', 'restored'],
     ]);
+    expect(await keysUnder(s3, `${user}/`)).to.deep.equal([`${user}/small.txt`]);
+  });
+
+  // The handler's limits are S3's 5 GiB and 15 s (restore-files.ts); smaller ones here, on real versions.
+  it('refuses a version above the size limit as tooLarge, and starts no item after the start window', async () => {
+    const { user, deleted } = await deletedBigAndSmall();
+    const items = deleted.map(({ key, versionId }) => ({
+      key,
+      versionId,
+      objectKey: objectKey(`${user}/${key}`),
+    }));
+    let held = 0;
+    const hold = async () => {
+      held++;
+      return async () => {};
+    };
+    const sized = await restoreVersions(s3.client, s3.bucket, items, hold, {
+      maxBytes: 10,
+      startBy: Date.now() + 60_000,
+    });
+    expect(sized.map((item) => [item.key, item.status])).to.deep.equal([
+      ['big.txt', 'tooLarge'],
+      ['small.txt', 'restored'],
+    ]);
+    expect(held).to.equal(1);
+    expect(await keysUnder(s3, `${user}/`)).to.deep.equal([`${user}/small.txt`]);
+
+    const late = await restoreVersions(s3.client, s3.bucket, items, hold, {
+      maxBytes: 100,
+      startBy: Date.now() - 1,
+    });
+    expect(late.map((item) => item.status)).to.deep.equal(['failed', 'failed']);
     expect(await keysUnder(s3, `${user}/`)).to.deep.equal([`${user}/small.txt`]);
   });
 });

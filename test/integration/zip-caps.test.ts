@@ -40,7 +40,7 @@ describe('per-user zip caps on a real S3 server', () => {
   }
 
   const runWorker = (user: string, jobId: string) =>
-    zipWorker({ s3: s3.client, s3ForJob: () => s3.client, bucket: s3.bucket, log: () => {} })(
+    zipWorker({ s3ForJob: () => s3.client, bucket: s3.bucket, log: () => {} })(
       s3Event(s3.bucket, zipRequestKey({ identityId: user, jobId })),
       workerContext(),
     );
@@ -108,7 +108,7 @@ describe('per-user zip caps on a real S3 server', () => {
     const alice = await newUser();
     const ids: string[] = [];
     for (let i = 0; i < CAP; i++) ids.push((await api.create(alice, { keys: ['a.txt'] })).body.id);
-    const failed = zipFailed({ s3: s3.client, bucket: s3.bucket, log: () => {} });
+    const failed = zipFailed({ s3ForJob: () => s3.client, bucket: s3.bucket, log: () => {} });
     await failed(
       {
         requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3 },
@@ -182,8 +182,7 @@ describe('the worker against a POST /zips that fails a stale job', () => {
     );
     const lines: string[] = [];
     await zipWorker({
-      s3: workerClient,
-      s3ForJob: () => s3.client,
+      s3ForJob: () => workerClient,
       bucket: s3.bucket,
       log: (line) => lines.push(line),
     })(s3Event(s3.bucket, zipRequestKey(job)), workerContext());

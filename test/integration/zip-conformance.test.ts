@@ -239,7 +239,6 @@ describe('the zip strategies, one conformance suite (local S3)', () => {
       const lines: string[] = [];
       const alice = identityId();
       const worker = zipWorker({
-        s3: s3.client,
         s3ForJob: () => s3.client,
         bucket: s3.bucket,
         log: (l) => lines.push(l),

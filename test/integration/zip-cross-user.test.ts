@@ -22,7 +22,7 @@ describe('zip jobs between two users', () => {
     await putObject(s3, `${alice}/private/plan.txt`, 'alice only');
     await putObject(s3, `${bob}/own.txt`, 'bob');
     alicesJob = (await api.create(alice, { keys: ['secret.txt'] })).body.id;
-    const worker = zipWorker({ s3: s3.client, s3ForJob: () => s3.client, bucket: s3.bucket, log: () => {} });
+    const worker = zipWorker({ s3ForJob: () => s3.client, bucket: s3.bucket, log: () => {} });
     await worker(s3Event(s3.bucket, zipRequestKey({ identityId: alice, jobId: alicesJob })), workerContext());
     expect((await api.get(alice, alicesJob)).body.status).to.equal('done');
   });

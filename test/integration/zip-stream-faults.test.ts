@@ -201,7 +201,7 @@ describe('zipToS3 when something fails', () => {
     await expectNothingLeft();
   });
 
-  it('says a file was deleted when S3 answers its GET with 403, as it does to a role without ListBucket', async () => {
+  it('fails as unreadable, not as deleted, when S3 refuses a GET with 403 AccessDenied', async () => {
     const denied = Object.assign(new Error('Access Denied'), {
       name: 'AccessDenied',
       $metadata: { httpStatusCode: 403 },
@@ -209,7 +209,7 @@ describe('zipToS3 when something fails', () => {
     inject((command, send) =>
       isGet(command, 'owner/three.bin') ? uploadId.then(() => Promise.reject(denied)) : send(),
     );
-    await expectFailure(zip(), 'read', /^"three\.bin" was deleted or changed after the zip was requested\.$/);
+    await expectFailure(zip(), 'read', /^Could not read "three\.bin"\.$/);
     await expectNothingLeft();
   });
 

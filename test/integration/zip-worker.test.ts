@@ -53,7 +53,6 @@ describe('the zip worker on a real S3 server', () => {
     s3 = await startS3Server();
     api = zipApi(s3);
     worker = zipWorker({
-      s3: s3.client,
       s3ForJob: () => s3.client,
       bucket: s3.bucket,
       log: (line) => logs.push(line),
@@ -91,7 +90,7 @@ describe('the zip worker on a real S3 server', () => {
     const job = await newJob(['report.pdf', 'photos/', 'empty.txt']);
     const send = sinon.spy(s3.client, 'send');
     const eager = zipWorker(
-      { s3: s3.client, s3ForJob: () => s3.client, bucket: s3.bucket, log: () => {} },
+      { s3ForJob: () => s3.client, bucket: s3.bucket, log: () => {} },
       { progressIntervalMs: 0 },
     );
 
@@ -268,7 +267,11 @@ describe('the zip worker on a real S3 server', () => {
       await putObject(s3, zipStatusKey(job), JSON.stringify({ ...status, status: 'running', filesDone: 0 }));
 
       const lines: string[] = [];
-      const handler = zipFailed({ s3: s3.client, bucket: s3.bucket, log: (line) => lines.push(line) });
+      const handler = zipFailed({
+        s3ForJob: () => s3.client,
+        bucket: s3.bucket,
+        log: (line) => lines.push(line),
+      });
       await handler(destinationEvent(job), workerContext());
 
       expect((await api.get(alice, job.jobId)).body).to.include({ status: 'failed', error: JOB_STOPPED });
@@ -288,7 +291,11 @@ describe('the zip worker on a real S3 server', () => {
       const job = await newJob(['report.pdf']);
       await runWorker(job);
       const lines: string[] = [];
-      const handler = zipFailed({ s3: s3.client, bucket: s3.bucket, log: (line) => lines.push(line) });
+      const handler = zipFailed({
+        s3ForJob: () => s3.client,
+        bucket: s3.bucket,
+        log: (line) => lines.push(line),
+      });
       await handler(destinationEvent(job), workerContext());
       expect((await api.get(alice, job.jobId)).body.status).to.equal('done');
       expect(lines.map((line) => JSON.parse(line).outcome)).to.deep.equal(['skipped']);

@@ -1,14 +1,21 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+} from '@aws-sdk/client-s3';
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { identityCredentials, signIn } from '../../devtools/local-session';
 import { type ApiFetch, signedFetch } from '../../devtools/signed-fetch';
+import { DATA_ENTRIES } from '../../local/data-dir';
 import { type LaunchedSystem, launchLocalSystem } from '../../local/launch';
 import { runAdmin } from '../../scripts/admin/cli';
 import { localTarget, type Target } from '../../scripts/admin/target';
+import { deleteUser } from '../../scripts/admin/users';
 
 const PASSWORD = 'Correct-Horse-Battery-1!';
 
@@ -173,12 +180,45 @@ describe('admin CLI against the local system', function () {
     expect((await admin('users show ann@example.com')).out).to.match(/^files +2 file/m);
   });
 
-  it('delete --purge removes the user, their files, zip jobs, unfinished uploads and record', async () => {
-    const temporary = await created('dee@example.com');
-    const { api, identityId } = await signedIn('dee@example.com', temporary);
-    await api({ method: 'PUT', path: '/file', query: { key: 'x/one.txt' }, body: 'one' });
+  /** Every version and delete marker under a prefix (or of a key). */
+  async function versionsUnder(prefix: string): Promise<string[]> {
+    const page = await target.s3.send(
+      new ListObjectVersionsCommand({ Bucket: system.config.bucket_name, Prefix: prefix }),
+    );
+    return [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => `${v.Key}@${v.VersionId}`);
+  }
+
+  async function usageItems(identityId: string): Promise<number> {
+    const page = await target.usageTable.dynamodb.send(
+      new QueryCommand({
+        TableName: target.usageTable.table,
+        KeyConditionExpression: '#user = :user',
+        ExpressionAttributeNames: { '#user': 'user' },
+        ExpressionAttributeValues: { ':user': { S: identityId } },
+      }),
+    );
+    return page.Count ?? 0;
+  }
+
+  /** A user with every kind of data: versions, a delete marker, a zip archive, an open upload, usage. */
+  async function userWithData(email: string) {
+    const temporary = await created(email);
+    const { api, identityId } = await signedIn(email, temporary);
+    for (const body of ['one', 'one, again']) {
+      expect(
+        (await api({ method: 'PUT', path: '/file', query: { key: 'x/one.txt' }, body })).status,
+      ).to.equal(201);
+    }
+    await api({ method: 'PUT', path: '/file', query: { key: 'gone.txt' }, body: 'bye' });
+    expect((await api({ method: 'DELETE', path: '/file', query: { key: 'gone.txt' } })).status).to.equal(204);
     const zip = await api({ method: 'POST', path: '/zips', body: JSON.stringify({ keys: ['x/'] }) });
-    expect(zip.status).to.equal(202);
+    const { id } = (await zip.json()) as { id: string };
+    for (let status = ''; status !== 'done'; ) {
+      expect(status).to.not.equal('failed');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      status = ((await (await api({ method: 'GET', path: `/zips/${id}` })).json()) as { status: string })
+        .status;
+    }
     const upload = await api({
       method: 'POST',
       path: '/uploads',
@@ -189,21 +229,82 @@ describe('admin CLI against the local system', function () {
       }),
     });
     expect(((await upload.json()) as { type: string }).type).to.equal('multipart');
-    const sub = JSON.parse((await admin('users show dee@example.com --json')).out).sub as string;
-    expect(await bucketKeys()).to.include(`users/${sub}.json`);
+    const sub = JSON.parse((await admin(`users show ${email} --json`)).out).sub as string;
+    return { identityId, sub };
+  }
+
+  const prefixesOf = (identityId: string, sub: string) => [
+    `${identityId}/`,
+    `zip/${identityId}/`,
+    `uploads/${identityId}/`,
+    `users/${sub}.json`,
+  ];
+
+  it('delete --purge erases every version, marker, upload, usage item, the record, identity and user', async () => {
+    const { identityId, sub } = await userWithData('dee@example.com');
+    for (const prefix of prefixesOf(identityId, sub))
+      expect(await versionsUnder(prefix), prefix).to.not.be.empty;
+    expect((await versionsUnder(`${identityId}/x/one.txt`)).length).to.equal(2);
+    expect(await usageItems(identityId)).to.be.above(0);
 
     const result = await admin('users delete dee@example.com --purge', 'dee@example.com');
     expect(result.code, result.err).to.equal(0);
+    expect(result.out).to.include(`Erased ${identityId}/: 3 version(s), 1 delete marker(s).`);
+    expect(result.out).to.match(new RegExp(`^Erased zip/${identityId}/: [1-9]\\d* version\\(s\\)`, 'm'));
+    expect(result.out).to.include(`Erased uploads/${identityId}/: 1 version(s), 0 delete marker(s).`);
+    expect(result.out).to.include(`Erased users/${sub}.json: 1 version(s), 0 delete marker(s).`);
+    expect(result.out).to.include('Aborted 1 unfinished upload(s).');
     expect(result.out).to.match(
-      new RegExp(`Deleted \\d+ object\\(s\\) and aborted 1 upload\\(s\\) of ${identityId}`),
+      new RegExp(`^Deleted [1-9]\\d* usage table item\\(s\\) of ${identityId}\\.$`, 'm'),
     );
-    const left = (await bucketKeys()).filter((key) => key.includes(identityId) || key.includes(sub));
-    expect(left).to.deep.equal([]);
+    expect(result.out).to.include(`Deleted identity ${identityId} from the identity pool.`);
+
+    for (const prefix of prefixesOf(identityId, sub))
+      expect(await versionsUnder(prefix), prefix).to.deep.equal([]);
+    const uploads = await target.s3.send(
+      new ListMultipartUploadsCommand({ Bucket: system.config.bucket_name, Prefix: `${identityId}/` }),
+    );
+    expect(uploads.Uploads ?? []).to.deep.equal([]);
+    expect(await usageItems(identityId)).to.equal(0);
+    const identities = JSON.parse(
+      await readFile(join(dataDir, DATA_ENTRIES.identityPool, 'identities.json'), 'utf8'),
+    );
+    expect(Object.values(identities.identities)).to.not.include(identityId);
     const gone = await admin('users show dee@example.com');
-    expect(gone.code).to.equal(1);
     expect(gone.err).to.match(/^UserNotFoundException/);
+
+    const again = await admin('users delete dee@example.com --purge --yes');
+    expect(again.code, again.err).to.equal(0);
+    expect(again.out).to.equal(
+      `dee@example.com is not in ${target.name}: nothing to remove (an earlier purge ended).`,
+    );
     // Ann's files are untouched.
     expect((await admin('users show ann@example.com')).out).to.match(/^files +2 file/m);
+  });
+
+  it('delete --purge that failed halfway (identity pool down) runs again to the end', async () => {
+    const { identityId, sub } = await userWithData('fay@example.com');
+    const send = sinon.stub(target.identities, 'send').rejects(new Error('identity pool unavailable'));
+    try {
+      await deleteUser(target, 'fay@example.com', { purge: true }).then(
+        () => expect.fail('the purge did not fail'),
+        (error: Error) => expect(error.message).to.equal('identity pool unavailable'),
+      );
+    } finally {
+      send.restore();
+    }
+    // The record and the user are still there, so the next run finds the rest.
+    expect(await versionsUnder(`users/${sub}.json`)).to.have.length(1);
+    expect(await versionsUnder(`${identityId}/`)).to.deep.equal([]);
+    const result = await admin('users delete fay@example.com --purge --yes');
+    expect(result.code, result.err).to.equal(0);
+    expect(result.out).to.include(`Erased ${identityId}/: 0 version(s), 0 delete marker(s).`);
+    expect(result.out).to.include('Aborted 0 unfinished upload(s).');
+    expect(result.out).to.include(`Erased users/${sub}.json: 1 version(s), 0 delete marker(s).`);
+    expect(result.out).to.include(`Deleted identity ${identityId} from the identity pool.`);
+    for (const prefix of prefixesOf(identityId, sub))
+      expect(await versionsUnder(prefix), prefix).to.deep.equal([]);
+    expect(await usageItems(identityId)).to.equal(0);
   });
 
   it('delete --purge --yes asks nothing; a user who never signed in has no folder to purge', async () => {
@@ -243,9 +344,9 @@ describe('admin CLI against the local system', function () {
     expect(before.code, before.err).to.equal(0);
     expect(before.out).to.include('0 drift(s)');
     // The drift: the ledger says 12,345 bytes more than S3 keeps.
-    await target.usage?.dynamodb.send(
+    await target.usageTable.dynamodb.send(
       new UpdateItemCommand({
-        TableName: target.usage.table,
+        TableName: target.usageTable.table,
         Key: { user: { S: identityId }, item: { S: 'usage' } },
         UpdateExpression: 'ADD bytes :drift',
         ExpressionAttributeValues: { ':drift': { N: '12345' } },

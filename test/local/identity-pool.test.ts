@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CognitoIdentityClient, DeleteIdentitiesCommand } from '@aws-sdk/client-cognito-identity';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-identity';
 import { expect } from 'chai';
 import { type CredentialRegistry, createCredentialRegistry } from '../../local/credentials/registry';
@@ -10,6 +11,7 @@ import { PROVIDER, REGION, type TestUserPool, testUserPool, USER_POOL_ID } from 
 import { type Listening, listen, readAll } from './support/listen';
 
 const IDENTITY_POOL_ID = `${REGION}:${randomUUID()}`;
+const ADMIN = { accessKeyId: 'AKIALOCALADMIN000001', secretAccessKey: 'local-admin-secret' };
 const IDENTITY_ID = /^eu-west-1:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('identity pool stand-in', () => {
@@ -24,6 +26,7 @@ describe('identity pool stand-in', () => {
       region: REGION,
       identityPoolId: IDENTITY_POOL_ID,
       userPool,
+      adminCredentials: ADMIN,
       registry,
       dataDir,
       log: () => {},
@@ -149,6 +152,43 @@ describe('identity pool stand-in', () => {
     const { Expiration } = result.body.Credentials as { Expiration: unknown };
     expect(Expiration).to.be.a('number');
     expect(Expiration).to.be.closeTo(Date.now() / 1000 + 3600, 5);
+  });
+
+  describe("DeleteIdentities (the admin CLI's purge)", () => {
+    const admin = (credentials = ADMIN) =>
+      new CognitoIdentityClient({ region: REGION, endpoint: server.url, credentials, maxAttempts: 1 });
+
+    it('deletes an identity for the signed administrator: the same user then gets a new id', async () => {
+      const sub = randomUUID();
+      const before = await credentialsFor(userPool.idToken({ sub }));
+      const answer = await admin().send(
+        new DeleteIdentitiesCommand({ IdentityIdsToDelete: [before.identityId as string] }),
+      );
+      expect(answer.UnprocessedIdentityIds).to.deep.equal([]);
+      const body = { IdentityId: before.identityId, Logins: { [PROVIDER]: userPool.idToken({ sub }) } };
+      await expectRefused('GetCredentialsForIdentity', body, 'ResourceNotFoundException', /not found\.$/);
+      const after = await credentialsFor(userPool.idToken({ sub }));
+      expect(after.identityId).to.match(IDENTITY_ID).and.not.equal(before.identityId);
+      // Again, or an id it never held: no error, as in Cognito.
+      const again = await admin().send(
+        new DeleteIdentitiesCommand({ IdentityIdsToDelete: [before.identityId as string] }),
+      );
+      expect(again.UnprocessedIdentityIds).to.deep.equal([]);
+    });
+
+    it('refuses an unsigned call and other credentials, deleting nothing', async () => {
+      const sub = randomUUID();
+      const ada = await credentialsFor(userPool.idToken({ sub }));
+      const unsigned = await call('DeleteIdentities', { IdentityIdsToDelete: [ada.identityId] });
+      expect(unsigned.response.status).to.equal(403);
+      expect(unsigned.body.__type).to.equal('MissingAuthenticationTokenException');
+      const stranger = admin({ accessKeyId: 'AKIASTRANGER00000001', secretAccessKey: 'x' });
+      const error = await stranger
+        .send(new DeleteIdentitiesCommand({ IdentityIdsToDelete: [ada.identityId as string] }))
+        .catch((e: Error) => e);
+      expect((error as Error).name).to.equal('UnrecognizedClientException');
+      expect((await credentialsFor(userPool.idToken({ sub }))).identityId).to.equal(ada.identityId);
+    });
   });
 
   describe('refuses, in AWS JSON 1.1 error shape,', () => {

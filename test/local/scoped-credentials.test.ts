@@ -183,14 +183,16 @@ describe('folder-scoped credentials (local STS + the signature-checking local S3
       }),
     );
     expect(versionDelete.Errors?.map((e) => e.Code)).to.deep.equal(['AccessDenied']);
-    // POST /files/restore with keys.ts bypassed (the victim's key): S3 refuses it, nothing is copied.
-    const [buggy] = await restoreVersions(
+    // POST /files/restore with keys.ts bypassed (the victim's key): S3 refuses it, nothing is copied, and
+    // the refusal fails the request (a 500), never reads as a missing version.
+    const buggy = await restoreVersions(
       s3,
       Bucket,
       [{ key: 'secret.txt', objectKey: bobsSecret as ObjectKey, versionId: bobsOld.VersionId as string }],
       async () => async () => {},
-    );
-    expect(buggy.status).to.not.equal('restored');
+      { maxBytes: 1024, startBy: Date.now() + 60_000 },
+    ).catch((error: Error) => error);
+    expect((buggy as Error).name).to.equal('AccessDenied');
     expect(await read(bobsSecret)).to.equal('bob only');
   });
 

@@ -61,14 +61,7 @@ describe('local system, end to end (npm start in its own process, as a browser a
       ].sort(),
     );
     expect(system.config.api_url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/local$/);
-    expect(system.admin).to.have.keys(
-      'accessKeyId',
-      'secretAccessKey',
-      'region',
-      's3Endpoint',
-      'dynamodbEndpoint',
-      'usageTable',
-    );
+    expect(system.admin).to.have.keys('accessKeyId', 'secretAccessKey', 'region', 's3Endpoint', 'usageTable');
   });
 
   it('gives each signed-in user their own identity, the same at every sign-in', async () => {

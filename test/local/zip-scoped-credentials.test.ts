@@ -200,7 +200,7 @@ describe("zip jobs under the job's scoped credentials (local STS + the signature
     });
   }
 
-  it("lets a job's session read only the owner's files and write only the job's archive", async () => {
+  it("lets a job's session read only the owner's files, and write only the owner's zip area", async () => {
     const job = await newJob(['notes.txt']);
     const other = await newJob(['notes.txt']);
     const s3 = deps.s3ForJob(job);
@@ -231,7 +231,15 @@ describe("zip jobs under the job's scoped credentials (local STS + the signature
     expect(await s3Code(copy(`${bob}/big.bin`))).to.equal('403 AccessDenied');
     await s3.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }));
 
-    for (const key of [zipArchiveKey(other), zipStatusKey(job), zipRequestKey(job), `${alice}/written.txt`]) {
+    // Another user's zip area and upload plans, or a write into the owner's files: refused.
+    const bobsJob = { identityId: bob, jobId: other.jobId };
+    const elsewhere = [
+      zipArchiveKey(bobsJob),
+      zipStatusKey(bobsJob),
+      `uploads/${alice}/plan`,
+      `${alice}/written.txt`,
+    ];
+    for (const key of elsewhere) {
       expect(await s3Code(s3.send(new PutObjectCommand({ Bucket, Key: key, Body: 'x' }))), key).to.equal(
         '403 AccessDenied',
       );
@@ -239,13 +247,24 @@ describe("zip jobs under the job's scoped credentials (local STS + the signature
         '403 AccessDenied',
       );
     }
-    for (const key of [`${bob}/secret.txt`, zipStatusKey(job), zipArchiveKey(other)]) {
+    for (const key of [`${bob}/secret.txt`, zipStatusKey(bobsJob), zipRequestKey(bobsJob)]) {
       expect(await s3Code(s3.send(new GetObjectCommand({ Bucket, Key: key }))), key).to.equal(
         '403 AccessDenied',
       );
     }
-    expect(await s3Code(s3.send(new ListObjectsV2Command({ Bucket, Prefix: `${alice}/` })))).to.equal(
-      '403 AccessDenied',
+    // The job's own records, in the owner's zip area, are the session's to read and write.
+    const status = await s3.send(new GetObjectCommand({ Bucket, Key: zipStatusKey(job) }));
+    await s3.send(
+      new PutObjectCommand({ Bucket, Key: zipStatusKey(job), Body: await status.Body?.transformToString() }),
     );
+    // Listing (which proves a 403 a missing key) only under the owner's folder and zip area.
+    expect((await s3.send(new ListObjectsV2Command({ Bucket, Prefix: `${alice}/` }))).KeyCount).to.be.above(
+      0,
+    );
+    for (const Prefix of [`${bob}/`, `zip/${bob}/`, `uploads/${alice}/`, undefined]) {
+      expect(await s3Code(s3.send(new ListObjectsV2Command({ Bucket, Prefix }))), Prefix).to.equal(
+        '403 AccessDenied',
+      );
+    }
   });
 });

@@ -34,7 +34,7 @@ function fakeSts(now: () => number, fail = () => false) {
 }
 
 describe('caller sessions', () => {
-  it("name only the caller's folder, for objects and for listing", () => {
+  it("name only the caller's folder, zip area and upload plans, for objects and for listing", () => {
     expect(JSON.parse(folderPolicy('bucket', ID))).to.deep.equal({
       Version: '2012-10-17',
       Statement: [
@@ -49,17 +49,23 @@ describe('caller sessions', () => {
             's3:AbortMultipartUpload',
             's3:ListMultipartUploadParts',
           ],
-          Resource: `arn:aws:s3:::bucket/${ID}/*`,
+          Resource: [
+            `arn:aws:s3:::bucket/${ID}/*`,
+            `arn:aws:s3:::bucket/zip/${ID}/*`,
+            `arn:aws:s3:::bucket/uploads/${ID}/*`,
+          ],
         },
         {
           Effect: 'Allow',
           Action: ['s3:ListBucket', 's3:ListBucketVersions'],
           Resource: 'arn:aws:s3:::bucket',
-          Condition: { StringLike: { 's3:prefix': `${ID}/*` } },
+          Condition: { StringLike: { 's3:prefix': [`${ID}/*`, `zip/${ID}/*`, `uploads/${ID}/*`] } },
         },
       ],
     });
     expect(sessionName(ID)).to.match(/^[\w+=,.@-]{2,64}$/);
+    // STS refuses a session policy over 2,048 characters; a 63-character bucket name leaves room.
+    expect(folderPolicy('b'.repeat(63), ID).length).to.be.below(2048);
   });
 
   it('refresh with a margin longer than any presigned URL lives', () => {
@@ -100,7 +106,7 @@ describe('caller sessions', () => {
     expect((await credentialsFor('eu-west-1:third')).accessKeyId).to.equal('ASIA5');
   });
 
-  it("of a zip job name only the owner's folder (to read) and the job's archive (to write)", () => {
+  it("of a zip job name only the owner's folder (to read), zip area (records) and the job's archive", () => {
     const job = { identityId: ID, jobId: '6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5' };
     expect(JSON.parse(zipJobPolicy('bucket', job))).to.deep.equal({
       Version: '2012-10-17',
@@ -112,8 +118,19 @@ describe('caller sessions', () => {
         },
         {
           Effect: 'Allow',
-          Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+          Action: ['s3:GetObject', 's3:PutObject'],
+          Resource: `arn:aws:s3:::bucket/zip/${ID}/*`,
+        },
+        {
+          Effect: 'Allow',
+          Action: ['s3:AbortMultipartUpload'],
           Resource: `arn:aws:s3:::bucket/zip/${ID}/${job.jobId}/archive.zip`,
+        },
+        {
+          Effect: 'Allow',
+          Action: ['s3:ListBucket'],
+          Resource: 'arn:aws:s3:::bucket',
+          Condition: { StringLike: { 's3:prefix': [`${ID}/*`, `zip/${ID}/*`] } },
         },
       ],
     });

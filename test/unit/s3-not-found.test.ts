@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { headObject } from '../../handlers/lib/s3/head';
@@ -29,10 +29,11 @@ const OTHER_ERRORS: ReadonlyArray<[string, number]> = [
 ];
 
 describe('S3 "absent" mapping', () => {
-  it('reads NotFound, NoSuchKey and a 403 AccessDenied as absent', () => {
+  it('reads only a 404 (NotFound, NoSuchKey) as absent, never a 403 AccessDenied', () => {
     expect(isNotFound(s3Error('NotFound', 404))).to.equal(true);
     expect(isNotFound(s3Error('NoSuchKey', 404))).to.equal(true);
-    expect(isNotFound(s3Error('AccessDenied', 403))).to.equal(true);
+    expect(isNotFound(s3Error('AccessDenied', 403))).to.equal(false);
+    expect(isNotFound(s3Error('NoSuchKey', 403))).to.equal(false);
   });
 
   it('reads no other code, and no bare status, as absent', () => {
@@ -63,37 +64,33 @@ describe('S3 "absent" mapping', () => {
       expect(commands()).to.deep.equal(['HeadObjectCommand']);
     });
 
-    it("after HEAD's bodiless 403, asks for the first byte and answers undefined on AccessDenied or NoSuchKey", async () => {
-      for (const code of ['AccessDenied', 'NoSuchKey']) {
-        send.resetHistory();
-        send.withArgs(sinon.match.instanceOf(HeadObjectCommand)).rejects(s3Error(undefined, 403));
-        send.withArgs(sinon.match.instanceOf(GetObjectCommand)).rejects(s3Error(code, 403));
-        expect(await headObject(s3, 'bucket', key), code).to.equal(undefined);
-        expect(commands()).to.deep.equal(['HeadObjectCommand', 'GetObjectCommand']);
-        expect(send.secondCall.args[0].input).to.deep.equal({
-          Bucket: 'bucket',
-          Key: key,
-          Range: 'bytes=0-0',
-        });
+    it("after HEAD's bodiless 403, lists the key and answers undefined when the listing lacks it", async () => {
+      send.withArgs(sinon.match.instanceOf(HeadObjectCommand)).rejects(s3Error(undefined, 403));
+      // A longer key that starts with this one is no proof that this one exists.
+      send
+        .withArgs(sinon.match.instanceOf(ListObjectsV2Command))
+        .resolves({ Contents: [{ Key: `${key}.bak` }] });
+      expect(await headObject(s3, 'bucket', key)).to.equal(undefined);
+      expect(commands()).to.deep.equal(['HeadObjectCommand', 'ListObjectsV2Command']);
+      expect(send.secondCall.args[0].input).to.deep.equal({ Bucket: 'bucket', Prefix: key, MaxKeys: 1 });
+    });
+
+    it('throws the 403 when the listing shows the key: a refusal, not a missing key', async () => {
+      for (const forbidden of [s3Error(undefined, 403), s3Error('AccessDenied', 403)]) {
+        send.resetBehavior();
+        send.withArgs(sinon.match.instanceOf(HeadObjectCommand)).rejects(forbidden);
+        send.withArgs(sinon.match.instanceOf(ListObjectsV2Command)).resolves({ Contents: [{ Key: key }] });
+        expect(await headObject(s3, 'bucket', key).catch((e: unknown) => e)).to.equal(forbidden);
       }
     });
 
-    it("after HEAD's bodiless 403, throws any other error the first byte's request gets", async () => {
-      for (const [code, status] of OTHER_ERRORS) {
+    it("after HEAD's bodiless 403, throws any error the listing gets", async () => {
+      for (const [code, status] of [['AccessDenied', 403] as const, ...OTHER_ERRORS]) {
         send.withArgs(sinon.match.instanceOf(HeadObjectCommand)).rejects(s3Error(undefined, 403));
         const other = s3Error(code, status);
-        send.withArgs(sinon.match.instanceOf(GetObjectCommand)).rejects(other);
+        send.withArgs(sinon.match.instanceOf(ListObjectsV2Command)).rejects(other);
         expect(await headObject(s3, 'bucket', key).catch((e: unknown) => e), code).to.equal(other);
       }
-    });
-
-    it('throws the 403 when the object can be read although HEAD was refused', async () => {
-      const forbidden = s3Error(undefined, 403);
-      const destroy = sinon.spy();
-      send.withArgs(sinon.match.instanceOf(HeadObjectCommand)).rejects(forbidden);
-      send.withArgs(sinon.match.instanceOf(GetObjectCommand)).resolves({ Body: { destroy } });
-      expect(await headObject(s3, 'bucket', key).catch((e: unknown) => e)).to.equal(forbidden);
-      expect(destroy.callCount).to.equal(1);
     });
 
     it('throws any other HEAD error at once', async () => {

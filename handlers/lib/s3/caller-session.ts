@@ -1,4 +1,5 @@
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { uploadPlanFolder, userFolder, zipFolder } from '../files/keys';
 import { PRESIGNED_URL_SECONDS } from '../files/presign-get';
 import { SESSION_SECONDS } from './session-seconds';
 
@@ -21,12 +22,13 @@ export const REFRESH_MARGIN_SECONDS = 2 * PRESIGNED_URL_SECONDS;
 const MAX_CACHED_SESSIONS = 1000;
 
 /**
- * The session policy of a caller's session: whatever the role allows, only on the caller's own folder.
- * The effective permissions are the intersection of the role's (the route's user-files grants) and this,
- * so a handler that builds a key outside `<identityId>/` is refused by S3 itself.
+ * The session policy of a caller's session: whatever the role allows, only on what is the caller's own —
+ * their folder `<identityId>/`, their zip area `zip/<identityId>/` and their upload plans
+ * `uploads/<identityId>/`. The effective permissions are the intersection of the role's (the route's
+ * grants) and this, so a handler that builds a key outside those is refused by S3 itself.
  */
 export function folderPolicy(bucket: string, identityId: string): string {
-  const folder = `${identityId}/`;
+  const prefixes = [userFolder(identityId), zipFolder(identityId), uploadPlanFolder(identityId)];
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
@@ -41,13 +43,13 @@ export function folderPolicy(bucket: string, identityId: string): string {
           's3:AbortMultipartUpload',
           's3:ListMultipartUploadParts',
         ],
-        Resource: `arn:aws:s3:::${bucket}/${folder}*`,
+        Resource: prefixes.map((prefix) => `arn:aws:s3:::${bucket}/${prefix}*`),
       },
       {
         Effect: 'Allow',
         Action: ['s3:ListBucket', 's3:ListBucketVersions'],
         Resource: `arn:aws:s3:::${bucket}`,
-        Condition: { StringLike: { 's3:prefix': `${folder}*` } },
+        Condition: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } },
       },
     ],
   });

@@ -1,7 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectKey } from '../files/keys';
+import { provesAbsent } from './absent';
 import { jsonObject } from './json-object';
-import { isNotFound } from './s3-errors';
 
 /**
  * S3's conditional writes, the compare-and-swap that the zip caps and idempotency records rest on:
@@ -30,7 +30,7 @@ export async function getTaggedJson(
     if (object.ETag === undefined) throw new Error('S3 answered GetObject without an ETag');
     return { value: parseOrNull(text), etag: object.ETag };
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    if (await provesAbsent(s3, bucket, key, error)) return undefined;
     throw error;
   }
 }

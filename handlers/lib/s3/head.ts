@@ -1,15 +1,10 @@
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  type HeadObjectCommandOutput,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectKey } from '../files/keys';
-import { isBodilessForbidden, isNotFound } from './s3-errors';
+import { provesAbsent } from './absent';
 
 /**
- * An object's metadata, or undefined when it does not exist (S3's 404, or the AccessDenied it gives our
- * roles for a missing key: see errors.ts). Any other failure is thrown.
+ * An object's metadata, or undefined when it does not exist: S3's 404, or a 403 that a listing of the key
+ * proves to be a missing key (absent.ts). Any other failure, a refusal included, is thrown.
  */
 export async function headObject(
   s3: S3Client,
@@ -19,24 +14,7 @@ export async function headObject(
   try {
     return await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
   } catch (error) {
-    if (isNotFound(error)) return undefined;
-    if (isBodilessForbidden(error) && (await isAbsent(s3, bucket, key))) return undefined;
-    throw error;
-  }
-}
-
-/**
- * After HeadObject's bodiless 403: asks for the first byte, whose error has a body and so S3's code.
- * AccessDenied or NoSuchKey is "absent"; any other error is thrown; an answer means the object exists
- * although HeadObject was refused, which is no "absent" either.
- */
-async function isAbsent(s3: S3Client, bucket: string, key: ObjectKey): Promise<boolean> {
-  try {
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: 'bytes=0-0' }));
-    (object.Body as { destroy?: () => void } | undefined)?.destroy?.();
-    return false;
-  } catch (error) {
-    if (isNotFound(error)) return true;
+    if (await provesAbsent(s3, bucket, key, error)) return undefined;
     throw error;
   }
 }

@@ -1,23 +1,24 @@
 /**
- * S3 said the object does not exist. HeadObject answers a bare 404 (the SDK names it NotFound), GetObject
- * a NoSuchKey — or, to a caller that may not list the bucket, a 403 AccessDenied: our roles may list only
- * under an `s3:prefix` condition, which a GetObject request does not carry. Every key we read lies inside
- * a scope the function's role may read (routes.ts), so there an AccessDenied means "absent". Any other
- * error (KMS.AccessDeniedException, KMS.DisabledException, SignatureDoesNotMatch, InvalidAccessKeyId,
- * ExpiredToken, a deny answered with another code, NoSuchBucket) is not, and is thrown to be logged.
+ * S3 said the object does not exist: HeadObject's bare 404 (the SDK names it NotFound) or GetObject's
+ * NoSuchKey. A 403 AccessDenied alone is never "absent": only a second call can prove it (absent.ts);
+ * otherwise it is a refusal (a policy that grants less than the code needs), thrown to be logged and
+ * answered 500 with the request id, so that it shows in the 5XX alarm instead of passing for a missing
+ * file. So is any other error (KMS.AccessDeniedException, SignatureDoesNotMatch, InvalidAccessKeyId,
+ * ExpiredToken, NoSuchBucket).
  */
 export function isNotFound(error: unknown): boolean {
   const { name, status } = s3ErrorOf(error);
-  return name === 'NotFound' || name === 'NoSuchKey' || (name === 'AccessDenied' && status === 403);
+  return (name === 'NotFound' || name === 'NoSuchKey') && status === 404;
 }
 
 /**
- * A 403 without a body: HeadObject's, which the SDK (3.1169) names "Unknown" whatever S3 meant — a missing
- * key, a signature error or an explicit deny. Only a request with a body can tell (see head.ts).
+ * The 403 S3 may answer for a missing key: GetObject's AccessDenied, or HeadObject's 403 without a body,
+ * which the SDK (3.1169) names "Unknown" whatever S3 meant (a missing key, a signature error or an
+ * explicit deny). Either may be a missing key or a refusal: only a second call tells (absent.ts).
  */
-export function isBodilessForbidden(error: unknown): boolean {
+export function isForbidden(error: unknown): boolean {
   const { name, status, code } = s3ErrorOf(error);
-  return status === 403 && code === undefined && name !== 'AccessDenied';
+  return status === 403 && (name === 'AccessDenied' || code === undefined);
 }
 
 function s3ErrorOf(error: unknown): { name?: unknown; status?: unknown; code?: unknown } {

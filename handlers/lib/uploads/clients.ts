@@ -4,9 +4,9 @@ import type { UploadDeps } from '../wiring/deps';
 /** The clients of an upload route for one caller (uploadClients builds them from UploadDeps). */
 export interface UploadClients {
   readonly bucket: string;
-  /** The function's own role: the upload plans (uploads/). */
+  /** The caller's session: the upload plans (`uploads/<identityId>/`). */
   readonly s3: S3Client;
-  /** The caller's folder-scoped session: the multipart upload itself. */
+  /** The same session: the multipart upload itself, in the caller's folder. */
   readonly files: S3Client;
   /** The same session, without checksums: the URLs the browser uploads with. */
   readonly presigner: S3Client;
@@ -16,7 +16,7 @@ export interface UploadClients {
 export function uploadClients(deps: UploadDeps, identityId: string): UploadClients {
   return {
     bucket: deps.bucket,
-    s3: deps.s3,
+    s3: deps.s3ForCaller(identityId),
     files: deps.s3ForCaller(identityId),
     presigner: deps.presignerForCaller(identityId),
   };

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { keyIn, type ObjectKey, uploadPlanFolder } from '../files/keys';
 import { isIdentityId } from '../http/identity';
+import { provesAbsent } from '../s3/absent';
 import { putJson } from '../s3/json-object';
 import { MAX_PART_BYTES, MIN_PART_BYTES } from '../s3/limits';
-import { isNotFound } from '../s3/s3-errors';
 
 /**
  * The plan of a multipart upload (its key, declared size and part size), which POST /uploads records
@@ -57,13 +57,12 @@ export async function readPlan(
   uploadId: string,
 ): Promise<UploadPlan | undefined> {
   let text: string;
+  const Key = planKey(identityId, uploadId);
   try {
-    const object = await s3.send(
-      new GetObjectCommand({ Bucket: bucket, Key: planKey(identityId, uploadId) }),
-    );
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
     text = (await object.Body?.transformToString('utf8')) ?? '';
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    if (await provesAbsent(s3, bucket, Key, error)) return undefined;
     throw error;
   }
   const record = parseRecord(text);

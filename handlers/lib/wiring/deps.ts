@@ -16,7 +16,7 @@ import { readList, readText } from './env';
  * Limits are not deps: a handler that has some takes them as its factory's second argument.
  */
 
-/** A function outside the API (the zip worker, its failure handler). */
+/** A function outside the API whose own role reaches only its records (usage check, transfer worker). */
 export interface WorkerDeps {
   readonly s3: S3Client;
   readonly bucket: string;
@@ -25,14 +25,17 @@ export interface WorkerDeps {
 }
 
 /**
- * The zip worker. A job's archive work (reading the sources, writing the archive) must go through
- * `s3ForJob(job)`: credentials of a session whose policy names only the owner's folder and the job's
- * archive (lib/zip/jobs/session.ts), so that a source key outside the owner's folder is refused by S3
- * itself. `s3` keeps the function's own role for the job's records and slot; it has no access to users'
- * files.
+ * The zip worker and its failure handler. Every S3 call of a job (its records and slot, reading the
+ * sources, writing the archive) goes through `s3ForJob(job)`: credentials of a session whose policy
+ * names only the owner's folder and zip area and the job's archive (lib/zip/jobs/session.ts), so that a
+ * source key outside the owner's folder, or another user's records, are refused by S3 itself. The
+ * functions' own roles have no S3 access.
  */
-export interface ZipWorkerDeps extends WorkerDeps {
+export interface ZipWorkerDeps {
+  readonly bucket: string;
   readonly s3ForJob: (job: JobRef) => S3Client;
+  /** Where the one JSON log line per job goes. @default logLine */
+  readonly log?: (line: string) => void;
 }
 
 /**
@@ -45,17 +48,17 @@ export interface TransferWorkerDeps extends WorkerDeps {
 
 /** A route's handler. */
 export interface HandlerDeps {
+  /** The function's own role: it may only create caller records (users/, caller-record.ts). */
   readonly s3: S3Client;
   readonly bucket: string;
   readonly http: HttpOptions;
 }
 
 /**
- * A route that reaches the caller's own files (the route table's user-files grants). Those S3 calls, and
- * the URLs it signs for them, must go through `s3ForCaller(identityId)`: credentials of a session whose
- * policy names only `<identityId>/` (lib/s3/caller-session.ts), so that even a key built wrongly cannot
- * leave the caller's folder. `s3` keeps the function's own role for the zip area, upload plans and the
- * caller record; it has no access to users' files.
+ * A route that reaches the caller's files, zip area or upload plans (the route table's grants). Those S3
+ * calls, and the URLs it signs for them, must go through `s3ForCaller(identityId)`: credentials of a
+ * session whose policy names only `<identityId>/`, `zip/<identityId>/` and `uploads/<identityId>/`
+ * (lib/s3/caller-session.ts), so that even a key built wrongly cannot leave what is the caller's.
  */
 export interface CallerDeps extends HandlerDeps {
   /** The caller's folder-scoped S3 client; one per identity, its session cached while warm. */
@@ -77,16 +80,15 @@ export function workerDepsFromEnv(): WorkerDeps {
 }
 
 export function zipWorkerDepsFromEnv(): ZipWorkerDeps {
-  const deps = workerDepsFromEnv();
+  const bucket = readText(BUCKET_NAME);
   const credentialsFor = scopedSessions({ sts: new STSClient({}), roleArn: readText(CALLER_ROLE_ARN) });
+  // Its connections, shared by the clients of every job.
+  const requestHandler = createS3Client().config.requestHandler;
   return {
-    ...deps,
-    // A client per job (its session is the job's), sharing the function client's connections.
+    bucket,
+    // A client per job (its session is the job's).
     s3ForJob: (job) =>
-      createS3Client({
-        requestHandler: deps.s3.config.requestHandler,
-        credentials: () => credentialsFor(zipJobScope(deps.bucket, job)),
-      }),
+      createS3Client({ requestHandler, credentials: () => credentialsFor(zipJobScope(bucket, job)) }),
   };
 }
 

@@ -8,6 +8,7 @@ const OUTPUTS = {
   identity_pool_id: 'eu-west-1:0f8e4a2c-1111-2222-3333-444455556666',
   api_url: 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1',
   bucket_name: 'lockbox-dev-files-20260101',
+  usage_table_name: 'lockbox-dev-usage',
 };
 
 describe("admin CLI: a deployed stack's outputs", () => {

@@ -1,9 +1,9 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ZIP_WORKER_TIMEOUT_SECONDS } from '../../../routes';
 import { type ObjectKey, userFolder } from '../../files/keys';
+import { provesAbsent } from '../../s3/absent';
 import { getTaggedJson, putJsonIf, type WriteCondition } from '../../s3/conditional';
 import { putJson } from '../../s3/json-object';
-import { isNotFound } from '../../s3/s3-errors';
 import { type JobRef, zipRequestKey, zipStatusKey } from './job-keys';
 
 /**
@@ -158,7 +158,7 @@ async function getJson(s3: S3Client, bucket: string, key: ObjectKey): Promise<un
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     text = (await object.Body?.transformToString('utf8')) ?? '';
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    if (await provesAbsent(s3, bucket, key, error)) return undefined;
     throw error;
   }
   try {

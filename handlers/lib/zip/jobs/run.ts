@@ -65,7 +65,8 @@ export async function runJob(
   context: RunContext,
   settings: RunSettings,
 ): Promise<JobOutcome> {
-  const { s3, bucket } = deps;
+  const { bucket } = deps;
+  const s3 = deps.s3ForJob(job);
   const read = await readTaggedStatus(s3, bucket, job);
   if (read === undefined) return { outcome: 'skipped', reason: 'no status record' };
   const { status } = read;
@@ -94,8 +95,8 @@ export async function runJob(
 
 /**
  * Runs a job's checked request: marks the job running (only over the status read), writes its archive
- * with the job's own session (deps.s3ForJob: the owner's files and this archive only) and records done or
- * failed, then frees the slot. Status, progress and slot writes keep the function's role.
+ * and records done or failed, then frees the slot, all with the job's own session (deps.s3ForJob: the
+ * owner's files and zip area, and this archive).
  */
 export async function runRequest(
   deps: ZipWorkerDeps,
@@ -105,7 +106,8 @@ export async function runRequest(
   context: RunContext,
   settings: RunSettings,
 ): Promise<JobOutcome> {
-  const { s3, bucket } = deps;
+  const { bucket } = deps;
+  const s3 = deps.s3ForJob(job);
   const running: JobStatus = { ...status, status: 'running', filesDone: 0, bytesDone: 0, updatedAt: now() };
   // Only over the status just read: a POST /zips that found the job stale may have failed it meanwhile
   // (slots.ts), and a failed job must never run.
@@ -128,7 +130,7 @@ export async function runRequest(
     // Planned once, then written by yazl (no file to copy) or by the copy engine (S3 copies every large
     // file with a known CRC-32): planner.ts.
     const archive = await writeZip({
-      s3: deps.s3ForJob(job),
+      s3,
       bucket,
       targetKey: zipArchiveKey(job),
       entries: request.entries.map((entry) => ({
@@ -175,12 +177,12 @@ export async function runRequest(
 
 /** The job has ended: frees its slot, if it holds one. */
 async function ended(
-  { s3, bucket }: ZipWorkerDeps,
+  { s3ForJob, bucket }: ZipWorkerDeps,
   job: JobRef,
   status: JobStatus,
   outcome: JobOutcome,
 ): Promise<JobOutcome> {
-  if (status.slot !== undefined) await releaseSlot(s3, bucket, job, status.slot);
+  if (status.slot !== undefined) await releaseSlot(s3ForJob(job), bucket, job, status.slot);
   return outcome;
 }
 
