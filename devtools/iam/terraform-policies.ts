@@ -237,3 +237,34 @@ function principal(blocks: TerraformJson[], resolve: (value: string) => string):
   }
   return principal;
 }
+
+/** A policy written as JSON (a session policy), with its one-value fields made lists. */
+export function policyFromJson(text: string): IamPolicy {
+  const raw = JSON.parse(text) as { Statement: unknown };
+  const statements = (Array.isArray(raw.Statement) ? raw.Statement : [raw.Statement]) as Record<
+    string,
+    unknown
+  >[];
+  const list = (value: unknown) =>
+    value === undefined ? undefined : Array.isArray(value) ? value.map(String) : [String(value)];
+  return {
+    Version: '2012-10-17',
+    Statement: statements.map((s) => {
+      const statement: IamStatement = { ...(s as unknown as IamStatement) };
+      for (const field of ['Action', 'NotAction', 'Resource', 'NotResource'] as const) {
+        const values = list(s[field]);
+        if (values !== undefined) statement[field] = values;
+      }
+      const condition = s.Condition as Record<string, Record<string, unknown>> | undefined;
+      if (condition !== undefined) {
+        statement.Condition = Object.fromEntries(
+          Object.entries(condition).map(([operator, keys]) => [
+            operator,
+            Object.fromEntries(Object.entries(keys).map(([key, values]) => [key, list(values) ?? []])),
+          ]),
+        );
+      }
+      return statement;
+    }),
+  };
+}
