@@ -23,7 +23,9 @@ async function table(sessionPolicies?: SessionPolicies): Promise<EvaluatedRow[]>
 
 describe('IAM: the request table, as AWS evaluates it', () => {
   let rows: EvaluatedRow[];
-  before(async () => {
+  before(async function () {
+    // A synth and a few hundred evaluations: slow on a loaded machine, not a measure of anything.
+    this.timeout(180_000);
     rows = await table();
   });
 
@@ -65,7 +67,8 @@ describe('IAM: the request table, as AWS evaluates it', () => {
     }
   });
 
-  it('fails when a caller session policy is widened to the whole bucket', async () => {
+  it('fails when a caller session policy is widened to the whole bucket', async function () {
+    this.timeout(180_000);
     const wholeBucket: SessionPolicies = {
       ...HANDLER_SESSION_POLICIES,
       folder: (bucket, identityId) =>
@@ -80,7 +83,8 @@ describe('IAM: the request table, as AWS evaluates it', () => {
     ).to.equal(true);
   });
 
-  it("fails when the zip job's session policy names the owner's whole bucket", async () => {
+  it("fails when the zip job's session policy names the owner's whole bucket", async function () {
+    this.timeout(180_000);
     const anyFolder: SessionPolicies = {
       ...HANDLER_SESSION_POLICIES,
       zipJob: (bucket, job) =>
