@@ -1,8 +1,8 @@
 /**
  * The one module that calls the IAM evaluator, @cloud-copilot/iam-simulate (AGPL-3.0-or-later). It is a
- * devDependency: only tests and `npm run iam:table` reach this file, never a handler, the client, local
- * mode or anything bundled (test/infra/iam-licence.test.ts fails on any other import of it). To swap the
- * evaluator, rewrite this file only.
+ * devDependency: only tests, `npm run iam:table` and `npm run infra:diff` reach this file, never a handler,
+ * the client, local mode or anything bundled (test/infra/iam/licence.test.ts fails on any other import of
+ * it). To swap the evaluator, rewrite this file only.
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import type { IamPolicy } from './terraform-policies';

@@ -44,9 +44,9 @@ async function checkStatement(statement: IamStatement): Promise<string[]> {
     if (found.length === 0) findings.push(`action ${pattern} does not exist`);
     actions.push(...found);
   }
-  const resources = statement.Resource ?? statement.NotResource;
+  const resources = statement.Resource;
   // A trust policy names no resource (the role is it); NotAction/NotResource are not matched here.
-  if (resources !== undefined && statement.Action !== undefined && statement.Resource !== undefined) {
+  if (resources !== undefined && statement.Action !== undefined) {
     const fits = (resource: string, action: ActionInfo) =>
       resource === '*' ||
       (action.formats.length === 0

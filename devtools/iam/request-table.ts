@@ -228,7 +228,6 @@ class TableBuilder {
     const admin: RoleWithPolicies = {
       name: 'administrator',
       arn: `arn:aws:iam::${ACCOUNT}:role/administrator`,
-      trust: { Version: '2012-10-17', Statement: [] },
       policies: everything('s3'),
     };
     const foreign = { ...admin, arn: `arn:aws:iam::${OTHER_ACCOUNT}:role/administrator` };

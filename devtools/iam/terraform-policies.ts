@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
  * checks (policy-check.ts) and the request table (request-table.ts) read policies through this.
  */
 
-// biome-ignore lint/suspicious/noExplicitAny: Terraform JSON is untyped; every read below checks its shape.
+// biome-ignore lint/suspicious/noExplicitAny: Terraform JSON is untyped; an unknown reference fails below.
 export type TerraformJson = Record<string, any>;
 
 /** A policy in IAM's JSON grammar. */
@@ -34,7 +34,6 @@ export const ACCOUNT = '111122223333';
 export interface RoleWithPolicies {
   readonly name: string;
   readonly arn: string;
-  readonly trust: IamPolicy;
   readonly policies: readonly { readonly name: string; readonly policy: IamPolicy }[];
 }
 
@@ -54,7 +53,7 @@ export class StackPolicies {
     return documents;
   }
 
-  /** Every role, by name, with its trust policy and inline policies. */
+  /** Every role, by name, with its inline policies. */
   roles(): Map<string, RoleWithPolicies> {
     const roles = new Map<string, RoleWithPolicies>();
     const inline = Object.values(this.json.resource?.aws_iam_role_policy ?? {}) as TerraformJson[];
@@ -69,7 +68,6 @@ export class StackPolicies {
       roles.set(name, {
         name,
         arn: this.resolve(`\${aws_iam_role.${id}.arn}`),
-        trust: this.policyAt(role.assume_role_policy),
         policies: mine.map((policy) => ({
           name: policy.name as string,
           policy: this.policyAt(policy.policy),

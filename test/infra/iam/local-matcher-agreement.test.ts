@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { evaluate } from '../../../devtools/iam/evaluate';
 import { evaluateTable, requestTable } from '../../../devtools/iam/request-table';
-import { type IamPolicy, StackPolicies } from '../../../devtools/iam/terraform-policies';
+import { ACCOUNT, type IamPolicy, StackPolicies } from '../../../devtools/iam/terraform-policies';
 import { folderPolicy } from '../../../handlers/lib/s3/caller-session';
 import { zipJobPolicy } from '../../../handlers/lib/zip-jobs/session';
 import { routes, workers } from '../../../handlers/routes';
@@ -19,14 +19,14 @@ const EVERYTHING: IamPolicy = {
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Action: ['s3:*'], Resource: ['*'] }],
 };
-const PRINCIPAL = 'arn:aws:sts::111122223333:assumed-role/lockbox-local-caller/session';
+const PRINCIPAL = `arn:aws:sts::${ACCOUNT}:assumed-role/lockbox-local-caller/session`;
 
 async function library(policy: string, access: S3Access): Promise<boolean> {
   const decision = await evaluate({
     principal: PRINCIPAL,
     action: access.action,
     resource: access.resource,
-    resourceAccount: '111122223333',
+    resourceAccount: ACCOUNT,
     context: {
       'aws:SecureTransport': 'true',
       ...(access.prefix === undefined ? {} : { 's3:prefix': access.prefix }),
