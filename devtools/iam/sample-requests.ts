@@ -50,7 +50,7 @@ export class SampleRequests {
   /** A key of `identityId` in a scope. */
   key(scope: S3Scope, identityId: string): string {
     return {
-      'user-files': `${userFolder(identityId)}notes/today.txt`,
+      'user-files': `${userFolder(identityId)}notes.txt`,
       zips: `${zipFolder(identityId)}${this.jobOfA.jobId}/status.json`,
       'upload-plans': `${uploadPlanFolder(identityId)}plan.json`,
       'user-records': `${USER_RECORDS_PREFIX}${uuid('d')}.json`,

@@ -76,7 +76,7 @@ describe('IAM: the request table, as AWS evaluates it', () => {
     };
     const widened = mismatches(await table(wholeBucket));
     expect(widened).to.include(
-      'get-file caller session of A: s3:GetObject eu-west-1:bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb/notes/today.txt → Allowed',
+      'get-file caller session of A: s3:GetObject eu-west-1:bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb/notes.txt → Allowed',
     );
     expect(
       widened.every((line) => line.includes(' caller session of A: ') && line.endsWith('→ Allowed')),
@@ -91,7 +91,7 @@ describe('IAM: the request table, as AWS evaluates it', () => {
         HANDLER_SESSION_POLICIES.zipJob(bucket, job).replaceAll(`${job.identityId}/*`, '*'),
     };
     expect(mismatches(await table(anyFolder))).to.include(
-      'zip-worker job session of A: s3:GetObject eu-west-1:bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb/notes/today.txt → Allowed',
+      'zip-worker job session of A: s3:GetObject eu-west-1:bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb/notes.txt → Allowed',
     );
   });
 });
