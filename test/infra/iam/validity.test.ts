@@ -84,6 +84,25 @@ describe('IAM: every statement is valid by AWS’s IAM reference', () => {
     expect(await checkPolicy(prefixOnGet, 'planted')).to.have.length(1);
   });
 
+  it('reports a condition that can never hold: an unknown operator, a Bool or Numeric value of another type', async () => {
+    const condition = (Condition: IamPolicy['Statement'][number]['Condition']) =>
+      policy({ Effect: 'Deny', Action: ['s3:*'], Resource: [`arn:aws:s3:::${BUCKET}/*`], Condition });
+    expect(await checkPolicy(condition({ StringLik: { 's3:prefix': ['x'] } }), 'p')).to.deep.equal([
+      'p statement 0: condition operator StringLik is not an IAM operator',
+    ]);
+    expect(await checkPolicy(condition({ Bool: { 'aws:SecureTransport': ['no'] } }), 'p')).to.deep.equal([
+      'p statement 0: condition Bool value no is neither true nor false',
+    ]);
+    expect(
+      await checkPolicy(condition({ NumericLessThan: { 's3:TlsVersion': ['v1.2'] } }), 'p'),
+    ).to.deep.equal(['p statement 0: condition NumericLessThan value v1.2 is not a number']);
+    const fine = {
+      'ForAnyValue:StringLike': { 'aws:PrincipalTag/team': ['x*'] },
+      ArnNotEqualsIfExists: { 'aws:PrincipalArn': ['arn:aws:iam::1:role/r'] },
+    };
+    expect(await checkPolicy(condition(fine), 'p')).to.deep.equal([]);
+  });
+
   it('accepts global keys, tag keys among them (aws:ResourceTag/<key>)', async () => {
     const global = policy({
       Effect: 'Deny',
