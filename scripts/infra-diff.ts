@@ -4,11 +4,13 @@
  * Synthesizes every stack of <base-ref> and of <head-ref> (default: the working tree) and prints, as
  * Markdown, what changed between them: resources added, removed and changed, IAM statements (widened
  * permissions first), handler bundles whose code changed, and any change that replaces a user pool,
- * identity pool or bucket. Progress goes to stderr; stdout is the report only.
+ * identity pool or bucket; then the IAM request table of each environment (npm run iam:table), with the
+ * requests the base decided otherwise. Progress goes to stderr; stdout is the report only.
  */
 
 import { projectRoot } from '../modules/project-root';
 import { renderReport } from './infra-diff/markdown';
+import { renderRequestTables } from './infra-diff/request-tables';
 import { diffStacks } from './infra-diff/stack-diff';
 import { resolveCommit, synthesizeCommit, synthesizeFolder } from './infra-diff/synthesize';
 
@@ -29,7 +31,8 @@ async function main(): Promise<void> {
   const label = (ref: string, commit: string) =>
     commit.startsWith(ref) ? commit.slice(0, 7) : `${ref} (${commit.slice(0, 7)})`;
   const headLabel = head === undefined || headCommit === undefined ? 'working tree' : label(head, headCommit);
-  process.stdout.write(renderReport(label(base, baseCommit), headLabel, diffStacks(before, after)));
+  const report = renderReport(label(base, baseCommit), headLabel, diffStacks(before, after));
+  process.stdout.write(report + (await renderRequestTables(before, after)));
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,384 @@
+import { folderPolicy, sessionName } from '../../handlers/lib/s3/caller-session';
+import { type JobRef, zipArchiveKey } from '../../handlers/lib/zip-jobs/keys';
+import { zipJobPolicy } from '../../handlers/lib/zip-jobs/session';
+import { CALLER_RECORD_GRANT, type Route, type S3Grant, type Worker } from '../../handlers/routes';
+import { type Decision, type EvaluatedRequest, evaluate } from './evaluate';
+import { type Request, SampleRequests } from './sample-requests';
+import { ACCOUNT, type IamPolicy, type RoleWithPolicies, type StackPolicies } from './terraform-policies';
+
+/**
+ * The request table: for every principal a stack creates, requests it must be allowed and requests it must
+ * be refused, each evaluated with AWS's logic (evaluate.ts) over the stack's synthesized policies. The
+ * rows follow the route and worker tables, so a new route or grant brings its rows; the expectations say
+ * what the design promises (docs/security.md), whatever the policies say.
+ */
+
+export interface Row {
+  readonly principal: string;
+  readonly request: string;
+  readonly expected: Decision;
+  readonly evaluated: EvaluatedRequest;
+}
+
+export interface EvaluatedRow extends Row {
+  readonly decision: Decision;
+}
+
+/** The session policies the handlers build at run time; tests swap one to prove the table bites. */
+export interface SessionPolicies {
+  readonly folder: (bucket: string, identityId: string) => string;
+  readonly zipJob: (bucket: string, job: JobRef) => string;
+}
+
+export const HANDLER_SESSION_POLICIES: SessionPolicies = { folder: folderPolicy, zipJob: zipJobPolicy };
+
+export interface TableInput {
+  readonly stack: StackPolicies;
+  readonly routes: readonly Route[];
+  readonly workers: readonly Worker[];
+  readonly sessionPolicies?: SessionPolicies;
+}
+
+/** Who makes a request: an ARN, the role behind it, the session policy, the identity policies. */
+interface Caller {
+  readonly arn: string;
+  readonly role?: RoleWithPolicies;
+  readonly session?: string;
+  /** @default the role's inline policies */
+  readonly identity?: RoleWithPolicies['policies'];
+}
+
+const OTHER_ACCOUNT = '444455556666';
+
+/** Every row of the table for one stack. */
+export function requestTable(input: TableInput): Row[] {
+  return new TableBuilder(input).rows;
+}
+
+/** Whether a synthesized stack is an environment's (a bucket and an API, each with its policy). */
+export function isEnvironmentStack(stack: StackPolicies): boolean {
+  return stack.bucketPolicies().size === 1 && stack.apiPolicies().size === 1;
+}
+
+class TableBuilder {
+  readonly rows: Row[] = [];
+  private readonly roles: Map<string, RoleWithPolicies>;
+  private readonly functions: string[];
+  private readonly bucket: string;
+  private readonly bucketPolicy: IamPolicy;
+  private readonly apiPolicy: IamPolicy;
+  private readonly sessions: SessionPolicies;
+  private readonly sample: SampleRequests;
+
+  constructor(private readonly input: TableInput) {
+    const { stack } = input;
+    this.roles = stack.roles();
+    this.functions = [...stack.functionRoles().keys()];
+    [this.bucket, this.bucketPolicy] = only(stack.bucketPolicies(), 'bucket policy');
+    const [executionArn, apiPolicy] = only(stack.apiPolicies(), 'REST API policy');
+    this.apiPolicy = apiPolicy;
+    this.sessions = input.sessionPolicies ?? HANDLER_SESSION_POLICIES;
+    this.sample = new SampleRequests({
+      region: stack.region,
+      bucket: this.bucket,
+      tableArn: stack.resolve(onlyReference(stack, 'aws_dynamodb_table', 'arn')),
+      executionArn,
+      stage: onlyBlock(stack, 'aws_api_gateway_stage').stage_name,
+    });
+    for (const route of input.routes) this.route(route);
+    for (const worker of input.workers) this.worker(worker);
+    this.authenticated();
+    this.outsiders();
+  }
+
+  private route(route: Route): void {
+    const callerGrants = route.s3.filter((grant) => grant.scope === 'user-files');
+    // Every route's function also creates its callers' records (the stack adds CALLER_RECORD_GRANT).
+    const own = [...route.s3.filter((grant) => grant.scope !== 'user-files'), CALLER_RECORD_GRANT];
+    this.functionRole(route.handler, own, route.usage ?? [], callerGrants);
+    if (callerGrants.length > 0) this.callerSession(route.handler, callerGrants);
+  }
+
+  private worker(worker: Worker): void {
+    const callerGrants = worker.callerS3 ?? [];
+    this.functionRole(worker.handler, worker.s3, worker.usage ?? [], callerGrants);
+    if (callerGrants.length > 0) this.jobSession(worker.handler, callerGrants);
+  }
+
+  /** A function's own role: its grants outside users' folders, its logs, its usage access; no user's file. */
+  private functionRole(
+    handler: string,
+    grants: readonly S3Grant[],
+    usage: readonly string[],
+    callerGrants: readonly S3Grant[],
+  ): void {
+    const { sample } = this;
+    const fn = this.functionOf(handler);
+    const role = this.role(fn);
+    const as: Caller = { arn: role.arn, role };
+    const label = `${handler} function role`;
+    for (const grant of grants) {
+      for (const action of grant.actions) {
+        const target = sample.target(action, grant.scope, sample.a);
+        if (grant.createOnly === true) {
+          const create = sample.s3(action, target, { 's3:if-none-match': '*' });
+          this.add(label, as, create, 'Allowed');
+          this.add(
+            label,
+            as,
+            { ...sample.s3(action, target), describe: `${create.describe} (replacing)` },
+            'ImplicitlyDenied',
+          );
+        } else {
+          this.add(label, as, sample.s3(action, target), 'Allowed');
+        }
+      }
+    }
+    for (const action of actionsOf(callerGrants)) {
+      this.add(
+        `${label}, no session`,
+        as,
+        sample.s3(action, sample.target(action, 'user-files', sample.a)),
+        'ImplicitlyDenied',
+      );
+    }
+    if (callerGrants.length > 0) {
+      const caller = this.role(`${fn}-caller`);
+      this.add(label, as, sample.assumeRole(caller.arn, caller.name), 'Allowed');
+    }
+    for (const action of usage) this.add(label, as, sample.usageTable(action), 'Allowed');
+    this.add(label, as, sample.usageTable('dynamodb:Scan'), 'ImplicitlyDenied');
+    this.add(label, as, sample.ownLogs(fn), 'Allowed');
+  }
+
+  /** The route's caller role, in the session its handler assumes for identity A (the folder policy). */
+  private callerSession(handler: string, grants: readonly S3Grant[]): void {
+    const { sample } = this;
+    const { a, b } = sample;
+    const role = this.role(`${this.functionOf(handler)}-caller`);
+    const as: Caller = { arn: sessionArn(role, a), role, session: this.sessions.folder(this.bucket, a) };
+    const label = `${handler} caller session of A`;
+    const actions = actionsOf(grants);
+    for (const action of actions) {
+      this.add(label, as, sample.s3(action, sample.target(action, 'user-files', a)), 'Allowed');
+      this.add(label, as, sample.s3(action, sample.target(action, 'user-files', b)), 'ImplicitlyDenied');
+      if (sample.isListing(action))
+        this.add(label, as, sample.s3(action, { prefix: '' }), 'ImplicitlyDenied');
+    }
+    this.add(label, as, sample.s3('s3:PutObject', { key: sample.key('zips', b) }), 'ImplicitlyDenied');
+    const first = actions[0] as string;
+    const plain = sample.variant(
+      sample.s3(first, sample.target(first, 'user-files', a)),
+      { 'aws:SecureTransport': 'false' },
+      'over HTTP',
+    );
+    this.add(label, as, plain, 'ExplicitlyDenied');
+  }
+
+  /** The worker's caller role, in the session of A's zip job (the job policy). */
+  private jobSession(handler: string, grants: readonly S3Grant[]): void {
+    const { sample } = this;
+    const { a, b, jobOfA } = sample;
+    const role = this.role(`${this.functionOf(handler)}-caller`);
+    const as: Caller = { arn: sessionArn(role, a), role, session: this.sessions.zipJob(this.bucket, jobOfA) };
+    const label = `${handler} job session of A`;
+    const archives = [
+      zipArchiveKey({ identityId: a, jobId: sample.otherJobId }),
+      zipArchiveKey({ identityId: b, jobId: jobOfA.jobId }),
+    ];
+    for (const grant of grants) {
+      for (const action of grant.actions) {
+        if (grant.scope === 'user-files') {
+          this.add(label, as, sample.s3(action, sample.target(action, 'user-files', a)), 'Allowed');
+          this.add(label, as, sample.s3(action, sample.target(action, 'user-files', b)), 'ImplicitlyDenied');
+        } else {
+          this.add(label, as, sample.s3(action, { key: zipArchiveKey(jobOfA) }), 'Allowed');
+          for (const key of archives) this.add(label, as, sample.s3(action, { key }), 'ImplicitlyDenied');
+        }
+      }
+    }
+    this.add(label, as, sample.s3('s3:PutObject', { key: sample.key('user-files', a) }), 'ImplicitlyDenied');
+  }
+
+  /** The identity pool's authenticated role: every route of this stage, nothing of another stage or API. */
+  private authenticated(): void {
+    const { sample } = this;
+    const [first] = this.input.routes as [Route];
+    for (const arn of this.input.stack.authenticatedRoles()) {
+      const role = [...this.roles.values()].find((candidate) => candidate.arn === arn) as RoleWithPolicies;
+      const as: Caller = { arn: sessionArn(role, 'CognitoIdentityCredentials'), role };
+      const label = 'authenticated role of A';
+      for (const route of this.input.routes)
+        this.add(label, as, sample.invoke(sample.routePath(route)), 'Allowed');
+      this.add(label, as, sample.invoke(sample.routePath(first, 'other')), 'ImplicitlyDenied');
+      this.add(label, as, sample.onOtherApi(first), 'ImplicitlyDenied', undefined);
+      this.add(
+        label,
+        as,
+        sample.s3('s3:GetObject', { key: sample.key('user-files', sample.a) }),
+        'ImplicitlyDenied',
+      );
+    }
+  }
+
+  /** Anyone else: an administrator of this account, one of another account, an anonymous caller. */
+  private outsiders(): void {
+    const { sample } = this;
+    const [first] = this.input.routes as [Route];
+    const admin: RoleWithPolicies = {
+      name: 'administrator',
+      arn: `arn:aws:iam::${ACCOUNT}:role/administrator`,
+      policies: everything('s3'),
+    };
+    const foreign = { ...admin, arn: `arn:aws:iam::${OTHER_ACCOUNT}:role/administrator` };
+    const read = sample.s3('s3:GetObject', { key: sample.key('user-files', sample.a) });
+    const local = 'administrator of the account';
+    this.add(local, { arn: admin.arn, role: admin }, read, 'Allowed');
+    this.add(
+      local,
+      { arn: admin.arn, role: admin },
+      sample.variant(read, { 'aws:SecureTransport': 'false' }, 'over HTTP'),
+      'ExplicitlyDenied',
+    );
+    this.add(
+      local,
+      { arn: admin.arn, role: admin },
+      sample.variant(read, { 's3:TlsVersion': '1.1' }, 'over TLS 1.1'),
+      'ExplicitlyDenied',
+    );
+    const invoker: Caller = { arn: admin.arn, role: admin, identity: everything('execute-api') };
+    this.add(local, invoker, sample.invoke(sample.routePath(first)), 'ExplicitlyDenied');
+    const other = 'administrator of another account';
+    this.add(other, { arn: foreign.arn, role: foreign }, read, 'ImplicitlyDenied');
+    this.add(
+      other,
+      { arn: foreign.arn, role: foreign },
+      sample.s3('s3:ListBucket', { prefix: '' }),
+      'ImplicitlyDenied',
+    );
+    const anonymous: Caller = { arn: 'anonymous' };
+    this.add('anonymous', anonymous, read, 'ImplicitlyDenied');
+    this.add(
+      'anonymous',
+      anonymous,
+      sample.invoke(`${this.sample.world.stage}/OPTIONS${first.path}`),
+      'Allowed',
+    );
+    this.add('anonymous', anonymous, sample.invoke(sample.routePath(first)), 'ExplicitlyDenied');
+  }
+
+  /**
+   * Adds a row. The resource policy is the bucket's for S3 and the API's for execute-api, unless the row
+   * names another (`undefined`: a resource of somewhere else, whose policy the stack does not hold).
+   */
+  private add(
+    principal: string,
+    as: Caller,
+    request: Request,
+    expected: Decision,
+    ...policy: [IamPolicy | undefined] | []
+  ): void {
+    const resourcePolicy = policy.length === 1 ? policy[0] : this.resourcePolicyOf(request.action);
+    const account = /^arn:aws:[a-z]+::(\d+):/.exec(as.arn)?.[1] ?? ACCOUNT;
+    this.rows.push({
+      principal,
+      request: request.describe,
+      expected,
+      evaluated: {
+        principal: as.arn,
+        action: request.action,
+        resource: request.resource,
+        resourceAccount: ACCOUNT,
+        context: {
+          ...(as.role === undefined
+            ? {}
+            : { 'aws:PrincipalArn': as.role.arn, 'aws:PrincipalAccount': account }),
+          ...request.context,
+        },
+        identityPolicies: as.identity ?? as.role?.policies ?? [],
+        ...(as.session === undefined ? {} : { sessionPolicy: JSON.parse(as.session) as IamPolicy }),
+        ...(resourcePolicy === undefined ? {} : { resourcePolicy }),
+      },
+    });
+  }
+
+  private resourcePolicyOf(action: string): IamPolicy | undefined {
+    if (action.startsWith('s3:')) return this.bucketPolicy;
+    if (action.startsWith('execute-api:')) return this.apiPolicy;
+    return undefined;
+  }
+
+  private role(name: string): RoleWithPolicies {
+    const role = this.roles.get(name);
+    if (role === undefined) throw new Error(`No role ${name}`);
+    return role;
+  }
+
+  private functionOf(handler: string): string {
+    const names = this.functions.filter((name) => name.endsWith(`-${handler}`));
+    if (names.length !== 1)
+      throw new Error(`Expected one function for ${handler}, found ${names.join(', ')}`);
+    return names[0] as string;
+  }
+}
+
+/** Each row with AWS's decision. */
+export async function evaluateTable(rows: readonly Row[]): Promise<EvaluatedRow[]> {
+  const evaluated: EvaluatedRow[] = [];
+  for (const row of rows) evaluated.push({ ...row, decision: await evaluate(row.evaluated) });
+  return evaluated;
+}
+
+/** The table as Markdown: one line per request, ✔ when the decision is the expected one. */
+export function tableMarkdown(title: string, rows: readonly EvaluatedRow[]): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  const lines = [
+    `### ${title}`,
+    '',
+    '| principal | request | expected | decision | |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (row) =>
+        `| ${cell(row.principal)} | \`${cell(row.request)}\` | ${row.expected} | ${row.decision} | ${row.decision === row.expected ? '✔' : '✘'} |`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+const actionsOf = (grants: readonly S3Grant[]) => [...new Set(grants.flatMap((grant) => grant.actions))];
+
+/** The ARN of a session of `role` named after `identityId`, as STS names it. */
+const sessionArn = (role: RoleWithPolicies, identityId: string) =>
+  role.arn.replace(
+    /^arn:aws:iam::(\d+):role\/(.*)$/,
+    `arn:aws:sts::$1:assumed-role/$2/${sessionName(identityId)}`,
+  );
+
+/** An administrator's identity policy: every action of a service on every resource. */
+const everything = (service: string): RoleWithPolicies['policies'] => [
+  {
+    name: 'administrator',
+    policy: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: [`${service}:*`], Resource: ['*'] }],
+    },
+  },
+];
+
+function only<T>(map: ReadonlyMap<string, T>, what: string): [string, T] {
+  if (map.size !== 1) throw new Error(`Expected one ${what}, found ${map.size}`);
+  return [...map.entries()][0] as [string, T];
+}
+
+function onlyBlock(stack: StackPolicies, type: string) {
+  const blocks = Object.values(stack.json.resource?.[type] ?? {});
+  if (blocks.length !== 1) throw new Error(`Expected one ${type}, found ${blocks.length}`);
+  // biome-ignore lint/suspicious/noExplicitAny: Terraform JSON is untyped.
+  return blocks[0] as Record<string, any>;
+}
+
+function onlyReference(stack: StackPolicies, type: string, attribute: string): string {
+  const ids = Object.keys(stack.json.resource?.[type] ?? {});
+  if (ids.length !== 1) throw new Error(`Expected one ${type}, found ${ids.length}`);
+  return `\${${type}.${ids[0]}.${attribute}}`;
+}
