@@ -1,6 +1,6 @@
 import { folderPolicy, sessionName } from '../../handlers/lib/s3/caller-session';
-import { type JobRef, zipArchiveKey } from '../../handlers/lib/zip-jobs/keys';
-import { zipJobPolicy } from '../../handlers/lib/zip-jobs/session';
+import { type JobRef, zipArchiveKey } from '../../handlers/lib/zip/jobs/job-keys';
+import { zipJobPolicy } from '../../handlers/lib/zip/jobs/session';
 import { CALLER_RECORD_GRANT, type Route, type S3Grant, type Worker } from '../../handlers/routes';
 import { type Decision, type EvaluatedRequest, evaluate } from './evaluate';
 import { type Request, SampleRequests } from './sample-requests';

@@ -1,5 +1,6 @@
 import { USER_RECORDS_PREFIX, uploadPlanFolder, userFolder, zipFolder } from '../../handlers/lib/files/keys';
-import type { JobRef } from '../../handlers/lib/zip-jobs/keys';
+import { transferRequestKey } from '../../handlers/lib/transfers/jobs';
+import type { JobRef } from '../../handlers/lib/zip/jobs/job-keys';
 import type { Route, S3Scope } from '../../handlers/routes';
 import { ACCOUNT } from './terraform-policies';
 
@@ -54,6 +55,7 @@ export class SampleRequests {
       zips: `${zipFolder(identityId)}${this.jobOfA.jobId}/status.json`,
       'upload-plans': `${uploadPlanFolder(identityId)}plan.json`,
       'user-records': `${USER_RECORDS_PREFIX}${uuid('d')}.json`,
+      transfers: transferRequestKey({ identityId, jobId: this.jobOfA.jobId }),
     }[scope];
   }
 

@@ -4,7 +4,7 @@ import { arnFitsFormat } from '../../../devtools/iam/arn-format';
 import { checkPolicy } from '../../../devtools/iam/policy-check';
 import { type IamPolicy, policyFromJson, StackPolicies } from '../../../devtools/iam/terraform-policies';
 import { folderPolicy } from '../../../handlers/lib/s3/caller-session';
-import { zipJobPolicy } from '../../../handlers/lib/zip-jobs/session';
+import { zipJobPolicy } from '../../../handlers/lib/zip/jobs/session';
 import { environments } from '../../../stacks/environments';
 import { synthStacks } from '../synthesized';
 
