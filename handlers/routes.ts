@@ -11,6 +11,13 @@ import type { Limits } from './settings';
  */
 export type S3Scope = 'user-files' | 'zips' | 'upload-plans' | 'user-records' | 'transfers';
 
+/**
+ * The scopes a function reaches with its own role: the caller records and the transfer jobs' records
+ * (named by job id, written and read only by the transfer code). Every other scope is a caller's own
+ * prefix, reached only in a session scoped to it (docs/security.md, layer 3).
+ */
+export const OWN_ROLE_SCOPES: readonly S3Scope[] = ['user-records', 'transfers'];
+
 export type S3Action =
   | 's3:GetObject'
   | 's3:PutObject'

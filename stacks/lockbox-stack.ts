@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { USER_RECORDS_PREFIX } from '../handlers/lib/files/keys';
 import {
   CALLER_RECORD_GRANT,
+  OWN_ROLE_SCOPES,
   type Route,
   routes as routeTable,
   type Worker,
@@ -156,9 +157,9 @@ export class LockboxStack extends TerraformStack {
         timeoutSeconds: route.timeoutSeconds,
       });
       // The caller's files, zip area and upload plans only through a session scoped to the caller's own
-      // prefixes there (docs/security.md); the function's role keeps only the caller record.
-      const callerGrants = route.s3.filter((grant) => grant.scope !== 'user-records');
-      const ownGrants = route.s3.filter((grant) => grant.scope === 'user-records');
+      // prefixes there (docs/security.md); the function's role keeps the records (OWN_ROLE_SCOPES).
+      const callerGrants = route.s3.filter((grant) => !OWN_ROLE_SCOPES.includes(grant.scope));
+      const ownGrants = route.s3.filter((grant) => OWN_ROLE_SCOPES.includes(grant.scope));
       fn.useBucket(storage, [...ownGrants, CALLER_RECORD_GRANT]);
       if (callerGrants.length > 0) fn.actForCallers(storage, callerGrants);
       if (route.usage !== undefined) fn.useUsageTable(usageTable, route.usage);

@@ -1,7 +1,13 @@
 import { folderPolicy, sessionName } from '../../handlers/lib/s3/caller-session';
 import { type JobRef, zipArchiveKey } from '../../handlers/lib/zip/jobs/job-keys';
 import { zipJobPolicy } from '../../handlers/lib/zip/jobs/session';
-import { CALLER_RECORD_GRANT, type Route, type S3Grant, type Worker } from '../../handlers/routes';
+import {
+  CALLER_RECORD_GRANT,
+  OWN_ROLE_SCOPES,
+  type Route,
+  type S3Grant,
+  type Worker,
+} from '../../handlers/routes';
 import { type Decision, type EvaluatedRequest, evaluate } from './evaluate';
 import { type Request, SampleRequests } from './sample-requests';
 import { ACCOUNT, type IamPolicy, type RoleWithPolicies, type StackPolicies } from './terraform-policies';
@@ -92,9 +98,9 @@ class TableBuilder {
   }
 
   private route(route: Route): void {
-    const callerGrants = route.s3.filter((grant) => grant.scope === 'user-files');
+    const callerGrants = route.s3.filter((grant) => !OWN_ROLE_SCOPES.includes(grant.scope));
     // Every route's function also creates its callers' records (the stack adds CALLER_RECORD_GRANT).
-    const own = [...route.s3.filter((grant) => grant.scope !== 'user-files'), CALLER_RECORD_GRANT];
+    const own = [...route.s3.filter((grant) => OWN_ROLE_SCOPES.includes(grant.scope)), CALLER_RECORD_GRANT];
     this.functionRole(route.handler, own, route.usage ?? [], callerGrants);
     if (callerGrants.length > 0) this.callerSession(route.handler, callerGrants);
   }
@@ -102,7 +108,11 @@ class TableBuilder {
   private worker(worker: Worker): void {
     const callerGrants = worker.callerS3 ?? [];
     this.functionRole(worker.handler, worker.s3, worker.usage ?? [], callerGrants);
-    if (callerGrants.length > 0) this.jobSession(worker.handler, callerGrants);
+    if (callerGrants.length === 0) return;
+    // The zip workers act in a session per job (lib/zip/jobs/session.ts); the transfer worker in the
+    // owner's folder session, as a route does.
+    if (worker.handler.startsWith('zip-')) this.jobSession(worker.handler, callerGrants);
+    else this.callerSession(worker.handler, callerGrants);
   }
 
   /** A function's own role: its grants outside users' folders, its logs, its usage access; no user's file. */
@@ -134,20 +144,20 @@ class TableBuilder {
         }
       }
     }
-    for (const action of actionsOf(callerGrants)) {
-      this.add(
-        `${label}, no session`,
-        as,
-        sample.s3(action, sample.target(action, 'user-files', sample.a)),
-        'ImplicitlyDenied',
-      );
+    for (const grant of callerGrants) {
+      for (const action of grant.actions) {
+        const target = sample.target(action, grant.scope, sample.a);
+        this.add(`${label}, no session`, as, sample.s3(action, target), 'ImplicitlyDenied');
+      }
     }
     if (callerGrants.length > 0) {
       const caller = this.role(`${fn}-caller`);
       this.add(label, as, sample.assumeRole(caller.arn, caller.name), 'Allowed');
     }
     for (const action of usage) this.add(label, as, sample.usageTable(action), 'Allowed');
-    this.add(label, as, sample.usageTable('dynamodb:Scan'), 'ImplicitlyDenied');
+    // Only the daily usage check reads the whole table.
+    if (!usage.includes('dynamodb:Scan'))
+      this.add(label, as, sample.usageTable('dynamodb:Scan'), 'ImplicitlyDenied');
     this.add(label, as, sample.ownLogs(fn), 'Allowed');
   }
 
@@ -158,17 +168,24 @@ class TableBuilder {
     const role = this.role(`${this.functionOf(handler)}-caller`);
     const as: Caller = { arn: sessionArn(role, a), role, session: this.sessions.folder(this.bucket, a) };
     const label = `${handler} caller session of A`;
-    const actions = actionsOf(grants);
-    for (const action of actions) {
-      this.add(label, as, sample.s3(action, sample.target(action, 'user-files', a)), 'Allowed');
-      this.add(label, as, sample.s3(action, sample.target(action, 'user-files', b)), 'ImplicitlyDenied');
-      if (sample.isListing(action))
-        this.add(label, as, sample.s3(action, { prefix: '' }), 'ImplicitlyDenied');
+    // Each grant's scope: the caller's own prefix there is allowed, B's and the bucket's root are not.
+    for (const grant of grants) {
+      for (const action of grant.actions) {
+        this.add(label, as, sample.s3(action, sample.target(action, grant.scope, a)), 'Allowed');
+        this.add(label, as, sample.s3(action, sample.target(action, grant.scope, b)), 'ImplicitlyDenied');
+        if (sample.isListing(action))
+          this.add(label, as, sample.s3(action, { prefix: '' }), 'ImplicitlyDenied');
+      }
     }
     this.add(label, as, sample.s3('s3:PutObject', { key: sample.key('zips', b) }), 'ImplicitlyDenied');
-    const first = actions[0] as string;
+    const [
+      {
+        scope,
+        actions: [first],
+      },
+    ] = grants as [S3Grant & { actions: [string] }];
     const plain = sample.variant(
-      sample.s3(first, sample.target(first, 'user-files', a)),
+      sample.s3(first, sample.target(first, scope, a)),
       { 'aws:SecureTransport': 'false' },
       'over HTTP',
     );
@@ -186,15 +203,16 @@ class TableBuilder {
       zipArchiveKey({ identityId: a, jobId: sample.otherJobId }),
       zipArchiveKey({ identityId: b, jobId: jobOfA.jobId }),
     ];
+    // The owner's folder (read), zip area (records) and the job's archive (abort) are allowed; B's are not,
+    // nor another job's archive.
     for (const grant of grants) {
       for (const action of grant.actions) {
-        if (grant.scope === 'user-files') {
-          this.add(label, as, sample.s3(action, sample.target(action, 'user-files', a)), 'Allowed');
-          this.add(label, as, sample.s3(action, sample.target(action, 'user-files', b)), 'ImplicitlyDenied');
-        } else {
-          this.add(label, as, sample.s3(action, { key: zipArchiveKey(jobOfA) }), 'Allowed');
+        const aborting = action === 's3:AbortMultipartUpload';
+        const own = aborting ? { key: zipArchiveKey(jobOfA) } : sample.target(action, grant.scope, a);
+        this.add(label, as, sample.s3(action, own), 'Allowed');
+        this.add(label, as, sample.s3(action, sample.target(action, grant.scope, b)), 'ImplicitlyDenied');
+        if (aborting)
           for (const key of archives) this.add(label, as, sample.s3(action, { key }), 'ImplicitlyDenied');
-        }
       }
     }
     this.add(label, as, sample.s3('s3:PutObject', { key: sample.key('user-files', a) }), 'ImplicitlyDenied');
@@ -344,8 +362,6 @@ export function tableMarkdown(title: string, rows: readonly EvaluatedRow[]): str
   ];
   return `${lines.join('\n')}\n`;
 }
-
-const actionsOf = (grants: readonly S3Grant[]) => [...new Set(grants.flatMap((grant) => grant.actions))];
 
 /** The ARN of a session of `role` named after `identityId`, as STS names it. */
 const sessionArn = (role: RoleWithPolicies, identityId: string) =>

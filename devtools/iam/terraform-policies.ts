@@ -204,6 +204,12 @@ export class StackPolicies {
         return regional('sns', block.name);
       case 'aws_cognito_identity_pool.id':
         return `${region}:${standInUuid(block.identity_pool_name)}`;
+      case 'aws_sqs_queue.arn':
+        return regional('sqs', block.name);
+      case 'aws_cloudwatch_event_rule.arn':
+        return regional('events', `rule/${block.name}`);
+      case 'aws_kms_key.arn':
+        return regional('kms', `key/${standInUuid(name as string)}`);
       default:
         throw new Error(
           `No stand-in value for \${${reference}}: add one to devtools/iam/terraform-policies.ts`,

@@ -51,7 +51,9 @@ describe('local system: one user past their rate limit, another unaffected', fun
     const perMinute = ZIP_REQUESTS_PER_MINUTE.default;
     const { answers, mostPassing } = await burst(alice, zip, 50, perMinute);
     const limited = answers.filter((answer) => answer.retryAfter !== null);
-    expect(limited.length, JSON.stringify(answers)).to.be.within(50 - mostPassing, 50 - perMinute);
+    // Each request reads its clock before its update lands: one that read it a few ms before the request
+    // that started the bucket finds the burst's last token a few ms in its future, so one fewer may pass.
+    expect(limited.length, JSON.stringify(answers)).to.be.within(50 - mostPassing, 50 - perMinute + 1);
     for (const answer of limited) {
       expect(answer).to.deep.include({ status: 429, code: 'TooManyRequests' });
       expect(answer.retryAfter).to.equal(String(60 / perMinute));

@@ -32,7 +32,8 @@ describe("IAM: infra:diff's request table section", () => {
       new Map([['lockbox-dev', base]]),
       new Map([['lockbox-dev', stack()]]),
     );
-    expect(report).to.contain('0 not as expected, 1 decided otherwise at the base.');
+    // get-file's caller session reads (GetObject) and proves a key absent (ListBucket): both refused at the base.
+    expect(report).to.contain('0 not as expected, 2 decided otherwise at the base.');
     expect(report).to.match(
       /\| get-file caller session of A \| `s3:GetObject eu-west-1:a[^`]*` \| Allowed \| ImplicitlyDenied \| Allowed \| ✔ \|/,
     );

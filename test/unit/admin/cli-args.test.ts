@@ -76,6 +76,7 @@ describe('admin CLI: arguments', () => {
       identity_pool_id: 'eu-west-1:00000000-0000-4000-8000-000000000001',
       api_url: 'https://abc.execute-api.eu-west-1.amazonaws.com/v1',
       bucket_name: 'lockbox-dev-files-x',
+      usage_table_name: 'lockbox-dev-usage',
     };
     await writeFile(outputs, JSON.stringify({ 'lockbox-dev': stack }));
     const result = await admin(
