@@ -81,6 +81,7 @@ export function FileBrowser() {
       expectAllMoved(await listing.move(from, to, { overwrite: true }));
     }
     setChosen(new Set());
+    setUndo(undefined); // an undo offered before may now name keys the move took
     announce(`Moved ${shown(from)} to ${shown(to)}.`);
   };
 
