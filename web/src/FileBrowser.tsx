@@ -73,7 +73,7 @@ export function FileBrowser() {
           from.endsWith('/')
             ? 'Files of the same name in that folder are replaced; the others there are kept.'
             : 'Overwriting replaces it.',
-          'What is replaced can be restored from “Deleted files” for a while.',
+          'The content it replaces is kept as an old version for a while.',
         ],
         confirmLabel: 'Overwrite',
       });
