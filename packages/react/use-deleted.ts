@@ -11,6 +11,11 @@ export interface Deleted extends Paged {
   restore(items: readonly RestoreItem[]): Promise<RestoreFilesResult['items']>;
   /** Undoes a delete: restores every deleted file at these keys (a prefix: everything under it). */
   undo(keys: readonly string[]): Promise<RestoreFilesResult['items']>;
+  /**
+   * Deletes one old version for good (a deleted file's `versionId`, or one from `listFileVersions()`),
+   * freeing its bytes in the quota; every listing and usage then reloads.
+   */
+  deleteVersion(key: string, versionId: string): Promise<void>;
 }
 
 const RESTORE_BATCH = 100;
@@ -38,6 +43,13 @@ export function useDeleted(prefix = ''): Deleted {
     ...paged,
     items: pages.flatMap((page) => page.items),
     restore,
+    deleteVersion: async (key, versionId) => {
+      try {
+        await client.deleteFileVersion(key, versionId);
+      } finally {
+        changed();
+      }
+    },
     undo: async (keys) => {
       const under = (key: string) => keys.some((k) => (k.endsWith('/') ? key.startsWith(k) : key === k));
       const found: RestoreItem[] = [];

@@ -1,4 +1,10 @@
-import type { DeleteFilesResult, FileEntry } from '@lockbox/client';
+import type {
+  DeleteFilesResult,
+  FileEntry,
+  Transfer,
+  TransferOptions,
+  TransferResult,
+} from '@lockbox/client';
 import { useLockbox } from './context.js';
 import { type Paged, usePaged } from './paged.js';
 
@@ -8,6 +14,11 @@ export interface Folder extends Paged {
   readonly files: readonly FileEntry[];
   /** Deletes files and folders (a prefix deletes everything under it), then every listing reloads. */
   remove(keys: readonly string[]): Promise<DeleteFilesResult>;
+  /**
+   * Moves (renames) a file to another key, or a folder (`from` ending in `/`) to another folder, then every
+   * listing reloads; a destination that exists is a `Conflict` unless `options.overwrite`.
+   */
+  move(from: string, to: string, options?: TransferOptions): Promise<TransferResult | Transfer>;
 }
 
 export interface FolderOptions {
@@ -18,6 +29,14 @@ export interface FolderOptions {
 /** One folder's listing: `prefix` is empty for the root, else ends in `/`. */
 export function useFolder(prefix: string, options: FolderOptions = {}): Folder {
   const { client, changed } = useLockbox();
+  /** Every listing, usage and deleted view reloads once the change has ended, failed or not. */
+  const thenReload = async <T>(change: Promise<T>): Promise<T> => {
+    try {
+      return await change;
+    } finally {
+      changed();
+    }
+  };
   const { pages, ...paged } = usePaged(
     `${prefix}\n${options.pageSize}`,
     (cursor) => client.listFiles({ prefix, cursor, limit: options.pageSize }),
@@ -27,12 +46,7 @@ export function useFolder(prefix: string, options: FolderOptions = {}): Folder {
     ...paged,
     folders: pages.flatMap((page) => page.folders),
     files: pages.flatMap((page) => page.files),
-    remove: async (keys) => {
-      try {
-        return await client.deleteFiles(keys);
-      } finally {
-        changed();
-      }
-    },
+    remove: (keys) => thenReload(client.deleteFiles(keys)),
+    move: (from, to, moveOptions) => thenReload(client.move(from, to, moveOptions)),
   };
 }

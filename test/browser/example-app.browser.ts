@@ -14,6 +14,8 @@ const MiB = 1024 * 1024;
 const RESULTS = join(__dirname, '..', '..', 'test-results');
 const NEW_PASSWORD = 'Correct-Horse-Battery-1!';
 const SMALL_TEXT = 'A small file, dropped on the page.\n';
+const PHOTOS_TEXT = { a: 'photo a\n', c: 'photo c, one folder down\n' };
+const PHOTOS_BYTES = PHOTOS_TEXT.a.length + PHOTOS_TEXT.c.length;
 /** Whether the app keeps an upload to resume (packages/react/pending-uploads.ts). */
 const PENDING_UPLOADS_STORED =
   "Object.keys(localStorage).some((name) => name.startsWith('lockbox.pending-uploads.'))";
@@ -76,8 +78,8 @@ describe('the React app in Chromium (npm start in its own process, a fresh user)
     await Promise.all([
       writeFile(files.big, randomBytes(40 * MiB)),
       writeFile(files.resume, randomBytes(40 * MiB)),
-      writeFile(join(files.photos, 'a.txt'), 'photo a\n'),
-      writeFile(join(files.photos, 'b', 'c.txt'), 'photo c, one folder down\n'),
+      writeFile(join(files.photos, 'a.txt'), PHOTOS_TEXT.a),
+      writeFile(join(files.photos, 'b', 'c.txt'), PHOTOS_TEXT.c),
       rm(RESULTS, { recursive: true, force: true }).then(() => mkdir(RESULTS, { recursive: true })),
     ]);
     system = await launchLocalSystem({ dataDir: join(dataDir, 'system') });
@@ -201,7 +203,7 @@ describe('the React app in Chromium (npm start in its own process, a fresh user)
   });
 
   it('shows the bytes stored against the quota once S3 has counted them', async () => {
-    const stored = SMALL_TEXT.length + 80 * MiB + 'photo a\n'.length + 'photo c, one folder down\n'.length;
+    const stored = SMALL_TEXT.length + 80 * MiB + PHOTOS_BYTES;
     await page.locator(`.usage[data-bytes="${stored}"]`).waitFor();
     const meter = page.getByRole('meter', { name: 'Storage used' });
     expect(Number(await meter.getAttribute('value'))).to.equal(stored);
@@ -244,7 +246,7 @@ describe('the React app in Chromium (npm start in its own process, a fresh user)
     ]);
     expect(byName.get('resume.bin')?.equals(await readFile(files.resume))).to.equal(true);
     expect(byName.get('small.txt')?.toString()).to.equal(SMALL_TEXT);
-    expect(byName.get('photos/b/c.txt')?.toString()).to.equal('photo c, one folder down\n');
+    expect(byName.get('photos/b/c.txt')?.toString()).to.equal(PHOTOS_TEXT.c);
   });
 
   it('deletes a file after confirming, undoes it, deletes it again and restores it from Deleted files', async () => {
@@ -279,6 +281,76 @@ describe('the React app in Chromium (npm start in its own process, a fresh user)
     expect(small.toString()).to.equal(SMALL_TEXT);
   });
 
+  it('renames a file: a name already taken is a clear question, cancelled here, then a free name', async () => {
+    const rename = page.getByRole('dialog', { name: 'Rename small.txt' });
+    await page.getByRole('button', { name: 'Rename small.txt' }).click();
+    await rename.getByLabel('New name').fill('big.bin');
+    await rename.getByRole('button', { name: 'Rename' }).click();
+    const taken = page.getByRole('dialog', { name: 'big.bin already exists' });
+    await taken.getByRole('button', { name: 'Overwrite' }).waitFor();
+    await shot('rename-name-taken');
+    await taken.getByRole('button', { name: 'Cancel' }).click();
+    await taken.waitFor({ state: 'detached' });
+    expect(await row('small.txt').count()).to.equal(1);
+
+    await page.getByRole('button', { name: 'Rename small.txt' }).click();
+    await rename.getByLabel('New name').fill('notes.txt');
+    await shot('rename');
+    await rename.getByRole('button', { name: 'Rename' }).click();
+    await row('notes.txt').waitFor();
+    await row('small.txt').waitFor({ state: 'detached' });
+    await shot('renamed');
+    const notes = await downloaded(() => page.getByRole('button', { name: 'Download notes.txt' }).click());
+    expect(notes.toString()).to.equal(SMALL_TEXT);
+  });
+
+  it('moves a folder into a new folder, everything under it along', async () => {
+    await page.getByRole('button', { name: 'Move folder photos to…' }).click();
+    const move = page.getByRole('dialog', { name: 'Move photos to…' });
+    await move.getByLabel('Folder').fill('archive/2026');
+    await shot('move-folder');
+    await move.getByRole('button', { name: 'Move' }).click();
+    await row('archive/').waitFor();
+    await row('photos/').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'archive', exact: true }).click();
+    await page.getByRole('button', { name: '2026', exact: true }).click();
+    await page.getByRole('button', { name: 'photos', exact: true }).click();
+    await row('archive/2026/photos/a.txt').waitFor();
+    expect(await row('archive/2026/photos/b/').count()).to.equal(1);
+    await shot('folder-moved');
+    await page.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'Home' }).click();
+    await row('notes.txt').waitFor();
+  });
+
+  it('counts old versions in the usage after a delete, and deleting one for good frees its bytes', async () => {
+    await page.getByRole('button', { name: 'Delete big.bin' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete big.bin?' })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await row('big.bin').waitFor({ state: 'detached' });
+    // Old versions: small.txt's three (the upload and two restores, the last one renamed away), the
+    // photos' originals (moved away) and big.bin; current: notes.txt, the photos' copies, resume.bin.
+    const old = 3 * SMALL_TEXT.length + PHOTOS_BYTES + 40 * MiB;
+    const stored = old + SMALL_TEXT.length + PHOTOS_BYTES + 40 * MiB;
+    await page.locator(`.usage[data-bytes="${stored}"][data-version-bytes="${old}"]`).waitFor();
+    expect(await page.locator('.usage-text').textContent()).to.match(
+      /^80 MiB of .+ used \(40 MiB in old versions\)$/,
+    );
+    await shot('usage-with-old-versions');
+
+    await page.getByRole('button', { name: 'Delete big.bin for good' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete big.bin for good?' });
+    await dialog.waitFor();
+    await shot('confirm-delete-for-good');
+    await dialog.getByRole('button', { name: 'Delete for good' }).click();
+    await page.getByRole('button', { name: 'Restore big.bin' }).waitFor({ state: 'detached' });
+    await page
+      .locator(`.usage[data-bytes="${stored - 40 * MiB}"][data-version-bytes="${old - 40 * MiB}"]`)
+      .waitFor();
+    await shot('deleted-for-good');
+  });
+
   it('deletes everything selected', async () => {
     await page.getByRole('checkbox', { name: 'Select all' }).check();
     await page
@@ -286,7 +358,7 @@ describe('the React app in Chromium (npm start in its own process, a fresh user)
       .getByRole('button', { name: 'Delete' })
       .click();
     await page
-      .getByRole('dialog', { name: 'Delete 4 items?' })
+      .getByRole('dialog', { name: 'Delete 3 items?' })
       .getByRole('button', { name: 'Delete' })
       .click();
     await page.getByText('This folder is empty').waitFor();

@@ -1,17 +1,37 @@
 import type { Deleted } from '@lockbox/react';
 import { useState } from 'react';
+import { useConfirm } from './ConfirmDialog';
 import { formatBytes, formatDate, nameIn } from './format';
 import { announce, ErrorAlert } from './notices';
 
-/** The files deleted under the open folder within the undo window, each with Restore. */
+/**
+ * The files deleted under the open folder within the undo window, each with Restore, and "Delete for
+ * good", which frees the version's bytes in the quota at once.
+ */
 export function DeletedPanel({ deleted, folder }: { deleted: Deleted; folder: string }) {
   const [error, setError] = useState<unknown>();
+  const [dialog, confirm] = useConfirm();
   const restore = async (key: string, versionId: string) => {
     setError(undefined);
     try {
       const [result] = await deleted.restore([{ key, versionId }]);
       if (result?.status !== 'restored') throw new Error(`${key} could not be restored (${result?.status}).`);
       announce(`Restored ${key}.`);
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  const deleteForGood = async (key: string, versionId: string, size: number) => {
+    setError(undefined);
+    try {
+      const answer = await confirm({
+        title: `Delete ${nameIn(folder, key)} for good?`,
+        details: [`This version can no longer be restored; its ${formatBytes(size)} are freed.`],
+        confirmLabel: 'Delete for good',
+      });
+      if (!answer) return;
+      await deleted.deleteVersion(key, versionId);
+      announce(`Deleted ${key} for good.`);
     } catch (failure) {
       setError(failure);
     }
@@ -39,6 +59,14 @@ export function DeletedPanel({ deleted, folder }: { deleted: Deleted; folder: st
                 >
                   Restore
                 </button>
+                <button
+                  type="button"
+                  className="button quiet danger"
+                  aria-label={`Delete ${item.key} for good`}
+                  onClick={() => void deleteForGood(item.key, item.versionId, item.size)}
+                >
+                  Delete for good
+                </button>
               </span>
             </li>
           ))}
@@ -49,6 +77,7 @@ export function DeletedPanel({ deleted, folder }: { deleted: Deleted; folder: st
           Show more
         </button>
       )}
+      {dialog}
     </section>
   );
 }

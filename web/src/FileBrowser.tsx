@@ -1,3 +1,4 @@
+import { isLockboxError, type Transfer, type TransferResult } from '@lockbox/client';
 import { useDeleted, useFolder, useLockbox, useUpload, useZip } from '@lockbox/react';
 import { type DragEvent, useRef, useState } from 'react';
 import { useConfirm } from './ConfirmDialog';
@@ -12,7 +13,20 @@ import { ZipPanel } from './ZipPanel';
 
 const PAGE_SIZE = 200;
 
-/** The signed-in view: one folder's listing, selection, uploads (pick or drop), downloads, zips, deletes and undo. */
+/** A key as people read it: a folder without its trailing `/`, the root as Home. */
+const shown = (key: string) => (key === '' ? 'Home' : key.replace(/\/$/, ''));
+
+/** Throws when some of a folder's files were not moved (they stay where they were). */
+function expectAllMoved(result: TransferResult | Transfer): void {
+  if (result.filesFailed === 0) return;
+  const some = result.errors.map((e) => `${e.key} (${e.message})`).join(', ');
+  throw new Error(`${result.filesFailed} files could not be moved and stay where they were: ${some}`);
+}
+
+/**
+ * The signed-in view: one folder's listing, selection, uploads (pick or drop), downloads, zips, rename,
+ * move, deletes and undo.
+ */
 export function FileBrowser() {
   const { client } = useLockbox();
   const [folder, setFolder] = useState('');
@@ -25,7 +39,7 @@ export function FileBrowser() {
   const [undo, setUndo] = useState<{ keys: readonly string[]; text: string }>();
   const [showDeleted, setShowDeleted] = useState(false);
   const [dragging, setDragging] = useState(false);
-  const [dialog, confirm] = useConfirm();
+  const [dialog, confirm, prompt] = useConfirm();
   const fileInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
 
@@ -45,6 +59,30 @@ export function FileBrowser() {
     } catch (failure) {
       setError(failure);
     }
+  };
+
+  /** Moves `from` to `to`; a destination that exists is asked about, then replaced if the user says so. */
+  const moveTo = async (from: string, to: string) => {
+    try {
+      expectAllMoved(await listing.move(from, to));
+    } catch (failure) {
+      if (!isLockboxError(failure, 'Conflict')) throw failure;
+      const replace = await confirm({
+        title: `${shown(to)} already exists`,
+        details: [
+          from.endsWith('/')
+            ? 'Files of the same name in that folder are replaced; the others there are kept.'
+            : 'Overwriting replaces it.',
+          'The content it replaces is kept as an old version for a while.',
+        ],
+        confirmLabel: 'Overwrite',
+      });
+      if (!replace) return announce('Nothing was moved.');
+      expectAllMoved(await listing.move(from, to, { overwrite: true }));
+    }
+    setChosen(new Set());
+    setUndo(undefined); // an undo offered before may now name keys the move took
+    announce(`Moved ${shown(from)} to ${shown(to)}.`);
   };
 
   const actions: RowActions = {
@@ -94,6 +132,38 @@ export function FileBrowser() {
             `${result.errors.length} could not be deleted: ${result.errors.map((e) => e.key).join(', ')}`,
           );
         }
+      }),
+    rename: (key) =>
+      void attempt(async () => {
+        const name = nameIn(folder, key);
+        const answer = await prompt({
+          title: `Rename ${name}`,
+          details: [],
+          field: { label: 'New name', value: name },
+          confirmLabel: 'Rename',
+          tone: 'primary',
+        });
+        const next = answer?.trim();
+        if (!next || next === name) return;
+        if (next.includes('/')) throw new Error('A name cannot hold “/”: use “Move to…” to change folders.');
+        await moveTo(key, `${folder}${next}${key.endsWith('/') ? '/' : ''}`);
+      }),
+    move: (key) =>
+      void attempt(async () => {
+        const name = nameIn(folder, key);
+        const answer = await prompt({
+          title: `Move ${name} to…`,
+          details: [
+            'A folder path such as archive/2024, or nothing for Home; a new folder is made as needed.',
+          ],
+          field: { label: 'Folder', value: folder.replace(/\/$/, '') },
+          confirmLabel: 'Move',
+          tone: 'primary',
+        });
+        if (answer === undefined) return;
+        const target = answer.split('/').filter(Boolean).join('/');
+        const to = `${target === '' ? '' : `${target}/`}${name}${key.endsWith('/') ? '/' : ''}`;
+        if (to !== key) await moveTo(key, to);
       }),
   };
 

@@ -12,6 +12,10 @@ export interface RowActions {
   download(key: string): void;
   zip(keys: readonly string[]): void;
   remove(keys: readonly string[]): void;
+  /** Asks for a new name in the same folder. */
+  rename(key: string): void;
+  /** Asks for a folder to move into. */
+  move(key: string): void;
 }
 
 interface FileTableProps {
@@ -106,6 +110,22 @@ export function FileTable({ folder, items, selected, busy, onSelect, actions }: 
                     Zip
                   </button>
                 )}
+                <button
+                  type="button"
+                  className="button quiet"
+                  aria-label={`Rename ${label}`}
+                  onClick={() => actions.rename(item.key)}
+                >
+                  Rename
+                </button>
+                <button
+                  type="button"
+                  className="button quiet"
+                  aria-label={`Move ${label} to…`}
+                  onClick={() => actions.move(item.key)}
+                >
+                  Move to…
+                </button>
                 <button
                   type="button"
                   className="button quiet danger"

@@ -213,4 +213,47 @@ describe('@lockbox/react hooks against the local system (React Testing Library, 
     ]);
     expect(isLockboxError(result.current.zips[0]?.error, 'InvalidKey')).to.equal(true);
   });
+  it('useFolder.move renames a file and moves a folder, listings reload; a taken name is a Conflict until overwrite', async () => {
+    await client.putFile('b.txt', 'bb');
+    await client.putFile('notes/n.txt', 'nn');
+    const { result } = renderHook(
+      () => ({ root: useFolder(''), archive: useFolder('archive/'), deleted: useDeleted() }),
+      { wrapper },
+    );
+    const rootFiles = () => result.current.root.files.map((f) => f.key);
+    await waitFor(() => expect(rootFiles()).to.deep.equal(['a.txt', 'b.txt']));
+
+    expect(await act(() => result.current.root.move('b.txt', 'c.txt'))).to.include({
+      status: 'done',
+      filesDone: 1,
+      filesFailed: 0,
+    });
+    await waitFor(() => expect(rootFiles()).to.deep.equal(['a.txt', 'c.txt']));
+
+    await act(() => result.current.root.move('notes/', 'archive/notes/'));
+    await waitFor(() => expect(result.current.archive.folders).to.deep.equal(['archive/notes/']));
+    expect(result.current.root.folders).to.deep.equal(['archive/']);
+
+    const taken = await act(() =>
+      result.current.root.move('c.txt', 'a.txt').catch((error: unknown) => error),
+    );
+    expect(isLockboxError(taken, 'Conflict')).to.equal(true);
+    expect(rootFiles()).to.deep.equal(['a.txt', 'c.txt']);
+    await act(() => result.current.root.move('c.txt', 'a.txt', { overwrite: true }));
+    await waitFor(() => expect(rootFiles()).to.deep.equal(['a.txt']));
+    expect(await (await fetch((await client.getFile('a.txt')).url)).text()).to.equal('bb');
+  });
+
+  it('useDeleted.deleteVersion deletes an old version for good: no longer listed, no longer restorable', async () => {
+    const { result } = renderHook(() => useDeleted(), { wrapper });
+    // c.txt's only version, left behind by the move above.
+    await waitFor(() => expect(result.current.items.map((item) => item.key)).to.include('c.txt'));
+    const moved = result.current.items.find((item) => item.key === 'c.txt');
+    await act(() => result.current.deleteVersion('c.txt', moved?.versionId ?? ''));
+    await waitFor(() => expect(result.current.items.map((item) => item.key)).to.not.include('c.txt'));
+    const [again] = await act(() =>
+      result.current.restore([{ key: 'c.txt', versionId: moved?.versionId ?? '' }]),
+    );
+    expect(again?.status).to.equal('notFound');
+  });
 });
