@@ -50,10 +50,10 @@ function cacheRoot() {
 }
 
 function newestVersion(name, major, scratch) {
-  const range = `>=${major}.${FLOOR[major]} <${major + 1}`;
-  const listed = [JSON.parse(npm(['view', `${name}@${range}`, 'version', '--json'], scratch) || '[]')].flat();
+  // `name@22` lists every 22.x; a range with < > or ^ would be redirections and escapes to cmd.exe.
+  const listed = [JSON.parse(npm(['view', `${name}@${major}`, 'version', '--json'], scratch) || '[]')].flat();
   const newest = listed.sort((a, b) => minorPatch(b) - minorPatch(a))[0];
-  if (!newest) throw new Error(`the registry has no ${name} for Node ${major}`);
+  if (!newest || !satisfies(newest, major)) throw new Error(`the registry has no ${name} for Node ${major}`);
   return newest;
 }
 
