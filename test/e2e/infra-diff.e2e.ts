@@ -90,10 +90,10 @@ describe('npm run infra:diff', () => {
       symlinkSync(join(root, 'node_modules'), join(scratch, 'node_modules'), 'dir');
       const routes = join(scratch, 'handlers', 'routes.ts');
       const before = readFileSync(routes, 'utf8');
-      // The first user-files GetObject grant is GET /file's (get-file).
+      // The first user-files grant of GetObject and ListBucket is GET /file's (get-file).
       const widened = before.replace(
-        "{ scope: 'user-files', actions: ['s3:GetObject'] }",
-        "{ scope: 'user-files', actions: ['s3:GetObject', 's3:DeleteObject'] }",
+        "{ scope: 'user-files', actions: ['s3:GetObject', 's3:ListBucket'] }",
+        "{ scope: 'user-files', actions: ['s3:GetObject', 's3:ListBucket', 's3:DeleteObject'] }",
       );
       expect(widened).not.to.equal(before);
       writeFileSync(routes, widened);
