@@ -1,16 +1,4 @@
-/**
- * The frontend config's fields the Amplify config is built from (config-files.ts, FrontendConfig; a
- * stack's outputs have no Cognito endpoints).
- */
-export interface AmplifySource {
-  readonly region: string;
-  readonly user_pool_id: string;
-  readonly user_pool_client_id: string;
-  readonly identity_pool_id: string;
-  readonly api_url: string;
-  readonly user_pool_endpoint?: string;
-  readonly identity_pool_endpoint?: string;
-}
+import type { LockboxConfig } from '../packages/client/config.js';
 
 /** The REST API's name in the Amplify config: `get({ apiName: 'lockbox', path: '/files' })`. */
 export const AMPLIFY_API_NAME = 'lockbox';
@@ -20,7 +8,7 @@ export const AMPLIFY_API_NAME = 'lockbox';
  * email, no guest access, and the API as a REST API that Amplify signs with SigV4 (`execute-api`) using
  * the identity pool's credentials. A local system's config adds its Cognito endpoints.
  */
-export function amplifyConfig(config: AmplifySource) {
+export function amplifyConfig(config: LockboxConfig) {
   return {
     Auth: {
       Cognito: {
