@@ -265,6 +265,31 @@ export const IDENTITY_POOL_ID = {
   readBy: 'every route',
 } as const satisfies TextSetting;
 
+/** The functions that act for their callers in sessions of a caller role (HandlerFunction.actForCallers). */
+const CALLER_ROLE_FUNCTIONS = [
+  'list-files',
+  'get-file',
+  'put-file',
+  'delete-file',
+  'delete-files',
+  'create-upload',
+  'sign-upload-parts',
+  'list-upload-parts',
+  'complete-upload',
+  'abort-upload',
+  'create-zip',
+  'get-zip',
+  'list-deleted-files',
+  'list-file-versions',
+  'restore-files',
+  'copy-files',
+  'move-files',
+  'list-zips',
+  'zip-worker',
+  'zip-failed',
+  'transfer-worker',
+];
+
 /**
  * The role a route assumes, with a session policy naming only the caller's own prefixes, for every S3
  * call on the caller's files, zip area and upload plans (handlers/lib/s3/caller-session.ts). Each such
@@ -275,29 +300,19 @@ export const IDENTITY_POOL_ID = {
 export const CALLER_ROLE_ARN = {
   kind: 'text',
   variable: 'CALLER_ROLE_ARN',
-  readBy: [
-    'list-files',
-    'get-file',
-    'put-file',
-    'delete-file',
-    'delete-files',
-    'create-upload',
-    'sign-upload-parts',
-    'list-upload-parts',
-    'complete-upload',
-    'abort-upload',
-    'create-zip',
-    'get-zip',
-    'list-deleted-files',
-    'list-file-versions',
-    'restore-files',
-    'copy-files',
-    'move-files',
-    'list-zips',
-    'zip-worker',
-    'zip-failed',
-    'transfer-worker',
-  ],
+  readBy: CALLER_ROLE_FUNCTIONS,
+} as const satisfies TextSetting;
+
+/**
+ * The customer-managed KMS key of the bucket's objects (SSE-KMS), set with CALLER_ROLE_ARN only when the
+ * environment has one (`controls.customerManagedKey`): each session policy then allows the key's use
+ * through S3, as the caller role does (lib/s3/caller-session.ts). Unset, no KMS statement: local mode and
+ * environments without the key.
+ */
+export const BUCKET_KEY_ARN = {
+  kind: 'text',
+  variable: 'BUCKET_KEY_ARN',
+  readBy: CALLER_ROLE_FUNCTIONS,
 } as const satisfies TextSetting;
 
 /** The limits, in the order the stack sets them. */
@@ -335,6 +350,7 @@ export const settings: readonly Setting[] = [
   UPLOAD_REQUESTS_PER_MINUTE,
   IDENTITY_POOL_ID,
   CALLER_ROLE_ARN,
+  BUCKET_KEY_ARN,
 ];
 
 /** An environment's limits: one integer per limit setting, by its `limit` name. */

@@ -5,8 +5,12 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import type { Construct } from 'constructs';
 
-/** What every bucket of ours has: every public-access block on, ACLs disabled (BucketOwnerEnforced), SSE-S3. */
-export function lockDownBucket(scope: Construct, bucket: S3Bucket): void {
+/**
+ * What every bucket of ours has: every public-access block on, ACLs disabled (BucketOwnerEnforced), and
+ * default encryption: SSE-S3, or SSE-KMS with `kmsKeyArn` and S3 Bucket Keys (S3 then asks KMS for a
+ * bucket-level key now and then rather than for each object, cutting KMS requests and their cost).
+ */
+export function lockDownBucket(scope: Construct, bucket: S3Bucket, kmsKeyArn?: string): void {
   new S3BucketPublicAccessBlock(scope, 'public-access-block', {
     bucket: bucket.id,
     blockPublicAcls: true,
@@ -20,8 +24,52 @@ export function lockDownBucket(scope: Construct, bucket: S3Bucket): void {
   });
   new S3BucketServerSideEncryptionConfigurationA(scope, 'encryption', {
     bucket: bucket.id,
-    rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+    rule: [
+      kmsKeyArn === undefined
+        ? { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }
+        : {
+            applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: kmsKeyArn },
+            bucketKeyEnabled: true,
+          },
+    ],
   });
+}
+
+/**
+ * Bucket-policy statements that refuse a write asking for another encryption than the bucket's key
+ * (SSE-S3, or another KMS key). A write that asks for none, as every request of ours and every presigned
+ * URL does, gets the bucket's default and passes: each statement applies only when its header is present.
+ */
+export function onlyKeyStatements(bucket: S3Bucket, kmsKeyArn: string): DataAwsIamPolicyDocumentStatement[] {
+  const present = (header: string) => ({ test: 'Null', variable: header, values: ['false'] });
+  return [
+    {
+      sid: 'DenyOtherEncryption',
+      effect: 'Deny',
+      principals: [{ type: '*', identifiers: ['*'] }],
+      actions: ['s3:PutObject'],
+      resources: [`${bucket.arn}/*`],
+      condition: [
+        present('s3:x-amz-server-side-encryption'),
+        { test: 'StringNotEquals', variable: 's3:x-amz-server-side-encryption', values: ['aws:kms'] },
+      ],
+    },
+    {
+      sid: 'DenyOtherKmsKey',
+      effect: 'Deny',
+      principals: [{ type: '*', identifiers: ['*'] }],
+      actions: ['s3:PutObject'],
+      resources: [`${bucket.arn}/*`],
+      condition: [
+        present('s3:x-amz-server-side-encryption-aws-kms-key-id'),
+        {
+          test: 'StringNotEquals',
+          variable: 's3:x-amz-server-side-encryption-aws-kms-key-id',
+          values: [kmsKeyArn],
+        },
+      ],
+    },
+  ];
 }
 
 /** Bucket-policy statements that refuse every request without TLS, or with TLS older than 1.2. */

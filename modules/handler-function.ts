@@ -7,7 +7,7 @@ import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { SESSION_SECONDS } from '../handlers/lib/s3/session-seconds';
 import type { S3Grant, UsageAction } from '../handlers/routes';
-import { BUCKET_NAME, CALLER_ROLE_ARN, USAGE_TABLE_NAME } from '../handlers/settings';
+import { BUCKET_KEY_ARN, BUCKET_NAME, CALLER_ROLE_ARN, USAGE_TABLE_NAME } from '../handlers/settings';
 import { BUNDLE_ENTRY, type HandlerBundle } from './bundle/handler-bundle';
 import type { FailureQueue } from './failure-queue';
 import { inlinePolicy, serviceRole } from './iam';
@@ -35,6 +35,8 @@ export interface HandlerFunctionProps {
 export interface GrantingBucket {
   /** The bucket's name, as the handlers read it. */
   readonly bucketName: string;
+  /** The customer-managed KMS key of its objects, if any; its grants include the key's use. */
+  readonly keyArn?: string;
   /** Allows `role` exactly `grants`, with the policy created under `scope`. */
   grant(scope: Construct, role: IamRole, grants: readonly S3Grant[]): void;
 }
@@ -144,7 +146,9 @@ export class HandlerFunction extends Construct {
    * role may assume; sets CALLER_ROLE_ARN. The handler assumes it per caller (or per zip job) with a
    * session policy naming only the caller's folder (handlers/lib/s3/caller-session.ts; for a job also its
    * archive, handlers/lib/zip/jobs/session.ts), so the function's own role needs no access to users'
-   * files: a key outside the caller's folder is refused by S3 whatever the handler's code does.
+   * files: a key outside the caller's folder is refused by S3 whatever the handler's code does. When the
+   * bucket has a customer-managed key, sets BUCKET_KEY_ARN too: the session policy must allow the key's
+   * use through S3 as the role does (a session gets the intersection of both).
    */
   actForCallers(bucket: GrantingBucket, grants: readonly S3Grant[]): void {
     const name = `${this.functionName}-caller`;
@@ -169,6 +173,7 @@ export class HandlerFunction extends Construct {
       { effect: 'Allow', actions: ['sts:AssumeRole'], resources: [role.arn] },
     ]);
     this.variables[CALLER_ROLE_ARN.variable] = role.arn;
+    if (bucket.keyArn !== undefined) this.variables[BUCKET_KEY_ARN.variable] = bucket.keyArn;
     this.function.putEnvironment({ variables: { ...this.variables } });
   }
 

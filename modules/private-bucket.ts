@@ -11,7 +11,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import type { S3Action, S3Grant, S3Scope } from '../handlers/routes';
-import { lockDownBucket, tlsOnlyStatements } from './bucket-baseline';
+import { lockDownBucket, onlyKeyStatements, tlsOnlyStatements } from './bucket-baseline';
 import { inlinePolicy, type PolicyStatement } from './iam';
 
 export interface PrivateBucketProps {
@@ -38,6 +38,17 @@ export interface PrivateBucketProps {
   readonly noncurrentVersionDays?: number;
   /** Refuse `destroy`, and refuse to empty the bucket on destroy. @default true */
   readonly preventDestroy?: boolean;
+  /** A customer-managed KMS key for the objects (SSE-KMS with S3 Bucket Keys). @default SSE-S3 */
+  readonly encryptionKey?: BucketEncryptionKey;
+}
+
+/** A KMS key that may encrypt a bucket's objects (EnvironmentKey is one). */
+export interface BucketEncryptionKey {
+  readonly arn: string;
+  /** The key's region, which must be the bucket's. */
+  readonly region: string;
+  /** Lets S3 use the key for this bucket's objects (the key's policy). */
+  allowS3Bucket(bucketArn: string): void;
 }
 
 /** A function that S3 invokes when a matching object is created. */
@@ -68,18 +79,44 @@ const ACTION_TARGET: Readonly<Record<S3Action, 'bucket' | 'object'>> = {
   's3:GetObjectAttributes': 'object',
 };
 
+type KeyAction = 'kms:Decrypt' | 'kms:GenerateDataKey';
+
+/**
+ * What S3 asks KMS for, with the caller's permissions, when an action meets an SSE-KMS object: a data
+ * key to write (PutObject, CreateMultipartUpload, a copy's target); a decryption to read (GetObject, a
+ * copy's source), and for UploadPart, CompleteMultipartUpload and ListParts of an SSE-KMS upload (S3 API
+ * reference, CreateMultipartUpload and ListParts). HeadObject, GetObjectAttributes, listings and deletes
+ * read no data. A Record, as ACTION_TARGET.
+ */
+const KEY_USE: Readonly<Record<S3Action, readonly KeyAction[]>> = {
+  's3:ListBucket': [],
+  's3:GetObject': ['kms:Decrypt'],
+  's3:PutObject': ['kms:GenerateDataKey', 'kms:Decrypt'],
+  's3:DeleteObject': [],
+  's3:DeleteObjectVersion': [],
+  's3:AbortMultipartUpload': [],
+  's3:ListMultipartUploadParts': ['kms:Decrypt'],
+  's3:ListBucketVersions': [],
+  's3:GetObjectVersion': ['kms:Decrypt'],
+  's3:GetObjectAttributes': [],
+};
+
 /** Noncurrent versions of the service's own objects (zips, upload plans, user records) go after this. */
 const SERVICE_NONCURRENT_DAYS = 1;
 
 /**
- * A private bucket: every public-access block on, ACLs disabled (BucketOwnerEnforced), SSE-S3, TLS 1.2+
- * required by the bucket policy, CORS for the configured origins only, versioning (deletes and overwrites
+ * A private bucket: every public-access block on, ACLs disabled (BucketOwnerEnforced), SSE-S3 or SSE-KMS
+ * with a customer-managed key (writes asking for another encryption refused), TLS 1.2+ required by the
+ * bucket policy, CORS for the configured origins only, versioning (deletes and overwrites
  * of users' files can be undone for noncurrentVersionDays), lifecycle rules that abort stale multipart
  * uploads, expire zips and upload plans, noncurrent versions and expired delete markers. Access is granted
  * per role and per scope with grant().
  */
 export class PrivateBucket extends Construct {
   readonly bucket: S3Bucket;
+  /** The customer-managed key of the objects, if any: every grant that reads or writes data includes its use. */
+  readonly keyArn?: string;
+  private readonly keyRegion?: string;
   private readonly scopePrefixes: Readonly<Record<S3Scope, string>>;
   private notified = false;
 
@@ -99,11 +136,18 @@ export class PrivateBucket extends Construct {
       lifecycle: { preventDestroy },
     });
     const bucket = this.bucket.id;
-    lockDownBucket(this, this.bucket);
-    const tlsOnly = new DataAwsIamPolicyDocument(this, 'policy-document', {
-      statement: tlsOnlyStatements(this.bucket),
+    const key = props.encryptionKey;
+    this.keyArn = key?.arn;
+    this.keyRegion = key?.region;
+    key?.allowS3Bucket(this.bucket.arn);
+    lockDownBucket(this, this.bucket, key?.arn);
+    const policy = new DataAwsIamPolicyDocument(this, 'policy-document', {
+      statement: [
+        ...tlsOnlyStatements(this.bucket),
+        ...(key === undefined ? [] : onlyKeyStatements(this.bucket, key.arn)),
+      ],
     });
-    new S3BucketPolicy(this, 'policy', { bucket, policy: tlsOnly.json });
+    new S3BucketPolicy(this, 'policy', { bucket, policy: policy.json });
     const versioning = new S3BucketVersioningA(this, 'versioning', {
       bucket,
       versioningConfiguration: { status: 'Enabled' },
@@ -183,10 +227,26 @@ export class PrivateBucket extends Construct {
 
   /**
    * Allows `role` exactly `grants`: object actions on `<bucket>/<prefix>*`, ListBucket on the bucket
-   * only for listings whose `s3:prefix` starts with the scope's prefix. No grant, no policy.
+   * only for listings whose `s3:prefix` starts with the scope's prefix. No grant, no policy. With a
+   * customer-managed key, also the key's use that those actions need (KEY_USE), only through S3.
    */
   grant(scope: Construct, role: IamRole, grants: readonly S3Grant[]): void {
     const statements = grants.flatMap((grant) => this.statementsFor(grant));
+    const keyActions = [...new Set(grants.flatMap((grant) => grant.actions.flatMap((a) => KEY_USE[a])))];
+    if (this.keyArn !== undefined && keyActions.length > 0) {
+      statements.push({
+        effect: 'Allow',
+        actions: keyActions.sort(),
+        resources: [this.keyArn],
+        condition: [
+          {
+            test: 'StringEquals',
+            variable: 'kms:ViaService',
+            values: [`s3.${this.keyRegion}.amazonaws.com`],
+          },
+        ],
+      });
+    }
     if (statements.length > 0) inlinePolicy(scope, 's3-access', role, statements);
   }
 

@@ -79,9 +79,10 @@ export class LockboxStack extends TerraformStack {
     configureStateBackend(this, id, config.region, props.stateBucket ?? config.state);
 
     const controls = securityControls(config);
-    const keyArn = controls.customerManagedKey
-      ? new EnvironmentKey(this, 'key', { namePrefix: prefix, region: config.region, preventDestroy }).key.arn
+    const key = controls.customerManagedKey
+      ? new EnvironmentKey(this, 'key', { namePrefix: prefix, region: config.region, preventDestroy })
       : undefined;
+    const keyArn = key?.arn;
     const auth = new UserAuth(this, 'auth', {
       namePrefix: prefix,
       preventDestroy,
@@ -102,6 +103,7 @@ export class LockboxStack extends TerraformStack {
       },
       noncurrentVersionDays: undoRetentionDays(config),
       preventDestroy,
+      encryptionKey: key,
     });
 
     if (controls.accessLogs) {

@@ -1,4 +1,4 @@
-import { folderPolicy, sessionName } from '../../handlers/lib/s3/caller-session';
+import { folderPolicy, sessionName, withBucketKey } from '../../handlers/lib/s3/caller-session';
 import { type JobRef, zipArchiveKey } from '../../handlers/lib/zip/jobs/job-keys';
 import { zipJobPolicy } from '../../handlers/lib/zip/jobs/session';
 import {
@@ -34,9 +34,15 @@ export interface EvaluatedRow extends Row {
 export interface SessionPolicies {
   readonly folder: (bucket: string, identityId: string) => string;
   readonly zipJob: (bucket: string, job: JobRef) => string;
+  /** Adds the bucket key's use to a session policy when the bucket has one (BUCKET_KEY_ARN). */
+  readonly withKey: (policy: string, keyArn: string | undefined) => string;
 }
 
-export const HANDLER_SESSION_POLICIES: SessionPolicies = { folder: folderPolicy, zipJob: zipJobPolicy };
+export const HANDLER_SESSION_POLICIES: SessionPolicies = {
+  folder: folderPolicy,
+  zipJob: zipJobPolicy,
+  withKey: withBucketKey,
+};
 
 export interface TableInput {
   readonly stack: StackPolicies;
@@ -56,14 +62,68 @@ interface Caller {
 
 const OTHER_ACCOUNT = '444455556666';
 
+/** The bucket's customer-managed key, if it has one, and the key's policy as the table evaluates it. */
+interface BucketKey {
+  readonly arn: string;
+  readonly policy: IamPolicy;
+}
+
+/**
+ * The key's use S3 needs for these actions, as AWS documents it: kms:Decrypt to read an object (GetObject,
+ * a copy's source) and for multipart uploads (UploadPart, Complete, ListParts); kms:GenerateDataKey to
+ * write (PutObject, CreateMultipartUpload, a copy's target). HeadObject, listings and deletes need none.
+ */
+function keyUse(actions: readonly string[]): string[] {
+  const writes = actions.includes('s3:PutObject');
+  const reads =
+    writes ||
+    actions.some((a) => ['s3:GetObject', 's3:GetObjectVersion', 's3:ListMultipartUploadParts'].includes(a));
+  return [...(reads ? ['kms:Decrypt'] : []), ...(writes ? ['kms:GenerateDataKey'] : [])];
+}
+
+/**
+ * The evaluator ignores `kms:EncryptionContext:<key>` context keys (it matches variable keys only in the
+ * `aws:PrincipalTag/<key>` form), so a condition on one could never hold: the table evaluates the key's
+ * policy without them. test/infra/security-controls.test.ts checks that condition (this bucket only).
+ */
+function withoutEncryptionContext(policy: IamPolicy): IamPolicy {
+  return {
+    ...policy,
+    Statement: policy.Statement.map((statement) => {
+      if (statement.Condition === undefined) return statement;
+      const condition = Object.fromEntries(
+        Object.entries(statement.Condition)
+          .map(([operator, keys]) => [
+            operator,
+            Object.fromEntries(
+              Object.entries(keys).filter(([key]) => !key.toLowerCase().startsWith('kms:encryptioncontext:')),
+            ),
+          ])
+          .filter(([, keys]) => Object.keys(keys as object).length > 0),
+      );
+      return { ...statement, Condition: condition };
+    }),
+  };
+}
+
 /** Every row of the table for one stack. */
 export function requestTable(input: TableInput): Row[] {
   return new TableBuilder(input).rows;
 }
 
-/** Whether a synthesized stack is an environment's (a bucket and an API, each with its policy). */
+/** Whether a synthesized stack is an environment's (a files bucket and an API, each with its policy). */
 export function isEnvironmentStack(stack: StackPolicies): boolean {
-  return stack.bucketPolicies().size === 1 && stack.apiPolicies().size === 1;
+  return filesBucketPolicies(stack).size === 1 && stack.apiPolicies().size === 1;
+}
+
+/** The bucket policies but the access-log bucket's (a target of S3 server access logs, which no role reads). */
+function filesBucketPolicies(stack: StackPolicies): Map<string, IamPolicy> {
+  const logTargets = new Set(
+    Object.values(stack.json.resource?.aws_s3_bucket_logging ?? {}).map((block) =>
+      stack.resolve((block as { target_bucket: string }).target_bucket),
+    ),
+  );
+  return new Map([...stack.bucketPolicies()].filter(([bucket]) => !logTargets.has(bucket)));
 }
 
 class TableBuilder {
@@ -73,6 +133,7 @@ class TableBuilder {
   private readonly bucket: string;
   private readonly bucketPolicy: IamPolicy;
   private readonly apiPolicy: IamPolicy;
+  private readonly key?: BucketKey;
   private readonly sessions: SessionPolicies;
   private readonly sample: SampleRequests;
 
@@ -80,9 +141,14 @@ class TableBuilder {
     const { stack } = input;
     this.roles = stack.roles();
     this.functions = [...stack.functionRoles().keys()];
-    [this.bucket, this.bucketPolicy] = only(stack.bucketPolicies(), 'bucket policy');
+    [this.bucket, this.bucketPolicy] = only(filesBucketPolicies(stack), 'files bucket policy');
     const [executionArn, apiPolicy] = only(stack.apiPolicies(), 'REST API policy');
     this.apiPolicy = apiPolicy;
+    const keyArn = stack.bucketKeys().get(this.bucket);
+    const keyPolicy = keyArn === undefined ? undefined : stack.keyPolicies().get(keyArn);
+    if (keyArn !== undefined && keyPolicy !== undefined) {
+      this.key = { arn: keyArn, policy: withoutEncryptionContext(keyPolicy) };
+    }
     this.sessions = input.sessionPolicies ?? HANDLER_SESSION_POLICIES;
     this.sample = new SampleRequests({
       region: stack.region,
@@ -150,6 +216,7 @@ class TableBuilder {
         this.add(`${label}, no session`, as, sample.s3(action, target), 'ImplicitlyDenied');
       }
     }
+    this.keyRows(label, as, grants);
     if (callerGrants.length > 0) {
       const caller = this.role(`${fn}-caller`);
       this.add(label, as, sample.assumeRole(caller.arn, caller.name), 'Allowed');
@@ -166,8 +233,10 @@ class TableBuilder {
     const { sample } = this;
     const { a, b } = sample;
     const role = this.role(`${this.functionOf(handler)}-caller`);
-    const as: Caller = { arn: sessionArn(role, a), role, session: this.sessions.folder(this.bucket, a) };
+    const session = this.sessions.withKey(this.sessions.folder(this.bucket, a), this.key?.arn);
+    const as: Caller = { arn: sessionArn(role, a), role, session };
     const label = `${handler} caller session of A`;
+    this.keyRows(label, as, grants);
     // Each grant's scope: the caller's own prefix there is allowed, B's and the bucket's root are not.
     for (const grant of grants) {
       for (const action of grant.actions) {
@@ -197,8 +266,10 @@ class TableBuilder {
     const { sample } = this;
     const { a, b, jobOfA } = sample;
     const role = this.role(`${this.functionOf(handler)}-caller`);
-    const as: Caller = { arn: sessionArn(role, a), role, session: this.sessions.zipJob(this.bucket, jobOfA) };
+    const session = this.sessions.withKey(this.sessions.zipJob(this.bucket, jobOfA), this.key?.arn);
+    const as: Caller = { arn: sessionArn(role, a), role, session };
     const label = `${handler} job session of A`;
+    this.keyRows(label, as, grants);
     const archives = [
       zipArchiveKey({ identityId: a, jobId: sample.otherJobId }),
       zipArchiveKey({ identityId: b, jobId: jobOfA.jobId }),
@@ -274,6 +345,19 @@ class TableBuilder {
       sample.s3('s3:ListBucket', { prefix: '' }),
       'ImplicitlyDenied',
     );
+    if (this.key !== undefined) {
+      // An administrator reads users' files through S3 as the admin CLI does; nobody calls the key directly.
+      const keyAdmin: Caller = { arn: admin.arn, role: admin, identity: everything('kms') };
+      const foreignAdmin: Caller = { arn: foreign.arn, role: foreign, identity: everything('kms') };
+      this.add(local, keyAdmin, sample.kms('kms:Decrypt', this.key.arn, ACCOUNT, 's3'), 'Allowed');
+      this.add(local, keyAdmin, sample.kms('kms:Decrypt', this.key.arn, ACCOUNT), 'ImplicitlyDenied');
+      this.add(
+        other,
+        foreignAdmin,
+        sample.kms('kms:Decrypt', this.key.arn, OTHER_ACCOUNT, 's3'),
+        'ImplicitlyDenied',
+      );
+    }
     const anonymous: Caller = { arn: 'anonymous' };
     this.add('anonymous', anonymous, read, 'ImplicitlyDenied');
     this.add(
@@ -283,6 +367,22 @@ class TableBuilder {
       'Allowed',
     );
     this.add('anonymous', anonymous, sample.invoke(sample.routePath(first)), 'ExplicitlyDenied');
+  }
+
+  /**
+   * With a customer-managed key on the bucket: the key's use through S3 that `grants` need, allowed, and
+   * what they do not need refused; the key called directly, or through another service, refused.
+   */
+  private keyRows(label: string, as: Caller, grants: readonly S3Grant[]): void {
+    if (this.key === undefined) return;
+    const { sample } = this;
+    const needed = keyUse(grants.flatMap((grant) => grant.actions));
+    for (const action of ['kms:Decrypt', 'kms:GenerateDataKey']) {
+      const expected = needed.includes(action) ? 'Allowed' : 'ImplicitlyDenied';
+      this.add(label, as, sample.kms(action, this.key.arn, ACCOUNT, 's3'), expected);
+    }
+    this.add(label, as, sample.kms('kms:Decrypt', this.key.arn, ACCOUNT), 'ImplicitlyDenied');
+    this.add(label, as, sample.kms('kms:Decrypt', this.key.arn, ACCOUNT, 'dynamodb'), 'ImplicitlyDenied');
   }
 
   /**
@@ -323,6 +423,7 @@ class TableBuilder {
   private resourcePolicyOf(action: string): IamPolicy | undefined {
     if (action.startsWith('s3:')) return this.bucketPolicy;
     if (action.startsWith('execute-api:')) return this.apiPolicy;
+    if (action.startsWith('kms:')) return this.key?.policy;
     return undefined;
   }
 

@@ -128,6 +128,18 @@ export class SampleRequests {
     };
   }
 
+  /**
+   * A KMS request on the bucket's key from `callerAccount`: as S3 makes it for the bucket (`via` 's3',
+   * with the bucket's encryption context), as another service makes it, or called directly.
+   */
+  kms(action: string, keyArn: string, callerAccount: string, via?: 's3' | 'dynamodb'): Request {
+    const context: Record<string, string> = { 'kms:CallerAccount': callerAccount };
+    if (via !== undefined) context['kms:ViaService'] = `${via}.${this.world.region}.amazonaws.com`;
+    if (via === 's3') context['kms:EncryptionContext:aws:s3:arn'] = `arn:aws:s3:::${this.world.bucket}`;
+    const how = via === undefined ? 'called directly' : `via ${via === 's3' ? 'S3' : 'DynamoDB'}`;
+    return { action, resource: keyArn, describe: `${action} ${how}`, context };
+  }
+
   assumeRole(roleArn: string, roleName: string): Request {
     return {
       action: 'sts:AssumeRole',

@@ -86,6 +86,32 @@ export class StackPolicies {
     return policies;
   }
 
+  /** The KMS keys' policies, by key ARN. */
+  keyPolicies(): Map<string, IamPolicy> {
+    const policies = new Map<string, IamPolicy>();
+    for (const [id, block] of Object.entries(this.json.resource?.aws_kms_key ?? {}) as [
+      string,
+      TerraformJson,
+    ][]) {
+      policies.set(this.resolve(`\${aws_kms_key.${id}.arn}`), this.policyAt(block.policy));
+    }
+    return policies;
+  }
+
+  /** The KMS key each bucket encrypted with SSE-KMS uses by default, by bucket name. */
+  bucketKeys(): Map<string, string> {
+    const keys = new Map<string, string>();
+    for (const block of Object.values(
+      this.json.resource?.aws_s3_bucket_server_side_encryption_configuration ?? {},
+    ) as TerraformJson[]) {
+      const defaults = block.rule?.[0]?.apply_server_side_encryption_by_default;
+      if (defaults?.sse_algorithm === 'aws:kms') {
+        keys.set(this.resolve(block.bucket), this.resolve(defaults.kms_master_key_id));
+      }
+    }
+    return keys;
+  }
+
   /** The REST APIs' resource policies, by execution ARN. */
   apiPolicies(): Map<string, IamPolicy> {
     const policies = new Map<string, IamPolicy>();

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { CALLER_RECORD_GRANT, OWN_ROLE_SCOPES, routes, type S3Grant, workers } from '../../handlers/routes';
 import { COUNTED_COMMON_RULES } from '../../modules/stage-web-acl';
 import {
   type EnvironmentConfig,
@@ -6,7 +7,7 @@ import {
   environments,
   validateEnvironment,
 } from '../../stacks/environments';
-import { type Block, type Synthesized, synth } from './synthesized';
+import { type Block, bundleCode, type Synthesized, synth } from './synthesized';
 
 const dev = environments.dev as EnvironmentConfig;
 
@@ -184,9 +185,185 @@ describe('security controls', () => {
       ]);
     });
 
-    it('is off elsewhere: AWS-managed encryption', () => {
+    const filesBucket = (s: Synthesized) =>
+      s.resources('aws_s3_bucket').find(([, b]) => b.bucket_prefix.endsWith('-files-')) as [string, Block];
+    const encryptionOf = (s: Synthesized, bucketId: string) =>
+      s
+        .resources('aws_s3_bucket_server_side_encryption_configuration')
+        .find(([, e]) => e.bucket === `\${aws_s3_bucket.${bucketId}.id}`)?.[1].rule;
+
+    it('encrypts the files bucket with the key and S3 Bucket Keys; the access-log bucket stays SSE-S3', () => {
+      const [files] = filesBucket(prod);
+      expect(encryptionOf(prod, files)).to.deep.equal([
+        {
+          apply_server_side_encryption_by_default: {
+            sse_algorithm: 'aws:kms',
+            kms_master_key_id: prod.ref('aws_kms_key', 'arn'),
+          },
+          bucket_key_enabled: true,
+        },
+      ]);
+      // S3 log delivery supports SSE-S3 targets only (docs/operations.md, "Security controls").
+      const [logs] = prod
+        .resources('aws_s3_bucket')
+        .find(([, b]) => b.bucket_prefix.includes('access-logs')) as [string, Block];
+      expect(encryptionOf(prod, logs)).to.deep.equal([
+        { apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } },
+      ]);
+    });
+
+    it("lets this account's principals use the key through S3 in its region, for the files bucket only", () => {
+      const statements = prod.statements(prod.only('aws_kms_key').policy);
+      const s3 = statements.filter((s) =>
+        s.condition?.some((c) => c.values.some((v) => v.startsWith('s3.'))),
+      );
+      expect(s3).to.have.length(1);
+      const [files] = filesBucket(prod);
+      const bucketArn = `\${aws_s3_bucket.${files}.arn}`;
+      const account = /^\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}$/;
+      expect(s3[0]).to.deep.include({
+        effect: 'Allow',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+      });
+      const [root] = s3[0]?.principals?.[0]?.identifiers ?? [];
+      expect(s3[0]?.principals?.[0]?.type).to.equal('AWS');
+      expect(root?.replace(/^arn:aws:iam::(.*):root$/, '$1')).to.match(account);
+      const condition = (variable: string) => s3[0]?.condition?.find((c) => c.variable === variable);
+      expect(condition('kms:ViaService')).to.deep.equal({
+        test: 'StringEquals',
+        variable: 'kms:ViaService',
+        values: ['s3.eu-west-1.amazonaws.com'],
+      });
+      expect(condition('kms:CallerAccount')?.values[0]).to.match(account);
+      // With S3 Bucket Keys the encryption context is the bucket's ARN (an object's without them).
+      expect(condition('kms:EncryptionContext:aws:s3:arn')).to.deep.equal({
+        test: 'StringLike',
+        variable: 'kms:EncryptionContext:aws:s3:arn',
+        values: [bucketArn, `${bucketArn}/*`],
+      });
+      expect(s3[0]?.condition).to.have.length(3);
+    });
+
+    it('refuses writes that ask for another encryption or key, never a write that asks for none', () => {
+      const [files] = filesBucket(prod);
+      const policy = prod
+        .resources('aws_s3_bucket_policy')
+        .find(([, p]) => p.bucket === `\${aws_s3_bucket.${files}.id}`)?.[1] as Block;
+      const denies = prod.statements(policy.policy).filter((s) => s.actions?.includes('s3:PutObject'));
+      const keyArn = prod.ref('aws_kms_key', 'arn');
+      // Each applies only when its header is present (Null false): presigned URLs send no SSE header.
+      expect(denies.map((s) => [s.effect, s.condition])).to.deep.equal([
+        [
+          'Deny',
+          [
+            { test: 'Null', variable: 's3:x-amz-server-side-encryption', values: ['false'] },
+            { test: 'StringNotEquals', variable: 's3:x-amz-server-side-encryption', values: ['aws:kms'] },
+          ],
+        ],
+        [
+          'Deny',
+          [
+            { test: 'Null', variable: 's3:x-amz-server-side-encryption-aws-kms-key-id', values: ['false'] },
+            {
+              test: 'StringNotEquals',
+              variable: 's3:x-amz-server-side-encryption-aws-kms-key-id',
+              values: [keyArn],
+            },
+          ],
+        ],
+      ]);
+    });
+
+    it('gives every role that reads or writes objects the key use its actions need, through S3 only', () => {
+      // AWS: reading an SSE-KMS object needs kms:Decrypt; writing kms:GenerateDataKey, and a multipart
+      // upload kms:Decrypt too (parts, Complete, ListParts); HeadObject, listings and deletes neither.
+      const needs = (grants: readonly S3Grant[]) => {
+        const actions = grants.flatMap((grant) => grant.actions);
+        const writes = actions.includes('s3:PutObject');
+        const reads =
+          writes ||
+          actions.some((a) =>
+            ['s3:GetObject', 's3:GetObjectVersion', 's3:ListMultipartUploadParts'].includes(a),
+          );
+        return [...(reads ? ['kms:Decrypt'] : []), ...(writes ? ['kms:GenerateDataKey'] : [])];
+      };
+      const keyArn = prod.ref('aws_kms_key', 'arn');
+      const keyUse = (roleName: string) => {
+        const [id] = prod.resources('aws_iam_role').find(([, r]) => r.name === roleName) as [string, Block];
+        return prod
+          .roleStatements(`\${aws_iam_role.${id}.arn}`)
+          .filter((s) => s.actions?.some((a) => a.startsWith('kms:')));
+      };
+      const expectKeyUse = (roleName: string, grants: readonly S3Grant[]) => {
+        const expected = needs(grants);
+        const statements = keyUse(roleName);
+        if (expected.length === 0) {
+          expect(statements, roleName).to.deep.equal([]);
+          return;
+        }
+        expect(statements, roleName).to.deep.equal([
+          {
+            effect: 'Allow',
+            actions: expected,
+            resources: [keyArn],
+            condition: [
+              { test: 'StringEquals', variable: 'kms:ViaService', values: ['s3.eu-west-1.amazonaws.com'] },
+            ],
+          },
+        ]);
+      };
+      for (const route of routes) {
+        const own = route.s3.filter((grant) => OWN_ROLE_SCOPES.includes(grant.scope));
+        expectKeyUse(`lockbox-prod-${route.handler}`, [...own, CALLER_RECORD_GRANT]);
+        const callers = route.s3.filter((grant) => !OWN_ROLE_SCOPES.includes(grant.scope));
+        if (callers.length > 0) expectKeyUse(`lockbox-prod-${route.handler}-caller`, callers);
+      }
+      for (const worker of workers) {
+        expectKeyUse(`lockbox-prod-${worker.handler}`, worker.s3);
+        if (worker.callerS3 !== undefined)
+          expectKeyUse(`lockbox-prod-${worker.handler}-caller`, worker.callerS3);
+      }
+      // Spot checks of the table above: the zip worker's job sessions read and write.
+      expect(keyUse('lockbox-prod-zip-worker-caller')[0]?.actions).to.deep.equal([
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+      ]);
+      expect(keyUse('lockbox-prod-list-files-caller')).to.deep.equal([]);
+    });
+
+    it('tells exactly the functions that assume caller sessions the key, for their session policies', () => {
+      const keyArn = prod.ref('aws_kms_key', 'arn');
+      for (const [, fn] of prod.resources('aws_lambda_function')) {
+        const variables = fn.environment.variables;
+        const code = bundleCode(prod, fn.filename);
+        expect(variables.BUCKET_KEY_ARN, fn.function_name).to.equal(
+          code.includes('"BUCKET_KEY_ARN"') ? keyArn : undefined,
+        );
+        // Only functions with a caller role read it.
+        expect(variables.BUCKET_KEY_ARN === undefined, fn.function_name).to.equal(
+          variables.CALLER_ROLE_ARN === undefined,
+        );
+      }
+    });
+
+    it('is off elsewhere: AWS-managed encryption, SSE-S3 files, no KMS permission, no key variable', () => {
       expect(plain.resources('aws_kms_key')).to.have.length(0);
       expect(plain.only('aws_dynamodb_table').server_side_encryption).to.deep.equal({ enabled: true });
+      expect(plain.only('aws_s3_bucket_server_side_encryption_configuration').rule).to.deep.equal([
+        { apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } },
+      ]);
+      expect(plain.statements(plain.only('aws_s3_bucket_policy').policy)).to.have.length(2);
+      for (const [, policy] of plain.resources('aws_iam_role_policy')) {
+        const actions = plain.statements(policy.policy).flatMap((s) => s.actions ?? []);
+        expect(
+          actions.filter((a) => a.startsWith('kms:')),
+          policy.name,
+        ).to.deep.equal([]);
+      }
+      for (const [, fn] of plain.resources('aws_lambda_function')) {
+        expect(fn.environment.variables, fn.function_name).to.not.have.property('BUCKET_KEY_ARN');
+      }
     });
   });
 

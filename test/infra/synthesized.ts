@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import type { Route, Worker } from '../../handlers/routes';
@@ -197,4 +198,12 @@ function readTree(root: string, dir = ''): Map<string, Buffer> {
 /** `{x}` path parameters become `*` in execute-api ARNs. */
 export function arnPath(path: string): string {
   return path.replace(/\{[^}]*\}/g, '*');
+}
+
+/** The `index.js` of a function's deployed zip (one deflated entry, see single-file-zip.ts). */
+export function bundleCode(stack: Synthesized, filename: string): string {
+  const path = [...stack.files.keys()].find((file) => file.endsWith(`/${filename}`));
+  const zip = stack.files.get(path as string) as Buffer;
+  const start = 30 + zip.readUInt16LE(26) + zip.readUInt16LE(28);
+  return inflateRawSync(zip.subarray(start, start + zip.readUInt32LE(18))).toString('utf8');
 }

@@ -7,6 +7,7 @@ import {
   REFRESH_MARGIN_SECONDS,
   scopedSessions,
   sessionName,
+  withBucketKey,
 } from '../../handlers/lib/s3/caller-session';
 import { SESSION_SECONDS } from '../../handlers/lib/s3/session-seconds';
 import { zipJobPolicy, zipJobScope } from '../../handlers/lib/zip/jobs/session';
@@ -150,5 +151,45 @@ describe('caller sessions', () => {
       zipJobPolicy('b', other),
     ]);
     expect(inputs.map((input) => input.RoleSessionName)).to.deep.equal([sessionName(ID), sessionName(ID)]);
+  });
+
+  describe('with the bucket encrypted under a customer-managed key', () => {
+    const KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const job = { identityId: ID, jobId: '6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5' };
+
+    it('allow the key only as S3 in its region uses it, after the folder statements', () => {
+      const policy = JSON.parse(withBucketKey(folderPolicy('bucket', ID), KEY));
+      expect(policy.Statement.slice(0, -1)).to.deep.equal(JSON.parse(folderPolicy('bucket', ID)).Statement);
+      expect(policy.Statement.at(-1)).to.deep.equal({
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: KEY,
+        Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } },
+      });
+      expect(withBucketKey(folderPolicy('bucket', ID), undefined)).to.equal(folderPolicy('bucket', ID));
+    });
+
+    it("stay within STS's 2,048 characters with the longest bucket name and a long region", () => {
+      const longId = `ap-southeast-5:${ID.split(':')[1]}`;
+      const longKey = KEY.replace('eu-west-1', 'ap-southeast-5');
+      const bucket = 'b'.repeat(63);
+      // 1,268 and 1,248 characters today (1,026 and 1,006 without the key's statement).
+      expect(withBucketKey(folderPolicy(bucket, longId), longKey).length).to.be.below(2048);
+      expect(withBucketKey(zipJobPolicy(bucket, { ...job, identityId: longId }), longKey).length).to.be.below(
+        2048,
+      );
+    });
+
+    it("are assumed with the key's statement, for callers and for zip jobs", async () => {
+      const { sts, inputs } = fakeSts(() => 0);
+      await callerSessions({ sts, roleArn: 'arn:role', bucket: 'b', bucketKeyArn: KEY, now: () => 0 })(ID);
+      await scopedSessions({ sts, roleArn: 'arn:worker-caller', bucketKeyArn: KEY, now: () => 0 })(
+        zipJobScope('b', job),
+      );
+      expect(inputs.map((input) => input.Policy)).to.deep.equal([
+        withBucketKey(folderPolicy('b', ID), KEY),
+        withBucketKey(zipJobPolicy('b', job), KEY),
+      ]);
+    });
   });
 });

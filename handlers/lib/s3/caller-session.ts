@@ -55,6 +55,26 @@ export function folderPolicy(bucket: string, identityId: string): string {
   });
 }
 
+/**
+ * A session policy that also allows the bucket's customer-managed key (SSE-KMS) as S3 uses it: Decrypt to
+ * read (and for multipart parts, ListParts and copies), GenerateDataKey to write; only through S3 in the
+ * key's region, which is the bucket's (S3 requires it), so the session cannot call KMS itself. Which of
+ * the two a session may really use is the role's to narrow, as for the S3 actions. Without a key, the
+ * policy unchanged.
+ */
+export function withBucketKey(policy: string, keyArn: string | undefined): string {
+  if (keyArn === undefined) return policy;
+  const region = keyArn.split(':')[3];
+  const document = JSON.parse(policy) as { Version: string; Statement: unknown[] };
+  const keyUse = {
+    Effect: 'Allow',
+    Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    Resource: keyArn,
+    Condition: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+  };
+  return JSON.stringify({ ...document, Statement: [...document.Statement, keyUse] });
+}
+
 /** A role session name from an identity id: STS allows `[\w+=,.@-]`, 2..64 characters, not `:`. */
 export function sessionName(identityId: string): string {
   return identityId.replace(':', '.');
@@ -64,6 +84,8 @@ export interface ScopedSessionsOptions {
   readonly sts: STSClient;
   /** The function's caller role (CALLER_ROLE_ARN): the grants the function needs on users' data, nothing else. */
   readonly roleArn: string;
+  /** The bucket's customer-managed key (BUCKET_KEY_ARN), whose use every session's policy allows. @default none */
+  readonly bucketKeyArn?: string;
   /** @default Date.now */
   readonly now?: () => number;
 }
@@ -90,7 +112,7 @@ export function scopedSessions(options: ScopedSessionsOptions) {
       new AssumeRoleCommand({
         RoleArn: options.roleArn,
         RoleSessionName: sessionName(scope.identityId),
-        Policy: scope.policy(),
+        Policy: withBucketKey(scope.policy(), options.bucketKeyArn),
         DurationSeconds: SESSION_SECONDS,
       }),
     );

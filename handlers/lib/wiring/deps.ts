@@ -1,6 +1,12 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
-import { ALLOWED_ORIGINS, BUCKET_NAME, CALLER_ROLE_ARN, IDENTITY_POOL_ID } from '../../settings';
+import {
+  ALLOWED_ORIGINS,
+  BUCKET_KEY_ARN,
+  BUCKET_NAME,
+  CALLER_ROLE_ARN,
+  IDENTITY_POOL_ID,
+} from '../../settings';
 import { callerRecorder } from '../http/caller-record';
 import type { HttpOptions } from '../http/handler';
 import { isIdentityId } from '../http/identity';
@@ -8,7 +14,7 @@ import { type CallerCredentials, callerSessions, scopedSessions } from '../s3/ca
 import { createS3Client } from '../s3/client';
 import type { JobRef } from '../zip/jobs/job-keys';
 import { zipJobScope } from '../zip/jobs/session';
-import { readList, readText } from './env';
+import { readList, readOptionalText, readText } from './env';
 
 /**
  * What a function needs from the outside world, built once per cold start from the settings table, so
@@ -81,7 +87,11 @@ export function workerDepsFromEnv(): WorkerDeps {
 
 export function zipWorkerDepsFromEnv(): ZipWorkerDeps {
   const bucket = readText(BUCKET_NAME);
-  const credentialsFor = scopedSessions({ sts: new STSClient({}), roleArn: readText(CALLER_ROLE_ARN) });
+  const credentialsFor = scopedSessions({
+    sts: new STSClient({}),
+    roleArn: readText(CALLER_ROLE_ARN),
+    bucketKeyArn: readBucketKeyArn(),
+  });
   // Its connections, shared by the clients of every job.
   const requestHandler = createS3Client().config.requestHandler;
   return {
@@ -136,7 +146,21 @@ export function uploadDepsFromEnv(): UploadDeps {
 
 /** Sessions of the route's caller role (CALLER_ROLE_ARN); the SDK finds STS as it finds S3. */
 function callerCredentialsFromEnv(bucket: string): CallerCredentials {
-  return callerSessions({ sts: new STSClient({}), roleArn: readText(CALLER_ROLE_ARN), bucket });
+  return callerSessions({
+    sts: new STSClient({}),
+    roleArn: readText(CALLER_ROLE_ARN),
+    bucket,
+    bucketKeyArn: readBucketKeyArn(),
+  });
+}
+
+/** The bucket's KMS key when it has one; anything but a key's ARN fails the init. */
+function readBucketKeyArn(): string | undefined {
+  const arn = readOptionalText(BUCKET_KEY_ARN);
+  if (arn !== undefined && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(arn)) {
+    throw new Error(`${BUCKET_KEY_ARN.variable} is not a KMS key ARN: "${arn}"`);
+  }
+  return arn;
 }
 
 /** At most this many callers' clients are kept by one warm function; the oldest is dropped first. */

@@ -13,6 +13,12 @@ export function readText(setting: TextSetting): string {
   return value;
 }
 
+/** A setting only some environments set: undefined when unset or empty. */
+export function readOptionalText(setting: TextSetting): string | undefined {
+  const value = process.env[setting.variable];
+  return value === undefined || value === '' ? undefined : value;
+}
+
 /** A comma-separated list, trimmed, without empty items. */
 export function readList(setting: ListSetting): string[] {
   return readText({ kind: 'text', variable: setting.variable, readBy: setting.readBy })

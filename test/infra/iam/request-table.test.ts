@@ -8,16 +8,20 @@ import {
 } from '../../../devtools/iam/request-table';
 import { StackPolicies } from '../../../devtools/iam/terraform-policies';
 import { routes, workers } from '../../../handlers/routes';
-import { synthDev } from '../synthesized';
+import { environmentConfig } from '../../../stacks/environments';
+import { type Synthesized, synth, synthDev } from '../synthesized';
 
 const mismatches = (rows: readonly EvaluatedRow[]) =>
   rows
     .filter((row) => row.decision !== row.expected)
     .map((row) => `${row.principal}: ${row.request} → ${row.decision}`);
 
-async function table(sessionPolicies?: SessionPolicies): Promise<EvaluatedRow[]> {
+async function table(
+  sessionPolicies?: SessionPolicies,
+  stack: Synthesized = synthDev(),
+): Promise<EvaluatedRow[]> {
   return evaluateTable(
-    requestTable({ stack: new StackPolicies(synthDev().json), routes, workers, sessionPolicies }),
+    requestTable({ stack: new StackPolicies(stack.json), routes, workers, sessionPolicies }),
   );
 }
 
@@ -93,5 +97,59 @@ describe('IAM: the request table, as AWS evaluates it', () => {
     expect(mismatches(await table(anyFolder))).to.include(
       'zip-worker job session of A: s3:GetObject eu-west-1:bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb/notes.txt → Allowed',
     );
+  });
+
+  describe('with the files bucket under the customer-managed key (prod)', () => {
+    let prod: Synthesized;
+    let prodRows: EvaluatedRow[];
+    before(async function () {
+      this.timeout(300_000);
+      prod = synth({ config: environmentConfig('prod') });
+      prodRows = await table(undefined, prod);
+    });
+
+    const decisions = (principal: string, request: string) =>
+      prodRows
+        .filter((row) => row.principal === principal && row.request === request)
+        .map((row) => row.decision);
+
+    it('decides every row as expected, key rows included', () => {
+      expect(mismatches(prodRows)).to.deep.equal([]);
+      expect(prodRows.filter((row) => row.request.startsWith('kms:')).length).to.be.greaterThan(100);
+    });
+
+    it('lets each session use the key only through S3, as far as its role needs it', () => {
+      expect(decisions('get-file caller session of A', 'kms:Decrypt via S3')).to.deep.equal(['Allowed']);
+      expect(decisions('get-file caller session of A', 'kms:GenerateDataKey via S3')).to.deep.equal([
+        'ImplicitlyDenied',
+      ]);
+      expect(decisions('get-file caller session of A', 'kms:Decrypt called directly')).to.deep.equal([
+        'ImplicitlyDenied',
+      ]);
+      expect(decisions('zip-worker job session of A', 'kms:GenerateDataKey via S3')).to.deep.equal([
+        'Allowed',
+      ]);
+      expect(decisions('list-files caller session of A', 'kms:Decrypt via S3')).to.deep.equal([
+        'ImplicitlyDenied',
+      ]);
+      expect(decisions('administrator of the account', 'kms:Decrypt via S3')).to.deep.equal(['Allowed']);
+      expect(decisions('administrator of the account', 'kms:Decrypt called directly')).to.deep.equal([
+        'ImplicitlyDenied',
+      ]);
+      expect(decisions('administrator of another account', 'kms:Decrypt via S3')).to.deep.equal([
+        'ImplicitlyDenied',
+      ]);
+    });
+
+    it("fails when a session policy lacks the key's statement: the role alone is not enough", async function () {
+      this.timeout(300_000);
+      const withoutKey: SessionPolicies = { ...HANDLER_SESSION_POLICIES, withKey: (policy) => policy };
+      const missing = mismatches(await table(withoutKey, prod));
+      expect(missing).to.include('get-file caller session of A: kms:Decrypt via S3 → ImplicitlyDenied');
+      expect(missing).to.include(
+        'zip-worker job session of A: kms:GenerateDataKey via S3 → ImplicitlyDenied',
+      );
+      expect(missing.every((line) => / (caller|job) session of A: kms:/.test(line))).to.equal(true);
+    });
   });
 });

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { arnFitsFormat } from '../../../devtools/iam/arn-format';
 import { checkPolicy } from '../../../devtools/iam/policy-check';
 import { type IamPolicy, policyFromJson, StackPolicies } from '../../../devtools/iam/terraform-policies';
-import { folderPolicy } from '../../../handlers/lib/s3/caller-session';
+import { folderPolicy, withBucketKey } from '../../../handlers/lib/s3/caller-session';
 import { zipJobPolicy } from '../../../handlers/lib/zip/jobs/session';
 import { environments } from '../../../stacks/environments';
 import { synthStacks } from '../synthesized';
@@ -11,6 +11,7 @@ import { synthStacks } from '../synthesized';
 const BUCKET = 'lockbox-dev-files-0123456789abcdef0123456789';
 const A = 'eu-west-1:aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa';
 const JOB = { identityId: A, jobId: 'cccccccc-cccc-cccc-cccc-cccccccccccc' };
+const KEY = 'arn:aws:kms:eu-west-1:111122223333:key/dddddddd-dddd-dddd-dddd-dddddddddddd';
 
 const policy = (statement: IamPolicy['Statement'][number]): IamPolicy => ({
   Version: '2012-10-17',
@@ -40,6 +41,12 @@ describe('IAM: every statement is valid by AWS’s IAM reference', () => {
   it('the session policies the handlers build at run time', async () => {
     expect(await checkPolicy(policyFromJson(folderPolicy(BUCKET, A)), 'caller session')).to.deep.equal([]);
     expect(await checkPolicy(policyFromJson(zipJobPolicy(BUCKET, JOB)), 'zip job session')).to.deep.equal([]);
+    // With the bucket's customer-managed key (BUCKET_KEY_ARN set).
+    for (const session of [folderPolicy(BUCKET, A), zipJobPolicy(BUCKET, JOB)]) {
+      expect(await checkPolicy(policyFromJson(withBucketKey(session, KEY)), 'keyed session')).to.deep.equal(
+        [],
+      );
+    }
   });
 
   it('reports a planted action typo', async () => {
