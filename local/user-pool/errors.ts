@@ -4,6 +4,7 @@
  */
 export type CognitoErrorType =
   | 'CodeMismatchException'
+  | 'EnableSoftwareTokenMFAException'
   | 'ExpiredCodeException'
   | 'ExpiredTokenException'
   | 'IncompleteSignatureException'

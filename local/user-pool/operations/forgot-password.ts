@@ -23,12 +23,16 @@ export function forgotPassword(pool: Pool, input: Input): object {
   requireClient(pool, requiredString(input, 'ClientId', 128));
   const name = requiredString(input, 'Username', 128);
   const user = pool.store.find(name);
-  const delivery = (email: string) => ({
-    CodeDeliveryDetails: { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' },
-  });
-  if (user === undefined || !user.enabled) return delivery(name.includes('@') ? name : 'x@x');
+  if (user === undefined || !user.enabled) return codeDelivery(name.includes('@') ? name : 'x@x');
   sendResetCode(pool, user);
-  return delivery(user.email);
+  return codeDelivery(user.email);
+}
+
+/** Where a code went, masked, as ForgotPassword and ResendConfirmationCode answer. */
+export function codeDelivery(email: string): object {
+  return {
+    CodeDeliveryDetails: { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' },
+  };
 }
 
 /**

@@ -1,7 +1,11 @@
 /** Every operation the stand-in answers, by its X-Amz-Target name; admin ones need a SigV4 signature. */
 import type { Input } from '../input';
 import type { Pool } from '../pool';
-import { adminListUserAuthEvents, adminResetUserPassword } from './admin-password-reset';
+import {
+  adminListUserAuthEvents,
+  adminResetUserPassword,
+  updateAuthEventFeedback,
+} from './admin-password-reset';
 import {
   adminCreateUser,
   adminDeleteUser,
@@ -15,8 +19,9 @@ import { initiateAuth } from './initiate-auth';
 import { listUsers } from './list-users';
 import { getTokensFromRefreshToken, revokeToken } from './refresh-tokens';
 import { respondToAuthChallenge } from './respond-to-auth-challenge';
-import { signUp } from './sign-up';
-import { changePassword, getUser, globalSignOut } from './signed-in-user';
+import { confirmSignUp, resendConfirmationCode, signUp } from './sign-up';
+import { changePassword, deleteUser, getUser, globalSignOut, listDevices } from './signed-in-user';
+import { associateSoftwareToken, setUserMfaPreference, verifySoftwareToken } from './software-token';
 
 export interface Operation {
   readonly admin: boolean;
@@ -37,6 +42,14 @@ export const operations: Readonly<Record<string, Operation>> = {
   ForgotPassword: user(forgotPassword),
   ConfirmForgotPassword: user(confirmForgotPassword),
   SignUp: user(signUp),
+  ConfirmSignUp: user(confirmSignUp),
+  ResendConfirmationCode: user(resendConfirmationCode),
+  DeleteUser: user(deleteUser),
+  ListDevices: user(listDevices),
+  AssociateSoftwareToken: user(associateSoftwareToken),
+  VerifySoftwareToken: user(verifySoftwareToken),
+  SetUserMFAPreference: user(setUserMfaPreference),
+  UpdateAuthEventFeedback: user(updateAuthEventFeedback),
   AdminCreateUser: admin(adminCreateUser),
   AdminSetUserPassword: admin(adminSetUserPassword),
   AdminGetUser: admin(adminGetUser),

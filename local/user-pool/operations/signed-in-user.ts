@@ -1,16 +1,20 @@
-/** The calls a signed-in user makes with an access token: GetUser, ChangePassword, GlobalSignOut. */
+/**
+ * The calls a signed-in user makes with an access token: GetUser, ChangePassword, GlobalSignOut, DeleteUser,
+ * ListDevices.
+ */
 import { incorrectCredentials } from '../errors';
-import { type Input, requiredString } from '../input';
+import { type Input, optionalInteger, optionalString, requiredString } from '../input';
 import { checkPassword } from '../password-rules';
 import { type Pool, srpIdentity, userAttributes, userOfAccessToken } from '../pool';
 import { createVerifier, verifierMatches } from '../srp';
+import { mfaSettings } from './software-token';
 
 const TOKEN_MAX = 8192;
 const PASSWORD_MAX = 256;
 
 export function getUser(pool: Pool, input: Input): object {
   const user = userOfAccessToken(pool, requiredString(input, 'AccessToken', TOKEN_MAX));
-  return { Username: user.username, UserAttributes: userAttributes(user) };
+  return { Username: user.username, UserAttributes: userAttributes(user), ...mfaSettings(user) };
 }
 
 export async function changePassword(pool: Pool, input: Input): Promise<object> {
@@ -40,4 +44,22 @@ export function globalSignOut(pool: Pool, input: Input): object {
   const user = userOfAccessToken(pool, requiredString(input, 'AccessToken', TOKEN_MAX));
   pool.store.endSessions(user.username);
   return {};
+}
+
+/** A user may always delete their own account (Amplify's deleteUser); their sessions end with it. */
+export function deleteUser(pool: Pool, input: Input): object {
+  const user = userOfAccessToken(pool, requiredString(input, 'AccessToken', TOKEN_MAX));
+  pool.store.delete(user);
+  return {};
+}
+
+/**
+ * The pool does not track devices (the stack sets no device configuration), so Cognito remembers none:
+ * the list is always empty.
+ */
+export function listDevices(pool: Pool, input: Input): object {
+  userOfAccessToken(pool, requiredString(input, 'AccessToken', TOKEN_MAX));
+  optionalInteger(input, 'Limit', 0, 60);
+  optionalString(input, 'PaginationToken', 2048);
+  return { Devices: [] };
 }
