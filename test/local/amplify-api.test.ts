@@ -8,6 +8,7 @@ import { confirmSignIn, fetchAuthSession, signIn, signOut } from 'aws-amplify/au
 import { expect } from 'chai';
 import { adminClient, createUser } from '../../devtools/local-session';
 import { type LaunchedSystem, launchLocalSystem } from '../../local/launch';
+import { apiErrorCode } from '../../packages/client/index';
 
 const PASSWORD = 'Correct-Horse-Battery-1!';
 // biome-ignore lint/suspicious/noExplicitAny: JSON bodies read field by field in assertions.
@@ -102,6 +103,20 @@ describe('Amplify v6 against npm start: amplify-config.json, sign-in, signed RES
       expect.fail('a bad key was accepted');
     } catch (error) {
       expect(error).to.include({ name: 'InvalidKey' });
+    }
+  });
+
+  it("names API Gateway's own refusals after API Gateway's type; apiErrorCode gives the API's code", async () => {
+    try {
+      // Signed, but no route serves it: API Gateway answers before any handler (MISSING_AUTHENTICATION_TOKEN).
+      await get({ apiName: 'lockbox', path: '/no-such-route' }).response;
+      expect.fail('an unknown route answered');
+    } catch (error) {
+      expect(error).to.include({ name: 'MissingAuthenticationTokenException' });
+      const { response } = error as { response: { statusCode: number; body: string } };
+      expect(response.statusCode).to.equal(403);
+      expect(JSON.parse(response.body).error.code).to.equal('Unauthorized');
+      expect(apiErrorCode(error)).to.equal('Unauthorized');
     }
   });
 });
