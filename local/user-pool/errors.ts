@@ -3,6 +3,7 @@
  * `x-amzn-ErrorType` / `x-amzn-ErrorMessage`. amazon-cognito-identity-js reads the body, Amplify the header.
  */
 export type CognitoErrorType =
+  | 'AliasExistsException'
   | 'CodeMismatchException'
   | 'EnableSoftwareTokenMFAException'
   | 'ExpiredCodeException'

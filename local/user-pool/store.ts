@@ -25,6 +25,9 @@ export interface StoredUser {
   totpPending?: string;
   /** The verified software token, and whether SetUserMFAPreference turned it on for sign-in. */
   totp?: { secret: string; enabled: boolean; preferred: boolean; lastStep: number };
+  /** A new e-mail address waiting for its code (the old one signs in until then), and that code, hashed. */
+  pendingEmail?: string;
+  emailCode?: { hash: string; expiresAt: number; attemptsLeft: number };
   /** A forgot-password code, hashed. */
   resetCode?: { hash: string; expiresAt: number; attemptsLeft: number };
   readonly createdAt: number;

@@ -3,6 +3,7 @@ import {
   AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
+  DeleteUserAttributesCommand,
   DeleteUserCommand,
   GetUserCommand,
   ListDevicesCommand,
@@ -11,6 +12,7 @@ import {
   UpdateAuthEventFeedbackCommand,
   UpdateUserAttributesCommand,
   VerifySoftwareTokenCommand,
+  VerifyUserAttributeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationDetails, type CognitoUser, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { expect } from 'chai';
@@ -223,6 +225,66 @@ describe('user pool stand-in: every operation a browser may call', () => {
     expect(session.isValid()).to.equal(true);
   });
 
+  it('changes the e-mail only once the code sent to the new address is confirmed', async () => {
+    const token = await accessToken('old@example.com');
+    await up.createConfirmedUser('taken@example.com', PASSWORD);
+    const other = await refusal(
+      browser.send(
+        new UpdateUserAttributesCommand({
+          AccessToken: token,
+          UserAttributes: [{ Name: 'name', Value: 'x' }],
+        }),
+      ),
+    );
+    expect(other).to.include({
+      name: 'NotAuthorizedException',
+      message: 'A client attempted to write unauthorized attribute',
+    });
+    const taken = await refusal(
+      browser.send(
+        new UpdateUserAttributesCommand({
+          AccessToken: token,
+          UserAttributes: [{ Name: 'email', Value: 'TAKEN@example.com' }],
+        }),
+      ),
+    );
+    expect(taken.name).to.equal('AliasExistsException');
+    const update = await browser.send(
+      new UpdateUserAttributesCommand({
+        AccessToken: token,
+        UserAttributes: [{ Name: 'email', Value: 'new@example.com' }],
+      }),
+    );
+    expect(update.CodeDeliveryDetailsList).to.deep.equal([
+      { Destination: 'n***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' },
+    ]);
+    const emailOf = async () =>
+      (await browser.send(new GetUserCommand({ AccessToken: token }))).UserAttributes?.find(
+        (a) => a.Name === 'email',
+      )?.Value;
+    // Until confirmed, the old address is still the account's (and signs in).
+    expect(await emailOf()).to.equal('old@example.com');
+    const line = up.logs.findLast((l) => l.includes('verification code for new@example.com')) ?? '';
+    const code = /: (\d{6})$/.exec(line)?.[1] ?? '';
+    expect(code).to.match(/^\d{6}$/);
+    const wrongCode = code === '000000' ? '111111' : '000000';
+    const mismatch = await refusal(
+      browser.send(
+        new VerifyUserAttributeCommand({ AccessToken: token, AttributeName: 'email', Code: wrongCode }),
+      ),
+    );
+    expect(mismatch.name).to.equal('CodeMismatchException');
+    await browser.send(
+      new VerifyUserAttributeCommand({ AccessToken: token, AttributeName: 'email', Code: code }),
+    );
+    expect(await emailOf()).to.equal('new@example.com');
+    const signedIn = await signIn(jsUser(up.endpoint, 'new@example.com'), PASSWORD);
+    expect(signedIn.kind).to.equal('session');
+    expect((await refusal(signIn(jsUser(up.endpoint, 'old@example.com'), PASSWORD))).name).to.equal(
+      'NotAuthorizedException',
+    );
+  });
+
   it('refuses an IAM operation sent unsigned, and names what the stand-in lacks and what Cognito does not know', async () => {
     const unsigned = await callRaw(up.endpoint, 'AddCustomAttributes', { UserPoolId: POOL_ID });
     expect(unsigned.json.__type).to.equal('MissingAuthenticationTokenException');
@@ -236,10 +298,10 @@ describe('user pool stand-in: every operation a browser may call', () => {
       status: 400,
     });
     const lacking = await refusal(
-      browser.send(new UpdateUserAttributesCommand({ AccessToken: 'x', UserAttributes: [] })),
+      browser.send(new DeleteUserAttributesCommand({ AccessToken: 'x', UserAttributeNames: ['email'] })),
     );
     expect(lacking.name).to.equal('UnknownOperationException');
-    expect(lacking.message).to.contain('UpdateUserAttributes is not available');
+    expect(lacking.message).to.contain('DeleteUserAttributes is not available');
     const unknown = await callRaw(up.endpoint, 'MakeCoffee', {});
     expect(unknown.json).to.deep.equal({
       __type: 'UnknownOperationException',

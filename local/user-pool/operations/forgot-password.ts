@@ -14,7 +14,7 @@ const CODE_LIFETIME_MS = 60 * 60 * 1000;
 const CODE_ATTEMPTS = 5;
 
 /** `a***@e***`, the way Cognito shows where it sent a code. */
-function maskEmail(email: string): string {
+export function maskEmail(email: string): string {
   const [local, domain = ''] = email.split('@');
   return `${local.slice(0, 1)}***@${domain.slice(0, 1)}***`;
 }

@@ -22,6 +22,11 @@ import { respondToAuthChallenge } from './respond-to-auth-challenge';
 import { confirmSignUp, resendConfirmationCode, signUp } from './sign-up';
 import { changePassword, deleteUser, getUser, globalSignOut, listDevices } from './signed-in-user';
 import { associateSoftwareToken, setUserMfaPreference, verifySoftwareToken } from './software-token';
+import {
+  getUserAttributeVerificationCode,
+  updateUserAttributes,
+  verifyUserAttribute,
+} from './user-attributes';
 
 export interface Operation {
   readonly admin: boolean;
@@ -50,6 +55,9 @@ export const operations: Readonly<Record<string, Operation>> = {
   VerifySoftwareToken: user(verifySoftwareToken),
   SetUserMFAPreference: user(setUserMfaPreference),
   UpdateAuthEventFeedback: user(updateAuthEventFeedback),
+  UpdateUserAttributes: user(updateUserAttributes),
+  GetUserAttributeVerificationCode: user(getUserAttributeVerificationCode),
+  VerifyUserAttribute: user(verifyUserAttribute),
   AdminCreateUser: admin(adminCreateUser),
   AdminSetUserPassword: admin(adminSetUserPassword),
   AdminGetUser: admin(adminGetUser),
