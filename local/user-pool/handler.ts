@@ -41,7 +41,7 @@ export function createHandler(pool: Pool, checkAdmin: AdminCheck) {
         throw new CognitoError('UnknownOperationException', 'The requested operation is not recognized.');
       }
       // An IAM operation is refused unsigned before anything else, whether or not the stand-in has it.
-      if (operation?.admin ?? IAM_OPERATIONS.has(name)) {
+      if (IAM_OPERATIONS.has(name) || operation?.admin === true) {
         const verdict = await checkAdmin({
           method: req.method,
           url: req.url ?? '/',
