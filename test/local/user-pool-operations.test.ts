@@ -213,6 +213,10 @@ describe('user pool stand-in: every operation a browser may call', () => {
     const user = await browser.send(new GetUserCommand({ AccessToken: token }));
     expect(user.UserMFASettingList).to.deep.equal(['SOFTWARE_TOKEN_MFA']);
     expect(user.PreferredMfaSetting).to.equal('SOFTWARE_TOKEN_MFA');
+    const asAdmin = await up.admin.send(
+      new sdk.AdminGetUserCommand({ UserPoolId: POOL_ID, Username: 'totp@example.com' }),
+    );
+    expect(asAdmin.UserMFASettingList).to.deep.equal(['SOFTWARE_TOKEN_MFA']);
 
     // The code the verification used is spent: the next sign-in needs the next step's.
     const replay = await refusal(
