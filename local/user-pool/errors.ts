@@ -16,6 +16,7 @@ export type CognitoErrorType =
   | 'LimitExceededException'
   | 'MissingAuthenticationTokenException'
   | 'NotAuthorizedException'
+  | 'OperationNotEnabledException'
   | 'PasswordResetRequiredException'
   | 'ResourceNotFoundException'
   | 'SerializationException'
@@ -24,7 +25,8 @@ export type CognitoErrorType =
   | 'UnsupportedUserStateException'
   | 'UserNotFoundException'
   | 'UserPoolAddOnNotEnabledException'
-  | 'UsernameExistsException';
+  | 'UsernameExistsException'
+  | 'WebAuthnNotEnabledException';
 
 export class CognitoError extends Error {
   constructor(

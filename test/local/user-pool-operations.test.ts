@@ -2,14 +2,26 @@ import * as sdk from '@aws-sdk/client-cognito-identity-provider';
 import {
   AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient,
+  CompleteWebAuthnRegistrationCommand,
+  ConfirmDeviceCommand,
   ConfirmSignUpCommand,
   DeleteUserAttributesCommand,
   DeleteUserCommand,
+  DeleteWebAuthnCredentialCommand,
+  ForgetDeviceCommand,
+  GetDeviceCommand,
+  GetUserAuthFactorsCommand,
   GetUserCommand,
   ListDevicesCommand,
+  ListUserSessionsCommand,
+  ListWebAuthnCredentialsCommand,
   ResendConfirmationCodeCommand,
+  RevokeUserSessionCommand,
   SetUserMFAPreferenceCommand,
+  SetUserSettingsCommand,
+  StartWebAuthnRegistrationCommand,
   UpdateAuthEventFeedbackCommand,
+  UpdateDeviceStatusCommand,
   UpdateUserAttributesCommand,
   VerifySoftwareTokenCommand,
   VerifyUserAttributeCommand,
@@ -79,7 +91,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
     return outcome.session.getAccessToken().getJwtToken();
   }
 
-  it("knows the API's operations as the installed SDK does, unsigned ones apart", async () => {
+  it("knows the API's operations as the installed SDK does, and answers every unsigned one itself", async () => {
     const commands = Object.keys(sdk)
       .filter((name) => /^[A-Z][A-Za-z]+Command$/.test(name))
       .map((name) => name.slice(0, -'Command'.length));
@@ -97,6 +109,8 @@ describe('user pool stand-in: every operation a browser may call', () => {
       expect(answer, name).to.not.match(
         /^MissingAuthenticationToken|no AWS credentials|Credential is missing/,
       );
+      // And the stand-in has every one of them: none is on the path of an operation it lacks.
+      expect(answer, name).to.not.match(/^UnknownOperationException|not available in the local user pool/);
     }
   });
 
@@ -289,6 +303,170 @@ describe('user pool stand-in: every operation a browser may call', () => {
     );
   });
 
+  it('names the sign-in factors a user has: a password, and TOTP once it is on', async () => {
+    const token = await accessToken('factors@example.com');
+    const before = await browser.send(new GetUserAuthFactorsCommand({ AccessToken: token }));
+    const { Username } = await browser.send(new GetUserCommand({ AccessToken: token }));
+    expect(before).to.include({ Username });
+    expect(before.ConfiguredUserAuthFactors).to.deep.equal(['PASSWORD']);
+    expect(before.UserMFASettingList).to.equal(undefined);
+    const { SecretCode } = await browser.send(new AssociateSoftwareTokenCommand({ AccessToken: token }));
+    await browser.send(
+      new VerifySoftwareTokenCommand({
+        AccessToken: token,
+        UserCode: totpCode(SecretCode ?? '', stepAt(Date.now())),
+      }),
+    );
+    await browser.send(
+      new SetUserMFAPreferenceCommand({
+        AccessToken: token,
+        SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+      }),
+    );
+    const after = await browser.send(new GetUserAuthFactorsCommand({ AccessToken: token }));
+    expect(after.ConfiguredUserAuthFactors).to.deep.equal(['PASSWORD', 'SOFTWARE_TOKEN']);
+    expect(after.UserMFASettingList).to.deep.equal(['SOFTWARE_TOKEN_MFA']);
+    expect(after.PreferredMfaSetting).to.equal('SOFTWARE_TOKEN_MFA');
+    const invalid = await refusal(
+      browser.send(new GetUserAuthFactorsCommand({ AccessToken: 'not.a.token' })),
+    );
+    expect(invalid).to.deep.equal({
+      name: 'NotAuthorizedException',
+      message: 'Invalid Access Token',
+      status: 400,
+    });
+  });
+
+  it('deletes no attribute: email is required, nothing else is writable, unknown names are not in the schema', async () => {
+    const token = await accessToken('keeps-email@example.com');
+    const remove = (names: string[]) =>
+      refusal(
+        browser.send(new DeleteUserAttributesCommand({ AccessToken: token, UserAttributeNames: names })),
+      );
+    expect(await remove(['email'])).to.deep.equal({
+      name: 'InvalidParameterException',
+      message: 'user.email: Required attribute cannot be deleted.',
+      status: 400,
+    });
+    expect(await remove(['name'])).to.deep.equal({
+      name: 'NotAuthorizedException',
+      message: 'A client attempted to write unauthorized attribute',
+      status: 400,
+    });
+    expect(await remove(['custom:team'])).to.deep.equal({
+      name: 'InvalidParameterException',
+      message: 'user.custom:team: Attribute does not exist in the schema.',
+      status: 400,
+    });
+    await browser.send(new DeleteUserAttributesCommand({ AccessToken: token, UserAttributeNames: [] }));
+    const user = await browser.send(new GetUserCommand({ AccessToken: token }));
+    expect(user.UserAttributes?.find((a) => a.Name === 'email')?.Value).to.equal('keeps-email@example.com');
+    const revoked = await refusal(
+      browser.send(new DeleteUserAttributesCommand({ AccessToken: 'x.y.z', UserAttributeNames: ['email'] })),
+    );
+    expect(revoked.name).to.equal('NotAuthorizedException');
+  });
+
+  it('refuses SMS MFA options through SetUserSettings: the pool has no SMS and users no phone number', async () => {
+    const token = await accessToken('settings@example.com');
+    await browser.send(new SetUserSettingsCommand({ AccessToken: token, MFAOptions: [] }));
+    const email = await refusal(
+      browser.send(
+        new SetUserSettingsCommand({
+          AccessToken: token,
+          MFAOptions: [{ DeliveryMedium: 'EMAIL', AttributeName: 'email' }],
+        }),
+      ),
+    );
+    expect(email).to.deep.equal({
+      name: 'InvalidParameterException',
+      message: 'Only phone_number attribute is currently supported as a MFA option.',
+      status: 400,
+    });
+    const sms = await refusal(
+      browser.send(
+        new SetUserSettingsCommand({
+          AccessToken: token,
+          MFAOptions: [{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }],
+        }),
+      ),
+    );
+    expect(sms).to.include({ name: 'InvalidParameterException', status: 400 });
+  });
+
+  it('knows no device: the pool does not track devices', async () => {
+    const token = await accessToken('devices@example.com');
+    const DeviceKey = 'eu-west-1_0b3a6c1e-7f0d-4e1a-9c55-1d2e3f4a5b6c';
+    const notFound = { name: 'ResourceNotFoundException', message: 'Device does not exist.', status: 400 };
+    expect(
+      await refusal(browser.send(new GetDeviceCommand({ AccessToken: token, DeviceKey }))),
+    ).to.deep.equal(notFound);
+    expect(
+      await refusal(browser.send(new ForgetDeviceCommand({ AccessToken: token, DeviceKey }))),
+    ).to.deep.equal(notFound);
+    expect(
+      await refusal(
+        browser.send(
+          new UpdateDeviceStatusCommand({
+            AccessToken: token,
+            DeviceKey,
+            DeviceRememberedStatus: 'remembered',
+          }),
+        ),
+      ),
+    ).to.deep.equal(notFound);
+    expect(
+      await refusal(
+        browser.send(
+          new ConfirmDeviceCommand({
+            AccessToken: token,
+            DeviceKey,
+            DeviceSecretVerifierConfig: { PasswordVerifier: 'dg==', Salt: 'cw==' },
+          }),
+        ),
+      ),
+    ).to.deep.equal({ name: 'InvalidParameterException', message: 'Invalid device key given.', status: 400 });
+    // The access token is checked before the device key is looked up.
+    const untokened = await refusal(browser.send(new GetDeviceCommand({ DeviceKey })));
+    expect(untokened).to.include({ name: 'NotAuthorizedException', status: 400 });
+    const malformed = await refusal(
+      browser.send(new ForgetDeviceCommand({ AccessToken: token, DeviceKey: 'x' })),
+    );
+    expect(malformed).to.include({ name: 'InvalidParameterException', status: 400 });
+  });
+
+  it('refuses passkeys: the pool allows passwords only and has no relying party', async () => {
+    const token = await accessToken('passkeys@example.com');
+    const start = await refusal(browser.send(new StartWebAuthnRegistrationCommand({ AccessToken: token })));
+    expect(start).to.include({ name: 'WebAuthnNotEnabledException', status: 400 });
+    const complete = await refusal(
+      browser.send(new CompleteWebAuthnRegistrationCommand({ AccessToken: token, Credential: { id: 'c' } })),
+    );
+    expect(complete).to.include({ name: 'WebAuthnNotEnabledException', status: 400 });
+    const listed = await browser.send(new ListWebAuthnCredentialsCommand({ AccessToken: token }));
+    expect(listed.Credentials).to.deep.equal([]);
+    const removed = await refusal(
+      browser.send(new DeleteWebAuthnCredentialCommand({ AccessToken: token, CredentialId: 'c' })),
+    );
+    expect(removed).to.include({ name: 'ResourceNotFoundException', status: 400 });
+    const invalid = await refusal(
+      browser.send(new StartWebAuthnRegistrationCommand({ AccessToken: 'x.y.z' })),
+    );
+    expect(invalid.name).to.equal('NotAuthorizedException');
+  });
+
+  it('refuses session listing and revocation: the pool does not track sessions', async () => {
+    const token = await accessToken('sessions@example.com');
+    const listed = await refusal(browser.send(new ListUserSessionsCommand({ AccessToken: token })));
+    expect(listed).to.include({ name: 'OperationNotEnabledException', status: 400 });
+    const revoked = await refusal(
+      browser.send(new RevokeUserSessionCommand({ AccessToken: token, SessionId: 'session-1' })),
+    );
+    expect(revoked).to.include({ name: 'OperationNotEnabledException', status: 400 });
+    // The session is untouched.
+    expect((await browser.send(new GetUserCommand({ AccessToken: token }))).Username).to.be.a('string');
+  });
+
   it('refuses an IAM operation sent unsigned, and names what the stand-in lacks and what Cognito does not know', async () => {
     const unsigned = await callRaw(up.endpoint, 'AddCustomAttributes', { UserPoolId: POOL_ID });
     expect(unsigned.json.__type).to.equal('MissingAuthenticationTokenException');
@@ -301,11 +479,6 @@ describe('user pool stand-in: every operation a browser may call', () => {
       message: 'AddCustomAttributes is not available in the local user pool stand-in (docs/local-mode.md).',
       status: 400,
     });
-    const lacking = await refusal(
-      browser.send(new DeleteUserAttributesCommand({ AccessToken: 'x', UserAttributeNames: ['email'] })),
-    );
-    expect(lacking.name).to.equal('UnknownOperationException');
-    expect(lacking.message).to.contain('DeleteUserAttributes is not available');
     const unknown = await callRaw(up.endpoint, 'MakeCoffee', {});
     expect(unknown.json).to.deep.equal({
       __type: 'UnknownOperationException',

@@ -14,19 +14,29 @@ import {
   adminGetUser,
   adminSetUserPassword,
 } from './admin-users';
+import { confirmDevice, forgetDevice, getDevice, listDevices, updateDeviceStatus } from './devices';
 import { confirmForgotPassword, forgotPassword } from './forgot-password';
 import { initiateAuth } from './initiate-auth';
 import { listUsers } from './list-users';
+import { setUserSettings } from './mfa-options';
+import {
+  completeWebAuthnRegistration,
+  deleteWebAuthnCredential,
+  listWebAuthnCredentials,
+  startWebAuthnRegistration,
+} from './passkeys';
 import { getTokensFromRefreshToken, revokeToken } from './refresh-tokens';
 import { respondToAuthChallenge } from './respond-to-auth-challenge';
 import { confirmSignUp, resendConfirmationCode, signUp } from './sign-up';
-import { changePassword, deleteUser, getUser, globalSignOut, listDevices } from './signed-in-user';
+import { changePassword, deleteUser, getUser, getUserAuthFactors, globalSignOut } from './signed-in-user';
 import { associateSoftwareToken, setUserMfaPreference, verifySoftwareToken } from './software-token';
 import {
+  deleteUserAttributes,
   getUserAttributeVerificationCode,
   updateUserAttributes,
   verifyUserAttribute,
 } from './user-attributes';
+import { listUserSessions, revokeUserSession } from './user-sessions';
 
 export interface Operation {
   readonly admin: boolean;
@@ -50,7 +60,19 @@ export const operations: Readonly<Record<string, Operation>> = {
   ConfirmSignUp: user(confirmSignUp),
   ResendConfirmationCode: user(resendConfirmationCode),
   DeleteUser: user(deleteUser),
+  GetUserAuthFactors: user(getUserAuthFactors),
   ListDevices: user(listDevices),
+  GetDevice: user(getDevice),
+  ConfirmDevice: user(confirmDevice),
+  ForgetDevice: user(forgetDevice),
+  UpdateDeviceStatus: user(updateDeviceStatus),
+  SetUserSettings: user(setUserSettings),
+  StartWebAuthnRegistration: user(startWebAuthnRegistration),
+  CompleteWebAuthnRegistration: user(completeWebAuthnRegistration),
+  ListWebAuthnCredentials: user(listWebAuthnCredentials),
+  DeleteWebAuthnCredential: user(deleteWebAuthnCredential),
+  ListUserSessions: user(listUserSessions),
+  RevokeUserSession: user(revokeUserSession),
   AssociateSoftwareToken: user(associateSoftwareToken),
   VerifySoftwareToken: user(verifySoftwareToken),
   SetUserMFAPreference: user(setUserMfaPreference),
@@ -58,6 +80,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   UpdateUserAttributes: user(updateUserAttributes),
   GetUserAttributeVerificationCode: user(getUserAttributeVerificationCode),
   VerifyUserAttribute: user(verifyUserAttribute),
+  DeleteUserAttributes: user(deleteUserAttributes),
   AdminCreateUser: admin(adminCreateUser),
   AdminSetUserPassword: admin(adminSetUserPassword),
   AdminGetUser: admin(adminGetUser),

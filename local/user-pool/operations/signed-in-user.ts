@@ -1,9 +1,9 @@
 /**
- * The calls a signed-in user makes with an access token: GetUser, ChangePassword, GlobalSignOut, DeleteUser,
- * ListDevices.
+ * The calls a signed-in user makes with an access token: GetUser, GetUserAuthFactors, ChangePassword,
+ * GlobalSignOut, DeleteUser.
  */
 import { incorrectCredentials } from '../errors';
-import { type Input, optionalInteger, optionalString, requiredString } from '../input';
+import { type Input, requiredString } from '../input';
 import { checkPassword } from '../password-rules';
 import { type Pool, srpIdentity, userAttributes, userOfAccessToken } from '../pool';
 import { createVerifier, verifierMatches } from '../srp';
@@ -15,6 +15,20 @@ const PASSWORD_MAX = 256;
 export function getUser(pool: Pool, input: Input): object {
   const user = userOfAccessToken(pool, requiredString(input, 'AccessToken', TOKEN_MAX));
   return { Username: user.username, UserAttributes: userAttributes(user), ...mfaSettings(user) };
+}
+
+/**
+ * The user's sign-in factors: every user of this pool has a password, and TOTP once they turned it on. The
+ * pool offers no passkeys, e-mail or SMS codes, so those are never among them.
+ */
+export function getUserAuthFactors(pool: Pool, input: Input): object {
+  const user = userOfAccessToken(pool, requiredString(input, 'AccessToken', TOKEN_MAX));
+  const totp = user.totp?.enabled === true;
+  return {
+    Username: user.username,
+    ...mfaSettings(user),
+    ConfiguredUserAuthFactors: totp ? ['PASSWORD', 'SOFTWARE_TOKEN'] : ['PASSWORD'],
+  };
 }
 
 export async function changePassword(pool: Pool, input: Input): Promise<object> {
@@ -51,15 +65,4 @@ export function deleteUser(pool: Pool, input: Input): object {
   const user = userOfAccessToken(pool, requiredString(input, 'AccessToken', TOKEN_MAX));
   pool.store.delete(user);
   return {};
-}
-
-/**
- * The pool does not track devices (the stack sets no device configuration), so Cognito remembers none:
- * the list is always empty.
- */
-export function listDevices(pool: Pool, input: Input): object {
-  userOfAccessToken(pool, requiredString(input, 'AccessToken', TOKEN_MAX));
-  optionalInteger(input, 'Limit', 0, 60);
-  optionalString(input, 'PaginationToken', 2048);
-  return { Devices: [] };
 }

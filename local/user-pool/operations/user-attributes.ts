@@ -1,11 +1,11 @@
 /**
- * A signed-in user's e-mail change, as the stack's pool and client allow it: the client may write `email`
+ * A signed-in user's attributes, as the stack's pool and client allow changing them. The e-mail change, as the stack's pool and client allow it: the client may write `email`
  * only (`writeAttributes`), and a new address takes effect only once the code sent to it is confirmed
  * (`attributesRequireVerificationBeforeUpdate`): until then the old address stays the sign-in and recovery
  * address. Locally the code is printed in the server log instead of being mailed.
  */
 import { randomInt, timingSafeEqual } from 'node:crypto';
-import { CognitoError, invalidParameter } from '../errors';
+import { CognitoError, invalidParameter, validationError } from '../errors';
 import { attributeList, type Input, requiredString } from '../input';
 import { type Pool, userOfAccessToken } from '../pool';
 import { hashSecret, type StoredUser } from '../store';
@@ -16,9 +16,45 @@ const TOKEN_MAX = 8192;
 const CODE_LIFETIME_MS = 24 * 60 * 60 * 1000;
 const CODE_ATTEMPTS = 5;
 
+/** Cognito's standard attributes; the pool defines no custom ones. */
+const SCHEMA: ReadonlySet<string> = new Set([
+  'address',
+  'birthdate',
+  'email',
+  'email_verified',
+  'family_name',
+  'gender',
+  'given_name',
+  'identities',
+  'locale',
+  'middle_name',
+  'name',
+  'nickname',
+  'phone_number',
+  'phone_number_verified',
+  'picture',
+  'preferred_username',
+  'profile',
+  'sub',
+  'updated_at',
+  'website',
+  'zoneinfo',
+]);
+
 /** Every attribute but `email` is outside the client's write attributes (modules/user-auth.ts). */
 function unauthorizedAttribute(): CognitoError {
   return new CognitoError('NotAuthorizedException', 'A client attempted to write unauthorized attribute');
+}
+
+/** A name the schema lacks is refused as Cognito words it, one line each; then any but `email`. */
+function checkWritable(names: readonly string[]): void {
+  const unknown = names.filter((name) => !SCHEMA.has(name));
+  if (unknown.length > 0) {
+    throw invalidParameter(
+      unknown.map((name) => `user.${name}: Attribute does not exist in the schema.`).join('\n'),
+    );
+  }
+  if (names.some((name) => name !== 'email')) throw unauthorizedAttribute();
 }
 
 function sendCode(pool: Pool, user: StoredUser, address: string, change?: (u: StoredUser) => void): object {
@@ -43,7 +79,7 @@ function sendCode(pool: Pool, user: StoredUser, address: string, change?: (u: St
 export function updateUserAttributes(pool: Pool, input: Input): object {
   const user = userOfAccessToken(pool, requiredString(input, 'AccessToken', TOKEN_MAX));
   const attributes = attributeList(input, 'UserAttributes');
-  if (attributes.some((attribute) => attribute.name !== 'email')) throw unauthorizedAttribute();
+  checkWritable(attributes.map((attribute) => attribute.name));
   const email = attributes.at(-1)?.value;
   if (email === undefined) return { CodeDeliveryDetailsList: [] };
   if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw invalidParameter('Invalid email address format.');
@@ -58,6 +94,33 @@ export function updateUserAttributes(pool: Pool, input: Input): object {
     u.pendingEmail = email;
   });
   return { CodeDeliveryDetailsList: [delivery] };
+}
+
+/**
+ * The client may write `email` only, and the pool cannot lose it: it is how the user signs in and recovers
+ * the account. So DeleteUserAttributes succeeds only for an empty list.
+ */
+export function deleteUserAttributes(pool: Pool, input: Input): object {
+  const accessToken = requiredString(input, 'AccessToken', TOKEN_MAX);
+  const names = attributeNames(input);
+  userOfAccessToken(pool, accessToken);
+  checkWritable(names);
+  if (names.length > 0) throw invalidParameter('user.email: Required attribute cannot be deleted.');
+  return {};
+}
+
+function attributeNames(input: Input): readonly string[] {
+  const value = input.UserAttributeNames;
+  if (value === undefined || value === null) {
+    throw validationError('userAttributeNames', 'Member must not be null', true);
+  }
+  if (
+    !Array.isArray(value) ||
+    value.some((name) => typeof name !== 'string' || name.length < 1 || name.length > 32)
+  ) {
+    throw validationError('userAttributeNames', 'Member must be a list of strings of length 1 to 32');
+  }
+  return value as string[];
 }
 
 export function getUserAttributeVerificationCode(pool: Pool, input: Input): object {
