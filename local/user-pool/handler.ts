@@ -54,8 +54,9 @@ export function createHandler(pool: Pool, checkAdmin: AdminCheck) {
         }
       }
       if (operation === undefined) {
-        // A real Cognito operation this stand-in lacks (docs/local-mode.md lists them): said plainly,
-        // under the type an SDK reports for an operation the endpoint does not serve.
+        // A signed IAM operation this stand-in lacks (every unsigned one is served; lockbox calls none of
+        // these: docs/local-mode.md): said plainly, under the type an SDK reports for an operation the
+        // endpoint does not serve.
         throw new CognitoError(
           'UnknownOperationException',
           `${name} is not available in the local user pool stand-in (docs/local-mode.md).`,

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as sdk from '@aws-sdk/client-cognito-identity-provider';
 import {
   AssociateSoftwareTokenCommand,
@@ -29,6 +31,7 @@ import {
 import { AuthenticationDetails, type CognitoUser, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { expect } from 'chai';
 import { IAM_OPERATIONS, UNSIGNED_OPERATIONS } from '../../local/user-pool/api-operations';
+import { operations } from '../../local/user-pool/operations';
 import { stepAt, totpCode } from '../../local/user-pool/totp';
 import { jsUser, signIn } from '../support/cognito-js';
 import {
@@ -465,6 +468,22 @@ describe('user pool stand-in: every operation a browser may call', () => {
     expect(revoked).to.include({ name: 'OperationNotEnabledException', status: 400 });
     // The session is untouched.
     expect((await browser.send(new GetUserCommand({ AccessToken: token }))).Username).to.be.a('string');
+  });
+
+  it('serves every IAM operation lockbox itself calls (handlers, admin CLI, dev tools, local mode)', () => {
+    const called = new Set<string>();
+    for (const dir of ['handlers', 'scripts', 'devtools', 'local']) {
+      for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+        if (!file.endsWith('.ts')) continue;
+        for (const [, name] of readFileSync(join(dir, file), 'utf8').matchAll(
+          /\b([A-Z][A-Za-z]+)Command\b/g,
+        )) {
+          if (IAM_OPERATIONS.has(name)) called.add(name);
+        }
+      }
+    }
+    expect([...called].sort()).to.include.members(['AdminCreateUser', 'ListUsers']);
+    for (const name of called) expect(Object.hasOwn(operations, name), name).to.equal(true);
   });
 
   it('refuses an IAM operation sent unsigned, and names what the stand-in lacks and what Cognito does not know', async () => {
