@@ -261,6 +261,18 @@ describe('user pool stand-in: every operation a browser may call', () => {
       name: 'NotAuthorizedException',
       message: 'A client attempted to write unauthorized attribute',
     });
+    const unknown = await refusal(
+      browser.send(
+        new UpdateUserAttributesCommand({
+          AccessToken: token,
+          UserAttributes: [{ Name: 'custom:team', Value: 'x' }],
+        }),
+      ),
+    );
+    expect(unknown).to.include({
+      name: 'InvalidParameterException',
+      message: 'user.custom:team: Attribute does not exist in the schema.',
+    });
     const taken = await refusal(
       browser.send(
         new UpdateUserAttributesCommand({

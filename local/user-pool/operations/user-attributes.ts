@@ -1,8 +1,9 @@
 /**
- * A signed-in user's attributes, as the stack's pool and client allow changing them. The e-mail change, as the stack's pool and client allow it: the client may write `email`
- * only (`writeAttributes`), and a new address takes effect only once the code sent to it is confirmed
- * (`attributesRequireVerificationBeforeUpdate`): until then the old address stays the sign-in and recovery
- * address. Locally the code is printed in the server log instead of being mailed.
+ * A signed-in user's attributes, as the stack's pool and client allow changing them: the client may write
+ * `email` only (`writeAttributes`), which the account cannot lose, and a new address takes effect only once
+ * the code sent to it is confirmed (`attributesRequireVerificationBeforeUpdate`): until then the old address
+ * stays the sign-in and recovery address. Locally the code is printed in the server log instead of being
+ * mailed.
  */
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { CognitoError, invalidParameter, validationError } from '../errors';
