@@ -1,6 +1,6 @@
 /**
  * Sign-ins in progress, in memory only (a restart simply makes the client start over): SRP handshakes
- * keyed by their SECRET_BLOCK, and new-password challenges keyed by their Session. Each is used once and
+ * keyed by their SECRET_BLOCK, and new-password and TOTP challenges keyed by their Session. Each is used once and
  * lives three minutes, Cognito's default authentication session.
  */
 import { randomBytes } from 'node:crypto';
@@ -22,6 +22,12 @@ export interface PendingNewPassword {
   readonly username: string;
 }
 
+/** A sign-in past its password, waiting for the authenticator's code; a wrong code may be retried. */
+export interface PendingMfa {
+  readonly username: string;
+  attemptsLeft: number;
+}
+
 class OneTimeMap<T> {
   private readonly entries = new Map<string, { value: T; expiresAt: number }>();
 
@@ -31,6 +37,12 @@ class OneTimeMap<T> {
     const handle = randomBytes(handleBytes).toString('base64');
     this.entries.set(handle, { value, expiresAt: now + CHALLENGE_LIFETIME_MS });
     return handle;
+  }
+
+  /** The value, left in place (for a challenge that may be answered again). */
+  peek(handle: string, now: number): T | undefined {
+    const entry = this.entries.get(handle);
+    return entry !== undefined && entry.expiresAt > now ? entry.value : undefined;
   }
 
   /** The value once: taking it ends it, whether the answer is right or wrong. */
@@ -44,4 +56,5 @@ class OneTimeMap<T> {
 export class Challenges {
   readonly verifiers = new OneTimeMap<PendingVerifier>();
   readonly newPasswords = new OneTimeMap<PendingNewPassword>();
+  readonly mfa = new OneTimeMap<PendingMfa>();
 }

@@ -3,7 +3,9 @@
  * `x-amzn-ErrorType` / `x-amzn-ErrorMessage`. amazon-cognito-identity-js reads the body, Amplify the header.
  */
 export type CognitoErrorType =
+  | 'AliasExistsException'
   | 'CodeMismatchException'
+  | 'EnableSoftwareTokenMFAException'
   | 'ExpiredCodeException'
   | 'ExpiredTokenException'
   | 'IncompleteSignatureException'
@@ -14,6 +16,7 @@ export type CognitoErrorType =
   | 'LimitExceededException'
   | 'MissingAuthenticationTokenException'
   | 'NotAuthorizedException'
+  | 'OperationNotEnabledException'
   | 'PasswordResetRequiredException'
   | 'ResourceNotFoundException'
   | 'SerializationException'
@@ -22,7 +25,8 @@ export type CognitoErrorType =
   | 'UnsupportedUserStateException'
   | 'UserNotFoundException'
   | 'UserPoolAddOnNotEnabledException'
-  | 'UsernameExistsException';
+  | 'UsernameExistsException'
+  | 'WebAuthnNotEnabledException';
 
 export class CognitoError extends Error {
   constructor(

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RawRequest, SigV4Failure, VerifyResult } from '../sigv4/verify';
+import { IAM_OPERATIONS, UNSIGNED_OPERATIONS } from './api-operations';
 import { CognitoError, type CognitoErrorType } from './errors';
 import { parseInput } from './input';
 import { operations } from './operations';
@@ -35,10 +36,12 @@ export function createHandler(pool: Pool, checkAdmin: AdminCheck) {
         : '';
     try {
       const operation = Object.hasOwn(operations, name) ? operations[name] : undefined;
-      if (req.method !== 'POST' || operation === undefined) {
+      const known = UNSIGNED_OPERATIONS.has(name) || IAM_OPERATIONS.has(name);
+      if (req.method !== 'POST' || !known) {
         throw new CognitoError('UnknownOperationException', 'The requested operation is not recognized.');
       }
-      if (operation.admin) {
+      // An IAM operation is refused unsigned before anything else, whether or not the stand-in has it.
+      if (IAM_OPERATIONS.has(name) || operation?.admin === true) {
         const verdict = await checkAdmin({
           method: req.method,
           url: req.url ?? '/',
@@ -49,6 +52,15 @@ export function createHandler(pool: Pool, checkAdmin: AdminCheck) {
           const [type, status] = SIGV4_ERRORS[verdict.reason];
           throw new CognitoError(type, verdict.message, status);
         }
+      }
+      if (operation === undefined) {
+        // A signed IAM operation this stand-in lacks (every unsigned one is served; lockbox calls none of
+        // these: docs/local-mode.md): said plainly, under the type an SDK reports for an operation the
+        // endpoint does not serve.
+        throw new CognitoError(
+          'UnknownOperationException',
+          `${name} is not available in the local user pool stand-in (docs/local-mode.md).`,
+        );
       }
       const output = await operation.run(pool, parseInput(body));
       send(res, 200, requestId, output);

@@ -21,6 +21,13 @@ export interface StoredUser {
   verifier: string;
   /** Epoch ms after which a temporary password no longer signs in. */
   temporaryPasswordExpiresAt?: number;
+  /** A software token (TOTP) being associated: its secret, until VerifySoftwareToken proves it. */
+  totpPending?: string;
+  /** The verified software token, and whether SetUserMFAPreference turned it on for sign-in. */
+  totp?: { secret: string; enabled: boolean; preferred: boolean; lastStep: number };
+  /** A new e-mail address waiting for its code (the old one signs in until then), and that code, hashed. */
+  pendingEmail?: string;
+  emailCode?: { hash: string; expiresAt: number; attemptsLeft: number };
   /** A forgot-password code, hashed. */
   resetCode?: { hash: string; expiresAt: number; attemptsLeft: number };
   readonly createdAt: number;

@@ -6,6 +6,7 @@ import { AwsClient } from 'aws4fetch';
 import type { AwsCredentials } from './auth/identity-pool.js';
 import type { Bytes } from './bytes.js';
 import { LockboxError } from './errors.js';
+import { gatewayErrorCode } from './gateway-errors.js';
 import { send } from './http.js';
 
 export interface ApiRequest {
@@ -97,8 +98,10 @@ function apiError(response: Response, body: unknown): LockboxError {
     return new LockboxError(error.code as LockboxError['code'], message, status, requestId);
   }
   // The stack shapes API Gateway's own refusals like the API's errors; an answer that is not shaped
-  // so (a proxy, a misconfigured stage) still gets the code its status means.
-  const code = status === 429 ? 'TooManyRequests' : status === 403 ? 'Unauthorized' : 'BadResponse';
+  // so (a proxy, a misconfigured stage) still gets the code API Gateway's type or its status means.
+  const code =
+    gatewayErrorCode(response.headers.get('x-amzn-ErrorType')) ??
+    (status === 429 ? 'TooManyRequests' : status === 403 ? 'Unauthorized' : 'BadResponse');
   return new LockboxError(code, message, status, requestId);
 }
 

@@ -9,6 +9,7 @@ export { memoryStorage } from './auth/storage.js';
 export type { LockboxConfig } from './config.js';
 export { type ClientOptions, createLockboxClient } from './create-client.js';
 export { isLockboxError, LockboxError, type LockboxErrorCode } from './errors.js';
+export { apiErrorCode, GATEWAY_ERROR_CODES } from './gateway-errors.js';
 export type {
   Auth,
   CurrentUser,

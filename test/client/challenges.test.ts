@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import { createLockboxClient, type LockboxConfig, LockboxError } from '../../packages/client/index';
 
 /**
- * The sign-in challenges the local pool does not issue (it has no MFA), answered by a scripted pool: what
- * the client sends for SOFTWARE_TOKEN_MFA, and how it refuses a challenge it does not know.
+ * The sign-in challenges, answered by a scripted pool: exactly what the client sends for SOFTWARE_TOKEN_MFA
+ * (test/local/amplify-api.test.ts signs in with TOTP against the local pool), and how it refuses a
+ * challenge it does not know.
  */
 const config: LockboxConfig = {
   region: 'eu-west-1',

@@ -4,16 +4,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Amplify } from 'aws-amplify';
 import { del, get, isCancelError, post } from 'aws-amplify/api';
-import { confirmSignIn, fetchAuthSession, signIn, signOut } from 'aws-amplify/auth';
+import {
+  confirmSignIn,
+  fetchAuthSession,
+  fetchMFAPreference,
+  setUpTOTP,
+  signIn,
+  signOut,
+  updateMFAPreference,
+  verifyTOTPSetup,
+} from 'aws-amplify/auth';
 import { expect } from 'chai';
 import { adminClient, createUser } from '../../devtools/local-session';
 import { type LaunchedSystem, launchLocalSystem } from '../../local/launch';
+import { stepAt, totpCode } from '../../local/user-pool/totp';
+import { apiErrorCode } from '../../packages/client/index';
 
 const PASSWORD = 'Correct-Horse-Battery-1!';
 // biome-ignore lint/suspicious/noExplicitAny: JSON bodies read field by field in assertions.
 type Json = any;
 
 /** The recipe of docs/api.md, "Amplify": the config npm start writes, no retries of the API's calls. */
+/** The user the first test creates; the TOTP test signs them in again. */
+let email = '';
+
 describe('Amplify v6 against npm start: amplify-config.json, sign-in, signed REST calls, typed errors', function () {
   this.timeout(120_000);
   let dataDir: string;
@@ -36,7 +50,7 @@ describe('Amplify v6 against npm start: amplify-config.json, sign-in, signed RES
     (await (await operation.response).body.json()) as Json;
 
   it('signs in (new password), gets identity credentials, and calls the API through aws-amplify/api', async () => {
-    const email = `amplify-${randomUUID()}@example.com`;
+    email = `amplify-${randomUUID()}@example.com`;
     const temporary = `Temp-${randomUUID()}-1a!`;
     await createUser(adminClient(system.config, system.admin), system.config, email, temporary);
     const first = await signIn({ username: email, password: temporary });
@@ -103,5 +117,36 @@ describe('Amplify v6 against npm start: amplify-config.json, sign-in, signed RES
     } catch (error) {
       expect(error).to.include({ name: 'InvalidKey' });
     }
+  });
+
+  it("names API Gateway's own refusals after API Gateway's type; apiErrorCode gives the API's code", async () => {
+    try {
+      // Signed, but no route serves it: API Gateway answers before any handler (MISSING_AUTHENTICATION_TOKEN).
+      await get({ apiName: 'lockbox', path: '/no-such-route' }).response;
+      expect.fail('an unknown route answered');
+    } catch (error) {
+      expect(error).to.include({ name: 'MissingAuthenticationTokenException' });
+      const { response } = error as { response: { statusCode: number; body: string } };
+      expect(response.statusCode).to.equal(403);
+      expect(JSON.parse(response.body).error.code).to.equal('Unauthorized');
+      expect(apiErrorCode(error)).to.equal('Unauthorized');
+    }
+  });
+
+  it('sets up TOTP with Amplify (setUpTOTP, verifyTOTPSetup, updateMFAPreference) and signs in with a code', async () => {
+    const setup = await setUpTOTP();
+    const secret = setup.sharedSecret;
+    const step = stepAt(Date.now());
+    await verifyTOTPSetup({ code: totpCode(secret, step) });
+    await updateMFAPreference({ totp: 'PREFERRED' });
+    expect(await fetchMFAPreference()).to.deep.include({ enabled: ['TOTP'], preferred: 'TOTP' });
+    await signOut();
+    const first = await signIn({ username: email, password: PASSWORD });
+    expect(first.nextStep.signInStep).to.equal('CONFIRM_SIGN_IN_WITH_TOTP_CODE');
+    // The setup's code is spent; the next 30 s step's is accepted (one step of drift either way).
+    expect((await confirmSignIn({ challengeResponse: totpCode(secret, step + 1) })).isSignedIn).to.equal(
+      true,
+    );
+    expect((await fetchAuthSession()).credentials?.accessKeyId).to.match(/^ASIA/);
   });
 });

@@ -47,10 +47,8 @@ describe('user pool stand-in wire format', () => {
     expect(unknownClient.json.__type).to.equal('ResourceNotFoundException');
   });
 
-  it('answers an operation it does not implement, and a body that is not a JSON object', async () => {
-    expect((await callRaw(up.endpoint, 'AddCustomAttributes', {})).json.__type).to.equal(
-      'UnknownOperationException',
-    );
+  it('answers an operation Cognito does not have, and a body that is not a JSON object', async () => {
+    expect((await callRaw(up.endpoint, 'MakeCoffee', {})).json.__type).to.equal('UnknownOperationException');
     expect((await callRaw(up.endpoint, 'GetUser', '[1]')).json.__type).to.equal('SerializationException');
     expect((await callRaw(up.endpoint, 'GetUser', '{')).json.__type).to.equal('SerializationException');
   });

@@ -35,3 +35,16 @@ export function adminListUserAuthEvents(pool: Pool, input: Input): object {
     'Threat protection is not enabled for this user pool.',
   );
 }
+
+/** An app's feedback on a risky sign-in: like the admin's event list, it needs threat protection. */
+export function updateAuthEventFeedback(pool: Pool, input: Input): object {
+  requirePool(pool, requiredString(input, 'UserPoolId', 55));
+  requiredString(input, 'Username', 128);
+  requiredString(input, 'EventId', 50);
+  requiredString(input, 'FeedbackToken');
+  requiredString(input, 'FeedbackValue');
+  throw new CognitoError(
+    'UserPoolAddOnNotEnabledException',
+    'Threat protection is not enabled for this user pool.',
+  );
+}

@@ -17,6 +17,7 @@ import {
 } from '../pool';
 import { createVerifier, type PasswordVerifier } from '../srp';
 import type { StoredUser } from '../store';
+import { mfaSettings } from './software-token';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -174,8 +175,9 @@ export async function adminSetUserPassword(pool: Pool, input: Input): Promise<ob
 
 export function adminGetUser(pool: Pool, input: Input): object {
   // AdminGetUser names the attribute list UserAttributes; the rest is the UserType.
-  const { Attributes, ...rest } = userType(namedUser(pool, input));
-  return { ...rest, UserAttributes: Attributes };
+  const user = namedUser(pool, input);
+  const { Attributes, ...rest } = userType(user);
+  return { ...rest, UserAttributes: Attributes, ...mfaSettings(user) };
 }
 
 /** Disables sign-in and, as Cognito does, revokes the user's tokens. */

@@ -14,7 +14,7 @@ const CODE_LIFETIME_MS = 60 * 60 * 1000;
 const CODE_ATTEMPTS = 5;
 
 /** `a***@e***`, the way Cognito shows where it sent a code. */
-function maskEmail(email: string): string {
+export function maskEmail(email: string): string {
   const [local, domain = ''] = email.split('@');
   return `${local.slice(0, 1)}***@${domain.slice(0, 1)}***`;
 }
@@ -23,12 +23,16 @@ export function forgotPassword(pool: Pool, input: Input): object {
   requireClient(pool, requiredString(input, 'ClientId', 128));
   const name = requiredString(input, 'Username', 128);
   const user = pool.store.find(name);
-  const delivery = (email: string) => ({
-    CodeDeliveryDetails: { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' },
-  });
-  if (user === undefined || !user.enabled) return delivery(name.includes('@') ? name : 'x@x');
+  if (user === undefined || !user.enabled) return codeDelivery(name.includes('@') ? name : 'x@x');
   sendResetCode(pool, user);
-  return delivery(user.email);
+  return codeDelivery(user.email);
+}
+
+/** Where a code went, masked, as ForgotPassword and ResendConfirmationCode answer. */
+export function codeDelivery(email: string): object {
+  return {
+    CodeDeliveryDetails: { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' },
+  };
 }
 
 /**

@@ -1,9 +1,17 @@
-/** RespondToAuthChallenge: the SRP proof (PASSWORD_VERIFIER) and the first-sign-in NEW_PASSWORD_REQUIRED. */
+/**
+ * RespondToAuthChallenge: the SRP proof (PASSWORD_VERIFIER), the first-sign-in NEW_PASSWORD_REQUIRED and,
+ * for a user who turned TOTP on, SOFTWARE_TOKEN_MFA.
+ */
 import { CognitoError, incorrectCredentials, invalidParameter, validationError } from '../errors';
 import { type Input, optionalString, requiredString, stringMap } from '../input';
 import { checkPassword } from '../password-rules';
 import { type Pool, requireClient, requireEnabled, signIn, srpIdentity } from '../pool';
 import { claimIsValid, createVerifier } from '../srp';
+import type { StoredUser } from '../store';
+import { checkSignInCode } from './software-token';
+
+/** How many wrong TOTP codes one sign-in session takes before it ends. */
+const MFA_ATTEMPTS = 3;
 
 /** `ddd MMM D HH:mm:ss UTC YYYY`, as every Cognito SRP client writes it. */
 const TIMESTAMP =
@@ -28,6 +36,10 @@ export async function respondToAuthChallenge(pool: Pool, input: Input): Promise<
   if (challenge === 'NEW_PASSWORD_REQUIRED') {
     if (session === undefined) throw validationError('session', 'Member must not be null', true);
     return setNewPassword(pool, session, responses, required);
+  }
+  if (challenge === 'SOFTWARE_TOKEN_MFA') {
+    if (session === undefined) throw validationError('session', 'Member must not be null', true);
+    return answerTotp(pool, session, required);
   }
   throw invalidParameter(`Unsupported challenge: ${challenge}`);
 }
@@ -58,6 +70,40 @@ async function verifyPassword(pool: Pool, required: (name: string) => string): P
       Session: pool.challenges.newPasswords.put({ username: user.username }, now, 96),
     };
   }
+  return finishSignIn(pool, user);
+}
+
+/** Tokens, or first the TOTP challenge for a user who turned it on. */
+function finishSignIn(pool: Pool, user: StoredUser): object {
+  if (user.totp?.enabled === true) {
+    return {
+      ChallengeName: 'SOFTWARE_TOKEN_MFA',
+      ChallengeParameters: {},
+      Session: pool.challenges.mfa.put(
+        { username: user.username, attemptsLeft: MFA_ATTEMPTS },
+        pool.now(),
+        96,
+      ),
+    };
+  }
+  return { AuthenticationResult: signIn(pool, user), ChallengeParameters: {} };
+}
+
+function answerTotp(pool: Pool, session: string, required: (name: string) => string): object {
+  const username = required('USERNAME');
+  const code = required('SOFTWARE_TOKEN_MFA_CODE');
+  const now = pool.now();
+  const pending = pool.challenges.mfa.peek(session, now);
+  if (pending === undefined) throw expiredSession();
+  const user = pool.store.find(username);
+  if (user === undefined || user.username !== pending.username) throw expiredSession();
+  requireEnabled(user);
+  if (!checkSignInCode(pool, user, code)) {
+    pending.attemptsLeft -= 1;
+    if (pending.attemptsLeft <= 0) pool.challenges.mfa.take(session, now);
+    throw new CognitoError('CodeMismatchException', 'Invalid code received for user');
+  }
+  pool.challenges.mfa.take(session, now);
   return { AuthenticationResult: signIn(pool, user), ChallengeParameters: {} };
 }
 
