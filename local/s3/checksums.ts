@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Crc32c } from '@aws-crypto/crc32c';
 import { crc32 } from 'node:zlib';
 
 /** The checksum algorithms S3 validates on upload (CRC64NVME is not supported here). */
@@ -28,25 +29,25 @@ function crcChecksum(step: (chunk: Uint8Array, crc: number) => number): Checksum
     update: (chunk) => {
       crc = step(chunk, crc);
     },
-    digest: () => {
-      const bytes = Buffer.alloc(4);
-      bytes.writeUInt32BE(crc >>> 0);
-      return bytes.toString('base64');
-    },
+    digest: () => base64Crc(crc),
   };
 }
 
-/** CRC32C (Castagnoli), reflected polynomial 0x82F63B78; node has no built-in one. */
-const CRC32C_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-  return c;
-});
+function base64Crc(crc: number): string {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32BE(crc >>> 0);
+  return bytes.toString('base64');
+}
 
-function crc32c(chunk: Uint8Array, previous: number): number {
-  let crc = ~previous;
-  for (const byte of chunk) crc = CRC32C_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
-  return ~crc >>> 0;
+/** CRC32C (Castagnoli): node has no built-in one, so the AWS SDK's own (@aws-crypto). */
+function crc32cChecksum(): Checksum {
+  const crc = new Crc32c();
+  return {
+    update: (chunk) => {
+      crc.update(chunk);
+    },
+    digest: () => base64Crc(crc.digest()),
+  };
 }
 
 export function newChecksum(algorithm: ChecksumAlgorithm): Checksum {
@@ -54,7 +55,7 @@ export function newChecksum(algorithm: ChecksumAlgorithm): Checksum {
     case 'CRC32':
       return crcChecksum((chunk, crc) => crc32(chunk, crc));
     case 'CRC32C':
-      return crcChecksum(crc32c);
+      return crc32cChecksum();
     case 'SHA1':
     case 'SHA256': {
       const hash = createHash(algorithm === 'SHA1' ? 'sha1' : 'sha256');
