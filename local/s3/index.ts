@@ -1,15 +1,15 @@
 import { join } from 'node:path';
 import { type SigningCredentials, verifySigV4 } from '../sigv4/verify';
-import type { Verifier } from './auth';
-import { CreationJournal } from './creation-journal';
-import { type LifecycleReport, type LifecycleRule, runLifecycle } from './lifecycle';
-import type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
+import type { Verifier } from './http/auth';
+import type { ObjectCreatedEvent, ObjectRemovedEvent } from './http/request';
+import { type LifecycleReport, type LifecycleRule, runLifecycle } from './operations/lifecycle-expiration';
+import { createdVersion } from './operations/list-object-versions';
 import { createS3Server, listen } from './server';
-import { Storage } from './storage';
-import { createdVersion } from './versions';
+import { CreationJournal } from './store/creation-journal';
+import { Storage } from './store/storage';
 
-export type { LifecycleReport, LifecycleRule } from './lifecycle';
-export type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
+export type { ObjectCreatedEvent, ObjectRemovedEvent } from './http/request';
+export type { LifecycleReport, LifecycleRule } from './operations/lifecycle-expiration';
 
 export interface LocalS3Options {
   /** @default '127.0.0.1' */

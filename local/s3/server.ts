@@ -2,16 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { refuseForeignHost } from '../loopback-host';
-import { requiredAccess } from './access';
-import { authenticate, type Verifier } from './auth';
-import { answerPreflight, corsHeaders } from './cors';
-import type { CreationJournal } from './creation-journal';
 import { S3Error } from './errors';
-import type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
-import { sendError } from './responses';
-import { operationFor, parseTarget, withHoistedHeaders } from './routes';
-import { accessDenied, isAllowed as isPolicyAllowed, type S3Access } from './session-policy';
-import type { Storage } from './storage';
+import { requiredAccess } from './http/access';
+import { authenticate, type Verifier } from './http/auth';
+import { answerPreflight, corsHeaders } from './http/cors';
+import type { ObjectCreatedEvent, ObjectRemovedEvent } from './http/request';
+import { sendError } from './http/responses';
+import { accessDenied, isAllowed as isPolicyAllowed, type S3Access } from './http/session-policy';
+import { operationFor, parseTarget, withHoistedHeaders } from './operations';
+import type { CreationJournal } from './store/creation-journal';
+import type { Storage } from './store/storage';
 
 export interface ServerOptions {
   readonly storage: Storage;

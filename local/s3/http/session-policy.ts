@@ -1,4 +1,4 @@
-import { S3Error } from './errors';
+import { S3Error } from '../errors';
 
 /**
  * The part of IAM's policy language a session policy of lockbox uses (handlers/lib/s3/caller-session.ts):

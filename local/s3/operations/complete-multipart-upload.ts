@@ -2,27 +2,27 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { crc32Base64, crc32OfBase64 } from '../../handlers/lib/s3/crc32';
-import { crc32Combine } from '../../handlers/lib/s3/crc32-combine';
+import { crc32Base64, crc32OfBase64 } from '../../../handlers/lib/s3/crc32';
+import { crc32Combine } from '../../../handlers/lib/s3/crc32-combine';
+import { invalidArgument, malformedXml, notImplemented, S3Error } from '../errors';
+import { writeConditions } from '../http/conditions';
+import { objectAttributes } from '../http/object-headers';
+import { receiveText, receiveToFile } from '../http/receive';
+import { headerOf, type S3Request } from '../http/request';
+import { isoTime, sendEmpty, sendXml } from '../http/responses';
+import { childrenOf, hasRoot } from '../http/xml';
 import {
   CHECKSUM_ALGORITHMS,
   type ChecksumAlgorithm,
   type ChecksumType,
   compositeChecksum,
-} from './checksums';
-import { writeConditions } from './conditions';
-import { invalidArgument, malformedXml, notImplemented, S3Error } from './errors';
-import { tempPath } from './files';
-import { objectAttributes } from './object-headers';
-import type { ObjectMeta } from './object-store';
-import { commitAndNotify, MAX_UPLOAD_SIZE } from './objects';
-import { uploadPartCopy } from './part-copy';
-import { receiveText, receiveToFile } from './receive';
-import { headerOf, type S3Request } from './request';
-import { isoTime, sendEmpty, sendXml } from './responses';
-import type { PartMeta, UploadMeta } from './upload-store';
-import { versionHeader } from './versions';
-import { childrenOf, hasRoot } from './xml';
+} from '../store/checksums';
+import { tempPath } from '../store/files';
+import type { ObjectMeta } from '../store/object-store';
+import type { PartMeta, UploadMeta } from '../store/upload-store';
+import { commitAndNotify, MAX_UPLOAD_SIZE } from './get-object';
+import { versionHeader } from './list-object-versions';
+import { uploadPartCopy } from './upload-part-copy';
 
 const MIN_PART_SIZE = 5 * 1024 ** 2;
 const MAX_PART_NUMBER = 10_000;

@@ -1,10 +1,10 @@
-import { invalidArgument, malformedXml, noSuchKey, notImplemented, S3Error } from './errors';
-import { maxKeysOf } from './listing';
-import { isDeleteMarker, type ObjectMeta, type ObjectStore, type Version } from './object-store';
-import { receiveText } from './receive';
-import type { S3Request } from './request';
-import { isoTime, sendEmpty, sendXml } from './responses';
-import { hasRoot, textOf } from './xml';
+import { invalidArgument, malformedXml, noSuchKey, notImplemented, S3Error } from '../errors';
+import { receiveText } from '../http/receive';
+import type { S3Request } from '../http/request';
+import { isoTime, sendEmpty, sendXml } from '../http/responses';
+import { hasRoot, textOf } from '../http/xml';
+import { isDeleteMarker, type ObjectMeta, type ObjectStore, type Version } from '../store/object-store';
+import { maxKeysOf } from './list-objects-v2';
 
 /** Bucket versioning as the handlers use it: the switch, version ids on objects, ListObjectVersions. */
 

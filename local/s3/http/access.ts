@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { copySource } from './objects';
-import type { Target } from './routes';
+import type { Target } from '../operations';
+import { copySource } from '../operations/get-object';
 import type { S3Access } from './session-policy';
 
 const bucketArn = (bucket: string) => `arn:aws:s3:::${bucket}`;

@@ -1,6 +1,6 @@
-import { invalidArgument, noSuchKey } from './errors';
-import { headerOf, type S3Request } from './request';
-import { sendXml } from './responses';
+import { invalidArgument, noSuchKey } from '../errors';
+import { headerOf, type S3Request } from '../http/request';
+import { sendXml } from '../http/responses';
 
 const ATTRIBUTES = ['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize'] as const;
 const MAX_PARTS = 1000;

@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { noSuchBucket, S3Error } from './errors';
+import { noSuchBucket, S3Error } from '../errors';
 import { namesIn } from './files';
 import { ObjectStore } from './object-store';
 import { UploadStore } from './upload-store';

@@ -1,8 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { getObjectAttributes } from './attributes';
-import { createBucket, headBucket } from './buckets';
-import { notImplemented, S3Error } from './errors';
-import { listObjectsV2 } from './listing';
+import { notImplemented, S3Error } from '../errors';
+import type { S3Request } from '../http/request';
 import {
   abortMultipartUpload,
   completeMultipartUpload,
@@ -10,10 +8,12 @@ import {
   listMultipartUploads,
   listParts,
   uploadPart,
-} from './multipart';
-import { copyObject, deleteObject, deleteObjects, getObject, putObject } from './objects';
-import type { S3Request } from './request';
-import { getBucketVersioning, listObjectVersions, putBucketVersioning } from './versions';
+} from './complete-multipart-upload';
+import { createBucket, headBucket } from './create-bucket';
+import { copyObject, deleteObject, deleteObjects, getObject, putObject } from './get-object';
+import { getObjectAttributes } from './get-object-attributes';
+import { getBucketVersioning, listObjectVersions, putBucketVersioning } from './list-object-versions';
+import { listObjectsV2 } from './list-objects-v2';
 
 export type Operation = (request: S3Request) => Promise<void> | void;
 

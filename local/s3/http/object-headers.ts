@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import type { ObjectMeta } from './object-store';
+import type { ObjectMeta } from '../store/object-store';
 import { headerOf, type S3Request } from './request';
 import { headerValue } from './responses';
 

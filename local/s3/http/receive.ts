@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Writable } from 'node:stream';
-import { tempPath } from './files';
+import { tempPath } from '../store/files';
 import { type ReceivedPayload, receivePayload } from './payload';
 import type { S3Request } from './request';
 

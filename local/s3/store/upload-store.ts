@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { noSuchUpload } from '../errors';
 import type { ChecksumAlgorithm, ChecksumType } from './checksums';
-import { noSuchUpload } from './errors';
 import { isMissingFile, namesIn, writeJsonAtomic } from './files';
 import { KeyedLock } from './keyed-lock';
 

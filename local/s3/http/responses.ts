@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { invalidArgument, type S3Error } from './errors';
+import { invalidArgument, type S3Error } from '../errors';
 import { type XmlElement, xmlDocument } from './xml';
 
 export function sendXml(res: ServerResponse, status: number, root: string, body: XmlElement): void {

@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { S3Error } from './errors';
+import { S3Error } from '../errors';
 
 const EMPTY_SHA256 = createHash('sha256').digest('hex');
 const MAX_LINE = 4096;

@@ -1,7 +1,7 @@
-import { S3Error } from './errors';
-import { isDeleteMarker } from './object-store';
-import type { ObjectRemovedEvent } from './request';
-import type { Storage } from './storage';
+import { S3Error } from '../errors';
+import type { ObjectRemovedEvent } from '../http/request';
+import { isDeleteMarker } from '../store/object-store';
+import type { Storage } from '../store/storage';
 
 /** One of a bucket's lifecycle rules, as much of S3's as the stack uses (modules/private-bucket.ts). */
 export interface LifecycleRule {

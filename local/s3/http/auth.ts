@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import type { RawRequest, SigningCredentials, SigV4Failure, VerifyResult } from '../sigv4/verify';
+import type { RawRequest, SigningCredentials, SigV4Failure, VerifyResult } from '../../sigv4/verify';
+import { S3Error } from '../errors';
 import type { ChunkSigning } from './aws-chunked';
-import { S3Error } from './errors';
 import { type PayloadSpec, payloadSpec } from './payload';
 import type { SessionPolicy } from './session-policy';
 

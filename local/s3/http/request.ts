@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Storage } from '../store/storage';
 import type { PayloadSpec } from './payload';
 import type { S3Access } from './session-policy';
-import type { Storage } from './storage';
 
 export interface ObjectCreatedEvent {
   readonly bucket: string;

@@ -1,6 +1,6 @@
-import { invalidArgument } from './errors';
-import type { S3Request } from './request';
-import { isoTime, sendXml } from './responses';
+import { invalidArgument } from '../errors';
+import type { S3Request } from '../http/request';
+import { isoTime, sendXml } from '../http/responses';
 
 /** S3's `encoding-type=url`: the key as a URL form would carry it (space as +, slash kept). */
 function urlEncode(text: string): string {

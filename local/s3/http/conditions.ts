@@ -1,5 +1,5 @@
-import { noSuchKey, notImplemented, preconditionFailed, S3Error } from './errors';
-import type { ObjectMeta } from './object-store';
+import { noSuchKey, notImplemented, preconditionFailed, S3Error } from '../errors';
+import type { ObjectMeta } from '../store/object-store';
 import { headerOf, type S3Request } from './request';
 
 function etagList(value: string): string[] {

@@ -4,17 +4,17 @@ import type { FileHandle } from 'node:fs/promises';
 import { rm } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { newChecksum } from './checksums';
-import { byteRange, readCondition, writeConditions } from './conditions';
-import { malformedXml, notImplemented, preconditionFailed, S3Error } from './errors';
-import { tempPath } from './files';
-import { objectAttributes, objectResponseHeaders } from './object-headers';
-import { isDeleteMarker, type ObjectMeta, type ObjectStore } from './object-store';
-import { receiveText, receiveToFile } from './receive';
-import { headerOf, type S3Request } from './request';
-import { isoTime, sendEmpty, sendXml } from './responses';
-import { checkedVersionId, createdVersion, readableVersion, versionHeader } from './versions';
-import { childrenOf, hasRoot, textOf } from './xml';
+import { malformedXml, notImplemented, preconditionFailed, S3Error } from '../errors';
+import { byteRange, readCondition, writeConditions } from '../http/conditions';
+import { objectAttributes, objectResponseHeaders } from '../http/object-headers';
+import { receiveText, receiveToFile } from '../http/receive';
+import { headerOf, type S3Request } from '../http/request';
+import { isoTime, sendEmpty, sendXml } from '../http/responses';
+import { childrenOf, hasRoot, textOf } from '../http/xml';
+import { newChecksum } from '../store/checksums';
+import { tempPath } from '../store/files';
+import { isDeleteMarker, type ObjectMeta, type ObjectStore } from '../store/object-store';
+import { checkedVersionId, createdVersion, readableVersion, versionHeader } from './list-object-versions';
 
 /** S3's limit for one PUT (and one part). */
 export const MAX_UPLOAD_SIZE = 5 * 1024 ** 3;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Crc32c } from '@aws-crypto/crc32c';
 import { crc32 } from 'node:zlib';
+import { Crc32c } from '@aws-crypto/crc32c';
 
 /** The checksum algorithms S3 validates on upload (CRC64NVME is not supported here). */
 export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'SHA1', 'SHA256'] as const;

@@ -3,14 +3,14 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type ChecksumAlgorithm, newChecksum } from './checksums';
-import { invalidArgument, noSuchKey, notImplemented, preconditionFailed, S3Error } from './errors';
-import { tempPath } from './files';
-import type { ObjectMeta } from './object-store';
-import { copySource } from './objects';
-import { headerOf, type S3Request } from './request';
-import { isoTime, sendXml } from './responses';
-import { noSuchVersion, readableVersion } from './versions';
+import { invalidArgument, noSuchKey, notImplemented, preconditionFailed, S3Error } from '../errors';
+import { headerOf, type S3Request } from '../http/request';
+import { isoTime, sendXml } from '../http/responses';
+import { type ChecksumAlgorithm, newChecksum } from '../store/checksums';
+import { tempPath } from '../store/files';
+import type { ObjectMeta } from '../store/object-store';
+import { copySource } from './get-object';
+import { noSuchVersion, readableVersion } from './list-object-versions';
 
 /** S3 copies a byte range only out of a source larger than 5 MB (x-amz-copy-source-range). */
 const MIN_RANGED_COPY_SOURCE = 5 * 1024 ** 2;

@@ -2,15 +2,15 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { PassThrough, Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AwsChunkedDecoder, type ChunkSigning } from './aws-chunked';
+import { entityTooLarge, invalidArgument, notImplemented, requestTimeout, S3Error } from '../errors';
 import {
   algorithmOfHeader,
   type Checksum,
   type ChecksumAlgorithm,
   headerOfAlgorithm,
   newChecksum,
-} from './checksums';
-import { entityTooLarge, invalidArgument, notImplemented, requestTimeout, S3Error } from './errors';
+} from '../store/checksums';
+import { AwsChunkedDecoder, type ChunkSigning } from './aws-chunked';
 
 /** How the payload of one request is framed and what it must match, from its headers and its auth. */
 export interface PayloadSpec {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { S3Error } from './errors';
+import { S3Error } from '../errors';
 
 /** As the production bucket's CORS rule (modules/private-bucket.ts), plus POST and DELETE for the SDK in a browser. */
 const ALLOWED_METHODS = ['GET', 'PUT', 'HEAD', 'POST', 'DELETE'];
