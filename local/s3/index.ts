@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import { type SigningCredentials, verifySigV4 } from '../sigv4/verify';
+import type { ObjectCreatedEvent, ObjectRemovedEvent } from './events';
 import type { Verifier } from './http/auth';
-import type { ObjectCreatedEvent, ObjectRemovedEvent } from './http/request';
 import { type LifecycleReport, type LifecycleRule, runLifecycle } from './operations/lifecycle-expiration';
-import { createdVersion } from './operations/list-object-versions';
 import { createS3Server, listen } from './server';
 import { CreationJournal } from './store/creation-journal';
 import { Storage } from './store/storage';
+import { createdVersion } from './store/versions';
 
-export type { ObjectCreatedEvent, ObjectRemovedEvent } from './http/request';
+export type { ObjectCreatedEvent, ObjectRemovedEvent } from './events';
 export type { LifecycleReport, LifecycleRule } from './operations/lifecycle-expiration';
 
 export interface LocalS3Options {
@@ -57,7 +57,7 @@ export interface LocalS3 {
   /** Runs every bucket's lifecycle rules now, or as of `now` (a test's clock a month ahead). */
   expireNow(now?: number): Promise<Record<string, LifecycleReport>>;
   /**
-   * Notifies the objects a killed process stored but did not notify (creation-journal.ts); call it once
+   * Notifies the objects a killed process stored but did not notify (store/creation-journal.ts); call it once
    * the listeners are ready. Returns how many.
    */
   notifyUnnotified(): number;

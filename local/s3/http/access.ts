@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Target } from '../operations';
-import { copySource } from '../operations/get-object';
+import { copySource } from './copy-source';
 import type { S3Access } from './session-policy';
+import type { Target } from './target';
 
 const bucketArn = (bucket: string) => `arn:aws:s3:::${bucket}`;
 const objectArn = (bucket: string, key: string) => `arn:aws:s3:::${bucket}/${key}`;

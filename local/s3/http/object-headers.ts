@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import type { ObjectMeta } from '../store/object-store';
+import type { ObjectMeta, ObjectStore, Version } from '../store/object-store';
 import { headerOf, type S3Request } from './request';
 import { headerValue } from './responses';
 
@@ -63,4 +63,19 @@ export function objectResponseHeaders(request: S3Request, meta: ObjectMeta): Out
     headers[name] = headerValue(value, parameter);
   }
   return headers;
+}
+
+/** An object's checksum headers: its type, and each base64 checksum it keeps. */
+export function checksumHeaders(meta: ObjectMeta): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-amz-checksum-type': meta.composite ? 'COMPOSITE' : 'FULL_OBJECT',
+  };
+  for (const [algorithm, value] of Object.entries(meta.checksums))
+    headers[`x-amz-checksum-${algorithm.toLowerCase()}`] = value;
+  return headers;
+}
+
+/** `x-amz-version-id` of a version, sent only once the bucket has versioning (as S3). */
+export function versionHeader(objects: ObjectStore, version: Version): Record<string, string> {
+  return objects.versioning === undefined ? {} : { 'x-amz-version-id': version.versionId };
 }

@@ -5,6 +5,9 @@ import { tempPath } from '../store/files';
 import { type ReceivedPayload, receivePayload } from './payload';
 import type { S3Request } from './request';
 
+/** S3's limit for one PUT (and one part). */
+export const MAX_UPLOAD_SIZE = 5 * 1024 ** 3;
+
 /** Streams the request's payload into a new temp file; on any failure the file is gone. */
 export async function receiveToFile(
   request: S3Request,

@@ -1,32 +1,8 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { ObjectCreatedEvent, ObjectRemovedEvent } from '../events';
 import type { Storage } from '../store/storage';
 import type { PayloadSpec } from './payload';
 import type { S3Access } from './session-policy';
-
-export interface ObjectCreatedEvent {
-  readonly bucket: string;
-  readonly key: string;
-  readonly size: number;
-  /** Quoted, as S3 reports it. */
-  readonly etag: string;
-  /** The version stored, once the bucket is versioned. */
-  readonly versionId?: string;
-  /** Orders the events of one key, as S3's sequencer (set by the server when the object is stored). */
-  readonly sequencer?: string;
-}
-
-/** An object deleted (DeleteObject or DeleteObjects), for the usage recorder's notification. */
-export interface ObjectRemovedEvent {
-  readonly bucket: string;
-  readonly key: string;
-  /** The version removed, or the delete marker's version. */
-  readonly versionId?: string;
-  /** A delete marker was created (S3's ObjectRemoved:DeleteMarkerCreated). @default false */
-  readonly deleteMarker?: boolean;
-  /** Removed by the bucket's lifecycle rules (S3's LifecycleExpiration:Delete). @default false */
-  readonly lifecycle?: boolean;
-  readonly sequencer?: string;
-}
 
 /** One authenticated S3 request, parsed: what every operation handler gets. */
 export interface S3Request {
@@ -48,7 +24,7 @@ export interface S3Request {
   readonly storage: Storage;
   readonly objectCreated: (event: ObjectCreatedEvent) => void;
   /**
-   * Before an object is committed: records that it is about to be (creation-journal.ts); the returned
+   * Before an object is committed: records that it is about to be (store/creation-journal.ts); the returned
    * function is called right after objectCreated, or when the commit failed.
    */
   readonly beginCreate: (intent: { bucket: string; key: string; etag: string; size: number }) => () => void;

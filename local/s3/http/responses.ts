@@ -41,6 +41,9 @@ export function sendError(
   res.end(isHead ? undefined : xml);
 }
 
+/** The Owner and Initiator that listings name: local mode has one account. */
+export const OWNER = { ID: 'lockbox-local', DisplayName: 'lockbox-local' };
+
 /** ISO 8601 with milliseconds, as S3 lists times. */
 export const isoTime = (ms: number) => new Date(ms).toISOString();
 

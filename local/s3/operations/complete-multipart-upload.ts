@@ -4,146 +4,24 @@ import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { crc32Base64, crc32OfBase64 } from '../../../handlers/lib/s3/crc32';
 import { crc32Combine } from '../../../handlers/lib/s3/crc32-combine';
-import { invalidArgument, malformedXml, notImplemented, S3Error } from '../errors';
+import { malformedXml, S3Error } from '../errors';
 import { writeConditions } from '../http/conditions';
-import { objectAttributes } from '../http/object-headers';
-import { receiveText, receiveToFile } from '../http/receive';
-import { headerOf, type S3Request } from '../http/request';
-import { isoTime, sendEmpty, sendXml } from '../http/responses';
+import { versionHeader } from '../http/object-headers';
+import { receiveText } from '../http/receive';
+import type { S3Request } from '../http/request';
+import { sendXml } from '../http/responses';
 import { childrenOf, hasRoot } from '../http/xml';
-import {
-  CHECKSUM_ALGORITHMS,
-  type ChecksumAlgorithm,
-  type ChecksumType,
-  compositeChecksum,
-} from '../store/checksums';
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, compositeChecksum } from '../store/checksums';
 import { tempPath } from '../store/files';
 import type { ObjectMeta } from '../store/object-store';
 import type { PartMeta, UploadMeta } from '../store/upload-store';
-import { commitAndNotify, MAX_UPLOAD_SIZE } from './get-object';
-import { versionHeader } from './list-object-versions';
-import { uploadPartCopy } from './upload-part-copy';
+import { commitAndNotify, wholeSeconds } from './commit';
+import { partNumberOf, uploadIdOf, uploadsOf } from './multipart-upload';
 
 const MIN_PART_SIZE = 5 * 1024 ** 2;
-const MAX_PART_NUMBER = 10_000;
 const MAX_COMPLETE_BODY = 4 * 1024 ** 2;
 /** Read and write in 1 MiB chunks: 16× fewer stream turns than the 64 KiB default; measured ~40 % faster. */
 const JOIN_CHUNK = 1024 ** 2;
-const OWNER = { ID: 'lockbox-local', DisplayName: 'lockbox-local' };
-
-const uploadsOf = (request: S3Request) => request.storage.bucket(request.bucket).uploads;
-const uploadIdOf = (request: S3Request) => request.query.get('uploadId') ?? '';
-
-function partNumberOf(value: string | null | undefined): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value ?? '') || number < 1 || number > MAX_PART_NUMBER) {
-    throw invalidArgument(
-      'Part number must be an integer between 1 and 10000, inclusive',
-      'partNumber',
-      value ?? '',
-    );
-  }
-  return number;
-}
-
-export async function createMultipartUpload(request: S3Request): Promise<void> {
-  const requested = headerOf(request, 'x-amz-checksum-algorithm')?.toUpperCase();
-  const checksumAlgorithm = CHECKSUM_ALGORITHMS.find((algorithm) => algorithm === requested);
-  if (requested && !checksumAlgorithm) throw notImplemented(`x-amz-checksum-algorithm ${requested}`);
-  const upload = await uploadsOf(request).create({
-    key: request.key,
-    ...objectAttributes(request),
-    checksumAlgorithm,
-    checksumType: checksumAlgorithm && checksumTypeOf(request, checksumAlgorithm),
-  });
-  sendXml(request.res, 200, 'InitiateMultipartUploadResult', {
-    Bucket: request.bucket,
-    Key: request.key,
-    UploadId: upload.uploadId,
-  });
-}
-
-/** x-amz-checksum-type: FULL_OBJECT for the CRCs only; S3 makes every other upload COMPOSITE. */
-function checksumTypeOf(request: S3Request, algorithm: ChecksumAlgorithm): ChecksumType {
-  const type = headerOf(request, 'x-amz-checksum-type')?.toUpperCase() ?? 'COMPOSITE';
-  if (type === 'COMPOSITE') return type;
-  if (type === 'FULL_OBJECT' && algorithm.startsWith('CRC')) return type;
-  throw invalidArgument('Value for x-amz-checksum-type header is invalid.', 'x-amz-checksum-type', type);
-}
-
-/**
- * UploadPart: the part streams to a temp file, then joins the upload (if it still exists for this key).
- * With x-amz-copy-source it is UploadPartCopy: the part is a range of an object already stored.
- */
-export async function uploadPart(request: S3Request): Promise<void> {
-  const partNumber = partNumberOf(request.query.get('partNumber'));
-  const uploads = uploadsOf(request);
-  const uploadId = uploadIdOf(request);
-  const upload = await uploads.read(uploadId, request.key);
-  if (headerOf(request, 'x-amz-copy-source') !== undefined) {
-    await uploadPartCopy(request, upload.checksumAlgorithm, (path, part) =>
-      uploads.putPart(uploadId, request.key, path, { ...part, partNumber, lastModified: Date.now() }),
-    );
-    return;
-  }
-  const { path, payload } = await receiveToFile(request, MAX_UPLOAD_SIZE);
-  const etag = `"${payload.md5.toString('hex')}"`;
-  await uploads.putPart(uploadId, request.key, path, {
-    partNumber,
-    size: payload.size,
-    etag,
-    lastModified: Date.now(),
-    checksums: payload.checksums,
-  });
-  const checksum = request.payload.checksum;
-  const checksumHeader = checksum
-    ? { [`x-amz-checksum-${checksum.algorithm.toLowerCase()}`]: payload.checksums[checksum.algorithm] }
-    : {};
-  sendEmpty(request.res, 200, { ETag: etag, ...checksumHeader });
-}
-
-export async function listParts(request: S3Request): Promise<void> {
-  const uploads = uploadsOf(request);
-  const uploadId = uploadIdOf(request);
-  const upload = await uploads.read(uploadId, request.key);
-  const marker = Number(request.query.get('part-number-marker') ?? 0) || 0;
-  const maxParts = Math.min(Number(request.query.get('max-parts') ?? 1000) || 1000, 1000);
-  const after = (await uploads.parts(uploadId)).filter((part) => part.partNumber > marker);
-  const page = after.slice(0, maxParts);
-  const truncated = after.length > page.length;
-  sendXml(request.res, 200, 'ListPartsResult', {
-    Bucket: request.bucket,
-    Key: request.key,
-    UploadId: uploadId,
-    PartNumberMarker: marker,
-    NextPartNumberMarker: page.at(-1)?.partNumber ?? marker,
-    MaxParts: maxParts,
-    IsTruncated: truncated,
-    Initiator: OWNER,
-    Owner: OWNER,
-    StorageClass: 'STANDARD',
-    ChecksumAlgorithm: upload.checksumAlgorithm,
-    Part: page.map((part) => ({
-      PartNumber: part.partNumber,
-      LastModified: isoTime(part.lastModified),
-      ETag: part.etag,
-      Size: part.size,
-      ...checksumFields(upload, part),
-    })),
-  });
-}
-
-function checksumFields(upload: UploadMeta, part: PartMeta): Record<string, string> {
-  const algorithm = upload.checksumAlgorithm;
-  const value = algorithm && part.checksums[algorithm];
-  return value ? { [`Checksum${algorithm}`]: value } : {};
-}
-
-export async function abortMultipartUpload(request: S3Request): Promise<void> {
-  const uploads = uploadsOf(request);
-  await uploads.withUpload(uploadIdOf(request), request.key, (upload) => uploads.remove(upload.uploadId));
-  sendEmpty(request.res, 204);
-}
 
 interface RequestedPart {
   readonly partNumber: number;
@@ -281,7 +159,7 @@ export async function completeMultipartUpload(request: S3Request): Promise<void>
           metadata: upload.metadata,
           size,
           etag,
-          lastModified: Math.floor(Date.now() / 1000) * 1000,
+          lastModified: wholeSeconds(Date.now()),
           ...finalChecksums(upload, parts, objectCrc32(parts)),
         },
         check,
@@ -297,28 +175,5 @@ export async function completeMultipartUpload(request: S3Request): Promise<void>
     Bucket: bucket,
     Key: key,
     ETag: meta.etag,
-  });
-}
-
-/** ListMultipartUploads with a prefix (no markers: every upload in one page). */
-export async function listMultipartUploads(request: S3Request): Promise<void> {
-  const prefix = request.query.get('prefix') ?? '';
-  if (request.query.has('key-marker') || request.query.has('delimiter')) {
-    throw notImplemented('key-marker and delimiter on ListMultipartUploads');
-  }
-  const uploads = (await uploadsOf(request).list()).filter((upload) => upload.key.startsWith(prefix));
-  sendXml(request.res, 200, 'ListMultipartUploadsResult', {
-    Bucket: request.bucket,
-    Prefix: prefix,
-    MaxUploads: 1000,
-    IsTruncated: false,
-    Upload: uploads.map((upload) => ({
-      Key: upload.key,
-      UploadId: upload.uploadId,
-      Initiator: OWNER,
-      Owner: OWNER,
-      StorageClass: 'STANDARD',
-      Initiated: isoTime(upload.initiated),
-    })),
   });
 }

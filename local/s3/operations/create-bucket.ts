@@ -6,8 +6,3 @@ export async function createBucket(request: S3Request): Promise<void> {
   await request.storage.createBucket(request.bucket);
   sendEmpty(request.res, 200, { Location: `/${request.bucket}` });
 }
-
-export function headBucket(request: S3Request): void {
-  request.storage.bucket(request.bucket);
-  sendEmpty(request.res, 200);
-}

@@ -1,75 +1,32 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import { notImplemented, S3Error } from '../errors';
+/**
+ * Every S3 operation this server answers, one file each, and the router that picks one for a request by
+ * method, bucket or object, and sub-resource (S3's REST routing). Anything else is NotImplemented: this
+ * server is a focused subset of S3.
+ */
+import { notImplemented } from '../errors';
 import type { S3Request } from '../http/request';
-import {
-  abortMultipartUpload,
-  completeMultipartUpload,
-  createMultipartUpload,
-  listMultipartUploads,
-  listParts,
-  uploadPart,
-} from './complete-multipart-upload';
-import { createBucket, headBucket } from './create-bucket';
-import { copyObject, deleteObject, deleteObjects, getObject, putObject } from './get-object';
+import type { Target } from '../http/target';
+import { abortMultipartUpload } from './abort-multipart-upload';
+import { completeMultipartUpload } from './complete-multipart-upload';
+import { copyObject } from './copy-object';
+import { createBucket } from './create-bucket';
+import { createMultipartUpload } from './create-multipart-upload';
+import { deleteObject } from './delete-object';
+import { deleteObjects } from './delete-objects';
+import { getBucketVersioning } from './get-bucket-versioning';
+import { getObject } from './get-object';
 import { getObjectAttributes } from './get-object-attributes';
-import { getBucketVersioning, listObjectVersions, putBucketVersioning } from './list-object-versions';
+import { headBucket } from './head-bucket';
+import { listMultipartUploads } from './list-multipart-uploads';
+import { listObjectVersions } from './list-object-versions';
 import { listObjectsV2 } from './list-objects-v2';
+import { listParts } from './list-parts';
+import { putBucketVersioning } from './put-bucket-versioning';
+import { putObject } from './put-object';
+import { uploadPart } from './upload-part';
+import { uploadPartCopy } from './upload-part-copy';
 
 export type Operation = (request: S3Request) => Promise<void> | void;
-
-/** Where a path-style request points: `/<bucket>/<key>`, the key percent-decoded. */
-export interface Target {
-  readonly bucket: string;
-  readonly key: string;
-  readonly query: URLSearchParams;
-}
-
-const MAX_KEY_BYTES = 1024;
-
-/** The signer's own query parameters; any other x-amz-* one is a header hoisted into a presigned URL. */
-const PRESIGN_PARAMETERS = new Set([
-  'x-amz-algorithm',
-  'x-amz-credential',
-  'x-amz-date',
-  'x-amz-expires',
-  'x-amz-signedheaders',
-  'x-amz-signature',
-  'x-amz-security-token',
-  'x-amz-content-sha256',
-]);
-
-/** The request's headers plus the x-amz-* headers a presigner moved into the query (S3 reads them there too). */
-export function withHoistedHeaders(
-  headers: IncomingHttpHeaders,
-  query: URLSearchParams,
-): IncomingHttpHeaders {
-  const merged = { ...headers };
-  for (const [name, value] of query) {
-    const lower = name.toLowerCase();
-    if (lower.startsWith('x-amz-') && !PRESIGN_PARAMETERS.has(lower)) merged[lower] ??= value;
-  }
-  return merged;
-}
-
-export function parseTarget(url: string): Target {
-  const question = url.indexOf('?');
-  const path = question === -1 ? url : url.slice(0, question);
-  const query = new URLSearchParams(question === -1 ? '' : url.slice(question + 1));
-  const slash = path.indexOf('/', 1);
-  const rawBucket = slash === -1 ? path.slice(1) : path.slice(1, slash);
-  const rawKey = slash === -1 ? '' : path.slice(slash + 1);
-  let bucket: string;
-  let key: string;
-  try {
-    bucket = decodeURIComponent(rawBucket);
-    key = decodeURIComponent(rawKey);
-  } catch {
-    throw new S3Error(400, 'InvalidURI', "Couldn't parse the specified URI.");
-  }
-  if (Buffer.byteLength(key) > MAX_KEY_BYTES)
-    throw new S3Error(400, 'KeyTooLongError', 'Your key is too long');
-  return { bucket, key, query };
-}
 
 /** Query parameters that tune an operation; any other one names a sub-resource this server lacks. */
 const PLAIN_PARAMETERS = new Set([
@@ -119,12 +76,13 @@ function objectOperation(method: string, query: URLSearchParams, copying: boolea
   const upload = query.has('uploadId');
   switch (method) {
     case 'PUT':
-      if (upload) return query.has('partNumber') ? uploadPart : undefined;
+      if (upload) return query.has('partNumber') ? (copying ? uploadPartCopy : uploadPart) : undefined;
       return copying ? copyObject : putObject;
     case 'GET':
       if (query.has('attributes')) return upload ? undefined : getObjectAttributes;
       return upload ? listParts : getObject;
     case 'HEAD':
+      // HeadObject: GetObject's answer without its body.
       return upload ? undefined : getObject;
     case 'DELETE':
       return upload ? abortMultipartUpload : deleteObject;
@@ -135,7 +93,7 @@ function objectOperation(method: string, query: URLSearchParams, copying: boolea
   return undefined;
 }
 
-/** The operation a request names, or NotImplemented: this server is a focused subset of S3. */
+/** The operation a request names, or NotImplemented. */
 export function operationFor(method: string, target: Target, copying: boolean): Operation {
   const { bucket, key, query } = target;
   const extra = [...query.keys()].find(

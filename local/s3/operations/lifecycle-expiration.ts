@@ -1,5 +1,5 @@
 import { S3Error } from '../errors';
-import type { ObjectRemovedEvent } from '../http/request';
+import type { ObjectRemovedEvent } from '../events';
 import { isDeleteMarker } from '../store/object-store';
 import type { Storage } from '../store/storage';
 

@@ -1,90 +1,9 @@
-import { invalidArgument, malformedXml, noSuchKey, notImplemented, S3Error } from '../errors';
-import { receiveText } from '../http/receive';
+import { invalidArgument, notImplemented } from '../errors';
 import type { S3Request } from '../http/request';
-import { isoTime, sendEmpty, sendXml } from '../http/responses';
-import { hasRoot, textOf } from '../http/xml';
-import { isDeleteMarker, type ObjectMeta, type ObjectStore, type Version } from '../store/object-store';
+import { isoTime, OWNER, sendXml } from '../http/responses';
+import { checkedVersionId } from '../http/version-id';
+import { isDeleteMarker, type ObjectMeta, type Version } from '../store/object-store';
 import { maxKeysOf } from './list-objects-v2';
-
-/** Bucket versioning as the handlers use it: the switch, version ids on objects, ListObjectVersions. */
-
-const VERSION_ID = /^(null|[A-Za-z0-9_-]{32})$/;
-const MAX_VERSIONING_BODY = 64 * 1024;
-const OWNER = { ID: 'lockbox-local', DisplayName: 'lockbox-local' };
-
-/** A `versionId` as S3 takes it: a malformed one is 400 InvalidArgument, as in S3. */
-export function checkedVersionId(versionId: string | null | undefined): string | undefined {
-  if (versionId === null || versionId === undefined) return undefined;
-  if (!VERSION_ID.test(versionId))
-    throw invalidArgument('Invalid version id specified', 'versionId', versionId);
-  return versionId;
-}
-
-export const noSuchVersion = (key: string, versionId: string) =>
-  new S3Error(404, 'NoSuchVersion', 'The specified version does not exist.', {
-    Key: key,
-    VersionId: versionId,
-  });
-
-/**
- * The version a read names, or S3's error: NoSuchKey (no current object), NoSuchVersion, or, for a delete
- * marker named by its id, MethodNotAllowed on GET/HEAD and InvalidRequest as a copy source.
- */
-export function readableVersion(
-  objects: ObjectStore,
-  key: string,
-  versionId: string | undefined,
-  asCopySource: boolean,
-): ObjectMeta {
-  if (versionId === undefined) {
-    const current = objects.get(key);
-    if (!current) throw noSuchKey(key);
-    return current;
-  }
-  const version = objects.version(key, versionId);
-  if (!version) throw noSuchVersion(key, versionId);
-  if (isDeleteMarker(version)) {
-    throw asCopySource
-      ? new S3Error(
-          400,
-          'InvalidRequest',
-          'The source of a copy request may not specifically refer to a delete marker by version id.',
-        )
-      : new S3Error(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
-  }
-  return version;
-}
-
-/** `x-amz-version-id` of a version, sent only once the bucket has versioning (as S3). */
-export function versionHeader(objects: ObjectStore, version: Version): Record<string, string> {
-  return objects.versioning === undefined ? {} : { 'x-amz-version-id': version.versionId };
-}
-
-/** What S3's ObjectCreated event says of a stored version: its size, ETag and, once versioned, its id. */
-export function createdVersion(
-  objects: ObjectStore,
-  meta: ObjectMeta,
-): { size: number; etag: string; versionId?: string } {
-  return {
-    size: meta.size,
-    etag: meta.etag,
-    ...(objects.versioning === undefined ? {} : { versionId: meta.versionId }),
-  };
-}
-
-export async function putBucketVersioning(request: S3Request): Promise<void> {
-  const xml = await receiveText(request, MAX_VERSIONING_BODY);
-  const status = hasRoot(xml, 'VersioningConfiguration') ? textOf(xml, 'Status') : undefined;
-  if (status !== 'Enabled' && status !== 'Suspended') throw malformedXml();
-  if (textOf(xml, 'MfaDelete') !== undefined) throw notImplemented('MfaDelete');
-  await request.storage.bucket(request.bucket).objects.setVersioning(status);
-  sendEmpty(request.res, 200);
-}
-
-export function getBucketVersioning(request: S3Request): void {
-  const status = request.storage.bucket(request.bucket).objects.versioning;
-  sendXml(request.res, 200, 'VersioningConfiguration', { Status: status });
-}
 
 interface Listed {
   readonly version: Version;

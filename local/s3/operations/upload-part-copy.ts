@@ -4,13 +4,14 @@ import { rm } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { invalidArgument, noSuchKey, notImplemented, preconditionFailed, S3Error } from '../errors';
+import { copySource } from '../http/copy-source';
 import { headerOf, type S3Request } from '../http/request';
 import { isoTime, sendXml } from '../http/responses';
-import { type ChecksumAlgorithm, newChecksum } from '../store/checksums';
+import { newChecksum } from '../store/checksums';
 import { tempPath } from '../store/files';
 import type { ObjectMeta } from '../store/object-store';
-import { copySource } from './get-object';
-import { noSuchVersion, readableVersion } from './list-object-versions';
+import { noSuchVersion, readableVersion } from '../store/versions';
+import { partNumberOf, uploadIdOf, uploadsOf } from './multipart-upload';
 
 /** S3 copies a byte range only out of a source larger than 5 MB (x-amz-copy-source-range). */
 const MIN_RANGED_COPY_SOURCE = 5 * 1024 ** 2;
@@ -19,19 +20,16 @@ const MAX_COPY_PART = 5 * 1024 ** 3;
 const COPY_CHUNK = 1024 ** 2;
 
 /**
- * UploadPartCopy: part `partNumber` of the upload becomes a byte range (`x-amz-copy-source-range:
- * bytes=first-last`, or the whole source) of an object of this server, checked against
- * x-amz-copy-source-if-match. Answers CopyPartResult with the part's ETag and, when the upload was
- * created with a checksum algorithm, its checksum. `putPart` stores the finished file as the part.
+ * UploadPartCopy (UploadPart with x-amz-copy-source): part `partNumber` of the upload becomes a byte range
+ * (`x-amz-copy-source-range: bytes=first-last`, or the whole source) of an object of this server, checked
+ * against x-amz-copy-source-if-match. Answers CopyPartResult with the part's ETag and, when the upload was
+ * created with a checksum algorithm, its checksum.
  */
-export async function uploadPartCopy(
-  request: S3Request,
-  checksumAlgorithm: ChecksumAlgorithm | undefined,
-  putPart: (
-    path: string,
-    part: { size: number; etag: string; checksums: Record<string, string> },
-  ) => Promise<void>,
-): Promise<void> {
+export async function uploadPartCopy(request: S3Request): Promise<void> {
+  const partNumber = partNumberOf(request.query.get('partNumber'));
+  const uploads = uploadsOf(request);
+  const uploadId = uploadIdOf(request);
+  const { checksumAlgorithm } = await uploads.read(uploadId, request.key);
   for (const name of ['if-none-match', 'if-modified-since', 'if-unmodified-since']) {
     if (headerOf(request, `x-amz-copy-source-${name}`) !== undefined) {
       throw notImplemented(`x-amz-copy-source-${name}`);
@@ -73,7 +71,13 @@ export async function uploadPartCopy(
     const checksums: Record<string, string> = { CRC32: crc32.digest() };
     if (extra && checksumAlgorithm) checksums[checksumAlgorithm] = extra.digest();
     const etag = `"${md5.digest('hex')}"`;
-    await putPart(path, { size, etag, checksums });
+    await uploads.putPart(uploadId, request.key, path, {
+      partNumber,
+      size,
+      etag,
+      lastModified: Date.now(),
+      checksums,
+    });
     const checksum = checksumAlgorithm
       ? { [`Checksum${checksumAlgorithm}`]: checksums[checksumAlgorithm] }
       : {};
