@@ -10,7 +10,7 @@ import { versionHeader } from '../http/object-headers';
 import { receiveText } from '../http/receive';
 import type { S3Request } from '../http/request';
 import { sendXml } from '../http/responses';
-import { childrenOf, hasRoot } from '../http/xml';
+import { leafRecords, readXmlBody } from '../http/xml-body';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, compositeChecksum } from '../store/checksums';
 import { tempPath } from '../store/files';
 import type { ObjectMeta } from '../store/object-store';
@@ -30,7 +30,8 @@ interface RequestedPart {
 }
 
 function requestedParts(xml: string): RequestedPart[] {
-  const parts = hasRoot(xml, 'CompleteMultipartUpload') ? childrenOf(xml, 'Part') : undefined;
+  const body = readXmlBody(xml, 'CompleteMultipartUpload');
+  const parts = body && leafRecords(body, 'Part');
   if (!parts || parts.length === 0) throw malformedXml();
   return parts.map((fields) => {
     if (fields.PartNumber === undefined || fields.ETag === undefined) throw malformedXml();

@@ -3,7 +3,7 @@ import { receiveText } from '../http/receive';
 import type { S3Request } from '../http/request';
 import { sendXml } from '../http/responses';
 import { checkedVersionId } from '../http/version-id';
-import { childrenOf, hasRoot, textOf } from '../http/xml';
+import { leafRecords, readXmlBody, textOf } from '../http/xml-body';
 import { deleteOne, notifyRemoved } from './delete-object';
 
 const MAX_DELETE_BODY = 4 * 1024 ** 2;
@@ -12,8 +12,8 @@ const MAX_KEYS = 1000;
 /** DeleteObjects: `<Delete><Quiet/>?<Object><Key/><VersionId/>?</Object>…</Delete>`, at most 1000 keys. */
 export async function deleteObjects(request: S3Request): Promise<void> {
   const objects = request.storage.bucket(request.bucket).objects;
-  const xml = await receiveText(request, MAX_DELETE_BODY);
-  const entries = hasRoot(xml, 'Delete') ? childrenOf(xml, 'Object') : undefined;
+  const body = readXmlBody(await receiveText(request, MAX_DELETE_BODY), 'Delete');
+  const entries = body && leafRecords(body, 'Object');
   if (
     !entries ||
     entries.length === 0 ||
@@ -22,7 +22,7 @@ export async function deleteObjects(request: S3Request): Promise<void> {
   ) {
     throw malformedXml();
   }
-  const quiet = textOf(xml, 'Quiet') === 'true';
+  const quiet = body !== undefined && textOf(body, 'Quiet') === 'true';
   const deleted: object[] = [];
   const errors: object[] = [];
   for (const { Key, VersionId } of entries) {
