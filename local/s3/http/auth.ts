@@ -1,5 +1,6 @@
-import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { getSigningKey } from '@smithy/signature-v4';
+import { NodeSha256 } from '../../sigv4/sha256';
 import type { RawRequest, SigningCredentials, SigV4Failure, VerifyResult } from '../../sigv4/verify';
 import { S3Error } from '../errors';
 import type { ChunkSigning } from './aws-chunked';
@@ -41,17 +42,15 @@ const S3_AUTH_ERRORS: Record<SigV4Failure, (presigned: boolean, message: string)
   SignatureDoesNotMatch: (_presigned, message) => new S3Error(403, 'SignatureDoesNotMatch', message),
 };
 
-const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
-
-/** Where the signature of a signed aws-chunked body starts: the seed signature and its signing key. */
-function chunkSigning(req: IncomingMessage, credentials: SigningCredentials): ChunkSigning {
+/**
+ * Where the signature of a signed aws-chunked body starts: the seed signature and its signing key (derived
+ * by the SDK's own signer, as the seed request's signature was checked).
+ */
+async function chunkSigning(req: IncomingMessage, credentials: SigningCredentials): Promise<ChunkSigning> {
   const authorization = req.headers.authorization ?? '';
   const scope = /Credential=[^/,]+\/([^,]+)/.exec(authorization)?.[1] ?? '';
   const [day, region, service] = scope.split('/');
-  const signingKey = hmac(
-    hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), region), service),
-    'aws4_request',
-  );
+  const signingKey = Buffer.from(await getSigningKey(NodeSha256, credentials, day, region, service));
   return {
     signingKey,
     timestamp: String(req.headers['x-amz-date']),
@@ -91,7 +90,7 @@ export async function authenticate(
   if (presigned) return { payload: payloadSpec(headers, undefined), credentials };
   const contentSha256 = String(req.headers['x-amz-content-sha256']);
   const signing = contentSha256.startsWith('STREAMING-AWS4-HMAC-SHA256')
-    ? chunkSigning(req, result.credentials)
+    ? await chunkSigning(req, result.credentials)
     : undefined;
   return { payload: payloadSpec(headers, contentSha256, signing), credentials };
 }
