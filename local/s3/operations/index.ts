@@ -60,38 +60,52 @@ const PLAIN_PARAMETERS = new Set([
   'attributes',
 ]);
 
-function bucketOperation(method: string, query: URLSearchParams): Operation | undefined {
-  if (method === 'PUT' && [...query.keys()].every((name) => name === 'x-id')) return createBucket;
-  if (method === 'HEAD') return headBucket;
-  if (method === 'GET' && query.get('list-type') === '2') return listObjectsV2;
-  if (method === 'GET' && query.has('uploads')) return listMultipartUploads;
-  if (method === 'POST' && query.has('delete')) return deleteObjects;
-  if (method === 'PUT' && query.has('versioning')) return putBucketVersioning;
-  if (method === 'GET' && query.has('versioning')) return getBucketVersioning;
-  if (method === 'GET' && query.has('versions')) return listObjectVersions;
-  return undefined;
-}
+/**
+ * One row of the router: S3's name of an operation, its method, whether it is on the bucket
+ * (`/<bucket>`) or on an object (`/<bucket>/<key>`), what marks it (its query parameters and whether
+ * x-amz-copy-source is sent), and the operation.
+ */
+type Route = readonly [
+  name: string,
+  method: string,
+  on: 'bucket' | 'object',
+  when: (query: URLSearchParams, copying: boolean) => boolean,
+  run: Operation,
+];
 
-function objectOperation(method: string, query: URLSearchParams, copying: boolean): Operation | undefined {
-  const upload = query.has('uploadId');
-  switch (method) {
-    case 'PUT':
-      if (upload) return query.has('partNumber') ? (copying ? uploadPartCopy : uploadPart) : undefined;
-      return copying ? copyObject : putObject;
-    case 'GET':
-      if (query.has('attributes')) return upload ? undefined : getObjectAttributes;
-      return upload ? listParts : getObject;
-    case 'HEAD':
-      // HeadObject: GetObject's answer without its body.
-      return upload ? undefined : getObject;
-    case 'DELETE':
-      return upload ? abortMultipartUpload : deleteObject;
-    case 'POST':
-      if (query.has('uploads')) return createMultipartUpload;
-      return upload ? completeMultipartUpload : undefined;
-  }
-  return undefined;
-}
+const uploadId = (q: URLSearchParams) => q.has('uploadId');
+const isPart = (q: URLSearchParams) => uploadId(q) && q.has('partNumber');
+
+/** The first row that matches a request is its operation (the order settles the overlaps). */
+const ROUTES: readonly Route[] = [
+  ['CreateBucket', 'PUT', 'bucket', (q) => [...q.keys()].every((name) => name === 'x-id'), createBucket],
+  ['HeadBucket', 'HEAD', 'bucket', () => true, headBucket],
+  ['ListObjectsV2', 'GET', 'bucket', (q) => q.get('list-type') === '2', listObjectsV2],
+  ['ListMultipartUploads', 'GET', 'bucket', (q) => q.has('uploads'), listMultipartUploads],
+  ['DeleteObjects', 'POST', 'bucket', (q) => q.has('delete'), deleteObjects],
+  ['PutBucketVersioning', 'PUT', 'bucket', (q) => q.has('versioning'), putBucketVersioning],
+  ['GetBucketVersioning', 'GET', 'bucket', (q) => q.has('versioning'), getBucketVersioning],
+  ['ListObjectVersions', 'GET', 'bucket', (q) => q.has('versions'), listObjectVersions],
+  ['UploadPartCopy', 'PUT', 'object', (q, copying) => isPart(q) && copying, uploadPartCopy],
+  ['UploadPart', 'PUT', 'object', (q, copying) => isPart(q) && !copying, uploadPart],
+  ['CopyObject', 'PUT', 'object', (q, copying) => !uploadId(q) && copying, copyObject],
+  ['PutObject', 'PUT', 'object', (q, copying) => !uploadId(q) && !copying, putObject],
+  ['GetObjectAttributes', 'GET', 'object', (q) => q.has('attributes') && !uploadId(q), getObjectAttributes],
+  ['ListParts', 'GET', 'object', (q) => !q.has('attributes') && uploadId(q), listParts],
+  ['GetObject', 'GET', 'object', (q) => !q.has('attributes') && !uploadId(q), getObject],
+  // HeadObject is GetObject's answer without its body.
+  ['HeadObject', 'HEAD', 'object', (q) => !uploadId(q), getObject],
+  ['AbortMultipartUpload', 'DELETE', 'object', uploadId, abortMultipartUpload],
+  ['DeleteObject', 'DELETE', 'object', (q) => !uploadId(q), deleteObject],
+  ['CreateMultipartUpload', 'POST', 'object', (q) => q.has('uploads'), createMultipartUpload],
+  [
+    'CompleteMultipartUpload',
+    'POST',
+    'object',
+    (q) => uploadId(q) && !q.has('uploads'),
+    completeMultipartUpload,
+  ],
+];
 
 /** The operation a request names, or NotImplemented. */
 export function operationFor(method: string, target: Target, copying: boolean): Operation {
@@ -101,8 +115,8 @@ export function operationFor(method: string, target: Target, copying: boolean): 
   );
   if (extra !== undefined) throw notImplemented(`?${extra}`);
   if (bucket === '') throw notImplemented(`${method} /`);
-  const operation = key === '' ? bucketOperation(method, query) : objectOperation(method, query, copying);
-  if (!operation)
-    throw notImplemented(`${method} ${key === '' ? 'bucket' : 'object'} ${[...query.keys()].join(' ')}`);
-  return operation;
+  const on = key === '' ? 'bucket' : 'object';
+  const route = ROUTES.find(([, m, o, when]) => o === on && m === method && when(query, copying));
+  if (!route) throw notImplemented(`${method} ${on} ${[...query.keys()].join(' ')}`);
+  return route[4];
 }
