@@ -1,15 +1,15 @@
 import { join } from 'node:path';
 import { type SigningCredentials, verifySigV4 } from '../sigv4/verify';
-import type { Verifier } from './auth';
-import { CreationJournal } from './creation-journal';
-import { type LifecycleReport, type LifecycleRule, runLifecycle } from './lifecycle';
-import type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
+import type { ObjectCreatedEvent, ObjectRemovedEvent } from './events';
+import type { Verifier } from './http/auth';
+import { type LifecycleReport, type LifecycleRule, runLifecycle } from './operations/lifecycle-expiration';
 import { createS3Server, listen } from './server';
-import { Storage } from './storage';
-import { createdVersion } from './versions';
+import { CreationJournal } from './store/creation-journal';
+import { Storage } from './store/storage';
+import { createdVersion } from './store/versions';
 
-export type { LifecycleReport, LifecycleRule } from './lifecycle';
-export type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
+export type { ObjectCreatedEvent, ObjectRemovedEvent } from './events';
+export type { LifecycleReport, LifecycleRule } from './operations/lifecycle-expiration';
 
 export interface LocalS3Options {
   /** @default '127.0.0.1' */
@@ -57,7 +57,7 @@ export interface LocalS3 {
   /** Runs every bucket's lifecycle rules now, or as of `now` (a test's clock a month ahead). */
   expireNow(now?: number): Promise<Record<string, LifecycleReport>>;
   /**
-   * Notifies the objects a killed process stored but did not notify (creation-journal.ts); call it once
+   * Notifies the objects a killed process stored but did not notify (store/creation-journal.ts); call it once
    * the listeners are ready. Returns how many.
    */
   notifyUnnotified(): number;

@@ -2,16 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { refuseForeignHost } from '../loopback-host';
-import { requiredAccess } from './access';
-import { authenticate, type Verifier } from './auth';
-import { answerPreflight, corsHeaders } from './cors';
-import type { CreationJournal } from './creation-journal';
 import { S3Error } from './errors';
-import type { ObjectCreatedEvent, ObjectRemovedEvent } from './request';
-import { sendError } from './responses';
-import { operationFor, parseTarget, withHoistedHeaders } from './routes';
-import { accessDenied, isAllowed as isPolicyAllowed, type S3Access } from './session-policy';
-import type { Storage } from './storage';
+import type { ObjectCreatedEvent, ObjectRemovedEvent } from './events';
+import { requiredAccess } from './http/access';
+import { authenticate, type Verifier } from './http/auth';
+import { answerPreflight, corsHeaders } from './http/cors';
+import { sendError } from './http/responses';
+import { accessDenied, isAllowed as isPolicyAllowed, type S3Access } from './http/session-policy';
+import { parseTarget, withHoistedHeaders } from './http/target';
+import { operationFor } from './operations';
+import type { CreationJournal } from './store/creation-journal';
+import type { Storage } from './store/storage';
 
 export interface ServerOptions {
   readonly storage: Storage;
@@ -22,7 +23,7 @@ export interface ServerOptions {
   readonly idleBodyTimeoutMs?: number;
   readonly onObjectCreated?: (event: ObjectCreatedEvent) => void | Promise<void>;
   readonly onObjectRemoved?: (event: ObjectRemovedEvent) => void | Promise<void>;
-  /** Where intents to store an object are journaled until notified (creation-journal.ts). @default none */
+  /** Where intents to store an object are journaled until notified (store/creation-journal.ts). @default none */
   readonly journal?: CreationJournal;
   readonly log?: (line: string) => void;
 }
@@ -92,11 +93,8 @@ export function createS3Server(options: ServerOptions): S3Server {
     const headers = withHoistedHeaders(req.headers, target.query);
     // Auth first, as S3: an unsigned request learns nothing, not even which operations exist.
     const { payload, credentials } = await authenticate(req, headers, options.verify, options.isKnownKey);
-    const operation = operationFor(
-      req.method ?? 'GET',
-      target,
-      req.headers['x-amz-copy-source'] !== undefined,
-    );
+    // A copy source hoisted into a presigned URL's query counts, as it does for requiredAccess below.
+    const operation = operationFor(req.method ?? 'GET', target, headers['x-amz-copy-source'] !== undefined);
     const policy = credentials.sessionPolicy;
     const isAllowed = (access: S3Access) => policy === undefined || isPolicyAllowed(policy, access);
     if (!requiredAccess(req.method ?? 'GET', target, headers).every(isAllowed)) throw accessDenied();

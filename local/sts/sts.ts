@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, logWhenDone, readBody } from '../http-helpers';
 import { newAccessKeyId, newSecretAccessKey, newSessionToken } from '../identity-pool/new-credentials';
-import type { S3Credentials } from '../s3/auth';
-import { parseSessionPolicy } from '../s3/session-policy';
+import type { S3Credentials } from '../s3/http/auth';
+import { parseSessionPolicy } from '../s3/http/session-policy';
 import { type SigningCredentials, verifySigV4 } from '../sigv4/verify';
 
 /**
  * STS's AssumeRole, as the handlers call it for their callers' folder-scoped sessions
  * (handlers/lib/s3/caller-session.ts): AWS's Query protocol (a signed form POST, an XML answer), SigV4
  * checked like every other local service. Only the functions' role may assume only the caller role; the
- * session's credentials carry the session policy, which the local S3 enforces (local/s3/session-policy.ts).
+ * session's credentials carry the session policy, which the local S3 enforces (local/s3/http/session-policy.ts).
  */
 export interface LocalStsOptions {
   readonly region: string;

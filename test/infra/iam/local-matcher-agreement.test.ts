@@ -6,11 +6,11 @@ import { ACCOUNT, type IamPolicy, StackPolicies } from '../../../devtools/iam/te
 import { folderPolicy } from '../../../handlers/lib/s3/caller-session';
 import { zipJobPolicy } from '../../../handlers/lib/zip/jobs/session';
 import { routes, workers } from '../../../handlers/routes';
-import { isAllowed, parseSessionPolicy, type S3Access } from '../../../local/s3/session-policy';
+import { isAllowed, parseSessionPolicy, type S3Access } from '../../../local/s3/http/session-policy';
 import { synthDev } from '../synthesized';
 
 /**
- * Local mode keeps its own session-policy matcher (local/s3/session-policy.ts: the evaluator's licence
+ * Local mode keeps its own session-policy matcher (local/s3/http/session-policy.ts: the evaluator's licence
  * keeps it out of `npm start`, docs/security.md); here it must decide as AWS's logic does, on every session
  * row of the request table and on random requests. Locally a session's role grants everything (one caller
  * role stands for all), so the library evaluates the session policy under an allow-everything role.
