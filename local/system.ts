@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { type Route, routes, type Worker, workers } from '../contract/routes';
 import { startDynamoDb } from '../devtools/dynamodb';
-import { type Route, routes, type Worker, workers } from '../handlers/routes';
 import { type LocalAccount, loadOrCreateAccount } from './account';
 import { cognitoEndpoint } from './cognito-endpoint';
 import { type ConfigPaths, type FrontendConfig, writeConfigFiles } from './config-files';

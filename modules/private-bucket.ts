@@ -10,7 +10,7 @@ import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notifica
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
-import type { S3Action, S3Grant, S3Scope } from '../handlers/routes';
+import type { S3Action, S3Grant, S3Scope } from '../contract/routes';
 import { lockDownBucket, tlsOnlyStatements } from './bucket-baseline';
 import { inlinePolicy, type PolicyStatement } from './iam';
 

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
-import { routes, workers } from '../handlers/routes';
-import { isReadBy, type Setting, settings } from '../handlers/settings';
+import { routes, workers } from '../contract/routes';
+import { isReadBy, type Setting, settings } from '../contract/settings';
 import { BUNDLE_OPTIONS, bundleHandlers } from '../modules/bundle/handler-bundle';
 import { projectRoot } from '../modules/project-root';
 

@@ -1,4 +1,4 @@
-import type { Route, Worker } from '../handlers/routes';
+import type { Route, Worker } from '../contract/routes';
 
 /** API Gateway answers 504 after 29 s, whatever the function does. */
 const MAX_ROUTE_TIMEOUT_SECONDS = 29;

@@ -1,7 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { USER_RECORDS_PREFIX } from '../handlers/lib/files/keys';
 import {
   CALLER_RECORD_GRANT,
   OWN_ROLE_SCOPES,
@@ -9,8 +8,9 @@ import {
   routes as routeTable,
   type Worker,
   workers as workerTable,
-} from '../handlers/routes';
-import { IDENTITY_POOL_ID, isReadBy } from '../handlers/settings';
+} from '../contract/routes';
+import { IDENTITY_POOL_ID, isReadBy } from '../contract/settings';
+import { USER_RECORDS_PREFIX } from '../handlers/lib/files/keys';
 import { AccessLogBucket } from '../modules/access-log-bucket';
 import { Alarms } from '../modules/alarms';
 import { bundleHandlers, type HandlerBundle } from '../modules/bundle/handler-bundle';
@@ -38,9 +38,9 @@ export interface LockboxStackProps {
   readonly config: EnvironmentConfig;
   /** @default the environment's `state`, else local state (see state-backend.ts) */
   readonly stateBucket?: StateBucket;
-  /** @default the route table, handlers/routes.ts */
+  /** @default the route table, contract/routes.ts */
   readonly routes?: readonly Route[];
-  /** @default the worker table, handlers/routes.ts */
+  /** @default the worker table, contract/routes.ts */
   readonly workers?: readonly Worker[];
 }
 
@@ -138,7 +138,7 @@ export class LockboxStack extends TerraformStack {
         ...settings,
       });
 
-    // Each function gets exactly the settings its handler reads (handlers/settings.ts).
+    // Each function gets exactly the settings its handler reads (contract/settings.ts).
     const variables = [
       ...settingVariables(config),
       // The routes serve only this pool's identities; the pool depends on nothing of the API's (no cycle).

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import type { Route } from '../../handlers/routes';
+import type { Route } from '../../contract/routes';
 import { invocationContext, LambdaTimeoutError, withTimeout } from '../lambda/context';
 import { INTEGRATION_TIMEOUT, LAMBDA_FAILED, type Refusal, TOO_LARGE } from './refusals';
 
@@ -10,7 +10,7 @@ export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Pr
 export const LAMBDA_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 /** API Gateway's integration timeout. */
 export const INTEGRATION_TIMEOUT_SECONDS = 29;
-/** The route table's defaults (handlers/routes.ts). */
+/** The route table's defaults (contract/routes.ts). */
 const DEFAULT_TIMEOUT_SECONDS = 10;
 const DEFAULT_MEMORY_MIB = 256;
 

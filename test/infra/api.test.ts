@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { Route } from '../../handlers/routes';
-import { routes } from '../../handlers/routes';
+import type { Route } from '../../contract/routes';
+import { routes } from '../../contract/routes';
 import { HandlerFunction } from '../../modules/handler-function';
 import { serviceRole } from '../../modules/iam';
 import { RestApi } from '../../modules/rest-api';

@@ -1,7 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
 import { expect } from 'chai';
-import { CALLER_RECORD_GRANT, OWN_ROLE_SCOPES, type Route, routes, workers } from '../../handlers/routes';
-import { settings } from '../../handlers/settings';
+import { CALLER_RECORD_GRANT, OWN_ROLE_SCOPES, type Route, routes, workers } from '../../contract/routes';
+import { settings } from '../../contract/settings';
 import { type Statement, type Synthesized, synth, synthDev } from './synthesized';
 
 /** A table exercising what the real one may not have yet: both scopes, object actions, a path parameter. */

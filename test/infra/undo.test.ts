@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { routes } from '../../handlers/routes';
+import { routes } from '../../contract/routes';
 import { type EnvironmentConfig, environments, UNDO_RETENTION_DAYS } from '../../stacks/environments';
 import { type Block, type Synthesized, synth, synthDev } from './synthesized';
 

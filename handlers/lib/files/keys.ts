@@ -1,5 +1,5 @@
+import { MAX_KEY_BYTES } from '../../../contract/s3-limits';
 import { InvalidKeyError } from '../http/errors';
-import { MAX_KEY_BYTES } from '../s3/limits';
 
 /**
  * Every S3 key a handler touches is built here, from a caller identity and a validated user key.

@@ -1,6 +1,6 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
-import { ALLOWED_ORIGINS, BUCKET_NAME, CALLER_ROLE_ARN, IDENTITY_POOL_ID } from '../../settings';
+import { ALLOWED_ORIGINS, BUCKET_NAME, CALLER_ROLE_ARN, IDENTITY_POOL_ID } from '../../../contract/settings';
 import { callerRecorder } from '../http/caller-record';
 import type { HttpOptions } from '../http/handler';
 import { isIdentityId } from '../http/identity';

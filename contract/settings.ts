@@ -1,12 +1,12 @@
 /**
  * The settings table: every value that reaches a function as an environment variable, declared once.
  * The stack builds each function's environment from it (only the functions a setting names get it),
- * and the handlers read and check each value from it at cold start (lib/wiring/env.ts). No cdktf import.
+ * and the handlers read and check each value from it at cold start (handlers/lib/wiring/env.ts).
  *
  * Each setting is its own export, so that a handler's bundle holds only the settings it reads (the infra
  * tests find the names a bundle reads in its code); `settings` lists them all for the stack.
  */
-import { MAX_PART_BYTES, MAX_SINGLE_PUT_BYTES, MIN_PART_BYTES } from './lib/s3/limits';
+import { MAX_PART_BYTES, MAX_SINGLE_PUT_BYTES, MIN_PART_BYTES } from './s3-limits';
 
 // Values are computed here, never inside a declaration: a bundle keeps every declaration whose fields
 // compute (arithmetic, a property read), and the infra tests check that a bundle names only the settings
@@ -152,8 +152,8 @@ export const ZIP_MAX_BYTES = {
 
 /**
  * Zip jobs one user may have pending or running at once; `POST /zips` answers 429 beyond it. Each is a
- * slot object the job holds until it ends (lib/zip/jobs/job-slots.ts), and taking one reads them all, so the
- * cap stays small.
+ * slot object the job holds until it ends (handlers/lib/zip/jobs/job-slots.ts), and taking one reads them
+ * all, so the cap stays small.
  */
 export const ZIP_MAX_ACTIVE_JOBS = {
   kind: 'integer',
@@ -168,7 +168,7 @@ export const ZIP_MAX_ACTIVE_JOBS = {
 /**
  * How long a zip job may wait in Lambda's asynchronous queue (the worker's maximum event age) before it
  * is given up and failed; Lambda allows 60..21600 s. Pending jobs older than this (plus a margin) are
- * reported failed and free their slot (lib/zip/jobs/job-records.ts, isStale).
+ * reported failed and free their slot (handlers/lib/zip/jobs/job-records.ts, isStale).
  */
 export const ZIP_QUEUE_TIMEOUT_SECONDS = {
   kind: 'integer',
