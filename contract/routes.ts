@@ -2,6 +2,7 @@
  * The route table: the one source from which the stack builds API resources, functions and their IAM,
  * the local server mounts routes, and the OpenAPI document is checked.
  */
+import { TRANSFERS_PREFIX, ZIPS_PREFIX } from './bucket-layout';
 import type { Limits } from './settings';
 
 /**
@@ -67,12 +68,29 @@ export interface Route {
    * only the user-records grants (and CALLER_RECORD_GRANT).
    */
   readonly s3: readonly S3Grant[];
-  /** For a handler that needs more than the default memory (and so CPU). @default 256 */
+  /** For a handler that needs more than the default memory (and so CPU). @default ROUTE_DEFAULTS.memoryMiB */
   readonly memoryMiB?: number;
   /** Exactly the usage-table access the handler needs. @default none */
   readonly usage?: readonly UsageAction[];
-  /** At most API Gateway's 29 s integration timeout. @default 10 */
+  /** At most INTEGRATION_TIMEOUT_SECONDS. @default ROUTE_DEFAULTS.timeoutSeconds */
   readonly timeoutSeconds?: number;
+}
+
+/** API Gateway answers 504 after this long, whatever the function does. */
+export const INTEGRATION_TIMEOUT_SECONDS = 29;
+
+/**
+ * A route's function unless its entry says otherwise: 256 MiB, and 10 s, well below the integration
+ * timeout so that the caller gets the handler's own answer.
+ */
+export const ROUTE_DEFAULTS = { memoryMiB: 256, timeoutSeconds: 10 } as const;
+
+/** A route's function's timeout and memory, its defaults applied. */
+export function routeSize(route: Route): { readonly timeoutSeconds: number; readonly memoryMiB: number } {
+  return {
+    timeoutSeconds: route.timeoutSeconds ?? ROUTE_DEFAULTS.timeoutSeconds,
+    memoryMiB: route.memoryMiB ?? ROUTE_DEFAULTS.memoryMiB,
+  };
 }
 
 export const routes: readonly Route[] = [
@@ -377,7 +395,7 @@ export const workers: readonly Worker[] = [
     timeoutSeconds: ZIP_WORKER_TIMEOUT_SECONDS,
     memoryMiB: ZIP_WORKER_MEMORY_MIB,
     processEnvironment: ZIP_WORKER_PROCESS_ENVIRONMENT,
-    trigger: { prefix: 'zip/', suffix: 'request.json' },
+    trigger: { prefix: ZIPS_PREFIX, suffix: 'request.json' },
     async: { maxRetryAttempts: 2, maxEventAgeLimit: 'zipQueueTimeoutSeconds', onFailure: 'zip-failed' },
   },
   {
@@ -412,7 +430,7 @@ export const workers: readonly Worker[] = [
     usage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     timeoutSeconds: TRANSFER_WORKER_TIMEOUT_SECONDS,
     memoryMiB: 256,
-    trigger: { prefix: 'transfers/', suffix: 'request.json' },
+    trigger: { prefix: TRANSFERS_PREFIX, suffix: 'request.json' },
   },
   {
     handler: 'usage-recorder',

@@ -20,8 +20,17 @@ const GiB_20 = 20 * GiB;
 const GiB_10 = 10 * GiB;
 const ANY_SIZE = Number.MAX_SAFE_INTEGER;
 
-/** Which functions get a setting: a list of handler names, or every route's, or every function's. */
-export type ReadBy = readonly string[] | 'every route' | 'every function';
+/**
+ * Which functions get a setting: a list of handler names, every route's, every function's, or those whose
+ * entry in the route table (contract/routes.ts) grants usage-table access or a caller role
+ * (contract/function-settings.ts decides).
+ */
+export type ReadBy =
+  | readonly string[]
+  | 'every route'
+  | 'every function'
+  | 'every function with usage-table access'
+  | 'every function with a caller role';
 
 export interface TextSetting {
   readonly kind: 'text';
@@ -220,20 +229,7 @@ export const UPLOAD_REQUESTS_PER_MINUTE = {
 export const USAGE_TABLE_NAME = {
   kind: 'text',
   variable: 'USAGE_TABLE_NAME',
-  readBy: [
-    'put-file',
-    'create-upload',
-    'create-zip',
-    'delete-files',
-    'complete-upload',
-    'abort-upload',
-    'get-usage',
-    'restore-files',
-    'copy-files',
-    'transfer-worker',
-    'usage-recorder',
-    'usage-reconciler',
-  ],
+  readBy: 'every function with usage-table access',
 } as const satisfies TextSetting;
 
 /** Bytes of files one user may keep (uploads in progress count until they end); docs/quotas.md. */
@@ -275,29 +271,7 @@ export const IDENTITY_POOL_ID = {
 export const CALLER_ROLE_ARN = {
   kind: 'text',
   variable: 'CALLER_ROLE_ARN',
-  readBy: [
-    'list-files',
-    'get-file',
-    'put-file',
-    'delete-file',
-    'delete-files',
-    'create-upload',
-    'sign-upload-parts',
-    'list-upload-parts',
-    'complete-upload',
-    'abort-upload',
-    'create-zip',
-    'get-zip',
-    'list-deleted-files',
-    'list-file-versions',
-    'restore-files',
-    'copy-files',
-    'move-files',
-    'list-zips',
-    'zip-worker',
-    'zip-failed',
-    'transfer-worker',
-  ],
+  readBy: 'every function with a caller role',
 } as const satisfies TextSetting;
 
 /** The limits, in the order the stack sets them. */
@@ -339,10 +313,3 @@ export const settings: readonly Setting[] = [
 
 /** An environment's limits: one integer per limit setting, by its `limit` name. */
 export type Limits = { readonly [S in (typeof limitSettings)[number] as S['limit']]: number };
-
-/** Whether `handler` (a route's handler when `isRoute`, else a worker's) reads `setting`. */
-export function isReadBy(setting: Setting, handler: string, isRoute: boolean): boolean {
-  if (setting.readBy === 'every function') return true;
-  if (setting.readBy === 'every route') return isRoute;
-  return setting.readBy.includes(handler);
-}

@@ -1,3 +1,4 @@
+import { UNDO_RETENTION_DAYS } from '../contract/bucket-layout';
 import { isOrigin } from '../contract/preflight';
 import { routes } from '../contract/routes';
 import { ALLOWED_ORIGINS, type Limits, limitSettings, type Setting } from '../contract/settings';
@@ -98,9 +99,6 @@ export interface EnvironmentConfig {
    */
   readonly undoRetentionDays?: number;
 }
-
-/** The range and default of `undoRetentionDays`. */
-export const UNDO_RETENTION_DAYS = { default: 30, min: 1, max: 365 } as const;
 
 /** An environment's undo window in days, its default applied. */
 export function undoRetentionDays(config: EnvironmentConfig): number {

@@ -1,5 +1,6 @@
+import { USER_RECORDS_PREFIX } from '../../contract/bucket-layout';
 import type { Route, S3Scope } from '../../contract/routes';
-import { USER_RECORDS_PREFIX, uploadPlanFolder, userFolder, zipFolder } from '../../handlers/lib/files/keys';
+import { uploadPlanFolder, userFolder, zipFolder } from '../../handlers/lib/files/keys';
 import { transferRequestKey } from '../../handlers/lib/transfers/jobs';
 import type { JobRef } from '../../handlers/lib/zip/jobs/job-keys';
 import { ACCOUNT } from './terraform-policies';

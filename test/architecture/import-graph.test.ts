@@ -31,7 +31,7 @@ describe('the architecture rules', () => {
       edge('modules/iam.ts', 'contract/routes.ts'),
     ],
     [
-      edge('handlers/lib/files/store.ts', 'contract/settings.ts'),
+      edge('handlers/lib/files/store.ts', 'handlers/get-file.ts'),
       edge('handlers/get-file.ts', 'handlers/lib/x.ts'),
     ],
     [edge('local/system.ts', 'devtools/dynamodb.ts'), edge('test/setup.ts', 'devtools/dynamodb.ts')],
