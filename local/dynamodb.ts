@@ -39,7 +39,8 @@ export async function startDynamoDb(
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (!refuseForeignHost(req, res)) answer(req, res);
   });
-  const table = await serve(server, options.tableName ?? 'lockbox-usage');
+  // Stops only once its requests are answered: dynalite closes its store when the server closes.
+  const table = await serve(server, options.tableName ?? 'lockbox-usage', { dropConnections: false });
   try {
     await table.client.send(
       new CreateTableCommand({
@@ -79,14 +80,19 @@ export function unavailableUsageTable(tableName: string): Promise<LocalDynamoDb>
     });
     res.end(body);
   });
-  return serve(server, tableName);
+  // Its answers are instant, so nothing is lost by dropping its connections, kept alive or not.
+  return serve(server, tableName, { dropConnections: true });
 }
 
 /**
- * `server` listening on a free port of 127.0.0.1, with a client for it. Stop closes both, and the
- * connections other clients (the handlers') keep alive, which would hold the server open.
+ * `server` listening on a free port of 127.0.0.1, with a client for it. Stop closes both; with
+ * `dropConnections`, also the connections other clients (the handlers') still hold.
  */
-async function serve(server: LocalServer, tableName: string): Promise<LocalDynamoDb> {
+async function serve(
+  server: LocalServer,
+  tableName: string,
+  options: { readonly dropConnections: boolean },
+): Promise<LocalDynamoDb> {
   await new Promise<void>((resolve, reject) => {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -105,7 +111,7 @@ async function serve(server: LocalServer, tableName: string): Promise<LocalDynam
       client.destroy();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
+        if (options.dropConnections) server.closeAllConnections();
       });
     },
   };
