@@ -1,3 +1,4 @@
+import { UPLOAD_REQUESTS_PER_MINUTE } from '../contract/settings';
 import { contentTypeField } from './lib/files/content-type';
 import { s3Key } from './lib/files/keys';
 import { PRESIGNED_URL_SECONDS } from './lib/files/presign-get';
@@ -17,7 +18,6 @@ import { crc32Field } from './lib/uploads/fields';
 import { startUpload } from './lib/uploads/start';
 import { type UploadLimits, uploadLimitsFromEnv } from './lib/uploads/upload-limits';
 import { type UploadDeps, uploadDepsFromEnv } from './lib/wiring/deps';
-import { UPLOAD_REQUESTS_PER_MINUTE } from './settings';
 
 /**
  * POST /uploads { key, size, contentType, crc32? } — presigned URL(s) to upload one file straight to S3.

@@ -1,3 +1,4 @@
+import { ZIP_REQUESTS_PER_MINUTE } from '../contract/settings';
 import { arrayField, jsonBody } from './lib/http/body';
 import { httpHandler } from './lib/http/handler';
 import { queryParams } from './lib/http/query';
@@ -8,7 +9,6 @@ import { createJob } from './lib/zip/jobs/create';
 import { claimKey, fingerprint, idempotencyKey } from './lib/zip/jobs/idempotency';
 import { MAX_ZIP_KEYS, type ZipLimits, zipCapsFromEnv, zipLimitsFromEnv } from './lib/zip/jobs/job-limits';
 import type { ZipCaps } from './lib/zip/jobs/job-slots';
-import { ZIP_REQUESTS_PER_MINUTE } from './settings';
 
 /**
  * POST /zips { keys, name? } — checks every key, file and limit, takes one of the caller's job slots,

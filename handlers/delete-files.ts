@@ -1,11 +1,11 @@
+import { MAX_KEYS_PER_CALL } from '../contract/s3-limits';
+import { DELETE_REQUESTS_PER_MINUTE } from '../contract/settings';
 import { deleteKeys } from './lib/files/delete';
 import { arrayField, jsonBody, stringField } from './lib/http/body';
 import { httpHandler } from './lib/http/handler';
 import { queryParams } from './lib/http/query';
 import { type RateLimiter, rateLimiterFromEnv } from './lib/rate-limit/limiter';
-import { MAX_KEYS_PER_CALL } from './lib/s3/limits';
 import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';
-import { DELETE_REQUESTS_PER_MINUTE } from './settings';
 
 /** The most keys one request may name, as S3's DeleteObjects. */
 export const MAX_DELETE_KEYS = MAX_KEYS_PER_CALL;

@@ -1,3 +1,4 @@
+import { MAX_SINGLE_PUT_BYTES } from '../contract/s3-limits';
 import { type ObjectKey, s3Key } from './lib/files/keys';
 import { arrayField, jsonBody, stringField } from './lib/http/body';
 import { BadRequestError } from './lib/http/errors';
@@ -5,7 +6,6 @@ import { httpHandler } from './lib/http/handler';
 import { queryParams } from './lib/http/query';
 import { holdForWrite } from './lib/quotas/hold';
 import { type QuotaDeps, quotaFromEnv } from './lib/quotas/quota-deps';
-import { MAX_SINGLE_PUT_BYTES } from './lib/s3/limits';
 import { restoreVersions } from './lib/versions/restore';
 import { checkVersionId } from './lib/versions/version-id';
 import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';

@@ -1,10 +1,10 @@
+import { BUCKET_NAME } from '../contract/settings';
 import { fileEventsOfS3Event } from './lib/quotas/event';
 import { applyFileEvent } from './lib/quotas/ledger';
 import { usageStoreFromEnv } from './lib/quotas/quota-deps';
 import type { UsageStore } from './lib/quotas/reservations';
 import { readText } from './lib/wiring/env';
 import { logLine } from './lib/wiring/log-line';
-import { BUCKET_NAME } from './settings';
 
 /**
  * The usage recorder: S3 invokes it for every object created or removed under the users' folders and it

@@ -1,4 +1,4 @@
-import { isOrigin } from '../handlers/preflight';
+import { isOrigin } from '../contract/preflight';
 
 /** The dev servers' usual ports: Vite (5173), Vite's preview (4173), create-react-app and Next.js (3000). */
 const DEV_SERVER_PORTS = [5173, 4173, 3000];

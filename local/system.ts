@@ -1,14 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { startDynamoDb } from '../devtools/dynamodb';
-import { type Route, routes, type Worker, workers } from '../handlers/routes';
+import { type Route, routes, type Worker, workers } from '../contract/routes';
 import { type LocalAccount, loadOrCreateAccount } from './account';
 import { cognitoEndpoint } from './cognito-endpoint';
 import { type ConfigPaths, type FrontendConfig, writeConfigFiles } from './config-files';
 import { createCredentialRegistry } from './credentials/registry';
 import { DATA_ENTRIES } from './data-dir';
 import { createDemoUser, type DemoUser } from './demo-user';
+import { startDynamoDb, unavailableUsageTable } from './dynamodb';
 import { FULL_DISK_MESSAGE, isDiskFull } from './full-disk';
 import { LOCAL_ACCOUNT_ID } from './gateway/caller-identity';
 import { createGateway } from './gateway/gateway';
@@ -26,7 +26,6 @@ import { refuseForeignHost } from './loopback-host';
 import { localOrigins } from './origins';
 import { type LifecycleReport, startLocalS3 } from './s3';
 import { createLocalSts } from './sts/sts';
-import { unavailableUsageTable } from './unavailable-table';
 import { createUserPool } from './user-pool/user-pool';
 import { createWebApp } from './web';
 

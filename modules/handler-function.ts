@@ -5,9 +5,9 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { SESSION_SECONDS } from '../handlers/lib/s3/session-seconds';
-import type { S3Grant, UsageAction } from '../handlers/routes';
-import { BUCKET_KEY_ARN, BUCKET_NAME, CALLER_ROLE_ARN, USAGE_TABLE_NAME } from '../handlers/settings';
+import type { S3Grant, UsageAction } from '../contract/routes';
+import { SESSION_SECONDS } from '../contract/session-seconds';
+import { BUCKET_KEY_ARN, BUCKET_NAME, CALLER_ROLE_ARN, USAGE_TABLE_NAME } from '../contract/settings';
 import { BUNDLE_ENTRY, type HandlerBundle } from './bundle/handler-bundle';
 import type { FailureQueue } from './failure-queue';
 import { inlinePolicy, serviceRole } from './iam';
@@ -19,10 +19,10 @@ export interface HandlerFunctionProps {
   readonly logRetentionDays: number;
   /** Settings besides the ones a binding such as useBucket sets. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
-  /** @default 256 */
-  readonly memorySize?: number;
-  /** Below API Gateway's 29 s integration timeout, so the caller gets the handler's answer. @default 10 */
-  readonly timeoutSeconds?: number;
+  /** A route's comes from routeSize (contract/routes.ts). */
+  readonly memorySize: number;
+  /** A route's is below API Gateway's integration timeout, so the caller gets the handler's answer. */
+  readonly timeoutSeconds: number;
   /** Instances reserved for (and at most running) this function. @default none: the account's shared pool */
   readonly reservedConcurrency?: number;
   /** X-Ray active tracing, with the two X-Ray actions Lambda needs to send traces. @default false */
@@ -75,7 +75,7 @@ export class HandlerFunction extends Construct {
       throw new Error(`Function name "${props.functionName}" exceeds 64 chars`);
     this.variables = { ...props.environment };
     this.functionName = props.functionName;
-    this.timeoutSeconds = props.timeoutSeconds ?? 10;
+    this.timeoutSeconds = props.timeoutSeconds;
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays,
@@ -103,7 +103,7 @@ export class HandlerFunction extends Construct {
       handler: BUNDLE_ENTRY,
       filename: code.path,
       sourceCodeHash: props.bundle.sha256,
-      memorySize: props.memorySize ?? 256,
+      memorySize: props.memorySize,
       timeout: this.timeoutSeconds,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { variables: { ...this.variables } },

@@ -1,9 +1,9 @@
-import { checkedOrigins } from '../handlers/preflight';
+import { checkedOrigins } from '../contract/preflight';
 
 /**
  * The preflight's Access-Control-Allow-Origin: the first allowed origin as a static header, and, when
  * there are others, a response template (Velocity) that replaces it with the request's Origin when that
- * is exactly one of them (the approach of aws-cdk's addCorsPreflight; handlers/preflight.ts
+ * is exactly one of them (the approach of aws-cdk's addCorsPreflight; contract/preflight.ts
  * preflightAllowOrigin says the same in code).
  */
 export function preflightOrigin(allowedOrigins: readonly string[]): {

@@ -10,7 +10,13 @@ import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notifica
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
-import type { S3Action, S3Grant, S3Scope } from '../handlers/routes';
+import {
+  ABORT_INCOMPLETE_UPLOAD_DAYS,
+  SERVICE_NONCURRENT_DAYS,
+  UNDO_RETENTION_DAYS,
+  ZIPS_PREFIX,
+} from '../contract/bucket-layout';
+import type { S3Action, S3Grant, S3Scope } from '../contract/routes';
 import { lockDownBucket, onlyKeyStatements, tlsOnlyStatements } from './bucket-baseline';
 import { inlinePolicy, type PolicyStatement } from './iam';
 
@@ -25,7 +31,7 @@ export interface PrivateBucketProps {
    * a day after the uploads they describe are aborted; transfer records a day after they are written.
    */
   readonly scopePrefixes: Readonly<Record<S3Scope, string>>;
-  /** Key prefix whose objects expire after zipExpirationDays. @default 'zip/' */
+  /** Key prefix whose objects expire after zipExpirationDays. @default ZIPS_PREFIX, 'zip/' */
   readonly zipPrefix?: string;
   /** @default 1 */
   readonly zipExpirationDays?: number;
@@ -101,9 +107,6 @@ const KEY_USE: Readonly<Record<S3Action, readonly KeyAction[]>> = {
   's3:GetObjectAttributes': [],
 };
 
-/** Noncurrent versions of the service's own objects (zips, upload plans, user records) go after this. */
-const SERVICE_NONCURRENT_DAYS = 1;
-
 /**
  * A private bucket: every public-access block on, ACLs disabled (BucketOwnerEnforced), SSE-S3 or SSE-KMS
  * with a customer-managed key (writes asking for another encryption refused), TLS 1.2+ required by the
@@ -128,7 +131,7 @@ export class PrivateBucket extends Construct {
   constructor(scope: Construct, id: string, props: PrivateBucketProps) {
     super(scope, id);
     const preventDestroy = props.preventDestroy ?? true;
-    const abortIncompleteUploadDays = props.abortIncompleteUploadDays ?? 1;
+    const abortIncompleteUploadDays = props.abortIncompleteUploadDays ?? ABORT_INCOMPLETE_UPLOAD_DAYS;
     this.scopePrefixes = props.scopePrefixes;
     this.bucket = new S3Bucket(this, 'bucket', {
       bucketPrefix: props.bucketPrefix,
@@ -167,7 +170,7 @@ export class PrivateBucket extends Construct {
         {
           id: 'expire-zips',
           status: 'Enabled',
-          filter: [{ prefix: props.zipPrefix ?? 'zip/' }],
+          filter: [{ prefix: props.zipPrefix ?? ZIPS_PREFIX }],
           expiration: [{ days: props.zipExpirationDays ?? 1 }],
           noncurrentVersionExpiration: serviceVersions,
         },
@@ -193,7 +196,9 @@ export class PrivateBucket extends Construct {
           id: 'expire-noncurrent-user-files',
           status: 'Enabled',
           filter: [{ prefix: props.scopePrefixes['user-files'] }],
-          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays ?? 30 }],
+          noncurrentVersionExpiration: [
+            { noncurrentDays: props.noncurrentVersionDays ?? UNDO_RETENTION_DAYS.default },
+          ],
         },
         {
           id: 'expire-noncurrent-user-records',

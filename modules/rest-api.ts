@@ -16,13 +16,13 @@ import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Fn, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { GATEWAY_ERRORS, GATEWAY_RESPONSE_HEADERS, gatewayErrorBody } from '../handlers/gateway-errors';
+import { GATEWAY_ERRORS, GATEWAY_RESPONSE_HEADERS, gatewayErrorBody } from '../contract/gateway-errors';
 import {
   PREFLIGHT_ALLOWED_HEADERS,
   PREFLIGHT_MAX_AGE_SECONDS,
   preflightAllowMethods,
-} from '../handlers/preflight';
-import type { Route } from '../handlers/routes';
+} from '../contract/preflight';
+import type { Route } from '../contract/routes';
 import type { HandlerFunction } from './handler-function';
 import { inlinePolicy } from './iam';
 import { preflightOrigin } from './preflight';
@@ -352,7 +352,7 @@ export class RestApi extends Construct {
   /**
    * API Gateway's own errors (bad signature, throttling, …) in the contract's error shape, with CORS
    * headers that copy the request's Origin so that the browser lets the app read them on every allowed
-   * origin (handlers/gateway-errors.ts says why that is safe). The handlers echo allowed origins only.
+   * origin (contract/gateway-errors.ts says why that is safe). The handlers echo allowed origins only.
    */
   private addGatewayResponses(): void {
     const responseParameters = Object.fromEntries(

@@ -1,8 +1,8 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
-import { USAGE_TABLE_KEY_SCHEMA, USAGE_TABLE_TTL_ATTRIBUTE } from '../handlers/lib/quotas/table';
-import type { UsageAction } from '../handlers/routes';
+import type { UsageAction } from '../contract/routes';
+import { USAGE_TABLE_KEY_SCHEMA, USAGE_TABLE_TTL_ATTRIBUTE } from '../contract/usage-table';
 import { inlinePolicy } from './iam';
 
 export interface UsageTableProps {

@@ -5,8 +5,8 @@ import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
-import { passwordPolicy } from '../handlers/password-policy';
-import { type RefreshTokenSettings, tokenValidity } from '../handlers/token-validity';
+import { passwordPolicy } from '../contract/password-policy';
+import { type RefreshTokenSettings, tokenValidity } from '../contract/token-validity';
 
 /** TOTP (software token) multi-factor authentication: off, each user's choice, or required of everyone. */
 export type MfaMode = 'OFF' | 'OPTIONAL' | 'ON';

@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
-import { routes, workers } from '../handlers/routes';
-import { isReadBy, type Setting, settings } from '../handlers/settings';
+import { type FunctionEntry, isReadBy } from '../contract/function-settings';
+import { routes, workers } from '../contract/routes';
+import { type Setting, settings } from '../contract/settings';
 import { BUNDLE_OPTIONS, bundleHandlers } from '../modules/bundle/handler-bundle';
 import { projectRoot } from '../modules/project-root';
 
@@ -29,7 +30,15 @@ const TEXT_VALUES: Record<string, string> = {
   CALLER_ROLE_ARN: 'arn:aws:iam::123456789012:role/lockbox-bench-caller',
 };
 
-function environmentOf(handler: string, isRoute: boolean, processEnvironment = {}): Record<string, string> {
+/** What the S3 client alone is measured with: a function that reads only what every function reads. */
+const S3_CLIENT_ALONE: FunctionEntry = {
+  handler: '(S3 client alone)',
+  s3: [],
+  timeoutSeconds: 1,
+  memoryMiB: 128,
+};
+
+function environmentOf(entry: FunctionEntry): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     // What Lambda sets for every function.
@@ -37,9 +46,9 @@ function environmentOf(handler: string, isRoute: boolean, processEnvironment = {
     AWS_ACCESS_KEY_ID: 'AKIABENCHBENCHBENCH0',
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_SESSION_TOKEN: 'bench',
-    ...processEnvironment,
+    ...('processEnvironment' in entry ? entry.processEnvironment : {}),
   };
-  for (const setting of settings.filter((s: Setting) => isReadBy(s, handler, isRoute))) {
+  for (const setting of settings.filter((s: Setting) => isReadBy(s, entry))) {
     env[setting.variable] =
       setting.kind === 'integer' ? String(setting.default) : TEXT_VALUES[setting.variable];
   }
@@ -85,23 +94,15 @@ function s3ClientFloor(): Buffer {
 }
 
 async function main(): Promise<void> {
-  const functions = [
-    ...routes.map((route) => ({ handler: route.handler, isRoute: true, processEnvironment: {} })),
-    ...workers.map((worker) => ({
-      handler: worker.handler,
-      isRoute: false,
-      processEnvironment: worker.processEnvironment ?? {},
-    })),
-  ];
+  const functions: readonly FunctionEntry[] = [...routes, ...workers];
   const bundles = bundleHandlers(functions.map((entry) => entry.handler));
   const timed: { name: string; code: Buffer; env: Record<string, string> }[] = [];
-  for (const { handler, isRoute, processEnvironment } of functions) {
-    const bundle = bundles.get(handler);
-    if (!bundle) throw new Error(`no bundle for ${handler}`);
-    const env = environmentOf(handler, isRoute, processEnvironment);
-    timed.push({ name: handler, code: await indexJs(bundle.zipPath), env });
+  for (const entry of functions) {
+    const bundle = bundles.get(entry.handler);
+    if (!bundle) throw new Error(`no bundle for ${entry.handler}`);
+    timed.push({ name: entry.handler, code: await indexJs(bundle.zipPath), env: environmentOf(entry) });
   }
-  timed.push({ name: '(S3 client alone)', code: s3ClientFloor(), env: environmentOf('', false) });
+  timed.push({ name: S3_CLIENT_ALONE.handler, code: s3ClientFloor(), env: environmentOf(S3_CLIENT_ALONE) });
   const dir = await mkdtemp(join(tmpdir(), 'bench-init-'));
   const results: Record<string, { kb: number; initMs: number; initCpuMs: number }> = {};
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(RUNS / 2)];

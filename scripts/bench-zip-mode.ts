@@ -12,8 +12,8 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { MIN_PART_BYTES } from '../contract/s3-limits';
 import type { ObjectKey } from '../handlers/lib/files/keys';
-import { MIN_PART_BYTES } from '../handlers/lib/s3/limits';
 import { mapConcurrently } from '../handlers/lib/s3/pool';
 import { COPY_CONCURRENCY, zipByCopy } from '../handlers/lib/zip/copy/copy-zip';
 import { zipToS3 } from '../handlers/lib/zip/yazl-stream/yazl-zip';

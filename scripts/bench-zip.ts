@@ -23,7 +23,7 @@
 // sent): its HeadObject answers lose ChecksumCRC32, as S3 answers for a file stored with CRC64NVME only
 // (local/s3 keeps a CRC-32 of every object), so large files stream through the worker.
 // The server and each measured run get a process of their own, so each peak RSS is that run's own, and
-// every mode's process gets the zip worker's settings (handlers/routes.ts), as the Lambda does.
+// every mode's process gets the zip worker's settings (contract/routes.ts), as the Lambda does.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -36,10 +36,10 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs, promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ZIP_WORKER_PROCESS_ENVIRONMENT } from '../contract/routes';
 import type { ObjectKey } from '../handlers/lib/files/keys';
 import { mapConcurrently } from '../handlers/lib/s3/pool';
 import { planZip, type ZipStrategy } from '../handlers/lib/zip/planner';
-import { ZIP_WORKER_PROCESS_ENVIRONMENT } from '../handlers/routes';
 import { awsTarget, removeSources } from './bench-zip-aws';
 import { type BenchServer, type BenchTarget, benchClient, hideCrc32, sourceKey } from './bench-zip-client';
 import type { Mode, ModeResult, ModeRun } from './bench-zip-mode';

@@ -2,7 +2,7 @@
  * Bundles every route's and worker's handler as the stack deploys it (dist/handlers/<name>.zip) and prints each
  * bundle's size against the 300 KB target. Exits non-zero if a handler fails to bundle.
  */
-import { routes, workers } from '../handlers/routes';
+import { routes, workers } from '../contract/routes';
 import { bundleHandlers } from '../modules/bundle/handler-bundle';
 
 const TARGET_BYTES = 300 * 1024;

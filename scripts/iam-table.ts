@@ -6,6 +6,8 @@
  * the synthesized policies, beside what the design expects. Exits 1 when a decision is not the expected
  * one. Progress goes to stderr; stdout is the tables only.
  */
+
+import { routes, workers } from '../contract/routes';
 import {
   evaluateTable,
   isEnvironmentStack,
@@ -13,7 +15,6 @@ import {
   tableMarkdown,
 } from '../devtools/iam/request-table';
 import { StackPolicies } from '../devtools/iam/terraform-policies';
-import { routes, workers } from '../handlers/routes';
 import { projectRoot } from '../modules/project-root';
 import { synthesizeFolder } from './infra-diff/synthesize';
 

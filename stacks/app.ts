@@ -1,5 +1,5 @@
 import type { App } from 'cdktf';
-import type { Route, Worker } from '../handlers/routes';
+import type { Route, Worker } from '../contract/routes';
 import { type AccountRegion, AccountStack, accountStackName } from './account-stack';
 import type { EnvironmentConfig } from './environments';
 import { LockboxStack, stackName } from './lockbox-stack';
@@ -9,9 +9,9 @@ export interface LockboxAppProps {
   readonly environments: readonly EnvironmentConfig[];
   /** Moves every stack's state to this bucket (LOCKBOX_STATE_BUCKET). @default each environment's `state` */
   readonly stateOverride?: StateBucket;
-  /** @default the route table, handlers/routes.ts */
+  /** @default the route table, contract/routes.ts */
   readonly routes?: readonly Route[];
-  /** @default the worker table, handlers/routes.ts */
+  /** @default the worker table, contract/routes.ts */
   readonly workers?: readonly Worker[];
 }
 

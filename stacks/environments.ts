@@ -1,7 +1,8 @@
-import { isOrigin } from '../handlers/preflight';
-import { routes } from '../handlers/routes';
-import { ALLOWED_ORIGINS, type Limits, limitSettings, type Setting } from '../handlers/settings';
-import { tokenValidity } from '../handlers/token-validity';
+import { UNDO_RETENTION_DAYS } from '../contract/bucket-layout';
+import { isOrigin } from '../contract/preflight';
+import { routes } from '../contract/routes';
+import { ALLOWED_ORIGINS, type Limits, limitSettings, type Setting } from '../contract/settings';
+import { tokenValidity } from '../contract/token-validity';
 import type { AccountSettings } from '../modules/user-auth';
 import { PRODUCTION_MIN_LOG_RETENTION_DAYS, type SecurityControls } from './security-controls';
 import type { StateBucket } from './state-backend';
@@ -20,10 +21,10 @@ export interface Throttling {
 }
 
 /**
- * Limits the handlers enforce, one per limit of handlers/settings.ts (which documents each, with its
+ * Limits the handlers enforce, one per limit of contract/settings.ts (which documents each, with its
  * default and range); the stack passes each one as an environment variable to the functions that read it.
  */
-export type { Limits } from '../handlers/settings';
+export type { Limits } from '../contract/settings';
 
 export interface EnvironmentConfig {
   /** Lower-case name used in resource names (`lockbox-<name>-…`) and the stack's name. */
@@ -36,14 +37,14 @@ export interface EnvironmentConfig {
   readonly logRetentionDays: number;
   readonly throttling: Throttling;
   /**
-   * Throttling of expensive routes, by `"<METHOD> <path>"` of handlers/routes.ts, in place of the
+   * Throttling of expensive routes, by `"<METHOD> <path>"` of contract/routes.ts, in place of the
    * stage's for those methods. Like the stage's, it counts all users together: per-user fairness comes
    * from the handlers' caps (docs/zips.md). @default none
    */
   readonly routeThrottling?: Readonly<Record<string, Throttling>>;
   readonly limits: Limits;
   /**
-   * Reserved concurrency per worker of handlers/routes.ts, e.g. `{ 'zip-worker': 4 }`: at most that many
+   * Reserved concurrency per worker of contract/routes.ts, e.g. `{ 'zip-worker': 4 }`: at most that many
    * run at once, and that many are always available to it whatever the API does. Events beyond it wait in
    * Lambda's asynchronous queue (up to limits.zipQueueTimeoutSeconds, then its failure destination).
    * Lambda refuses a reservation that leaves less than 100 of the region's concurrency unreserved, so an
@@ -99,15 +100,12 @@ export interface EnvironmentConfig {
   readonly undoRetentionDays?: number;
 }
 
-/** The range and default of `undoRetentionDays`. */
-export const UNDO_RETENTION_DAYS = { default: 30, min: 1, max: 365 } as const;
-
 /** An environment's undo window in days, its default applied. */
 export function undoRetentionDays(config: EnvironmentConfig): number {
   return config.undoRetentionDays ?? UNDO_RETENTION_DAYS.default;
 }
 
-/** Every limit at its default (handlers/settings.ts). */
+/** Every limit at its default (contract/settings.ts). */
 const DEFAULT_LIMITS = Object.fromEntries(
   limitSettings.map((setting) => [setting.limit, setting.default]),
 ) as Limits;
@@ -176,7 +174,7 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   }
   for (const [route, { rateLimit, burstLimit }] of Object.entries(config.routeThrottling ?? {})) {
     if (!routes.some(({ method, path }) => `${method} ${path}` === route))
-      throw new Error(`${config.name}: routeThrottling "${route}" is not a route of handlers/routes.ts`);
+      throw new Error(`${config.name}: routeThrottling "${route}" is not a route of contract/routes.ts`);
     if (!(Number.isFinite(rateLimit) && rateLimit > 0 && Number.isSafeInteger(burstLimit) && burstLimit > 0))
       throw new Error(`${config.name}: routeThrottling "${route}" needs a positive rateLimit and burstLimit`);
   }
@@ -235,7 +233,7 @@ export interface FunctionVariable {
 }
 
 /**
- * The settings of handlers/settings.ts that the environment decides, as environment variables:
+ * The settings of contract/settings.ts that the environment decides, as environment variables:
  * ALLOWED_ORIGINS and the limits. BUCKET_NAME comes with the bucket's grant (HandlerFunction.useBucket).
  */
 export function settingVariables(config: EnvironmentConfig): readonly FunctionVariable[] {

@@ -1,16 +1,23 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { USER_RECORDS_PREFIX } from '../handlers/lib/files/keys';
+import {
+  TRANSFERS_PREFIX,
+  UPLOAD_PLANS_PREFIX,
+  USER_RECORDS_PREFIX,
+  ZIPS_PREFIX,
+} from '../contract/bucket-layout';
+import { callerGrants, type FunctionEntry, isReadBy, ownGrants } from '../contract/function-settings';
 import {
   CALLER_RECORD_GRANT,
-  OWN_ROLE_SCOPES,
   type Route,
+  routeSize,
   routes as routeTable,
+  type S3Grant,
   type Worker,
   workers as workerTable,
-} from '../handlers/routes';
-import { IDENTITY_POOL_ID, isReadBy } from '../handlers/settings';
+} from '../contract/routes';
+import { IDENTITY_POOL_ID } from '../contract/settings';
 import { AccessLogBucket } from '../modules/access-log-bucket';
 import { Alarms } from '../modules/alarms';
 import { bundleHandlers, type HandlerBundle } from '../modules/bundle/handler-bundle';
@@ -38,9 +45,9 @@ export interface LockboxStackProps {
   readonly config: EnvironmentConfig;
   /** @default the environment's `state`, else local state (see state-backend.ts) */
   readonly stateBucket?: StateBucket;
-  /** @default the route table, handlers/routes.ts */
+  /** @default the route table, contract/routes.ts */
   readonly routes?: readonly Route[];
-  /** @default the worker table, handlers/routes.ts */
+  /** @default the worker table, contract/routes.ts */
   readonly workers?: readonly Worker[];
 }
 
@@ -91,15 +98,14 @@ export class LockboxStack extends TerraformStack {
     const storage = new PrivateBucket(this, 'storage', {
       bucketPrefix: `${prefix}-files-`,
       allowedOrigins: config.allowedOrigins,
-      // Users' folders are `<identity id>/` and identity ids start with `<region>:`; zips live under zip/,
-      // multipart upload plans under uploads/ (uploadPlanFolder, handlers/lib/files/keys.ts), the records of
-      // which folder is whose under users/, copy and move jobs under transfers/ (transfersFolder).
+      // Users' folders are `<identity id>/` and identity ids start with `<region>:`; the service's own
+      // areas are contract/bucket-layout.ts's.
       scopePrefixes: {
         'user-files': `${config.region}:`,
-        zips: 'zip/',
-        'upload-plans': 'uploads/',
+        zips: ZIPS_PREFIX,
+        'upload-plans': UPLOAD_PLANS_PREFIX,
         'user-records': USER_RECORDS_PREFIX,
-        transfers: 'transfers/',
+        transfers: TRANSFERS_PREFIX,
       },
       noncurrentVersionDays: undoRetentionDays(config),
       preventDestroy,
@@ -140,46 +146,48 @@ export class LockboxStack extends TerraformStack {
         ...settings,
       });
 
-    // Each function gets exactly the settings its handler reads (handlers/settings.ts).
+    // Each function gets exactly the settings its handler reads (contract/settings.ts, function-settings.ts).
     const variables = [
       ...settingVariables(config),
       // The routes serve only this pool's identities; the pool depends on nothing of the API's (no cycle).
       { name: IDENTITY_POOL_ID.variable, value: auth.identityPool.id, setting: IDENTITY_POOL_ID },
     ];
-    const settingsReadBy = (handler: string, isRoute: boolean) =>
+    const settingsReadBy = (entry: FunctionEntry) =>
       Object.fromEntries(
         variables
-          .filter((variable) => isReadBy(variable.setting, handler, isRoute))
+          .filter((variable) => isReadBy(variable.setting, entry))
           .map((variable) => [variable.name, variable.value]),
       );
+    // The caller's files, zip area and upload plans only through a session scoped to the caller's own
+    // prefixes there (docs/security.md); the function's role keeps the records (OWN_ROLE_SCOPES). The
+    // caller role and the usage table each come with their setting (contract/function-settings.ts).
+    const useGrants = (fn: HandlerFunction, entry: FunctionEntry, own: readonly S3Grant[]) => {
+      fn.useBucket(storage, own);
+      const callers = callerGrants(entry);
+      if (callers.length > 0) fn.actForCallers(storage, callers);
+      if (entry.usage !== undefined) fn.useUsageTable(usageTable, entry.usage);
+    };
     const apiRoutes = routes.map((route) => {
+      const { memoryMiB, timeoutSeconds } = routeSize(route);
       const fn = newFunction(route.handler, {
-        environment: settingsReadBy(route.handler, true),
-        memorySize: route.memoryMiB,
-        timeoutSeconds: route.timeoutSeconds,
+        environment: settingsReadBy(route),
+        memorySize: memoryMiB,
+        timeoutSeconds,
       });
-      // The caller's files, zip area and upload plans only through a session scoped to the caller's own
-      // prefixes there (docs/security.md); the function's role keeps the records (OWN_ROLE_SCOPES).
-      const callerGrants = route.s3.filter((grant) => !OWN_ROLE_SCOPES.includes(grant.scope));
-      const ownGrants = route.s3.filter((grant) => OWN_ROLE_SCOPES.includes(grant.scope));
-      fn.useBucket(storage, [...ownGrants, CALLER_RECORD_GRANT]);
-      if (callerGrants.length > 0) fn.actForCallers(storage, callerGrants);
-      if (route.usage !== undefined) fn.useUsageTable(usageTable, route.usage);
+      useGrants(fn, route, [...ownGrants(route), CALLER_RECORD_GRANT]);
       return { route, fn };
     });
     const workerFunctions = new Map(
       workers.map((worker) => {
         const fn = newFunction(worker.handler, {
-          environment: { ...worker.processEnvironment, ...settingsReadBy(worker.handler, false) },
+          environment: { ...worker.processEnvironment, ...settingsReadBy(worker) },
           memorySize: worker.memoryMiB,
           timeoutSeconds: worker.timeoutSeconds,
           reservedConcurrency: Object.hasOwn(workerConcurrency, worker.handler)
             ? workerConcurrency[worker.handler]
             : undefined,
         });
-        fn.useBucket(storage, worker.s3);
-        if (worker.callerS3 !== undefined) fn.actForCallers(storage, worker.callerS3);
-        if (worker.usage !== undefined) fn.useUsageTable(usageTable, worker.usage);
+        useGrants(fn, worker, ownGrants(worker));
         return [worker.handler, fn];
       }),
     );

@@ -1,5 +1,5 @@
-import { type LocalDynamoDb, startDynamoDb } from '../devtools/dynamodb';
 import { CREDENTIALS } from '../devtools/local-s3';
+import { type LocalDynamoDb, startDynamoDb } from '../local/dynamodb';
 
 // Settings every handler module reads at import (its cold start); tests hand handlers their own deps.
 process.env.BUCKET_NAME ??= 'lockbox-test';

@@ -1,13 +1,13 @@
-import { folderPolicy, sessionName, withBucketKey } from '../../handlers/lib/s3/caller-session';
-import { type JobRef, zipArchiveKey } from '../../handlers/lib/zip/jobs/job-keys';
-import { zipJobPolicy } from '../../handlers/lib/zip/jobs/session';
 import {
   CALLER_RECORD_GRANT,
   OWN_ROLE_SCOPES,
   type Route,
   type S3Grant,
   type Worker,
-} from '../../handlers/routes';
+} from '../../contract/routes';
+import { folderPolicy, sessionName, withBucketKey } from '../../handlers/lib/s3/caller-session';
+import { type JobRef, zipArchiveKey } from '../../handlers/lib/zip/jobs/job-keys';
+import { zipJobPolicy } from '../../handlers/lib/zip/jobs/session';
 import { type Decision, type EvaluatedRequest, evaluate } from './evaluate';
 import { type Request, SampleRequests } from './sample-requests';
 import { ACCOUNT, type IamPolicy, type RoleWithPolicies, type StackPolicies } from './terraform-policies';

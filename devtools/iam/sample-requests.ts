@@ -1,7 +1,8 @@
-import { USER_RECORDS_PREFIX, uploadPlanFolder, userFolder, zipFolder } from '../../handlers/lib/files/keys';
+import { USER_RECORDS_PREFIX } from '../../contract/bucket-layout';
+import type { Route, S3Scope } from '../../contract/routes';
+import { uploadPlanFolder, userFolder, zipFolder } from '../../handlers/lib/files/keys';
 import { transferRequestKey } from '../../handlers/lib/transfers/jobs';
 import type { JobRef } from '../../handlers/lib/zip/jobs/job-keys';
-import type { Route, S3Scope } from '../../handlers/routes';
 import { ACCOUNT } from './terraform-policies';
 
 /** One request: what it asks for, on which ARN, with which context keys; `describe` is its table cell. */

@@ -1,4 +1,4 @@
-import { GATEWAY_ERRORS, GATEWAY_RESPONSE_HEADERS, gatewayErrorBody } from '../../handlers/gateway-errors';
+import { GATEWAY_ERRORS, GATEWAY_RESPONSE_HEADERS, gatewayErrorBody } from '../../contract/gateway-errors';
 import type { Refusal } from './refusals';
 
 /** One of the request's headers by name, whatever its case; undefined when absent. */

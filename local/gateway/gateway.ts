@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkedOrigins } from '../../handlers/preflight';
-import type { Route } from '../../handlers/routes';
+import { checkedOrigins } from '../../contract/preflight';
+import type { Route } from '../../contract/routes';
 import type { CredentialRegistry } from '../credentials/registry';
 import type { ConcurrencyLimit } from '../lambda/concurrency';
 import { verifySigV4 } from '../sigv4/verify';
@@ -27,7 +27,7 @@ export interface GatewayOptions {
   /** The stage, the first path segment: `/<stage>/files`. */
   readonly stage: string;
   readonly region: string;
-  /** The route table (handlers/routes.ts). */
+  /** The route table (contract/routes.ts). */
   readonly routes: readonly Route[];
   /** The function behind a route. */
   readonly resolveHandler: (route: Route) => ProxyHandler;

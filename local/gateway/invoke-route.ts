@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import type { Route } from '../../handlers/routes';
+import { INTEGRATION_TIMEOUT_SECONDS, type Route, routeSize } from '../../contract/routes';
 import { invocationContext, LambdaTimeoutError, withTimeout } from '../lambda/context';
 import { INTEGRATION_TIMEOUT, LAMBDA_FAILED, type Refusal, TOO_LARGE } from './refusals';
 
@@ -8,11 +8,6 @@ export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Pr
 
 /** Lambda's synchronous invocation payload limit, for the event in and the result out. */
 export const LAMBDA_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
-/** API Gateway's integration timeout. */
-export const INTEGRATION_TIMEOUT_SECONDS = 29;
-/** The route table's defaults (handlers/routes.ts). */
-const DEFAULT_TIMEOUT_SECONDS = 10;
-const DEFAULT_MEMORY_MIB = 256;
 
 export type Invocation =
   | { readonly ok: true; readonly result: unknown }
@@ -30,8 +25,8 @@ export async function invokeRoute(
 ): Promise<Invocation> {
   if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_PAYLOAD_LIMIT_BYTES)
     return { ok: false, refusal: TOO_LARGE };
-  const timeoutSeconds = route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-  const context = invocationContext(route.handler, timeoutSeconds, route.memoryMiB ?? DEFAULT_MEMORY_MIB);
+  const { timeoutSeconds, memoryMiB } = routeSize(route);
+  const context = invocationContext(route.handler, timeoutSeconds, memoryMiB);
   try {
     const result = await withTimeout(
       Promise.resolve().then(() => handler(event, context)),

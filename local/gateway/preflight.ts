@@ -3,12 +3,12 @@ import {
   PREFLIGHT_MAX_AGE_SECONDS,
   preflightAllowMethods,
   preflightAllowOrigin,
-} from '../../handlers/preflight';
+} from '../../contract/preflight';
 import type { Reply } from './gateway-responses';
 
 /**
  * The answer of a resource's OPTIONS method, as the stack's MOCK integration gives it: 204, no auth, the
- * resource's methods, the signing headers, the max age, and the origin (handlers/preflight.ts).
+ * resource's methods, the signing headers, the max age, and the origin (contract/preflight.ts).
  */
 export function preflightReply(
   methods: readonly string[],

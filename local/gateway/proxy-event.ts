@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayEventIdentity, APIGatewayProxyEvent } from 'aws-lambda';
-import type { Route } from '../../handlers/routes';
+import type { Route } from '../../contract/routes';
 import { LOCAL_ACCOUNT_ID } from './caller-identity';
 
 /** The fake API id; API Gateway's are 10 lowercase alphanumerics. */

@@ -2,7 +2,7 @@ import type { SigV4Failure } from '../sigv4/verify';
 
 /** How API Gateway answers a request it refuses before any handler runs. */
 export interface Refusal {
-  /** The gateway response type that shapes the answer (handlers/gateway-errors.ts). */
+  /** The gateway response type that shapes the answer (contract/gateway-errors.ts). */
   readonly responseType: string;
   /** API Gateway's own status, which the gateway response may override. */
   readonly status: number;

@@ -1,4 +1,4 @@
-import type { HttpMethod, Route } from '../../handlers/routes';
+import type { HttpMethod, Route } from '../../contract/routes';
 
 export type RouteMatch =
   /** A route serves this method and path. */

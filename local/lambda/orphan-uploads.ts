@@ -1,4 +1,5 @@
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import { ZIPS_PREFIX } from '../../contract/bucket-layout';
 
 /**
  * At start, before any worker runs: every multipart upload still open under `zip/` belongs to a zip job
@@ -21,7 +22,9 @@ export async function abortOrphanArchiveUploads(options: {
   let aborted = 0;
   try {
     for (;;) {
-      const page = await s3.send(new ListMultipartUploadsCommand({ Bucket: options.bucket, Prefix: 'zip/' }));
+      const page = await s3.send(
+        new ListMultipartUploadsCommand({ Bucket: options.bucket, Prefix: ZIPS_PREFIX }),
+      );
       const uploads = page.Uploads ?? [];
       for (const { Key, UploadId } of uploads) {
         await s3.send(new AbortMultipartUploadCommand({ Bucket: options.bucket, Key, UploadId }));

@@ -1,6 +1,6 @@
-/** The stack's password policy (handlers/password-policy.ts), applied with Cognito's messages. */
+/** The stack's password policy (contract/password-policy.ts), applied with Cognito's messages. */
 import { randomInt } from 'node:crypto';
-import { type PasswordPolicy, passwordPolicy } from '../../handlers/password-policy';
+import { type PasswordPolicy, passwordPolicy } from '../../contract/password-policy';
 import { CognitoError } from './errors';
 
 /** The characters Cognito counts as symbols (a space counts too, inside the password). */

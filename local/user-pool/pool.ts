@@ -1,6 +1,6 @@
 /** What every operation works with, and the checks and shapes that several of them share. */
 import { randomUUID } from 'node:crypto';
-import type { PasswordPolicy } from '../../handlers/password-policy';
+import type { PasswordPolicy } from '../../contract/password-policy';
 import type { Challenges } from './challenges';
 import { CognitoError } from './errors';
 import type { SrpIdentity } from './srp';

@@ -7,8 +7,8 @@
 
 import { type JsonWebKey, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { passwordPolicy } from '../../handlers/password-policy';
-import { tokenValidity } from '../../handlers/token-validity';
+import { passwordPolicy } from '../../contract/password-policy';
+import { tokenValidity } from '../../contract/token-validity';
 import { type SigningCredentials, verifySigV4 } from '../sigv4/verify';
 import { Challenges } from './challenges';
 import { createHandler } from './handler';

@@ -1,3 +1,4 @@
+import { routes, workers } from '../../contract/routes';
 import {
   type EvaluatedRow,
   evaluateTable,
@@ -5,7 +6,6 @@ import {
   requestTable,
 } from '../../devtools/iam/request-table';
 import { StackPolicies } from '../../devtools/iam/terraform-policies';
-import { routes, workers } from '../../handlers/routes';
 import type { Stacks } from './stack-diff';
 import type { JsonObject } from './terraform-json';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { GATEWAY_ERRORS } from '../../handlers/gateway-errors';
+import { GATEWAY_ERRORS } from '../../contract/gateway-errors';
 import { gatewayReply } from '../../local/gateway/gateway-responses';
 import {
   GATEWAY_FAULT,

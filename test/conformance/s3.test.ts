@@ -50,10 +50,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { expect } from 'chai';
+import { MIN_PART_BYTES } from '../../contract/s3-limits';
 import { CREDENTIALS, ORIGIN, startS3Server } from '../../devtools/local-s3';
 import { copySource } from '../../handlers/lib/files/copy';
 import type { ObjectKey } from '../../handlers/lib/files/keys';
-import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
 import { type ConformanceServer, startFauxqs } from './fauxqs';
 
 /** An SDK call's result, or "<status> <S3 error name>" when S3 refuses it. */

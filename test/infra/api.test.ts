@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { Route } from '../../handlers/routes';
-import { routes } from '../../handlers/routes';
+import type { Route } from '../../contract/routes';
+import { routeSize, routes } from '../../contract/routes';
 import { HandlerFunction } from '../../modules/handler-function';
 import { serviceRole } from '../../modules/iam';
 import { RestApi } from '../../modules/rest-api';
@@ -187,6 +187,8 @@ describe('RestApi', () => {
             functionName: route.handler,
             bundle: fakeBundle(scratch, route.handler),
             logRetentionDays: 1,
+            memorySize: routeSize(route).memoryMiB,
+            timeoutSeconds: routeSize(route).timeoutSeconds,
           }),
         })),
         allowedOrigins: dev.allowedOrigins,

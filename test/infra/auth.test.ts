@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { routes } from '../../handlers/routes';
-import { tokenValidity } from '../../handlers/token-validity';
+import { routes } from '../../contract/routes';
+import { tokenValidity } from '../../contract/token-validity';
 import type { AccountSettings } from '../../modules/user-auth';
 import { type EnvironmentConfig, environments, validateEnvironment } from '../../stacks/environments';
 import { arnPath, type Synthesized, synth, synthDev } from './synthesized';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { CALLER_RECORD_GRANT, OWN_ROLE_SCOPES, type Route, routes, workers } from '../../handlers/routes';
-import { BUCKET_KEY_ARN, settings } from '../../handlers/settings';
+import { CALLER_RECORD_GRANT, OWN_ROLE_SCOPES, type Route, routes, workers } from '../../contract/routes';
+import { BUCKET_KEY_ARN, settings } from '../../contract/settings';
 import { bundleCode, type Statement, type Synthesized, synth, synthDev } from './synthesized';
 
 /** A table exercising what the real one may not have yet: both scopes, object actions, a path parameter. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { CALLER_RECORD_GRANT, OWN_ROLE_SCOPES, routes, type S3Grant, workers } from '../../handlers/routes';
+import { CALLER_RECORD_GRANT, OWN_ROLE_SCOPES, routes, type S3Grant, workers } from '../../contract/routes';
 import { COUNTED_COMMON_RULES } from '../../modules/stage-web-acl';
 import {
   type EnvironmentConfig,

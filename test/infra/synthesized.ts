@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, TerraformStack } from 'cdktf';
-import type { Route, Worker } from '../../handlers/routes';
+import type { Route, Worker } from '../../contract/routes';
 import type { HandlerBundle } from '../../modules/bundle/handler-bundle';
 import { singleFileZip } from '../../modules/bundle/single-file-zip';
 import { addLockboxStacks, type LockboxAppProps } from '../../stacks/app';

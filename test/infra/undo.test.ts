@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { routes } from '../../handlers/routes';
-import { type EnvironmentConfig, environments, UNDO_RETENTION_DAYS } from '../../stacks/environments';
+import { UNDO_RETENTION_DAYS } from '../../contract/bucket-layout';
+import { routes } from '../../contract/routes';
+import { type EnvironmentConfig, environments } from '../../stacks/environments';
 import { type Block, type Synthesized, synth, synthDev } from './synthesized';
 
 const dev = environments.dev as EnvironmentConfig;

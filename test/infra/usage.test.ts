@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { routes, workers } from '../../handlers/routes';
+import { routes, workers } from '../../contract/routes';
 import { environments } from '../../stacks/environments';
 import { type Block, type Synthesized, synth, synthDev } from './synthesized';
 

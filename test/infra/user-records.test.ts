@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { routes, workers } from '../../handlers/routes';
+import { routes, workers } from '../../contract/routes';
 import { type Synthesized, synthDev } from './synthesized';
 
 /** The record of which folder is whose (`users/<sub>.json`): written by the API only, never replaced. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type Worker, workers } from '../../handlers/routes';
+import { type Worker, workers } from '../../contract/routes';
 import type { EnvironmentConfig } from '../../stacks/environments';
 import { environments } from '../../stacks/environments';
 import { type Block, type Statement, type Synthesized, synth, synthDev } from './synthesized';

@@ -1,13 +1,13 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { type LocalDynamoDb, startDynamoDb } from '../../devtools/dynamodb';
 import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { type JobRef, zipRequestKey, zipStatusKey } from '../../handlers/lib/zip/jobs/job-keys';
 import { usageReconciler } from '../../handlers/usage-reconciler';
 import { usageRecorder } from '../../handlers/usage-recorder';
 import { zipFailed } from '../../handlers/zip-failed';
 import { zipWorker } from '../../handlers/zip-worker';
+import { type LocalDynamoDb, startDynamoDb } from '../../local/dynamodb';
 import { objectCreatedEvent } from '../../local/lambda/s3-notification';
 import { type Block, type Synthesized, synthDev } from '../infra/synthesized';
 import { filterMatches } from '../support/cloudwatch-filter';

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { MAX_PUT_FILE_BYTES } from '../../contract/settings';
 import { BUCKET, type S3Server, startS3Server } from '../../devtools/local-s3';
 import { copyFiles } from '../../handlers/copy-files';
 import { deleteFile } from '../../handlers/delete-file';
@@ -11,7 +12,6 @@ import { listFiles } from '../../handlers/list-files';
 import { moveFiles } from '../../handlers/move-files';
 import { putFile } from '../../handlers/put-file';
 import { restoreFiles } from '../../handlers/restore-files';
-import { MAX_PUT_FILE_BYTES } from '../../handlers/settings';
 import { callRoute } from '../support/call';
 import { testDeps } from '../support/deps';
 import { identityId } from '../support/events';

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
+import { MAX_PUT_FILE_BYTES } from '../../contract/settings';
 import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { deleteFile } from '../../handlers/delete-file';
 import { getFile } from '../../handlers/get-file';
 import { listFiles } from '../../handlers/list-files';
 import { putFile } from '../../handlers/put-file';
-import { MAX_PUT_FILE_BYTES } from '../../handlers/settings';
 import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';

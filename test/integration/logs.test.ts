@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { MAX_PUT_FILE_BYTES } from '../../contract/settings';
 import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { createUpload } from '../../handlers/create-upload';
 import { createZip } from '../../handlers/create-zip';
@@ -9,7 +10,6 @@ import type { Handler } from '../../handlers/lib/http/handler';
 import { zipRequestKey } from '../../handlers/lib/zip/jobs/job-keys';
 import { listFiles } from '../../handlers/list-files';
 import { putFile } from '../../handlers/put-file';
-import { MAX_PUT_FILE_BYTES } from '../../handlers/settings';
 import { zipWorker } from '../../handlers/zip-worker';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, type EventParams, IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';

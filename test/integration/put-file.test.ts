@@ -1,9 +1,9 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { MAX_PUT_FILE_BYTES } from '../../contract/settings';
 import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { putFile } from '../../handlers/put-file';
-import { MAX_PUT_FILE_BYTES } from '../../handlers/settings';
 import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';

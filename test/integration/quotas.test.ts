@@ -7,7 +7,6 @@ import {
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { type LocalDynamoDb, startDynamoDb } from '../../devtools/dynamodb';
 import { BUCKET, REGION, type S3Server, startS3Server } from '../../devtools/local-s3';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
@@ -30,6 +29,7 @@ import { putFile } from '../../handlers/put-file';
 import { restoreFiles } from '../../handlers/restore-files';
 import { usageReconciler } from '../../handlers/usage-reconciler';
 import { usageRecorder } from '../../handlers/usage-recorder';
+import { type LocalDynamoDb, startDynamoDb } from '../../local/dynamodb';
 import { objectCreatedEvent, objectRemovedEvent } from '../../local/lambda/s3-notification';
 import { callRoute } from '../support/call';
 import { IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';

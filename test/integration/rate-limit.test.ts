@@ -1,8 +1,8 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
-import { type LocalDynamoDb, startDynamoDb } from '../../devtools/dynamodb';
 import { deleteFiles } from '../../handlers/delete-files';
 import { RateLimitedError, rateLimiter } from '../../handlers/lib/rate-limit/limiter';
+import { type LocalDynamoDb, startDynamoDb } from '../../local/dynamodb';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
 

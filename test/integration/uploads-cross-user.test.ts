@@ -1,10 +1,10 @@
 import { expect } from 'chai';
+import { MIN_PART_BYTES } from '../../contract/s3-limits';
 import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
 import type { Handler } from '../../handlers/lib/http/handler';
-import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
 import { callRoute } from '../support/call';
 import { identityId } from '../support/events';
 import { getObject, keysUnder, putObject } from '../support/objects';

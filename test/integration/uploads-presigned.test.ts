@@ -1,9 +1,9 @@
 import { expect } from 'chai';
+import { MIN_PART_BYTES } from '../../contract/s3-limits';
 import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
 import type { Handler } from '../../handlers/lib/http/handler';
-import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, identityId } from '../support/events';
 import { getObject, objectExists } from '../support/objects';

@@ -1,12 +1,12 @@
 import { CreateMultipartUploadCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
+import { MIN_PART_BYTES } from '../../contract/s3-limits';
 import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { abortUpload } from '../../handlers/abort-upload';
 import { completeUpload } from '../../handlers/complete-upload';
 import { createUpload } from '../../handlers/create-upload';
 import { uploadPlanFolder } from '../../handlers/lib/files/keys';
 import type { Handler } from '../../handlers/lib/http/handler';
-import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
 import { listUploadedParts } from '../../handlers/lib/uploads/uploaded-parts';
 import { listUploadParts } from '../../handlers/list-upload-parts';
 import { signUploadParts } from '../../handlers/sign-upload-parts';

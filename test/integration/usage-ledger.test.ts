@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { type LocalDynamoDb, startDynamoDb } from '../../devtools/dynamodb';
+import { USAGE_RECORDER_TIMEOUT_SECONDS, workers } from '../../contract/routes';
 import { QuotaExceededError } from '../../handlers/lib/http/errors';
 import { applyFileEvent, type FileEvent, MARK_KEEP_MS } from '../../handlers/lib/quotas/ledger';
 import { openReservations, readUsageItem, release, reserve } from '../../handlers/lib/quotas/reservations';
 import { readUsage } from '../../handlers/lib/quotas/usage';
-import { USAGE_RECORDER_TIMEOUT_SECONDS, workers } from '../../handlers/routes';
+import { type LocalDynamoDb, startDynamoDb } from '../../local/dynamodb';
 
 // The bookkeeping against dynalite (a real DynamoDB API on 127.0.0.1): duplicated, reordered and
 // concurrent S3 events leave usage equal to the files' real sizes; racing reservations never pass a quota.

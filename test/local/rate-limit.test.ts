@@ -1,7 +1,7 @@
 import { expect } from 'chai';
+import { ZIP_REQUESTS_PER_MINUTE } from '../../contract/settings';
 import type { SignedInUser } from '../../devtools/local-session';
 import type { ApiCall } from '../../devtools/signed-fetch';
-import { ZIP_REQUESTS_PER_MINUTE } from '../../handlers/settings';
 import { launchWithTwoUsers, type TwoUserSystem } from './support/two-users';
 
 // The per-caller rate limit as a browser app meets it: npm start in its own process, signed requests,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { tokenValidity } from '../../handlers/token-validity';
+import { tokenValidity } from '../../contract/token-validity';
 import { jsUser, signIn } from '../support/cognito-js';
 import { CLIENT_ID, callRaw, startUserPool, type TestUserPool } from '../support/user-pool-server';
 

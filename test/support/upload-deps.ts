@@ -1,6 +1,6 @@
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import { MIN_PART_BYTES } from '../../contract/s3-limits';
 import type { S3Server } from '../../devtools/local-s3';
-import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
 import type { UploadLimits } from '../../handlers/lib/uploads/upload-limits';
 import type { UploadDeps } from '../../handlers/lib/wiring/deps';
 import { IDENTITY_POOL_ID, ORIGIN } from './events';

@@ -1,5 +1,6 @@
 import type { STSClient } from '@aws-sdk/client-sts';
 import { expect } from 'chai';
+import { SESSION_SECONDS } from '../../contract/session-seconds';
 import { PRESIGNED_URL_SECONDS } from '../../handlers/lib/files/presign-get';
 import {
   callerSessions,
@@ -9,7 +10,6 @@ import {
   sessionName,
   withBucketKey,
 } from '../../handlers/lib/s3/caller-session';
-import { SESSION_SECONDS } from '../../handlers/lib/s3/session-seconds';
 import { zipJobPolicy, zipJobScope } from '../../handlers/lib/zip/jobs/session';
 
 const ID = 'eu-west-1:0f8e5c1a-8d1b-4a53-9f0c-2b7f2f3a9e11';

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { MAX_KEY_BYTES } from '../../contract/s3-limits';
 import { type KeyKind, s3Key, userFolder } from '../../handlers/lib/files/keys';
 import { InvalidKeyError } from '../../handlers/lib/http/errors';
-import { MAX_KEY_BYTES } from '../../handlers/lib/s3/limits';
 import { identityId } from '../support/events';
 
 const RUNS = 10_000;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { routes } from '../../handlers/routes';
+import { routes } from '../../contract/routes';
 import {
   contractRoutes,
   contractSchemaNames,

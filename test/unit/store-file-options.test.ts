@@ -1,6 +1,6 @@
 import { expect } from 'chai';
+import { MAX_PUT_FILE_BYTES } from '../../contract/settings';
 import { storeLimitsFromEnv } from '../../handlers/lib/files/store';
-import { MAX_PUT_FILE_BYTES } from '../../handlers/settings';
 
 describe('storeLimitsFromEnv', () => {
   const saved = process.env.PUT_FILE_MAX_BYTES;

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { MAX_PART_BYTES, MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
+import { MAX_PART_BYTES, MIN_PART_BYTES } from '../../contract/s3-limits';
+import { MAX_PARTS_PER_UPLOAD } from '../../contract/settings';
 import { planParts, uploadLimitsFromEnv } from '../../handlers/lib/uploads/upload-limits';
-import { MAX_PARTS_PER_UPLOAD } from '../../handlers/settings';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { MIN_PART_BYTES } from '../../handlers/lib/s3/limits';
+import { MIN_PART_BYTES } from '../../contract/s3-limits';
 import {
   copyRanges,
   deflatesWhileStreaming,

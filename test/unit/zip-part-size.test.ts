@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MAX_PARTS } from '../../handlers/lib/s3/limits';
+import { MAX_PARTS } from '../../contract/s3-limits';
 import { archiveSizeBound, partSizeFor } from '../../handlers/lib/zip/part-size';
 import { ZipFailedError } from '../../handlers/lib/zip/zip-failure';
 

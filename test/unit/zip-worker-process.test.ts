@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
-import { ZIP_WORKER_PROCESS_ENVIRONMENT as settings } from '../../handlers/routes';
+import { ZIP_WORKER_PROCESS_ENVIRONMENT as settings } from '../../contract/routes';
 
 const heapLimitMiB = (environment: Record<string, string>): number =>
   Number(

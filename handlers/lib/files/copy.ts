@@ -6,7 +6,7 @@ import {
   type S3Client,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { MAX_PARTS, MAX_SINGLE_PUT_BYTES } from '../s3/limits';
+import { MAX_PARTS, MAX_SINGLE_PUT_BYTES } from '../../../contract/s3-limits';
 import { mapConcurrently } from '../s3/pool';
 import type { ObjectKey } from './keys';
 

@@ -1,6 +1,6 @@
 import { DeleteObjectCommand, DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { MAX_KEYS_PER_CALL } from '../../../contract/s3-limits';
 import { InvalidKeyError } from '../http/errors';
-import { MAX_KEYS_PER_CALL } from '../s3/limits';
 import { folderPages } from '../s3/pages';
 import { type ObjectKey, s3Key, userKeyOf } from './keys';
 

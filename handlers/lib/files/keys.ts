@@ -1,5 +1,11 @@
+import {
+  TRANSFERS_PREFIX,
+  UPLOAD_PLANS_PREFIX,
+  USER_RECORDS_PREFIX,
+  ZIPS_PREFIX,
+} from '../../../contract/bucket-layout';
+import { MAX_KEY_BYTES } from '../../../contract/s3-limits';
 import { InvalidKeyError } from '../http/errors';
-import { MAX_KEY_BYTES } from '../s3/limits';
 
 /**
  * Every S3 key a handler touches is built here, from a caller identity and a validated user key.
@@ -30,21 +36,18 @@ export function userFolder(identityId: string): ObjectKey {
 
 /** The S3 prefix under which a user's zip jobs and archives live. */
 export function zipFolder(identityId: string): ObjectKey {
-  return `zip/${identityId}/` as ObjectKey;
+  return `${ZIPS_PREFIX}${identityId}/` as ObjectKey;
 }
 
 /** The S3 prefix under which a user's copy and move jobs are recorded (lib/transfers/jobs.ts). */
 export function transfersFolder(identityId: string): ObjectKey {
-  return `transfers/${identityId}/` as ObjectKey;
+  return `${TRANSFERS_PREFIX}${identityId}/` as ObjectKey;
 }
 
 /** The S3 prefix under which the plans of a user's multipart uploads live (lib/uploads/plans.ts). */
 export function uploadPlanFolder(identityId: string): ObjectKey {
-  return `uploads/${identityId}/` as ObjectKey;
+  return `${UPLOAD_PLANS_PREFIX}${identityId}/` as ObjectKey;
 }
-
-/** Where the API records each user pool user's identity id (folder): `users/<sub>.json`. */
-export const USER_RECORDS_PREFIX = 'users/' as ObjectKey;
 
 /** A user pool `sub`: a lower-case UUID. */
 const SUB = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -53,7 +56,10 @@ export function isSub(value: unknown): value is string {
   return typeof value === 'string' && SUB.test(value);
 }
 
-/** The record of the user whose `sub` this is (lib/http/caller-record.ts writes it, the admin CLI reads it). */
+/**
+ * Where the API records the identity id (folder) of the user whose `sub` this is, `users/<sub>.json`
+ * (lib/http/caller-record.ts writes it, the admin CLI reads it).
+ */
 export function userRecordKey(sub: string): ObjectKey {
   if (!isSub(sub)) throw new Error('Invalid user pool sub');
   return `${USER_RECORDS_PREFIX}${sub}.json` as ObjectKey;

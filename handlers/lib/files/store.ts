@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { PUT_FILE_MAX_BYTES } from '../../settings';
+import { PUT_FILE_MAX_BYTES } from '../../../contract/settings';
 import { PayloadTooLargeError } from '../http/errors';
 import { crc32Base64 } from '../s3/crc32';
 import { unquoteEtag } from '../s3/etag';

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { QUOTA_BYTES, USAGE_TABLE_NAME } from '../../settings';
+import { QUOTA_BYTES, USAGE_TABLE_NAME } from '../../../contract/settings';
 import { readInteger, readText } from '../wiring/env';
 import type { UsageStore } from './reservations';
 

@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { MAX_KEYS_PER_CALL } from '../../../contract/s3-limits';
 import { isIdentityId } from '../http/identity';
-import { MAX_KEYS_PER_CALL } from '../s3/limits';
 import { readUsageItem, type UsageStore } from './reservations';
 import { type Item, n, numberOf, updateIf, usageItemKey } from './table';
 

@@ -7,27 +7,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 
 /**
- * The usage table (docs/quotas.md): per user one usage item and one ledger item per file the user ever
- * had. `user` is the identity id (the folder), `item` says which item:
+ * The usage table's items (its key schema: contract/usage-table.ts): per user one usage item and one ledger
+ * item per file the user ever had. `user` is the identity id (the folder), `item` says which item:
  * - `usage`: bytes, files, charged (= bytes + the sizes of open reservations), reservationCount, one
  *   attribute `r_<id>` per open reservation and, while an S3 event is being applied, `d_<file hash>`;
  * - `file#<sha256 of the key>`: the file's size and the S3 sequencer of the last event applied to it.
- * The shape is shared by the stack (modules), dynalite (devtools/dynamodb.ts) and the tests.
  */
-export const USAGE_TABLE_KEY_SCHEMA = {
-  AttributeDefinitions: [
-    { AttributeName: 'user', AttributeType: 'S' },
-    { AttributeName: 'item', AttributeType: 'S' },
-  ],
-  KeySchema: [
-    { AttributeName: 'user', KeyType: 'HASH' },
-    { AttributeName: 'item', KeyType: 'RANGE' },
-  ],
-} as const;
-
-/** The attribute DynamoDB's TTL reads on ledger tombstones (epoch seconds). */
-export const USAGE_TABLE_TTL_ATTRIBUTE = 'expiresAt';
-
 export type Item = Record<string, AttributeValue>;
 
 export function usageItemKey(identityId: string): Item {

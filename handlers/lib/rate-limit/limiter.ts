@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { IntegerSetting } from '../../settings';
+import type { IntegerSetting } from '../../../contract/settings';
 import { TooManyRequestsError } from '../http/errors';
 import { usageStoreFromEnv } from '../quotas/quota-deps';
 import { n, updateIf } from '../quotas/table';

@@ -1,7 +1,7 @@
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { SESSION_SECONDS } from '../../../contract/session-seconds';
 import { uploadPlanFolder, userFolder, zipFolder } from '../files/keys';
 import { PRESIGNED_URL_SECONDS } from '../files/presign-get';
-import { SESSION_SECONDS } from './session-seconds';
 
 /** Temporary credentials of one caller's session. */
 export interface SessionCredentials {

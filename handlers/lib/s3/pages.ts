@@ -1,6 +1,6 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { MAX_KEYS_PER_CALL } from '../../../contract/s3-limits';
 import { keyUnder, type ObjectKey } from '../files/keys';
-import { MAX_KEYS_PER_CALL } from './limits';
 
 /** One listed object, with the fields our callers use. */
 export interface ListedObject {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { TRANSFER_WORKER_TIMEOUT_SECONDS } from '../../routes';
+import { TRANSFER_WORKER_TIMEOUT_SECONDS } from '../../../contract/routes';
 import { keyIn, type ObjectKey, transfersFolder } from '../files/keys';
 import { isIdentityId } from '../http/identity';
 import { getTaggedJson } from '../s3/conditional';

@@ -1,11 +1,11 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { MAX_KEY_BYTES, MAX_SINGLE_PUT_BYTES } from '../../../contract/s3-limits';
 import { type CopySource, copyObject } from '../files/copy';
 import { deleteObject, deleteObjects, type KeyError } from '../files/delete';
 import { keyIn, type ObjectKey, userKeyOf } from '../files/keys';
 import { ConflictError, NotFoundError, QuotaExceededError } from '../http/errors';
 import type { ReleaseHold } from '../quotas/hold';
 import { headObject } from '../s3/head';
-import { MAX_KEY_BYTES, MAX_SINGLE_PUT_BYTES } from '../s3/limits';
 import { folderPages, type ListedObject } from '../s3/pages';
 import { mapConcurrently } from '../s3/pool';
 import { isNotFound } from '../s3/s3-errors';

@@ -1,8 +1,8 @@
+import { MAX_PARTS } from '../../../contract/s3-limits';
 import { arrayField, intField } from '../http/body';
 import { BadRequestError } from '../http/errors';
 import { isCrc32Base64 } from '../s3/crc32';
 import { unquoteEtag } from '../s3/etag';
-import { MAX_PARTS } from '../s3/limits';
 
 /** The request fields of the upload routes, checked before S3 sees them. */
 

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { MAX_PART_BYTES, MIN_PART_BYTES } from '../../../contract/s3-limits';
 import { keyIn, type ObjectKey, uploadPlanFolder } from '../files/keys';
 import { isIdentityId } from '../http/identity';
 import { provesAbsent } from '../s3/absent';
 import { putJson } from '../s3/json-object';
-import { MAX_PART_BYTES, MIN_PART_BYTES } from '../s3/limits';
 
 /**
  * The plan of a multipart upload (its key, declared size and part size), which POST /uploads records

@@ -1,5 +1,5 @@
+import { MIN_PART_BYTES } from '../../../contract/s3-limits';
 import { BadRequestError, ConflictError, NotFoundError } from '../http/errors';
-import { MIN_PART_BYTES } from '../s3/limits';
 
 /**
  * S3's answers about a multipart upload that are the caller's doing, as API errors with our own words

@@ -3,7 +3,7 @@ import {
   UPLOAD_MAX_FILE_BYTES,
   UPLOAD_MULTIPART_THRESHOLD_BYTES,
   UPLOAD_PART_BYTES,
-} from '../../settings';
+} from '../../../contract/settings';
 import { readInteger } from '../wiring/env';
 
 const MiB = 1024 * 1024;

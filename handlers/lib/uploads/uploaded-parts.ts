@@ -1,7 +1,7 @@
 import { ListPartsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { MAX_PARTS } from '../../../contract/s3-limits';
 import type { ObjectKey } from '../files/keys';
 import { unquoteEtag } from '../s3/etag';
-import { MAX_PARTS } from '../s3/limits';
 import { multipartError } from './upload-errors';
 
 export interface UploadedPart {

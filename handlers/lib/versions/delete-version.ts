@@ -1,7 +1,7 @@
 import { DeleteObjectCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { MAX_KEYS_PER_CALL } from '../../../contract/s3-limits';
 import type { ObjectKey } from '../files/keys';
 import { ConflictError, NotFoundError } from '../http/errors';
-import { MAX_KEYS_PER_CALL } from '../s3/limits';
 
 /**
  * Deletes one noncurrent version of the caller's file for good, which frees its bytes in the quota

@@ -1,7 +1,7 @@
 import { ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { MAX_KEYS_PER_CALL } from '../../../contract/s3-limits';
 import { decodeCursor, encodeCursor, invalidCursor } from '../files/cursor';
 import { s3Key, userKeyOf } from '../files/keys';
-import { MAX_KEYS_PER_CALL } from '../s3/limits';
 
 export interface DeletedFile {
   readonly key: string;

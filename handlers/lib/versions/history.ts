@@ -1,7 +1,7 @@
 import { ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { MAX_KEYS_PER_CALL } from '../../../contract/s3-limits';
 import type { ObjectKey } from '../files/keys';
 import { unquoteEtag } from '../s3/etag';
-import { MAX_KEYS_PER_CALL } from '../s3/limits';
 
 export interface FileVersion {
   readonly versionId: string;

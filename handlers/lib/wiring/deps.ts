@@ -6,7 +6,7 @@ import {
   BUCKET_NAME,
   CALLER_ROLE_ARN,
   IDENTITY_POOL_ID,
-} from '../../settings';
+} from '../../../contract/settings';
 import { callerRecorder } from '../http/caller-record';
 import type { HttpOptions } from '../http/handler';
 import { isIdentityId } from '../http/identity';

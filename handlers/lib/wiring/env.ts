@@ -1,7 +1,7 @@
-import type { IntegerSetting, ListSetting, TextSetting } from '../../settings';
+import type { IntegerSetting, ListSetting, TextSetting } from '../../../contract/settings';
 
 /**
- * Fail-fast readers of the settings table (handlers/settings.ts): a missing or out-of-range value fails
+ * Fail-fast readers of the settings table (contract/settings.ts): a missing or out-of-range value fails
  * the function's init, not a user's request.
  */
 

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { routes, workers } from '../../../contract/routes';
 import { evaluate } from '../../../devtools/iam/evaluate';
 import { evaluateTable, requestTable } from '../../../devtools/iam/request-table';
 import { ACCOUNT, type IamPolicy, StackPolicies } from '../../../devtools/iam/terraform-policies';
 import { folderPolicy } from '../../../handlers/lib/s3/caller-session';
 import { zipJobPolicy } from '../../../handlers/lib/zip/jobs/session';
-import { routes, workers } from '../../../handlers/routes';
 import { isAllowed, parseSessionPolicy, type S3Access } from '../../../local/s3/http/session-policy';
 import { synthDev } from '../synthesized';
 

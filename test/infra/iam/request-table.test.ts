@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { routes, workers } from '../../../contract/routes';
 import {
   type EvaluatedRow,
   evaluateTable,
@@ -7,7 +8,6 @@ import {
   type SessionPolicies,
 } from '../../../devtools/iam/request-table';
 import { StackPolicies } from '../../../devtools/iam/terraform-policies';
-import { routes, workers } from '../../../handlers/routes';
 import { environmentConfig } from '../../../stacks/environments';
 import { type Synthesized, synth, synthDev } from '../synthesized';
 

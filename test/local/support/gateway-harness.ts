@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { type Route, routes } from '../../../handlers/routes';
+import { type Route, routes } from '../../../contract/routes';
 import { createCredentialRegistry, type IssuedCredentials } from '../../../local/credentials/registry';
 import { createGateway } from '../../../local/gateway/gateway';
 import type { ProxyHandler } from '../../../local/gateway/invoke-route';

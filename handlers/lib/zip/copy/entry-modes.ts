@@ -1,4 +1,4 @@
-import { MAX_PART_BYTES, MAX_PARTS, MIN_PART_BYTES } from '../../s3/limits';
+import { MAX_PART_BYTES, MAX_PARTS, MIN_PART_BYTES } from '../../../../contract/s3-limits';
 import { deflatedSizeBound } from '../format/deflate-bound';
 import {
   centralRecordSize,

@@ -1,4 +1,4 @@
-import { MIN_PART_BYTES } from '../../s3/limits';
+import { MIN_PART_BYTES } from '../../../../contract/s3-limits';
 import {
   centralRecordSize,
   dataDescriptorSize,

@@ -3,7 +3,7 @@ import {
   ZIP_MAX_BYTES,
   ZIP_MAX_FILES,
   ZIP_QUEUE_TIMEOUT_SECONDS,
-} from '../../../settings';
+} from '../../../../contract/settings';
 import { readInteger } from '../../wiring/env';
 import type { ZipCaps } from './job-slots';
 

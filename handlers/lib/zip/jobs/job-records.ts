@@ -1,5 +1,5 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { ZIP_WORKER_TIMEOUT_SECONDS } from '../../../routes';
+import { ZIP_WORKER_TIMEOUT_SECONDS } from '../../../../contract/routes';
 import { type ObjectKey, userFolder } from '../../files/keys';
 import { provesAbsent } from '../../s3/absent';
 import { getTaggedJson, putJsonIf, type WriteCondition } from '../../s3/conditional';

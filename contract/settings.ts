@@ -1,12 +1,12 @@
 /**
  * The settings table: every value that reaches a function as an environment variable, declared once.
  * The stack builds each function's environment from it (only the functions a setting names get it),
- * and the handlers read and check each value from it at cold start (lib/wiring/env.ts). No cdktf import.
+ * and the handlers read and check each value from it at cold start (handlers/lib/wiring/env.ts).
  *
  * Each setting is its own export, so that a handler's bundle holds only the settings it reads (the infra
  * tests find the names a bundle reads in its code); `settings` lists them all for the stack.
  */
-import { MAX_PART_BYTES, MAX_SINGLE_PUT_BYTES, MIN_PART_BYTES } from './lib/s3/limits';
+import { MAX_PART_BYTES, MAX_SINGLE_PUT_BYTES, MIN_PART_BYTES } from './s3-limits';
 
 // Values are computed here, never inside a declaration: a bundle keeps every declaration whose fields
 // compute (arithmetic, a property read), and the infra tests check that a bundle names only the settings
@@ -20,8 +20,17 @@ const GiB_20 = 20 * GiB;
 const GiB_10 = 10 * GiB;
 const ANY_SIZE = Number.MAX_SAFE_INTEGER;
 
-/** Which functions get a setting: a list of handler names, or every route's, or every function's. */
-export type ReadBy = readonly string[] | 'every route' | 'every function';
+/**
+ * Which functions get a setting: a list of handler names, every route's, every function's, or those whose
+ * entry in the route table (contract/routes.ts) grants usage-table access or a caller role
+ * (contract/function-settings.ts decides).
+ */
+export type ReadBy =
+  | readonly string[]
+  | 'every route'
+  | 'every function'
+  | 'every function with usage-table access'
+  | 'every function with a caller role';
 
 export interface TextSetting {
   readonly kind: 'text';
@@ -152,8 +161,8 @@ export const ZIP_MAX_BYTES = {
 
 /**
  * Zip jobs one user may have pending or running at once; `POST /zips` answers 429 beyond it. Each is a
- * slot object the job holds until it ends (lib/zip/jobs/job-slots.ts), and taking one reads them all, so the
- * cap stays small.
+ * slot object the job holds until it ends (handlers/lib/zip/jobs/job-slots.ts), and taking one reads them
+ * all, so the cap stays small.
  */
 export const ZIP_MAX_ACTIVE_JOBS = {
   kind: 'integer',
@@ -168,7 +177,7 @@ export const ZIP_MAX_ACTIVE_JOBS = {
 /**
  * How long a zip job may wait in Lambda's asynchronous queue (the worker's maximum event age) before it
  * is given up and failed; Lambda allows 60..21600 s. Pending jobs older than this (plus a margin) are
- * reported failed and free their slot (lib/zip/jobs/job-records.ts, isStale).
+ * reported failed and free their slot (handlers/lib/zip/jobs/job-records.ts, isStale).
  */
 export const ZIP_QUEUE_TIMEOUT_SECONDS = {
   kind: 'integer',
@@ -220,20 +229,7 @@ export const UPLOAD_REQUESTS_PER_MINUTE = {
 export const USAGE_TABLE_NAME = {
   kind: 'text',
   variable: 'USAGE_TABLE_NAME',
-  readBy: [
-    'put-file',
-    'create-upload',
-    'create-zip',
-    'delete-files',
-    'complete-upload',
-    'abort-upload',
-    'get-usage',
-    'restore-files',
-    'copy-files',
-    'transfer-worker',
-    'usage-recorder',
-    'usage-reconciler',
-  ],
+  readBy: 'every function with usage-table access',
 } as const satisfies TextSetting;
 
 /** Bytes of files one user may keep (uploads in progress count until they end); docs/quotas.md. */
@@ -265,31 +261,6 @@ export const IDENTITY_POOL_ID = {
   readBy: 'every route',
 } as const satisfies TextSetting;
 
-/** The functions that act for their callers in sessions of a caller role (HandlerFunction.actForCallers). */
-const CALLER_ROLE_FUNCTIONS = [
-  'list-files',
-  'get-file',
-  'put-file',
-  'delete-file',
-  'delete-files',
-  'create-upload',
-  'sign-upload-parts',
-  'list-upload-parts',
-  'complete-upload',
-  'abort-upload',
-  'create-zip',
-  'get-zip',
-  'list-deleted-files',
-  'list-file-versions',
-  'restore-files',
-  'copy-files',
-  'move-files',
-  'list-zips',
-  'zip-worker',
-  'zip-failed',
-  'transfer-worker',
-];
-
 /**
  * The role a route assumes, with a session policy naming only the caller's own prefixes, for every S3
  * call on the caller's files, zip area and upload plans (handlers/lib/s3/caller-session.ts). Each such
@@ -300,7 +271,7 @@ const CALLER_ROLE_FUNCTIONS = [
 export const CALLER_ROLE_ARN = {
   kind: 'text',
   variable: 'CALLER_ROLE_ARN',
-  readBy: CALLER_ROLE_FUNCTIONS,
+  readBy: 'every function with a caller role',
 } as const satisfies TextSetting;
 
 /**
@@ -312,7 +283,7 @@ export const CALLER_ROLE_ARN = {
 export const BUCKET_KEY_ARN = {
   kind: 'text',
   variable: 'BUCKET_KEY_ARN',
-  readBy: CALLER_ROLE_FUNCTIONS,
+  readBy: 'every function with a caller role',
 } as const satisfies TextSetting;
 
 /** The limits, in the order the stack sets them. */
@@ -355,10 +326,3 @@ export const settings: readonly Setting[] = [
 
 /** An environment's limits: one integer per limit setting, by its `limit` name. */
 export type Limits = { readonly [S in (typeof limitSettings)[number] as S['limit']]: number };
-
-/** Whether `handler` (a route's handler when `isRoute`, else a worker's) reads `setting`. */
-export function isReadBy(setting: Setting, handler: string, isRoute: boolean): boolean {
-  if (setting.readBy === 'every function') return true;
-  if (setting.readBy === 'every route') return isRoute;
-  return setting.readBy.includes(handler);
-}

@@ -2,7 +2,7 @@
  * API Gateway's own error responses (it answers before any handler runs) in the contract's error shape,
  * `{ error: { code, message } }`, with the contract's codes. Types not listed fall back to DEFAULT_4XX /
  * DEFAULT_5XX (AUTHORIZER_* never happen: the API has no authorizer, only AWS_IAM). The stack configures
- * them (modules/rest-api.ts) and the local gateway answers with them; no cdktf import here.
+ * them (modules/rest-api.ts) and the local gateway answers with them.
  */
 export interface GatewayError {
   /** An API Gateway gateway response type. */

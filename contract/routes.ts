@@ -1,13 +1,14 @@
 /**
  * The route table: the one source from which the stack builds API resources, functions and their IAM,
- * the local server mounts routes, and the OpenAPI document is checked. No cdktf import here.
+ * the local server mounts routes, and the OpenAPI document is checked.
  */
+import { TRANSFERS_PREFIX, ZIPS_PREFIX } from './bucket-layout';
 import type { Limits } from './settings';
 
 /**
  * Where in the bucket a grant applies: users' own folders, the zip area, the plans of multipart uploads
- * (lib/uploads/plans.ts), the users' records (`users/`), or the records of copy and move jobs
- * (`transfers/`, lib/transfers/jobs.ts).
+ * (handlers/lib/uploads/plans.ts), the users' records (`users/`), or the records of copy and move jobs
+ * (`transfers/`, handlers/lib/transfers/jobs.ts).
  */
 export type S3Scope = 'user-files' | 'zips' | 'upload-plans' | 'user-records' | 'transfers';
 
@@ -67,12 +68,29 @@ export interface Route {
    * only the user-records grants (and CALLER_RECORD_GRANT).
    */
   readonly s3: readonly S3Grant[];
-  /** For a handler that needs more than the default memory (and so CPU). @default 256 */
+  /** For a handler that needs more than the default memory (and so CPU). @default ROUTE_DEFAULTS.memoryMiB */
   readonly memoryMiB?: number;
   /** Exactly the usage-table access the handler needs. @default none */
   readonly usage?: readonly UsageAction[];
-  /** At most API Gateway's 29 s integration timeout. @default 10 */
+  /** At most INTEGRATION_TIMEOUT_SECONDS. @default ROUTE_DEFAULTS.timeoutSeconds */
   readonly timeoutSeconds?: number;
+}
+
+/** API Gateway answers 504 after this long, whatever the function does. */
+export const INTEGRATION_TIMEOUT_SECONDS = 29;
+
+/**
+ * A route's function unless its entry says otherwise: 256 MiB, and 10 s, well below the integration
+ * timeout so that the caller gets the handler's own answer.
+ */
+export const ROUTE_DEFAULTS = { memoryMiB: 256, timeoutSeconds: 10 } as const;
+
+/** A route's function's timeout and memory, its defaults applied. */
+export function routeSize(route: Route): { readonly timeoutSeconds: number; readonly memoryMiB: number } {
+  return {
+    timeoutSeconds: route.timeoutSeconds ?? ROUTE_DEFAULTS.timeoutSeconds,
+    memoryMiB: route.memoryMiB ?? ROUTE_DEFAULTS.memoryMiB,
+  };
 }
 
 export const routes: readonly Route[] = [
@@ -86,7 +104,7 @@ export const routes: readonly Route[] = [
     method: 'GET',
     path: '/file',
     handler: 'get-file',
-    // HeadObject is s3:GetObject; ListBucket proves S3's 403 a missing key (lib/s3/absent.ts).
+    // HeadObject is s3:GetObject; ListBucket proves S3's 403 a missing key (handlers/lib/s3/absent.ts).
     s3: [{ scope: 'user-files', actions: ['s3:GetObject', 's3:ListBucket'] }],
   },
   {
@@ -183,7 +201,8 @@ export const routes: readonly Route[] = [
       // ListBucket expands folders; HeadObject (each file's size) is GetObject.
       { scope: 'user-files', actions: ['s3:ListBucket', 's3:GetObject'] },
       // Writes the job; reads and conditionally rewrites the caller's slots and Idempotency-Key records,
-      // and the statuses of the jobs holding slots (lib/zip/jobs/job-slots.ts); ListBucket proves a 403 a missing one.
+      // and the statuses of the jobs holding slots (handlers/lib/zip/jobs/job-slots.ts); ListBucket proves
+      // a 403 a missing one.
       { scope: 'zips', actions: ['s3:PutObject', 's3:GetObject', 's3:ListBucket'] },
     ],
     // The caller's rate limit (handlers/lib/rate-limit/limiter.ts).
@@ -281,7 +300,10 @@ export const routes: readonly Route[] = [
  */
 export const USAGE_RECORDER_TIMEOUT_SECONDS = 60;
 
-/** A transfer worker run; one that nears it records its progress and starts the next (lib/transfers). */
+/**
+ * A transfer worker run; one that nears it records its progress and starts the next
+ * (handlers/lib/transfers).
+ */
 export const TRANSFER_WORKER_TIMEOUT_SECONDS = 900;
 
 /** Lambda's longest run; the worker stops its upload 30 s before it to record the failure. */
@@ -344,7 +366,7 @@ export interface Worker {
   readonly async?: {
     readonly maxRetryAttempts: number;
     /**
-     * The limit (handlers/settings.ts) that is the event's maximum age in Lambda's queue, so that the
+     * The limit (contract/settings.ts) that is the event's maximum age in Lambda's queue, so that the
      * stack and the handlers that judge a queued job read one value.
      */
     readonly maxEventAgeLimit: keyof Limits;
@@ -373,7 +395,7 @@ export const workers: readonly Worker[] = [
     timeoutSeconds: ZIP_WORKER_TIMEOUT_SECONDS,
     memoryMiB: ZIP_WORKER_MEMORY_MIB,
     processEnvironment: ZIP_WORKER_PROCESS_ENVIRONMENT,
-    trigger: { prefix: 'zip/', suffix: 'request.json' },
+    trigger: { prefix: ZIPS_PREFIX, suffix: 'request.json' },
     async: { maxRetryAttempts: 2, maxEventAgeLimit: 'zipQueueTimeoutSeconds', onFailure: 'zip-failed' },
   },
   {
@@ -408,7 +430,7 @@ export const workers: readonly Worker[] = [
     usage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     timeoutSeconds: TRANSFER_WORKER_TIMEOUT_SECONDS,
     memoryMiB: 256,
-    trigger: { prefix: 'transfers/', suffix: 'request.json' },
+    trigger: { prefix: TRANSFERS_PREFIX, suffix: 'request.json' },
   },
   {
     handler: 'usage-recorder',
@@ -417,9 +439,9 @@ export const workers: readonly Worker[] = [
     usage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     fileEvents: true,
     timeoutSeconds: USAGE_RECORDER_TIMEOUT_SECONDS,
-    // Lambda's default async retries (2, for up to 6 hours): lib/quotas/lifetimes.ts keeps reservations
-    // that long past their last byte; an event that failed them all is kept in the failure queue, which
-    // alarms (docs/quotas.md: replay it, or reconcile the user).
+    // Lambda's default async retries (2, for up to 6 hours): handlers/lib/quotas/lifetimes.ts keeps
+    // reservations that long past their last byte; an event that failed them all is kept in the failure
+    // queue, which alarms (docs/quotas.md: replay it, or reconcile the user).
     failureQueue: true,
     memoryMiB: 128,
   },

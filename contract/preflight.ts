@@ -1,6 +1,6 @@
 /**
  * The CORS facts of the API's preflight (OPTIONS), in one place for the two that answer it: API Gateway, as
- * the stack configures it (modules/rest-api.ts), and the local gateway. No cdktf import here.
+ * the stack configures it (modules/rest-api.ts), and the local gateway.
  */
 
 /** Request headers a SigV4-signing browser client sends, and the API's own. */
@@ -11,7 +11,7 @@ export const PREFLIGHT_ALLOWED_HEADERS = [
   'X-Amz-Date',
   'X-Amz-Security-Token',
   'X-Amz-User-Agent',
-  // POST /zips: makes a retry safe (lib/zip/jobs/idempotency.ts).
+  // POST /zips: makes a retry safe (handlers/lib/zip/jobs/idempotency.ts).
   'Idempotency-Key',
 ].join(',');
 

@@ -1,6 +1,6 @@
 /**
  * The user pool's password policy: the one source from which the stack configures Cognito and the local
- * user pool checks passwords. No cdktf import here.
+ * user pool checks passwords.
  */
 export interface PasswordPolicy {
   readonly minimumLength: number;

@@ -1,6 +1,6 @@
 /**
  * How long the user pool's tokens live and whether refresh tokens rotate, when an environment does not
- * say otherwise: the stack's user pool client and the local user pool read these. No cdktf import here.
+ * say otherwise: the stack's user pool client and the local user pool read these.
  */
 export const tokenValidity = {
   /** Access and id tokens, in minutes (Cognito allows 5..1440). */
