@@ -4,7 +4,7 @@ import { type ZipWorkerDeps, zipWorkerDepsFromEnv } from './lib/wiring/deps';
 import { logLine } from './lib/wiring/log-line';
 import { jobsOfS3Event } from './lib/zip/jobs/job-event';
 import { zipQueueTimeoutFromEnv } from './lib/zip/jobs/job-limits';
-import { type JobOutcome, runJob } from './lib/zip/jobs/run';
+import { type JobOutcome, runJob } from './lib/zip/jobs/run-job';
 
 type WorkerContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
 

@@ -257,7 +257,7 @@ export class LockboxStack extends TerraformStack {
         );
       }
     }
-    // Each worker writes one JSON line per job it ends (handlers/lib/zip/jobs/run.ts, handlers/zip-failed.ts),
+    // Each worker writes one JSON line per job it ends (handlers/lib/zip/jobs/run-job.ts, handlers/zip-failed.ts),
     // which Lambda's JSON log format nests as the record's message (handlers/lib/wiring/log-line.ts).
     alarms.watchLogs('zip-jobs-failed', {
       pattern: '{ $.message.outcome = "failed" }',

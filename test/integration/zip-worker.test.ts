@@ -16,7 +16,7 @@ import {
   zipStatusKey,
 } from '../../handlers/lib/zip/jobs/job-keys';
 import { JOB_STOPPED } from '../../handlers/lib/zip/jobs/job-records';
-import { OUT_OF_TIME } from '../../handlers/lib/zip/jobs/run';
+import { OUT_OF_TIME } from '../../handlers/lib/zip/jobs/run-job';
 import { zipFailed } from '../../handlers/zip-failed';
 import { zipWorker } from '../../handlers/zip-worker';
 import { identityId } from '../support/events';

@@ -25,7 +25,7 @@ import {
   zipStatusKey,
 } from '../../handlers/lib/zip/jobs/job-keys';
 import { type JobRequest, readStatus, readTaggedStatus } from '../../handlers/lib/zip/jobs/job-records';
-import { runRequest } from '../../handlers/lib/zip/jobs/run';
+import { runRequest } from '../../handlers/lib/zip/jobs/run-job';
 import { zipWorker } from '../../handlers/zip-worker';
 import { callRoute } from '../support/call';
 import { IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';

@@ -14,7 +14,7 @@ import {
   writeTransferStatus,
 } from './jobs';
 import { transferKeys } from './request';
-import { type TransferTarget, transferFile, transferFolder } from './run';
+import { type TransferTarget, transferFile, transferFolder } from './copy-or-move';
 
 /** Time kept back from Lambda's limit to record progress and start the next run. */
 export const RUN_MARGIN_MS = 60_000;

@@ -7,7 +7,7 @@ import { getTaggedJson } from '../s3/conditional';
 import { putJson } from '../s3/json-object';
 import { isJobId, type JobRef } from '../zip/jobs/job-keys';
 import { type TransferRequest, transferKeys } from './request';
-import { NO_PROGRESS, type TransferProgress } from './run';
+import { NO_PROGRESS, type TransferProgress } from './copy-or-move';
 
 /**
  * A background copy or move: two JSON records under "transfers/<identityId>/<jobId>/", like a zip job's.

@@ -8,7 +8,7 @@ import { folderPages } from '../s3/pages';
 import type { CallerDeps } from '../wiring/deps';
 import { createTransferJob, transferBody } from './jobs';
 import { parseTransfer, type TransferKeys, type TransferOperation, transferKeys } from './request';
-import { NO_PROGRESS, type TransferTarget, transferFile, transferFolder } from './run';
+import { NO_PROGRESS, type TransferTarget, transferFile, transferFolder } from './copy-or-move';
 
 /**
  * What one request copies or moves itself: about 100 CopyObject calls at 8 at a time, and bytes S3 copies
