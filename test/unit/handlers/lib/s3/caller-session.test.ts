@@ -1,0 +1,154 @@
+import type { STSClient } from '@aws-sdk/client-sts';
+import { expect } from 'chai';
+import { PRESIGNED_URL_SECONDS } from '../../../../../handlers/lib/files/presign-get';
+import {
+  callerSessions,
+  folderPolicy,
+  REFRESH_MARGIN_SECONDS,
+  scopedSessions,
+  sessionName,
+} from '../../../../../handlers/lib/s3/caller-session';
+import { SESSION_SECONDS } from '../../../../../handlers/lib/s3/session-seconds';
+import { zipJobPolicy, zipJobScope } from '../../../../../handlers/lib/zip/jobs/session';
+
+const ID = 'eu-west-1:0f8e5c1a-8d1b-4a53-9f0c-2b7f2f3a9e11';
+
+/** An STS stand-in that records each AssumeRole's input and answers a session of SESSION_SECONDS. */
+function fakeSts(now: () => number, fail = () => false) {
+  const inputs: Record<string, unknown>[] = [];
+  const sts = {
+    send: async (command: { input: Record<string, unknown> }) => {
+      inputs.push(command.input);
+      if (fail()) throw new Error('STS down');
+      return {
+        Credentials: {
+          AccessKeyId: `ASIA${inputs.length}`,
+          SecretAccessKey: 's',
+          SessionToken: 't',
+          Expiration: new Date(now() + SESSION_SECONDS * 1000),
+        },
+      };
+    },
+  } as unknown as STSClient;
+  return { sts, inputs };
+}
+
+describe('caller sessions', () => {
+  it("name only the caller's folder, zip area and upload plans, for objects and for listing", () => {
+    expect(JSON.parse(folderPolicy('bucket', ID))).to.deep.equal({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: [
+            's3:GetObject',
+            's3:GetObjectVersion',
+            's3:PutObject',
+            's3:DeleteObject',
+            's3:DeleteObjectVersion',
+            's3:AbortMultipartUpload',
+            's3:ListMultipartUploadParts',
+          ],
+          Resource: [
+            `arn:aws:s3:::bucket/${ID}/*`,
+            `arn:aws:s3:::bucket/zip/${ID}/*`,
+            `arn:aws:s3:::bucket/uploads/${ID}/*`,
+          ],
+        },
+        {
+          Effect: 'Allow',
+          Action: ['s3:ListBucket', 's3:ListBucketVersions'],
+          Resource: 'arn:aws:s3:::bucket',
+          Condition: { StringLike: { 's3:prefix': [`${ID}/*`, `zip/${ID}/*`, `uploads/${ID}/*`] } },
+        },
+      ],
+    });
+    expect(sessionName(ID)).to.match(/^[\w+=,.@-]{2,64}$/);
+    // STS refuses a session policy over 2,048 characters; a 63-character bucket name leaves room.
+    expect(folderPolicy('b'.repeat(63), ID).length).to.be.below(2048);
+  });
+
+  it('refresh with a margin longer than any presigned URL lives', () => {
+    expect(REFRESH_MARGIN_SECONDS).to.be.greaterThan(PRESIGNED_URL_SECONDS);
+    expect(REFRESH_MARGIN_SECONDS).to.be.lessThan(SESSION_SECONDS);
+  });
+
+  it('assume the role once per identity, again only near the expiry, never caching a failure', async () => {
+    let clock = 1_000_000;
+    let failing = false;
+    const { sts, inputs } = fakeSts(
+      () => clock,
+      () => failing,
+    );
+    const credentialsFor = callerSessions({ sts, roleArn: 'arn:role', bucket: 'b', now: () => clock });
+    const first = await credentialsFor(ID);
+    expect(await credentialsFor(ID)).to.equal(first);
+    expect(inputs).to.have.length(1);
+    expect(inputs[0]).to.deep.include({ RoleArn: 'arn:role', DurationSeconds: SESSION_SECONDS });
+    expect(inputs[0]?.Policy).to.equal(folderPolicy('b', ID));
+
+    clock += (SESSION_SECONDS - REFRESH_MARGIN_SECONDS - 1) * 1000;
+    expect(await credentialsFor(ID)).to.equal(first);
+    clock += 2000;
+    const second = await credentialsFor(ID);
+    expect(second.accessKeyId).to.equal('ASIA2');
+
+    await Promise.all([credentialsFor('eu-west-1:other'), credentialsFor('eu-west-1:other')]);
+    expect(inputs).to.have.length(3);
+
+    failing = true;
+    let error: unknown;
+    await credentialsFor('eu-west-1:third').catch((e) => {
+      error = e;
+    });
+    expect(error).to.be.instanceOf(Error);
+    failing = false;
+    expect((await credentialsFor('eu-west-1:third')).accessKeyId).to.equal('ASIA5');
+  });
+
+  it("of a zip job name only the owner's folder (to read), zip area (records) and the job's archive", () => {
+    const job = { identityId: ID, jobId: '6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5' };
+    expect(JSON.parse(zipJobPolicy('bucket', job))).to.deep.equal({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:GetObjectAttributes'],
+          Resource: `arn:aws:s3:::bucket/${ID}/*`,
+        },
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject'],
+          Resource: `arn:aws:s3:::bucket/zip/${ID}/*`,
+        },
+        {
+          Effect: 'Allow',
+          Action: ['s3:AbortMultipartUpload'],
+          Resource: `arn:aws:s3:::bucket/zip/${ID}/${job.jobId}/archive.zip`,
+        },
+        {
+          Effect: 'Allow',
+          Action: ['s3:ListBucket'],
+          Resource: 'arn:aws:s3:::bucket',
+          Condition: { StringLike: { 's3:prefix': [`${ID}/*`, `zip/${ID}/*`] } },
+        },
+      ],
+    });
+    expect(() => zipJobPolicy('bucket', { identityId: ID, jobId: '../other' })).to.throw();
+  });
+
+  it("of zip jobs: one per job, named after the owner, cached like the callers'", async () => {
+    const { sts, inputs } = fakeSts(() => 0);
+    const credentialsFor = scopedSessions({ sts, roleArn: 'arn:worker-caller', now: () => 0 });
+    const job = { identityId: ID, jobId: '6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5' };
+    const other = { ...job, jobId: '7f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5' };
+    const first = await credentialsFor(zipJobScope('b', job));
+    expect(await credentialsFor(zipJobScope('b', job))).to.equal(first);
+    expect((await credentialsFor(zipJobScope('b', other))).accessKeyId).to.not.equal(first.accessKeyId);
+    expect(inputs.map((input) => input.Policy)).to.deep.equal([
+      zipJobPolicy('b', job),
+      zipJobPolicy('b', other),
+    ]);
+    expect(inputs.map((input) => input.RoleSessionName)).to.deep.equal([sessionName(ID), sessionName(ID)]);
+  });
+});
