@@ -6,8 +6,8 @@ import { isIdentityId } from '../http/identity';
 import { getTaggedJson } from '../s3/conditional';
 import { putJson } from '../s3/json-object';
 import { isJobId, type JobRef } from '../zip/jobs/job-keys';
-import { type TransferRequest, transferKeys } from './request';
 import { NO_PROGRESS, type TransferProgress } from './copy-or-move';
+import { type TransferRequest, transferKeys } from './request';
 
 /**
  * A background copy or move: two JSON records under "transfers/<identityId>/<jobId>/", like a zip job's.
