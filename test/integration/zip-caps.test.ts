@@ -8,6 +8,7 @@ import { readStatus, writeStatus } from '../../handlers/lib/zip/jobs/job-records
 import { zipFailed } from '../../handlers/zip-failed';
 import { zipWorker } from '../../handlers/zip-worker';
 import { identityId } from '../support/events';
+import { logTo } from '../support/log-lines';
 import { keysUnder, putObject } from '../support/objects';
 import { getText, s3Event, workerContext, zipApi } from '../support/zip-jobs';
 
@@ -184,7 +185,7 @@ describe('the worker against a POST /zips that fails a stale job', () => {
     await zipWorker({
       s3ForJob: () => workerClient,
       bucket: s3.bucket,
-      log: (line) => lines.push(line),
+      log: logTo(lines),
     })(s3Event(s3.bucket, zipRequestKey(job)), workerContext());
     expect(interfered).to.equal(true);
     expect(JSON.parse(lines[0])).to.include({

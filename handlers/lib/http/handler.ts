@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { logLine } from '../wiring/log-line';
+import { type LogSink, logLine } from '../wiring/log-line';
 import type { CallerRecorder } from './caller-record';
 import { ApiError, errorSummary } from './errors';
 import { corsHeaders } from './headers';
@@ -29,7 +29,7 @@ export interface HttpOptions {
   /** This stack's identity pool: only its authenticated identities are served (identity.ts). */
   readonly identityPoolId: string;
   /** Where the one log line per request goes. @default logLine */
-  readonly log?: (line: string) => void;
+  readonly log?: LogSink;
   /** Records the caller's sub → identity id (caller-record.ts); depsFromEnv sets it. @default none */
   readonly recordCaller?: CallerRecorder;
 }
@@ -62,17 +62,15 @@ export function httpHandler(
       if (!(error instanceof ApiError)) failure = error;
     }
     const recordFailure = await recording;
-    log(
-      JSON.stringify({
-        requestId,
-        identityId: identityId ?? null,
-        route,
-        status: response.status,
-        durationMs: Math.round(performance.now() - started),
-        ...(failure === undefined ? {} : { error: errorSummary(failure) }),
-        ...(recordFailure === undefined ? {} : { userRecordError: errorSummary(recordFailure) }),
-      }),
-    );
+    log({
+      requestId,
+      identityId: identityId ?? null,
+      route,
+      status: response.status,
+      durationMs: Math.round(performance.now() - started),
+      ...(failure === undefined ? {} : { error: errorSummary(failure) }),
+      ...(recordFailure === undefined ? {} : { userRecordError: errorSummary(recordFailure) }),
+    });
     const headers = corsHeaders(event, options.allowedOrigins);
     const code = errorCodeOf(response);
     // The code where AWS clients look for an error's type (Amplify's ApiError.name, the SDKs' parsers).

@@ -9,6 +9,7 @@ import { createS3Client } from '../s3/client';
 import type { JobRef } from '../zip/jobs/job-keys';
 import { zipJobScope } from '../zip/jobs/session';
 import { readList, readText } from './env';
+import type { LogSink } from './log-line';
 
 /**
  * What a function needs from the outside world, built once per cold start from the settings table, so
@@ -21,7 +22,7 @@ export interface WorkerDeps {
   readonly s3: S3Client;
   readonly bucket: string;
   /** Where the one JSON log line per job goes. @default logLine */
-  readonly log?: (line: string) => void;
+  readonly log?: LogSink;
 }
 
 /**
@@ -35,7 +36,7 @@ export interface ZipWorkerDeps {
   readonly bucket: string;
   readonly s3ForJob: (job: JobRef) => S3Client;
   /** Where the one JSON log line per job goes. @default logLine */
-  readonly log?: (line: string) => void;
+  readonly log?: LogSink;
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
+import type { ZipJobOutcome } from '../../../../contract/log-line';
 import { errorSummary } from '../../http/errors';
 import type { ZipWorkerDeps } from '../../wiring/deps';
 import type { ZipProgress } from '../contract';
-import type { ZipStrategy } from '../planner';
 import { writeZip } from '../write-zip';
 import { ZipFailedError } from '../zip-failure';
 import type { JobRef } from './job-keys';
@@ -38,21 +38,6 @@ export interface RunSettings {
   readonly queueTimeoutSeconds: number;
 }
 
-/** The one log line per job: counts and a reason, never a key, a URL, the bucket or an SDK message. */
-export interface JobOutcome {
-  readonly outcome: 'done' | 'failed' | 'skipped' | 'retry';
-  /** Why the job failed, was skipped or will be retried: a stage and an error class. */
-  readonly reason?: string;
-  readonly fileCount?: number;
-  readonly filesDone?: number;
-  readonly bytesDone?: number;
-  readonly archiveBytes?: number;
-  /** Source bytes S3 copied into the archive, without passing through the worker. */
-  readonly copiedBytes?: number;
-  /** Which strategy wrote the archive (planner.ts): yazl through lib-storage, or the copy engine. */
-  readonly strategy?: ZipStrategy;
-}
-
 /**
  * Runs one zip job to its end: skips a job that is missing or already ended, fails a stale or malformed
  * one, otherwise writes its archive and records done or failed, then frees the job's slot (slots.ts).
@@ -64,7 +49,7 @@ export async function runJob(
   job: JobRef,
   context: RunContext,
   settings: RunSettings,
-): Promise<JobOutcome> {
+): Promise<ZipJobOutcome> {
   const { bucket } = deps;
   const s3 = deps.s3ForJob(job);
   const read = await readTaggedStatus(s3, bucket, job);
@@ -105,7 +90,7 @@ export async function runRequest(
   request: JobRequest,
   context: RunContext,
   settings: RunSettings,
-): Promise<JobOutcome> {
+): Promise<ZipJobOutcome> {
   const { bucket } = deps;
   const s3 = deps.s3ForJob(job);
   const running: JobStatus = { ...status, status: 'running', filesDone: 0, bytesDone: 0, updatedAt: now() };
@@ -180,8 +165,8 @@ async function ended(
   { s3ForJob, bucket }: ZipWorkerDeps,
   job: JobRef,
   status: JobStatus,
-  outcome: JobOutcome,
-): Promise<JobOutcome> {
+  outcome: ZipJobOutcome,
+): Promise<ZipJobOutcome> {
   if (status.slot !== undefined) await releaseSlot(s3ForJob(job), bucket, job, status.slot);
   return outcome;
 }

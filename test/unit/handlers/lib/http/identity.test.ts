@@ -9,6 +9,7 @@ import {
   identityId,
   ORIGIN,
 } from '../../../../support/events';
+import { logTo } from '../../../../support/log-lines';
 
 describe('caller identity: an authenticated identity of this stack pool, or nothing', () => {
   const user = identityId();
@@ -53,7 +54,7 @@ describe('caller identity: an authenticated identity of this stack pool, or noth
         {
           allowedOrigins: [ORIGIN],
           identityPoolId: IDENTITY_POOL_ID,
-          log: (line) => lines.push(line),
+          log: logTo(lines),
           recordCaller: async (_event, id) => recorded.push(id),
         },
         async ({ identityId: id }) => {
