@@ -1,3 +1,4 @@
+import type { IdentityId } from '../../handlers/lib/files/keys';
 import { folderPolicy, sessionName } from '../../handlers/lib/s3/caller-session';
 import { type JobRef, zipArchiveKey } from '../../handlers/lib/zip/jobs/job-keys';
 import { zipJobPolicy } from '../../handlers/lib/zip/jobs/session';
@@ -32,7 +33,7 @@ export interface EvaluatedRow extends Row {
 
 /** The session policies the handlers build at run time; tests swap one to prove the table bites. */
 export interface SessionPolicies {
-  readonly folder: (bucket: string, identityId: string) => string;
+  readonly folder: (bucket: string, identityId: IdentityId) => string;
   readonly zipJob: (bucket: string, job: JobRef) => string;
 }
 
@@ -166,7 +167,11 @@ class TableBuilder {
     const { sample } = this;
     const { a, b } = sample;
     const role = this.role(`${this.functionOf(handler)}-caller`);
-    const as: Caller = { arn: sessionArn(role, a), role, session: this.sessions.folder(this.bucket, a) };
+    const as: Caller = {
+      arn: sessionArn(role, sessionName(a)),
+      role,
+      session: this.sessions.folder(this.bucket, a),
+    };
     const label = `${handler} caller session of A`;
     // Each grant's scope: the caller's own prefix there is allowed, B's and the bucket's root are not.
     for (const grant of grants) {
@@ -197,7 +202,11 @@ class TableBuilder {
     const { sample } = this;
     const { a, b, jobOfA } = sample;
     const role = this.role(`${this.functionOf(handler)}-caller`);
-    const as: Caller = { arn: sessionArn(role, a), role, session: this.sessions.zipJob(this.bucket, jobOfA) };
+    const as: Caller = {
+      arn: sessionArn(role, sessionName(a)),
+      role,
+      session: this.sessions.zipJob(this.bucket, jobOfA),
+    };
     const label = `${handler} job session of A`;
     const archives = [
       zipArchiveKey({ identityId: a, jobId: sample.otherJobId }),
@@ -363,12 +372,9 @@ export function tableMarkdown(title: string, rows: readonly EvaluatedRow[]): str
   return `${lines.join('\n')}\n`;
 }
 
-/** The ARN of a session of `role` named after `identityId`, as STS names it. */
-const sessionArn = (role: RoleWithPolicies, identityId: string) =>
-  role.arn.replace(
-    /^arn:aws:iam::(\d+):role\/(.*)$/,
-    `arn:aws:sts::$1:assumed-role/$2/${sessionName(identityId)}`,
-  );
+/** The ARN of the session `name` of `role`, as STS names it. */
+const sessionArn = (role: RoleWithPolicies, name: string) =>
+  role.arn.replace(/^arn:aws:iam::(\d+):role\/(.*)$/, `arn:aws:sts::$1:assumed-role/$2/${name}`);
 
 /** An administrator's identity policy: every action of a service on every resource. */
 const everything = (service: string): RoleWithPolicies['policies'] => [

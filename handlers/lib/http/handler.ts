@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { IdentityId } from '../files/keys';
 import { type LogSink, logLine } from '../wiring/log-line';
 import type { CallerRecorder } from './caller-record';
 import { ApiError, errorSummary } from './errors';
@@ -13,7 +14,7 @@ export type Handler = (
 /** What a route's logic sees: the event, already checked for a caller identity. */
 export interface ApiRequest {
   readonly event: APIGatewayProxyEvent;
-  readonly identityId: string;
+  readonly identityId: IdentityId;
   readonly requestId: string;
 }
 
@@ -48,7 +49,7 @@ export function httpHandler(
   return async (event, context) => {
     const started = performance.now();
     const requestId = context.awsRequestId;
-    let identityId: string | undefined;
+    let identityId: IdentityId | undefined;
     let response: ApiResponse;
     let failure: unknown;
     // Runs beside the route's logic, so it adds no latency unless S3 is slower to write it.

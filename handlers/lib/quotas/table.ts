@@ -5,6 +5,7 @@ import {
   UpdateItemCommand,
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import type { IdentityId } from '../files/keys';
 
 /**
  * The usage table (docs/quotas.md): per user one usage item and one ledger item per file the user ever
@@ -30,7 +31,7 @@ export const USAGE_TABLE_TTL_ATTRIBUTE = 'expiresAt';
 
 export type Item = Record<string, AttributeValue>;
 
-export function usageItemKey(identityId: string): Item {
+export function usageItemKey(identityId: IdentityId): Item {
   return { user: { S: identityId }, item: { S: 'usage' } };
 }
 
@@ -39,7 +40,7 @@ export function fileHash(s3Key: string): string {
   return createHash('sha256').update(s3Key, 'utf8').digest('hex');
 }
 
-export function fileItemKey(identityId: string, s3Key: string): Item {
+export function fileItemKey(identityId: IdentityId, s3Key: string): Item {
   return { user: { S: identityId }, item: { S: `file#${fileHash(s3Key)}` } };
 }
 

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type CopySource, copyObject } from '../files/copy';
 import { deleteObject, deleteObjects, type KeyError } from '../files/delete';
-import { keyIn, type ObjectKey, userKeyOf } from '../files/keys';
+import { type IdentityId, keyIn, type ObjectKey, userKeyOf } from '../files/keys';
 import { ConflictError, NotFoundError, QuotaExceededError } from '../http/errors';
 import type { ReleaseHold } from '../quotas/hold';
 import { headObject } from '../s3/head';
@@ -15,7 +15,7 @@ import type { TransferKeys, TransferOperation } from './request';
 export interface TransferTarget {
   readonly s3: S3Client;
   readonly bucket: string;
-  readonly identityId: string;
+  readonly identityId: IdentityId;
   /** Holds a copy's bytes before it is made (quotas/hold.ts); a move adds no bytes and holds none. */
   readonly hold?: (destination: ObjectKey, size: number) => Promise<ReleaseHold>;
 }

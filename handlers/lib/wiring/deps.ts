@@ -1,9 +1,9 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { ALLOWED_ORIGINS, BUCKET_NAME, CALLER_ROLE_ARN, IDENTITY_POOL_ID } from '../../settings';
+import { type IdentityId, isIdentityId } from '../files/keys';
 import { callerRecorder } from '../http/caller-record';
 import type { HttpOptions } from '../http/handler';
-import { isIdentityId } from '../http/identity';
 import { type CallerCredentials, callerSessions, scopedSessions } from '../s3/caller-session';
 import { createS3Client } from '../s3/client';
 import type { JobRef } from '../zip/jobs/job-keys';
@@ -44,7 +44,7 @@ export interface ZipWorkerDeps {
  * route has; `s3` keeps the function's own role for the job's records.
  */
 export interface TransferWorkerDeps extends WorkerDeps {
-  readonly s3ForCaller: (identityId: string) => S3Client;
+  readonly s3ForCaller: (identityId: IdentityId) => S3Client;
 }
 
 /** A route's handler. */
@@ -63,7 +63,7 @@ export interface HandlerDeps {
  */
 export interface CallerDeps extends HandlerDeps {
   /** The caller's folder-scoped S3 client; one per identity, its session cached while warm. */
-  readonly s3ForCaller: (identityId: string) => S3Client;
+  readonly s3ForCaller: (identityId: IdentityId) => S3Client;
 }
 
 /** POST /uploads and POST /uploads/parts, which also sign upload URLs. */
@@ -73,7 +73,7 @@ export interface UploadDeps extends CallerDeps {
    * (requestChecksumCalculation 'WHEN_REQUIRED'): with the SDK's default, every URL would carry the CRC32
    * of an empty body.
    */
-  readonly presignerForCaller: (identityId: string) => S3Client;
+  readonly presignerForCaller: (identityId: IdentityId) => S3Client;
 }
 
 export function workerDepsFromEnv(): WorkerDeps {
@@ -147,7 +147,7 @@ const MAX_CACHED_CLIENTS = 1000;
 export function callerClients(
   credentialsFor: CallerCredentials,
   config: S3ClientConfig,
-): (identityId: string) => S3Client {
+): (identityId: IdentityId) => S3Client {
   const clients = new Map<string, S3Client>();
   return (identityId) => {
     let client = clients.get(identityId);

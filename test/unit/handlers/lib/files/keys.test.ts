@@ -6,6 +6,8 @@ import fc from 'fast-check';
 import { deleteObject } from '../../../../../handlers/lib/files/delete';
 import { fileInfo } from '../../../../../handlers/lib/files/info';
 import {
+  identityIdOf,
+  isIdentityId,
   type KeyKind,
   s3Key,
   userFolder,
@@ -13,6 +15,7 @@ import {
   zipFolder,
 } from '../../../../../handlers/lib/files/keys';
 import { InvalidKeyError } from '../../../../../handlers/lib/http/errors';
+import { folderPolicy } from '../../../../../handlers/lib/s3/caller-session';
 import { MAX_KEY_BYTES } from '../../../../../handlers/lib/s3/limits';
 import { identityId } from '../../../../support/events';
 
@@ -173,11 +176,53 @@ describe('ObjectKey', () => {
   });
 
   it('is made only in files/keys.ts: no other handler file casts a string into one', () => {
-    const handlers = join(__dirname, '..', '..', '..', '..', '..', 'handlers');
-    const casts = readdirSync(handlers, { recursive: true, encoding: 'utf8' })
-      .filter((file) => file.endsWith('.ts') && file !== join('lib', 'files', 'keys.ts'))
-      .filter((file) => /as ObjectKey\b/.test(readFileSync(join(handlers, file), 'utf8')));
-    expect(casts).to.deep.equal([]);
+    expect(handlerFilesCasting('ObjectKey')).to.deep.equal([]);
+  });
+});
+
+/** The handler files, but files/keys.ts, that cast a value into the branded type `name`. */
+function handlerFilesCasting(name: string): string[] {
+  const handlers = join(__dirname, '..', '..', '..', '..', '..', 'handlers');
+  return readdirSync(handlers, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts') && file !== join('lib', 'files', 'keys.ts'))
+    .filter((file) => new RegExp(`as ${name}\\b`).test(readFileSync(join(handlers, file), 'utf8')));
+}
+
+describe('IdentityId', () => {
+  it('is what every folder, key and session policy builder takes: a plain string does not compile', () => {
+    const raw = 'eu-west-1:0f8e5c1a-8d1b-4a53-9f0c-2b7f2f3a9e11';
+    // Never called: tsc checks these lines (npm run typecheck), mocha only defines the function.
+    const unchecked = () => [
+      // @ts-expect-error an id from a request goes through callerIdentity (lib/http/identity.ts) first
+      userFolder(raw),
+      // @ts-expect-error likewise for a user key
+      s3Key(raw, 'a.txt'),
+      // @ts-expect-error and for the session policy that scopes the caller's credentials
+      folderPolicy('bucket', raw),
+      folderPolicy('bucket', identityIdOf(raw)),
+    ];
+    expect(unchecked).to.be.a('function');
+  });
+
+  it('is checked: identityIdOf keeps a well-formed id as it is and refuses anything else', () => {
+    const id = 'eu-west-1:0f8e5c1a-8d1b-4a53-9f0c-2b7f2f3a9e11';
+    expect(identityIdOf(id)).to.equal(id);
+    for (const bad of [
+      '',
+      '../x',
+      `${id}/`,
+      `zip/${id}`,
+      'eu-west-1:not-a-uuid',
+      id.toUpperCase(),
+      `${id}\n`,
+    ]) {
+      expect(() => identityIdOf(bad), JSON.stringify(bad)).to.throw('Invalid identity id');
+      expect(isIdentityId(bad)).to.equal(false);
+    }
+  });
+
+  it('is made only in files/keys.ts: no other handler file casts a string into one', () => {
+    expect(handlerFilesCasting('IdentityId')).to.deep.equal([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { STSClient } from '@aws-sdk/client-sts';
 import { expect } from 'chai';
+import { identityIdOf } from '../../../../../handlers/lib/files/keys';
 import { PRESIGNED_URL_SECONDS } from '../../../../../handlers/lib/files/presign-get';
 import {
   callerSessions,
@@ -11,7 +12,7 @@ import {
 import { SESSION_SECONDS } from '../../../../../handlers/lib/s3/session-seconds';
 import { zipJobPolicy, zipJobScope } from '../../../../../handlers/lib/zip/jobs/session';
 
-const ID = 'eu-west-1:0f8e5c1a-8d1b-4a53-9f0c-2b7f2f3a9e11';
+const ID = identityIdOf('eu-west-1:0f8e5c1a-8d1b-4a53-9f0c-2b7f2f3a9e11');
 
 /** An STS stand-in that records each AssumeRole's input and answers a session of SESSION_SECONDS. */
 function fakeSts(now: () => number, fail = () => false) {
@@ -93,17 +94,19 @@ describe('caller sessions', () => {
     const second = await credentialsFor(ID);
     expect(second.accessKeyId).to.equal('ASIA2');
 
-    await Promise.all([credentialsFor('eu-west-1:other'), credentialsFor('eu-west-1:other')]);
+    const other = identityIdOf('eu-west-1:00000000-0000-4000-8000-000000000002');
+    const third = identityIdOf('eu-west-1:00000000-0000-4000-8000-000000000003');
+    await Promise.all([credentialsFor(other), credentialsFor(other)]);
     expect(inputs).to.have.length(3);
 
     failing = true;
     let error: unknown;
-    await credentialsFor('eu-west-1:third').catch((e) => {
+    await credentialsFor(third).catch((e) => {
       error = e;
     });
     expect(error).to.be.instanceOf(Error);
     failing = false;
-    expect((await credentialsFor('eu-west-1:third')).accessKeyId).to.equal('ASIA5');
+    expect((await credentialsFor(third)).accessKeyId).to.equal('ASIA5');
   });
 
   it("of a zip job name only the owner's folder (to read), zip area (records) and the job's archive", () => {

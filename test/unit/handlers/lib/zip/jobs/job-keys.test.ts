@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import fc from 'fast-check';
+import type { IdentityId } from '../../../../../../handlers/lib/files/keys';
 import {
   isJobId,
   jobOfRequestKey,
@@ -28,7 +29,7 @@ describe('zip job keys', () => {
   });
 
   it('refuses to build a key from an invalid identity or job id', () => {
-    expect(() => zipStatusKey({ identityId: '../x', jobId: job.jobId })).to.throw();
+    expect(() => zipStatusKey({ identityId: '../x' as IdentityId, jobId: job.jobId })).to.throw();
     expect(() => zipStatusKey({ identityId: job.identityId, jobId: '../x' })).to.throw();
   });
 
