@@ -258,8 +258,8 @@ export class LockboxStack extends TerraformStack {
         );
       }
     }
-    // Each worker writes one JSON line per job it ends (handlers/lib/zip/jobs/run-job.ts, handlers/zip-failed.ts),
-    // which Lambda's JSON log format nests as the record's message (handlers/lib/wiring/log-line.ts).
+    // Each worker writes one JSON line per job it ends, of a shape contract/log-line.ts declares; the filters
+    // name its fields through LOG_FIELDS, so a renamed field renames the filter or fails to compile.
     alarms.watchLogs('zip-jobs-failed', {
       match: { field: LOG_FIELDS.outcome, equals: 'failed' },
       metricName: 'ZipJobsFailed',
