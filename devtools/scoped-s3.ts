@@ -4,6 +4,7 @@ import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { callerSessions, scopedSessions } from '../handlers/lib/s3/caller-session';
 import { type CallerDeps, callerClients, type ZipWorkerDeps } from '../handlers/lib/wiring/deps';
+import type { LogSink } from '../handlers/lib/wiring/log-line';
 import { zipJobScope } from '../handlers/lib/zip/jobs/session';
 import { startLocalS3 } from '../local/s3';
 import { createLocalSts } from '../local/sts/sts';
@@ -23,7 +24,7 @@ export interface ScopedS3 {
   /** Deps whose `s3ForCaller` goes through STS sessions, and `s3` is the functions' role. */
   callerDeps(http: CallerDeps['http']): CallerDeps;
   /** The zip worker's deps: `s3ForJob` goes through a job's STS session. */
-  zipWorkerDeps(log: (line: string) => void): ZipWorkerDeps;
+  zipWorkerDeps(log: LogSink): ZipWorkerDeps;
   /** AssumeRole calls answered so far. */
   assumeRoleCalls(): number;
   stop(): Promise<void>;

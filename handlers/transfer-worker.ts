@@ -1,7 +1,8 @@
 import type { Context } from 'aws-lambda';
+import type { TransferJobOutcome } from '../contract/log-line';
 import { errorSummary } from './lib/http/errors';
 import { type QuotaDeps, quotaFromEnv } from './lib/quotas/quota-deps';
-import { runTransferJob, type TransferOutcome } from './lib/transfers/job-run';
+import { runTransferJob } from './lib/transfers/job-run';
 import { transferOfRequestKey } from './lib/transfers/jobs';
 import { type TransferWorkerDeps, transferWorkerDepsFromEnv } from './lib/wiring/deps';
 import { logLine } from './lib/wiring/log-line';
@@ -19,13 +20,13 @@ export function transferWorker(deps: TransferWorkerDeps, quota: QuotaDeps = quot
   return async (event: unknown, context: WorkerContext): Promise<void> => {
     const { jobs, refused } = jobsOfS3Event(event, deps.bucket, transferOfRequestKey);
     if (refused > 0 || jobs.length === 0) {
-      log(JSON.stringify({ requestId: context.awsRequestId, refusedRecords: refused }));
+      log({ requestId: context.awsRequestId, refusedRecords: refused });
     }
     for (const job of jobs) {
       const started = performance.now();
       const ids = { requestId: context.awsRequestId, identityId: job.identityId, jobId: job.jobId };
-      const logOutcome = (outcome: TransferOutcome) =>
-        log(JSON.stringify({ ...ids, ...outcome, durationMs: Math.round(performance.now() - started) }));
+      const logOutcome = (outcome: TransferJobOutcome) =>
+        log({ ...ids, ...outcome, durationMs: Math.round(performance.now() - started) });
       try {
         logOutcome(await runTransferJob(deps, quota, job, context));
       } catch (error) {

@@ -2,7 +2,7 @@ import { usageStoreFromEnv } from './lib/quotas/quota-deps';
 import { reconcileUsage } from './lib/quotas/reconcile';
 import type { UsageStore } from './lib/quotas/reservations';
 import { type WorkerDeps, workerDepsFromEnv } from './lib/wiring/deps';
-import { logLine } from './lib/wiring/log-line';
+import { type LogSink, logLine } from './lib/wiring/log-line';
 
 /** The most drifted users one log line names (the operator runs `usage reconcile` for the rest). */
 const NAMED_USERS = 20;
@@ -16,24 +16,19 @@ export function usageReconciler(
   deps: WorkerDeps,
   store: UsageStore,
   usersPrefix: string,
-  log: (line: string) => void = logLine,
+  log: LogSink = logLine,
 ) {
   return async (): Promise<void> => {
     const drifts = await reconcileUsage(store, deps.s3, deps.bucket, usersPrefix, 'all', false);
     const drifted = drifts.filter((drift) => drift.outcome === 'reported');
-    log(
-      JSON.stringify({
-        worker: 'usage-reconciler',
-        usersWithDrift: drifted.length,
-        // Changed while S3 was listed: not counted as drift, checked again tomorrow.
-        usersChanging: drifts.length - drifted.length,
-        driftBytes: drifted.reduce(
-          (sum, drift) => sum + Math.abs(drift.recorded.bytes - drift.kept.bytes),
-          0,
-        ),
-        users: drifted.slice(0, NAMED_USERS).map((drift) => drift.identityId),
-      }),
-    );
+    log({
+      worker: 'usage-reconciler',
+      usersWithDrift: drifted.length,
+      // Changed while S3 was listed: not counted as drift, checked again tomorrow.
+      usersChanging: drifts.length - drifted.length,
+      driftBytes: drifted.reduce((sum, drift) => sum + Math.abs(drift.recorded.bytes - drift.kept.bytes), 0),
+      users: drifted.slice(0, NAMED_USERS).map((drift) => drift.identityId),
+    });
   };
 }
 

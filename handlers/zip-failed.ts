@@ -26,7 +26,7 @@ export function zipFailed(deps: ZipWorkerDeps) {
     };
     // An event that names no job is worth a line too: the destination should only ever get jobs.
     if (refused > 0 || jobs.length === 0)
-      log(JSON.stringify({ requestId: context.awsRequestId, refusedRecords: refused, ...why }));
+      log({ requestId: context.awsRequestId, refusedRecords: refused, ...why });
     for (const job of jobs) {
       const started = performance.now();
       // The job's session: its owner's zip area only (this function's caller role grants nothing else).
@@ -35,22 +35,20 @@ export function zipFailed(deps: ZipWorkerDeps) {
       // The job has ended either way: free its slot, unless a new job has taken it already.
       const slot = (failed ?? (await readStatus(s3, deps.bucket, job)))?.slot;
       if (slot !== undefined) await releaseSlot(s3, deps.bucket, job, slot);
-      log(
-        JSON.stringify({
-          requestId: context.awsRequestId,
-          identityId: job.identityId,
-          jobId: job.jobId,
-          // A job that ended (or expired) before the destination ran is left as it was.
-          outcome: failed ? 'failed' : 'skipped',
-          ...why,
-          ...(failed && {
-            fileCount: failed.fileCount,
-            filesDone: failed.filesDone,
-            bytesDone: failed.bytesDone,
-          }),
-          durationMs: Math.round(performance.now() - started),
+      log({
+        requestId: context.awsRequestId,
+        identityId: job.identityId,
+        jobId: job.jobId,
+        // A job that ended (or expired) before the destination ran is left as it was.
+        outcome: failed ? 'failed' : 'skipped',
+        ...why,
+        ...(failed && {
+          fileCount: failed.fileCount,
+          filesDone: failed.filesDone,
+          bytesDone: failed.bytesDone,
         }),
-      );
+        durationMs: Math.round(performance.now() - started),
+      });
     }
   };
 }

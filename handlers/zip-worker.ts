@@ -1,10 +1,11 @@
 import type { Context } from 'aws-lambda';
+import type { ZipJobOutcome } from '../contract/log-line';
 import { errorSummary } from './lib/http/errors';
 import { type ZipWorkerDeps, zipWorkerDepsFromEnv } from './lib/wiring/deps';
 import { logLine } from './lib/wiring/log-line';
 import { jobsOfS3Event } from './lib/zip/jobs/job-event';
 import { zipQueueTimeoutFromEnv } from './lib/zip/jobs/job-limits';
-import { type JobOutcome, runJob } from './lib/zip/jobs/run';
+import { runJob } from './lib/zip/jobs/run-job';
 
 type WorkerContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
 
@@ -30,20 +31,19 @@ export function zipWorker(deps: ZipWorkerDeps, options: ZipWorkerOptions = {}) {
     const { jobs, refused } = jobsOfS3Event(event, deps.bucket);
     // An event that names no job is worth a line too: the S3 notification should only ever send jobs.
     if (refused > 0 || jobs.length === 0) {
-      log(JSON.stringify({ requestId: context.awsRequestId, refusedRecords: refused }));
+      log({ requestId: context.awsRequestId, refusedRecords: refused });
     }
     for (const job of jobs) {
       const started = performance.now();
       const ids = { requestId: context.awsRequestId, identityId: job.identityId, jobId: job.jobId };
-      const logOutcome = (outcome: JobOutcome) =>
-        log(JSON.stringify({ ...ids, ...outcome, durationMs: Math.round(performance.now() - started) }));
-      let outcome: JobOutcome;
+      const logOutcome = (outcome: ZipJobOutcome) =>
+        log({ ...ids, ...outcome, durationMs: Math.round(performance.now() - started) });
+      let outcome: ZipJobOutcome;
       try {
         outcome = await runJob(deps, job, context, {
           progressIntervalMs: options.progressIntervalMs ?? 2000,
           queueTimeoutSeconds,
-          progressFailed: (error) =>
-            log(JSON.stringify({ ...ids, progressWriteFailed: errorSummary(error) })),
+          progressFailed: (error) => log({ ...ids, progressWriteFailed: errorSummary(error) }),
         });
       } catch (error) {
         // Lambda retries the event; this line says why, without the SDK's message.

@@ -6,6 +6,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
+import type { LogFieldMatch, NumericLogField } from '../contract/log-line';
 
 export interface AlarmsProps {
   /** Prefix of the topic's and every alarm's name, e.g. `lockbox-dev`; also the namespace of log metrics. */
@@ -18,17 +19,17 @@ export interface AlarmsProps {
   readonly topicKeyArn?: string;
 }
 
-/** What a log line must say to count, and the metric it counts in. */
+/** What a function's log line (contract/log-line.ts) must say to count, and the metric it counts in. */
 export interface LogPattern {
-  /** A CloudWatch filter pattern, e.g. `{ $.outcome = "failed" }`. */
-  readonly pattern: string;
+  /** The lines to count: those whose field holds this value, e.g. `outcome` = `failed`. */
+  readonly match: LogFieldMatch;
   /** The metric's name in the `<namePrefix>` namespace. */
   readonly metricName: string;
   /** The log groups to watch, each with a fixed construct id (one metric filter each, one metric). */
   readonly logGroups: readonly { readonly id: string; readonly name: string }[];
   readonly description: string;
-  /** What a matching line adds to the metric: a number, or a field of the JSON line (`$.name`). @default '1' */
-  readonly value?: string;
+  /** The field of a matching line whose number the metric adds up. @default each line adds 1 */
+  readonly sum?: NumericLogField;
 }
 
 /** Every alarm looks at five-minute periods. */
@@ -168,9 +169,13 @@ export class Alarms extends Construct {
       new CloudwatchLogMetricFilter(this, `${id}-${group.id}`, {
         name: `${this.namePrefix}-${id}`,
         logGroupName: group.name,
-        pattern: logs.pattern,
+        pattern: `{ ${selector(logs.match.field)} = ${JSON.stringify(logs.match.equals)} }`,
         // No default value: a metric with no data points costs nothing, and the alarm reads "no data" as fine.
-        metricTransformation: { name: logs.metricName, namespace: this.namePrefix, value: logs.value ?? '1' },
+        metricTransformation: {
+          name: logs.metricName,
+          namespace: this.namePrefix,
+          value: logs.sum === undefined ? '1' : selector(logs.sum),
+        },
       });
     }
     this.alarm(id, {
@@ -196,6 +201,14 @@ export class Alarms extends Construct {
       ...rest,
     });
   }
+}
+
+/**
+ * A field of a function's log line as a metric filter reads it: Lambda's JSON log format (which the stack
+ * sets on every function) nests the object a function logs as the record's `message`.
+ */
+function selector(field: string): string {
+  return `$.message.${field}`;
 }
 
 interface AlarmSettings {

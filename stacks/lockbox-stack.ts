@@ -8,6 +8,7 @@ import {
   ZIPS_PREFIX,
 } from '../contract/bucket-layout';
 import { callerGrants, type FunctionEntry, isReadBy, ownGrants } from '../contract/function-settings';
+import { LOG_FIELDS } from '../contract/log-line';
 import {
   CALLER_RECORD_GRANT,
   type Route,
@@ -267,10 +268,10 @@ export class LockboxStack extends TerraformStack {
         );
       }
     }
-    // Each worker writes one JSON line per job it ends (handlers/lib/zip/jobs/run.ts, handlers/zip-failed.ts),
-    // which Lambda's JSON log format nests as the record's message (handlers/lib/wiring/log-line.ts).
+    // Each worker writes one JSON line per job it ends, of a shape contract/log-line.ts declares; the filters
+    // name its fields through LOG_FIELDS, so a renamed field renames the filter or fails to compile.
     alarms.watchLogs('zip-jobs-failed', {
-      pattern: '{ $.message.outcome = "failed" }',
+      match: { field: LOG_FIELDS.outcome, equals: 'failed' },
       metricName: 'ZipJobsFailed',
       logGroups: workers
         .filter((worker) => worker.handler.startsWith('zip-'))
@@ -279,7 +280,7 @@ export class LockboxStack extends TerraformStack {
     });
     // The transfer worker logs a job the caller's own request made impossible as "refused", not "failed".
     alarms.watchLogs('transfer-jobs-failed', {
-      pattern: '{ $.message.outcome = "failed" }',
+      match: { field: LOG_FIELDS.outcome, equals: 'failed' },
       metricName: 'TransferJobsFailed',
       logGroups: workers
         .filter((worker) => worker.handler === 'transfer-worker')
@@ -297,9 +298,9 @@ export class LockboxStack extends TerraformStack {
     // The daily usage check logs one line per run: its users with drift are the UsageDrift metric.
     if (workerFunctions.has('usage-reconciler')) {
       alarms.watchLogs('usage-drift', {
-        pattern: '{ $.message.worker = "usage-reconciler" }',
+        match: { field: LOG_FIELDS.worker, equals: 'usage-reconciler' },
         metricName: 'UsageDrift',
-        value: '$.message.usersWithDrift',
+        sum: LOG_FIELDS.usersWithDrift,
         logGroups: [{ id: 'usage-reconciler', name: workerFunction('usage-reconciler').logGroup.name }],
         description: 'The daily usage check found users whose usage differs from what S3 keeps (0 expected)',
       });

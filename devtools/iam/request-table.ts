@@ -5,6 +5,7 @@ import {
   type S3Grant,
   type Worker,
 } from '../../contract/routes';
+import type { IdentityId } from '../../handlers/lib/files/keys';
 import { folderPolicy, sessionName, withBucketKey } from '../../handlers/lib/s3/caller-session';
 import { type JobRef, zipArchiveKey } from '../../handlers/lib/zip/jobs/job-keys';
 import { zipJobPolicy } from '../../handlers/lib/zip/jobs/session';
@@ -32,7 +33,7 @@ export interface EvaluatedRow extends Row {
 
 /** The session policies the handlers build at run time; tests swap one to prove the table bites. */
 export interface SessionPolicies {
-  readonly folder: (bucket: string, identityId: string) => string;
+  readonly folder: (bucket: string, identityId: IdentityId) => string;
   readonly zipJob: (bucket: string, job: JobRef) => string;
   /** Adds the bucket key's use to a session policy when the bucket has one (BUCKET_KEY_ARN). */
   readonly withKey: (policy: string, keyArn: string | undefined) => string;
@@ -234,7 +235,7 @@ class TableBuilder {
     const { a, b } = sample;
     const role = this.role(`${this.functionOf(handler)}-caller`);
     const session = this.sessions.withKey(this.sessions.folder(this.bucket, a), this.key?.arn);
-    const as: Caller = { arn: sessionArn(role, a), role, session };
+    const as: Caller = { arn: sessionArn(role, sessionName(a)), role, session };
     const label = `${handler} caller session of A`;
     this.keyRows(label, as, grants);
     // Each grant's scope: the caller's own prefix there is allowed, B's and the bucket's root are not.
@@ -267,7 +268,7 @@ class TableBuilder {
     const { a, b, jobOfA } = sample;
     const role = this.role(`${this.functionOf(handler)}-caller`);
     const session = this.sessions.withKey(this.sessions.zipJob(this.bucket, jobOfA), this.key?.arn);
-    const as: Caller = { arn: sessionArn(role, a), role, session };
+    const as: Caller = { arn: sessionArn(role, sessionName(a)), role, session };
     const label = `${handler} job session of A`;
     this.keyRows(label, as, grants);
     const archives = [
@@ -464,12 +465,9 @@ export function tableMarkdown(title: string, rows: readonly EvaluatedRow[]): str
   return `${lines.join('\n')}\n`;
 }
 
-/** The ARN of a session of `role` named after `identityId`, as STS names it. */
-const sessionArn = (role: RoleWithPolicies, identityId: string) =>
-  role.arn.replace(
-    /^arn:aws:iam::(\d+):role\/(.*)$/,
-    `arn:aws:sts::$1:assumed-role/$2/${sessionName(identityId)}`,
-  );
+/** The ARN of the session `name` of `role`, as STS names it. */
+const sessionArn = (role: RoleWithPolicies, name: string) =>
+  role.arn.replace(/^arn:aws:iam::(\d+):role\/(.*)$/, `arn:aws:sts::$1:assumed-role/$2/${name}`);
 
 /** An administrator's identity policy: every action of a service on every resource. */
 const everything = (service: string): RoleWithPolicies['policies'] => [

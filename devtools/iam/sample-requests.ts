@@ -1,6 +1,12 @@
 import { USER_RECORDS_PREFIX } from '../../contract/bucket-layout';
 import type { Route, S3Scope } from '../../contract/routes';
-import { uploadPlanFolder, userFolder, zipFolder } from '../../handlers/lib/files/keys';
+import {
+  type IdentityId,
+  identityIdOf,
+  uploadPlanFolder,
+  userFolder,
+  zipFolder,
+} from '../../handlers/lib/files/keys';
 import { transferRequestKey } from '../../handlers/lib/transfers/jobs';
 import type { JobRef } from '../../handlers/lib/zip/jobs/job-keys';
 import { ACCOUNT } from './terraform-policies';
@@ -32,13 +38,13 @@ const LISTINGS = new Set(['s3:ListBucket', 's3:ListBucketVersions']);
  * row says otherwise.
  */
 export class SampleRequests {
-  readonly a: string;
-  readonly b: string;
+  readonly a: IdentityId;
+  readonly b: IdentityId;
   readonly jobOfA: JobRef;
 
   constructor(readonly world: SampleWorld) {
-    this.a = `${world.region}:${uuid('a')}`;
-    this.b = `${world.region}:${uuid('b')}`;
+    this.a = identityIdOf(`${world.region}:${uuid('a')}`);
+    this.b = identityIdOf(`${world.region}:${uuid('b')}`);
     this.jobOfA = { identityId: this.a, jobId: uuid('c') };
   }
 
@@ -50,7 +56,7 @@ export class SampleRequests {
   }
 
   /** A key of `identityId` in a scope. */
-  key(scope: S3Scope, identityId: string): string {
+  key(scope: S3Scope, identityId: IdentityId): string {
     return {
       'user-files': `${userFolder(identityId)}notes.txt`,
       zips: `${zipFolder(identityId)}${this.jobOfA.jobId}/status.json`,
@@ -61,7 +67,7 @@ export class SampleRequests {
   }
 
   /** What `action` acts on in a scope of `identityId`: a key, or its folder as a listing's prefix. */
-  target(action: string, scope: S3Scope, identityId: string): S3Target {
+  target(action: string, scope: S3Scope, identityId: IdentityId): S3Target {
     const key = this.key(scope, identityId);
     return this.isListing(action) ? { prefix: key.replace(/[^/]*$/, '') } : { key };
   }

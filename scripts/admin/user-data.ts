@@ -1,7 +1,13 @@
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import { type ObjectKey, userFolder, userRecordKey, zipFolder } from '../../handlers/lib/files/keys';
+import {
+  type IdentityId,
+  isIdentityId,
+  type ObjectKey,
+  userFolder,
+  userRecordKey,
+  zipFolder,
+} from '../../handlers/lib/files/keys';
 import type { UserRecord } from '../../handlers/lib/http/caller-record';
-import { isIdentityId } from '../../handlers/lib/http/identity';
 import { folderPages } from '../../handlers/lib/s3/pages';
 
 /**
@@ -11,7 +17,7 @@ import { folderPages } from '../../handlers/lib/s3/pages';
  */
 
 export interface FolderRecord {
-  readonly identityId: string;
+  readonly identityId: IdentityId;
   /** When the API wrote the record: the user's first API call. */
   readonly recordedAt: Date | undefined;
 }
@@ -45,7 +51,7 @@ export async function readFolderRecord(
 export async function usageOf(
   s3: S3Client,
   bucket: string,
-  identityId: string,
+  identityId: IdentityId,
 ): Promise<{ files: Usage; zips: Usage }> {
   const [files, zips] = await Promise.all([
     usageUnder(s3, bucket, userFolder(identityId)),

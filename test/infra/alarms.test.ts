@@ -151,7 +151,7 @@ describe('alarms', () => {
       const groups = filters.map((filter) => stack.deref(filter.log_group_name)[1].name);
       expect(groups).to.have.members(handlers.map((handler) => `/aws/lambda/lockbox-dev-${handler}`));
       for (const filter of filters) {
-        // The field and value of the JSON line the workers log (zip/jobs/run.ts, zip-failed.ts, transfers/job-run.ts), nested as message.
+        // The field and value of the JSON line the workers log (zip/jobs/run-job.ts, zip-failed.ts, transfers/job-run.ts), nested as message.
         expect(filter.pattern).to.equal('{ $.message.outcome = "failed" }');
         expect(filter.metric_transformation).to.deep.equal({
           name: metric,

@@ -1,8 +1,11 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { LOG_FIELDS } from '../../contract/log-line';
 import { type S3Server, startS3Server } from '../../devtools/local-s3';
+import { createTransferJob, transferRequestKey } from '../../handlers/lib/transfers/jobs';
 import { type JobRef, zipRequestKey, zipStatusKey } from '../../handlers/lib/zip/jobs/job-keys';
+import { transferWorker } from '../../handlers/transfer-worker';
 import { usageReconciler } from '../../handlers/usage-reconciler';
 import { usageRecorder } from '../../handlers/usage-recorder';
 import { zipFailed } from '../../handlers/zip-failed';
@@ -19,7 +22,7 @@ import { getText, s3Event, workerContext, zipApi } from '../support/zip-jobs';
 // The alarms' metric filters against the log events our workers really produce: each handler runs with
 // its default log sink on a real S3 server (and dynalite), in the log format the stack gives its
 // function, and each console.log call becomes the event Lambda's runtime would write for it.
-describe('the failed-zip alarm against the workers’ real log events', () => {
+describe('the alarms’ metric filters against the workers’ real log events', () => {
   let stack: Synthesized;
   let s3: S3Server;
   let db: LocalDynamoDb;
@@ -43,19 +46,27 @@ describe('the failed-zip alarm against the workers’ real log events', () => {
       if (saved === undefined) delete process.env.AWS_LAMBDA_LOG_FORMAT;
       else process.env.AWS_LAMBDA_LOG_FORMAT = saved;
     }
+    // Every line is of the schema's fields (contract/log-line.ts), which the filters are built from.
+    for (const [message] of write.args) {
+      const line = typeof message === 'string' ? JSON.parse(message) : message;
+      expect(Object.keys(LOG_FIELDS)).to.include.members(Object.keys(line));
+    }
     return write.args.map(([message]) => lambdaLogEvent(logFormat, 'request-1', message));
   }
 
-  /** The failed-zip filters, by the log group (function) they read. */
-  function failedJobPatterns(): Map<string, string> {
+  /** The filters of one metric, by the log group (function) they read. */
+  function metricPatterns(metric: string): Map<string, string> {
     return new Map(
       stack
         .resources('aws_cloudwatch_log_metric_filter')
         .map(([, filter]) => filter)
-        .filter((filter) => filter.metric_transformation.name === 'ZipJobsFailed')
+        .filter((filter) => filter.metric_transformation.name === metric)
         .map((filter) => [stack.deref(filter.log_group_name)[1].name, filter.pattern as string]),
     );
   }
+
+  /** The failed-zip filters, by the log group (function) they read. */
+  const failedJobPatterns = () => metricPatterns('ZipJobsFailed');
 
   before(async () => {
     stack = synthDev();
@@ -114,6 +125,40 @@ describe('the failed-zip alarm against the workers’ real log events', () => {
     expect(matching('zip-worker', workerEvents), workerEvents.join('\n')).to.deep.equal([false, true, false]);
     expect(failedEvents).to.have.length(1);
     expect(matching('zip-failed', failedEvents), failedEvents.join('\n')).to.deep.equal([true]);
+  });
+
+  it('has a test here for every metric filter the stack builds from the log-line schema', () => {
+    const metrics = stack
+      .resources('aws_cloudwatch_log_metric_filter')
+      .map(([, filter]) => filter.metric_transformation.name);
+    expect([...new Set(metrics)]).to.have.members(['ZipJobsFailed', 'TransferJobsFailed', 'UsageDrift']);
+  });
+
+  it('counts exactly the transfer jobs that end failed, not those the caller’s own request refused', async () => {
+    const job = (from: string) =>
+      createTransferJob(s3.client, s3.bucket, alice, {
+        operation: 'copy',
+        from,
+        to: 'copied.pdf',
+        overwrite: false,
+      });
+    const done = await job('report.pdf');
+    const failed = await job('../escape.pdf'); // malformed: the worker fails it before any copy
+    const refused = await job('missing.pdf'); // no such source: the caller's request, not a failure
+    const worker = transferWorker({ s3: s3.client, bucket: s3.bucket, s3ForCaller: () => s3.client });
+    const events = await logEvents('transfer-worker', async () => {
+      for (const ref of [done, failed, refused])
+        await worker(s3Event(s3.bucket, transferRequestKey(ref)), workerContext());
+    });
+    const patterns = metricPatterns('TransferJobsFailed');
+    expect([...patterns.keys()]).to.deep.equal(['/aws/lambda/lockbox-dev-transfer-worker']);
+    const pattern = [...patterns.values()][0] as string;
+    const outcomes = events.map((event) => JSON.parse(event).message.outcome);
+    expect(outcomes).to.deep.equal(['done', 'failed', 'refused']);
+    expect(
+      events.map((event) => filterMatches(pattern, event)),
+      events.join('\n'),
+    ).to.deep.equal([false, true, false]);
   });
 
   it('counts none of the usage recorder’s lines, whichever worker’s filter reads them', async () => {

@@ -18,6 +18,7 @@ import { restoreFiles } from '../../handlers/restore-files';
 import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, type EventParams, identityId, ORIGIN } from '../support/events';
+import { logTo } from '../support/log-lines';
 import { putObject } from '../support/objects';
 
 // local/s3; the faults here are injected with sinon, not asked of the server.
@@ -30,7 +31,7 @@ describe('bad input and S3 faults on the file routes', () => {
   before(async () => {
     s3 = await startS3Server();
     await putObject(s3, `${user}/a.txt`, 'a');
-    const deps = () => testDeps(s3, s3.client, (line) => logs.push(line));
+    const deps = () => testDeps(s3, s3.client, logTo(logs));
     Object.assign(routes, {
       'GET /file': () => getFile(deps()),
       'PUT /file': () => putFile(deps(), { maxBytes: 1024 }),
@@ -293,7 +294,7 @@ describe('bad input and S3 faults on the undo routes', () => {
 
   before(async () => {
     s3 = await startS3Server({ versionedBuckets: [BUCKET] });
-    const deps = () => testDeps(s3, s3.client, (line) => logs.push(line));
+    const deps = () => testDeps(s3, s3.client, logTo(logs));
     Object.assign(undoRoutes, {
       'GET /files/deleted': () => listDeletedFiles(deps()),
       'GET /file/versions': () => listFileVersions(deps()),

@@ -7,6 +7,7 @@ import { BUCKET, type S3Server, startS3Server } from '../../devtools/local-s3';
 import { callerRecorder } from '../../handlers/lib/http/caller-record';
 import { httpHandler } from '../../handlers/lib/http/handler';
 import { apiEvent, context, IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
+import { logTo } from '../support/log-lines';
 
 /**
  * The API's record of which folder is whose (`users/<sub>.json`), written by the HTTP wrapper. Against
@@ -38,7 +39,7 @@ describe('caller record (users/<sub>.json), written by the HTTP wrapper', () => 
       {
         allowedOrigins: [ORIGIN],
         identityPoolId: IDENTITY_POOL_ID,
-        log: (line) => lines.push(line),
+        log: logTo(lines),
         recordCaller: callerRecorder(client, bucket),
       },
       async () => ({ status: 200, body: { ok: true } }),

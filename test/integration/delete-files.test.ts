@@ -4,6 +4,7 @@ import sinon from 'sinon';
 import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { deleteFiles } from '../../handlers/delete-files';
 import { deleteKeys } from '../../handlers/lib/files/delete';
+import type { IdentityId } from '../../handlers/lib/files/keys';
 import { contractChecked } from '../support/contract-handler';
 import { testDeps } from '../support/deps';
 import { apiEvent, context, identityId } from '../support/events';
@@ -19,7 +20,7 @@ describe('POST /files/delete', () => {
   after(() => s3.stop());
   afterEach(() => sinon.restore());
 
-  async function userWith(keys: string[]): Promise<string> {
+  async function userWith(keys: string[]): Promise<IdentityId> {
     const user = identityId();
     for (const key of keys) await putObject(s3, `${user}/${key}`, 'x');
     return user;

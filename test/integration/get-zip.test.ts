@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { type S3Server, startS3Server } from '../../devtools/local-s3';
 import { getZip } from '../../handlers/get-zip';
+import type { IdentityId } from '../../handlers/lib/files/keys';
 import { zipArchiveKey } from '../../handlers/lib/zip/jobs/job-keys';
 import {
   JOB_STOPPED,
@@ -17,7 +18,7 @@ import { quiet } from '../support/zip-jobs';
 const started = Date.parse('2026-01-01T10:00:00Z');
 
 /** A job record written straight to the server, as POST /zips and the worker leave it. */
-async function writeJob(s3: S3Server, owner: string, fields: Partial<JobStatus>): Promise<string> {
+async function writeJob(s3: S3Server, owner: IdentityId, fields: Partial<JobStatus>): Promise<string> {
   const jobId = randomUUID();
   await writeStatus(
     s3.client,
@@ -144,7 +145,7 @@ describe('GET /zips/{id}: the download URL on a server that verifies signatures'
   const name = 'Ferien (2024) é.zip';
 
   /** A done job of `owner` whose archive holds `bytes`, and the URL GET /zips/{id} hands out for it. */
-  async function doneJob(owner: string, bytes: string): Promise<{ jobId: string; url: string }> {
+  async function doneJob(owner: IdentityId, bytes: string): Promise<{ jobId: string; url: string }> {
     const jobId = await writeJob(s3, owner, { status: 'done', name, filesDone: 3, bytesDone: 30, size: 4 });
     await putObject(s3, zipArchiveKey({ identityId: owner, jobId }), bytes);
     const res = await getJob(s3, owner, jobId, Date.now());

@@ -13,6 +13,7 @@ import { putFile } from '../../handlers/put-file';
 import { zipWorker } from '../../handlers/zip-worker';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, type EventParams, IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
+import { logTo } from '../support/log-lines';
 import { TEST_LIMITS, uploadDeps } from '../support/upload-deps';
 import { s3Event, workerContext } from '../support/zip-jobs';
 
@@ -20,7 +21,7 @@ import { s3Event, workerContext } from '../support/zip-jobs';
 describe('structured logs of a round trip: upload, download URL, zip', () => {
   let s3: S3Server;
   const logs: string[] = [];
-  const log = (line: string) => logs.push(line);
+  const log = logTo(logs);
   const user = identityId();
   const viaApi = `diary entry ${randomUUID()}`;
   const viaUrl = `notes ${randomUUID()}`;

@@ -33,6 +33,7 @@ import { type LocalDynamoDb, startDynamoDb } from '../../local/dynamodb';
 import { objectCreatedEvent, objectRemovedEvent } from '../../local/lambda/s3-notification';
 import { callRoute } from '../support/call';
 import { IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
+import { logTo } from '../support/log-lines';
 import { putParts, TEST_LIMITS, testBytes } from '../support/upload-deps';
 
 // The quotas end to end: the handlers on the embedded S3 (versioned as the stack's bucket, it checks
@@ -541,9 +542,7 @@ describe('quotas (embedded S3 + dynalite)', () => {
       }),
     );
     const lines: string[] = [];
-    const check = usageReconciler({ s3: client, bucket: BUCKET }, store, `${REGION}:`, (line) =>
-      lines.push(line),
-    );
+    const check = usageReconciler({ s3: client, bucket: BUCKET }, store, `${REGION}:`, logTo(lines));
     await check();
     const found = JSON.parse(lines[0] as string);
     expect(found).to.include({ worker: 'usage-reconciler' });

@@ -1,7 +1,8 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { deleteFiles } from '../../handlers/delete-files';
-import { RateLimitedError, rateLimiter } from '../../handlers/lib/rate-limit/limiter';
+import type { IdentityId } from '../../handlers/lib/files/keys';
+import { RateLimitedError, type RateLimiter, rateLimiter } from '../../handlers/lib/rate-limit/limiter';
 import { type LocalDynamoDb, startDynamoDb } from '../../local/dynamodb';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
@@ -22,11 +23,7 @@ describe('the per-caller rate limit (usage table on dynalite)', () => {
   });
 
   /** How many of `count` requests at the current time pass; the refused ones say when to retry. */
-  async function passing(
-    limit: (id: string) => Promise<void>,
-    caller: string,
-    count: number,
-  ): Promise<number> {
+  async function passing(limit: RateLimiter, caller: IdentityId, count: number): Promise<number> {
     let passed = 0;
     for (let i = 0; i < count; i++) {
       try {

@@ -7,6 +7,7 @@ import { getFile } from '../../handlers/get-file';
 import { readPlan, writePlan } from '../../handlers/lib/uploads/plans';
 import { callRoute } from '../support/call';
 import { IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
+import { logTo } from '../support/log-lines';
 import { objectKey } from '../support/objects';
 
 /**
@@ -58,7 +59,7 @@ describe('S3 403s: "absent" only when a listing proves it, else a 500 with a req
     http: {
       allowedOrigins: [ORIGIN],
       identityPoolId: IDENTITY_POOL_ID,
-      log: (line: string) => lines.push(line),
+      log: logTo(lines),
     },
   });
   const client = (endpoint: string, credentials = CREDENTIALS) =>

@@ -11,6 +11,7 @@ import { transferWorker } from '../../handlers/transfer-worker';
 import { callRoute } from '../support/call';
 import { testDeps } from '../support/deps';
 import { identityId } from '../support/events';
+import { logTo } from '../support/log-lines';
 import { getObject, keysUnder, putObject } from '../support/objects';
 
 // local/s3 with versioning, as the stack's bucket: it enforces If-None-Match on CopyObject.
@@ -34,7 +35,7 @@ describe('POST /files/copy and /files/move, GET /transfers/{id}', () => {
       s3: s3.client,
       bucket: s3.bucket,
       s3ForCaller: () => s3.client,
-      log: (l) => logs.push(l),
+      log: logTo(logs),
     });
     const key = `transfers/${encodeURIComponent(user)}/${jobId}/request.json`;
     await worker(

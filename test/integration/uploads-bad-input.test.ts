@@ -13,6 +13,7 @@ import { listUploadParts } from '../../handlers/list-upload-parts';
 import { signUploadParts } from '../../handlers/sign-upload-parts';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, type EventParams, IDENTITY_POOL_ID, identityId } from '../support/events';
+import { logTo } from '../support/log-lines';
 import { TEST_LIMITS, uploadDeps } from '../support/upload-deps';
 
 const ETAG = '"0123456789abcdef0123456789abcdef"';
@@ -169,7 +170,7 @@ describe('uploads with bad input', () => {
     logs = [];
     deps = {
       ...uploadDeps(s3),
-      http: { allowedOrigins: [], identityPoolId: IDENTITY_POOL_ID, log: (line) => logs.push(line) },
+      http: { allowedOrigins: [], identityPoolId: IDENTITY_POOL_ID, log: logTo(logs) },
     };
   });
   afterEach(() => sinon.restore());

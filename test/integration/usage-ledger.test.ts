@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { USAGE_RECORDER_TIMEOUT_SECONDS, workers } from '../../contract/routes';
+import { identityIdOf } from '../../handlers/lib/files/keys';
 import { QuotaExceededError } from '../../handlers/lib/http/errors';
 import { applyFileEvent, type FileEvent, MARK_KEEP_MS } from '../../handlers/lib/quotas/ledger';
 import { openReservations, readUsageItem, release, reserve } from '../../handlers/lib/quotas/reservations';
@@ -13,7 +14,8 @@ describe('usage ledger (dynalite)', () => {
   let db: LocalDynamoDb;
   let store: { dynamodb: LocalDynamoDb['client']; table: string };
   let users = 0;
-  const nextUser = () => `eu-west-1:00000000-0000-4000-8000-${String(++users).padStart(12, '0')}`;
+  const nextUser = () =>
+    identityIdOf(`eu-west-1:00000000-0000-4000-8000-${String(++users).padStart(12, '0')}`);
 
   before(async () => {
     db = await startDynamoDb();

@@ -9,6 +9,7 @@ import type { Handler } from '../../handlers/lib/http/handler';
 import { listZips } from '../../handlers/list-zips';
 import { contractChecked } from '../support/contract-handler';
 import { apiEvent, context, type EventParams, IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
+import { logTo } from '../support/log-lines';
 import { putObject } from '../support/objects';
 
 // local/s3; the faults here are injected with sinon, not asked of the server.
@@ -33,7 +34,7 @@ describe('bad input and S3 faults on the zip routes', () => {
       http: {
         allowedOrigins: [ORIGIN],
         identityPoolId: IDENTITY_POOL_ID,
-        log: (line: string) => logs.push(line),
+        log: logTo(logs),
       },
     };
     routes = {

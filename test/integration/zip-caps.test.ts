@@ -2,12 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { type S3Server, startS3Server } from '../../devtools/local-s3';
+import type { IdentityId } from '../../handlers/lib/files/keys';
 import { ATTEMPT_TIMEOUT_MS, fingerprint } from '../../handlers/lib/zip/jobs/idempotency';
 import { zipIdempotencyKey, zipRequestKey, zipSlotKey } from '../../handlers/lib/zip/jobs/job-keys';
 import { readStatus, writeStatus } from '../../handlers/lib/zip/jobs/job-records';
 import { zipFailed } from '../../handlers/zip-failed';
 import { zipWorker } from '../../handlers/zip-worker';
 import { identityId } from '../support/events';
+import { logTo } from '../support/log-lines';
 import { keysUnder, putObject } from '../support/objects';
 import { getText, s3Event, workerContext, zipApi } from '../support/zip-jobs';
 
@@ -26,20 +28,20 @@ describe('per-user zip caps on a real S3 server', () => {
   });
   after(() => s3.stop());
 
-  async function newUser(): Promise<string> {
+  async function newUser(): Promise<IdentityId> {
     const user = identityId();
     for (const file of files) await putObject(s3, `${user}/${file}`, `${file} of ${user}`);
     return user;
   }
 
-  async function unfinished(user: string): Promise<number> {
+  async function unfinished(user: IdentityId): Promise<number> {
     const page = await api.list(user, { limit: '100' });
     expect(page.status).to.equal(200);
     return page.body.jobs.filter((job: { status: string }) => ['pending', 'running'].includes(job.status))
       .length;
   }
 
-  const runWorker = (user: string, jobId: string) =>
+  const runWorker = (user: IdentityId, jobId: string) =>
     zipWorker({ s3ForJob: () => s3.client, bucket: s3.bucket, log: () => {} })(
       s3Event(s3.bucket, zipRequestKey({ identityId: user, jobId })),
       workerContext(),
@@ -184,7 +186,7 @@ describe('the worker against a POST /zips that fails a stale job', () => {
     await zipWorker({
       s3ForJob: () => workerClient,
       bucket: s3.bucket,
-      log: (line) => lines.push(line),
+      log: logTo(lines),
     })(s3Event(s3.bucket, zipRequestKey(job)), workerContext());
     expect(interfered).to.equal(true);
     expect(JSON.parse(lines[0])).to.include({
@@ -211,7 +213,7 @@ describe('Idempotency-Key on POST /zips', () => {
   });
   after(() => s3.stop());
 
-  const jobsOf = async (user: string) =>
+  const jobsOf = async (user: IdentityId) =>
     (await keysUnder(s3, `zip/${user}/`)).filter((key) => key.endsWith('/request.json'));
 
   it('answers a repeat with the same 202 and job, without making another', async () => {

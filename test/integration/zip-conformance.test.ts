@@ -26,6 +26,7 @@ import { zipToS3 } from '../../handlers/lib/zip/yazl-stream/yazl-zip';
 import { ZipFailedError } from '../../handlers/lib/zip/zip-failure';
 import { zipWorker } from '../../handlers/zip-worker';
 import { identityId } from '../support/events';
+import { logTo } from '../support/log-lines';
 import { objectKey } from '../support/objects';
 import { type Unzipped, unzip } from '../support/unzip';
 import { s3Event, workerContext, zipApi } from '../support/zip-jobs';
@@ -241,7 +242,7 @@ describe('the zip strategies, one conformance suite (local S3)', () => {
       const worker = zipWorker({
         s3ForJob: () => s3.client,
         bucket: s3.bucket,
-        log: (l) => lines.push(l),
+        log: logTo(lines),
       });
       const api = zipApi(s3, { maxFiles: 100, maxBytes: 64 * MiB });
       for (const [key, body] of [

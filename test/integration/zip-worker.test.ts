@@ -16,10 +16,11 @@ import {
   zipStatusKey,
 } from '../../handlers/lib/zip/jobs/job-keys';
 import { JOB_STOPPED } from '../../handlers/lib/zip/jobs/job-records';
-import { OUT_OF_TIME } from '../../handlers/lib/zip/jobs/run';
+import { OUT_OF_TIME } from '../../handlers/lib/zip/jobs/run-job';
 import { zipFailed } from '../../handlers/zip-failed';
 import { zipWorker } from '../../handlers/zip-worker';
 import { identityId } from '../support/events';
+import { logTo } from '../support/log-lines';
 import { objectExists, putObject } from '../support/objects';
 import { unzip } from '../support/unzip';
 import { getText, s3Event, workerContext, zipApi } from '../support/zip-jobs';
@@ -55,7 +56,7 @@ describe('the zip worker on a real S3 server', () => {
     worker = zipWorker({
       s3ForJob: () => s3.client,
       bucket: s3.bucket,
-      log: (line) => logs.push(line),
+      log: logTo(logs),
     });
     for (const [key, body] of Object.entries(sources)) await putObject(s3, `${alice}/${key}`, body);
   });
@@ -270,7 +271,7 @@ describe('the zip worker on a real S3 server', () => {
       const handler = zipFailed({
         s3ForJob: () => s3.client,
         bucket: s3.bucket,
-        log: (line) => lines.push(line),
+        log: logTo(lines),
       });
       await handler(destinationEvent(job), workerContext());
 
@@ -294,7 +295,7 @@ describe('the zip worker on a real S3 server', () => {
       const handler = zipFailed({
         s3ForJob: () => s3.client,
         bucket: s3.bucket,
-        log: (line) => lines.push(line),
+        log: logTo(lines),
       });
       await handler(destinationEvent(job), workerContext());
       expect((await api.get(alice, job.jobId)).body.status).to.equal('done');

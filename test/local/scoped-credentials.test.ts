@@ -29,6 +29,7 @@ import { putFile } from '../../handlers/put-file';
 import { restoreFiles } from '../../handlers/restore-files';
 import { callRoute } from '../support/call';
 import { apiEvent, context, IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
+import { logTo } from '../support/log-lines';
 import { s3Code } from '../support/s3-code';
 
 describe('folder-scoped credentials (local STS + the signature-checking local S3)', () => {
@@ -46,7 +47,7 @@ describe('folder-scoped credentials (local STS + the signature-checking local S3
     deps = system.callerDeps({
       allowedOrigins: [ORIGIN],
       identityPoolId: IDENTITY_POOL_ID,
-      log: (line) => logs.push(line),
+      log: logTo(logs),
     });
     await system.functionClient.send(
       new PutObjectCommand({ Bucket: system.bucket, Key: bobsSecret, Body: 'bob only' }),

@@ -25,10 +25,11 @@ import {
   zipStatusKey,
 } from '../../handlers/lib/zip/jobs/job-keys';
 import { type JobRequest, readStatus, readTaggedStatus } from '../../handlers/lib/zip/jobs/job-records';
-import { runRequest } from '../../handlers/lib/zip/jobs/run';
+import { runRequest } from '../../handlers/lib/zip/jobs/run-job';
 import { zipWorker } from '../../handlers/zip-worker';
 import { callRoute } from '../support/call';
 import { IDENTITY_POOL_ID, identityId, ORIGIN } from '../support/events';
+import { logTo } from '../support/log-lines';
 import { s3Code } from '../support/s3-code';
 import { unzip } from '../support/unzip';
 import { s3Event, workerContext } from '../support/zip-jobs';
@@ -60,7 +61,7 @@ describe("zip jobs under the job's scoped credentials (local STS + the signature
       identityPoolId: IDENTITY_POOL_ID,
       log: () => {},
     });
-    deps = system.zipWorkerDeps((line) => logs.push(line));
+    deps = system.zipWorkerDeps(logTo(logs));
     const put = (Key: string, Body: string | Buffer) =>
       system.functionClient.send(
         new PutObjectCommand({ Bucket: system.bucket, Key, Body, ChecksumAlgorithm: 'CRC32' }),

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { type IdentityId, identityIdOf } from '../../handlers/lib/files/keys';
 
 export const ORIGIN = 'http://localhost:5173';
 /** The identity pool test handlers serve (HttpOptions.identityPoolId); apiEvent's callers belong to it. */
 export const IDENTITY_POOL_ID = 'eu-west-1:00000000-0000-4000-8000-00000000c0de';
 
-/** A fresh, well-formed Cognito identity id. */
-export function identityId(region = 'eu-west-1'): string {
-  return `${region}:${randomUUID()}`;
+/** A fresh, well-formed Cognito identity id (checked as every id a handler takes is). */
+export function identityId(region = 'eu-west-1'): IdentityId {
+  return identityIdOf(`${region}:${randomUUID()}`);
 }
 
 export interface EventParams {

@@ -2,7 +2,7 @@ import { DeleteObjectCommand, DeleteObjectsCommand, type S3Client } from '@aws-s
 import { MAX_KEYS_PER_CALL } from '../../../contract/s3-limits';
 import { InvalidKeyError } from '../http/errors';
 import { folderPages } from '../s3/pages';
-import { type ObjectKey, s3Key, userKeyOf } from './keys';
+import { type IdentityId, type ObjectKey, s3Key, userKeyOf } from './keys';
 
 export interface KeyError {
   readonly key: string;
@@ -28,7 +28,7 @@ const NOT_DELETED = { code: 'Internal', message: 'Could not delete this key; try
 export async function deleteKeys(
   s3: S3Client,
   bucket: string,
-  identityId: string,
+  identityId: IdentityId,
   keys: readonly string[],
   batchSize = MAX_KEYS_PER_CALL,
 ): Promise<DeleteReport> {

@@ -14,6 +14,29 @@ import { InvalidKeyError } from '../http/errors';
  */
 
 declare const builtByKeys: unique symbol;
+declare const checkedIdentity: unique symbol;
+
+/**
+ * A Cognito identity id, "<region>:<uuid>" (e.g. "eu-west-1:0f8e…"), that was checked: the caller's, as
+ * lib/http/identity.ts read it from the request, or one read back from a key or record with
+ * isIdentityId. Every builder of a user's folder, key or session policy takes this type, so the compiler
+ * refuses a plain string there.
+ */
+export type IdentityId = string & { readonly [checkedIdentity]: true };
+
+const IDENTITY_ID =
+  /^[a-z]{2}(-[a-z]+)+-\d{1,2}:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Whether a value is a well-formed Cognito identity id (the caller's, or one read back from a key). */
+export function isIdentityId(value: unknown): value is IdentityId {
+  return typeof value === 'string' && IDENTITY_ID.test(value);
+}
+
+/** The value as an identity id, for ids from outside a request (a command line, a record): else it throws. */
+export function identityIdOf(value: string): IdentityId {
+  if (!isIdentityId(value)) throw new Error('Invalid identity id');
+  return value;
+}
 
 /**
  * An S3 key or prefix that this module built or checked. Every function that sends a user's key to S3
@@ -30,22 +53,22 @@ export const INVISIBLE = /\p{M}|\p{Default_Ignorable_Code_Point}/gu;
 export type KeyKind = 'file' | 'folder' | 'file-or-folder';
 
 /** The S3 prefix of a user's own folder. */
-export function userFolder(identityId: string): ObjectKey {
+export function userFolder(identityId: IdentityId): ObjectKey {
   return `${identityId}/` as ObjectKey;
 }
 
 /** The S3 prefix under which a user's zip jobs and archives live. */
-export function zipFolder(identityId: string): ObjectKey {
+export function zipFolder(identityId: IdentityId): ObjectKey {
   return `${ZIPS_PREFIX}${identityId}/` as ObjectKey;
 }
 
 /** The S3 prefix under which a user's copy and move jobs are recorded (lib/transfers/jobs.ts). */
-export function transfersFolder(identityId: string): ObjectKey {
+export function transfersFolder(identityId: IdentityId): ObjectKey {
   return `${TRANSFERS_PREFIX}${identityId}/` as ObjectKey;
 }
 
 /** The S3 prefix under which the plans of a user's multipart uploads live (lib/uploads/plans.ts). */
-export function uploadPlanFolder(identityId: string): ObjectKey {
+export function uploadPlanFolder(identityId: IdentityId): ObjectKey {
   return `${UPLOAD_PLANS_PREFIX}${identityId}/` as ObjectKey;
 }
 
@@ -83,7 +106,7 @@ export function keyUnder(prefix: ObjectKey, key: string | undefined): ObjectKey 
  * `file` keys may not end in "/", `folder` keys must (the empty folder "" is the root and only
  * valid for `folder`), `file-or-folder` takes either but not the root.
  */
-export function s3Key(identityId: string, userKey: unknown, kind: KeyKind = 'file'): ObjectKey {
+export function s3Key(identityId: IdentityId, userKey: unknown, kind: KeyKind = 'file'): ObjectKey {
   const key = checkUserKey(userKey, kind);
   const full = userFolder(identityId) + key;
   if (Buffer.byteLength(full, 'utf8') > MAX_KEY_BYTES) {
@@ -93,7 +116,7 @@ export function s3Key(identityId: string, userKey: unknown, kind: KeyKind = 'fil
 }
 
 /** The user key of an S3 key from the caller's folder; refuses any key outside it. */
-export function userKeyOf(identityId: string, key: string): string {
+export function userKeyOf(identityId: IdentityId, key: string): string {
   const folder = userFolder(identityId);
   if (!key.startsWith(folder)) throw new Error('S3 returned a key outside the caller folder');
   return key.slice(folder.length);

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { unquoteEtag } from '../s3/etag';
 import { listPage } from './cursor';
-import { s3Key, userKeyOf } from './keys';
+import { type IdentityId, s3Key, userKeyOf } from './keys';
 
 export interface FileEntry {
   readonly key: string;
@@ -27,7 +27,7 @@ export interface ListOptions {
 export async function listFolder(
   s3: S3Client,
   bucket: string,
-  identityId: string,
+  identityId: IdentityId,
   options: ListOptions,
 ): Promise<FolderPage> {
   const prefix = s3Key(identityId, options.prefix, 'folder');

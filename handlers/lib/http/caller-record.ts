@@ -1,6 +1,6 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { userRecordKey } from '../files/keys';
+import { type IdentityId, userRecordKey } from '../files/keys';
 import { jsonObject } from '../s3/json-object';
 import { callerSub } from './identity';
 
@@ -12,12 +12,12 @@ import { callerSub } from './identity';
  */
 export type CallerRecorder = (
   event: Pick<APIGatewayProxyEvent, 'requestContext'>,
-  identityId: string,
+  identityId: IdentityId,
 ) => Promise<unknown>;
 
 /** The record's body: `users/<sub>.json`. */
 export interface UserRecord {
-  readonly identityId: string;
+  readonly identityId: IdentityId;
 }
 
 /**

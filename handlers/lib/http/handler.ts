@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { logLine } from '../wiring/log-line';
+import type { IdentityId } from '../files/keys';
+import { type LogSink, logLine } from '../wiring/log-line';
 import type { CallerRecorder } from './caller-record';
 import { ApiError, errorSummary } from './errors';
 import { corsHeaders } from './headers';
@@ -13,7 +14,7 @@ export type Handler = (
 /** What a route's logic sees: the event, already checked for a caller identity. */
 export interface ApiRequest {
   readonly event: APIGatewayProxyEvent;
-  readonly identityId: string;
+  readonly identityId: IdentityId;
   readonly requestId: string;
 }
 
@@ -29,7 +30,7 @@ export interface HttpOptions {
   /** This stack's identity pool: only its authenticated identities are served (identity.ts). */
   readonly identityPoolId: string;
   /** Where the one log line per request goes. @default logLine */
-  readonly log?: (line: string) => void;
+  readonly log?: LogSink;
   /** Records the caller's sub → identity id (caller-record.ts); depsFromEnv sets it. @default none */
   readonly recordCaller?: CallerRecorder;
 }
@@ -48,7 +49,7 @@ export function httpHandler(
   return async (event, context) => {
     const started = performance.now();
     const requestId = context.awsRequestId;
-    let identityId: string | undefined;
+    let identityId: IdentityId | undefined;
     let response: ApiResponse;
     let failure: unknown;
     // Runs beside the route's logic, so it adds no latency unless S3 is slower to write it.
@@ -62,17 +63,15 @@ export function httpHandler(
       if (!(error instanceof ApiError)) failure = error;
     }
     const recordFailure = await recording;
-    log(
-      JSON.stringify({
-        requestId,
-        identityId: identityId ?? null,
-        route,
-        status: response.status,
-        durationMs: Math.round(performance.now() - started),
-        ...(failure === undefined ? {} : { error: errorSummary(failure) }),
-        ...(recordFailure === undefined ? {} : { userRecordError: errorSummary(recordFailure) }),
-      }),
-    );
+    log({
+      requestId,
+      identityId: identityId ?? null,
+      route,
+      status: response.status,
+      durationMs: Math.round(performance.now() - started),
+      ...(failure === undefined ? {} : { error: errorSummary(failure) }),
+      ...(recordFailure === undefined ? {} : { userRecordError: errorSummary(recordFailure) }),
+    });
     const headers = corsHeaders(event, options.allowedOrigins);
     const code = errorCodeOf(response);
     // The code where AWS clients look for an error's type (Amplify's ApiError.name, the SDKs' parsers).

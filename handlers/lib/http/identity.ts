@@ -1,10 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { isSub } from '../files/keys';
+import { type IdentityId, isIdentityId, isSub } from '../files/keys';
 import { UnauthorizedError } from './errors';
-
-/** A Cognito identity id: "<region>:<uuid>", e.g. "eu-west-1:0f8e…". Anything else is refused. */
-const IDENTITY_ID =
-  /^[a-z]{2}(-[a-z]+)+-\d{1,2}:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * The caller's identity, as API Gateway's AWS_IAM authorizer saw it. It is the only source of identity:
@@ -16,7 +12,7 @@ const IDENTITY_ID =
 export function callerIdentity(
   event: Pick<APIGatewayProxyEvent, 'requestContext'>,
   identityPoolId: string,
-): string {
+): IdentityId {
   const identity = event.requestContext?.identity;
   const id = identity?.cognitoIdentityId;
   if (
@@ -33,11 +29,6 @@ export function callerIdentity(
 /** The region an identity or identity pool id starts with: `eu-west-1` of `eu-west-1:…`. */
 function regionOf(id: string): string {
   return id.slice(0, id.indexOf(':'));
-}
-
-/** Whether a value is a well-formed Cognito identity id (also used on ids read back from S3 keys). */
-export function isIdentityId(value: unknown): value is string {
-  return typeof value === 'string' && IDENTITY_ID.test(value);
 }
 
 /**

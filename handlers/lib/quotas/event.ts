@@ -1,5 +1,5 @@
 import type { S3EventRecord } from 'aws-lambda';
-import { isIdentityId } from '../http/identity';
+import { isIdentityId } from '../files/keys';
 import type { FileEvent } from './ledger';
 import { isSequencer } from './sequencer';
 

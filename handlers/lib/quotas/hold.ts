@@ -1,4 +1,4 @@
-import type { ObjectKey } from '../files/keys';
+import type { IdentityId, ObjectKey } from '../files/keys';
 import { EVENT_GRACE_MS, requestReservationId } from './lifetimes';
 import type { QuotaDeps } from './quota-deps';
 import { release, reserve } from './reservations';
@@ -13,7 +13,7 @@ export type ReleaseHold = () => Promise<void>;
  */
 export async function holdForWrite(
   quota: QuotaDeps,
-  identityId: string,
+  identityId: IdentityId,
   s3Key: ObjectKey,
   size: number,
 ): Promise<ReleaseHold> {

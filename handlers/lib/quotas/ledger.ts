@@ -1,4 +1,5 @@
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { IdentityId } from '../files/keys';
 import { openReservations, readUsageItem, reservationKeyHash, type UsageStore } from './reservations';
 import {
   APPLYING_PREFIX,
@@ -39,7 +40,7 @@ import {
  * between the steps delays a change but never loses or doubles it (docs/quotas.md).
  */
 export interface FileEvent {
-  readonly identityId: string;
+  readonly identityId: IdentityId;
   readonly s3Key: string;
   /**
    * A version created (any ObjectCreated), a delete marker created (ObjectRemoved:DeleteMarkerCreated),
@@ -141,7 +142,12 @@ async function recordPending(
 }
 
 /** Steps 2–4 of a recorded change; each is idempotent, so anyone may run them again. */
-async function finish(store: UsageStore, identityId: string, hash: string, change: Pending): Promise<void> {
+async function finish(
+  store: UsageStore,
+  identityId: IdentityId,
+  hash: string,
+  change: Pending,
+): Promise<void> {
   if (!(await applyToUsage(store, identityId, hash, change, change.reservation))) {
     const usage = await readUsageItem(store, identityId);
     // Not applied yet, so the reservation went first (lapsed, or an abort): apply without it.
@@ -168,7 +174,7 @@ function markName(hash: string, rev: number): string {
 
 async function applyToUsage(
   store: UsageStore,
-  identityId: string,
+  identityId: IdentityId,
   hash: string,
   change: Pending,
   reservation: Pending['reservation'],
@@ -208,7 +214,7 @@ async function applyToUsage(
   });
 }
 
-async function stampDone(store: UsageStore, identityId: string, mark: string): Promise<void> {
+async function stampDone(store: UsageStore, identityId: IdentityId, mark: string): Promise<void> {
   await updateIf(store, {
     Key: usageItemKey(identityId),
     UpdateExpression: 'SET #d = :done',
@@ -219,7 +225,7 @@ async function stampDone(store: UsageStore, identityId: string, mark: string): P
 }
 
 /** Removes the done marks older than MARK_KEEP_MS (step 4). */
-async function sweepMarks(store: UsageStore, identityId: string, now = Date.now()): Promise<void> {
+async function sweepMarks(store: UsageStore, identityId: IdentityId, now = Date.now()): Promise<void> {
   const usage = await readUsageItem(store, identityId);
   const old = Object.entries(usage ?? {}).filter(
     ([name, value]) =>

@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { MAX_KEYS_PER_CALL } from '../../../contract/s3-limits';
-import { isIdentityId } from '../http/identity';
+import { type IdentityId, isIdentityId } from '../files/keys';
 import { readUsageItem, type UsageStore } from './reservations';
 import { type Item, n, numberOf, updateIf, usageItemKey } from './table';
 
@@ -13,7 +13,7 @@ export interface UsageTotals {
 }
 
 export interface UserDrift {
-  readonly identityId: string;
+  readonly identityId: IdentityId;
   /** What the usage item holds. */
   readonly recorded: UsageTotals;
   /** What S3 keeps: every version's bytes, the current versions' bytes, the files with one. */
@@ -32,8 +32,8 @@ export async function keptByUser(
   s3: S3Client,
   bucket: string,
   prefix: string,
-): Promise<Map<string, UsageTotals>> {
-  const kept = new Map<string, UsageTotals>();
+): Promise<Map<IdentityId, UsageTotals>> {
+  const kept = new Map<IdentityId, UsageTotals>();
   let keyMarker: string | undefined;
   let versionIdMarker: string | undefined;
   do {
@@ -66,8 +66,8 @@ export async function keptByUser(
 }
 
 /** Every user with a usage item (a Scan of the usage items only: the operator's and the daily check's). */
-export async function usersWithUsage(store: UsageStore): Promise<string[]> {
-  const users: string[] = [];
+export async function usersWithUsage(store: UsageStore): Promise<IdentityId[]> {
+  const users: IdentityId[] = [];
   let start: Item | undefined;
   do {
     const page = await store.dynamodb.send(
@@ -80,7 +80,8 @@ export async function usersWithUsage(store: UsageStore): Promise<string[]> {
         ExclusiveStartKey: start,
       }),
     );
-    for (const item of page.Items ?? []) if (item.user?.S !== undefined) users.push(item.user.S);
+    // A usage item's user is the identity id its events were recorded for (ledger.ts).
+    for (const item of page.Items ?? []) if (isIdentityId(item.user?.S)) users.push(item.user.S);
     start = page.LastEvaluatedKey;
   } while (start !== undefined);
   return users;
@@ -106,12 +107,12 @@ export async function reconcileUsage(
   s3: S3Client,
   bucket: string,
   prefix: string,
-  identityIds: readonly string[] | 'all',
+  identityIds: readonly IdentityId[] | 'all',
   fix: boolean,
 ): Promise<UserDrift[]> {
   const users = identityIds === 'all' ? undefined : new Set(identityIds);
-  const before = new Map<string, UsageTotals>();
-  const readAll = async (ids: Iterable<string>, into: Map<string, UsageTotals>) => {
+  const before = new Map<IdentityId, UsageTotals>();
+  const readAll = async (ids: Iterable<IdentityId>, into: Map<IdentityId, UsageTotals>) => {
     for (const id of ids) into.set(id, totalsOf(await readUsageItem(store, id)));
   };
   if (users !== undefined) await readAll(users, before);
@@ -143,7 +144,7 @@ export async function reconcileUsage(
 /** Sets the totals to `truth` (and `charged` by the same bytes) if they are still `recorded`. */
 async function writeTruth(
   store: UsageStore,
-  identityId: string,
+  identityId: IdentityId,
   recorded: UsageTotals,
   truth: UsageTotals,
 ): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { IdentityId } from '../files/keys';
 import { QuotaExceededError, TooManyUploadsError } from '../http/errors';
 import {
   fileHash,
@@ -58,7 +59,7 @@ export function reservationKeyHash(s3Key: string): string {
  */
 export async function reserve(
   store: UsageStore,
-  identityId: string,
+  identityId: IdentityId,
   quotaBytes: number,
   reservation: Reservation,
   now = Date.now(),
@@ -88,7 +89,7 @@ function quotaExceeded(quotaBytes: number): QuotaExceededError {
 
 async function tryReserve(
   store: UsageStore,
-  identityId: string,
+  identityId: IdentityId,
   quotaBytes: number,
   reservation: Reservation,
 ): Promise<boolean> {
@@ -122,7 +123,7 @@ async function tryReserve(
 /** Releases one reservation; false when it was already released (by its S3 event, an abort or expiry). */
 export async function release(
   store: UsageStore,
-  identityId: string,
+  identityId: IdentityId,
   id: string,
   size?: number,
 ): Promise<boolean> {
@@ -154,7 +155,7 @@ export async function release(
 /** Releases the reservation `id` if it is open and was made for `s3Key`; false otherwise. */
 export async function releaseIfOf(
   store: UsageStore,
-  identityId: string,
+  identityId: IdentityId,
   id: string,
   s3Key: string,
 ): Promise<boolean> {
@@ -164,14 +165,14 @@ export async function releaseIfOf(
 }
 
 /** Whether the reservation `id` is still open. */
-export async function isReserved(store: UsageStore, identityId: string, id: string): Promise<boolean> {
+export async function isReserved(store: UsageStore, identityId: IdentityId, id: string): Promise<boolean> {
   return openReservations(await readUsageItem(store, identityId)).some((r) => r.id === id);
 }
 
 /** Releases every reservation past its expiry; returns how many it released. */
 export async function releaseLapsed(
   store: UsageStore,
-  identityId: string,
+  identityId: IdentityId,
   now = Date.now(),
 ): Promise<number> {
   const lapsed = openReservations(await readUsageItem(store, identityId)).filter((r) => r.expiresAt <= now);
@@ -179,7 +180,7 @@ export async function releaseLapsed(
   return released.filter(Boolean).length;
 }
 
-export async function readUsageItem(store: UsageStore, identityId: string): Promise<Item | undefined> {
+export async function readUsageItem(store: UsageStore, identityId: IdentityId): Promise<Item | undefined> {
   const got = await store.dynamodb.send(
     new GetItemCommand({ TableName: store.table, Key: usageItemKey(identityId), ConsistentRead: true }),
   );

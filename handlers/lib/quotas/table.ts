@@ -5,6 +5,7 @@ import {
   UpdateItemCommand,
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import type { IdentityId } from '../files/keys';
 
 /**
  * The usage table's items (its key schema: contract/usage-table.ts): per user one usage item and one ledger
@@ -15,7 +16,7 @@ import {
  */
 export type Item = Record<string, AttributeValue>;
 
-export function usageItemKey(identityId: string): Item {
+export function usageItemKey(identityId: IdentityId): Item {
   return { user: { S: identityId }, item: { S: 'usage' } };
 }
 
@@ -24,7 +25,7 @@ export function fileHash(s3Key: string): string {
   return createHash('sha256').update(s3Key, 'utf8').digest('hex');
 }
 
-export function fileItemKey(identityId: string, s3Key: string): Item {
+export function fileItemKey(identityId: IdentityId, s3Key: string): Item {
   return { user: { S: identityId }, item: { S: `file#${fileHash(s3Key)}` } };
 }
 

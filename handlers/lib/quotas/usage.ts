@@ -1,3 +1,4 @@
+import type { IdentityId } from '../files/keys';
 import { readUsageItem, type UsageStore } from './reservations';
 import { numberOf } from './table';
 
@@ -13,7 +14,7 @@ export interface Usage {
 }
 
 /** The user's counted usage, as S3's events reported it (uploads in progress are not part of it). */
-export async function readUsage(store: UsageStore, identityId: string): Promise<Usage> {
+export async function readUsage(store: UsageStore, identityId: IdentityId): Promise<Usage> {
   const item = await readUsageItem(store, identityId);
   const bytes = numberOf(item, 'bytes');
   const currentBytes = numberOf(item, 'currentBytes');

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { IntegerSetting } from '../../../contract/settings';
+import type { IdentityId } from '../files/keys';
 import { TooManyRequestsError } from '../http/errors';
 import { usageStoreFromEnv } from '../quotas/quota-deps';
 import { n, updateIf } from '../quotas/table';
@@ -12,7 +13,7 @@ export interface RateLimitStore {
 }
 
 /** Takes one request from the caller's bucket, or throws RateLimitedError. */
-export type RateLimiter = (identityId: string) => Promise<void>;
+export type RateLimiter = (identityId: IdentityId) => Promise<void>;
 
 /** 429 `TooManyRequests` with a `Retry-After` of the seconds until the caller's bucket holds a request. */
 export class RateLimitedError extends TooManyRequestsError {

@@ -1,6 +1,6 @@
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { SESSION_SECONDS } from '../../../contract/session-seconds';
-import { uploadPlanFolder, userFolder, zipFolder } from '../files/keys';
+import { type IdentityId, uploadPlanFolder, userFolder, zipFolder } from '../files/keys';
 import { PRESIGNED_URL_SECONDS } from '../files/presign-get';
 
 /** Temporary credentials of one caller's session. */
@@ -27,7 +27,7 @@ const MAX_CACHED_SESSIONS = 1000;
  * `uploads/<identityId>/`. The effective permissions are the intersection of the role's (the route's
  * grants) and this, so a handler that builds a key outside those is refused by S3 itself.
  */
-export function folderPolicy(bucket: string, identityId: string): string {
+export function folderPolicy(bucket: string, identityId: IdentityId): string {
   const prefixes = [userFolder(identityId), zipFolder(identityId), uploadPlanFolder(identityId)];
   return JSON.stringify({
     Version: '2012-10-17',
@@ -76,7 +76,7 @@ export function withBucketKey(policy: string, keyArn: string | undefined): strin
 }
 
 /** A role session name from an identity id: STS allows `[\w+=,.@-]`, 2..64 characters, not `:`. */
-export function sessionName(identityId: string): string {
+export function sessionName(identityId: IdentityId): string {
   return identityId.replace(':', '.');
 }
 
@@ -93,7 +93,7 @@ export interface ScopedSessionsOptions {
 /** What one session may reach: its owner (the session's name) and its policy; sessions are cached by `key`. */
 export interface SessionScope {
   readonly key: string;
-  readonly identityId: string;
+  readonly identityId: IdentityId;
   /** The session policy, built only when a session is assumed. */
   readonly policy: () => string;
 }
@@ -161,7 +161,7 @@ export interface CallerSessionsOptions extends ScopedSessionsOptions {
  */
 export function callerSessions(options: CallerSessionsOptions) {
   const credentialsFor = scopedSessions(options);
-  return (identityId: string): Promise<SessionCredentials> =>
+  return (identityId: IdentityId): Promise<SessionCredentials> =>
     credentialsFor({ key: identityId, identityId, policy: () => folderPolicy(options.bucket, identityId) });
 }
 

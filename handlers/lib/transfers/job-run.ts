@@ -1,9 +1,11 @@
 import type { Context } from 'aws-lambda';
+import type { TransferJobOutcome } from '../../../contract/log-line';
 import { ApiError, errorSummary } from '../http/errors';
 import { holdForWrite } from '../quotas/hold';
 import type { QuotaDeps } from '../quotas/quota-deps';
 import type { TransferWorkerDeps } from '../wiring/deps';
 import type { JobRef } from '../zip/jobs/job-keys';
+import { type TransferTarget, transferFile, transferFolder } from './copy-or-move';
 import {
   isStaleTransfer,
   readTransferRequest,
@@ -14,21 +16,11 @@ import {
   writeTransferStatus,
 } from './jobs';
 import { transferKeys } from './request';
-import { type TransferTarget, transferFile, transferFolder } from './run';
 
 /** Time kept back from Lambda's limit to record progress and start the next run. */
 export const RUN_MARGIN_MS = 60_000;
 
 export type RunContext = Pick<Context, 'getRemainingTimeInMillis'>;
-
-/** The one log line per run: counts and an outcome, never a key or an SDK message. */
-export interface TransferOutcome {
-  /** `refused`: the job's own request could not be done (no source, a conflict, the quota). */
-  readonly outcome: 'done' | 'failed' | 'refused' | 'continued' | 'skipped' | 'retry';
-  readonly reason?: string;
-  readonly filesDone?: number;
-  readonly filesFailed?: number;
-}
 
 /**
  * One worker run of a transfer job: skips a job that is missing or ended, fails a stale or malformed one,
@@ -42,14 +34,14 @@ export async function runTransferJob(
   quota: QuotaDeps,
   job: JobRef,
   context: RunContext,
-): Promise<TransferOutcome> {
+): Promise<TransferJobOutcome> {
   const { s3, bucket } = deps;
   const status = await readTransferStatus(s3, bucket, job);
   if (status === undefined) return { outcome: 'skipped', reason: 'no status record' };
   if (status.status === 'done' || status.status === 'failed')
     return { outcome: 'skipped', reason: status.status };
   const request = await readTransferRequest(s3, bucket, job);
-  const fail = async (from: TransferStatus, error: string, reason: string): Promise<TransferOutcome> => {
+  const fail = async (from: TransferStatus, error: string, reason: string): Promise<TransferJobOutcome> => {
     await writeTransferStatus(s3, bucket, job, { ...from, status: 'failed', error });
     const outcome = reason === 'refused' ? 'refused' : 'failed';
     return { outcome, reason, filesDone: from.filesDone, filesFailed: from.filesFailed };

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { TRANSFER_WORKER_TIMEOUT_SECONDS } from '../../../contract/routes';
-import { keyIn, type ObjectKey, transfersFolder } from '../files/keys';
-import { isIdentityId } from '../http/identity';
+import { type IdentityId, isIdentityId, keyIn, type ObjectKey, transfersFolder } from '../files/keys';
 import { getTaggedJson } from '../s3/conditional';
 import { putJson } from '../s3/json-object';
 import { isJobId, type JobRef } from '../zip/jobs/job-keys';
+import { NO_PROGRESS, type TransferProgress } from './copy-or-move';
 import { type TransferRequest, transferKeys } from './request';
-import { NO_PROGRESS, type TransferProgress } from './run';
 
 /**
  * A background copy or move: two JSON records under "transfers/<identityId>/<jobId>/", like a zip job's.
@@ -58,7 +57,7 @@ export function transferOfRequestKey(key: string): JobRef | undefined {
 export async function createTransferJob(
   s3: S3Client,
   bucket: string,
-  identityId: string,
+  identityId: IdentityId,
   request: TransferRequest,
 ): Promise<JobRef> {
   const job = { identityId, jobId: randomUUID() };

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { type ObjectKey, s3Key } from '../files/keys';
+import { type IdentityId, type ObjectKey, s3Key } from '../files/keys';
 import { jsonBody, stringField } from '../http/body';
 import { BadRequestError } from '../http/errors';
 
@@ -27,7 +27,7 @@ export interface TransferKeys {
 export function parseTransfer(
   event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>,
   operation: TransferOperation,
-  identityId: string,
+  identityId: IdentityId,
 ): TransferRequest {
   const body = jsonBody(event, ['from', 'to', 'overwrite']);
   if (body.overwrite !== undefined && typeof body.overwrite !== 'boolean')
@@ -47,7 +47,7 @@ export function parseTransfer(
  * of the same kind (a folder may go to the root ""), not the same key, and a folder never into itself
  * (its copy would be listed again as a source).
  */
-export function transferKeys(identityId: string, request: TransferRequest): TransferKeys {
+export function transferKeys(identityId: IdentityId, request: TransferRequest): TransferKeys {
   const from = s3Key(identityId, request.from, 'file-or-folder');
   const folder = from.endsWith('/');
   const to = s3Key(identityId, request.to, folder ? 'folder' : 'file');

@@ -6,9 +6,9 @@ import type { QuotaDeps } from '../quotas/quota-deps';
 import { headObject } from '../s3/head';
 import { folderPages } from '../s3/pages';
 import type { CallerDeps } from '../wiring/deps';
+import { NO_PROGRESS, type TransferTarget, transferFile, transferFolder } from './copy-or-move';
 import { createTransferJob, transferBody } from './jobs';
 import { parseTransfer, type TransferKeys, type TransferOperation, transferKeys } from './request';
-import { NO_PROGRESS, type TransferTarget, transferFile, transferFolder } from './run';
 
 /**
  * What one request copies or moves itself: about 100 CopyObject calls at 8 at a time, and bytes S3 copies

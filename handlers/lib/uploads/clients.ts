@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { IdentityId } from '../files/keys';
 import type { UploadDeps } from '../wiring/deps';
 
 /** The clients of an upload route for one caller (uploadClients builds them from UploadDeps). */
@@ -13,7 +14,7 @@ export interface UploadClients {
 }
 
 /** The clients of `deps` for `identityId`. */
-export function uploadClients(deps: UploadDeps, identityId: string): UploadClients {
+export function uploadClients(deps: UploadDeps, identityId: IdentityId): UploadClients {
   return {
     bucket: deps.bucket,
     s3: deps.s3ForCaller(identityId),

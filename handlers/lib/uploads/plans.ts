@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { MAX_PART_BYTES, MIN_PART_BYTES } from '../../../contract/s3-limits';
-import { keyIn, type ObjectKey, uploadPlanFolder } from '../files/keys';
-import { isIdentityId } from '../http/identity';
+import { type IdentityId, isIdentityId, keyIn, type ObjectKey, uploadPlanFolder } from '../files/keys';
 import { provesAbsent } from '../s3/absent';
 import { putJson } from '../s3/json-object';
 
@@ -26,7 +25,7 @@ interface PlanRecord extends UploadPlan {
 }
 
 /** An upload id is S3's opaque text, up to 1 KiB and with `/`: its hash makes a short, flat name. */
-function planKey(identityId: string, uploadId: string): ObjectKey {
+function planKey(identityId: IdentityId, uploadId: string): ObjectKey {
   if (!isIdentityId(identityId)) throw new Error('Invalid identity id for an upload plan');
   const name = createHash('sha256').update(uploadId, 'utf8').digest('hex');
   return keyIn(uploadPlanFolder(identityId), `${name}.json`);
@@ -36,7 +35,7 @@ function planKey(identityId: string, uploadId: string): ObjectKey {
 export async function writePlan(
   s3: S3Client,
   bucket: string,
-  identityId: string,
+  identityId: IdentityId,
   key: ObjectKey,
   uploadId: string,
   plan: UploadPlan,
@@ -52,7 +51,7 @@ export async function writePlan(
 export async function readPlan(
   s3: S3Client,
   bucket: string,
-  identityId: string,
+  identityId: IdentityId,
   key: ObjectKey,
   uploadId: string,
 ): Promise<UploadPlan | undefined> {

@@ -1,4 +1,4 @@
-import type { ObjectKey } from '../files/keys';
+import type { IdentityId, ObjectKey } from '../files/keys';
 import { BadRequestError } from '../http/errors';
 import type { UploadClients } from './clients';
 import { readPlan } from './plans';
@@ -8,7 +8,7 @@ import { cutIntoParts } from './upload-limits';
 import { expectOpenUpload } from './uploaded-parts';
 
 export interface ResignRequest {
-  readonly identityId: string;
+  readonly identityId: IdentityId;
   /** The file's key in the folder of `identityId`. */
   readonly s3Key: ObjectKey;
   readonly uploadId: string;

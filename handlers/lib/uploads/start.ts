@@ -1,5 +1,5 @@
 import { AbortMultipartUploadCommand, CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
-import type { ObjectKey } from '../files/keys';
+import type { IdentityId, ObjectKey } from '../files/keys';
 import { PayloadTooLargeError } from '../http/errors';
 import { objectExists } from '../s3/head';
 import type { UploadClients } from './clients';
@@ -8,7 +8,7 @@ import { presignParts, presignPut, signingNow, urlsExpireAt } from './presign';
 import { planParts, type UploadLimits } from './upload-limits';
 
 export interface UploadRequest {
-  readonly identityId: string;
+  readonly identityId: IdentityId;
   /** The file's key in the folder of `identityId`. */
   readonly s3Key: ObjectKey;
   readonly size: number;

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { ObjectKey } from '../files/keys';
+import type { IdentityId, ObjectKey } from '../files/keys';
 import { readPlan } from './plans';
 import { noSuchUploadError } from './upload-errors';
 import { listUploadedParts, type UploadedPart } from './uploaded-parts';
@@ -17,7 +17,7 @@ export async function uploadStatus(
   { s3, bucket }: { readonly s3: S3Client; readonly bucket: string },
   /** The caller's folder-scoped client (CallerDeps.s3ForCaller); `s3` reads the plan. */
   files: S3Client,
-  identityId: string,
+  identityId: IdentityId,
   key: ObjectKey,
   uploadId: string,
 ): Promise<UploadStatus> {

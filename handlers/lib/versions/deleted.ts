@@ -1,7 +1,7 @@
 import { ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { MAX_KEYS_PER_CALL } from '../../../contract/s3-limits';
 import { decodeCursor, encodeCursor, invalidCursor } from '../files/cursor';
-import { s3Key, userKeyOf } from '../files/keys';
+import { type IdentityId, s3Key, userKeyOf } from '../files/keys';
 
 export interface DeletedFile {
   readonly key: string;
@@ -51,7 +51,7 @@ interface Pending {
 export async function listDeleted(
   s3: S3Client,
   bucket: string,
-  identityId: string,
+  identityId: IdentityId,
   options: DeletedOptions,
 ): Promise<DeletedPage> {
   const prefix = s3Key(identityId, options.prefix, 'folder');

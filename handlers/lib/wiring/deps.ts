@@ -7,14 +7,15 @@ import {
   CALLER_ROLE_ARN,
   IDENTITY_POOL_ID,
 } from '../../../contract/settings';
+import { type IdentityId, isIdentityId } from '../files/keys';
 import { callerRecorder } from '../http/caller-record';
 import type { HttpOptions } from '../http/handler';
-import { isIdentityId } from '../http/identity';
 import { type CallerCredentials, callerSessions, scopedSessions } from '../s3/caller-session';
 import { createS3Client } from '../s3/client';
 import type { JobRef } from '../zip/jobs/job-keys';
 import { zipJobScope } from '../zip/jobs/session';
 import { readList, readOptionalText, readText } from './env';
+import type { LogSink } from './log-line';
 
 /**
  * What a function needs from the outside world, built once per cold start from the settings table, so
@@ -27,7 +28,7 @@ export interface WorkerDeps {
   readonly s3: S3Client;
   readonly bucket: string;
   /** Where the one JSON log line per job goes. @default logLine */
-  readonly log?: (line: string) => void;
+  readonly log?: LogSink;
 }
 
 /**
@@ -41,7 +42,7 @@ export interface ZipWorkerDeps {
   readonly bucket: string;
   readonly s3ForJob: (job: JobRef) => S3Client;
   /** Where the one JSON log line per job goes. @default logLine */
-  readonly log?: (line: string) => void;
+  readonly log?: LogSink;
 }
 
 /**
@@ -49,7 +50,7 @@ export interface ZipWorkerDeps {
  * route has; `s3` keeps the function's own role for the job's records.
  */
 export interface TransferWorkerDeps extends WorkerDeps {
-  readonly s3ForCaller: (identityId: string) => S3Client;
+  readonly s3ForCaller: (identityId: IdentityId) => S3Client;
 }
 
 /** A route's handler. */
@@ -68,7 +69,7 @@ export interface HandlerDeps {
  */
 export interface CallerDeps extends HandlerDeps {
   /** The caller's folder-scoped S3 client; one per identity, its session cached while warm. */
-  readonly s3ForCaller: (identityId: string) => S3Client;
+  readonly s3ForCaller: (identityId: IdentityId) => S3Client;
 }
 
 /** POST /uploads and POST /uploads/parts, which also sign upload URLs. */
@@ -78,7 +79,7 @@ export interface UploadDeps extends CallerDeps {
    * (requestChecksumCalculation 'WHEN_REQUIRED'): with the SDK's default, every URL would carry the CRC32
    * of an empty body.
    */
-  readonly presignerForCaller: (identityId: string) => S3Client;
+  readonly presignerForCaller: (identityId: IdentityId) => S3Client;
 }
 
 export function workerDepsFromEnv(): WorkerDeps {
@@ -170,7 +171,7 @@ const MAX_CACHED_CLIENTS = 1000;
 export function callerClients(
   credentialsFor: CallerCredentials,
   config: S3ClientConfig,
-): (identityId: string) => S3Client {
+): (identityId: IdentityId) => S3Client {
   const clients = new Map<string, S3Client>();
   return (identityId) => {
     let client = clients.get(identityId);

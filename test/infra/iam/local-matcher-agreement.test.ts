@@ -4,6 +4,7 @@ import { routes, workers } from '../../../contract/routes';
 import { evaluate } from '../../../devtools/iam/evaluate';
 import { evaluateTable, requestTable } from '../../../devtools/iam/request-table';
 import { ACCOUNT, type IamPolicy, StackPolicies } from '../../../devtools/iam/terraform-policies';
+import { identityIdOf } from '../../../handlers/lib/files/keys';
 import { folderPolicy } from '../../../handlers/lib/s3/caller-session';
 import { zipJobPolicy } from '../../../handlers/lib/zip/jobs/session';
 import { isAllowed, parseSessionPolicy, type S3Access } from '../../../local/s3/http/session-policy';
@@ -65,8 +66,8 @@ describe('IAM: local S3’s session-policy matcher agrees with AWS’s evaluatio
   it('on random keys, prefixes, actions and owners', async function () {
     this.timeout(180_000);
     const bucket = 'lockbox-local';
-    const a = 'eu-west-1:aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa';
-    const b = 'eu-west-1:bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb';
+    const a = identityIdOf('eu-west-1:aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa');
+    const b = identityIdOf('eu-west-1:bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb');
     const job = { identityId: a, jobId: 'cccccccc-cccc-cccc-cccc-cccccccccccc' };
     const policies = [folderPolicy(bucket, a), zipJobPolicy(bucket, job)];
     // No `*` in a request: iam-simulate reads one in a request's resource as a pattern, S3 as a character.

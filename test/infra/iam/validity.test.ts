@@ -3,13 +3,14 @@ import { expect } from 'chai';
 import { arnFitsFormat } from '../../../devtools/iam/arn-format';
 import { checkPolicy } from '../../../devtools/iam/policy-check';
 import { type IamPolicy, policyFromJson, StackPolicies } from '../../../devtools/iam/terraform-policies';
+import { identityIdOf } from '../../../handlers/lib/files/keys';
 import { folderPolicy, withBucketKey } from '../../../handlers/lib/s3/caller-session';
 import { zipJobPolicy } from '../../../handlers/lib/zip/jobs/session';
 import { environments } from '../../../stacks/environments';
 import { synthStacks } from '../synthesized';
 
 const BUCKET = 'lockbox-dev-files-0123456789abcdef0123456789';
-const A = 'eu-west-1:aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa';
+const A = identityIdOf('eu-west-1:aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa');
 const JOB = { identityId: A, jobId: 'cccccccc-cccc-cccc-cccc-cccccccccccc' };
 const KEY = 'arn:aws:kms:eu-west-1:111122223333:key/dddddddd-dddd-dddd-dddd-dddddddddddd';
 

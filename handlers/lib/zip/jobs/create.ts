@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { IdentityId } from '../../files/keys';
 import { TooManyRequestsError } from '../../http/errors';
 import { archiveEntryNames } from '../names';
 import type { JobRef } from './job-keys';
@@ -28,7 +29,7 @@ export async function createJob(
   { s3, bucket }: { readonly s3: S3Client; readonly bucket: string },
   /** The caller's folder-scoped client (CallerDeps.s3ForCaller), which checks the files; `s3` writes the job. */
   files: S3Client,
-  identityId: string,
+  identityId: IdentityId,
   request: NewJob,
   limits: ZipLimits,
   caps: ZipCaps,

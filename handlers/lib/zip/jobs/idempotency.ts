@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { IdentityId } from '../../files/keys';
 import { BadRequestError, ConflictError } from '../../http/errors';
 import { headerValue } from '../../http/headers';
 import { getTaggedJson, putJsonIf } from '../../s3/conditional';
@@ -72,7 +73,7 @@ export interface KeyClaim {
 export async function claimKey(
   s3: S3Client,
   bucket: string,
-  identityId: string,
+  identityId: IdentityId,
   key: string,
   print: string,
   now = Date.now(),

@@ -1,5 +1,4 @@
-import { keyIn, type ObjectKey, zipFolder } from '../../files/keys';
-import { isIdentityId } from '../../http/identity';
+import { type IdentityId, isIdentityId, keyIn, type ObjectKey, zipFolder } from '../../files/keys';
 
 /**
  * The S3 keys of a zip job, all under the owner's zip folder "zip/<identityId>/<jobId>/". The job id is
@@ -15,7 +14,7 @@ const STATUS_FILE = 'status.json';
 const ARCHIVE_FILE = 'archive.zip';
 
 export interface JobRef {
-  readonly identityId: string;
+  readonly identityId: IdentityId;
   readonly jobId: string;
 }
 
@@ -57,19 +56,19 @@ export function jobOfRequestKey(key: string): JobRef | undefined {
  * The caller's job slots, `zip/<identityId>/slots/<n>.json`, n < the cap: a job holds one while pending or
  * running (slots.ts). Not a job folder: "slots" is no job id.
  */
-export function zipSlotKey(identityId: string, slot: number): ObjectKey {
+export function zipSlotKey(identityId: IdentityId, slot: number): ObjectKey {
   if (!isIdentityId(identityId) || !Number.isSafeInteger(slot) || slot < 0) throw new Error('Invalid slot');
   return keyIn(zipFolder(identityId), `slots/${slot}.json`);
 }
 
 /** The record of one Idempotency-Key of the caller, named by the key's SHA-256 (hex), never the key. */
-export function zipIdempotencyKey(identityId: string, keyHash: string): ObjectKey {
+export function zipIdempotencyKey(identityId: IdentityId, keyHash: string): ObjectKey {
   if (!isIdentityId(identityId) || !/^[0-9a-f]{64}$/.test(keyHash)) throw new Error('Invalid key hash');
   return keyIn(zipFolder(identityId), `idempotency/${keyHash}.json`);
 }
 
 /** Where GET /zips lists the caller's jobs, newest first: one empty object per job (index.ts). */
-export function zipIndexFolder(identityId: string): ObjectKey {
+export function zipIndexFolder(identityId: IdentityId): ObjectKey {
   if (!isIdentityId(identityId)) throw new Error('Invalid identity id');
   return keyIn(zipFolder(identityId), 'index/');
 }

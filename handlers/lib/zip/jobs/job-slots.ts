@@ -92,7 +92,7 @@ function holder(value: unknown): string | null {
 /**
  * Whether the slot's job has ended for good. A stale job is first marked failed, conditionally on the
  * status just read: if its worker moved it meanwhile, that write fails and the job keeps its slot. Done
- * and failed are final: nothing rewrites them as pending or running (run.ts starts a job with a
+ * and failed are final: nothing rewrites them as pending or running (run-job.ts starts a job with a
  * conditional write too).
  */
 async function hasEnded(

@@ -1,6 +1,6 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { listPage } from '../../files/cursor';
-import { keyIn, keyUnder } from '../../files/keys';
+import { type IdentityId, keyIn, keyUnder } from '../../files/keys';
 import { mapConcurrently } from '../../s3/pool';
 import { isJobId, type JobRef, zipIndexFolder } from './job-keys';
 import { failedStatus, isStale, JOB_STOPPED, type JobState, readStatus } from './job-records';
@@ -48,7 +48,7 @@ const CONCURRENCY = 16;
 export async function listJobs(
   s3: S3Client,
   bucket: string,
-  identityId: string,
+  identityId: IdentityId,
   options: { cursor?: string; limit: number; queueTimeoutSeconds: number; now?: number },
 ): Promise<JobPage> {
   const prefix = zipIndexFolder(identityId);

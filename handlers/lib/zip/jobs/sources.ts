@@ -1,5 +1,5 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { type ObjectKey, s3Key } from '../../files/keys';
+import { type IdentityId, type ObjectKey, s3Key } from '../../files/keys';
 import { NotFoundError, PayloadTooLargeError, TooManyFilesError } from '../../http/errors';
 import { headObject } from '../../s3/head';
 import { folderPages } from '../../s3/pages';
@@ -36,7 +36,7 @@ type FileInfo = Pick<ZipSource, 'size' | 'lastModified'>;
 export async function resolveSources(
   s3: S3Client,
   bucket: string,
-  identityId: string,
+  identityId: IdentityId,
   userKeys: readonly unknown[],
   limits: ZipLimits,
 ): Promise<ZipSource[]> {
