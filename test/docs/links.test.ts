@@ -28,12 +28,16 @@ function brokenLinks(document: string): string[] {
   for (const { line, target } of markdownLinks(read(document))) {
     if (isExternal(target)) continue;
     const [pathPart, anchor] = target.split('#', 2) as [string, string | undefined];
-    const file = pathPart === '' ? join(projectRoot, document) : resolve(projectRoot, dirname(document), decodeURI(pathPart));
+    const file =
+      pathPart === ''
+        ? join(projectRoot, document)
+        : resolve(projectRoot, dirname(document), decodeURI(pathPart));
     const where = `${document}:${line} ${target}`;
     if (!file.startsWith(projectRoot)) broken.push(`${where} (leaves the repository)`);
     else if (!existsSync(file)) broken.push(`${where} (no ${relative(projectRoot, file)})`);
     else if (anchor !== undefined && file.endsWith('.md') && statSync(file).isFile()) {
-      if (!headingAnchors(readFileSync(file, 'utf8')).has(anchor)) broken.push(`${where} (no heading #${anchor})`);
+      if (!headingAnchors(readFileSync(file, 'utf8')).has(anchor))
+        broken.push(`${where} (no heading #${anchor})`);
     }
   }
   return broken;
@@ -46,9 +50,11 @@ describe('the docs', () => {
       expect(githubSlug('`GET /files?prefix=&cursor=&limit=` — one level of a folder')).to.equal(
         'get-filesprefixcursorlimit--one-level-of-a-folder',
       );
-      expect(githubSlug('Key rules ([`handlers/lib/files/keys.ts`](../handlers/lib/files/keys.ts), used by every route)')).to.equal(
-        'key-rules-handlerslibfileskeysts-used-by-every-route',
-      );
+      expect(
+        githubSlug(
+          'Key rules ([`handlers/lib/files/keys.ts`](../handlers/lib/files/keys.ts), used by every route)',
+        ),
+      ).to.equal('key-rules-handlerslibfileskeysts-used-by-every-route');
       expect(githubSlug('Why ≥ 5× cannot show: the floors')).to.equal('why--5-cannot-show-the-floors');
     });
 
@@ -58,7 +64,9 @@ describe('the docs', () => {
     });
 
     it('reads no link inside a code span or a code block', () => {
-      const links = markdownLinks('see [a](a.md) and `[b](b.md)`\n\n```\n[c](c.md)\n```\n[`d`](d.md#x "title")\n');
+      const links = markdownLinks(
+        'see [a](a.md) and `[b](b.md)`\n\n```\n[c](c.md)\n```\n[`d`](d.md#x "title")\n',
+      );
       expect(links).to.deep.equal([
         { line: 1, target: 'a.md' },
         { line: 6, target: 'd.md#x' },
@@ -80,7 +88,9 @@ describe('the docs', () => {
     });
 
     it('has no line over 160 characters', () => {
-      const long = lines.map((line, index) => `${index + 1}: ${[...line].length}`).filter((_, index) => [...lines[index]].length > 160);
+      const long = lines
+        .map((line, index) => `${index + 1}: ${[...line].length}`)
+        .filter((_, index) => [...lines[index]].length > 160);
       expect(long, 'lines over 160 characters').to.deep.equal([]);
     });
 
@@ -92,7 +102,10 @@ describe('the docs', () => {
   });
 
   it('docs/dependencies.md has a row for every direct dependency of the root and the packages', () => {
-    const manifests = ['package.json', ...readdirSync(join(projectRoot, 'packages')).map((name) => join('packages', name, 'package.json'))];
+    const manifests = [
+      'package.json',
+      ...readdirSync(join(projectRoot, 'packages')).map((name) => join('packages', name, 'package.json')),
+    ];
     const names = new Set<string>();
     for (const manifest of manifests.filter((path) => existsSync(join(projectRoot, path)))) {
       const json = JSON.parse(read(manifest)) as Record<string, Record<string, string> | undefined>;

@@ -18,7 +18,8 @@ function proseLines(markdown: string): string[] {
       return '';
     }
     if (fence !== undefined) {
-      if (line.trim().startsWith(fence[0].repeat(fence.length)) && line.trim().replace(/[`~]/g, '') === '') fence = undefined;
+      const closing = /^ {0,3}(`{3,}|~{3,})\s*$/.exec(line);
+      if (closing && closing[1][0] === fence[0] && closing[1].length >= fence.length) fence = undefined;
       return '';
     }
     return line;
@@ -26,7 +27,8 @@ function proseLines(markdown: string): string[] {
 }
 
 /** Code spans hold text, never links: `[a](b)` inside backticks is not a link. */
-const withoutCodeSpans = (line: string): string => line.replace(/(`+)[^`]*?\1/g, (span) => ' '.repeat(span.length));
+const withoutCodeSpans = (line: string): string =>
+  line.replace(/(`+)[^`]*?\1/g, (span) => ' '.repeat(span.length));
 
 /** GitHub's anchor for a heading (github-slugger): lower case, punctuation and symbols dropped, spaces to hyphens. */
 export function githubSlug(heading: string): string {
