@@ -1,4 +1,4 @@
-// npm start: the whole system on this machine (see README, "Local mode").
+// npm start: the whole system on this machine (docs/local-mode.md).
 // Settings: LOCKBOX_PORT (default 4280; 0 = any free port; S3 listens on the next port, or any free one),
 // LOCKBOX_DATA (default .lockbox/), LOCKBOX_CREDENTIALS_SECONDS (the identity credentials' lifetime,
 // default 3600), LOCKBOX_ORIGINS (browser origins allowed besides the local system and the common dev

@@ -5,7 +5,7 @@
 //   cold:     a new identity each time, so each request pays the AssumeRole call and a new S3 client;
 //   warm:     one identity, its session cached.
 // Prints median and p95 per way and the extra cost of cold and warm over unscoped; the last line is one
-// JSON object with those figures. Real STS answers over the network, so its cold cost differs (README).
+// JSON object with those figures. Real STS answers over the network, so its cold cost differs (docs/performance.md, "Scoped credentials").
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

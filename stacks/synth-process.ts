@@ -1,5 +1,5 @@
 /**
- * Process settings for a faster synth, with the same output (profile: README, "Synth"). cdktf captures a
+ * Process settings for a faster synth, with the same output (profile: docs/performance.md, "Synth"). cdktf captures a
  * complete stack trace for every token it creates (tokens/private/stack-trace.js: thousands per synth),
  * kept only for its error messages, and the formatting of those traces was most of synth's own CPU.
  */

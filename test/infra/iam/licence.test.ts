@@ -6,7 +6,7 @@ import packageJson from '../../../package.json';
 
 /**
  * The IAM evaluator (@cloud-copilot/iam-simulate and its iam-policy, iam-utils) is AGPL-3.0-or-later:
- * lockbox may run it in its tests and `npm run iam:table`, never ship it (README, "Dependencies").
+ * lockbox may run it in its tests and `npm run iam:table`, never ship it (docs/dependencies.md).
  */
 const AGPL = /@cloud-copilot\/iam-(simulate|policy|utils|expand)/;
 const ADAPTER = 'devtools/iam/evaluate.ts';

@@ -1,5 +1,9 @@
 import { expect } from 'chai';
-import { callerDepsFromEnv, uploadDepsFromEnv, zipWorkerDepsFromEnv } from '../../handlers/lib/wiring/deps';
+import {
+  callerDepsFromEnv,
+  uploadDepsFromEnv,
+  zipWorkerDepsFromEnv,
+} from '../../../../../handlers/lib/wiring/deps';
 
 // BUCKET_KEY_ARN is set only where the bucket has a customer-managed key; a value that is no key's ARN
 // fails the function's init, not a caller's request (its sessions would all be refused by STS or S3).
