@@ -15,5 +15,9 @@ export const USAGE_TABLE_KEY_SCHEMA = {
   ],
 } as const;
 
-/** The attribute DynamoDB's TTL reads on ledger tombstones (epoch seconds). */
+/**
+ * The attribute DynamoDB's TTL reads (epoch seconds): the rate-limit buckets set it
+ * (handlers/lib/rate-limit/limiter.ts), so a bucket that is full again goes. Ledger tombstones live inside
+ * their file's item and are pruned there (handlers/lib/quotas/versions.ts), not by TTL.
+ */
 export const USAGE_TABLE_TTL_ATTRIBUTE = 'expiresAt';
