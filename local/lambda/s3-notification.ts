@@ -1,15 +1,5 @@
 import type { S3Event } from 'aws-lambda';
-
-export interface CreatedObject {
-  readonly bucket: string;
-  readonly key: string;
-  readonly size: number;
-  readonly etag: string;
-  /** Named in the event when the bucket is versioned. */
-  readonly versionId?: string;
-  /** The server's sequencer of the change; @default the time, in hex */
-  readonly sequencer?: string;
-}
+import type { ObjectCreatedEvent as CreatedObject } from '../s3';
 
 /** Whether an S3 notification with this filter fires for the key (prefix and suffix, as S3 matches them). */
 export function matchesFilter(
