@@ -4,7 +4,7 @@ type ErrorCode = components['schemas']['ErrorCode'];
 
 /**
  * API Gateway's own error types (its `x-amzn-ErrorType`, which Amplify v6 makes `ApiError.name`) and the
- * API's code that the stack's gateway response for each puts in the body (handlers/gateway-errors.ts). API
+ * API's code that the stack's gateway response for each puts in the body (contract/gateway-errors.ts). API
  * Gateway keeps its own type in that header on the answers it makes itself (docs/api.md, "Amplify"): this
  * table turns it back into the API's code where the body cannot be read.
  */

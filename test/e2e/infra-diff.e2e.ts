@@ -88,7 +88,7 @@ describe('npm run infra:diff', () => {
         'base',
       );
       symlinkSync(join(root, 'node_modules'), join(scratch, 'node_modules'), 'dir');
-      const routes = join(scratch, 'handlers', 'routes.ts');
+      const routes = join(scratch, 'contract', 'routes.ts');
       const before = readFileSync(routes, 'utf8');
       // The first user-files grant of GetObject and ListBucket is GET /file's (get-file).
       const widened = before.replace(
