@@ -100,13 +100,6 @@ export const PUT_FILE_MAX_BYTES = {
 export const MAX_PARTS_PER_UPLOAD = 500;
 const MAX_UPLOAD_BYTES = MAX_PARTS_PER_UPLOAD * MAX_PART_BYTES;
 
-/**
- * Part URLs signed by one POST /uploads/parts. They expire after 5 minutes, so a client asks for the next
- * parts as it goes; 100 are more than a fast link starts in that time (100 × 16 MiB in 5 minutes is
- * 45 Mbit/s), and at most ~440 KB of JSON (a URL is up to ~4.4 KB, see MAX_PARTS_PER_UPLOAD).
- */
-export const MAX_PARTS_PER_SIGNING = 100;
-
 /** Largest file `POST /uploads` accepts, in bytes; above it POST /uploads answers 413. */
 export const UPLOAD_MAX_FILE_BYTES = {
   kind: 'integer',

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { IDEMPOTENCY_KEY_HEADER } from '../../contract/preflight';
-import { MAX_PARTS_PER_SIGNING, UPLOAD_MULTIPART_THRESHOLD_BYTES } from '../../contract/settings';
+import { MAX_PARTS_PER_SIGNING } from '../../contract/request-limits';
+import { UPLOAD_MULTIPART_THRESHOLD_BYTES } from '../../contract/settings';
 import { type ApiCall, type ApiRequest, createApi } from '../../packages/client/api';
 import { PartUrlBook } from '../../packages/client/uploads/part-url-book';
 import type { PutBytes } from '../../packages/client/uploads/put-bytes';

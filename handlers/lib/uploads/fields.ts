@@ -1,5 +1,5 @@
+import { MAX_PARTS_PER_SIGNING } from '../../../contract/request-limits';
 import { MAX_PARTS } from '../../../contract/s3-limits';
-import { MAX_PARTS_PER_SIGNING } from '../../../contract/settings';
 import { arrayField, intField } from '../http/body';
 import { BadRequestError } from '../http/errors';
 import { isCrc32Base64 } from '../s3/crc32';

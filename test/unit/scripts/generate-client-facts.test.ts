@@ -2,11 +2,8 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { GATEWAY_ERRORS, type GatewayError } from '../../../contract/gateway-errors';
 import { IDEMPOTENCY_KEY_HEADER } from '../../../contract/preflight';
-import {
-  MAX_PARTS_PER_SIGNING,
-  MAX_PUT_FILE_BYTES,
-  UPLOAD_MULTIPART_THRESHOLD_BYTES,
-} from '../../../contract/settings';
+import { MAX_PARTS_PER_SIGNING, MAX_RESTORE_ITEMS } from '../../../contract/request-limits';
+import { MAX_PUT_FILE_BYTES, UPLOAD_MULTIPART_THRESHOLD_BYTES } from '../../../contract/settings';
 import * as facts from '../../../packages/client/contract-facts';
 import { CLIENT_FACTS_FILE, clientFactsSource, contractFacts } from '../../../scripts/generate-client-facts';
 
@@ -22,6 +19,7 @@ describe('scripts/generate-client-facts.ts', () => {
     expect(facts.MAX_PUT_FILE_BYTES).to.equal(MAX_PUT_FILE_BYTES);
     expect(facts.DEFAULT_MULTIPART_THRESHOLD_BYTES).to.equal(UPLOAD_MULTIPART_THRESHOLD_BYTES.default);
     expect(facts.MAX_PARTS_PER_SIGNING).to.equal(MAX_PARTS_PER_SIGNING);
+    expect(facts.MAX_RESTORE_ITEMS).to.equal(MAX_RESTORE_ITEMS);
     expect(facts.IDEMPOTENCY_KEY_HEADER).to.equal(IDEMPOTENCY_KEY_HEADER);
   });
 

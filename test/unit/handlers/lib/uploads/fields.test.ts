@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MAX_PARTS_PER_SIGNING } from '../../../../../contract/settings';
+import { MAX_PARTS_PER_SIGNING } from '../../../../../contract/request-limits';
 import { etagField, partNumbersField, uploadIdField } from '../../../../../handlers/lib/uploads/fields';
 
 describe('uploadIdField', () => {
