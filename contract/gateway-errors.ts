@@ -18,6 +18,11 @@ export interface GatewayError {
    * an ARN or account (ACCESS_DENIED names the caller's role and the API's ARN).
    */
   readonly message: string;
+  /**
+   * The `x-amzn-ErrorType` values API Gateway sends with answers of this type, which is all an app sees when
+   * it cannot read the body (Amplify's `ApiError.name`); the client maps them back to `code`.
+   */
+  readonly errorTypes: readonly string[];
 }
 
 /** Marks the message that API Gateway itself supplies, already JSON-quoted. */
@@ -28,6 +33,7 @@ const UNAUTHORIZED = 'Unauthorized';
 export const GATEWAY_ERRORS: readonly GatewayError[] = [
   {
     responseType: 'MISSING_AUTHENTICATION_TOKEN',
+    errorTypes: ['MissingAuthenticationTokenException', 'IncompleteSignatureException'],
     statusCode: '403',
     code: UNAUTHORIZED,
     // Also API Gateway's answer to a path or method that no route serves.
@@ -35,40 +41,70 @@ export const GATEWAY_ERRORS: readonly GatewayError[] = [
   },
   {
     responseType: 'INVALID_SIGNATURE',
+    errorTypes: ['InvalidSignatureException'],
     statusCode: '403',
     code: UNAUTHORIZED,
     message: 'The request signature does not match: sign it with SigV4 for execute-api.',
   },
   {
     responseType: 'EXPIRED_TOKEN',
+    errorTypes: ['ExpiredTokenException'],
     statusCode: '403',
     code: UNAUTHORIZED,
     message: 'The credentials have expired: sign in again.',
   },
-  { responseType: 'ACCESS_DENIED', statusCode: '403', code: UNAUTHORIZED, message: 'Access denied.' },
-  { responseType: 'UNAUTHORIZED', statusCode: '401', code: UNAUTHORIZED, message: 'Not signed in.' },
+  {
+    responseType: 'ACCESS_DENIED',
+    errorTypes: ['AccessDeniedException'],
+    statusCode: '403',
+    code: UNAUTHORIZED,
+    message: 'Access denied.',
+  },
+  // Only an authorizer's refusal has this type, and the API has none: no error type to map.
+  {
+    responseType: 'UNAUTHORIZED',
+    errorTypes: [],
+    statusCode: '401',
+    code: UNAUTHORIZED,
+    message: 'Not signed in.',
+  },
   {
     responseType: 'REQUEST_TOO_LARGE',
+    errorTypes: ['RequestTooLargeException'],
     statusCode: '413',
     code: 'PayloadTooLarge',
     message: 'The request is larger than the API accepts.',
   },
   {
     responseType: 'THROTTLED',
+    errorTypes: ['TooManyRequestsException'],
     statusCode: '429',
     code: 'TooManyRequests',
     message: 'Too many requests: retry after a short wait.',
   },
   {
     responseType: 'QUOTA_EXCEEDED',
+    errorTypes: ['LimitExceededException'],
     statusCode: '429',
     code: 'TooManyRequests',
     message: 'Too many requests: retry after a short wait.',
   },
-  { responseType: 'RESOURCE_NOT_FOUND', statusCode: '404', code: 'NotFound', message: 'Not found.' },
-  { responseType: 'DEFAULT_4XX', code: 'BadRequest', message: GATEWAY_MESSAGE },
+  {
+    responseType: 'RESOURCE_NOT_FOUND',
+    errorTypes: ['NotFoundException'],
+    statusCode: '404',
+    code: 'NotFound',
+    message: 'Not found.',
+  },
+  {
+    responseType: 'DEFAULT_4XX',
+    errorTypes: ['UnrecognizedClientException'],
+    code: 'BadRequest',
+    message: GATEWAY_MESSAGE,
+  },
   {
     responseType: 'DEFAULT_5XX',
+    errorTypes: ['InternalServerErrorException'],
     code: 'Internal',
     // A uuid: nothing in it can break the JSON string.
     message: 'Internal error. Request id: $context.requestId',

@@ -3,6 +3,9 @@
  * the stack configures it (modules/rest-api.ts), and the local gateway.
  */
 
+/** POST /zips's header that makes a retry safe (handlers/lib/zip/jobs/idempotency.ts). */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
 /** Request headers a SigV4-signing browser client sends, and the API's own. */
 export const PREFLIGHT_ALLOWED_HEADERS = [
   'Authorization',
@@ -11,8 +14,7 @@ export const PREFLIGHT_ALLOWED_HEADERS = [
   'X-Amz-Date',
   'X-Amz-Security-Token',
   'X-Amz-User-Agent',
-  // POST /zips: makes a retry safe (handlers/lib/zip/jobs/idempotency.ts).
-  'Idempotency-Key',
+  IDEMPOTENCY_KEY_HEADER,
 ].join(',');
 
 export const PREFLIGHT_MAX_AGE_SECONDS = '600';

@@ -1,3 +1,4 @@
+import { MAX_RESTORE_ITEMS } from '../contract/request-limits';
 import { MAX_SINGLE_PUT_BYTES } from '../contract/s3-limits';
 import { type ObjectKey, s3Key } from './lib/files/keys';
 import { arrayField, jsonBody, stringField } from './lib/http/body';
@@ -9,9 +10,6 @@ import { type QuotaDeps, quotaFromEnv } from './lib/quotas/quota-deps';
 import { restoreVersions } from './lib/versions/restore';
 import { checkVersionId } from './lib/versions/version-id';
 import { type CallerDeps, callerDepsFromEnv } from './lib/wiring/deps';
-
-/** The most versions one request restores. */
-export const MAX_RESTORE_ITEMS = 100;
 
 /**
  * No item starts later than this after the request arrived: a CopyObject started then still has the

@@ -5,6 +5,7 @@
 import { AwsClient } from 'aws4fetch';
 import type { AwsCredentials } from './auth/identity-pool.js';
 import type { Bytes } from './bytes.js';
+import { GATEWAY_STATUS_CODES } from './contract-facts.js';
 import { LockboxError } from './errors.js';
 import { gatewayErrorCode } from './gateway-errors.js';
 import { send } from './http.js';
@@ -98,10 +99,11 @@ function apiError(response: Response, body: unknown): LockboxError {
     return new LockboxError(error.code as LockboxError['code'], message, status, requestId);
   }
   // The stack shapes API Gateway's own refusals like the API's errors; an answer that is not shaped
-  // so (a proxy, a misconfigured stage) still gets the code API Gateway's type or its status means.
+  // so (a proxy, a misconfigured stage) still gets the code API Gateway's type means, or for a 429 or
+  // 403 the one its status has (a 404 or 413 from elsewhere says nothing about the API's routes).
   const code =
     gatewayErrorCode(response.headers.get('x-amzn-ErrorType')) ??
-    (status === 429 ? 'TooManyRequests' : status === 403 ? 'Unauthorized' : 'BadResponse');
+    (status === 429 || status === 403 ? GATEWAY_STATUS_CODES[status] : 'BadResponse');
   return new LockboxError(code, message, status, requestId);
 }
 

@@ -27,7 +27,7 @@ export async function putFile(
   body: UploadBody | string,
   contentType = DEFAULT_CONTENT_TYPE,
 ): Promise<StoredFile> {
-  // SigV4 hashes the body, so it is read into memory first (at most 4 MiB).
+  // SigV4 hashes the body, so it is read into memory first (at most MAX_PUT_FILE_BYTES, 4 MiB).
   const bytes =
     typeof body === 'string' || body instanceof Uint8Array ? body : new Uint8Array(await body.arrayBuffer());
   return api<StoredFile>({

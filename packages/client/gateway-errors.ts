@@ -1,4 +1,5 @@
 import type { components } from './api-types.js';
+import { GATEWAY_ERROR_CODES as CONTRACT_GATEWAY_ERROR_CODES } from './contract-facts.js';
 
 type ErrorCode = components['schemas']['ErrorCode'];
 
@@ -6,21 +7,10 @@ type ErrorCode = components['schemas']['ErrorCode'];
  * API Gateway's own error types (its `x-amzn-ErrorType`, which Amplify v6 makes `ApiError.name`) and the
  * API's code that the stack's gateway response for each puts in the body (contract/gateway-errors.ts). API
  * Gateway keeps its own type in that header on the answers it makes itself (docs/api.md, "Amplify"): this
- * table turns it back into the API's code where the body cannot be read.
+ * table turns it back into the API's code where the body cannot be read. Generated from
+ * contract/gateway-errors.ts (contract-facts.ts); typed here, so a code the API does not have fails to build.
  */
-export const GATEWAY_ERROR_CODES: Readonly<Record<string, ErrorCode>> = {
-  MissingAuthenticationTokenException: 'Unauthorized',
-  IncompleteSignatureException: 'Unauthorized',
-  InvalidSignatureException: 'Unauthorized',
-  ExpiredTokenException: 'Unauthorized',
-  AccessDeniedException: 'Unauthorized',
-  UnrecognizedClientException: 'BadRequest',
-  RequestTooLargeException: 'PayloadTooLarge',
-  TooManyRequestsException: 'TooManyRequests',
-  LimitExceededException: 'TooManyRequests',
-  NotFoundException: 'NotFound',
-  InternalServerErrorException: 'Internal',
-};
+export const GATEWAY_ERROR_CODES: Readonly<Record<string, ErrorCode>> = CONTRACT_GATEWAY_ERROR_CODES;
 
 /** `x-amzn-ErrorType` may carry `:<more>` after the type (Cognito's `NotAuthorizedException:`). */
 export function gatewayErrorCode(errorType: string | null | undefined): ErrorCode | undefined {

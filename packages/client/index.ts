@@ -7,6 +7,7 @@
 export type { SessionStorage } from './auth/storage.js';
 export { memoryStorage } from './auth/storage.js';
 export type { LockboxConfig } from './config.js';
+export { MAX_PUT_FILE_BYTES, MAX_RESTORE_ITEMS } from './contract-facts.js';
 export { type ClientOptions, createLockboxClient } from './create-client.js';
 export { isLockboxError, LockboxError, type LockboxErrorCode } from './errors.js';
 export { apiErrorCode, GATEWAY_ERROR_CODES } from './gateway-errors.js';

@@ -134,7 +134,7 @@ export interface LockboxClient {
   readonly auth: Auth;
   listFiles(options?: ListFilesOptions): Promise<FolderPage>;
   getFile(key: string): Promise<FileDownload>;
-  /** A small file (≤ 4 MiB) through the API; `contentType` defaults to `application/octet-stream`. */
+  /** A small file (≤ `MAX_PUT_FILE_BYTES`, 4 MiB) through the API; `contentType` defaults to `application/octet-stream`. */
   putFile(key: string, body: UploadBody | string, contentType?: string): Promise<StoredFile>;
   deleteFile(key: string): Promise<void>;
   deleteFiles(keys: readonly string[]): Promise<DeleteFilesResult>;

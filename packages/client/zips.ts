@@ -1,6 +1,7 @@
 /** Zip jobs: start one, poll it with backoff until it is done, answer its download URL. */
 import type { ApiCall } from './api.js';
 import type { components } from './api-types.js';
+import { IDEMPOTENCY_KEY_HEADER } from './contract-facts.js';
 import { LockboxError } from './errors.js';
 import type {
   ListZipsOptions,
@@ -34,7 +35,7 @@ export async function zip(
     keys: [...keys],
     ...(options.name ? { name: options.name } : {}),
   };
-  const headers = options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : undefined;
+  const headers = options.idempotencyKey ? { [IDEMPOTENCY_KEY_HEADER]: options.idempotencyKey } : undefined;
   const created = await api<ZipJobCreated>({ method: 'POST', path: '/zips', json, headers, signal });
   let delay = FIRST_POLL_MS;
   for (;;) {

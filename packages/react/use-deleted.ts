@@ -1,4 +1,9 @@
-import type { DeletedFilesPage, RestoreFilesResult, RestoreItem } from '@lockbox/client';
+import {
+  type DeletedFilesPage,
+  MAX_RESTORE_ITEMS,
+  type RestoreFilesResult,
+  type RestoreItem,
+} from '@lockbox/client';
 import { useLockbox } from './context.js';
 import { type Paged, usePaged } from './paged.js';
 
@@ -7,7 +12,7 @@ export type DeletedFile = DeletedFilesPage['items'][number];
 export interface Deleted extends Paged {
   /** Files deleted within the undo window, each with the version a restore brings back. */
   readonly items: readonly DeletedFile[];
-  /** Brings the versions back (100 per call to the API); every listing then reloads. */
+  /** Brings the versions back (`MAX_RESTORE_ITEMS`, 100, per call to the API); every listing then reloads. */
   restore(items: readonly RestoreItem[]): Promise<RestoreFilesResult['items']>;
   /** Undoes a delete: restores every deleted file at these keys (a prefix: everything under it). */
   undo(keys: readonly string[]): Promise<RestoreFilesResult['items']>;
@@ -17,8 +22,6 @@ export interface Deleted extends Paged {
    */
   deleteVersion(key: string, versionId: string): Promise<void>;
 }
-
-const RESTORE_BATCH = 100;
 
 /** The deleted files under `prefix` (a folder ending in `/`; the whole folder when empty). */
 export function useDeleted(prefix = ''): Deleted {
@@ -31,8 +34,8 @@ export function useDeleted(prefix = ''): Deleted {
   const restore = async (items: readonly RestoreItem[]) => {
     const results: RestoreFilesResult['items'] = [];
     try {
-      for (let at = 0; at < items.length; at += RESTORE_BATCH) {
-        results.push(...(await client.restoreFiles(items.slice(at, at + RESTORE_BATCH))).items);
+      for (let at = 0; at < items.length; at += MAX_RESTORE_ITEMS) {
+        results.push(...(await client.restoreFiles(items.slice(at, at + MAX_RESTORE_ITEMS))).items);
       }
       return results;
     } finally {

@@ -1,3 +1,4 @@
+import { MAX_PARTS_PER_SIGNING } from '../../../contract/request-limits';
 import { MAX_PARTS } from '../../../contract/s3-limits';
 import { arrayField, intField } from '../http/body';
 import { BadRequestError } from '../http/errors';
@@ -12,13 +13,6 @@ export interface CompletedPart {
 }
 
 const PART_FIELDS = ['partNumber', 'etag'];
-
-/**
- * Part URLs signed by one POST /uploads/parts. They expire after 5 minutes, so a client asks for the next
- * parts as it goes; 100 are more than a fast link starts in that time (100 × 16 MiB in 5 minutes is
- * 45 Mbit/s), and at most ~440 KB of JSON (a URL is up to ~4.4 KB, see settings.ts).
- */
-export const MAX_PARTS_PER_SIGNING = 100;
 
 // S3 upload ids are opaque, URL-safe or base64 text; anything else never reached S3 from us.
 const UPLOAD_ID = /^[A-Za-z0-9._~+/=-]{1,1024}$/;

@@ -5,14 +5,15 @@
  * which may be minutes off the server's.
  */
 import type { ApiCall } from '../api.js';
+import { MAX_PARTS_PER_SIGNING } from '../contract-facts.js';
 import { signParts } from './open-upload.js';
 import type { Target } from './put-with-retries.js';
 
 /**
- * Parts signed per request (the route takes up to 100): URLs live 5 minutes, and 20 parts of 16 MiB take
- * about 2 minutes at 20 Mbit/s, so a window is used before it expires.
+ * Parts signed per request (the client's choice, within what the route takes): URLs live 5 minutes, and
+ * 20 parts of 16 MiB take about 2 minutes at 20 Mbit/s, so a window is used before it expires.
  */
-const SIGN_WINDOW = 20;
+const SIGN_WINDOW = Math.min(20, MAX_PARTS_PER_SIGNING);
 
 export class PartUrlBook {
   private readonly urls = new Map<number, string>();

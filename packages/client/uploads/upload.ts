@@ -6,6 +6,7 @@
  */
 import type { ApiCall } from '../api.js';
 import type { components } from '../api-types.js';
+import { DEFAULT_MULTIPART_THRESHOLD_BYTES } from '../contract-facts.js';
 import { abortedError, LockboxError, throwIfAborted } from '../errors.js';
 import { DEFAULT_CONTENT_TYPE } from '../files.js';
 import type { StoredFile, UploadBody, UploadOptions, UploadPlan } from '../lockbox-client.js';
@@ -34,10 +35,10 @@ function slice(body: UploadBody, start: number, end: number): PutBody {
 const unquoted = (etag: string) => etag.replace(/^"|"$/g, '');
 
 /**
- * Files up to the API's default multipart threshold (16 MiB) are read once more for their CRC-32 before
- * the upload is planned; a larger one is most likely a multipart upload, whose CRC-32 S3 computes.
+ * Files up to the API's default multipart threshold are read once more for their CRC-32 before the upload
+ * is planned; a larger one is most likely a multipart upload, whose CRC-32 S3 computes.
  */
-const CRC32_MAX_BYTES = 16 * 1024 * 1024;
+const CRC32_MAX_BYTES = DEFAULT_MULTIPART_THRESHOLD_BYTES;
 
 export async function upload(
   deps: UploadDeps,

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { IDEMPOTENCY_KEY_HEADER } from '../../../../contract/preflight';
 import type { IdentityId } from '../../files/keys';
 import { BadRequestError, ConflictError } from '../../http/errors';
 import { headerValue } from '../../http/headers';
@@ -14,8 +15,6 @@ import { isJobId, zipIdempotencyKey, zipRequestKey } from './job-keys';
  * is an error (Stripe's `idempotency_error`; a 409 Conflict here, docs/zips.md). The record `zip/<identityId>/idempotency/<sha256(key)>.json` is created with If-None-Match,
  * so of two concurrent requests with one key exactly one makes the job.
  */
-
-const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
 /** How long a key keeps answering with its job; the bucket's lifecycle removes the record after a day. */
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -42,13 +41,13 @@ interface KeyRecord {
 /** The request's Idempotency-Key, checked; undefined when it has none. */
 export function idempotencyKey(event: Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'>) {
   const values = Object.entries(event.multiValueHeaders ?? {}).find(
-    ([name]) => name.toLowerCase() === IDEMPOTENCY_HEADER.toLowerCase(),
+    ([name]) => name.toLowerCase() === IDEMPOTENCY_KEY_HEADER.toLowerCase(),
   )?.[1];
-  if ((values?.length ?? 0) > 1) throw new BadRequestError(`${IDEMPOTENCY_HEADER} must be given once.`);
-  const key = headerValue(event, IDEMPOTENCY_HEADER);
+  if ((values?.length ?? 0) > 1) throw new BadRequestError(`${IDEMPOTENCY_KEY_HEADER} must be given once.`);
+  const key = headerValue(event, IDEMPOTENCY_KEY_HEADER);
   if (key === undefined) return undefined;
   if (!KEY.test(key)) {
-    throw new BadRequestError(`${IDEMPOTENCY_HEADER} must be 1..255 printable ASCII characters.`);
+    throw new BadRequestError(`${IDEMPOTENCY_KEY_HEADER} must be 1..255 printable ASCII characters.`);
   }
   return key;
 }
@@ -104,7 +103,7 @@ export async function claimKey(
   }
   if (record.fingerprint !== print) {
     throw new ConflictError(
-      `This ${IDEMPOTENCY_HEADER} was already used with another request: use a new key for a new zip.`,
+      `This ${IDEMPOTENCY_KEY_HEADER} was already used with another request: use a new key for a new zip.`,
     );
   }
   // The request record is the job's last: once it exists the job is made and will run.
@@ -121,7 +120,7 @@ export async function claimKey(
 
 function inProgress(): ConflictError {
   return new ConflictError(
-    `A request with this ${IDEMPOTENCY_HEADER} is still in progress: retry in a moment.`,
+    `A request with this ${IDEMPOTENCY_KEY_HEADER} is still in progress: retry in a moment.`,
   );
 }
 

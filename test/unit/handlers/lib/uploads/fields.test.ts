@@ -1,10 +1,6 @@
 import { expect } from 'chai';
-import {
-  etagField,
-  MAX_PARTS_PER_SIGNING,
-  partNumbersField,
-  uploadIdField,
-} from '../../../../../handlers/lib/uploads/fields';
+import { MAX_PARTS_PER_SIGNING } from '../../../../../contract/request-limits';
+import { etagField, partNumbersField, uploadIdField } from '../../../../../handlers/lib/uploads/fields';
 
 describe('uploadIdField', () => {
   it("accepts S3's upload ids, local/s3's (base64url) and other servers' opaque hex or UUID ids", () => {
