@@ -9,6 +9,7 @@ import { checkPassword } from '../password-rules';
 import { type Pool, requireClient, srpIdentity } from '../pool';
 import { createVerifier } from '../srp';
 import { hashSecret, type StoredUser } from '../store';
+import { setPermanentPassword } from './set-password';
 
 const CODE_LIFETIME_MS = 60 * 60 * 1000;
 const CODE_ATTEMPTS = 5;
@@ -82,7 +83,7 @@ export async function confirmForgotPassword(pool: Pool, input: Input): Promise<o
   const found = pool.store.find(name);
   if (found === undefined || !found.enabled) throw mismatch;
   // Derived first, so that the code is checked and spent with no await in between.
-  const { salt, verifier } = await createVerifier(srpIdentity(pool, found.username), password);
+  const next = await createVerifier(srpIdentity(pool, found.username), password);
   const user = pool.store.find(name);
   if (user?.username !== found.username || !user.enabled) throw mismatch;
   const now = pool.now();
@@ -102,9 +103,7 @@ export async function confirmForgotPassword(pool: Pool, input: Input): Promise<o
   pool.store.update(
     user,
     (u) => {
-      u.salt = salt;
-      u.verifier = verifier;
-      u.status = 'CONFIRMED';
+      setPermanentPassword(u, next);
       u.resetCode = undefined;
     },
     now,
