@@ -345,6 +345,12 @@ export interface Worker {
    * one job's owner (handlers/lib/zip/jobs/session.ts); its own role gets none of it. @default none
    */
   readonly callerS3?: readonly S3Grant[];
+  /**
+   * Works on zip jobs: acts for a job's owner in a session scoped to that one job
+   * (handlers/lib/zip/jobs/session.ts), and a job it ends failed counts in the ZipJobsFailed alarm.
+   * @default false (a caller session, as a route's)
+   */
+  readonly zipJobs?: boolean;
   readonly timeoutSeconds: number;
   readonly memoryMiB: number;
   /** Settings of the function's Node process (environment variables); `npm run bench` runs with them too. */
@@ -377,6 +383,7 @@ export interface Worker {
 export const workers: readonly Worker[] = [
   {
     handler: 'zip-worker',
+    zipJobs: true,
     // Nothing on its own role: every call is in a session scoped to the job's owner (folder, zip area)
     // and the job's archive.
     s3: [],
@@ -400,6 +407,7 @@ export const workers: readonly Worker[] = [
   },
   {
     handler: 'zip-failed',
+    zipJobs: true,
     s3: [],
     // Reads the status and marks the job failed; reads and frees its slot: in a session scoped to the
     // job's owner, as the worker's.

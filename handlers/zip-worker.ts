@@ -1,13 +1,9 @@
-import type { Context } from 'aws-lambda';
-import type { ZipJobOutcome } from '../contract/log-line';
 import { errorSummary } from './lib/http/errors';
 import { type ZipWorkerDeps, zipWorkerDepsFromEnv } from './lib/wiring/deps';
+import { jobWorker } from './lib/wiring/job-worker';
 import { logLine } from './lib/wiring/log-line';
-import { jobsOfS3Event } from './lib/zip/jobs/job-event';
 import { zipQueueTimeoutFromEnv } from './lib/zip/jobs/job-limits';
 import { runJob } from './lib/zip/jobs/run-job';
-
-type WorkerContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>;
 
 export interface ZipWorkerOptions {
   /** The least time between two progress writes to status.json. @default 2000 */
@@ -27,32 +23,13 @@ export interface ZipWorkerOptions {
 export function zipWorker(deps: ZipWorkerDeps, options: ZipWorkerOptions = {}) {
   const log = deps.log ?? logLine;
   const queueTimeoutSeconds = options.queueTimeoutSeconds ?? zipQueueTimeoutFromEnv();
-  return async (event: unknown, context: WorkerContext): Promise<void> => {
-    const { jobs, refused } = jobsOfS3Event(event, deps.bucket);
-    // An event that names no job is worth a line too: the S3 notification should only ever send jobs.
-    if (refused > 0 || jobs.length === 0) {
-      log({ requestId: context.awsRequestId, refusedRecords: refused });
-    }
-    for (const job of jobs) {
-      const started = performance.now();
-      const ids = { requestId: context.awsRequestId, identityId: job.identityId, jobId: job.jobId };
-      const logOutcome = (outcome: ZipJobOutcome) =>
-        log({ ...ids, ...outcome, durationMs: Math.round(performance.now() - started) });
-      let outcome: ZipJobOutcome;
-      try {
-        outcome = await runJob(deps, job, context, {
-          progressIntervalMs: options.progressIntervalMs ?? 2000,
-          queueTimeoutSeconds,
-          progressFailed: (error) => log({ ...ids, progressWriteFailed: errorSummary(error) }),
-        });
-      } catch (error) {
-        // Lambda retries the event; this line says why, without the SDK's message.
-        logOutcome({ outcome: 'retry', reason: errorSummary(error) });
-        throw error;
-      }
-      logOutcome(outcome);
-    }
-  };
+  return jobWorker({ bucket: deps.bucket, log }, (job, context, ids) =>
+    runJob(deps, job, context, {
+      progressIntervalMs: options.progressIntervalMs ?? 2000,
+      queueTimeoutSeconds,
+      progressFailed: (error) => log({ ...ids, progressWriteFailed: errorSummary(error) }),
+    }),
+  );
 }
 
 export const handler = zipWorker(zipWorkerDepsFromEnv());

@@ -274,7 +274,7 @@ export class LockboxStack extends TerraformStack {
       match: { field: LOG_FIELDS.outcome, equals: 'failed' },
       metricName: 'ZipJobsFailed',
       logGroups: workers
-        .filter((worker) => worker.handler.startsWith('zip-'))
+        .filter((worker) => worker.zipJobs === true)
         .map(({ handler }) => ({ id: handler, name: workerFunction(handler).logGroup.name })),
       description: 'A zip job ended failed (worker or zip-failed log line with outcome "failed")',
     });

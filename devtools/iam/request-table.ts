@@ -178,7 +178,7 @@ class TableBuilder {
     if (callerGrants.length === 0) return;
     // The zip workers act in a session per job (lib/zip/jobs/session.ts); the transfer worker in the
     // owner's folder session, as a route does.
-    if (worker.handler.startsWith('zip-')) this.jobSession(worker.handler, callerGrants);
+    if (worker.zipJobs === true) this.jobSession(worker.handler, callerGrants);
     else this.callerSession(worker.handler, callerGrants);
   }
 

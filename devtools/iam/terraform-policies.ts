@@ -56,11 +56,8 @@ export class StackPolicies {
   /** Every role, by name, with its inline policies. */
   roles(): Map<string, RoleWithPolicies> {
     const roles = new Map<string, RoleWithPolicies>();
-    const inline = Object.values(this.json.resource?.aws_iam_role_policy ?? {}) as TerraformJson[];
-    for (const [id, role] of Object.entries(this.json.resource?.aws_iam_role ?? {}) as [
-      string,
-      TerraformJson,
-    ][]) {
+    const inline = this.resources('aws_iam_role_policy').map(([, policy]) => policy);
+    for (const [id, role] of this.resources('aws_iam_role')) {
       const name = role.name as string;
       const mine = inline.filter((policy) =>
         [`\${aws_iam_role.${id}.id}`, `\${aws_iam_role.${id}.name}`].includes(policy.role),
@@ -80,7 +77,7 @@ export class StackPolicies {
   /** The bucket policies, by bucket name. */
   bucketPolicies(): Map<string, IamPolicy> {
     const policies = new Map<string, IamPolicy>();
-    for (const block of Object.values(this.json.resource?.aws_s3_bucket_policy ?? {}) as TerraformJson[]) {
+    for (const [, block] of this.resources('aws_s3_bucket_policy')) {
       policies.set(this.resolve(block.bucket), this.policyAt(block.policy));
     }
     return policies;
@@ -89,10 +86,7 @@ export class StackPolicies {
   /** The KMS keys' policies, by key ARN. */
   keyPolicies(): Map<string, IamPolicy> {
     const policies = new Map<string, IamPolicy>();
-    for (const [id, block] of Object.entries(this.json.resource?.aws_kms_key ?? {}) as [
-      string,
-      TerraformJson,
-    ][]) {
+    for (const [id, block] of this.resources('aws_kms_key')) {
       policies.set(this.resolve(`\${aws_kms_key.${id}.arn}`), this.policyAt(block.policy));
     }
     return policies;
@@ -101,9 +95,7 @@ export class StackPolicies {
   /** The KMS key each bucket encrypted with SSE-KMS uses by default, by bucket name. */
   bucketKeys(): Map<string, string> {
     const keys = new Map<string, string>();
-    for (const block of Object.values(
-      this.json.resource?.aws_s3_bucket_server_side_encryption_configuration ?? {},
-    ) as TerraformJson[]) {
+    for (const [, block] of this.resources('aws_s3_bucket_server_side_encryption_configuration')) {
       const defaults = block.rule?.[0]?.apply_server_side_encryption_by_default;
       if (defaults?.sse_algorithm === 'aws:kms') {
         keys.set(this.resolve(block.bucket), this.resolve(defaults.kms_master_key_id));
@@ -115,9 +107,7 @@ export class StackPolicies {
   /** The REST APIs' resource policies, by execution ARN. */
   apiPolicies(): Map<string, IamPolicy> {
     const policies = new Map<string, IamPolicy>();
-    for (const block of Object.values(
-      this.json.resource?.aws_api_gateway_rest_api_policy ?? {},
-    ) as TerraformJson[]) {
+    for (const [, block] of this.resources('aws_api_gateway_rest_api_policy')) {
       const executionArn = this.resolve(block.rest_api_id.replace(/\.id\}$/, '.execution_arn}'));
       policies.set(executionArn, this.policyAt(block.policy));
     }
@@ -127,7 +117,7 @@ export class StackPolicies {
   /** The role a Lambda function runs as, by function name. */
   functionRoles(): Map<string, string> {
     const roles = new Map<string, string>();
-    for (const fn of Object.values(this.json.resource?.aws_lambda_function ?? {}) as TerraformJson[]) {
+    for (const [, fn] of this.resources('aws_lambda_function')) {
       roles.set(fn.function_name, this.resolve(fn.role));
     }
     return roles;
@@ -135,12 +125,15 @@ export class StackPolicies {
 
   /** The authenticated roles of the identity pools (their ARNs). */
   authenticatedRoles(): string[] {
-    return (
-      Object.values(this.json.resource?.aws_cognito_identity_pool_roles_attachment ?? {}) as TerraformJson[]
-    )
-      .map((block) => block.roles?.authenticated)
+    return this.resources('aws_cognito_identity_pool_roles_attachment')
+      .map(([, block]) => block.roles?.authenticated)
       .filter((arn): arn is string => typeof arn === 'string')
       .map((arn) => this.resolve(arn));
+  }
+
+  /** The stack's resources of one Terraform type, each with its id. */
+  private resources(type: string): [id: string, block: TerraformJson][] {
+    return Object.entries(this.json.resource?.[type] ?? {}) as [string, TerraformJson][];
   }
 
   /** The value of a string with `${…}` references, each replaced as Terraform would after apply. */

@@ -1,5 +1,5 @@
 import type { S3Event } from 'aws-lambda';
-import type { ObjectCreatedEvent as CreatedObject } from '../s3';
+import type { ObjectCreatedEvent as CreatedObject, ObjectRemovedEvent as RemovedObject } from '../s3';
 
 /** Whether an S3 notification with this filter fires for the key (prefix and suffix, as S3 matches them). */
 export function matchesFilter(
@@ -18,18 +18,7 @@ export function objectCreatedEvent(object: CreatedObject, region: string, now = 
  * The event S3 sends a Lambda for one deleted object or version, by a request or by the bucket's lifecycle
  * rules (size 0 and no ETag: S3 names neither).
  */
-export function objectRemovedEvent(
-  object: {
-    readonly bucket: string;
-    readonly key: string;
-    readonly versionId?: string;
-    readonly deleteMarker?: boolean;
-    readonly lifecycle?: boolean;
-    readonly sequencer?: string;
-  },
-  region: string,
-  now = new Date(),
-): S3Event {
+export function objectRemovedEvent(object: RemovedObject, region: string, now = new Date()): S3Event {
   const source = object.lifecycle ? 'LifecycleExpiration' : 'ObjectRemoved';
   const name = `${source}:${object.deleteMarker ? 'DeleteMarkerCreated' : 'Delete'}`;
   return objectEvent(name, { ...object, size: 0, etag: '' }, region, now);

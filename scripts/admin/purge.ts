@@ -1,5 +1,5 @@
 import { DeleteIdentitiesCommand } from '@aws-sdk/client-cognito-identity';
-import { type AttributeValue, DeleteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DeleteItemCommand, paginateQuery } from '@aws-sdk/client-dynamodb';
 import {
   AbortMultipartUploadCommand,
   DeleteObjectsCommand,
@@ -167,21 +167,17 @@ type ItemKey = Record<string, AttributeValue>;
 
 async function usageItemKeys(table: Target['usageTable'], identityId: string): Promise<ItemKey[]> {
   const keys: ItemKey[] = [];
-  let start: ItemKey | undefined;
-  do {
-    const page = await table.dynamodb.send(
-      new QueryCommand({
-        TableName: table.table,
-        KeyConditionExpression: '#user = :user',
-        ProjectionExpression: '#user, #item',
-        ExpressionAttributeNames: { '#user': 'user', '#item': 'item' },
-        ExpressionAttributeValues: { ':user': { S: identityId } },
-        ExclusiveStartKey: start,
-      }),
-    );
-    keys.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
+  const pages = paginateQuery(
+    { client: table.dynamodb },
+    {
+      TableName: table.table,
+      KeyConditionExpression: '#user = :user',
+      ProjectionExpression: '#user, #item',
+      ExpressionAttributeNames: { '#user': 'user', '#item': 'item' },
+      ExpressionAttributeValues: { ':user': { S: identityId } },
+    },
+  );
+  for await (const page of pages) keys.push(...(page.Items ?? []));
   return keys;
 }
 

@@ -207,7 +207,7 @@ describe('zip workers', () => {
 
   it('holds every worker trigger in the one notification S3 allows per bucket', () => {
     const twoTriggers: Worker[] = workers
-      .filter((w) => w.handler.startsWith('zip-'))
+      .filter((w) => w.zipJobs === true)
       .map((w) =>
         w.handler === 'zip-failed' ? { ...w, trigger: { prefix: 'zip/', suffix: 'retry.json' } } : w,
       );

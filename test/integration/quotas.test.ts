@@ -14,9 +14,10 @@ import { createUpload } from '../../handlers/create-upload';
 import { deleteFile } from '../../handlers/delete-file';
 import { deleteFiles } from '../../handlers/delete-files';
 import { getUsage } from '../../handlers/get-usage';
+import { type IdentityId, userFolder } from '../../handlers/lib/files/keys';
 import { uploadReservationId } from '../../handlers/lib/quotas/lifetimes';
 import type { QuotaDeps } from '../../handlers/lib/quotas/quota-deps';
-import { reconcileUsage } from '../../handlers/lib/quotas/reconcile';
+import { keptByUser, reconcileUsage } from '../../handlers/lib/quotas/reconcile';
 import {
   MAX_OPEN_RESERVATIONS,
   openReservations,
@@ -122,26 +123,11 @@ describe('quotas (embedded S3 + dynalite)', () => {
     await settled();
     return (await callRoute('GET /usage', h.usage, user)).body;
   };
-  /** What S3 keeps of the folder: every version's bytes (ListObjectVersions), the current ones', files. */
-  const keptSize = async (user: string) => {
-    let bytes = 0;
-    let keyMarker: string | undefined;
-    let versionIdMarker: string | undefined;
-    do {
-      const page = await client.send(
-        new ListObjectVersionsCommand({
-          Bucket: BUCKET,
-          Prefix: `${user}/`,
-          KeyMarker: keyMarker,
-          VersionIdMarker: versionIdMarker,
-        }),
-      );
-      for (const version of page.Versions ?? []) bytes += version.Size ?? 0;
-      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-      versionIdMarker = page.NextVersionIdMarker;
-    } while (keyMarker !== undefined);
-    const current = await folderSize(user);
-    return { bytes, currentBytes: current.bytes, versionBytes: bytes - current.bytes, files: current.files };
+  /** What S3 keeps of the folder, as the daily check counts it: every version's bytes, the current ones', files. */
+  const keptSize = async (user: IdentityId) => {
+    const kept = (await keptByUser(client, BUCKET, userFolder(user))).get(user);
+    const { bytes, currentBytes, files } = kept ?? { bytes: 0, currentBytes: 0, files: 0 };
+    return { bytes, currentBytes, versionBytes: bytes - currentBytes, files };
   };
   /** The folder's current files: ListObjectsV2 over the user's folder. */
   const folderSize = async (user: string) => {

@@ -2,15 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ListMultipartUploadsCommand,
-  ListObjectVersionsCommand,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { adminClient, newSignedInUser, type SignedInUser } from '../../devtools/local-session';
 import { type ApiFetch, signedFetch } from '../../devtools/signed-fetch';
+import { identityIdOf, userFolder } from '../../handlers/lib/files/keys';
+import { keptByUser } from '../../handlers/lib/quotas/reconcile';
 import { type LaunchedSystem, launchLocalSystem } from '../../local/launch';
 import { localTarget } from '../../scripts/admin/target';
 
@@ -62,23 +59,8 @@ describe('local mode after a crash (SIGKILL mid-work, then a restart)', function
   it('loses no usage event: after the restart settles, usage equals the ListObjectVersions sum', async () => {
     const storedBytes = () =>
       withS3(async (s3, Bucket) => {
-        let bytes = 0;
-        let KeyMarker: string | undefined;
-        let VersionIdMarker: string | undefined;
-        do {
-          const page = await s3.send(
-            new ListObjectVersionsCommand({
-              Bucket,
-              Prefix: `${user.identityId}/`,
-              KeyMarker,
-              VersionIdMarker,
-            }),
-          );
-          for (const version of page.Versions ?? []) bytes += version.Size ?? 0;
-          KeyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-          VersionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
-        } while (KeyMarker !== undefined);
-        return bytes;
+        const identityId = identityIdOf(user.identityId);
+        return (await keptByUser(s3, Bucket, userFolder(identityId))).get(identityId)?.bytes ?? 0;
       });
     const usageBytes = async () =>
       ((await (await api()({ method: 'GET', path: '/usage' })).json()) as { bytes: number }).bytes;

@@ -1,5 +1,6 @@
 import type { S3EventRecord } from 'aws-lambda';
 import { isIdentityId } from '../files/keys';
+import { decodeEventKey } from '../s3/event-key';
 import type { FileEvent } from './ledger';
 import { isSequencer } from './sequencer';
 
@@ -56,12 +57,3 @@ const REMOVAL_KINDS: Readonly<Record<string, 'marker' | 'removed'>> = {
   'ObjectRemoved:Delete': 'removed',
   'LifecycleExpiration:Delete': 'removed',
 };
-
-/** S3 event keys are URL-encoded with "+" for a space; a malformed escape yields no key. */
-function decodeEventKey(key: string): string {
-  try {
-    return decodeURIComponent(key.replace(/\+/g, ' '));
-  } catch {
-    return '';
-  }
-}

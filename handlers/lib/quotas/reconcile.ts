@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { paginateScan } from '@aws-sdk/client-dynamodb';
 import { ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { MAX_KEYS_PER_CALL } from '../../../contract/s3-limits';
 import { type IdentityId, isIdentityId } from '../files/keys';
@@ -68,22 +68,19 @@ export async function keptByUser(
 /** Every user with a usage item (a Scan of the usage items only: the operator's and the daily check's). */
 export async function usersWithUsage(store: UsageStore): Promise<IdentityId[]> {
   const users: IdentityId[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await store.dynamodb.send(
-      new ScanCommand({
-        TableName: store.table,
-        FilterExpression: '#item = :usage',
-        ProjectionExpression: '#user',
-        ExpressionAttributeNames: { '#item': 'item', '#user': 'user' },
-        ExpressionAttributeValues: { ':usage': { S: 'usage' } },
-        ExclusiveStartKey: start,
-      }),
-    );
-    // A usage item's user is the identity id its events were recorded for (ledger.ts).
+  const pages = paginateScan(
+    { client: store.dynamodb },
+    {
+      TableName: store.table,
+      FilterExpression: '#item = :usage',
+      ProjectionExpression: '#user',
+      ExpressionAttributeNames: { '#item': 'item', '#user': 'user' },
+      ExpressionAttributeValues: { ':usage': { S: 'usage' } },
+    },
+  );
+  // A usage item's user is the identity id its events were recorded for (ledger.ts).
+  for await (const page of pages)
     for (const item of page.Items ?? []) if (isIdentityId(item.user?.S)) users.push(item.user.S);
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
   return users;
 }
 

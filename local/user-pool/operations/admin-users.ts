@@ -15,12 +15,12 @@ import {
   srpIdentity,
   userAttributes,
 } from '../pool';
-import { createVerifier, type PasswordVerifier } from '../srp';
+import { createVerifier } from '../srp';
 import type { StoredUser } from '../store';
+import { setPermanentPassword, setTemporaryPassword } from './set-password';
 import { mfaSettings } from './software-token';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The user an admin call names in `UserPoolId` and `Username`. */
 function namedUser(pool: Pool, input: Input): StoredUser {
@@ -49,14 +49,6 @@ export function userType(user: StoredUser): UserType {
     Enabled: user.enabled,
     UserStatus: user.status,
   };
-}
-
-/** A temporary password: the user must choose their own at first sign-in, within the policy's days. */
-function setTemporaryPassword(pool: Pool, user: StoredUser, { salt, verifier }: PasswordVerifier): void {
-  user.salt = salt;
-  user.verifier = verifier;
-  user.status = 'FORCE_CHANGE_PASSWORD';
-  user.temporaryPasswordExpiresAt = pool.now() + pool.policy.temporaryPasswordValidityDays * DAY_MS;
 }
 
 interface NewUserAttributes {
@@ -158,14 +150,8 @@ export async function adminSetUserPassword(pool: Pool, input: Input): Promise<ob
   pool.store.update(
     user,
     (u) => {
-      if (permanent) {
-        u.salt = next.salt;
-        u.verifier = next.verifier;
-        u.status = 'CONFIRMED';
-        u.temporaryPasswordExpiresAt = undefined;
-      } else {
-        setTemporaryPassword(pool, u, next);
-      }
+      if (permanent) setPermanentPassword(u, next);
+      else setTemporaryPassword(pool, u, next);
       u.resetCode = undefined;
     },
     pool.now(),

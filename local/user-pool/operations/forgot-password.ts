@@ -2,16 +2,16 @@
  * ForgotPassword and ConfirmForgotPassword. Locally the code is printed in the server log instead of being
  * mailed; the code is kept only as a hash. Unknown users get the same answer as known ones.
  */
-import { randomInt, timingSafeEqual } from 'node:crypto';
 import { CognitoError, invalidParameter } from '../errors';
 import { type Input, requiredString } from '../input';
+import { checkCode, newCode } from '../one-time-code';
 import { checkPassword } from '../password-rules';
 import { type Pool, requireClient, srpIdentity } from '../pool';
 import { createVerifier } from '../srp';
-import { hashSecret, type StoredUser } from '../store';
+import type { StoredUser } from '../store';
+import { setPermanentPassword } from './set-password';
 
 const CODE_LIFETIME_MS = 60 * 60 * 1000;
-const CODE_ATTEMPTS = 5;
 
 /** `a***@e***`, the way Cognito shows where it sent a code. */
 export function maskEmail(email: string): string {
@@ -48,16 +48,12 @@ export function sendResetCode(pool: Pool, user: StoredUser, change?: (user: Stor
       'Cannot reset password for the user as there is no registered/verified email or phone_number',
     );
   }
-  const code = String(randomInt(1_000_000)).padStart(6, '0');
   const now = pool.now();
+  const { code, stored } = newCode(now, CODE_LIFETIME_MS);
   pool.store.update(
     user,
     (u) => {
-      u.resetCode = {
-        hash: hashSecret(code),
-        expiresAt: now + CODE_LIFETIME_MS,
-        attemptsLeft: CODE_ATTEMPTS,
-      };
+      u.resetCode = stored;
       change?.(u);
     },
     now,
@@ -82,18 +78,17 @@ export async function confirmForgotPassword(pool: Pool, input: Input): Promise<o
   const found = pool.store.find(name);
   if (found === undefined || !found.enabled) throw mismatch;
   // Derived first, so that the code is checked and spent with no await in between.
-  const { salt, verifier } = await createVerifier(srpIdentity(pool, found.username), password);
+  const next = await createVerifier(srpIdentity(pool, found.username), password);
   const user = pool.store.find(name);
   if (user?.username !== found.username || !user.enabled) throw mismatch;
   const now = pool.now();
-  const stored = user.resetCode;
-  if (stored === undefined || stored.expiresAt <= now || stored.attemptsLeft <= 0) throw expired;
-  const given = Buffer.from(hashSecret(code), 'hex');
-  if (!timingSafeEqual(given, Buffer.from(stored.hash, 'hex'))) {
+  const check = checkCode(user.resetCode, code, now);
+  if (check.outcome === 'expired') throw expired;
+  if (check.outcome === 'mismatch') {
     pool.store.update(
       user,
       (u) => {
-        u.resetCode = { ...stored, attemptsLeft: stored.attemptsLeft - 1 };
+        u.resetCode = check.spent;
       },
       now,
     );
@@ -102,9 +97,7 @@ export async function confirmForgotPassword(pool: Pool, input: Input): Promise<o
   pool.store.update(
     user,
     (u) => {
-      u.salt = salt;
-      u.verifier = verifier;
-      u.status = 'CONFIRMED';
+      setPermanentPassword(u, next);
       u.resetCode = undefined;
     },
     now,

@@ -8,6 +8,7 @@ import { checkPassword } from '../password-rules';
 import { type Pool, requireClient, requireEnabled, signIn, srpIdentity } from '../pool';
 import { claimIsValid, createVerifier } from '../srp';
 import type { StoredUser } from '../store';
+import { setPermanentPassword } from './set-password';
 import { checkSignInCode } from './software-token';
 
 /** How many wrong TOTP codes one sign-in session takes before it ends. */
@@ -123,19 +124,10 @@ async function setNewPassword(
   checkPassword(password, pool.policy);
   const pending = pool.challenges.newPasswords.take(session, pool.now());
   if (pending === undefined) throw expiredSession();
-  const { salt, verifier } = await createVerifier(srpIdentity(pool, pending.username), password);
+  const next = await createVerifier(srpIdentity(pool, pending.username), password);
   const user = pool.store.find(username);
   if (user === undefined || user.username !== pending.username) throw expiredSession();
   requireEnabled(user);
-  pool.store.update(
-    user,
-    (u) => {
-      u.salt = salt;
-      u.verifier = verifier;
-      u.status = 'CONFIRMED';
-      u.temporaryPasswordExpiresAt = undefined;
-    },
-    pool.now(),
-  );
+  pool.store.update(user, (u) => setPermanentPassword(u, next), pool.now());
   return { AuthenticationResult: signIn(pool, user), ChallengeParameters: {} };
 }

@@ -5,17 +5,16 @@
  * stays the sign-in and recovery address. Locally the code is printed in the server log instead of being
  * mailed.
  */
-import { randomInt, timingSafeEqual } from 'node:crypto';
 import { CognitoError, invalidParameter, validationError } from '../errors';
 import { attributeList, type Input, requiredString } from '../input';
+import { checkCode, newCode } from '../one-time-code';
 import { type Pool, userOfAccessToken } from '../pool';
-import { hashSecret, type StoredUser } from '../store';
+import type { StoredUser } from '../store';
 import { maskEmail } from './forgot-password';
 
 const TOKEN_MAX = 8192;
 /** Cognito's attribute verification codes last 24 hours. */
 const CODE_LIFETIME_MS = 24 * 60 * 60 * 1000;
-const CODE_ATTEMPTS = 5;
 
 /** Cognito's standard attributes; the pool defines no custom ones. */
 const SCHEMA: ReadonlySet<string> = new Set([
@@ -59,17 +58,13 @@ function checkWritable(names: readonly string[]): void {
 }
 
 function sendCode(pool: Pool, user: StoredUser, address: string, change?: (u: StoredUser) => void): object {
-  const code = String(randomInt(1_000_000)).padStart(6, '0');
   const now = pool.now();
+  const { code, stored } = newCode(now, CODE_LIFETIME_MS);
   pool.store.update(
     user,
     (u) => {
       change?.(u);
-      u.emailCode = {
-        hash: hashSecret(code),
-        expiresAt: now + CODE_LIFETIME_MS,
-        attemptsLeft: CODE_ATTEMPTS,
-      };
+      u.emailCode = stored;
     },
     now,
   );
@@ -135,16 +130,16 @@ export function verifyUserAttribute(pool: Pool, input: Input): object {
   const name = requiredString(input, 'AttributeName', 32);
   const code = requiredString(input, 'Code', 2048);
   if (name !== 'email') throw unauthorizedAttribute();
-  const stored = user.emailCode;
   const now = pool.now();
-  if (stored === undefined || stored.expiresAt <= now || stored.attemptsLeft <= 0) {
+  const check = checkCode(user.emailCode, code, now);
+  if (check.outcome === 'expired') {
     throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
   }
-  if (!timingSafeEqual(Buffer.from(hashSecret(code), 'hex'), Buffer.from(stored.hash, 'hex'))) {
+  if (check.outcome === 'mismatch') {
     pool.store.update(
       user,
       (u) => {
-        u.emailCode = { ...stored, attemptsLeft: stored.attemptsLeft - 1 };
+        u.emailCode = check.spent;
       },
       now,
     );

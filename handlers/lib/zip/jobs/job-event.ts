@@ -1,4 +1,5 @@
 import type { S3Event } from 'aws-lambda';
+import { decodeEventKey } from '../../s3/event-key';
 import { type JobRef, jobOfRequestKey } from './job-keys';
 
 export interface JobsOfEvent {
@@ -33,13 +34,4 @@ export function jobsOfS3Event(
     else jobs.push(job);
   }
   return { jobs, refused };
-}
-
-/** S3 event keys are URL-encoded with "+" for a space; a malformed escape yields no key. */
-function decodeEventKey(key: string): string {
-  try {
-    return decodeURIComponent(key.replace(/\+/g, ' '));
-  } catch {
-    return '';
-  }
 }

@@ -58,23 +58,18 @@ export async function runJob(
   if (status.status === 'done' || status.status === 'failed') {
     return { outcome: 'skipped', reason: `already ${status.status}`, ...counts(status, status) };
   }
-  // GET /zips/{id} already reports such a job failed: never let it turn done afterwards.
-  if (isStale(status, settings.queueTimeoutSeconds)) {
+  /** Fails the job before it ran: its status says so, and its slot (if it holds one) is freed. */
+  const stop = async (reason: string) => {
     await writeStatus(s3, bucket, job, failedStatus(status, JOB_STOPPED));
-    return ended(deps, job, status, { outcome: 'failed', reason: 'stale', ...counts(status, status) });
-  }
+    return ended(deps, job, status, { outcome: 'failed', reason, ...counts(status, status) });
+  };
+  // GET /zips/{id} already reports such a job failed: never let it turn done afterwards.
+  if (isStale(status, settings.queueTimeoutSeconds)) return stop('stale');
   const request = await readRequest(s3, bucket, job).catch((error: unknown) => {
     if (error instanceof MalformedRecordError) return undefined;
     throw error;
   });
-  if (request === undefined) {
-    await writeStatus(s3, bucket, job, failedStatus(status, JOB_STOPPED));
-    return ended(deps, job, status, {
-      outcome: 'failed',
-      reason: 'missing or malformed request record',
-      ...counts(status, status),
-    });
-  }
+  if (request === undefined) return stop('missing or malformed request record');
   return runRequest(deps, job, read, request, context, settings);
 }
 
