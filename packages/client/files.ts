@@ -2,6 +2,7 @@
 import type { ApiCall } from './api.js';
 import type { components } from './api-types.js';
 import type { Bytes } from './bytes.js';
+import { DEFAULT_CONTENT_TYPE } from './contract-facts.js';
 import type {
   DeleteFilesResult,
   FileDownload,
@@ -10,8 +11,6 @@ import type {
   StoredFile,
   UploadBody,
 } from './lockbox-client.js';
-
-export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 
 export function listFiles(api: ApiCall, options: ListFilesOptions = {}): Promise<FolderPage> {
   return api<FolderPage>({ method: 'GET', path: '/files', query: { ...options } });

@@ -1,6 +1,5 @@
+import { DEFAULT_CONTENT_TYPE } from '../../../contract/content-type';
 import { BadRequestError } from '../http/errors';
-
-export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 
 // RFC 9110 media type: type "/" subtype *( ";" parameter ), parameter values a token or a quoted string.
 // Stricter than the RFC where SigV4 and browsers could disagree: ASCII only, no tabs or backslash escapes,

@@ -1,8 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_CONTENT_TYPE } from '../../../contract/content-type';
 import { NotFoundError } from '../http/errors';
 import { unquoteEtag } from '../s3/etag';
 import { headObject } from '../s3/head';
-import { DEFAULT_CONTENT_TYPE } from './content-type';
 import type { ObjectKey } from './keys';
 
 export interface FileInfo {

@@ -6,9 +6,8 @@
  */
 import type { ApiCall } from '../api.js';
 import type { components } from '../api-types.js';
-import { DEFAULT_MULTIPART_THRESHOLD_BYTES } from '../contract-facts.js';
+import { DEFAULT_CONTENT_TYPE, DEFAULT_MULTIPART_THRESHOLD_BYTES } from '../contract-facts.js';
 import { abortedError, LockboxError, throwIfAborted } from '../errors.js';
-import { DEFAULT_CONTENT_TYPE } from '../files.js';
 import type { StoredFile, UploadBody, UploadOptions, UploadPlan } from '../lockbox-client.js';
 import { crc32Base64 } from './crc32.js';
 import { uploadProgress } from './open-upload.js';

@@ -1,10 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import {
-  contentTypeField,
-  DEFAULT_CONTENT_TYPE,
-  storedContentType,
-} from '../../../../../handlers/lib/files/content-type';
+import { DEFAULT_CONTENT_TYPE } from '../../../../../contract/content-type';
+import { contentTypeField, storedContentType } from '../../../../../handlers/lib/files/content-type';
 import { BadRequestError } from '../../../../../handlers/lib/http/errors';
 
 // One media-type grammar behind two doors: PUT /file's Content-Type header (storedContentType) and
