@@ -73,10 +73,6 @@ export function staleAfterMs(state: 'pending' | 'running', queueTimeoutSeconds: 
   return waitSeconds * 1000 + STALE_MARGIN_MS;
 }
 
-export async function writeRequest(s3: S3Client, bucket: string, job: JobRef, request: JobRequest) {
-  await putJson(s3, bucket, zipRequestKey(job), request);
-}
-
 export async function writeStatus(s3: S3Client, bucket: string, job: JobRef, status: JobStatus) {
   await putJson(s3, bucket, zipStatusKey(job), status);
 }
