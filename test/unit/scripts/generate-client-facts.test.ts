@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
+import { DEFAULT_CONTENT_TYPE } from '../../../contract/content-type';
 import { GATEWAY_ERRORS, type GatewayError } from '../../../contract/gateway-errors';
 import { IDEMPOTENCY_KEY_HEADER } from '../../../contract/preflight';
 import { MAX_PARTS_PER_SIGNING, MAX_RESTORE_ITEMS } from '../../../contract/request-limits';
@@ -15,12 +16,13 @@ describe('scripts/generate-client-facts.ts', () => {
     expect(readFileSync(CLIENT_FACTS_FILE, 'utf8')).to.equal(clientFactsSource(contractFacts()));
   });
 
-  it("gives the client contract/'s limits and header name", () => {
+  it("gives the client contract/'s limits, header name and default media type", () => {
     expect(facts.MAX_PUT_FILE_BYTES).to.equal(MAX_PUT_FILE_BYTES);
     expect(facts.DEFAULT_MULTIPART_THRESHOLD_BYTES).to.equal(UPLOAD_MULTIPART_THRESHOLD_BYTES.default);
     expect(facts.MAX_PARTS_PER_SIGNING).to.equal(MAX_PARTS_PER_SIGNING);
     expect(facts.MAX_RESTORE_ITEMS).to.equal(MAX_RESTORE_ITEMS);
     expect(facts.IDEMPOTENCY_KEY_HEADER).to.equal(IDEMPOTENCY_KEY_HEADER);
+    expect(facts.DEFAULT_CONTENT_TYPE).to.equal(DEFAULT_CONTENT_TYPE);
   });
 
   it("maps every gateway response's error types, and its status, to its code", () => {
