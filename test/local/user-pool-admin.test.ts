@@ -14,19 +14,10 @@ import {
   callRaw,
   POOL_ID,
   REGION,
+  sdkRefusal,
   startUserPool,
   type TestUserPool,
 } from '../support/user-pool-server';
-
-/** The rejection of an SDK call, by name and message. */
-async function sdkError(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return { name: (error as Error).name, message: (error as Error).message };
-  }
-  throw new Error('expected a failure');
-}
 
 describe('user pool stand-in, admin calls with the AWS SDK v3', () => {
   let up: TestUserPool;
@@ -66,7 +57,7 @@ describe('user pool stand-in, admin calls with the AWS SDK v3', () => {
   });
 
   it('refuses a second account for the same email, in any case', async () => {
-    const error = await sdkError(
+    const error = await sdkRefusal(
       up.admin.send(
         new AdminCreateUserCommand({
           UserPoolId: POOL_ID,
@@ -78,17 +69,22 @@ describe('user pool stand-in, admin calls with the AWS SDK v3', () => {
     expect(error).to.deep.equal({
       name: 'UsernameExistsException',
       message: 'An account with the given email already exists.',
+      status: 400,
     });
   });
 
   it('refuses a username that is not an email, and a password outside the policy', async () => {
     expect(
-      await sdkError(
+      await sdkRefusal(
         up.admin.send(
           new AdminCreateUserCommand({ UserPoolId: POOL_ID, Username: 'frank', MessageAction: 'SUPPRESS' }),
         ),
       ),
-    ).to.deep.equal({ name: 'InvalidParameterException', message: 'Username should be an email.' });
+    ).to.deep.equal({
+      name: 'InvalidParameterException',
+      message: 'Username should be an email.',
+      status: 400,
+    });
     const weak = [
       ['short-A1!', 'Password not long enough'],
       ['no-upper-case-1!', 'Password must have uppercase characters'],
@@ -97,7 +93,7 @@ describe('user pool stand-in, admin calls with the AWS SDK v3', () => {
       ['NoSymbols12345', 'Password must have symbol characters'],
     ];
     for (const [password, rule] of weak) {
-      const error = await sdkError(
+      const error = await sdkRefusal(
         up.admin.send(
           new AdminSetUserPasswordCommand({
             UserPoolId: POOL_ID,
@@ -110,6 +106,7 @@ describe('user pool stand-in, admin calls with the AWS SDK v3', () => {
       expect(error).to.deep.equal({
         name: 'InvalidPasswordException',
         message: `Password did not conform with policy: ${rule}`,
+        status: 400,
       });
     }
   });
@@ -132,9 +129,10 @@ describe('user pool stand-in, admin calls with the AWS SDK v3', () => {
     await up.admin.send(new AdminEnableUserCommand(named));
     expect((await up.admin.send(new AdminGetUserCommand(named))).Enabled).to.equal(true);
     await up.admin.send(new AdminDeleteUserCommand(named));
-    expect(await sdkError(up.admin.send(new AdminGetUserCommand(named)))).to.deep.equal({
+    expect(await sdkRefusal(up.admin.send(new AdminGetUserCommand(named)))).to.deep.equal({
       name: 'UserNotFoundException',
       message: 'User does not exist.',
+      status: 400,
     });
   });
 
@@ -180,15 +178,16 @@ describe('user pool stand-in, admin calls with the AWS SDK v3', () => {
     ]);
 
     expect(
-      await sdkError(up.admin.send(new ListUsersCommand({ UserPoolId: POOL_ID, Filter: 'email == x' }))),
+      await sdkRefusal(up.admin.send(new ListUsersCommand({ UserPoolId: POOL_ID, Filter: 'email == x' }))),
     ).to.deep.equal({
       name: 'InvalidParameterException',
       message: 'Error while parsing filter.',
+      status: 400,
     });
   });
 
   it('answers a wrong pool id with ResourceNotFoundException', async () => {
-    const error = await sdkError(
+    const error = await sdkRefusal(
       up.admin.send(
         new AdminGetUserCommand({ UserPoolId: 'eu-west-1_Other', Username: 'list-hana@example.com' }),
       ),
@@ -196,6 +195,7 @@ describe('user pool stand-in, admin calls with the AWS SDK v3', () => {
     expect(error).to.deep.equal({
       name: 'ResourceNotFoundException',
       message: 'User pool eu-west-1_Other does not exist.',
+      status: 400,
     });
   });
 
@@ -220,8 +220,8 @@ describe('user pool stand-in, admin calls with the AWS SDK v3', () => {
       secretAccessKey: ADMIN.secretAccessKey,
     });
     const command = new AdminGetUserCommand({ UserPoolId: POOL_ID, Username: 'list-hana@example.com' });
-    expect((await sdkError(wrongSecret.send(command))).name).to.equal('InvalidSignatureException');
-    expect((await sdkError(unknownKey.send(command))).name).to.equal('UnrecognizedClientException');
+    expect((await sdkRefusal(wrongSecret.send(command))).name).to.equal('InvalidSignatureException');
+    expect((await sdkRefusal(unknownKey.send(command))).name).to.equal('UnrecognizedClientException');
     wrongSecret.destroy();
     unknownKey.destroy();
   });

@@ -39,24 +39,12 @@ import {
   callRaw,
   POOL_ID,
   REGION,
+  sdkRefusal,
   startUserPool,
   type TestUserPool,
 } from '../support/user-pool-server';
 
 const PASSWORD = 'Correct-Horse-Battery-1!';
-
-/** The SDK's error for a call, or a failure when the call succeeded. */
-async function refusal(
-  promise: Promise<unknown>,
-): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to be refused');
-}
 
 /** Signs in through amazon-cognito-identity-js, answering SOFTWARE_TOKEN_MFA with `code()` when asked. */
 function signInWithTotp(user: CognitoUser, code: () => string): Promise<CognitoUserSession> {
@@ -119,7 +107,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
 
   it('answers ConfirmSignUp and ResendConfirmationCode as for a pool whose users administrators create', async () => {
     await up.createConfirmedUser('confirmed@example.com', PASSWORD);
-    const known = await refusal(
+    const known = await sdkRefusal(
       browser.send(
         new ConfirmSignUpCommand({
           ClientId: CLIENT_ID,
@@ -133,7 +121,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
       message: 'User cannot be confirmed. Current status is CONFIRMED',
       status: 400,
     });
-    const unknown = await refusal(
+    const unknown = await sdkRefusal(
       browser.send(
         new ConfirmSignUpCommand({
           ClientId: CLIENT_ID,
@@ -143,7 +131,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
       ),
     );
     expect(unknown.name).to.equal('CodeMismatchException');
-    const resendKnown = await refusal(
+    const resendKnown = await sdkRefusal(
       browser.send(
         new ResendConfirmationCodeCommand({ ClientId: CLIENT_ID, Username: 'confirmed@example.com' }),
       ),
@@ -160,7 +148,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
       DeliveryMedium: 'EMAIL',
       AttributeName: 'email',
     });
-    const otherClient = await refusal(
+    const otherClient = await sdkRefusal(
       browser.send(
         new ResendConfirmationCodeCommand({ ClientId: 'not-our-client', Username: 'a@example.com' }),
       ),
@@ -169,7 +157,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
   });
 
   it('refuses threat-protection feedback: the pool has no threat protection', async () => {
-    const answer = await refusal(
+    const answer = await sdkRefusal(
       browser.send(
         new UpdateAuthEventFeedbackCommand({
           UserPoolId: POOL_ID,
@@ -187,9 +175,9 @@ describe('user pool stand-in: every operation a browser may call', () => {
     const token = await accessToken('leaving@example.com');
     expect((await browser.send(new ListDevicesCommand({ AccessToken: token }))).Devices).to.deep.equal([]);
     await browser.send(new DeleteUserCommand({ AccessToken: token }));
-    const after = await refusal(browser.send(new GetUserCommand({ AccessToken: token })));
+    const after = await sdkRefusal(browser.send(new GetUserCommand({ AccessToken: token })));
     expect(after.name).to.equal('NotAuthorizedException');
-    expect(await refusal(signIn(jsUser(up.endpoint, 'leaving@example.com'), PASSWORD))).to.include({
+    expect(await sdkRefusal(signIn(jsUser(up.endpoint, 'leaving@example.com'), PASSWORD))).to.include({
       name: 'NotAuthorizedException',
       message: 'Incorrect username or password.',
     });
@@ -197,7 +185,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
 
   it('sets up TOTP and then asks for a code at every sign-in, each code once', async () => {
     const token = await accessToken('totp@example.com');
-    const noToken = await refusal(
+    const noToken = await sdkRefusal(
       browser.send(
         new SetUserMFAPreferenceCommand({ AccessToken: token, SoftwareTokenMfaSettings: { Enabled: true } }),
       ),
@@ -213,7 +201,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
     const secretCode = secret ?? '';
     const now = stepAt(Date.now());
     const wrong = totpCode(secretCode, now) === '000000' ? '111111' : '000000';
-    const mismatch = await refusal(
+    const mismatch = await sdkRefusal(
       browser.send(new VerifySoftwareTokenCommand({ AccessToken: token, UserCode: wrong })),
     );
     expect(mismatch).to.include({ name: 'EnableSoftwareTokenMFAException', message: 'Code mismatch' });
@@ -236,7 +224,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
     expect(asAdmin.UserMFASettingList).to.deep.equal(['SOFTWARE_TOKEN_MFA']);
 
     // The code the verification used is spent: the next sign-in needs the next step's.
-    const replay = await refusal(
+    const replay = await sdkRefusal(
       signInWithTotp(jsUser(up.endpoint, 'totp@example.com'), () => totpCode(secretCode, now)),
     );
     expect(replay).to.include({ name: 'CodeMismatchException', message: 'Invalid code received for user' });
@@ -249,7 +237,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
   it('changes the e-mail only once the code sent to the new address is confirmed', async () => {
     const token = await accessToken('old@example.com');
     await up.createConfirmedUser('taken@example.com', PASSWORD);
-    const other = await refusal(
+    const other = await sdkRefusal(
       browser.send(
         new UpdateUserAttributesCommand({
           AccessToken: token,
@@ -261,7 +249,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
       name: 'NotAuthorizedException',
       message: 'A client attempted to write unauthorized attribute',
     });
-    const unknown = await refusal(
+    const unknown = await sdkRefusal(
       browser.send(
         new UpdateUserAttributesCommand({
           AccessToken: token,
@@ -273,7 +261,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
       name: 'InvalidParameterException',
       message: 'user.custom:team: Attribute does not exist in the schema.',
     });
-    const taken = await refusal(
+    const taken = await sdkRefusal(
       browser.send(
         new UpdateUserAttributesCommand({
           AccessToken: token,
@@ -301,7 +289,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
     const code = /: (\d{6})$/.exec(line)?.[1] ?? '';
     expect(code).to.match(/^\d{6}$/);
     const wrongCode = code === '000000' ? '111111' : '000000';
-    const mismatch = await refusal(
+    const mismatch = await sdkRefusal(
       browser.send(
         new VerifyUserAttributeCommand({ AccessToken: token, AttributeName: 'email', Code: wrongCode }),
       ),
@@ -313,7 +301,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
     expect(await emailOf()).to.equal('new@example.com');
     const signedIn = await signIn(jsUser(up.endpoint, 'new@example.com'), PASSWORD);
     expect(signedIn.kind).to.equal('session');
-    expect((await refusal(signIn(jsUser(up.endpoint, 'old@example.com'), PASSWORD))).name).to.equal(
+    expect((await sdkRefusal(signIn(jsUser(up.endpoint, 'old@example.com'), PASSWORD))).name).to.equal(
       'NotAuthorizedException',
     );
   });
@@ -342,7 +330,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
     expect(after.ConfiguredUserAuthFactors).to.deep.equal(['PASSWORD', 'SOFTWARE_TOKEN']);
     expect(after.UserMFASettingList).to.deep.equal(['SOFTWARE_TOKEN_MFA']);
     expect(after.PreferredMfaSetting).to.equal('SOFTWARE_TOKEN_MFA');
-    const invalid = await refusal(
+    const invalid = await sdkRefusal(
       browser.send(new GetUserAuthFactorsCommand({ AccessToken: 'not.a.token' })),
     );
     expect(invalid).to.deep.equal({
@@ -355,7 +343,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
   it('deletes no attribute: email is required, nothing else is writable, unknown names are not in the schema', async () => {
     const token = await accessToken('keeps-email@example.com');
     const remove = (names: string[]) =>
-      refusal(
+      sdkRefusal(
         browser.send(new DeleteUserAttributesCommand({ AccessToken: token, UserAttributeNames: names })),
       );
     expect(await remove(['email'])).to.deep.equal({
@@ -376,7 +364,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
     await browser.send(new DeleteUserAttributesCommand({ AccessToken: token, UserAttributeNames: [] }));
     const user = await browser.send(new GetUserCommand({ AccessToken: token }));
     expect(user.UserAttributes?.find((a) => a.Name === 'email')?.Value).to.equal('keeps-email@example.com');
-    const revoked = await refusal(
+    const revoked = await sdkRefusal(
       browser.send(new DeleteUserAttributesCommand({ AccessToken: 'x.y.z', UserAttributeNames: ['email'] })),
     );
     expect(revoked.name).to.equal('NotAuthorizedException');
@@ -385,7 +373,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
   it('refuses SMS MFA options through SetUserSettings: the pool has no SMS and users no phone number', async () => {
     const token = await accessToken('settings@example.com');
     await browser.send(new SetUserSettingsCommand({ AccessToken: token, MFAOptions: [] }));
-    const email = await refusal(
+    const email = await sdkRefusal(
       browser.send(
         new SetUserSettingsCommand({
           AccessToken: token,
@@ -398,7 +386,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
       message: 'Only phone_number attribute is currently supported as a MFA option.',
       status: 400,
     });
-    const sms = await refusal(
+    const sms = await sdkRefusal(
       browser.send(
         new SetUserSettingsCommand({
           AccessToken: token,
@@ -414,13 +402,13 @@ describe('user pool stand-in: every operation a browser may call', () => {
     const DeviceKey = 'eu-west-1_0b3a6c1e-7f0d-4e1a-9c55-1d2e3f4a5b6c';
     const notFound = { name: 'ResourceNotFoundException', message: 'Device does not exist.', status: 400 };
     expect(
-      await refusal(browser.send(new GetDeviceCommand({ AccessToken: token, DeviceKey }))),
+      await sdkRefusal(browser.send(new GetDeviceCommand({ AccessToken: token, DeviceKey }))),
     ).to.deep.equal(notFound);
     expect(
-      await refusal(browser.send(new ForgetDeviceCommand({ AccessToken: token, DeviceKey }))),
+      await sdkRefusal(browser.send(new ForgetDeviceCommand({ AccessToken: token, DeviceKey }))),
     ).to.deep.equal(notFound);
     expect(
-      await refusal(
+      await sdkRefusal(
         browser.send(
           new UpdateDeviceStatusCommand({
             AccessToken: token,
@@ -431,7 +419,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
       ),
     ).to.deep.equal(notFound);
     expect(
-      await refusal(
+      await sdkRefusal(
         browser.send(
           new ConfirmDeviceCommand({
             AccessToken: token,
@@ -442,9 +430,9 @@ describe('user pool stand-in: every operation a browser may call', () => {
       ),
     ).to.deep.equal({ name: 'InvalidParameterException', message: 'Invalid device key given.', status: 400 });
     // The access token is checked before the device key is looked up.
-    const untokened = await refusal(browser.send(new GetDeviceCommand({ DeviceKey })));
+    const untokened = await sdkRefusal(browser.send(new GetDeviceCommand({ DeviceKey })));
     expect(untokened).to.include({ name: 'NotAuthorizedException', status: 400 });
-    const malformed = await refusal(
+    const malformed = await sdkRefusal(
       browser.send(new ForgetDeviceCommand({ AccessToken: token, DeviceKey: 'x' })),
     );
     expect(malformed).to.include({ name: 'InvalidParameterException', status: 400 });
@@ -452,19 +440,21 @@ describe('user pool stand-in: every operation a browser may call', () => {
 
   it('refuses passkeys: the pool allows passwords only and has no relying party', async () => {
     const token = await accessToken('passkeys@example.com');
-    const start = await refusal(browser.send(new StartWebAuthnRegistrationCommand({ AccessToken: token })));
+    const start = await sdkRefusal(
+      browser.send(new StartWebAuthnRegistrationCommand({ AccessToken: token })),
+    );
     expect(start).to.include({ name: 'WebAuthnNotEnabledException', status: 400 });
-    const complete = await refusal(
+    const complete = await sdkRefusal(
       browser.send(new CompleteWebAuthnRegistrationCommand({ AccessToken: token, Credential: { id: 'c' } })),
     );
     expect(complete).to.include({ name: 'WebAuthnNotEnabledException', status: 400 });
     const listed = await browser.send(new ListWebAuthnCredentialsCommand({ AccessToken: token }));
     expect(listed.Credentials).to.deep.equal([]);
-    const removed = await refusal(
+    const removed = await sdkRefusal(
       browser.send(new DeleteWebAuthnCredentialCommand({ AccessToken: token, CredentialId: 'c' })),
     );
     expect(removed).to.include({ name: 'ResourceNotFoundException', status: 400 });
-    const invalid = await refusal(
+    const invalid = await sdkRefusal(
       browser.send(new StartWebAuthnRegistrationCommand({ AccessToken: 'x.y.z' })),
     );
     expect(invalid.name).to.equal('NotAuthorizedException');
@@ -472,9 +462,9 @@ describe('user pool stand-in: every operation a browser may call', () => {
 
   it('refuses session listing and revocation: the pool does not track sessions', async () => {
     const token = await accessToken('sessions@example.com');
-    const listed = await refusal(browser.send(new ListUserSessionsCommand({ AccessToken: token })));
+    const listed = await sdkRefusal(browser.send(new ListUserSessionsCommand({ AccessToken: token })));
     expect(listed).to.include({ name: 'OperationNotEnabledException', status: 400 });
-    const revoked = await refusal(
+    const revoked = await sdkRefusal(
       browser.send(new RevokeUserSessionCommand({ AccessToken: token, SessionId: 'session-1' })),
     );
     expect(revoked).to.include({ name: 'OperationNotEnabledException', status: 400 });
@@ -502,7 +492,7 @@ describe('user pool stand-in: every operation a browser may call', () => {
     const unsigned = await callRaw(up.endpoint, 'AddCustomAttributes', { UserPoolId: POOL_ID });
     expect(unsigned.json.__type).to.equal('MissingAuthenticationTokenException');
     expect(unsigned.status).to.equal(403);
-    const signed = await refusal(
+    const signed = await sdkRefusal(
       up.admin.send(new sdk.AddCustomAttributesCommand({ UserPoolId: POOL_ID, CustomAttributes: [] })),
     );
     expect(signed).to.deep.equal({

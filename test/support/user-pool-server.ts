@@ -116,3 +116,16 @@ export async function callRaw(
     json: (await response.json()) as Record<string, unknown>,
   };
 }
+
+/** The refusal of an SDK call (name, message, HTTP status); fails the test when the call succeeds. */
+export async function sdkRefusal(
+  promise: Promise<unknown>,
+): Promise<{ name: string; message: string; status?: number }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
+  }
+  throw new Error('expected the call to be refused');
+}
